@@ -1,0 +1,300 @@
+"""Variable expansion the way BuildKit's own word lexer does it (not a real shell).
+
+Used by the model to resolve ARG and ENV values, FROM images, ``--platform`` and the other
+instructions the builder expands itself. Anything that depends on a variable that is unset stays
+*unresolved* (``value is None``); callers skip it instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping
+
+__all__ = ["VarRef", "Expansion", "expand", "references", "UNSET"]
+
+# Marks a variable that is declared (``ARG X``) but has no value.
+UNSET = None
+
+_NAME_START = re.compile(r"[A-Za-z_]")
+_NAME = re.compile(r"[A-Za-z0-9_]*")
+_SPECIAL = set("0123456789@*#?-$!")
+_MODIFIERS = (":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/")
+
+
+@dataclass(frozen=True, slots=True)
+class VarRef:
+    """A variable reference in a text: ``name`` at ``[start, end)`` (the whole ``${...}``)."""
+
+    name: str
+    start: int
+    end: int
+    modifier: str = ""       # ":-", "+", "#", ... ("" for a plain reference)
+    word: str = ""           # the modifier's word, unexpanded
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """The result of expanding a text.
+
+    ``value`` is None when the result depends on a variable that is not set (``unresolved``
+    names it). ``used`` lists every name referenced; ``error`` is set when BuildKit would fail
+    (``${X:?msg}`` on an unset X, a bad modifier, a missing ``}``).
+    """
+
+    value: str | None
+    used: tuple[str, ...] = ()
+    unresolved: tuple[str, ...] = ()
+    error: str | None = None
+
+
+class _Lexer:
+    def __init__(self, text: str, env: Mapping[str, str | None], esc: str,
+                 keep_quotes: bool) -> None:
+        self.s = text
+        self.n = len(text)
+        self.i = 0
+        self.env = env
+        self.esc = esc
+        self.keep_quotes = keep_quotes
+        self.used: list[str] = []
+        self.unresolved: list[str] = []
+        self.refs: list[VarRef] = []
+        self.error: str | None = None
+
+    def peek(self) -> str:
+        return self.s[self.i] if self.i < self.n else ""
+
+    def word(self, stop: str = "") -> str:
+        out: list[str] = []
+        while self.i < self.n:
+            ch = self.s[self.i]
+            if stop and ch in stop:
+                break
+            if ch == "'":
+                out.append(self.single_quote())
+            elif ch == '"':
+                out.append(self.double_quote())
+            elif ch == "$":
+                out.append(self.dollar())
+            elif ch == self.esc:
+                self.i += 1
+                if self.i < self.n:
+                    out.append(self.s[self.i])
+                    self.i += 1
+            else:
+                out.append(ch)
+                self.i += 1
+        return "".join(out)
+
+    def single_quote(self) -> str:
+        self.i += 1
+        j = self.s.find("'", self.i)
+        if j < 0:
+            self.error = self.error or "unexpected end of statement while looking for " \
+                                       "matching single-quote"
+            j = self.n
+        body = self.s[self.i:j]
+        self.i = min(j + 1, self.n)
+        return f"'{body}'" if self.keep_quotes else body
+
+    def double_quote(self) -> str:
+        self.i += 1
+        out: list[str] = []
+        closed = False
+        while self.i < self.n:
+            ch = self.s[self.i]
+            if ch == '"':
+                self.i += 1
+                closed = True
+                break
+            if ch == "$":
+                out.append(self.dollar())
+                continue
+            self.i += 1
+            if ch == self.esc and self.i < self.n and self.s[self.i] in ('"', "$", self.esc):
+                ch = self.s[self.i]
+                self.i += 1
+            out.append(ch)
+        if not closed:
+            self.error = self.error or "unexpected end of statement while looking for " \
+                                       "matching double-quote"
+        body = "".join(out)
+        return f'"{body}"' if self.keep_quotes else body
+
+    def lookup(self, name: str) -> tuple[bool, str]:
+        """(is set, value)."""
+        if name not in self.used:
+            self.used.append(name)
+        value = self.env.get(name)
+        return (value is not None), (value or "")
+
+    def mark_unresolved(self, name: str) -> None:
+        if name not in self.unresolved:
+            self.unresolved.append(name)
+
+    def dollar(self) -> str:
+        start = self.i
+        self.i += 1
+        ch = self.peek()
+        if ch == "{":
+            return self.braced(start)
+        if ch and _NAME_START.match(ch):
+            m = _NAME.match(self.s, self.i)
+            name = self.s[self.i:m.end()]
+            self.i = m.end()
+            self.refs.append(VarRef(name, start, self.i))
+            is_set, value = self.lookup(name)
+            if not is_set:
+                self.mark_unresolved(name)
+            return value
+        if ch and ch in _SPECIAL:
+            self.i += 1
+            return ""
+        return "$"
+
+    def braced(self, start: int) -> str:
+        self.i += 1  # "{"
+        ch = self.peek()
+        if not ch or not (_NAME_START.match(ch) or ch in _SPECIAL):
+            self.error = self.error or "bad substitution"
+            self.i = self._skip_to_close()
+            return ""
+        if ch in _SPECIAL:
+            name = ch
+            self.i += 1
+        else:
+            m = _NAME.match(self.s, self.i)
+            name = self.s[self.i:m.end()]
+            self.i = m.end()
+        if self.peek() == "}":
+            self.i += 1
+            self.refs.append(VarRef(name, start, self.i))
+            if name in _SPECIAL:
+                return ""
+            is_set, value = self.lookup(name)
+            if not is_set:
+                self.mark_unresolved(name)
+            return value
+        mod = next((m for m in _MODIFIERS if self.s.startswith(m, self.i)), None)
+        if mod is None:
+            if self.s.startswith((":#", ":%"), self.i):
+                self.error = self.error or f"unsupported modifier ({self.s[self.i:self.i+2]}) " \
+                                           "in substitution"
+            else:
+                self.error = self.error or "missing '}' or unsupported modifier"
+            self.i = self._skip_to_close()
+            return ""
+        self.i += len(mod)
+        wstart = self.i
+        # the word may itself contain expansions; expand it lazily with the same rules
+        saved_unresolved = list(self.unresolved)
+        word = self.word(stop="}")
+        word_unresolved = [n for n in self.unresolved if n not in saved_unresolved]
+        self.unresolved = saved_unresolved
+        raw_word = self.s[wstart:self.i]
+        if self.peek() != "}":
+            self.error = self.error or "missing '}' in substitution"
+        else:
+            self.i += 1
+        self.refs.append(VarRef(name, start, self.i, mod, raw_word))
+        is_set, value = self.lookup(name)
+        empty_counts = mod.startswith(":")
+        present = is_set and (value != "" or not empty_counts)
+        if mod in (":-", "-"):
+            if present:
+                return value
+            for n in word_unresolved:
+                self.mark_unresolved(n)
+            return word
+        if mod in (":+", "+"):
+            if present:
+                for n in word_unresolved:
+                    self.mark_unresolved(n)
+                return word
+            if not is_set and not empty_counts:
+                return ""
+            return ""
+        if mod in (":?", "?"):
+            if present:
+                return value
+            if not is_set:
+                self.mark_unresolved(name)
+            else:
+                self.error = self.error or f"{name}: {word or 'is not allowed to be unset'}"
+            return ""
+        # pattern modifiers need the value itself
+        if not is_set:
+            self.mark_unresolved(name)
+            return ""
+        for n in word_unresolved:
+            self.mark_unresolved(n)
+        return _pattern(value, mod, word)
+
+    def _skip_to_close(self) -> int:
+        j = self.s.find("}", self.i)
+        return self.n if j < 0 else j + 1
+
+
+def _glob(pattern: str) -> str:
+    """A BuildKit substitution pattern (``*``, ``?``, backslash escapes) as a regex."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "*":
+            out.append(".*")
+        elif ch == "?":
+            out.append(".")
+        elif ch == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re.escape(pattern[i]))
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def _pattern(value: str, mod: str, word: str) -> str:
+    if mod in ("#", "##", "%", "%%"):
+        rx = re.compile(_glob(word), re.S)
+        n = len(value)
+        if mod in ("#", "##"):
+            cuts = range(n + 1) if mod == "#" else range(n, -1, -1)
+            for k in cuts:
+                if rx.fullmatch(value, 0, k):
+                    return value[k:]
+        else:
+            cuts = range(n, -1, -1) if mod == "%" else range(n + 1)
+            for k in cuts:
+                if rx.fullmatch(value, k, n):
+                    return value[:k]
+        return value
+    pat, _, repl = word.partition("/")
+    if not pat:
+        return value
+    return re.sub(_glob(pat), lambda _m: repl, value, count=0 if mod == "//" else 1, flags=re.S)
+
+
+def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", *,
+           keep_quotes: bool = False) -> Expansion:
+    """Expand ``text`` against ``env`` (name -> value, or None for declared-but-unset).
+
+    Quotes are removed unless ``keep_quotes``. Names missing from ``env`` count as unset.
+    """
+    if "$" not in text and "'" not in text and '"' not in text and escape not in text:
+        return Expansion(text)
+    lx = _Lexer(text, env, escape, keep_quotes)
+    value = lx.word()
+    resolved = None if lx.unresolved else value
+    return Expansion(resolved, tuple(lx.used), tuple(lx.unresolved), lx.error)
+
+
+def references(text: str, escape: str = "\\") -> list[VarRef]:
+    """Every variable reference in ``text`` with its position (escaped and single-quoted
+    ``$`` excluded), in order."""
+    if "$" not in text:
+        return []
+    lx = _Lexer(text, {}, escape, keep_quotes=False)
+    lx.word()
+    return sorted(lx.refs, key=lambda r: r.start)
