@@ -12,7 +12,7 @@ from dataclasses import dataclass
 __all__ = ["ImageRef", "parse_image_ref"]
 
 _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$", re.ASCII)
 _PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
                      r"(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?))*(?::[0-9]+)?$"
@@ -95,7 +95,7 @@ def parse_image_ref(text: str) -> ImageRef:
         explicit = True
         if not _DOMAIN.match(registry):
             error = error or f"invalid registry {registry!r}"
-        registry = registry.lower() if registry.lower() in _HUB_ALIASES else registry
+        registry = registry.lower()      # host names are case-insensitive
         if registry in _HUB_ALIASES:
             registry = DOCKER_HUB
     else:

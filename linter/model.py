@@ -20,6 +20,7 @@ from .variables import Expansion, expand
 
 if TYPE_CHECKING:
     from .facts import Facts
+    from .suppress import Pragma, PragmaProblem
 
 __all__ = ["Instruction", "Flag", "Word", "Heredoc", "Directive", "Comment", "ParseError",
            "LineMap", "ImageRef", "ArgDecl", "Base", "Stage", "Edge", "StageGraph", "Env",
@@ -253,6 +254,8 @@ class Dockerfile:
         self.stages: list[Stage] = []
         self.errors: list[ParseError] = list(parsed.errors)
         self.target_error: str | None = None
+        # (offset, message) of bytes that did not decode cleanly (set by the engine)
+        self.encoding_problems: list[tuple[int, str]] = []
         self.graph: StageGraph = StageGraph([], [], None)
         _Builder(self).run()
 
@@ -293,6 +296,12 @@ class Dockerfile:
 
     def expand(self, text: str, env: Mapping[str, str | None]) -> Expansion:
         return expand(text, env, self.escape)
+
+    @cached_property
+    def pragmas(self) -> "tuple[list[Pragma], list[PragmaProblem]]":
+        """docklint pragma comments, and the problems found in them (parsed once)."""
+        from .suppress import collect
+        return collect(self.comments, self.instructions)
 
     @cached_property
     def facts(self) -> "Facts":

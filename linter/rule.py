@@ -118,6 +118,10 @@ class Option:
         expected = self.type or type(self.default)
         if expected is bool and not isinstance(value, bool):
             raise ValueError("expected true or false")
+        if isinstance(value, bool) and expected is not bool and \
+                not (isinstance(expected, tuple) and bool in expected):
+            raise ValueError(f"expected {getattr(expected, '__name__', expected)}, "
+                             "not true/false")
         if not isinstance(value, expected):
             names = expected.__name__ if isinstance(expected, type) else \
                 " or ".join(t.__name__ for t in expected)
@@ -130,7 +134,7 @@ CheckFn = Callable[[Any, Mapping[str, Any]], Iterable[Finding]]
 FIX_SAFETY = ("never", "sometimes", "always")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """A rule's metadata and its check function."""
 
@@ -150,7 +154,7 @@ class Rule:
     @property
     def summary(self) -> str:
         for line in self.docs.strip().splitlines():
-            if line.strip():
+            if line.strip() and not line.startswith("#"):
                 return line.strip()
         return self.slug
 
@@ -162,8 +166,11 @@ class Rule:
         """The text under ``## heading`` of the docs ('' when absent)."""
         out: list[str] = []
         inside = False
+        fenced = False
         for line in self.docs.splitlines():
-            if line.startswith("## "):
+            if line.startswith(("```", "~~~")):
+                fenced = not fenced
+            elif line.startswith("## ") and not fenced:
                 inside = line[3:].strip().lower() == heading.lower()
                 continue
             if inside:

@@ -48,6 +48,20 @@ class LineMap:
             return self.to_source(0)
         return self.to_source(lend - 1) + 1
 
+    def pieces(self, lstart: int = 0, lend: int | None = None) -> list[tuple[int, int, int]]:
+        """The pieces covering ``[lstart, lend)``, re-based so that ``lstart`` is offset 0."""
+        out = []
+        for ls, ss, n in zip(self._lstarts, self._sstarts, self._lens):
+            a = max(ls, lstart)
+            b = ls + n if lend is None else min(ls + n, lend)
+            if a < b:
+                out.append((a - lstart, ss + (a - ls), b - a))
+        return out
+
+    def slice(self, lstart: int, lend: int) -> "LineMap":
+        """A map for the sub-range ``[lstart, lend)`` whose offset 0 is ``lstart``."""
+        return LineMap(self.pieces(lstart, lend))
+
     def span(self, lstart: int, lend: int) -> Span:
         """Source span of the logical range ``[lstart, lend)``."""
         start = self.to_source(lstart)

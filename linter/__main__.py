@@ -1,0 +1,5 @@
+"""``python -m docklint``."""
+
+from .cli import main
+
+main()

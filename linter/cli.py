@@ -1,0 +1,385 @@
+"""The ``docklint`` command. The only place that knows exit codes.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (parse errors
+included); 2 a usage, configuration or I/O error (other files are still linted and reported).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SUBCOMMANDS = ("rules", "rule", "inspect", "graph")
+FAIL_ON = ("error", "warning", "info", "none")
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
+              ".mypy_cache", ".pytest_cache", "vendor", "dist", "build", ".terraform"}
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*."""
+    low = name.lower()
+    return (low == "dockerfile" or low.startswith(("dockerfile.", "dockerfile-"))
+            or low.endswith(".dockerfile") or low.startswith("containerfile"))
+
+
+def discover(paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(files to lint in order, error messages). Named files are always linted; directories
+    are searched recursively for Dockerfile names."""
+    files: list[str] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for p in paths:
+        if p == "-":
+            files.append(p)
+            continue
+        if os.path.isdir(p):
+            found = []
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames
+                                     if d not in _SKIP_DIRS and not d.startswith(".git"))
+                for name in sorted(filenames):
+                    if is_dockerfile_name(name):
+                        full = os.path.join(dirpath, name)
+                        if os.path.isfile(full):
+                            found.append(full)
+            if not found:
+                errors.append(f"{p}: no Dockerfiles found (looked for Dockerfile, "
+                              "Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile*)")
+            for f in found:
+                if f not in seen:
+                    seen.add(f)
+                    files.append(f)
+        elif p not in seen:
+            seen.add(p)
+            files.append(p)
+    return files, errors
+
+
+def _split_codes(values: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out += [x.strip() for x in v.split(",") if x.strip()]
+    return out
+
+
+def _build_args(values: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        key, eq, value = v.partition("=")
+        if not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {v!r}", param_hint="--build-arg")
+        if not eq:
+            env = os.environ.get(key)
+            if env is None:
+                continue          # docker build: --build-arg KEY takes it from the environment
+            value = env
+        out[key] = value
+    return out
+
+
+def _rule_options(values: Sequence[str]) -> dict[str, dict]:
+    from .registry import UnknownRule, get
+    out: dict[str, dict] = {}
+    for v in values:
+        head, eq, raw = v.partition("=")
+        code, dot, name = head.partition(".")
+        if not (eq and dot and name):
+            raise click.BadParameter(f"expected RULE.OPTION=VALUE, got {v!r}",
+                                     param_hint="--rule-option")
+        try:
+            r = get(code)
+        except UnknownRule as exc:
+            raise click.BadParameter(str(exc), param_hint="--rule-option") from None
+        if name not in r.options:
+            known = ", ".join(r.options) or "none"
+            raise click.BadParameter(f"{r.code} has no option {name!r} (options: {known})",
+                                     param_hint="--rule-option")
+        value: object = raw
+        if raw.lower() in ("true", "false"):
+            value = raw.lower() == "true"
+        elif raw.lstrip("-").isdigit():
+            value = int(raw)
+        try:
+            r.options[name].validate(value)
+        except ValueError as exc:
+            raise click.BadParameter(f"{r.code}.{name}: {exc}",
+                                     param_hint="--rule-option") from None
+        out.setdefault(r.code, {})[name] = value
+    return out
+
+
+def _use_color(no_color: bool, stream) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class _Main(click.Command):
+    """``docklint [OPTIONS] PATH...``, or one of the subcommands."""
+
+    def format_epilog(self, ctx, formatter) -> None:
+        formatter.write_paragraph()
+        formatter.write_text("Other commands: docklint rules | rule CODE | inspect FILE | "
+                             "graph FILE  (each with --help).")
+        formatter.write_paragraph()
+        formatter.write_text("Exit codes: 0 clean; 1 findings at or above --fail-on; "
+                             "2 usage, config or I/O error.")
+
+
+@click.command(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, metavar="[PATH|-]...")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "sarif", "gnu", "github"]),
+              help="Output format.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Run only these rules (codes, prefixes, slugs, aliases; comma-separated).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+@click.option("--target", metavar="STAGE", help="The stage being built (default: the last).")
+@click.option("--build-arg", "build_args", multiple=True, metavar="KEY=VALUE",
+              help="A build argument, as for docker build (repeatable).")
+@click.option("--context", "context", type=click.Path(file_okay=False),
+              help="The build context directory (default: the Dockerfile's directory).")
+@click.option("--rule-option", "rule_options", multiple=True, metavar="RULE.OPTION=VALUE",
+              help="Set a rule option, e.g. DK101.assume-tls=true (repeatable).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
+              help="Exit 1 when a finding is at least this severe.")
+@click.option("--stdin-filename", metavar="NAME",
+              help="The path to report (and find the context from) for input read from -.")
+@click.option("--show-source/--no-show-source", default=True,
+              help="Show the source line under each finding (text format).")
+@click.option("--no-color", is_flag=True, help="Never colour the text output.")
+@click.version_option(__version__, "--version", prog_name="docklint")
+def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_options,
+         fail_on, stdin_filename, show_source, no_color):
+    """Lint Dockerfiles: what will break or bloat the final image, and best practice.
+
+    PATH may be a file, a directory (searched for Dockerfiles) or - for standard input.
+    With no PATH, the current directory is searched.
+    """
+    from .engine import FileResult, Settings, lint_bytes, lint_file, select_rules
+    from .registry import UnknownRule
+
+    try:
+        settings = Settings(
+            select=_split_codes(select) or None, ignore=_split_codes(ignore),
+            build_args=_build_args(build_args), target=target, context=context,
+            options=_rule_options(rule_options))
+        rules = select_rules(settings)
+    except UnknownRule as exc:
+        raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
+    if context and not os.path.isdir(context):
+        raise click.BadParameter(f"{context}: not a directory", param_hint="--context")
+
+    files, errors = discover(paths or ["."])
+    results: list[FileResult] = []
+    for path in files:
+        if path == "-":
+            data = click.get_binary_stream("stdin").read()
+            shown = stdin_filename or "-"
+            ctx_dir = context or (os.path.dirname(os.path.abspath(stdin_filename))
+                                  if stdin_filename else None)
+            results.append(lint_bytes(data, shown, settings, rules, context=ctx_dir))
+        else:
+            results.append(lint_file(path, settings, rules))
+
+    from .formatters import render
+    out_stream = click.get_text_stream("stdout")
+    color = fmt == "text" and output is None and _use_color(no_color, out_stream)
+    text = render(fmt, results, rules, color=color, show_source=show_source,
+                  version=__version__)
+    if fmt == "text":
+        text += _summary(results)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            click.echo(f"docklint: cannot write {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+    elif text:
+        click.echo(text, nl=False)
+
+    status = EXIT_OK
+    for message in errors:
+        click.echo(f"docklint: {message}", err=True)
+        status = EXIT_ERROR
+    for r in results:
+        if r.error:
+            click.echo(f"docklint: {r.error}", err=True)
+            status = EXIT_ERROR
+        for message in r.internal:
+            click.echo(f"docklint: {message} (please report this)", err=True)
+            status = EXIT_ERROR
+    if status == EXIT_OK and fail_on != "none":
+        from .rule import Severity
+        threshold = Severity.parse(fail_on)
+        if any(f.level >= threshold for r in results for f in r.findings):
+            status = EXIT_FINDINGS
+    sys.exit(status)
+
+
+def _summary(results) -> str:
+    findings = [f for r in results for f in r.findings]
+    if not findings:
+        return ""
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.level.label] = counts.get(f.level.label, 0) + 1
+    parts = [f"{n} {label}{'s' if n != 1 and label != 'info' else ''}"
+             for label in ("error", "warning", "info") if (n := counts.get(label))]
+    files = len({f.path for f in findings})
+    total = len(findings)
+    return (f"\nFound {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
+            f"in {files} file{'s' if files != 1 else ''}.\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# subcommands
+
+@click.command("rules", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules_cmd(fmt):
+    """List every rule: code, slug, default severity, aliases, summary."""
+    import json
+
+    from .registry import all_rules
+    rows = all_rules()
+    if fmt == "json":
+        data = [{"code": r.code, "slug": r.slug, "severity": r.severity.label,
+                 "aliases": list(r.aliases), "tags": sorted(r.tags), "fixable": r.fixable,
+                 "default_enabled": r.default_enabled, "status": r.status,
+                 "summary": r.summary, "url": r.help_uri} for r in rows]
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(r.slug) for r in rows)
+    for r in rows:
+        aliases = f"  [{', '.join(r.aliases)}]" if r.aliases else ""
+        off = "  (off by default)" if not r.default_enabled else ""
+        click.echo(f"{r.code}  {r.slug:<{width}}  {r.severity.label:<7}  {r.summary}"
+                   f"{aliases}{off}")
+
+
+@click.command("rule", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("name")
+def rule_cmd(name):
+    """Show the documentation of one rule (by code, slug or alias)."""
+    from .registry import UnknownRule, resolve
+    try:
+        found = resolve(name)
+    except UnknownRule as exc:
+        click.echo(f"docklint: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    for i, r in enumerate(found):
+        if i:
+            click.echo("\n" + "-" * 72 + "\n")
+        click.echo(f"{r.code} {r.slug}")
+        click.echo(f"Default severity: {r.severity.label}"
+                   + ("" if r.default_enabled else " (off by default)"))
+        if r.aliases:
+            click.echo(f"Aliases: {', '.join(r.aliases)}")
+        click.echo(f"Fixable: {r.fixable}")
+        for opt_name, opt in r.options.items():
+            click.echo(f"Option {opt_name} (default {opt.default!r}): {opt.help}")
+        click.echo("")
+        click.echo(r.docs)
+
+
+def _load_for_inspect(path: str, target, build_args, context):
+    from .engine import Settings, lint_bytes, lint_file
+    settings = Settings(select=["DK000"], target=target, build_args=_build_args(build_args),
+                        context=context)
+    if path == "-":
+        return lint_bytes(click.get_binary_stream("stdin").read(), "-", settings)
+    return lint_file(path, settings)
+
+
+_inspect_options = [
+    click.option("--target", metavar="STAGE", help="The stage being built (default: the last)."),
+    click.option("--build-arg", "build_args", multiple=True, metavar="KEY=VALUE",
+                 help="A build argument (repeatable)."),
+    click.option("--context", type=click.Path(file_okay=False),
+                 help="The build context directory."),
+]
+
+
+def _with(options):
+    def deco(fn):
+        for opt in reversed(options):
+            fn = opt(fn)
+        return fn
+    return deco
+
+
+@click.command("inspect", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
+              show_default=True)
+@_with(_inspect_options)
+def inspect_cmd(path, fmt, target, build_args, context):
+    """Show what the parser and the model see in a Dockerfile."""
+    from .inspect import inspect_json, inspect_text
+    result = _load_for_inspect(path, target, build_args, context)
+    if result.error:
+        click.echo(f"docklint: {result.error}", err=True)
+        sys.exit(EXIT_ERROR)
+    df = result.dockerfile
+    if fmt == "json":
+        import json
+        click.echo(json.dumps(inspect_json(df), indent=2, ensure_ascii=False))
+    else:
+        click.echo(inspect_text(df), nl=False)
+    if df.errors:
+        for f in result.findings:
+            click.echo(f"{f.path}:{f.line}:{f.column}: {f.message}", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@click.command("graph", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
+              show_default=True)
+@_with(_inspect_options)
+def graph_cmd(path, fmt, target, build_args, context):
+    """Draw the stage graph (Mermaid or Graphviz dot)."""
+    from .inspect import graph_dot, graph_mermaid
+    result = _load_for_inspect(path, target, build_args, context)
+    if result.error:
+        click.echo(f"docklint: {result.error}", err=True)
+        sys.exit(EXIT_ERROR)
+    df = result.dockerfile
+    click.echo(graph_mermaid(df) if fmt == "mermaid" else graph_dot(df), nl=False)
+    if df.errors:
+        for f in result.findings:
+            click.echo(f"{f.path}:{f.line}:{f.column}: {f.message}", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+_COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "graph": graph_cmd}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: ``docklint SUBCOMMAND ...`` or ``docklint [OPTIONS] PATH...``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in _COMMANDS:
+        cmd = _COMMANDS[args[0]]
+        cmd.main(args=args[1:], prog_name=f"docklint {args[0]}")
+    else:
+        lint.main(args=args, prog_name="docklint")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

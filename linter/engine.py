@@ -1,0 +1,187 @@
+"""parse -> model -> enabled rules -> stamp -> suppress -> sort.
+
+The engine owns policy: which rules run, with which options and severities, which findings a
+pragma silences, and the positions every finding reports. Rules only look at the model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+from .model import Dockerfile, build
+from .parse import Parsed, parse
+from .registry import resolve
+from .rule import Finding, Rule, Severity
+from .source import Source, Span, decode_bytes
+from .suppress import suppressed
+from .syntax import ParseError
+
+__all__ = ["FileResult", "Settings", "lint_text", "lint_bytes", "lint_file", "select_rules",
+           "MAX_FILE_BYTES"]
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+PRAGMA_CODE = "DK001"
+
+
+@dataclass
+class FileResult:
+    """What linting one file produced.
+
+    ``path`` is the path as reported to the user (as given on the command line, or the
+    ``--stdin-filename``; ``-`` for anonymous stdin). ``source`` is None when the file could not be
+    read; then ``error`` holds a one-line message and ``findings`` is empty. ``internal`` lists
+    rules that crashed (a docklint bug, reported on stderr).
+    """
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    source: Source | None = None
+    error: str | None = None
+    internal: list[str] = field(default_factory=list)
+    dockerfile: Dockerfile | None = None
+
+
+@dataclass
+class Settings:
+    """Everything that decides how one file is linted."""
+
+    select: list[str] | None = None          # None: the default rule set
+    ignore: list[str] = field(default_factory=list)
+    severity: Mapping[str, str] = field(default_factory=dict)      # selector -> severity
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code -> options
+    build_args: Mapping[str, str] = field(default_factory=dict)
+    target: str | None = None
+    context: str | None = None               # build context dir; None: the Dockerfile's dir
+    allow_pragmas: bool = True
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+def select_rules(settings: Settings) -> list[Rule]:
+    """The rules a run uses: defaults (or ``select``) minus ``ignore``. Raises UnknownRule."""
+    from .registry import all_rules
+    if settings.select is None:
+        chosen = {r.code: r for r in all_rules() if r.default_enabled}
+    else:
+        chosen = {}
+        for sel in settings.select:
+            for r in resolve(sel):
+                chosen[r.code] = r
+    for sel in settings.ignore:
+        for r in resolve(sel):
+            chosen.pop(r.code, None)
+    return sorted(chosen.values(), key=lambda r: r.code)
+
+
+def _severities(settings: Settings) -> dict[str, Severity]:
+    out: dict[str, Severity] = {}
+    for sel, value in settings.severity.items():
+        sev = Severity.parse(value)
+        for r in resolve(sel):
+            out[r.code] = sev
+    return out
+
+
+def lint_file(path: str, settings: Settings, rules: list[Rule] | None = None,
+              display: str | None = None) -> FileResult:
+    """Read and lint one file; I/O problems become ``FileResult.error``."""
+    shown = display or path
+    try:
+        if os.path.isdir(path):
+            return FileResult(shown, error=f"{shown}: is a directory")
+        st = os.stat(path)
+        import stat as _stat
+        if not _stat.S_ISREG(st.st_mode):
+            return FileResult(shown, error=f"{shown}: not a regular file")
+        if st.st_size > settings.max_file_bytes:
+            return _too_big(shown, st.st_size, settings, rules)
+        with open(path, "rb") as fh:
+            data = fh.read(settings.max_file_bytes + 1)
+    except FileNotFoundError:
+        kind = "broken symlink" if os.path.islink(path) else "no such file"
+        return FileResult(shown, error=f"{shown}: {kind}")
+    except PermissionError:
+        return FileResult(shown, error=f"{shown}: permission denied")
+    except OSError as exc:
+        return FileResult(shown, error=f"{shown}: {exc.strerror or exc}")
+    if len(data) > settings.max_file_bytes:
+        return _too_big(shown, len(data), settings, rules)
+    context = settings.context or os.path.dirname(os.path.abspath(path))
+    return lint_bytes(data, shown, settings, rules, context=context)
+
+
+def _too_big(shown: str, size: int, settings: Settings, rules: list[Rule] | None) -> FileResult:
+    message = (f"file is {size} bytes, over the {settings.max_file_bytes}-byte limit; "
+               "not linted (raise max-file-size to lint it)")
+    return lint_bytes(b"", shown, settings, rules, fatal=message)
+
+
+def lint_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule] | None = None,
+               *, context: str | None = None, fatal: str | None = None) -> FileResult:
+    """Lint a Dockerfile's bytes."""
+    decoded = decode_bytes(data)
+    fatal = fatal or decoded.fatal
+    source = Source("" if fatal else decoded.text, path, bom=decoded.bom,
+                    encoding=decoded.encoding)
+    if fatal:
+        parsed = Parsed(source=source, errors=[ParseError(fatal, Span(0, 0))])
+    else:
+        parsed = parse(source)
+    df = build(source, build_args=settings.build_args, target=settings.target,
+               context=context if not fatal else None, parsed=parsed)
+    df.encoding_problems = list(decoded.problems) if not fatal else []
+    return _run(df, settings, rules)
+
+
+def lint_text(text: str, path: str = "Dockerfile", settings: Settings | None = None,
+              rules: list[Rule] | None = None, context: str | None = None) -> FileResult:
+    """Lint Dockerfile text (already decoded)."""
+    settings = settings or Settings()
+    source = Source(text, path)
+    df = build(source, build_args=settings.build_args, target=settings.target,
+               context=context or settings.context)
+    return _run(df, settings, rules)
+
+
+def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileResult:
+    source = df.source
+    result = FileResult(source.path or "-", source=source, dockerfile=df)
+    if df.target_error:
+        result.error = f"{result.path}: {df.target_error}"
+        return result
+    rules = select_rules(settings) if rules is None else rules
+    severities = _severities(settings)
+    raw: list[tuple[Rule, Finding]] = []
+    for r in rules:
+        options = r.default_options()
+        options.update(settings.options.get(r.code, {}))
+        try:
+            for f in r.check(df, options):
+                raw.append((r, f))
+        except Exception as exc:  # a rule bug must not take the whole run down
+            result.internal.append(f"{result.path}: internal error in rule {r.code} "
+                                   f"({r.slug}): {type(exc).__name__}: {exc}")
+    pragmas = df.pragmas[0] if settings.allow_pragmas and df.comments else []
+    findings: list[Finding] = []
+    for r, f in raw:
+        if pragmas and r.code != PRAGMA_CODE and suppressed(pragmas, r.code, f.span):
+            continue
+        findings.append(_stamp(source, r, f, severities.get(r.code)))
+    findings.sort(key=Finding.sort_key)
+    result.findings = findings
+    return result
+
+
+def _stamp(source: Source, r: Rule, f: Finding, override: Severity | None) -> Finding:
+    span = f.span
+    n = len(source.text)
+    if span.start > n or span.end > n:
+        span = Span(min(span.start, n), min(span.end, n))
+    line, col, end_line, end_col = source.range(span)
+    related = tuple((*source.range(rel.span), rel.message) for rel in f.related)
+    return replace(f, span=span, code=r.code, slug=r.slug,
+                   severity=override or f.severity or r.severity, path=source.path or "-",
+                   line=line, column=col, end_line=end_line, end_column=end_col,
+                   related_positions=related)
+

@@ -1,0 +1,27 @@
+"""GNU-style lines, understood by Emacs, Vim's quickfix and most CI log scrapers::
+
+    Dockerfile:3:5: error: message [DK101]
+
+One line per finding (line breaks inside a message are folded into spaces).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from . import finding_path, one_line
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine import FileResult
+    from ..rule import Rule
+
+
+def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
+           show_source: bool, version: str, base_dir: str | None) -> str:
+    lines = [
+        f"{finding_path(result, finding)}:{finding.line}:{finding.column}: "
+        f"{finding.level.label}: {one_line(finding.message)} [{finding.code}]"
+        for result in results if result.error is None
+        for finding in result.findings
+    ]
+    return "".join(line + "\n" for line in lines)

@@ -1,0 +1,384 @@
+"""What docklint knows about common base images: shell, CA bundle, libc, size, end of life.
+
+The facts live in ``data/base_images.tsv`` (see ``data/README.md``), read once on first use.
+``lookup`` maps a ``FROM`` reference to the row of its image family and tag variant, and
+``suggest_lighter`` names a lighter documented base for what the final image runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+
+from docklint.imageref import ImageRef, parse_image_ref
+
+__all__ = ["ImageFacts", "Suggestion", "format_size", "is_eol", "lookup", "scratch",
+           "suggest_lighter"]
+
+KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
+                   "chainguard"})
+_HEAVY = frozenset({"toolchain", "os"})
+# Rough weight of each kind, used when sizes are not both known.
+_WEIGHT = {"scratch": 0, "distroless": 1, "chainguard": 1, "minimal": 2, "os-slim": 3,
+           "runtime": 3, "toolchain": 4, "os": 4}
+
+
+@dataclass(frozen=True)
+class ImageFacts:
+    """One row of the data file, as matched by ``lookup`` (``None`` fields are unknown)."""
+
+    image: str
+    tag: str
+    family: str
+    variant: str
+    kind: str
+    has_shell: bool | None
+    has_ca_certs: bool | None
+    libc: str | None  # 'glibc' | 'musl' | 'none'
+    has_tzdata: bool | None
+    default_uid: int | None
+    compressed_bytes: int | None
+    approx_compressed_bytes: int | None
+    eol: str | None
+    eol_source: str | None
+    source: str
+    notes: str
+
+    @property
+    def size_bytes(self) -> int | None:
+        """Exact compressed size if known, else the documented approximation."""
+        return self.compressed_bytes if self.compressed_bytes is not None \
+            else self.approx_compressed_bytes
+
+    @property
+    def size_text(self) -> str:
+        return format_size(self.size_bytes, approx=self.compressed_bytes is None)
+
+    @property
+    def end_of_life(self) -> bool:
+        return is_eol(self)
+
+    @property
+    def heavy(self) -> bool:
+        """A full OS or a toolchain image: rarely what a final stage needs."""
+        return self.kind in _HEAVY
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A lighter base: ``image`` as the user should write it in ``FROM``, and its facts."""
+
+    image: str
+    facts: ImageFacts
+
+
+def is_eol(facts: ImageFacts, today: date | None = None) -> bool:
+    """True when ``facts.eol`` is on or before ``today`` (default: the current date)."""
+    return facts.eol is not None and date.fromisoformat(facts.eol) <= (today or date.today())
+
+
+# --- the data file ---------------------------------------------------------------------------
+
+_FACT_COLUMNS = ("has_shell", "has_ca_certs", "libc", "has_tzdata", "default_uid")
+_COLUMNS = ("image", "tag", "compressed_bytes", "uncompressed_bytes", *_FACT_COLUMNS[:3], "source",
+            *_FACT_COLUMNS[3:], "notes", "family", "variant", "kind", "eol", "eol_source",
+            "approx_compressed_bytes", "size_source", "facts_from")
+
+
+class _Table:
+    """The parsed file: its rows in order, and ``by_image[image][variant]``."""
+
+    __slots__ = ("rows", "by_image")
+
+    def __init__(self, rows: tuple[ImageFacts, ...],
+                 by_image: dict[str, dict[str, ImageFacts]]) -> None:
+        self.rows, self.by_image = rows, by_image
+
+
+def _int(cell: str) -> int | None:
+    return None if cell in ("", "unknown") else int(cell)
+
+
+def _bool(cell: str) -> bool | None:
+    if cell not in ("yes", "no", "unknown"):
+        raise ValueError(f"{cell!r} is not yes, no or unknown")
+    return None if cell == "unknown" else cell == "yes"
+
+
+def _row(r: dict[str, str], index: dict[str, dict[str, str]]) -> ImageFacts:
+    source = r["source"]
+    if r["facts_from"]:  # same recipe as a documented row: it fills this row's unknown facts
+        base = index.get(r["facts_from"])
+        if base is None or base["facts_from"]:
+            raise ValueError(f"facts_from {r['facts_from']!r} names no fact row")
+        r = {**r, **{c: base[c] for c in _FACT_COLUMNS if r[c] == "unknown"}}
+        source += f" | content facts of {r['facts_from']}: {base['source']}"
+    if r["kind"] not in KINDS or not r["family"] or not r["variant"]:
+        raise ValueError("bad family, variant or kind")
+    if r["libc"] not in ("glibc", "musl", "none", "unknown"):
+        raise ValueError(f"bad libc {r['libc']!r}")
+    if bool(r["eol"]) != bool(r["eol_source"]) or \
+            bool(r["approx_compressed_bytes"]) != bool(r["size_source"]):
+        raise ValueError("a value without its source, or a source without its value")
+    if r["eol"]:
+        date.fromisoformat(r["eol"])
+    return ImageFacts(
+        image=r["image"], tag=r["tag"], family=r["family"], variant=r["variant"], kind=r["kind"],
+        has_shell=_bool(r["has_shell"]), has_ca_certs=_bool(r["has_ca_certs"]),
+        libc=None if r["libc"] == "unknown" else r["libc"], has_tzdata=_bool(r["has_tzdata"]),
+        default_uid=_int(r["default_uid"]), compressed_bytes=_int(r["compressed_bytes"]),
+        approx_compressed_bytes=_int(r["approx_compressed_bytes"]), eol=r["eol"] or None,
+        eol_source=r["eol_source"] or None, source=source, notes=r["notes"])
+
+
+def parse_table(text: str) -> _Table:
+    """Parse the TSV; raises ``ValueError`` naming the line of anything malformed."""
+    lines = text.splitlines()
+    if tuple(lines[0].split("\t")) != _COLUMNS:
+        raise ValueError("base_images.tsv: unexpected header")
+    raw = {n: dict(zip(_COLUMNS, line.split("\t"))) for n, line in enumerate(lines, 1)
+           if line and n > 1}
+    index = {f"{r['image']}:{r['tag']}": r for r in raw.values()}
+    rows: list[ImageFacts] = []
+    for number, r in raw.items():
+        try:
+            if lines[number - 1].count("\t") != len(_COLUMNS) - 1:
+                raise ValueError("wrong number of columns")
+            rows.append(_row(r, index))
+        except ValueError as exc:
+            raise ValueError(f"base_images.tsv line {number}: {exc}") from None
+    by_image: dict[str, dict[str, ImageFacts]] = {}
+    for facts in rows:
+        if by_image.setdefault(facts.image, {}).setdefault(facts.variant, facts) is not facts:
+            raise ValueError(f"base_images.tsv: two rows for {facts.image} {facts.variant}")
+    return _Table(tuple(rows), by_image)
+
+
+@lru_cache(maxsize=None)
+def _table() -> _Table:
+    from importlib.resources import files
+    return parse_table((files("docklint") / "data" / "base_images.tsv").read_text("utf-8"))
+
+
+# --- lookup ----------------------------------------------------------------------------------
+
+_CODENAMES = frozenset(
+    "jessie stretch buster bullseye bookworm trixie forky sid "  # Debian
+    "trusty xenial bionic focal jammy noble oracular plucky questing".split())  # Ubuntu
+_NEUTRAL = _CODENAMES | frozenset(
+    "latest stable oldstable testing unstable experimental backports edge rolling lts current "
+    "argon boron carbon dubnium erbium fermium gallium hydrogen iron jod krypton "  # Node LTS
+    "jdk cli glibc eclipse temurin amazoncorretto corretto sapmachine semeru ibm graal "
+    "amd64 arm64 arm s390x ppc64le riscv64 386".split())
+_VERSION = re.compile(r"^v?\d[\w.+]*$|^jdk\d+$")
+# Tag tokens that select a variant, in the order they are joined ("jre-alpine").
+_MARKERS = ("jre", "debug", "slim", "alpine", "nonroot", "musl", "scm", "curl", "dev")
+# Distroless tags (:debug, :nonroot, :debug-nonroot) exist for every distroless image; what
+# each part changes, per distroless' convention (debug adds busybox, nonroot runs as 65532).
+_TAG_FACTS = {"debug": ("has_shell", True), "nonroot": ("default_uid", 65532)}
+
+
+def _tokens(tag: str | None) -> list[str]:
+    return tag.split("-") if tag else []
+
+
+def _variant(tag: str | None) -> str | None:
+    """The variant a tag selects (``3.12-slim-bookworm`` -> ``slim``); None if not understood."""
+    found = set()
+    for token in _tokens(tag):
+        if token.startswith("alpine") and (token == "alpine" or token[6:7].isdigit()):
+            found.add("alpine")
+        elif token in _MARKERS:
+            found.add(token)
+        elif token not in _NEUTRAL and not _VERSION.match(token):
+            return None
+    return "-".join(m for m in _MARKERS if m in found) or "full"
+
+
+def _canonical(ref: ImageRef) -> str:
+    """The data file's ``image`` for a reference, seeing through Docker Hub mirrors."""
+    registry, parts = ref.registry.lower(), ref.path.split("/")
+    if registry in ("docker.io", "mirror.gcr.io"):
+        if len(parts) == 1 or (len(parts) == 2 and parts[0] == "library"):
+            return parts[-1]
+        return "cgr.dev/" + ref.path if parts[0] == "chainguard" else ref.path
+    if len(parts) >= 2 and parts[-2] == "library":  # public.ecr.aws/docker/library/x, proxies
+        return parts[-1]
+    return f"{registry}/{ref.path}"
+
+
+def scratch() -> ImageFacts:
+    return _table().by_image["scratch"]["full"]
+
+
+def lookup(ref: ImageRef | str) -> ImageFacts | None:
+    """Facts for the image ``ref`` names, or None when it is unknown or not fully resolved.
+
+    The repository is matched however it is written (``golang``, ``docker.io/library/golang``,
+    ``mirror.gcr.io/golang``, ``public.ecr.aws/docker/library/golang``, or any registry path
+    ending in ``library/golang``, taken as a pull-through mirror of Docker Hub); the tag selects
+    the variant (``1.22-alpine3.20`` -> ``alpine``); a digest does not matter. Distroless
+    ``:debug`` / ``:nonroot`` tags adjust the shell and uid of the matched row.
+    """
+    ref = parse_image_ref(ref) if isinstance(ref, str) else ref
+    if "$" in ref.raw or not ref.valid:
+        return None
+    image = _canonical(ref)
+    if image == "scratch":
+        return scratch()
+    variants = _table().by_image.get(image)
+    variant = _variant(ref.tag)
+    if variants is None or variant is None:
+        return None
+    if variant in variants:
+        return variants[variant]
+    parts = variant.split("-")
+    for facts in (variants.get(p) for p in (*parts, "full") if set(parts) <= _TAG_FACTS.keys()):
+        if facts is not None and facts.kind == "distroless":
+            changes = dict(_TAG_FACTS[part] for part in parts)
+            return replace(facts, variant=variant, **changes,
+                           notes=f"{facts.notes} [tag '{variant}' per distroless tag convention]")
+    return None
+
+
+# --- sizes -----------------------------------------------------------------------------------
+
+def format_size(n: int | None, approx: bool = False) -> str:
+    """``312 MB`` (exact, decimal units), ``~2 MiB`` (approximate), ``size unknown``.
+
+    Approximations that are whole binary units are shown as documented (``~2 MiB``); anything
+    else uses decimal units like ``docker images`` does, with at most three significant digits
+    (two for approximations).
+    """
+    if n is None:
+        return "size unknown"
+    if approx:
+        for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+            if n >= scale and n % scale == 0:
+                return f"~{n // scale} {unit}"
+    mark = "~" if approx else ""
+    if n < 1000:
+        return f"{mark}{n} B"
+    for power, unit in enumerate(("kB", "MB", "GB", "TB"), start=1):
+        value = n / 1000 ** power
+        places = 0 if value >= 100 else 1 if value >= 10 or approx else 2
+        text = f"{value:.{places}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+        if float(text) < 1000:
+            break
+    return f"{mark}{text} {unit}"
+
+
+# --- lighter bases ---------------------------------------------------------------------------
+
+RUNS = ("static", "glibc", "cc", "jar", "node", "python", "ruby", "php", "unknown")
+_RUNTIME_FAMILIES = {"static": ("distroless-static", "chainguard-static"),
+                     "glibc": ("distroless-base", "chainguard-glibc-dynamic"),
+                     "cc": ("distroless-cc", "chainguard-glibc-dynamic")}
+_LANGUAGE = {"node": ("node", "slim"), "python": ("python", "slim"), "ruby": ("ruby", "slim"),
+             "php": ("php", "alpine")}
+_SLIM_LAST = frozenset({"node", "debian"})  # node:20-bookworm-slim vs python:3.12-slim-bookworm
+_JDK_FAMILIES = frozenset({"eclipse-temurin", "openjdk", "amazoncorretto"})
+
+
+def _write(facts: ImageFacts) -> str:
+    return facts.image if facts.tag in ("latest", "(none)") else f"{facts.image}:{facts.tag}"
+
+
+def _retag(tag: str | None, marker: str, family: str, swap: str = "",
+           keep: str = "") -> str | None:
+    """``tag`` turned into the ``marker`` variant, keeping versions and codenames.
+
+    The marker goes where the family's tags put it (``20-bookworm-slim``, ``3.12-slim-bookworm``,
+    ``8.3-cli-alpine``) or replaces ``swap`` (``21-jdk`` -> ``21-jre``). None when nothing
+    worth keeping is left: then the data row's own tag is the one to write.
+    """
+    tokens = [t for t in _tokens(tag) if t != "latest" and _variant(t) in ("full", swap, keep)]
+    if marker == "alpine":  # Alpine tags name no Debian/Ubuntu release
+        tokens = [t for t in tokens if t not in _CODENAMES]
+    if not tokens:
+        return None
+    if swap in tokens:
+        return "-".join(marker if t == swap else t for t in tokens)
+    if family in _SLIM_LAST or marker == "alpine":
+        return "-".join([*tokens, marker])
+    lead = 0
+    while lead < len(tokens) and _VERSION.match(tokens[lead]):
+        lead += 1
+    return "-".join([*tokens[:lead], marker, *tokens[lead:]])
+
+
+def _debian(facts: ImageFacts) -> int:
+    match = re.search(r"-debian(\d+)$", facts.image)
+    return int(match.group(1)) if match else -1
+
+
+def _java_major(current: ImageFacts, tag: str | None) -> int | None:
+    pattern = r"^(\d+)" if current.family in _JDK_FAMILIES else \
+        r"(?:jdk|temurin-|corretto-|openjdk-)(\d+)"
+    match = re.search(pattern, tag or "")
+    return int(match.group(1)) if match else None
+
+
+def _candidates(ref: ImageRef, current: ImageFacts, runs: str) -> list[str | ImageFacts]:
+    """What could replace ``current``, best first: image references or data rows."""
+    table = _table()
+    if runs in _RUNTIME_FAMILIES:  # newest Debian release first; legacy unsuffixed names never
+        out: list[str | ImageFacts] = []
+        for family in _RUNTIME_FAMILIES[runs]:
+            rows = [f for f in table.rows if f.family == family and f.variant == "full"
+                    and (f.kind != "distroless" or _debian(f) > 0)]
+            out += sorted(rows, key=_debian, reverse=True)
+        return out
+    if runs == "jar":
+        major = _java_major(current, ref.tag)
+        first: str | ImageFacts = table.by_image["eclipse-temurin"]["jre"]
+        if current.family == "eclipse-temurin" and major is not None:
+            first = f"eclipse-temurin:{_retag(ref.tag, 'jre', 'eclipse-temurin', 'jdk', 'alpine')}"
+        elif major is not None:
+            first = f"eclipse-temurin:{major}-jre"
+        java = [f for f in table.rows if f.family == "distroless-java" and _debian(f) > 0
+                and (major is None or f"/java{major}-" in f.image)]
+        return [first, *sorted(java, key=lambda f: (_debian(f), f.image), reverse=True)]
+    if runs in _LANGUAGE:
+        image, marker = _LANGUAGE[runs]
+        tag = _retag(ref.tag, marker, image) if current.family == image else None
+        return [f"{image}:{tag}" if tag else table.by_image[image][marker]]
+    slim = table.by_image.get(current.image, {}).get("slim")
+    if runs == "unknown" and slim is not None:
+        tag = _retag(ref.tag, "slim", current.family)
+        return [f"{current.image}:{tag}" if tag else slim]
+    return []
+
+
+def _lighter(candidate: ImageFacts, current: ImageFacts) -> bool:
+    if (candidate.family, candidate.variant) == (current.family, current.variant):
+        return False
+    new, old = candidate.size_bytes, current.size_bytes
+    if new is not None and old is not None:
+        return new < old
+    return _WEIGHT[candidate.kind] < _WEIGHT[current.kind]
+
+
+def suggest_lighter(ref: ImageRef | str, runs: str) -> Suggestion | None:
+    """A lighter, documented, supported base for a final image that runs ``runs``.
+
+    ``runs`` is one of ``RUNS``: ``static`` (a static binary), ``glibc`` / ``cc`` (a dynamic C,
+    or C++/Rust, binary), ``jar``, ``node``, ``python``, ``ruby``, ``php``, or ``unknown`` (then
+    only the image's own slim variant). None when ``ref`` is unknown, nothing documented is
+    lighter, or every candidate is end-of-life.
+    """
+    if runs not in RUNS:
+        raise ValueError(f"runs must be one of {', '.join(RUNS)}, not {runs!r}")
+    current = lookup(ref)
+    if current is None:
+        return None
+    for candidate in _candidates(ref if isinstance(ref, ImageRef) else parse_image_ref(ref),
+                                 current, runs):
+        facts = lookup(candidate) if isinstance(candidate, str) else candidate
+        if facts is None or is_eol(facts) or not _lighter(facts, current):
+            continue
+        return Suggestion(candidate if isinstance(candidate, str) else _write(facts), facts)
+    return None

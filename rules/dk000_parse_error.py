@@ -1,0 +1,38 @@
+"""A line BuildKit would refuse to build.
+
+## What it does
+Reports everything BuildKit's Dockerfile frontend rejects, at its location: an unknown
+instruction, a flag that the instruction does not take or that lacks its value, `FROM` with the
+wrong number of arguments, an invalid stage name, `ENV` without a value, a JSON array with a
+non-string in it, an unterminated heredoc, a duplicated or invalid parser directive, a line
+longer than BuildKit can read, an instruction before the first `FROM`, and files that are not
+Dockerfiles at all (binary, UTF-16, empty).
+
+## Why is this bad?
+`docker build` stops at the first of these with an error; nothing else in the file matters
+until it is fixed. docklint keeps linting the rest of the file so you see every problem at once.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+RUN --mount type=cache,target=/root/.cache apk add curl
+COPY --chmod=755 entrypoint.sh
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+RUN --mount=type=cache,target=/root/.cache apk add curl
+COPY --chmod=755 entrypoint.sh /usr/local/bin/
+```
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Finding, Severity, rule
+
+
+@rule("DK000", "parse-error", Severity.ERROR, tags={"syntax"})
+def check(df, options):
+    for err in df.errors:
+        yield Finding(err.span, err.message)

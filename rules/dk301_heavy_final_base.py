@@ -1,0 +1,106 @@
+"""The final image ships a toolchain or a full OS it does not need.
+
+## What it does
+Fires when the target stage is based, directly or through other stages, on a heavy image (a
+language toolchain such as golang, rust, gcc, maven, gradle, a JDK, or the full node, python,
+ruby and php images; or a full OS image such as debian, ubuntu or fedora) while the target stage
+itself only assembles artifacts: COPY/ADD, ENV, ARG, LABEL, EXPOSE, USER, WORKDIR, VOLUME, CMD,
+ENTRYPOINT, HEALTHCHECK, STOPSIGNAL, and no RUN that builds or installs anything. It names the
+lightest base that fits what the image runs, with both images' approximate compressed sizes:
+a static binary (`CGO_ENABLED=0`, `-static`, a musl target) runs on
+`gcr.io/distroless/static-debian13`, a dynamic glibc binary on `gcr.io/distroless/base-debian13`
+(or `cc` for Rust and C++), a JAR on a JRE image, Node and Python apps on their `-slim` images.
+Suggestions come from docklint's base-image data and never name an end-of-life image.
+
+It stays quiet for distroless, scratch, alpine, `-slim` and Chainguard bases, for bases it cannot
+resolve, and whenever the final stage builds or installs.
+
+## Why is this bad?
+Every byte of the base ships with every deploy: a golang image is over 300 MB compressed, the
+distroless static image about 2 MiB. The compilers, package managers and shells of a full image
+are also attack surface and CVE-scanner noise for a program that needs none of them.
+
+## Example
+```dockerfile
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM build
+COPY --from=build /out/app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]
+```
+
+## Use instead
+```dockerfile
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]
+```
+"""
+
+from __future__ import annotations
+
+from docklint import images
+from docklint.rule import Finding, Severity, rule
+
+_DESCRIBE = {
+    "static": "a static binary", "glibc": "a dynamically linked glibc binary",
+    "cc": "a dynamically linked binary that needs libgcc/libstdc++", "jar": "a Java program",
+    "node": "a Node.js program", "python": "a Python program", "ruby": "a Ruby program",
+    "php": "a PHP program", "unknown": "what it runs",
+}
+
+
+@rule("DK301", "heavy-final-base", Severity.WARNING, tags={"size"})
+def check(df, options):
+    target = df.target
+    if target is None:
+        return
+    root = df.graph.root_base(target.index)
+    if root is None or root.kind != "image" or root.image is None:
+        return
+    facts = df.facts
+    base = facts.base_facts(target.index)
+    if base is None or not base.heavy:
+        return
+    activity = facts.run_activity(target)
+    if activity == "builds":
+        return
+    runtime = facts.runtime(target.index)
+    if runtime.kind == "musl":
+        return            # a musl-dynamic binary needs alpine or similar; nothing lighter to say
+    suggestion = images.suggest_lighter(root.image, runtime.kind)
+    if suggestion is None:
+        return
+    if activity == "benign" and suggestion.facts.has_shell is not True:
+        return            # its RUN lines need a shell the suggested base lacks
+    if suggestion.facts.size_bytes is not None and base.size_bytes is not None and \
+            suggestion.facts.size_bytes >= base.size_bytes:
+        return
+    via = ""
+    if target.base.kind == "stage":
+        via = f" (through stage {df.stages[target.base.stage].label})"
+    current = _sized(root.text or root.raw, base)
+    lighter = _sized(suggestion.image, suggestion.facts)
+    what = _DESCRIBE.get(runtime.kind, "what it runs")
+    reason = f" ({runtime.detail})" if runtime.kind != "unknown" else ""
+    message = (f"the final image is based on {current}{via}, a "
+               f"{'full OS' if base.kind.startswith('os') else 'toolchain'} image, but only "
+               f"assembles artifacts; {what}{reason} runs on {lighter}: "
+               f"{root.text} -> {suggestion.image}")
+    yield Finding(target.from_.span, message)
+
+
+def _sized(name: str, facts) -> str:
+    size = facts.size_bytes
+    if size is None:
+        return f"{name} (size unknown)"
+    approx = facts.compressed_bytes is None
+    return f"{name} ({images.format_size(size, approx=approx)} compressed)"

@@ -1,0 +1,110 @@
+"""The expectation grammar of rule fixtures (DESIGN.md section 6).
+
+A fixture is ``fixtures/rules/<CODE>/<case>.Dockerfile``. Own-line comments of the form::
+
+    # expect: DK101 col=1-13 "CA bundle"
+    # expect: DK301 col=1 end=9:4 "distroless"
+
+apply to the next line that is not an expectation. ``col=S-E`` is a single-line range (``E`` is
+the exclusive end column); ``col=S end=L:E`` ends on another line. The quoted text must occur in
+the message. A fixture without expectations must produce no findings.
+
+A first-line header ``# fixture: key=value ...`` sets ``target=``, ``build-arg=K=V`` (repeatable),
+and ``option=NAME=VALUE`` (the rule's options). A sibling directory ``<case>.context/`` is the
+build context; without one the fixture has no context on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_EXPECT = re.compile(r'^\s*#\s*expect:\s*(?P<code>[A-Za-z]+\d+)\s+col=(?P<col>\d+)'
+                     r'(?:-(?P<endcol>\d+))?(?:\s+end=(?P<endline>\d+):(?P<endcol2>\d+))?'
+                     r'\s+"(?P<text>[^"]*)"\s*$')
+_HEADER = re.compile(r"^\s*#\s*fixture:(?P<body>.*)$")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    code: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    source_line: int
+
+    def matches(self, f) -> bool:
+        return (f.code == self.code and f.line == self.line and f.column == self.column
+                and f.end_line == self.end_line and f.end_column == self.end_column
+                and self.text in f.message)
+
+    def __str__(self) -> str:
+        return (f"{self.code} {self.line}:{self.column}-{self.end_line}:{self.end_column} "
+                f"{self.text!r}")
+
+
+@dataclass
+class Fixture:
+    path: Path
+    text: str
+    expectations: list[Expectation] = field(default_factory=list)
+    target: str | None = None
+    build_args: dict[str, str] = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
+    context: Path | None = None
+
+
+def _value(raw: str) -> object:
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    if raw.isdigit():
+        return int(raw)
+    return raw
+
+
+def load(path: Path) -> Fixture:
+    text = path.read_text(encoding="utf-8")
+    fx = Fixture(path, text)
+    ctx = path.with_name(path.name[: -len(".Dockerfile")] + ".context")
+    fx.context = ctx if ctx.is_dir() else None
+    lines = text.splitlines()
+    pending: list[tuple[int, re.Match[str]]] = []
+    for idx, line in enumerate(lines, 1):
+        head = _HEADER.match(line)
+        if head and idx == 1:
+            for item in head.group("body").split():
+                key, _, value = item.partition("=")
+                if key == "target":
+                    fx.target = value
+                elif key == "build-arg":
+                    k, _, v = value.partition("=")
+                    fx.build_args[k] = v
+                elif key == "option":
+                    k, _, v = value.partition("=")
+                    fx.options[k] = _value(v)
+                else:
+                    raise ValueError(f"{path}:{idx}: unknown fixture header key {key!r}")
+            continue
+        m = _EXPECT.match(line)
+        if m:
+            pending.append((idx, m))
+            continue
+        if re.match(r"^\s*#\s*expect", line):
+            raise ValueError(f"{path}:{idx}: malformed expectation: {line.strip()}")
+        for src_line, pm in pending:
+            col = int(pm.group("col"))
+            if pm.group("endline"):
+                end_line, end_col = int(pm.group("endline")), int(pm.group("endcol2"))
+            elif pm.group("endcol"):
+                end_line, end_col = idx, int(pm.group("endcol"))
+            else:
+                raise ValueError(f"{path}:{src_line}: expectation needs col=S-E or end=L:C")
+            fx.expectations.append(Expectation(pm.group("code").upper(), idx, col, end_line,
+                                               end_col, pm.group("text"), src_line))
+        pending = []
+    if pending:
+        raise ValueError(f"{path}:{pending[0][0]}: expectation at end of file applies to nothing")
+    return fx

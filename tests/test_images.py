@@ -1,0 +1,377 @@
+"""Tests of docklint.images: the base-image data file, lookup, EOL, sizes, lighter bases."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from importlib.resources import files
+
+import pytest
+
+from docklint import images
+from docklint.imageref import parse_image_ref
+from docklint.images import ImageFacts, format_size, is_eol, lookup, scratch, suggest_lighter
+
+from .conftest import shared_path
+
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+DATA = files("docklint") / "data" / "base_images.tsv"
+
+
+def read_tsv(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    lines = text.splitlines()
+    header = lines[0].split("\t")
+    return header, [dict(zip(header, line.split("\t"))) for line in lines[1:] if line]
+
+
+def family(ref: str) -> tuple[str, str] | None:
+    facts = lookup(ref)
+    return None if facts is None else (facts.family, facts.variant)
+
+
+# --- the data file ---------------------------------------------------------------------------
+
+def test_every_row_parses_with_typed_columns() -> None:
+    text = DATA.read_text("utf-8")
+    header, rows = read_tsv(text)
+    assert all(line.count("\t") == len(header) - 1 for line in text.splitlines())
+    table = images.parse_table(text)
+    assert len(table.rows) == len(rows)
+    for row, facts in zip(rows, table.rows):
+        assert (facts.image, facts.tag) == (row["image"], row["tag"])
+        assert facts.kind in images.KINDS and facts.family and facts.variant
+        for name in ("has_shell", "has_ca_certs", "has_tzdata"):
+            assert getattr(facts, name) in (True, False, None)
+        assert facts.libc in ("glibc", "musl", "none", None)
+        for name in ("default_uid", "compressed_bytes", "approx_compressed_bytes"):
+            assert getattr(facts, name) is None or isinstance(getattr(facts, name), int)
+        if facts.eol:
+            date.fromisoformat(facts.eol)
+            assert facts.eol_source
+        assert row["source"] and row["notes"]
+        if row["facts_from"]:  # inherit only from a documented row of the same family
+            base = next(f for f in table.rows if f"{f.image}:{f.tag}" == row["facts_from"])
+            assert base.family == facts.family
+            assert not base.source.startswith("classification only")
+
+
+def test_classification_rows_leave_sizes_and_unchecked_facts_unknown() -> None:
+    _, rows = read_tsv(DATA.read_text("utf-8"))
+    added = [r for r in rows if r["source"].startswith("classification only")]
+    assert added
+    for row in added:
+        assert row["compressed_bytes"] == row["uncompressed_bytes"] == "unknown"
+        assert row["has_ca_certs"] == row["has_tzdata"] == row["default_uid"] == "unknown"
+
+
+def test_shared_rows_are_copied_unchanged() -> None:
+    shared_header, shared_rows = read_tsv(
+        shared_path("data", "base_images.tsv").read_text("utf-8"))
+    header, rows = read_tsv(DATA.read_text("utf-8"))
+    assert header[:len(shared_header)] == shared_header
+    ours = {(r["image"], r["tag"]): r for r in rows}
+    for shared in shared_rows:
+        row = ours[shared["image"], shared["tag"]]
+        assert {k: row[k] for k in shared_header} == shared
+
+
+@pytest.mark.parametrize("text, message", [
+    ("only\theader\n", "unexpected header"),
+    ("{header}\nscratch\t(none)\n", "line 2: wrong number of columns"),
+])
+def test_malformed_data_is_rejected(text: str, message: str) -> None:
+    header = DATA.read_text("utf-8").splitlines()[0]
+    with pytest.raises(ValueError, match=message):
+        images.parse_table(text.format(header=header))
+
+
+def test_bad_cells_are_rejected_with_their_line() -> None:
+    lines = DATA.read_text("utf-8").splitlines()
+    cells = lines[1].split("\t")
+    cells[lines[0].split("\t").index("kind")] = "huge"
+    with pytest.raises(ValueError, match="line 2: bad family, variant or kind"):
+        images.parse_table("\n".join([lines[0], "\t".join(cells)]))
+
+
+# --- lookup ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ref", [
+    "golang", "library/golang", "docker.io/golang", "docker.io/library/golang",
+    "index.docker.io/library/golang", "registry-1.docker.io/library/golang",
+    "mirror.gcr.io/library/golang", "mirror.gcr.io/golang",
+    "public.ecr.aws/docker/library/golang",
+    "harbor.example.com/dockerhub/library/golang",  # pull-through mirror of Docker Hub
+    "golang:1.22", "golang:1.22-bookworm", "golang:latest", "golang:1.22.5-trixie",
+    f"golang@{DIGEST}", f"golang:1.22@{DIGEST}", parse_image_ref("golang:1.22"),
+])
+def test_golang_full(ref: str) -> None:
+    facts = lookup(ref)
+    assert facts is not None
+    assert (facts.image, facts.tag, facts.family, facts.variant) == \
+        ("golang", "latest", "golang", "full")
+    assert facts.kind == "toolchain" and facts.heavy
+    assert facts.compressed_bytes == 312305560 and facts.size_bytes == 312305560
+
+
+@pytest.mark.parametrize("ref", ["golang:1.19-alpine", "golang:alpine3.20", "golang:alpine",
+                                 "golang:1.22-alpine3.20", f"golang:alpine@{DIGEST}"])
+def test_golang_alpine(ref: str) -> None:
+    facts = lookup(ref)
+    assert facts is not None and (facts.tag, facts.variant, facts.libc) == \
+        ("alpine", "alpine", "musl")
+
+
+@pytest.mark.parametrize("ref, expected", [
+    ("node:20-slim", ("node", "slim")),
+    ("node:20-bookworm-slim", ("node", "slim")),
+    ("node:lts-alpine3.20", ("node", "alpine")),
+    ("node:iron", ("node", "full")),
+    ("debian:bookworm-slim", ("debian", "slim")),
+    ("debian:12-slim", ("debian", "slim")),
+    ("debian:stable-slim", ("debian", "slim")),
+    ("debian:bookworm", ("debian", "full")),
+    ("debian:12", ("debian", "full")),
+    ("ubuntu:24.04", ("ubuntu", "full")),
+    ("ubuntu:jammy-20240111", ("ubuntu", "full")),
+    ("alpine:3.20", ("alpine", "full")),
+    ("mirror.gcr.io/busybox", ("busybox", "full")),
+    ("busybox:1.36-musl", ("busybox", "musl")),
+    ("python:3.12-slim-bookworm", ("python", "slim")),
+    ("python:3.13-alpine", ("python", "alpine")),
+    ("ruby:3.3-slim", ("ruby", "slim")),
+    ("rust:1-slim-bookworm", ("rust", "slim")),
+    ("php:8.3-cli", ("php", "full")),
+    ("eclipse-temurin:21-jdk", ("eclipse-temurin", "full")),
+    ("eclipse-temurin:21", ("eclipse-temurin", "full")),
+    ("eclipse-temurin:21-jre", ("eclipse-temurin", "jre")),
+    ("eclipse-temurin:21-jre-alpine", ("eclipse-temurin", "jre-alpine")),
+    ("eclipse-temurin:21-jdk-alpine", ("eclipse-temurin", "alpine")),
+    ("maven:3.9-eclipse-temurin-21", ("maven", "full")),
+    ("gradle:8.10-jdk21", ("gradle", "full")),
+    ("buildpack-deps:bookworm-scm", ("buildpack-deps", "scm")),
+    ("oraclelinux:9-slim", ("oraclelinux", "slim")),
+    ("opensuse/leap:15.6", ("opensuse-leap", "full")),
+])
+def test_tag_variants(ref: str, expected: tuple[str, str]) -> None:
+    assert family(ref) == expected
+
+
+def test_jre_rows() -> None:
+    jre = lookup("eclipse-temurin:21-jre")
+    assert jre is not None and (jre.tag, jre.kind, jre.libc) == ("25-jre", "runtime", "glibc")
+    alpine = lookup("eclipse-temurin:21-jre-alpine")
+    assert alpine is not None and (alpine.kind, alpine.libc) == ("runtime", "musl")
+    assert alpine.compressed_bytes is None and alpine.has_ca_certs is None  # unknown stays so
+    jdk = lookup("eclipse-temurin:21-jdk")
+    assert jdk is not None and jdk.kind == "toolchain"
+
+
+@pytest.mark.parametrize("ref", [
+    "golang:${GO_VERSION}", "${BASE}", "$IMAGE:1.0", "golang:1.22-windowsservercore-ltsc2022",
+    "golang:tip", "php:8.3-fpm", "cgr.dev/chainguard/static:latest-dev", "example.com/golang",
+    "myorg/golang", "quay.io/prometheus/busybox", "gcr.io/distroless/unknown-debian12",
+    "Golang", "golang:", "",
+])
+def test_unknown_or_unresolved_is_none(ref: str) -> None:
+    assert lookup(ref) is None
+
+
+def test_scratch() -> None:
+    facts = lookup("scratch")
+    assert facts == scratch()
+    assert (facts.family, facts.kind, facts.has_shell, facts.has_ca_certs, facts.libc) == \
+        ("scratch", "scratch", False, False, "none")
+    assert facts.size_bytes == 0 and not facts.heavy
+
+
+def test_distroless_nonroot_inherits_static_facts() -> None:
+    facts = lookup("gcr.io/distroless/static-debian11:nonroot")
+    assert facts is not None
+    assert (facts.family, facts.variant, facts.kind) == ("distroless-static", "nonroot",
+                                                         "distroless")
+    assert facts.default_uid == 65532
+    assert (facts.has_shell, facts.has_ca_certs, facts.libc, facts.has_tzdata) == \
+        (False, True, "none", True)
+    assert "static-debian13:latest" in facts.source  # where the inherited facts come from
+    assert facts.eol == "2026-08-21" and "SUPPORT_POLICY" in (facts.eol_source or "")
+    assert facts.approx_compressed_bytes == 2 << 20 and facts.size_text == "~2 MiB"
+
+
+@pytest.mark.parametrize("ref, variant, shell, uid", [
+    ("gcr.io/distroless/static", "full", False, 0),
+    ("gcr.io/distroless/static:latest", "full", False, 0),
+    ("gcr.io/distroless/static:debug", "debug", True, 0),
+    ("gcr.io/distroless/static:debug-nonroot", "debug-nonroot", True, 65532),
+    ("gcr.io/distroless/static-debian13:nonroot", "nonroot", False, 65532),
+    ("gcr.io/distroless/static-debian13:debug", "debug", True, 0),
+    ("gcr.io/distroless/static-debian13:debug-nonroot", "debug-nonroot", True, 65532),
+    ("gcr.io/distroless/static-debian12:nonroot-arm64", "nonroot", False, 65532),
+    ("gcr.io/distroless/base-debian12:debug", "debug", True, 0),
+])
+def test_distroless_tags(ref: str, variant: str, shell: bool, uid: int) -> None:
+    facts = lookup(ref)
+    assert facts is not None and facts.kind == "distroless"
+    assert (facts.variant, facts.has_shell, facts.default_uid) == (variant, shell, uid)
+
+
+@pytest.mark.parametrize("ref, fam, libc, eol", [
+    ("gcr.io/distroless/base-debian12", "distroless-base", "glibc", "2026-09-30"),
+    ("gcr.io/distroless/base-debian11", "distroless-base", "glibc", "2026-08-21"),
+    ("gcr.io/distroless/base-debian13", "distroless-base", "glibc", None),
+    ("gcr.io/distroless/static-debian12", "distroless-static", "none", "2026-09-30"),
+    ("gcr.io/distroless/cc-debian13", "distroless-cc", "glibc", None),
+    ("gcr.io/distroless/cc-debian12", "distroless-cc", "glibc", "2026-09-30"),
+    ("gcr.io/distroless/java21-debian13", "distroless-java", "glibc", None),
+    ("gcr.io/distroless/java17-debian12", "distroless-java", "glibc", "2026-09-30"),
+    ("gcr.io/distroless/nodejs22-debian13", "distroless-nodejs", "glibc", None),
+    ("gcr.io/distroless/nodejs20-debian12", "distroless-nodejs", "glibc", "2026-09-30"),
+    ("gcr.io/distroless/python3-debian12", "distroless-python3", "glibc", "2026-09-30"),
+    ("gcr.io/distroless/python3-debian13", "distroless-python3", "glibc", None),
+    ("gcr.io/distroless/base-nossl-debian13", "distroless-base-nossl", "glibc", None),
+])
+def test_distroless_images(ref: str, fam: str, libc: str, eol: str | None) -> None:
+    facts = lookup(ref)
+    assert facts is not None
+    assert (facts.family, facts.kind, facts.libc, facts.eol, facts.has_shell) == \
+        (fam, "distroless", libc, eol, False)
+
+
+@pytest.mark.parametrize("ref", ["cgr.dev/chainguard/static", "cgr.dev/chainguard/static:latest",
+                                 "cgr.dev/chainguard/static:latest-glibc", "chainguard/static",
+                                 "docker.io/chainguard/static:latest"])
+def test_chainguard_static(ref: str) -> None:
+    facts = lookup(ref)
+    assert facts is not None
+    assert (facts.family, facts.kind, facts.default_uid) == ("chainguard-static", "chainguard",
+                                                             65532)
+
+
+# --- end of life -----------------------------------------------------------------------------
+
+def test_is_eol_with_explicit_today() -> None:
+    facts = lookup("gcr.io/distroless/static-debian12")
+    assert facts is not None and facts.eol == "2026-09-30"
+    assert not is_eol(facts, date(2026, 9, 29))
+    assert is_eol(facts, date(2026, 9, 30))
+    assert is_eol(facts, date(2027, 1, 1))
+    current = lookup("gcr.io/distroless/static-debian13")
+    assert current is not None and not is_eol(current, date(2100, 1, 1))
+
+
+def test_end_of_life_property_uses_today() -> None:
+    facts = lookup("gcr.io/distroless/static-debian11")
+    assert facts is not None and facts.end_of_life  # 2026-08-21 is in the past
+    far = dataclasses.replace(facts, eol="2999-01-01")
+    assert not far.end_of_life
+
+
+def test_centos_is_end_of_life() -> None:
+    facts = lookup("centos:7")
+    assert facts is not None and facts.eol == "2024-06-30" and facts.end_of_life
+
+
+# --- sizes -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n, approx, text", [
+    (None, False, "size unknown"),
+    (None, True, "size unknown"),
+    (0, False, "0 B"),
+    (999, False, "999 B"),
+    (12_345, False, "12.3 kB"),
+    (3_849_738, False, "3.85 MB"),
+    (75_169_503, False, "75.2 MB"),
+    (312_305_560, False, "312 MB"),
+    (999_600, False, "1 MB"),
+    (1_500_000_000, False, "1.5 GB"),
+    (2 << 20, True, "~2 MiB"),
+    (512 << 10, True, "~512 KiB"),
+    (3_849_738, True, "~3.8 MB"),
+    (2 << 20, False, "2.1 MB"),
+])
+def test_format_size(n: int | None, approx: bool, text: str) -> None:
+    assert format_size(n, approx) == text
+
+
+def test_size_text() -> None:
+    golang = lookup("golang")
+    assert golang is not None and golang.size_text == "312 MB"
+    base = lookup("gcr.io/distroless/base-debian13")
+    assert base is not None and base.size_bytes is None and base.size_text == "size unknown"
+
+
+# --- lighter bases ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ref, runs, image", [
+    ("golang:1.22", "static", "gcr.io/distroless/static-debian13"),
+    ("alpine:3.20", "static", "gcr.io/distroless/static-debian13"),  # ~2 MiB < 3.85 MB
+    ("debian:bookworm", "glibc", "gcr.io/distroless/base-debian13"),
+    ("rust:1.80", "cc", "gcr.io/distroless/cc-debian13"),
+    ("eclipse-temurin:21-jdk", "jar", "eclipse-temurin:21-jre"),
+    ("eclipse-temurin:21", "jar", "eclipse-temurin:21-jre"),
+    ("eclipse-temurin:21-jdk-jammy", "jar", "eclipse-temurin:21-jre-jammy"),
+    ("eclipse-temurin:21-jdk-alpine", "jar", "eclipse-temurin:21-jre-alpine"),
+    ("eclipse-temurin", "jar", "eclipse-temurin:25-jre"),  # the data row's tag
+    ("maven:3.9-eclipse-temurin-17", "jar", "eclipse-temurin:17-jre"),
+    ("gradle:8.10-jdk21", "jar", "eclipse-temurin:21-jre"),
+    ("node:20", "node", "node:20-slim"),
+    ("node:20-bookworm", "node", "node:20-bookworm-slim"),
+    ("node", "node", "node:slim"),
+    ("node:latest", "node", "node:slim"),
+    ("python:3.12", "python", "python:3.12-slim"),
+    ("python:3.12-bookworm", "python", "python:3.12-slim-bookworm"),
+    ("ruby:3.3", "ruby", "ruby:3.3-slim"),
+    ("php:8.3-cli", "php", "php:8.3-cli-alpine"),
+    ("php", "php", "php:alpine"),
+    ("debian:bookworm", "unknown", "debian:bookworm-slim"),
+    ("debian:12", "unknown", "debian:12-slim"),
+    ("debian", "unknown", "debian:stable-slim"),  # there is no debian:slim
+    ("rust:1.80-bookworm", "unknown", "rust:1.80-slim-bookworm"),
+])
+def test_suggest_lighter(ref: str, runs: str, image: str) -> None:
+    suggestion = suggest_lighter(parse_image_ref(ref), runs)
+    assert suggestion is not None and suggestion.image == image
+    assert suggestion.facts == lookup(image) and not suggestion.facts.end_of_life
+
+
+@pytest.mark.parametrize("ref, runs", [
+    ("node:20-slim", "node"),  # already there
+    ("node:20-alpine", "node"),  # alpine is smaller than slim
+    ("debian:bookworm", "node"),  # node:slim is bigger than debian
+    ("golang:1.22", "unknown"),  # golang has no slim variant
+    ("ubuntu", "unknown"),
+    ("scratch", "static"),
+    ("gcr.io/distroless/static-debian13", "static"),
+    ("myorg/app:1", "static"),  # unknown current image: lighter than what?
+    ("golang:${V}", "static"),
+])
+def test_nothing_lighter(ref: str, runs: str) -> None:
+    assert suggest_lighter(parse_image_ref(ref), runs) is None
+
+
+def test_unknown_runs_value_is_an_error() -> None:
+    with pytest.raises(ValueError, match="runs must be one of"):
+        suggest_lighter(parse_image_ref("golang"), "go")
+
+
+def test_eol_rows_are_never_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = images._table()
+
+    def expire(*names: str) -> None:
+        rows = tuple(dataclasses.replace(f, eol="2000-01-01", eol_source="test")
+                     if f.image in names else f for f in real.rows)
+        by_image: dict[str, dict[str, ImageFacts]] = {}
+        for f in rows:
+            by_image.setdefault(f.image, {})[f.variant] = f
+        monkeypatch.setattr(images, "_table", lambda: images._Table(rows, by_image))
+
+    ref = parse_image_ref("golang:1.22")
+    distroless = ("gcr.io/distroless/static-debian13", "gcr.io/distroless/static-debian12")
+    expire(*distroless)  # static-debian11 is EOL in the data; unsuffixed `static` is never named
+    assert suggest_lighter(ref, "static").image == "cgr.dev/chainguard/static"
+    expire(*distroless, "cgr.dev/chainguard/static")
+    assert suggest_lighter(ref, "static") is None
+    expire("eclipse-temurin")
+    assert suggest_lighter(parse_image_ref("eclipse-temurin:21-jdk"), "jar").image == \
+        "gcr.io/distroless/java21-debian13"
+    expire("node")
+    assert suggest_lighter(parse_image_ref("node:20"), "node") is None

@@ -1,0 +1,55 @@
+"""Every rule is documented, and its documented Example fires while its Use instead stays quiet."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from docklint.engine import Settings, lint_bytes
+from docklint.registry import all_rules
+
+HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead")
+_BLOCK = re.compile(r"```dockerfile\n(.*?)```", re.S)
+
+
+def _blocks(text: str) -> list[str]:
+    return _BLOCK.findall(text)
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_rule_has_docs(rule) -> None:
+    assert rule.summary and not rule.summary.startswith("#")
+    for heading in HEADINGS:
+        assert rule.section(heading), f"{rule.code} docs lack '## {heading}'"
+    if rule.fixable != "never":
+        assert rule.section("Fix safety"), f"{rule.code} is fixable but has no '## Fix safety'"
+    assert rule.slug == rule.slug.lower() and " " not in rule.slug
+    assert re.fullmatch(r"DK\d{3}", rule.code)
+
+
+def _lint(rule, text: str, encoding: str = "utf-8"):
+    # DK003's Example is a file saved as Latin-1: lint the bytes in that encoding
+    return lint_bytes(text.encode(encoding), "Dockerfile", Settings(select=[rule.code]))
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_example_fires_and_use_instead_is_quiet(rule) -> None:
+    examples = _blocks(rule.section("Example"))
+    fixes = _blocks(rule.section("Use instead"))
+    assert examples, f"{rule.code}: the Example has no ```dockerfile block"
+    assert fixes, f"{rule.code}: Use instead has no ```dockerfile block"
+    example_encoding = "latin-1" if "saved as Latin-1" in rule.section("Example") else "utf-8"
+    for block in examples:
+        found = [f for f in _lint(rule, block, example_encoding).findings
+                 if f.code == rule.code]
+        assert found, f"{rule.code}: its documented Example does not fire:\n{block}"
+    for block in fixes:
+        found = [f for f in _lint(rule, block).findings if f.code == rule.code]
+        assert not found, f"{rule.code}: its Use instead fires: {found[0].message}\n{block}"
+
+
+def test_codes_and_slugs_are_unique() -> None:
+    rules = all_rules()
+    assert len({r.code for r in rules}) == len(rules)
+    assert len({r.slug for r in rules}) == len(rules)

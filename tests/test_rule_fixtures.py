@@ -1,0 +1,62 @@
+"""Every rule fixture under fixtures/rules/<CODE>/, checked both ways: every finding expected,
+every expectation met (exact ranges). Plus: every rule has fixtures that fire and stay quiet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docklint.engine import Settings, lint_text
+from docklint.registry import all_rules, get
+
+from .conftest import FIXTURES
+from .fixture_format import load
+
+RULE_DIR = FIXTURES / "rules"
+CASES = sorted(RULE_DIR.glob("*/*.Dockerfile"))
+CASES = [c for c in CASES if not c.name.endswith(".fixed.Dockerfile")]
+
+
+def _run(path: Path):
+    fx = load(path)
+    code = path.parent.name
+    rule = get(code)
+    settings = Settings(select=[code], target=fx.target, build_args=fx.build_args,
+                        options={rule.code: fx.options})
+    result = lint_text(fx.text, str(path), settings,
+                       context=str(fx.context) if fx.context else None)
+    return fx, result
+
+
+@pytest.mark.parametrize("path", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
+def test_fixture(path: Path) -> None:
+    fx, result = _run(path)
+    assert result.error is None, result.error
+    assert result.internal == []
+    findings = list(result.findings)
+    unexpected = [f for f in findings if not any(e.matches(f) for e in fx.expectations)]
+    unmet = [e for e in fx.expectations if not any(e.matches(f) for f in findings)]
+    show = "\n".join(f"  {f.code} {f.line}:{f.column}-{f.end_line}:{f.end_column} {f.message}"
+                     for f in findings)
+    assert not unexpected and not unmet, (
+        f"\nunexpected findings: {[f'{f.code} {f.line}:{f.column}' for f in unexpected]}"
+        f"\nunmet expectations: {[str(e) for e in unmet]}\nall findings:\n{show}")
+    if path.parent.name != "DK000":
+        parse_errors = [e.message for e in result.dockerfile.errors]
+        assert parse_errors == [], "fixtures of other rules must be valid Dockerfiles"
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_every_rule_has_firing_and_quiet_fixtures(rule) -> None:
+    cases = [c for c in CASES if c.parent.name == rule.code]
+    loaded = [load(c) for c in cases]
+    assert any(f.expectations for f in loaded), f"{rule.code} has no fixture that fires"
+    assert any(not f.expectations for f in loaded), f"{rule.code} has no quiet fixture"
+
+
+def test_fixture_directories_name_real_rules() -> None:
+    codes = {r.code for r in all_rules()}
+    for d in RULE_DIR.iterdir():
+        if d.is_dir():
+            assert d.name in codes, f"fixtures/rules/{d.name} names no rule"
