@@ -42,10 +42,12 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
             if j < 0:
                 out.append(re.escape(ch))
             else:
-                body = pattern[i + 1:j].replace("\\", "\\\\")
-                if body.startswith("^"):
-                    body = "!" + body[1:]
-                out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+                body = pattern[i + 1:j]
+                negate = body[:1] in ("!", "^")
+                if negate:
+                    body = body[1:]
+                body = body.replace("\\", "\\\\").replace("[", "\\[")
+                out.append("[" + ("^" if negate else "") + body + "]")
                 i = j
         elif ch == "\\" and i + 1 < n:
             i += 1

@@ -426,29 +426,29 @@ class Facts:
                         env.get("CGO_ENABLED")
                     flags = " ".join(a.value for a in cmd.args)
                     if cgo == "0":
-                        result = ("static", f"go build with CGO_ENABLED=0 (line {line})")
+                        result = ("static", f"go build with CGO_ENABLED=0, line {line}")
                     elif "-static" in flags or ("netgo" in flags and "osusergo" in flags):
-                        result = ("static", f"go build with static linking (line {line})")
+                        result = ("static", f"go build with static linking, line {line}")
                     elif libc == "musl" and not has_cc:
-                        result = ("static", f"go build on alpine without a C compiler, so cgo "
-                                            f"is off (line {line})")
+                        result = ("static", f"go build on alpine without a C compiler (so "
+                                            f"cgo is off), line {line}")
                     elif libc == "musl":
-                        result = ("musl", f"go build with cgo on alpine (line {line})")
+                        result = ("musl", f"go build with cgo on alpine, line {line}")
                     else:
-                        result = ("glibc", f"go build without CGO_ENABLED=0 on a glibc image "
-                                           f"(line {line})")
+                        result = ("glibc", f"go build without CGO_ENABLED=0 on a glibc image, "
+                                           f"line {line}")
                 elif cmd.name == "cargo" and sub in ("build", "install"):
                     target = cmd.flag_value("--target") or ""
                     if "musl" in target or (libc == "musl" and not target):
-                        result = ("static", f"cargo build for a musl target (line {line})")
+                        result = ("static", f"cargo build for a musl target, line {line}")
                     else:
-                        result = ("cc", f"cargo build for a glibc target (line {line})")
+                        result = ("cc", f"cargo build for a glibc target, line {line}")
                 elif cmd.name in ("gcc", "g++", "cc", "c++", "clang", "clang++"):
                     if any(a.value == "-static" for a in cmd.args):
-                        result = ("static", f"{cmd.name} -static (line {line})")
+                        result = ("static", f"{cmd.name} -static, line {line}")
                     else:
                         result = ("cc" if "++" in cmd.name else libc or "glibc",
-                                  f"{cmd.name} without -static (line {line})")
+                                  f"{cmd.name} without -static, line {line}")
         return result
 
     def copies_from(self, index: int) -> list[tuple[Instruction, int | None, list[str], str]]:

@@ -521,8 +521,7 @@ class _Scanner:
         res.escape = self.esc
         res.file_directives = _frontend_directives(self.src, self.lines)
         if not res.instructions:
-            res.errors.append(ParseError("file with no instructions",
-                                         Span(len(text), len(text))))
+            res.errors.append(ParseError("file with no instructions", Span(0, 0)))
         return res
 
     def _check_length(self, idx: int) -> None:

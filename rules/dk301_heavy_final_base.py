@@ -86,15 +86,13 @@ def check(df, options):
         return
     via = ""
     if target.base.kind == "stage":
-        via = f" (through stage {df.stages[target.base.stage].label})"
-    current = _sized(root.text or root.raw, base)
-    lighter = _sized(suggestion.image, suggestion.facts)
+        via = f" through stage {df.stages[target.base.stage].label}"
+    kind = "full OS" if base.kind.startswith("os") else "toolchain"
     what = _DESCRIBE.get(runtime.kind, "what it runs")
     reason = f" ({runtime.detail})" if runtime.kind != "unknown" else ""
-    message = (f"the final image is based on {current}{via}, a "
-               f"{'full OS' if base.kind.startswith('os') else 'toolchain'} image, but only "
-               f"assembles artifacts; {what}{reason} runs on {lighter}: "
-               f"{root.text} -> {suggestion.image}")
+    message = (f"the final image is based on {_sized(root.text or root.raw, base)}{via}, a "
+               f"{kind} image, yet only assembles artifacts: {what}{reason} runs on "
+               f"{_sized(suggestion.image, suggestion.facts)}")
     yield Finding(target.from_.span, message)
 
 

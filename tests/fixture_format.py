@@ -5,7 +5,8 @@ A fixture is ``fixtures/rules/<CODE>/<case>.Dockerfile``. Own-line comments of t
     # expect: DK101 col=1-13 "CA bundle"
     # expect: DK301 col=1 end=9:4 "distroless"
 
-apply to the next line that is not an expectation. ``col=S-E`` is a single-line range (``E`` is
+apply to the next line that is not an expectation; ``line=N`` before ``col=`` names the line
+instead (for findings on lines no comment can precede, such as parser directives). ``col=S-E`` is a single-line range (``E`` is
 the exclusive end column); ``col=S end=L:E`` ends on another line. The quoted text must occur in
 the message. A fixture without expectations must produce no findings.
 
@@ -20,7 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_EXPECT = re.compile(r'^\s*#\s*expect:\s*(?P<code>[A-Za-z]+\d+)\s+col=(?P<col>\d+)'
+_EXPECT = re.compile(r'^\s*#\s*expect:\s*(?P<code>[A-Za-z]+\d+)\s+(?:line=(?P<line>\d+)\s+)?'
+                     r'col=(?P<col>\d+)'
                      r'(?:-(?P<endcol>\d+))?(?:\s+end=(?P<endline>\d+):(?P<endcol2>\d+))?'
                      r'\s+"(?P<text>[^"]*)"\s*$')
 _HEADER = re.compile(r"^\s*#\s*fixture:(?P<body>.*)$")
@@ -50,6 +52,7 @@ class Expectation:
 class Fixture:
     path: Path
     text: str
+    data: bytes
     expectations: list[Expectation] = field(default_factory=list)
     target: str | None = None
     build_args: dict[str, str] = field(default_factory=dict)
@@ -65,9 +68,22 @@ def _value(raw: str) -> object:
     return raw
 
 
+def _expectation(path: Path, src_line: int, m: re.Match[str], line: int) -> Expectation:
+    col = int(m.group("col"))
+    if m.group("endline"):
+        end_line, end_col = int(m.group("endline")), int(m.group("endcol2"))
+    elif m.group("endcol"):
+        end_line, end_col = line, int(m.group("endcol"))
+    else:
+        raise ValueError(f"{path}:{src_line}: expectation needs col=S-E or end=L:C")
+    return Expectation(m.group("code").upper(), line, col, end_line, end_col, m.group("text"),
+                       src_line)
+
+
 def load(path: Path) -> Fixture:
-    text = path.read_text(encoding="utf-8")
-    fx = Fixture(path, text)
+    data = path.read_bytes()
+    text = data.decode("utf-8", errors="replace")
+    fx = Fixture(path, text, data)
     ctx = path.with_name(path.name[: -len(".Dockerfile")] + ".context")
     fx.context = ctx if ctx.is_dir() else None
     lines = text.splitlines()
@@ -89,21 +105,16 @@ def load(path: Path) -> Fixture:
                     raise ValueError(f"{path}:{idx}: unknown fixture header key {key!r}")
             continue
         m = _EXPECT.match(line)
+        if m and m.group("line"):
+            fx.expectations.append(_expectation(path, idx, m, int(m.group("line"))))
+            continue
         if m:
             pending.append((idx, m))
             continue
         if re.match(r"^\s*#\s*expect", line):
             raise ValueError(f"{path}:{idx}: malformed expectation: {line.strip()}")
         for src_line, pm in pending:
-            col = int(pm.group("col"))
-            if pm.group("endline"):
-                end_line, end_col = int(pm.group("endline")), int(pm.group("endcol2"))
-            elif pm.group("endcol"):
-                end_line, end_col = idx, int(pm.group("endcol"))
-            else:
-                raise ValueError(f"{path}:{src_line}: expectation needs col=S-E or end=L:C")
-            fx.expectations.append(Expectation(pm.group("code").upper(), idx, col, end_line,
-                                               end_col, pm.group("text"), src_line))
+            fx.expectations.append(_expectation(path, src_line, pm, idx))
         pending = []
     if pending:
         raise ValueError(f"{path}:{pending[0][0]}: expectation at end of file applies to nothing")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docklint.engine import Settings, lint_text
+from docklint.engine import Settings, lint_bytes
 from docklint.registry import all_rules, get
 
 from .conftest import FIXTURES
@@ -24,8 +24,8 @@ def _run(path: Path):
     rule = get(code)
     settings = Settings(select=[code], target=fx.target, build_args=fx.build_args,
                         options={rule.code: fx.options})
-    result = lint_text(fx.text, str(path), settings,
-                       context=str(fx.context) if fx.context else None)
+    result = lint_bytes(fx.data, str(path), settings,
+                        context=str(fx.context) if fx.context else None)
     return fx, result
 
 
