@@ -189,6 +189,13 @@ class Facts:
             return [p.value for p in pos]
         return [p.value for p in pos[1:]]
 
+    def installed_packages(self, stage: "Stage") -> list[str]:
+        """OS packages a stage installs with a system package manager (apt, apk, dnf...)."""
+        out: list[str] = []
+        for _ins, _script, cmd in self.commands(stage):
+            out += self.installs(cmd)
+        return out
+
     def installs_ca(self, stage: "Stage") -> CaSource | None:
         for ins, script, cmd in self.commands(stage):
             pkgs = self.installs(cmd)

@@ -7,6 +7,7 @@ The facts live in ``data/base_images.tsv`` (see ``data/README.md``), read once o
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -158,8 +159,10 @@ def parse_table(text: str) -> _Table:
 
 @lru_cache(maxsize=None)
 def _table() -> _Table:
-    from importlib.resources import files
-    return parse_table((files("docklint") / "data" / "base_images.tsv").read_text("utf-8"))
+    # a plain path next to this module: importlib.resources would pull in zipfile and tempfile
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "base_images.tsv")
+    with open(path, encoding="utf-8") as fh:
+        return parse_table(fh.read())
 
 
 # --- lookup ----------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ _DESCRIBE = {
     "static": "a static binary", "glibc": "a dynamically linked glibc binary",
     "cc": "a dynamically linked binary that needs libgcc/libstdc++", "jar": "a Java program",
     "node": "a Node.js program", "python": "a Python program", "ruby": "a Ruby program",
-    "php": "a PHP program", "unknown": "what it runs",
+    "php": "a PHP program",
 }
 
 
@@ -73,6 +73,9 @@ def check(df, options):
     activity = facts.run_activity(target)
     if activity == "builds":
         return
+    chain = df.graph.chain(target.index)
+    if any(facts.installed_packages(stage) for stage in chain[1:]):
+        return            # the final image inherits packages a stage installed on purpose
     runtime = facts.runtime(target.index)
     if runtime.kind == "musl":
         return            # a musl-dynamic binary needs alpine or similar; nothing lighter to say
@@ -88,11 +91,13 @@ def check(df, options):
     if target.base.kind == "stage":
         via = f" through stage {df.stages[target.base.stage].label}"
     kind = "full OS" if base.kind.startswith("os") else "toolchain"
-    what = _DESCRIBE.get(runtime.kind, "what it runs")
-    reason = f" ({runtime.detail})" if runtime.kind != "unknown" else ""
+    lighter = _sized(suggestion.image, suggestion.facts)
+    if runtime.kind == "unknown":
+        tail = f"{lighter} would do"
+    else:
+        tail = f"{_DESCRIBE[runtime.kind]} ({runtime.detail}) runs on {lighter}"
     message = (f"the final image is based on {_sized(root.text or root.raw, base)}{via}, a "
-               f"{kind} image, yet only assembles artifacts: {what}{reason} runs on "
-               f"{_sized(suggestion.image, suggestion.facts)}")
+               f"{kind} image, yet only assembles artifacts: {tail}")
     yield Finding(target.from_.span, message)
 
 
