@@ -18,8 +18,8 @@ are part of the same disagreement; a dockerfile-parse instruction that runs past
 swallows the next docklint instructions makes those disagree for the same reason. One trigger
 is file-wide: after a `# check=` directive dockerfile-parse ignores `# escape=`, which shifts
 every continuation. ``test_oracle_catches_a_wrong_boundary`` shows that a docklint boundary off
-by one line is not excused. A disagreement where dockerfile-parse is right would go into
-:data:`DOCKLINT_BUGS` with a strict xfail; none is known.
+by one line is not excused. No disagreement where dockerfile-parse is right is known; one would
+be a docklint bug to fix, not a category to add.
 
 Run with ``-s`` to see the counts per category; they are also recorded as the test's
 ``record_property`` values (visible in ``--junitxml`` reports).
@@ -91,10 +91,6 @@ CATEGORIES: dict[str, str] = {
         "`${X:-default}` is mangled by dockerfile-parse's value substitution (its issue #122); "
         "values are not compared by this test, so this category never applies to boundaries"),
 }
-
-# Categories where dockerfile-parse is right and docklint wrong. Each gets an xfail(strict=True)
-# test below so that fixing docklint makes the suite demand the entry be removed. None is known.
-DOCKLINT_BUGS: dict[str, str] = {}
 
 Entry = tuple[str, int, int]          # (KEYWORD, first line, last line), 1-based
 
@@ -309,22 +305,6 @@ def test_oracle_agrees_on_most_of_the_corpus(corpus_comparisons):
     assert sum(len(c.ours) for c in agree) > 10 * len(agree)
 
 
-def _bug_params() -> list:
-    if not DOCKLINT_BUGS:
-        return [pytest.param(None, marks=pytest.mark.skip(
-            reason="no known docklint instruction-boundary bug"))]
-    return [pytest.param(bug, marks=pytest.mark.xfail(strict=True, reason=DOCKLINT_BUGS[bug]))
-            for bug in sorted(DOCKLINT_BUGS)]
-
-
-@pytest.mark.parametrize("bug", _bug_params())
-def test_known_docklint_bugs(bug, corpus_comparisons):
-    """Fails (as expected) while the corpus still shows the bug; passes, and so breaks the
-    strict xfail, once docklint is fixed: then remove the entry from DOCKLINT_BUGS."""
-    hits = [c.path for c in corpus_comparisons if bug in c.categories]
-    assert not hits, f"{bug}: {DOCKLINT_BUGS[bug]}: {hits}"
-
-
 # Each category, shown on minimal files: dockerfile-parse really disagrees in that way, and the
 # classifier names it. Needs no shared data.
 EXAMPLES: list[tuple[str, bytes]] = [
@@ -381,4 +361,3 @@ def test_oracle_catches_a_wrong_boundary(data, index, monkeypatch):
 
 def test_every_category_is_documented():
     assert {c for c, _ in EXAMPLES} <= set(CATEGORIES)
-    assert not set(DOCKLINT_BUGS) & set(CATEGORIES)
