@@ -1,11 +1,16 @@
 """The ``docklint`` command. The only place that knows exit codes.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (parse errors
-included); 2 a usage, configuration or I/O error (other files are still linted and reported).
+included); 2 a usage, configuration or I/O error (other files are still linted and reported), or
+an internal error; 130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
+
+No traceback reaches the user: :func:`main` turns every unexpected exception into a one-line
+``docklint: internal error: ...`` message (set ``DOCKLINT_DEBUG=1`` to get the traceback).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Sequence
@@ -15,49 +20,75 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130           # 128 + SIGINT, as a shell reports a process stopped by Ctrl-C
+EXIT_BROKEN_PIPE = 141           # 128 + SIGPIPE: the reader of our output went away
 SUBCOMMANDS = ("rules", "rule", "inspect", "graph")
 FAIL_ON = ("error", "warning", "info", "none")
+# Directories a search never enters (a directory named on the command line is always searched).
+# Not "build": Go's common layout keeps Dockerfiles in build/package/.
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
-              ".mypy_cache", ".pytest_cache", "vendor", "dist", "build", ".terraform"}
+              ".mypy_cache", ".pytest_cache", "vendor", "dist", ".terraform"}
+_PATTERNS = "Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*"
+
+
+class ConfigError(click.ClickException):
+    """A bad option value: one line ``docklint: MESSAGE`` on stderr, exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file=None) -> None:  # noqa: D102 - click's hook
+        click.echo(f"docklint: {self.format_message()}", err=True, file=file)
 
 
 def is_dockerfile_name(name: str) -> bool:
-    """Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*."""
+    """Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*.
+
+    ``*.dockerignore`` is not one: BuildKit reads ``Dockerfile.dockerignore`` (the ignore file of
+    a Dockerfile) next to it.
+    """
     low = name.lower()
+    if low.endswith(".dockerignore"):
+        return False
     return (low == "dockerfile" or low.startswith(("dockerfile.", "dockerfile-"))
             or low.endswith(".dockerfile") or low.startswith("containerfile"))
 
 
 def discover(paths: Sequence[str]) -> tuple[list[str], list[str]]:
     """(files to lint in order, error messages). Named files are always linted; directories
-    are searched recursively for Dockerfile names."""
+    are searched recursively for Dockerfile names. A file named twice (or named and also found
+    in a directory) is linted once; so is ``-``."""
     files: list[str] = []
     errors: list[str] = []
     seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = path if path == "-" else os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
     for p in paths:
-        if p == "-":
-            files.append(p)
-            continue
-        if os.path.isdir(p):
+        if p != "-" and os.path.isdir(p):
             found = []
-            for dirpath, dirnames, filenames in os.walk(p):
-                dirnames[:] = sorted(d for d in dirnames
-                                     if d not in _SKIP_DIRS and not d.startswith(".git"))
+            before = len(errors)
+
+            def walk_error(exc: OSError) -> None:
+                errors.append(f"{exc.filename or p}: cannot read directory: "
+                              f"{exc.strerror or exc}")
+
+            for dirpath, dirnames, filenames in os.walk(p, onerror=walk_error):
+                dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
                 for name in sorted(filenames):
                     if is_dockerfile_name(name):
                         full = os.path.join(dirpath, name)
                         if os.path.isfile(full):
                             found.append(full)
-            if not found:
-                errors.append(f"{p}: no Dockerfiles found (looked for Dockerfile, "
-                              "Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile*)")
+            if not found and len(errors) == before:
+                errors.append(f"{p}: no Dockerfiles found (looked for {_PATTERNS})")
             for f in found:
-                if f not in seen:
-                    seen.add(f)
-                    files.append(f)
-        elif p not in seen:
-            seen.add(p)
-            files.append(p)
+                add(f)
+        else:
+            add(p)
     return files, errors
 
 
@@ -73,7 +104,7 @@ def _build_args(values: Sequence[str]) -> dict[str, str]:
     for v in values:
         key, eq, value = v.partition("=")
         if not key:
-            raise click.BadParameter(f"expected KEY=VALUE, got {v!r}", param_hint="--build-arg")
+            raise ConfigError(f"--build-arg: expected KEY=VALUE, got {v!r}")
         if not eq:
             env = os.environ.get(key)
             if env is None:
@@ -90,16 +121,15 @@ def _rule_options(values: Sequence[str]) -> dict[str, dict]:
         head, eq, raw = v.partition("=")
         code, dot, name = head.partition(".")
         if not (eq and dot and name):
-            raise click.BadParameter(f"expected RULE.OPTION=VALUE, got {v!r}",
-                                     param_hint="--rule-option")
+            raise ConfigError(f"--rule-option: expected RULE.OPTION=VALUE, got {v!r}")
         try:
             r = get(code)
         except UnknownRule as exc:
-            raise click.BadParameter(str(exc), param_hint="--rule-option") from None
+            raise ConfigError(f"--rule-option: {exc}") from None
         if name not in r.options:
             known = ", ".join(r.options) or "none"
-            raise click.BadParameter(f"{r.code} has no option {name!r} (options: {known})",
-                                     param_hint="--rule-option")
+            raise ConfigError(f"--rule-option: {r.code} has no option {name!r} "
+                              f"(options: {known})")
         value: object = raw
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"
@@ -108,8 +138,7 @@ def _rule_options(values: Sequence[str]) -> dict[str, dict]:
         try:
             r.options[name].validate(value)
         except ValueError as exc:
-            raise click.BadParameter(f"{r.code}.{name}: {exc}",
-                                     param_hint="--rule-option") from None
+            raise ConfigError(f"--rule-option: {r.code}.{name}: {exc}") from None
         out.setdefault(r.code, {})[name] = value
     return out
 
@@ -142,8 +171,8 @@ class _Main(click.Command):
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "json", "sarif", "gnu", "github"]),
               help="Output format.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to FILE instead of stdout.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of stdout (- for stdout).")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Run only these rules (codes, prefixes, slugs, aliases; comma-separated).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
@@ -157,7 +186,8 @@ class _Main(click.Command):
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
               help="Exit 1 when a finding is at least this severe.")
 @click.option("--stdin-filename", metavar="NAME",
-              help="The path to report (and find the context from) for input read from -.")
+              help="The path to report (and find the context from) for input read from -; "
+                   "with no PATH, standard input is read.")
 @click.option("--show-source/--no-show-source", default=True,
               help="Show the source line under each finding (text format).")
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
@@ -167,9 +197,9 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
 
     PATH may be a file, a directory (searched for Dockerfiles) or - for standard input.
-    With no PATH, the current directory is searched.
+    With no PATH, the current directory is searched (standard input with --stdin-filename).
     """
-    from .engine import FileResult, Settings, lint_bytes, lint_file, select_rules
+    from .engine import FileResult, Settings, lint_file, select_rules
     from .registry import UnknownRule
 
     try:
@@ -179,25 +209,33 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
             options=_rule_options(rule_options))
         rules = select_rules(settings)
     except UnknownRule as exc:
-        raise click.BadParameter(str(exc), param_hint="--select/--ignore") from None
+        raise ConfigError(f"--select/--ignore: {exc}") from None
     if context and not os.path.isdir(context):
-        raise click.BadParameter(f"{context}: not a directory", param_hint="--context")
+        raise ConfigError(f"--context: {context}: not a directory")
+    if output == "-":
+        output = None
 
-    files, errors = discover(paths or ["."])
+    if not paths:
+        paths = ("-",) if stdin_filename else (".",)
+    files, errors = discover(paths)
     results: list[FileResult] = []
     for path in files:
-        if path == "-":
-            data = click.get_binary_stream("stdin").read()
-            shown = stdin_filename or "-"
-            ctx_dir = context or (os.path.dirname(os.path.abspath(stdin_filename))
-                                  if stdin_filename else None)
-            results.append(lint_bytes(data, shown, settings, rules, context=ctx_dir))
-        else:
-            results.append(lint_file(path, settings, rules))
+        try:
+            if path == "-":
+                shown = stdin_filename or "-"
+                ctx_dir = context or (os.path.dirname(os.path.abspath(stdin_filename))
+                                      if stdin_filename else None)
+                results.append(_lint_stdin(shown, settings, rules, ctx_dir))
+            else:
+                results.append(lint_file(path, settings, rules))
+        except Exception as exc:  # a docklint bug: report it, go on with the other files
+            shown = (stdin_filename or "-") if path == "-" else path
+            message = " ".join(str(exc).split())
+            results.append(FileResult(shown, internal=[
+                f"{shown}: internal error: {type(exc).__name__}: {message}"]))
 
     from .formatters import render
-    out_stream = click.get_text_stream("stdout")
-    color = fmt == "text" and output is None and _use_color(no_color, out_stream)
+    color = fmt == "text" and output is None and _use_color(no_color, sys.stdout)
     text = render(fmt, results, rules, color=color, show_source=show_source,
                   version=__version__)
     if fmt == "text":
@@ -209,8 +247,13 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
         except OSError as exc:
             click.echo(f"docklint: cannot write {output}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
+    elif text and sys.stdout is None:  # fd 1 was closed before we started
+        click.echo("docklint: cannot write the report: standard output is closed", err=True)
+        sys.exit(EXIT_ERROR)
     elif text:
-        click.echo(text, nl=False)
+        # color=True: click strips ANSI codes when stdout is not a terminal, which would
+        # defeat FORCE_COLOR
+        click.echo(text, nl=False, color=color or None)
 
     status = EXIT_OK
     for message in errors:
@@ -229,6 +272,42 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
         if any(f.level >= threshold for r in results for f in r.findings):
             status = EXIT_FINDINGS
     sys.exit(status)
+
+
+def _read_stdin(limit: int) -> tuple[bytes, int]:
+    """Up to ``limit + 1`` bytes of standard input, and its whole size. Raises OSError."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:  # fd 0 was closed before we started
+        raise OSError(errno.EBADF, "standard input is closed")
+    chunks: list[bytes] = []
+    kept = size = 0
+    while True:
+        try:
+            chunk = stream.read(1 << 20)
+        except ValueError:  # I/O operation on a closed file
+            raise OSError(errno.EBADF, "standard input is closed") from None
+        if not chunk:
+            break
+        if isinstance(chunk, str):  # a text-only stand-in for stdin (an embedding harness)
+            chunk = chunk.encode("utf-8", "surrogateescape")
+        size += len(chunk)
+        if kept <= limit:
+            chunks.append(chunk)
+            kept += len(chunk)
+    return b"".join(chunks)[: limit + 1], size
+
+
+def _lint_stdin(shown: str, settings, rules, context):
+    """Lint standard input like a file: same size limit, I/O problems as ``result.error``."""
+    from .engine import FileResult, _too_big, lint_bytes
+    try:
+        data, size = _read_stdin(settings.max_file_bytes)
+    except OSError as exc:
+        return FileResult(shown, error=f"{shown}: cannot read standard input: "
+                                       f"{exc.strerror or exc}")
+    if size > settings.max_file_bytes:
+        return _too_big(shown, size, settings, rules)
+    return lint_bytes(data, shown, settings, rules, context=context)
 
 
 def _summary(results) -> str:
@@ -299,11 +378,14 @@ def rule_cmd(name):
 
 
 def _load_for_inspect(path: str, target, build_args, context):
-    from .engine import Settings, lint_bytes, lint_file
+    from .engine import Settings, lint_file
+    if context and not os.path.isdir(context):
+        raise ConfigError(f"--context: {context}: not a directory")
+    # no pragmas: a `# docklint ignore=DK000` must not hide what BuildKit would reject
     settings = Settings(select=["DK000"], target=target, build_args=_build_args(build_args),
-                        context=context)
+                        context=context, allow_pragmas=False)
     if path == "-":
-        return lint_bytes(click.get_binary_stream("stdin").read(), "-", settings)
+        return _lint_stdin("-", settings, None, context)
     return lint_file(path, settings)
 
 
@@ -372,13 +454,91 @@ _COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "grap
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: ``docklint SUBCOMMAND ...`` or ``docklint [OPTIONS] PATH...``."""
+    """Entry point: ``docklint SUBCOMMAND ...`` or ``docklint [OPTIONS] PATH...``.
+
+    Exits with the command's status. Never shows a traceback: a closed output pipe exits 141
+    quietly, Ctrl-C exits 130, any other unexpected exception prints
+    ``docklint: internal error: TYPE: MESSAGE (please report this)`` and exits 2 (with
+    ``DOCKLINT_DEBUG=1`` in the environment the exception propagates instead).
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            status = _dispatch(args)
+        except SystemExit as exc:
+            if exc.code is not None and not isinstance(exc.code, int):
+                raise
+            status = exc.code or 0
+        _flush_std_streams()
+    except KeyboardInterrupt:
+        status = EXIT_INTERRUPTED
+    except OSError as exc:
+        if not _is_pipe_error(exc):
+            status = _internal_error(exc)
+        else:
+            _silence_std_streams()
+            status = EXIT_BROKEN_PIPE
+    except Exception as exc:
+        status = _internal_error(exc)
+    sys.exit(status)
+
+
+def _dispatch(args: list[str]) -> int:
+    """Run the command ``args`` name; return its exit status. Click's own ``main`` is bypassed
+    so that this module, not click, decides what an exception does."""
     if args and args[0] in _COMMANDS:
-        cmd = _COMMANDS[args[0]]
-        cmd.main(args=args[1:], prog_name=f"docklint {args[0]}")
+        cmd, rest, prog = _COMMANDS[args[0]], args[1:], f"docklint {args[0]}"
     else:
-        lint.main(args=args, prog_name="docklint")
+        cmd, rest, prog = lint, args, "docklint"
+    try:
+        with cmd.make_context(prog, rest) as ctx:
+            cmd.invoke(ctx)
+    except click.exceptions.Exit as exc:          # --help, --version
+        return exc.exit_code
+    except click.ClickException as exc:           # usage errors and ConfigError
+        exc.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        raise KeyboardInterrupt from None
+    return EXIT_OK
+
+
+def _is_pipe_error(exc: OSError) -> bool:
+    return isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE
+
+
+def _flush_std_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+
+
+def _silence_std_streams() -> None:
+    """Point stdout and stderr at the null device so that the interpreter's final flush of
+    what is still buffered does not fail again (and print "Exception ignored ...")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass  # not a real file (a test harness): nothing will flush it to a pipe
+    os.close(devnull)
+
+
+def _internal_error(exc: BaseException) -> int:
+    if os.environ.get("DOCKLINT_DEBUG"):
+        raise exc
+    message = " ".join(str(exc).split()) or "(no message)"
+    try:
+        click.echo(f"docklint: internal error: {type(exc).__name__}: {message} "
+                   "(please report this)", err=True)
+    except Exception:  # stderr is gone too: the exit status is all we can give
+        pass
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

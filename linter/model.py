@@ -439,7 +439,8 @@ class _Builder:
                     env.kinds[key.value] = "env"
             if eff.keyword == "COPY" and eff is ins:
                 flag = ins.flag("from")
-                if flag is not None and flag.value is not None:
+                # "--from=" (empty) copies from the build context, like no --from at all
+                if flag is not None and flag.value:
                     edges.append(self._ref_edge("copy", stage, flag.value, ins, flag.span, env))
             elif eff.keyword == "RUN" and eff is ins:
                 for flag in ins.flags:

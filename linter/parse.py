@@ -373,6 +373,11 @@ class _Scanner:
                 end -= 1
             lines.append((pos, end, nxt))
             pos = nxt
+        if text.startswith("\ufeff"):
+            # BuildKit's discardBOM: a byte-order mark left in the text (a Source built from a
+            # str rather than through decode_bytes) is not part of the first line
+            s0, e0, n0 = lines[0]
+            lines[0] = (s0 + 1, max(s0 + 1, e0), n0)
         self.lines = lines
 
     # ---- directives
@@ -509,12 +514,15 @@ class _Scanner:
                         break
                 end_line = i
             span = Span(sstart, max(sstart, last_end))
+            sub = node.sub
+            if sub is not None:
+                # the trigger starts at its own keyword and ends where the ONBUILD ends
+                sub = replace(sub, heredocs=tuple(heredocs),
+                              span=Span(min(sub.span.start, span.end), span.end),
+                              end_line=max(first_line, end_line))
             node = replace(node, span=span, end_line=max(first_line, end_line),
                            heredocs=tuple(heredocs), index=index,
-                           empty_continuation_lines=tuple(empties),
-                           sub=replace(node.sub, heredocs=tuple(heredocs), span=span,
-                                       end_line=max(first_line, end_line))
-                           if node.sub is not None else None)
+                           empty_continuation_lines=tuple(empties), sub=sub)
             res.instructions.append(node)
             index += 1
             comments = []
@@ -704,8 +712,24 @@ def parse(source: Source, *, typed: bool = True) -> Parsed:
     parsed = _Scanner(source).run()
     if typed:
         parsed.errors.extend(validate(parsed.instructions))
+    if parsed.errors and _LONE_CR.search(source.text):
+        parsed.errors = [_explain_lone_cr(source, e) for e in parsed.errors]
     parsed.errors.sort(key=lambda e: (e.span.start, e.message))
     return parsed
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _explain_lone_cr(source: Source, err: ParseError) -> ParseError:
+    """Say so when an error sits on a line that CR-only line endings glued together."""
+    line = source.line_of(err.span.start)
+    start = source.line_start(line)
+    if not _LONE_CR.search(source.text, start, source.line_end(line)):
+        return err
+    return ParseError(err.message + " (this line holds carriage returns (CR) without line "
+                      "feeds: BuildKit ends lines only at LF, so CR line endings join lines; "
+                      "convert the file to LF or CRLF line endings)", err.span)
 
 
 # --------------------------------------------------------------------------------------------

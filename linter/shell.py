@@ -9,7 +9,7 @@ the analysed text, and :meth:`Script.span` maps them back to the Dockerfile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from .source import Span
@@ -152,9 +152,18 @@ class Script:
                 yield c
 
 
+_WORD_NODES = ("word", "string", "raw_string", "ansi_c_string", "concatenation", "number",
+               "simple_expansion", "expansion", "command_substitution", "arithmetic_expansion",
+               "translated_string", "brace_expression")
+
+
 class _Walker:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str,
+                 heredocs: dict[int, tuple[str, str, int]] | None = None) -> None:
         self.text = text
+        # heredoc markers written as "< NAME" for tree-sitter: marker start -> (op, body, body
+        # start); see script_for
+        self.heredocs = heredocs or {}
         data = text.encode("utf-8", "surrogatepass")
         self.data = data
         self.ascii = len(data) == len(text)
@@ -206,7 +215,7 @@ class _Walker:
             for c in node.children:
                 if c.type == "command_substitution":
                     self.walk(c, 1)
-            return raw.replace('\\"', '"').replace("\\\\", "\\").replace("\\$", "$"), dynamic
+            return _unescape_double(raw), dynamic
         if t == "concatenation":
             parts, dyn = [], False
             for c in node.children:
@@ -226,66 +235,154 @@ class _Walker:
 
     # ---- structure
     def walk(self, node, depth: int = 0, redirects: tuple[Redirect, ...] = (),
-             pipe: tuple[bool, bool] = (False, False)) -> None:
-        """Collect the commands under ``node`` in source order."""
+             pipe: tuple[bool, bool] = (False, False)) -> tuple[int | None, int | None]:
+        """Collect the commands under ``node`` in source order. Returns the indexes of the first
+        and the last command that ``node`` itself runs (not those nested in ``$(...)`` or an
+        ``sh -c`` string), None when it runs none."""
         t = node.type
         if t == "ERROR":
             self.has_error = True
         if t == "command":
-            self.command(node, depth, redirects, pipe)
-            return
+            idx = self.command(node, depth, redirects, pipe)
+            return idx, idx
         if t == "redirected_statement":
             body = node.child_by_field_name("body")
             reds: list[Redirect] = []
             follow: list = []
+            after: list[ShellWord] = []
             for c in node.children:
                 if c.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
-                    red, extra, more = self.redirect(c)
+                    red, extra, more, more_args = self.redirect(c)
                     reds.append(red)
                     reds.extend(extra)
                     follow.extend(more)
+                    after.extend(more_args)
+            first = last = None
+            if body is None and after:
+                # "> f cmd args": tree-sitter found no command, the words are in the redirects
+                last = first = len(self.commands)
+                self.commands.append(Command(
+                    _basename(after[0].value), after[0], tuple(after[1:]), (), tuple(reds),
+                    after[0].start, after[-1].end, pipe[0], pipe[1], depth))
+                after = []
             if body is not None:
                 before = len(self.commands)
-                self.walk(body, depth, (), pipe)
-                added = self.commands[before:]
-                if added:
+                first, last = self.walk(body, depth, (), pipe)
+                if last is not None:
                     # bash binds redirects to the last command of a list or pipeline; a group,
                     # subshell or loop gets them as a whole
-                    targets = [len(self.commands) - 1] if body.type in ("list", "pipeline") \
+                    targets = [last] if body.type in ("list", "pipeline", "command") \
                         else range(before, len(self.commands))
                     for i in targets:
                         self.commands[i] = _with_redirects(self.commands[i], tuple(reds))
-            for f in follow:
-                self.walk(f, depth)
-            return
+                    if after and body.type == "command":
+                        c = self.commands[last]
+                        self.commands[last] = replace(c, args=c.args + tuple(after))
+                    if body.type == "command":
+                        self.stdin_script(last, depth)
+            _, flast = self.follow(follow, depth, last)
+            return first, (flast if flast is not None else last)
         if t == "pipeline":
             kids = [c for c in node.children if c.is_named]
+            first = last = None
             for k, c in enumerate(kids):
-                before = len(self.commands)
-                self.walk(c, depth, redirects)
-                if len(self.commands) > before:
-                    if k > 0:
-                        self.commands[before] = _with_pipe(self.commands[before], prev=True)
-                    if k + 1 < len(kids):
-                        self.commands[-1] = _with_pipe(self.commands[-1], next_=True)
-            return
+                kf, kl = self.walk(c, depth, redirects)
+                if kf is None or kl is None:
+                    continue
+                if k > 0:
+                    self.commands[kf] = _with_pipe(self.commands[kf], prev=True)
+                if k + 1 < len(kids):
+                    self.commands[kl] = _with_pipe(self.commands[kl], next_=True)
+                first = kf if first is None else first
+                last = kl
+            return first, last
+        first = last = None
         for c in node.children:
             if c.is_named or c.type == "ERROR":
-                self.walk(c, depth, redirects, pipe)
+                cf, cl = self.walk(c, depth, redirects, pipe)
+                if cf is not None and first is None:
+                    first = cf
+                if cl is not None:
+                    last = cl
+        return first, last
 
-    def redirect(self, node) -> tuple[Redirect, list[Redirect], list]:
-        """A redirect, the redirects nested in it, and the commands that follow a heredoc
-        marker on its line (tree-sitter nests ``<<EOF > f && next`` inside the redirect)."""
+    def follow(self, follow: list, depth: int, owner: int | None
+               ) -> tuple[int | None, int | None]:
+        """Walk what tree-sitter nested after a heredoc marker. A ``| cmd`` there (a pipeline
+        node starting with the ``|`` token) continues the pipe from the ``owner`` command."""
+        first = last = None
+        for f in follow:
+            ff, fl = self.walk(f, depth)
+            head = f.children[0] if f.type == "pipeline" and f.children else None
+            if head is not None and not head.is_named and head.type in ("|", "|&") \
+                    and owner is not None and ff is not None:
+                self.commands[owner] = _with_pipe(self.commands[owner], next_=True)
+                self.commands[ff] = _with_pipe(self.commands[ff], prev=True)
+            if ff is not None and first is None:
+                first = ff
+            if fl is not None:
+                last = fl
+        return first, last
+
+    def stdin_script(self, index: int, depth: int) -> None:
+        """``sh <<EOF`` / ``bash -s <<EOF``: a shell reading its script from a heredoc runs the
+        body; analyse it like ``sh -c``."""
+        cmd = self.commands[index]
+        if cmd.name not in SHELL_NAMES:
+            return
+        args = list(cmd.args)
+        if cmd.name == "busybox":
+            if not args or args[0].value not in SHELL_NAMES:
+                return
+            args = args[1:]
+        from_stdin = False
+        for a in args:
+            v = a.value
+            if v == "-" or v == "--":
+                from_stdin = True
+                break
+            if v.startswith("-") and not v.startswith("--"):
+                if "c" in v[1:]:
+                    return           # sh -c: handled where the command was read
+                if "s" in v[1:]:
+                    from_stdin = True
+                    break
+                continue
+            if v.startswith("+") or v.startswith("--"):
+                continue
+            break                    # a script file: the heredoc is its stdin, not its code
+        else:
+            from_stdin = True
+        if not from_stdin:
+            return
+        for r in cmd.redirects:
+            if r.op in ("<<", "<<-") and r.body is not None and r.body_start >= 0:
+                sub = _Walker(r.body)
+                sub.walk(_parser().parse(sub.data).root_node, depth + 1)
+                d = r.body_start
+                for sc in sub.commands:
+                    self.commands.append(_shifted(sc, lambda p, _d=d: p + _d))
+                self.has_error = self.has_error or sub.has_error
+                return
+
+    def redirect(self, node) -> tuple[Redirect, list[Redirect], list, list[ShellWord]]:
+        """A redirect, the redirects nested in it, the commands that follow a heredoc marker on
+        its line (tree-sitter nests ``<<EOF > f && next`` inside the redirect), and the words
+        after the marker that are arguments of the command (``cat <<EOF -n``)."""
         op = ""
         target = None
         body = None
         body_start = -1
         extra: list[Redirect] = []
         follow: list = []
+        args: list[ShellWord] = []
+        operator_seen = False
         for c in node.children:
             ct = c.type
             if not c.is_named:
-                if target is None and ct not in ("&&", "||", "|", ";", "&"):
+                if ct in ("&&", "||", "|", "|&", ";", "&", ";;"):
+                    operator_seen = True
+                elif target is None:
                     op += self.raw(c)
             elif ct == "file_descriptor":
                 op += self.raw(c)
@@ -297,20 +394,28 @@ class _Walker:
             elif ct == "heredoc_end":
                 pass
             elif ct in ("file_redirect", "herestring_redirect"):
-                red, more_extra, more = self.redirect(c)
+                red, more_extra, more, more_args = self.redirect(c)
                 extra.append(red)
                 extra.extend(more_extra)
                 follow.extend(more)
-            elif node.type == "heredoc_redirect" and target is not None:
-                follow.append(c)
+                args.extend(more_args)
             elif target is None:
                 target = self.word(c)
-        red = Redirect(op, target, self.pos(node.start_byte), self.pos(node.end_byte), body,
-                       body_start)
-        return red, extra, follow
+            elif ct in _WORD_NODES and not operator_seen:
+                # tree-sitter puts the words after "<<EOF" (and after "> f" with no command
+                # before it) inside the redirect; they are the command's arguments
+                args.append(self.word(c))
+            else:
+                follow.append(c)
+        start = self.pos(node.start_byte)
+        red = Redirect(op, target, start, self.pos(node.end_byte), body, body_start)
+        here = self.heredocs.get(start) if node.type == "file_redirect" else None
+        if here is not None:
+            red = Redirect(here[0], target, red.start, red.end, here[1], here[2])
+        return red, extra, follow, args
 
     def command(self, node, depth: int, redirects: tuple[Redirect, ...],
-                pipe: tuple[bool, bool]) -> None:
+                pipe: tuple[bool, bool]) -> int:
         name_word = None
         args: list[ShellWord] = []
         assigns: list[ShellWord] = []
@@ -328,20 +433,21 @@ class _Walker:
                         self.value(v)
                 assigns.append(ShellWord(w.raw, w.raw, w.start, w.end, w.dynamic))
             elif ct in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
-                red, extra, more = self.redirect(c)
+                red, extra, more, more_args = self.redirect(c)
                 reds.append(red)
                 reds.extend(extra)
                 follow.extend(more)
+                args.extend(more_args)
             elif c.is_named:
                 if ct == "subshell" or ct == "ERROR":
                     self.walk(c, depth + 1)
                     continue
                 args.append(self.word(c))
-        name = name_word.value if name_word else ""
-        base = name.rsplit("/", 1)[-1] if "/" in name else name
+        base = _basename(name_word.value if name_word else "")
         cmd = Command(base, name_word, tuple(args), tuple(assigns), tuple(reds),
                       self.pos(node.start_byte), self.pos(node.end_byte), pipe[0], pipe[1],
                       depth)
+        owner = len(self.commands)
         self.commands.append(cmd)
         # sh -c 'script': analyse the script too, at its position inside the quotes
         if base in SHELL_NAMES:
@@ -349,15 +455,26 @@ class _Walker:
                 if a.value.startswith("-") and not a.value.startswith("--") and "c" in a.value \
                         and i + 1 < len(args):
                     body = args[i + 1]
-                    offset = body.start + (1 if body.raw[:1] in "'\"" else 0)
-                    sub = _Walker(body.value)
+                    # the script is the word's value; map each of its characters back to the
+                    # raw word, since quotes and escapes make them differ
+                    value, offs = _unquote_map(body.raw)
+                    bstart = body.start
+                    sub = _Walker(value)
                     sub.walk(_parser().parse(sub.data).root_node, depth + 1)
                     for sc in sub.commands:
-                        self.commands.append(_shifted(sc, offset))
+                        self.commands.append(_shifted(
+                            sc, lambda p, _o=offs, _b=bstart: _b + _o[min(p, len(_o) - 1)]))
                     self.has_error = self.has_error or sub.has_error
                     break
-        for f in follow:
-            self.walk(f, depth)
+            else:
+                if any(r.op in ("<<", "<<-") for r in reds):
+                    self.stdin_script(owner, depth)
+        self.follow(follow, depth, owner)
+        return owner
+
+
+def _basename(name: str) -> str:
+    return name.rsplit("/", 1)[-1] if "/" in name else name
 
 
 def _with_redirects(cmd: Command, reds: tuple[Redirect, ...]) -> Command:
@@ -371,19 +488,94 @@ def _with_pipe(cmd: Command, prev: bool = False, next_: bool = False) -> Command
                    cmd.depth)
 
 
-def _shift_word(w: ShellWord, d: int) -> ShellWord:
-    return ShellWord(w.value, w.raw, w.start + d, w.end + d, w.dynamic)
+def _unescape_double(raw: str) -> str:
+    """The inside of a double-quoted string: a backslash escapes only ``$ ` " \\`` and a
+    newline (which it removes); anywhere else it stays."""
+    if "\\" not in raw:
+        return raw
+    out: list[str] = []
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+            if raw[i + 1] != "\n":
+                out.append(raw[i + 1])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
-def _shifted(cmd: Command, d: int) -> Command:
+def _unquote_map(raw: str) -> tuple[str, list[int]]:
+    """Remove shell quoting from a word's raw text (expansions stay as written), and give the
+    raw offset of every character of the result (plus one entry for its end)."""
+    out: list[str] = []
+    offs: list[int] = []
+    i, n = 0, len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "'":
+            j = raw.find("'", i + 1)
+            j = n if j < 0 else j
+            for k in range(i + 1, j):
+                out.append(raw[k])
+                offs.append(k)
+            i = j + 1
+        elif ch == "$" and raw.startswith("$'", i):
+            j = raw.find("'", i + 2)
+            j = n if j < 0 else j
+            for k in range(i + 2, j):
+                out.append(raw[k])
+                offs.append(k)
+            i = j + 1
+        elif ch == '"':
+            i += 1
+            while i < n and raw[i] != '"':
+                c = raw[i]
+                if c == "\\" and i + 1 < n and raw[i + 1] in '$`"\\\n':
+                    if raw[i + 1] != "\n":
+                        out.append(raw[i + 1])
+                        offs.append(i + 1)
+                    i += 2
+                    continue
+                out.append(c)
+                offs.append(i)
+                i += 1
+            i += 1
+        elif ch == "\\" and i + 1 < n:
+            if raw[i + 1] != "\n":
+                out.append(raw[i + 1])
+                offs.append(i + 1)
+            i += 2
+        else:
+            out.append(ch)
+            offs.append(i)
+            i += 1
+    offs.append(offs[-1] + 1 if offs else min(1, n))
+    return "".join(out), offs
+
+
+def _shift_word(w: ShellWord, f) -> ShellWord:
+    return ShellWord(w.value, w.raw, f(w.start), _end(w.start, w.end, f), w.dynamic)
+
+
+def _end(start: int, end: int, f) -> int:
+    """Map an exclusive end through ``f`` (which maps character positions)."""
+    return f(start) if end <= start else f(end - 1) + 1
+
+
+def _shifted(cmd: Command, f) -> Command:
+    """``cmd`` with every position mapped through ``f``."""
     def red(r: Redirect) -> Redirect:
-        return Redirect(r.op, _shift_word(r.target, d) if r.target else None, r.start + d,
-                        r.end + d, r.body, r.body_start + d if r.body_start >= 0 else -1)
-    return Command(cmd.name, _shift_word(cmd.name_word, d) if cmd.name_word else None,
-                   tuple(_shift_word(a, d) for a in cmd.args),
-                   tuple(_shift_word(a, d) for a in cmd.assignments),
-                   tuple(red(r) for r in cmd.redirects), cmd.start + d, cmd.end + d,
-                   cmd.pipeline_next, cmd.pipeline_prev, cmd.depth)
+        return Redirect(r.op, _shift_word(r.target, f) if r.target else None, f(r.start),
+                        _end(r.start, r.end, f), r.body,
+                        f(r.body_start) if r.body_start >= 0 else -1)
+    return Command(cmd.name, _shift_word(cmd.name_word, f) if cmd.name_word else None,
+                   tuple(_shift_word(a, f) for a in cmd.args),
+                   tuple(_shift_word(a, f) for a in cmd.assignments),
+                   tuple(red(r) for r in cmd.redirects), f(cmd.start),
+                   _end(cmd.start, cmd.end, f), cmd.pipeline_next, cmd.pipeline_prev, cmd.depth)
 
 
 def parse_script(text: str, lmap: LineMap | None = None) -> Script:
@@ -394,15 +586,40 @@ def parse_script(text: str, lmap: LineMap | None = None) -> Script:
     return Script(text, walker.commands, lmap, walker.has_error)
 
 
+def _parse_with_heredocs(text: str, head: str, heredocs: dict[int, tuple[str, str, int]],
+                         lmap: LineMap) -> Script:
+    """``text`` is the command line followed by its heredoc bodies; only ``head`` (the command
+    line with each ``<<NAME`` written ``< NAME``) is given to tree-sitter, and the redirects at
+    the markers get their heredoc bodies from ``heredocs``."""
+    walker = _Walker(head, heredocs)
+    walker.walk(_parser().parse(walker.data).root_node)
+    return Script(text, walker.commands, lmap, walker.has_error)
+
+
+_SCRIPT_KEYWORDS = ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK")
+def _shebang_is_shell(first_line: str) -> bool:
+    """Whether a ``#!`` line names a POSIX-ish shell (``/bin/sh``, ``/usr/bin/env bash``...)."""
+    words = first_line[2:].split()
+    if not words:
+        return True                 # "#!" alone: the default shell runs it
+    prog = words[0].rsplit("/", 1)[-1]
+    if prog == "env":
+        rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+        prog = rest[0].rsplit("/", 1)[-1] if rest else ""
+    return prog in SHELL_NAMES
+
+
 def script_for(ins: Instruction) -> Script | None:
-    """The shell script a shell-form instruction runs (None for exec form).
+    """The shell script a shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK runs (None for exec form
+    and for other instructions).
 
     The command text is the instruction's text after its flags, with the bodies of its heredocs
     appended the way a shell would read them, so that ``cat <<EOF > f`` sees its body. A RUN
-    whose command is only a heredoc marker runs the body as the script.
+    whose command is only a heredoc marker runs the body as the script (None when its ``#!``
+    line names something other than a shell).
     """
     ins = ins.effective
-    if ins.json:
+    if ins.json or ins.keyword not in _SCRIPT_KEYWORDS:
         return None
     if ins.keyword == "HEALTHCHECK":
         if len(ins.args) < 2:
@@ -410,27 +627,44 @@ def script_for(ins: Instruction) -> Script | None:
         word = ins.args[1]
         return parse_script(word.value, ins.line_map.slice(word.lstart, word.lend))
     text = ins.rest
-    pieces = ins.line_map.pieces(ins.rest_lstart, ins.rest_lend)
+    rs, re_ = ins.rest_lstart, ins.rest_lend
+    pieces = ins.line_map.pieces(rs, re_)
     if ins.heredocs:
         only_marker = len(ins.heredocs) == 1 and text.strip() == \
             ins.original[ins.heredocs[0].marker_lstart:ins.heredocs[0].marker_lend].strip()
         if ins.keyword == "RUN" and only_marker:
             h = ins.heredocs[0]
-            first = h.content.split("\n", 1)[0]
-            if first.startswith("#!") and not any(s in first for s in ("sh", "bash")):
+            first = h.content.split("\n", 1)[0].rstrip("\r")
+            if first.startswith("#!") and not _shebang_is_shell(first):
                 return None      # a python/node/... script, not shell
             return parse_script(h.content, LineMap([(0, h.body_span.start, len(h.content))]))
+        # tree-sitter-bash mishandles heredocs it did not see on their own (several on a line,
+        # words after a marker, a marker before the command name), so it gets the command line
+        # with each "<<NAME" written "< NAME" (same length, same positions), and the redirect
+        # there gets the heredoc's body; the bodies follow the line in the script text as a
+        # shell would read them
+        line = list(text)
+        heredocs: dict[int, tuple[str, str, int]] = {}
         parts = [text]
         pos = len(text)
         for h in ins.heredocs:
+            m0 = h.marker_lstart - rs
+            k = ins.original.find("<<", h.marker_lstart, h.marker_lend) - rs
+            if m0 < 0 or k < m0:
+                continue
+            line[k + 1] = " "
+            if h.chomp:
+                line[k + 2] = " "
             parts.append("\n")
             pos += 1
+            op = (str(h.fd) if h.fd else "") + ("<<-" if h.chomp else "<<")
+            heredocs[m0] = (op, h.content, pos)
             pieces.append((pos, h.body_span.start, len(h.content)))
             parts.append(h.content)
             pos += len(h.content)
             term = h.name + "\n"
-            pieces.append((pos, h.body_span.end, len(term) - 1))
+            pieces.append((pos, h.span.end - len(h.name), len(h.name)))
             parts.append(term)
             pos += len(term)
-        text = "".join(parts)
+        return _parse_with_heredocs("".join(parts), "".join(line), heredocs, LineMap(pieces))
     return parse_script(text, LineMap(pieces))

@@ -61,6 +61,8 @@ class _Lexer:
         self.unresolved: list[str] = []
         self.refs: list[VarRef] = []
         self.error: str | None = None
+        # BuildKit's rawEscapes: keep the escape character (pattern words of # % /)
+        self.raw_escapes = False
 
     def peek(self) -> str:
         return self.s[self.i] if self.i < self.n else ""
@@ -80,6 +82,8 @@ class _Lexer:
             elif ch == self.esc:
                 self.i += 1
                 if self.i < self.n:
+                    if self.raw_escapes:
+                        out.append(ch)
                     out.append(self.s[self.i])
                     self.i += 1
             else:
@@ -112,9 +116,12 @@ class _Lexer:
                 out.append(self.dollar())
                 continue
             self.i += 1
-            if ch == self.esc and self.i < self.n and self.s[self.i] in ('"', "$", self.esc):
-                ch = self.s[self.i]
-                self.i += 1
+            if ch == self.esc and self.i < self.n:
+                if self.raw_escapes:
+                    out.append(ch)
+                if self.s[self.i] in ('"', "$", self.esc):
+                    ch = self.s[self.i]
+                    self.i += 1
             out.append(ch)
         if not closed:
             self.error = self.error or "unexpected end of statement while looking for " \
@@ -148,6 +155,11 @@ class _Lexer:
             if not is_set:
                 self.mark_unresolved(name)
             return value
+        if ch and ch.isdigit():
+            # positional parameters: all the digits are the name ($12 is one parameter)
+            while self.i < self.n and self.s[self.i].isdigit():
+                self.i += 1
+            return ""
         if ch and ch in _SPECIAL:
             self.i += 1
             return ""
@@ -160,18 +172,25 @@ class _Lexer:
             self.error = self.error or "bad substitution"
             self.i = self._skip_to_close()
             return ""
-        if ch in _SPECIAL:
+        if ch.isdigit():
+            j = self.i
+            while j < self.n and self.s[j].isdigit():
+                j += 1
+            name = self.s[self.i:j]
+            self.i = j
+        elif ch in _SPECIAL:
             name = ch
             self.i += 1
         else:
             m = _NAME.match(self.s, self.i)
             name = self.s[self.i:m.end()]
             self.i = m.end()
+        special = name in _SPECIAL or name.isdigit()
         if self.peek() == "}":
             self.i += 1
-            self.refs.append(VarRef(name, start, self.i))
-            if name in _SPECIAL:
+            if special:
                 return ""
+            self.refs.append(VarRef(name, start, self.i))
             is_set, value = self.lookup(name)
             if not is_set:
                 self.mark_unresolved(name)
@@ -189,7 +208,25 @@ class _Lexer:
         wstart = self.i
         # the word may itself contain expansions; expand it lazily with the same rules
         saved_unresolved = list(self.unresolved)
-        word = self.word(stop="}")
+        pattern_mod = mod[-1] in "#%/"
+        saved_raw = self.raw_escapes
+        # BuildKit reads pattern words with raw escapes (the glob sees ``\*``)
+        self.raw_escapes = pattern_mod
+        replacement = ""
+        if mod in ("/", "//"):
+            # ${x/pattern/replacement}: the pattern ends at the first unquoted "/"; BuildKit
+            # has no ${x/pattern} short form
+            word = self.word(stop="/")
+            if self.peek() != "/":
+                self.raw_escapes = saved_raw
+                self.unresolved = saved_unresolved
+                self.error = self.error or "missing '/' in ${}"
+                return ""
+            self.i += 1
+            replacement = self.word(stop="}")
+        else:
+            word = self.word(stop="}")
+        self.raw_escapes = saved_raw
         word_unresolved = [n for n in self.unresolved if n not in saved_unresolved]
         self.unresolved = saved_unresolved
         raw_word = self.s[wstart:self.i]
@@ -197,8 +234,11 @@ class _Lexer:
             self.error = self.error or "missing '}' in substitution"
         else:
             self.i += 1
-        self.refs.append(VarRef(name, start, self.i, mod, raw_word))
-        is_set, value = self.lookup(name)
+        if special:
+            is_set, value = False, ""
+        else:
+            self.refs.append(VarRef(name, start, self.i, mod, raw_word))
+            is_set, value = self.lookup(name)
         empty_counts = mod.startswith(":")
         present = is_set and (value != "" or not empty_counts)
         if mod in (":-", "-"):
@@ -218,18 +258,24 @@ class _Lexer:
         if mod in (":?", "?"):
             if present:
                 return value
-            if not is_set:
+            if not is_set and not special:
                 self.mark_unresolved(name)
             else:
-                self.error = self.error or f"{name}: {word or 'is not allowed to be unset'}"
+                why = "is not allowed to be " + ("empty" if is_set else "unset")
+                self.error = self.error or f"{name}: {word or why}"
             return ""
         # pattern modifiers need the value itself
         if not is_set:
-            self.mark_unresolved(name)
+            if not special:
+                self.mark_unresolved(name)
             return ""
         for n in word_unresolved:
             self.mark_unresolved(n)
-        return _pattern(value, mod, word)
+        try:
+            return _pattern(value, mod, word, replacement)
+        except ValueError as exc:
+            self.error = self.error or f"invalid pattern ({word}) in substitution: {exc}"
+            return ""
 
     def _skip_to_close(self) -> int:
         j = self.s.find("}", self.i)
@@ -237,25 +283,34 @@ class _Lexer:
 
 
 def _glob(pattern: str) -> str:
-    """A BuildKit substitution pattern (``*``, ``?``, backslash escapes) as a regex."""
+    """A BuildKit substitution pattern as a regex: ``*`` and ``?`` are wildcards; ``\\`` makes
+    ``*``, ``?`` and ``\\`` literal, is dropped before ``}`` and ``/``, and is an error before
+    anything else (BuildKit's convertShellPatternToRegex)."""
     out: list[str] = []
     i = 0
-    while i < len(pattern):
+    n = len(pattern)
+    while i < n:
         ch = pattern[i]
         if ch == "*":
             out.append(".*")
         elif ch == "?":
             out.append(".")
-        elif ch == "\\" and i + 1 < len(pattern):
+        elif ch == "\\":
+            nxt = pattern[i + 1] if i + 1 < n else ""
+            if nxt in ("}", "/"):
+                i += 1
+                continue
+            if nxt not in ("*", "?", "\\"):
+                raise ValueError(f"invalid escape '\\{nxt}'")
             i += 1
-            out.append(re.escape(pattern[i]))
+            out.append(re.escape(nxt))
         else:
             out.append(re.escape(ch))
         i += 1
     return "".join(out)
 
 
-def _pattern(value: str, mod: str, word: str) -> str:
+def _pattern(value: str, mod: str, word: str, replacement: str = "") -> str:
     if mod in ("#", "##", "%", "%%"):
         rx = re.compile(_glob(word), re.S)
         n = len(value)
@@ -270,10 +325,8 @@ def _pattern(value: str, mod: str, word: str) -> str:
                 if rx.fullmatch(value, k, n):
                     return value[:k]
         return value
-    pat, _, repl = word.partition("/")
-    if not pat:
-        return value
-    return re.sub(_glob(pat), lambda _m: repl, value, count=0 if mod == "//" else 1, flags=re.S)
+    return re.sub(_glob(word), lambda _m: replacement, value, count=0 if mod == "//" else 1,
+                  flags=re.S)
 
 
 def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", *,

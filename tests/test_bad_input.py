@@ -1,0 +1,285 @@
+"""What the real command does with input that is not a nice Dockerfile.
+
+Each row runs ``python -m docklint --format json ...`` in a subprocess (in a fresh ``tmp_path``)
+and pins the exit status, the findings (code, position, severity and the gist of the message) or
+the one-line ``docklint: ...`` message on stderr, and that no traceback ever shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+_NOISY_ENV = ("FORCE_COLOR", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "DOCKLINT_DEBUG",
+              "PYTHONWARNINGS")
+NO_DOCKERFILES = ("no Dockerfiles found (looked for Dockerfile, Dockerfile.*, Dockerfile-*, "
+                  "*.Dockerfile, *.dockerfile, Containerfile*)")
+
+
+def clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _NOISY_ENV}
+
+
+@dataclass
+class Case:
+    """``make(tmp_path)`` writes what the case needs and returns the command-line arguments
+    (after ``--format json``); ``stdin`` is fed to the process (None: /dev/null)."""
+
+    make: Callable[[Path], list[str]]
+    status: int
+    # (code, line, column, severity, message regex) of every finding, in order
+    findings: list[tuple[str, int, int, str, str]] = field(default_factory=list)
+    stderr: str = ""
+    stdin: bytes | None = None
+    timeout: float = 60
+    end: tuple[int, int] | None = None        # (end_line, end_column) of the first finding
+    max_seconds: float | None = None
+
+
+def file(name: str, content: bytes | str) -> Callable[[Path], list[str]]:
+    def make(tmp: Path) -> list[str]:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (tmp / name).write_bytes(data)
+        return [name]
+    return make
+
+
+def _png() -> bytes:
+    rng = random.Random(20240601)
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rng.randrange(256) for _ in range(4096))
+
+
+def _fifo(tmp: Path) -> list[str]:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp / "fifo")
+    return ["fifo"]
+
+
+def _broken_symlink(tmp: Path) -> list[str]:
+    try:
+        os.symlink(tmp / "gone.Dockerfile", tmp / "link.Dockerfile")
+    except (OSError, NotImplementedError):
+        pytest.skip("cannot create symlinks here")
+    return ["link.Dockerfile"]
+
+
+def _unreadable(tmp: Path) -> list[str]:
+    if os.name != "posix":
+        pytest.skip("POSIX permissions")
+    if os.geteuid() == 0:
+        pytest.skip("running as root, which can read a chmod 000 file "
+                    "(test_cli.py::test_unreadable_file_in_process covers the message)")
+    path = tmp / "locked.Dockerfile"
+    path.write_text("FROM alpine:3.20\n")
+    path.chmod(0)
+    return ["locked.Dockerfile"]
+
+
+def _empty_dir(tmp: Path) -> list[str]:
+    (tmp / "emptydir").mkdir()
+    (tmp / "emptydir" / "README.md").write_text("no Dockerfile here\n")
+    return ["emptydir"]
+
+
+def _missing(tmp: Path) -> list[str]:
+    return ["nope.Dockerfile"]
+
+
+def _stdin(tmp: Path) -> list[str]:
+    return ["-"]
+
+
+def _unknown_rule(tmp: Path) -> list[str]:
+    (tmp / "Dockerfile").write_text("FROM alpine:3.20\n")
+    return ["--select", "DK999", "Dockerfile"]
+
+
+LONG_LINE = b"FROM alpine:3.20\nRUN echo " + b"a" * (10 * 1000 * 1000) + b"\n"
+MANY_LINES = ("FROM alpine:3.20\n" + "RUN true\n" * 100_000 + "RUNN x\n").encode()
+TOO_BIG = ("FROM alpine:3.20\n" + "RUN true\n" * (10 * 1024 * 1024 // 9 + 1)).encode()
+
+CASES: dict[str, Case] = {
+    "empty-file": Case(file("Dockerfile", b""), 1,
+                       [("DK000", 1, 1, "error", r"^file with no instructions$")]),
+    "only-comments": Case(file("Dockerfile", "# syntax is nice\n\n# nothing else\n"), 1,
+                          [("DK000", 1, 1, "error", r"^file with no instructions$")]),
+    "only-blank-lines": Case(file("Dockerfile", "\n  \n\t\n"), 1,
+                             [("DK000", 1, 1, "error", r"^file with no instructions$")]),
+    "binary-png": Case(file("Dockerfile", _png()), 1,
+                       [("DK000", 1, 1, "error", r"^binary file, not a Dockerfile$")]),
+    "invalid-utf8": Case(file("Dockerfile", b'FROM alpine:3.20\nLABEL who="Jos\xe9"\n'), 1,
+                         [("DK003", 2, 15, "warning",
+                           r"^invalid UTF-8 byte 0xe9 \(decoded as U\+FFFD\)$")]),
+    "utf8-bom-clean": Case(file("Dockerfile", b"\xef\xbb\xbfFROM alpine:3.20\nRUN true\n"), 0),
+    "utf8-bom-positions": Case(
+        file("Dockerfile", b"\xef\xbb\xbfFROM --mount=x alpine:3.20\nRUNN true\n"), 1,
+        [("DK000", 1, 6, "error", r"^unknown flag: --mount$"),
+         ("DK000", 2, 1, "error", r"^unknown instruction: RUNN")],
+        end=(1, 15)),
+    "utf16-bom": Case(file("Dockerfile", "FROM alpine:3.20\nRUN true\n".encode("utf-16")), 1,
+                      [("DK000", 1, 1, "error", r"UTF-16")]),
+    "crlf-clean": Case(file("Dockerfile", b"FROM alpine:3.20\r\nRUN true\r\n"), 0),
+    "crlf-positions": Case(
+        file("Dockerfile", b"FROM alpine:3.20\r\nRUN  --mount type=cache,target=/x true\r\n"), 1,
+        [("DK000", 2, 6, "error", r"^missing a value on flag: --mount$")], end=(2, 13)),
+    "lone-cr": Case(file("Dockerfile", b"FROM alpine:3.20\rRUN true\r"), 1,
+                    [("DK000", 1, 1, "error", r".")]),
+    "nul-byte": Case(file("Dockerfile", b"FROM alpine:3.20\nRUN echo a\x00b\n"), 1,
+                     [("DK003", 2, 11, "warning", r"^NUL byte in a text file$")]),
+    "10mb-line": Case(file("Dockerfile", LONG_LINE), 1,
+                      [("DK000", 2, 1, "error",
+                        r"^line 2 is 10000010 bytes long; BuildKit cannot read lines longer "
+                        r"than 64 KiB")], max_seconds=15),
+    "100k-lines": Case(file("Dockerfile", MANY_LINES), 1,
+                       [("DK000", 100_002, 1, "error", r"^unknown instruction: RUNN")],
+                       timeout=120),
+    "over-10MiB": Case(file("Dockerfile", TOO_BIG), 1,
+                       [("DK000", 1, 1, "error",
+                         rf"^file is {len(TOO_BIG)} bytes, over the 10485760-byte limit")],
+                       max_seconds=15),
+    "unterminated-heredoc": Case(file("Dockerfile", "FROM alpine:3.20\nRUN <<EOF\necho hi\n"), 1,
+                                 [("DK000", 2, 1, "error",
+                                   r"^unterminated heredoc <<EOF: no line 'EOF' ends it$")]),
+    "continuation-at-eof": Case(file("Dockerfile", "FROM alpine:3.20\nRUN echo a \\\n"), 0),
+    "continuation-at-eof-no-newline": Case(file("Dockerfile", "FROM alpine:3.20\nRUN echo a \\"),
+                                           0),
+    "unterminated-json-array": Case(file("Dockerfile", 'FROM alpine:3.20\nCMD ["a", "b"\n'), 0),
+    "json-non-string": Case(file("Dockerfile", 'FROM alpine:3.20\nCMD ["a", 1]\n'), 1,
+                            [("DK000", 2, 1, "error",
+                              r"^CMD: the JSON array must contain only strings")]),
+    "unknown-instruction": Case(file("Dockerfile", "FROM alpine:3.20\nRUNN true\n"), 1,
+                                [("DK000", 2, 1, "error",
+                                  r"^unknown instruction: RUNN \(did you mean RUN\?\)$")],
+                                end=(2, 5)),
+    "missing-file": Case(_missing, 2, stderr="docklint: nope.Dockerfile: no such file\n"),
+    "dir-without-dockerfiles": Case(_empty_dir, 2,
+                                    stderr=f"docklint: emptydir: {NO_DOCKERFILES}\n"),
+    "unreadable-file": Case(_unreadable, 2,
+                            stderr="docklint: locked.Dockerfile: permission denied\n"),
+    "fifo": Case(_fifo, 2, stderr="docklint: fifo: not a regular file\n", timeout=20),
+    "broken-symlink": Case(_broken_symlink, 2,
+                           stderr="docklint: link.Dockerfile: broken symlink\n"),
+    "unknown-rule-in-select": Case(_unknown_rule, 2,
+                                   stderr="docklint: --select/--ignore: unknown rule 'DK999' "
+                                          "(see `docklint rules`)\n"),
+    "empty-stdin": Case(_stdin, 1, [("DK000", 1, 1, "error", r"^file with no instructions$")],
+                        stdin=b""),
+    "stdin": Case(_stdin, 1, [("DK000", 2, 1, "error", r"^unknown instruction: RUNN")],
+                  stdin=b"FROM alpine:3.20\nRUNN true\n"),
+    "stdin-over-10MiB": Case(_stdin, 1,
+                             [("DK000", 1, 1, "error",
+                               rf"^file is {len(TOO_BIG)} bytes, over the 10485760-byte limit")],
+                             stdin=TOO_BIG, max_seconds=15),
+}
+
+
+def run(args: list[str], tmp: Path, stdin: bytes | None, timeout: float,
+        **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "docklint", *args], cwd=tmp,
+                          input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
+                          capture_output=True, timeout=timeout, env=clean_env(), **kwargs)
+
+
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+def test_bad_input(tmp_path, case: Case):
+    args = case.make(tmp_path)
+    started = time.monotonic()
+    proc = run(["--format", "json", *args], tmp_path, case.stdin, case.timeout)
+    elapsed = time.monotonic() - started
+    stderr = proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in stderr
+    assert stderr == case.stderr
+    assert proc.returncode == case.status, proc.stdout[:2000]
+    if case.max_seconds is not None:
+        assert elapsed < case.max_seconds
+    if case.status == 2 and not proc.stdout:
+        return                                      # a usage error: no report at all
+    findings = json.loads(proc.stdout)
+    got = [(f["code"], f["line"], f["column"], f["level"]) for f in findings]
+    assert got == [c[:4] for c in case.findings]
+    for f, (*_, pattern) in zip(findings, case.findings):
+        assert re.search(pattern, f["message"]), f["message"]
+        assert "\n" not in f["message"]
+    if case.end is not None:
+        assert (findings[0]["end_line"], findings[0]["end_column"]) == case.end
+
+
+def test_lone_cr_message_explains_the_line_endings(tmp_path):
+    (tmp_path / "Dockerfile").write_bytes(b"FROM alpine:3.20\rRUN true\r")
+    proc = run(["--format", "json", "Dockerfile"], tmp_path, None, 60)
+    [finding] = json.loads(proc.stdout)
+    assert re.search(r"\bCR\b|carriage return|line ending", finding["message"], re.I), \
+        finding["message"]
+
+
+def test_text_format_survives_bad_input(tmp_path):
+    """The text formatter with its source excerpt, on the nastiest rows at once."""
+    for name, content in [("bin.Dockerfile", _png()),
+                          ("nul.Dockerfile", b"FROM a\nRUN \x00\x1b[2J\n"),
+                          ("cr.Dockerfile", b"FROM alpine:3.20\rRUN true\r"),
+                          ("bom.Dockerfile", b"\xef\xbb\xbfFROM --mount=x alpine:3.20\n")]:
+        (tmp_path / name).write_bytes(content)
+    proc = run(["bin.Dockerfile", "nul.Dockerfile", "cr.Dockerfile", "bom.Dockerfile"],
+               tmp_path, None, 60)
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 1
+    assert proc.stderr == b""
+    assert "\x1b" not in out and "\x00" not in out     # control bytes are shown, not sent
+    assert "  1 | FROM --mount=x alpine:3.20\n    |      ^^^^^^^^^\n" in out
+    assert "Found " in out
+
+
+def test_batch_with_a_missing_file(tmp_path):
+    (tmp_path / "good.Dockerfile").write_text("FROM alpine:3.20\nRUNN true\n")
+    for fmt in ("text", "gnu", "json"):
+        proc = run(["--format", fmt, "missing.Dockerfile", "good.Dockerfile"], tmp_path, None, 60)
+        assert proc.returncode == 2
+        assert proc.stderr == b"docklint: missing.Dockerfile: no such file\n"
+        assert b"good.Dockerfile" in proc.stdout and b"DK000" in proc.stdout
+        assert b"missing.Dockerfile" not in proc.stdout
+
+
+def test_stdin_closed(tmp_path):
+    if os.name != "posix":
+        pytest.skip("closing fd 0 in the child is POSIX-only")
+    proc = subprocess.run([sys.executable, "-m", "docklint", "-"], cwd=tmp_path,
+                          capture_output=False, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=None, timeout=60, env=clean_env(),
+                          preexec_fn=lambda: os.close(0))
+    assert proc.returncode == 2
+    assert proc.stderr == (b"docklint: -: cannot read standard input: "
+                           b"standard input is closed\n")
+
+
+def test_stdin_closed_early(tmp_path):
+    """The writer gives up half-way: docklint lints what arrived and does not hang."""
+    proc = subprocess.Popen([sys.executable, "-m", "docklint", "--format", "gnu", "-"],
+                            cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=clean_env())
+    # the input stops in the middle of a word: EOF arrives, docklint lints what it got
+    out, err = proc.communicate(b"FROM alpine:3.20\nRUNN tr", timeout=60)
+    assert err == b""
+    assert out.decode().startswith("-:2:1: error: unknown instruction: RUNN")
+    assert proc.returncode == 1
+
+
+def test_stdout_closed(tmp_path):
+    if os.name != "posix":
+        pytest.skip("closing fd 1 in the child is POSIX-only")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUNN true\n")
+    proc = subprocess.run([sys.executable, "-m", "docklint", "Dockerfile"], cwd=tmp_path,
+                          stdout=None, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          timeout=60, env=clean_env(), preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2
+    assert proc.stderr == b"docklint: cannot write the report: standard output is closed\n"

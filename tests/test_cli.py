@@ -1,0 +1,1308 @@
+"""The ``docklint`` command line: options, formats, exit codes, subcommands, robustness.
+
+Most tests drive the click commands in-process with :class:`click.testing.CliRunner`; those where
+the process matters (exit status, stdout/stderr separation, colour on a real pipe, signals,
+tracebacks) run ``python -m docklint`` in a subprocess. Every Dockerfile is written to a
+``tmp_path``; every test changes into it, so reported paths are the relative ones given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import pytest
+from click.testing import CliRunner
+
+import docklint
+from docklint import cli
+from docklint.cli import graph_cmd, inspect_cmd, lint, rule_cmd, rules_cmd
+from docklint.registry import all_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DOCKLINT_SHARED", ROOT.parent / "shared"))
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+
+ANSI = "\x1b["
+# what the environment may set that changes the output of a subprocess
+_NOISY_ENV = ("FORCE_COLOR", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "DOCKLINT_DEBUG",
+              "PYTHONUNBUFFERED", "PYTHONWARNINGS")
+
+# DK301 (warning) at 6:1-6:11: the final stage is the golang builder and only copies.
+HEAVY = """\
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM build
+COPY --from=build /out/app /usr/local/bin/app
+ENTRYPOINT ["/usr/local/bin/app"]
+"""
+
+# No findings at all.
+CLEAN = """\
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+"""
+
+# DK000 (error) at 2:1-2:5.
+BROKEN = "FROM alpine:3.20\nRUNN true\n"
+BROKEN_MESSAGE = "unknown instruction: RUNN (did you mean RUN?)"
+
+# Four candidate targets. The default (prod) is clean; slim is scratch with TLS evidence written
+# by a RUN (DK101 at 6:1); debug is a golang image that only copies (DK301 at 10:1).
+TARGETS = """\
+FROM golang:1.22-alpine AS build
+WORKDIR /src
+RUN printf 'package main\\nimport "net/http"\\nfunc main() { http.Get("https://example.com") }\\n' > main.go
+RUN go mod init example && CGO_ENABLED=0 go build -o /app .
+
+FROM scratch AS slim
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+
+FROM golang:1.22 AS debug
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+
+FROM gcr.io/distroless/static-debian13 AS prod
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+"""
+
+# The program comes from the build context (COPY . .); the final image is scratch. DK101 fires
+# only when the context holds a source file with TLS evidence.
+FROM_CONTEXT = """\
+FROM golang:1.22-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /app .
+
+FROM scratch
+COPY --from=build /app /app
+ENTRYPOINT ["/app"]
+"""
+MAIN_GO = 'package main\n\nimport "net/http"\n\nfunc main() { http.Get("https://example.com") }\n'
+
+# The final base comes from a build argument without a default.
+FROM_ARG = """\
+ARG BASE
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM $BASE
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+def _runner() -> CliRunner:
+    try:
+        return CliRunner(mix_stderr=False)        # click < 8.2
+    except TypeError:
+        return CliRunner()                        # click >= 8.2 keeps stderr apart anyway
+
+
+def invoke(command, args, *, input=None, env: Mapping[str, str | None] | None = None):
+    """Run a click command in-process; the environment's colour settings are cleared."""
+    base = {name: None for name in ("FORCE_COLOR", "NO_COLOR", "DOCKLINT_DEBUG")}
+    base.update(env or {})
+    return _runner().invoke(command, list(args), input=input, env=base,
+                            catch_exceptions=False)
+
+
+def run_lint(*args, **kwargs):
+    return invoke(lint, args, **kwargs)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _NOISY_ENV}
+    env.update(extra)
+    return env
+
+
+def run_proc(*args: str, input: bytes | None = None, env: dict[str, str] | None = None,
+             timeout: float = 60, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``python -m docklint ARGS`` in a subprocess, with bytes in and out."""
+    return subprocess.run([sys.executable, "-m", "docklint", *args], input=input,
+                          capture_output=True, timeout=timeout, cwd=cwd,
+                          env=env if env is not None else clean_env())
+
+
+@dataclass
+class MainResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_main(argv: list[str], *, env: Mapping[str, str | None] | None = None,
+             input: str | bytes | None = None) -> MainResult:
+    """Call :func:`docklint.cli.main` in-process with captured streams."""
+    base = {name: None for name in ("FORCE_COLOR", "NO_COLOR", "DOCKLINT_DEBUG")}
+    base.update(env or {})
+    with _runner().isolation(input=input, env=base) as streams:
+        try:
+            cli.main(argv)
+        except SystemExit as exc:
+            code = exc.code
+        else:  # pragma: no cover - main always exits
+            code = None
+        out, err = streams[0], streams[1]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace") if err is not None else ""
+    return MainResult(code, stdout, stderr)
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+GNU_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info): "
+                      r"(?P<msg>.*) \[(?P<code>[A-Z]+\d+)\]$")
+
+
+def gnu(text: str) -> list[tuple[str, int, int, str, str]]:
+    """(path, line, column, severity, code) of each line of GNU output; fails on other lines."""
+    out = []
+    for line in text.splitlines():
+        m = GNU_LINE.match(line)
+        assert m, f"not a GNU diagnostic line: {line!r}"
+        out.append((m["path"], int(m["line"]), int(m["col"]), m["sev"], m["code"]))
+    return out
+
+
+def codes(text: str) -> list[str]:
+    return [item[4] for item in gnu(text)]
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("FORCE_COLOR", "NO_COLOR", "DOCKLINT_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# exit codes and --fail-on
+
+@pytest.mark.parametrize("content, fail_on, expected", [
+    (CLEAN, "error", 0), (CLEAN, "warning", 0), (CLEAN, "info", 0), (CLEAN, "none", 0),
+    (HEAVY, "error", 0), (HEAVY, "warning", 1), (HEAVY, "info", 1), (HEAVY, "none", 0),
+    (BROKEN, "error", 1), (BROKEN, "warning", 1), (BROKEN, "info", 1), (BROKEN, "none", 0),
+])
+def test_fail_on_thresholds(tmp_path, content, fail_on, expected):
+    write(tmp_path / "Dockerfile", content)
+    result = run_lint("--fail-on", fail_on, "--format", "gnu", "Dockerfile")
+    assert result.exit_code == expected, result.output
+    # the threshold decides the exit status only, never what is reported
+    assert len(gnu(result.stdout)) == (0 if content is CLEAN else 1)
+
+
+def test_default_fail_on_is_warning(tmp_path):
+    write(tmp_path / "Dockerfile", HEAVY)
+    assert run_lint("Dockerfile").exit_code == 1
+    assert run_lint("--fail-on", "error", "Dockerfile").exit_code == 0
+
+
+def _info_settings(monkeypatch):
+    """Make DK301 an info finding through the engine's severity setting (the CLI has no option
+    for it yet): the only way to get an info finding out of today's rules."""
+    from docklint import engine
+
+    @dataclass
+    class InfoSettings(engine.Settings):
+        severity: Mapping[str, str] = field(default_factory=lambda: {"DK301": "info"})
+
+    monkeypatch.setattr(engine, "Settings", InfoSettings)
+
+
+@pytest.mark.parametrize("fail_on, expected", [("error", 0), ("warning", 0), ("info", 1),
+                                               ("none", 0)])
+def test_fail_on_info_findings(tmp_path, monkeypatch, fail_on, expected):
+    _info_settings(monkeypatch)
+    write(tmp_path / "Dockerfile", HEAVY)
+    result = run_lint("--fail-on", fail_on, "Dockerfile")
+    assert result.exit_code == expected
+    assert "DK301 [info]" in result.stdout
+    assert result.stdout.endswith("\nFound 1 problem (1 info) in 1 file.\n")
+
+
+def test_bad_fail_on_value_is_a_usage_error(tmp_path):
+    write(tmp_path / "Dockerfile", CLEAN)
+    result = run_lint("--fail-on", "fatal", "Dockerfile")
+    assert result.exit_code == 2
+    assert "'fatal' is not one of" in result.stderr
+
+
+def test_exit_codes_at_process_level(tmp_path):
+    write(tmp_path / "clean.Dockerfile", CLEAN)
+    write(tmp_path / "heavy.Dockerfile", HEAVY)
+    assert run_proc("clean.Dockerfile", cwd=tmp_path).returncode == 0
+    proc = run_proc("heavy.Dockerfile", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr == b""
+    proc = run_proc("heavy.Dockerfile", "missing.Dockerfile", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert b"heavy.Dockerfile:6:1: DK301 [warning]" in proc.stdout   # still linted
+    assert proc.stderr == b"docklint: missing.Dockerfile: no such file\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# standard input
+
+def test_stdin_is_reported_as_dash(tmp_path):
+    result = run_lint("--format", "gnu", "-", input=HEAVY)
+    assert result.exit_code == 1
+    assert gnu(result.stdout) == [("-", 6, 1, "warning", "DK301")]
+
+
+def test_stdin_filename_names_the_input(tmp_path):
+    result = run_lint("--format", "gnu", "--stdin-filename", "services/api/Dockerfile", "-",
+                      input=BROKEN)
+    assert gnu(result.stdout) == [("services/api/Dockerfile", 2, 1, "error", "DK000")]
+    assert result.exit_code == 1
+
+
+def test_stdin_filename_alone_reads_stdin(tmp_path):
+    # a Dockerfile in the current directory must not be searched instead
+    write(tmp_path / "Dockerfile", HEAVY)
+    result = run_lint("--format", "gnu", "--stdin-filename", "x/Dockerfile", input=BROKEN)
+    assert gnu(result.stdout) == [("x/Dockerfile", 2, 1, "error", "DK000")]
+
+
+def test_stdin_mixed_with_files_keeps_command_line_order(tmp_path):
+    write(tmp_path / "a.Dockerfile", BROKEN)
+    write(tmp_path / "b.Dockerfile", HEAVY)
+    result = run_lint("--format", "gnu", "a.Dockerfile", "-", "b.Dockerfile", input=BROKEN)
+    assert gnu(result.stdout) == [
+        ("a.Dockerfile", 2, 1, "error", "DK000"),
+        ("-", 2, 1, "error", "DK000"),
+        ("b.Dockerfile", 6, 1, "warning", "DK301"),
+    ]
+    assert result.exit_code == 1
+
+
+def test_stdin_named_twice_is_read_once(tmp_path):
+    result = run_lint("--format", "gnu", "-", "-", input=BROKEN)
+    # before the fix the second read saw an empty stream: a bogus "file with no instructions"
+    assert gnu(result.stdout) == [("-", 2, 1, "error", "DK000")]
+
+
+def test_stdin_filename_sets_the_build_context(tmp_path):
+    write(tmp_path / "svc" / "main.go", MAIN_GO)
+    result = run_lint("--format", "gnu", "-", input=FROM_CONTEXT)
+    assert result.stdout == "" and result.exit_code == 0     # no context: no evidence
+    result = run_lint("--format", "gnu", "--stdin-filename", "svc/Dockerfile", "-",
+                      input=FROM_CONTEXT)
+    assert gnu(result.stdout) == [("svc/Dockerfile", 6, 1, "error", "DK101")]
+    assert "main.go" in result.stdout
+
+
+def test_stdin_over_the_size_limit(tmp_path):
+    big = "FROM alpine:3.20\n" + "RUN true\n" * (10 * 1024 * 1024 // 9 + 10)
+    proc = run_proc("--format", "gnu", "-", input=big.encode(), cwd=tmp_path)
+    assert proc.returncode == 1
+    [(path, line, col, sev, code)] = gnu(proc.stdout.decode())
+    assert (path, line, col, sev, code) == ("-", 1, 1, "error", "DK000")
+    assert f"file is {len(big)} bytes, over the 10485760-byte limit" in proc.stdout.decode()
+
+
+# ---------------------------------------------------------------------------------------------
+# output formats
+
+def test_text_format(tmp_path):
+    write(tmp_path / "Dockerfile", HEAVY)
+    result = run_lint("Dockerfile")
+    lines = result.stdout.split("\n")
+    assert re.fullmatch(r"Dockerfile:6:1: DK301 \[warning\] .*golang:1\.22.* \(heavy-final-base\)",
+                        lines[0])
+    assert lines[1] == "  6 | FROM build"
+    assert lines[2] == "    | ^^^^^^^^^^"
+    assert lines[3:] == ["", "Found 1 problem (1 warning) in 1 file.", ""]
+    assert result.stderr == ""
+
+
+def test_text_format_summary_counts_files_and_severities(tmp_path):
+    write(tmp_path / "a.Dockerfile", HEAVY)
+    write(tmp_path / "b.Dockerfile", BROKEN + "RUNN again\n")
+    result = run_lint("a.Dockerfile", "b.Dockerfile")
+    assert result.stdout.endswith("\nFound 3 problems (2 errors, 1 warning) in 2 files.\n")
+    assert "b.Dockerfile:3:1: DK000 [error] unknown instruction: RUNN" in result.stdout
+    assert "  3 | RUNN again\n    | ^^^^\n" in result.stdout
+
+
+def test_text_format_without_findings_prints_nothing(tmp_path):
+    write(tmp_path / "Dockerfile", CLEAN)
+    result = run_lint("Dockerfile")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_no_show_source(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--no-show-source", "Dockerfile")
+    assert result.stdout == (f"Dockerfile:2:1: DK000 [error] {BROKEN_MESSAGE} (parse-error)\n"
+                             "\nFound 1 problem (1 error) in 1 file.\n")
+
+
+def test_json_format(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--format", "json", "Dockerfile")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data == [{
+        "file": "Dockerfile", "line": 2, "column": 1, "level": "error", "code": "DK000",
+        "message": BROKEN_MESSAGE, "end_line": 2, "end_column": 5, "rule": "parse-error",
+        "severity": "error", "related": [],
+    }]
+    # hadolint's keys come first, in hadolint's order
+    assert list(data[0])[:6] == ["file", "line", "column", "level", "code", "message"]
+
+
+def test_json_format_related_positions(tmp_path):
+    write(tmp_path / "svc" / "main.go", MAIN_GO)
+    write(tmp_path / "svc" / "Dockerfile", FROM_CONTEXT)
+    [item] = json.loads(run_lint("--format", "json", "svc/Dockerfile").stdout)
+    assert (item["code"], item["line"], item["column"], item["end_line"], item["end_column"]) \
+        == ("DK101", 6, 1, 6, 13)
+    assert item["related"] and item["related"][0]["line"] == 3     # the COPY . . line
+
+
+def test_json_format_empty_run_prints_empty_list(tmp_path):
+    write(tmp_path / "Dockerfile", CLEAN)
+    result = run_lint("--format", "json", "Dockerfile")
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+
+
+def test_gnu_format(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--format", "gnu", "Dockerfile")
+    assert result.stdout == f"Dockerfile:2:1: error: {BROKEN_MESSAGE} [DK000]\n"
+
+
+def test_github_format(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    write(tmp_path / "sub" / "Dockerfile", HEAVY)
+    result = run_lint("--format", "github", "Dockerfile", "sub/Dockerfile")
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("::error file=Dockerfile,line=2,col=1,endLine=2,endColumn=5,"
+                        f"title=DK000 (parse-error)::{BROKEN_MESSAGE}")
+    assert lines[1].startswith("::warning file=sub/Dockerfile,line=6,col=1,endLine=6,"
+                               "endColumn=11,title=DK301 (heavy-final-base)::")
+    assert len(lines) == 2
+
+
+def _sarif_schema():
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is not installed "
+                                                          "(pip install docklint[test])")
+    if not SARIF_SCHEMA.exists():
+        pytest.skip(f"{SARIF_SCHEMA} is absent: the shared test data (../shared) is only in "
+                    "the development workspace and CI")
+    return jsonschema, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+
+
+def test_sarif_format_validates(tmp_path):
+    jsonschema, schema = _sarif_schema()
+    write(tmp_path / "Dockerfile", FROM_CONTEXT)
+    write(tmp_path / "main.go", MAIN_GO)
+    write(tmp_path / "broken.Dockerfile", BROKEN)
+    result = run_lint("--format", "sarif", "Dockerfile", "broken.Dockerfile")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, schema)
+    assert data["version"] == "2.1.0"
+    [run] = data["runs"]
+    assert run["tool"]["driver"]["name"] == "docklint"
+    got = sorted((r["ruleId"], r["level"],
+                  r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                  r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                  r["locations"][0]["physicalLocation"]["region"]["startColumn"])
+                 for r in run["results"])
+    assert got == [("DK000", "error", "broken.Dockerfile", 2, 1),
+                   ("DK101", "error", "Dockerfile", 6, 1)]
+
+
+def test_sarif_records_unreadable_files(tmp_path):
+    jsonschema, schema = _sarif_schema()
+    write(tmp_path / "Dockerfile", CLEAN)
+    result = run_lint("--format", "sarif", "Dockerfile", "missing.Dockerfile")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, schema)
+    [invocation] = data["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert "missing.Dockerfile: no such file" in json.dumps(invocation)
+    assert result.stderr == "docklint: missing.Dockerfile: no such file\n"
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    result = run_lint("--format", "xml", "Dockerfile")
+    assert result.exit_code == 2
+    assert "'xml' is not one of" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# --output
+
+@pytest.mark.parametrize("fmt", ["text", "json", "gnu", "github", "sarif"])
+def test_output_file_gets_what_stdout_would(tmp_path, fmt):
+    write(tmp_path / "Dockerfile", HEAVY)
+    to_stdout = run_lint("--format", fmt, "Dockerfile")
+    result = run_lint("--format", fmt, "--output", "report.out", "Dockerfile")
+    assert result.exit_code == to_stdout.exit_code == 1
+    assert result.stdout == ""
+    assert (tmp_path / "report.out").read_text(encoding="utf-8") == to_stdout.stdout
+
+
+def test_output_dash_is_stdout(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--format", "gnu", "-o", "-", "Dockerfile")
+    assert result.stdout == f"Dockerfile:2:1: error: {BROKEN_MESSAGE} [DK000]\n"
+    assert not (tmp_path / "-").exists()
+
+
+def test_output_unwritable(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--output", "no/such/dir/report.txt", "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stderr == ("docklint: cannot write no/such/dir/report.txt: "
+                             "No such file or directory\n")
+
+
+def test_output_is_never_coloured(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    run_lint("--output", "r.txt", "Dockerfile", env={"FORCE_COLOR": "1"})
+    assert ANSI not in (tmp_path / "r.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# --select / --ignore
+
+@pytest.fixture
+def two_findings(tmp_path):
+    """DK000 at 2:1 and DK301 at 7:1."""
+    write(tmp_path / "Dockerfile", "FROM golang:1.22 AS build\nFOO bar\n" + HEAVY.split("\n", 1)[1])
+    result = run_lint("--format", "gnu", "Dockerfile")
+    assert codes(result.stdout) == ["DK000", "DK301"]
+    return "Dockerfile"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--select", "DK000"], ["DK000"]),
+    (["--select", "dk301"], ["DK301"]),
+    (["--select", "DK3"], ["DK301"]),                        # prefix
+    (["--select", "DK0"], ["DK000"]),
+    (["--select", "heavy-final-base"], ["DK301"]),           # slug
+    (["--select", "parse-error,heavy-final-base"], ["DK000", "DK301"]),
+    (["--select", "DK000", "--select", "DK301"], ["DK000", "DK301"]),
+    (["--select", "ALL"], ["DK000", "DK301"]),
+    (["--ignore", "DK000"], ["DK301"]),
+    (["--ignore", "heavy-final-base"], ["DK000"]),
+    (["--ignore", "DK3"], ["DK000"]),
+    (["--ignore", "DK000, DK301"], []),
+    (["--select", "DK0,DK3", "--ignore", "parse-error"], ["DK301"]),
+])
+def test_select_and_ignore(two_findings, args, expected):
+    result = run_lint("--format", "gnu", *args, two_findings)
+    assert codes(result.stdout) == expected
+    assert result.exit_code == (1 if expected else 0)
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore"])
+def test_unknown_rule_is_a_one_line_usage_error(tmp_path, option):
+    write(tmp_path / "Dockerfile", HEAVY)
+    result = run_lint(option, "DK999", "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("docklint: --select/--ignore: unknown rule 'DK999' "
+                             "(see `docklint rules`)\n")
+
+
+def test_misspelt_rule_gets_a_suggestion(tmp_path):
+    write(tmp_path / "Dockerfile", HEAVY)
+    result = run_lint("--select", "heavy-final-bse", "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert "did you mean DK301 heavy-final-base?" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# --target, --build-arg, --rule-option, --context
+
+@pytest.mark.parametrize("target, expected", [
+    (None, []),                                  # prod: distroless static, fine
+    ("prod", []),
+    ("slim", [("Dockerfile", 6, 1, "error", "DK101")]),
+    ("SLIM", [("Dockerfile", 6, 1, "error", "DK101")]),   # stage names are case-insensitive
+    ("debug", [("Dockerfile", 10, 1, "warning", "DK301")]),
+])
+def test_target_selects_the_final_stage(tmp_path, target, expected):
+    write(tmp_path / "Dockerfile", TARGETS)
+    args = ["--format", "gnu"] + (["--target", target] if target else []) + ["Dockerfile"]
+    result = run_lint(*args)
+    assert gnu(result.stdout) == expected
+    assert result.exit_code == (1 if expected else 0)
+
+
+def test_unknown_target_names_the_stages(tmp_path):
+    write(tmp_path / "Dockerfile", TARGETS)
+    result = run_lint("--target", "nope", "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("docklint: Dockerfile: target stage 'nope' not found "
+                             "(stages: build, slim, debug, prod)\n")
+
+
+def test_build_arg_resolves_from(tmp_path):
+    write(tmp_path / "Dockerfile", FROM_ARG)
+    quiet = run_lint("--format", "gnu", "Dockerfile")
+    assert (quiet.exit_code, quiet.stdout) == (0, "")          # $BASE unresolved: no guess
+    fired = run_lint("--format", "gnu", "--build-arg", "BASE=golang:1.22", "Dockerfile")
+    assert gnu(fired.stdout) == [("Dockerfile", 7, 1, "warning", "DK301")]
+    assert "golang:1.22" in fired.stdout
+    other = run_lint("--format", "gnu", "--build-arg", "BASE=gcr.io/distroless/static-debian13",
+                     "Dockerfile")
+    assert (other.exit_code, other.stdout) == (0, "")
+
+
+def test_build_arg_without_value_comes_from_the_environment(tmp_path):
+    write(tmp_path / "Dockerfile", FROM_ARG)
+    fired = run_lint("--format", "gnu", "--build-arg", "BASE", "Dockerfile",
+                     env={"BASE": "golang:1.22"})
+    assert codes(fired.stdout) == ["DK301"]
+    unset = run_lint("--format", "gnu", "--build-arg", "BASE", "Dockerfile", env={"BASE": None})
+    assert (unset.exit_code, unset.stdout) == (0, "")
+
+
+def test_build_arg_overrides_a_default(tmp_path):
+    write(tmp_path / "Dockerfile",
+          FROM_ARG.replace("ARG BASE\n", "ARG BASE=gcr.io/distroless/static-debian13\n"))
+    assert run_lint("--format", "gnu", "Dockerfile").stdout == ""
+    fired = run_lint("--format", "gnu", "--build-arg", "BASE=golang:1.22", "Dockerfile")
+    assert codes(fired.stdout) == ["DK301"]
+
+
+def test_malformed_build_arg(tmp_path):
+    write(tmp_path / "Dockerfile", FROM_ARG)
+    result = run_lint("--build-arg", "=golang", "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stderr == "docklint: --build-arg: expected KEY=VALUE, got '=golang'\n"
+
+
+def test_rule_option_assume_tls(tmp_path):
+    write(tmp_path / "app" / "Dockerfile", FROM_CONTEXT)         # no source with TLS evidence
+    quiet = run_lint("--format", "gnu", "app/Dockerfile")
+    assert (quiet.exit_code, quiet.stdout) == (0, "")
+    fired = run_lint("--format", "gnu", "--rule-option", "DK101.assume-tls=true",
+                     "app/Dockerfile")
+    assert gnu(fired.stdout) == [("app/Dockerfile", 6, 1, "error", "DK101")]
+    assert "assume-tls" in fired.stdout
+    # by slug, and false is the default
+    assert codes(run_lint("--format", "gnu", "--rule-option",
+                          "missing-ca-bundle.assume-tls=TRUE", "app/Dockerfile").stdout) \
+        == ["DK101"]
+    assert run_lint("--format", "gnu", "--rule-option", "DK101.assume-tls=false",
+                    "app/Dockerfile").stdout == ""
+
+
+@pytest.mark.parametrize("value, message", [
+    ("DK101.nope=true", "--rule-option: DK101 has no option 'nope' (options: assume-tls)"),
+    ("DK101.assume-tls=maybe", "--rule-option: DK101.assume-tls: expected true or false"),
+    ("DK101.assume-tls=1", "--rule-option: DK101.assume-tls: expected true or false"),
+    ("DK301.anything=1", "--rule-option: DK301 has no option 'anything' (options: none)"),
+    ("DK999.x=1", "--rule-option: unknown rule 'DK999' (see `docklint rules`)"),
+    ("assume-tls=true", "--rule-option: expected RULE.OPTION=VALUE, got 'assume-tls=true'"),
+    ("DK101.assume-tls", "--rule-option: expected RULE.OPTION=VALUE, got 'DK101.assume-tls'"),
+])
+def test_bad_rule_option(tmp_path, value, message):
+    write(tmp_path / "Dockerfile", FROM_CONTEXT)
+    result = run_lint("--rule-option", value, "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"docklint: {message}\n"
+
+
+def test_context_supplies_tls_evidence(tmp_path):
+    write(tmp_path / "docker" / "Dockerfile", FROM_CONTEXT)
+    write(tmp_path / "src" / "main.go", MAIN_GO)
+    without = run_lint("--format", "gnu", "docker/Dockerfile")
+    assert (without.exit_code, without.stdout) == (0, "")
+    with_ctx = run_lint("--format", "gnu", "--context", "src", "docker/Dockerfile")
+    assert gnu(with_ctx.stdout) == [("docker/Dockerfile", 6, 1, "error", "DK101")]
+    assert "main.go" in with_ctx.stdout
+
+
+def test_context_defaults_to_the_dockerfiles_directory(tmp_path):
+    write(tmp_path / "svc" / "Dockerfile", FROM_CONTEXT)
+    write(tmp_path / "svc" / "cmd" / "main.go", MAIN_GO)
+    assert codes(run_lint("--format", "gnu", "svc/Dockerfile").stdout) == ["DK101"]
+
+
+def test_context_must_be_a_directory(tmp_path):
+    write(tmp_path / "Dockerfile", FROM_CONTEXT)
+    result = run_lint("--context", "nowhere", "Dockerfile")
+    assert result.exit_code == 2
+    assert result.stderr == "docklint: --context: nowhere: not a directory\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# directory discovery
+
+LINTED = [
+    "Dockerfile",
+    ".github/actions/build/Dockerfile",       # only .git itself is skipped
+    "a/Containerfile",
+    "a/DOCKERFILE",
+    "a/Dockerfile-dev",
+    "a/Dockerfile.prod",
+    "a/web.dockerfile",
+    "a/b/Containerfile.arm",
+    "a/b/api.Dockerfile",
+    "build/package/Dockerfile",               # Go's project layout keeps Dockerfiles here
+]
+NOT_LINTED = [
+    "a/notes.txt",
+    "a/Dockerfile.dockerignore",              # BuildKit's per-Dockerfile ignore file
+    "a/dockerfile_utils.py",
+    "a/mydockerfile",
+    ".git/Dockerfile",
+    "node_modules/pkg/Dockerfile",
+    ".venv/Dockerfile",
+    "vendor/github.com/x/Dockerfile",
+    "__pycache__/Dockerfile",
+]
+
+
+@pytest.fixture
+def tree(tmp_path):
+    for name in LINTED + NOT_LINTED:
+        write(tmp_path / name, BROKEN)           # one DK000 each: every linted file shows up
+    return tmp_path
+
+
+def _paths(stdout: str) -> list[str]:
+    return [os.path.normpath(item[0]).replace(os.sep, "/") for item in gnu(stdout)]
+
+
+def test_directory_discovery(tree):
+    result = run_lint("--format", "gnu", ".")
+    assert _paths(result.stdout) == LINTED
+    assert result.exit_code == 1
+
+
+def test_no_path_searches_the_current_directory(tree):
+    assert _paths(run_lint("--format", "gnu").stdout) == LINTED
+
+
+def test_nested_directory_argument(tree):
+    result = run_lint("--format", "gnu", "a/b")
+    assert [item[0] for item in gnu(result.stdout)] == ["a/b/Containerfile.arm",
+                                                       "a/b/api.Dockerfile"]
+
+
+def test_explicit_files_are_linted_whatever_their_name(tree):
+    result = run_lint("--format", "gnu", "a/notes.txt", "node_modules/pkg/Dockerfile")
+    assert [item[0] for item in gnu(result.stdout)] == ["a/notes.txt",
+                                                       "node_modules/pkg/Dockerfile"]
+
+
+def test_explicit_skipped_directory_is_searched(tree):
+    result = run_lint("--format", "gnu", "node_modules")
+    assert [item[0] for item in gnu(result.stdout)] == ["node_modules/pkg/Dockerfile"]
+
+
+def test_a_file_is_linted_once(tree):
+    result = run_lint("--format", "gnu", "Dockerfile", "./Dockerfile", "a/b", "a/b/",
+                      "a/b/api.Dockerfile")
+    assert _paths(result.stdout) == ["Dockerfile", "a/b/Containerfile.arm", "a/b/api.Dockerfile"]
+
+
+def test_directory_without_dockerfiles(tmp_path):
+    write(tmp_path / "empty" / "README.md", "nothing here\n")
+    result = run_lint("empty")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("docklint: empty: no Dockerfiles found (looked for Dockerfile, "
+                             "Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, "
+                             "Containerfile*)\n")
+
+
+def test_directory_without_dockerfiles_does_not_stop_the_others(tmp_path):
+    write(tmp_path / "empty" / "README.md", "nothing here\n")
+    write(tmp_path / "svc" / "Dockerfile", BROKEN)
+    result = run_lint("--format", "gnu", "empty", "svc")
+    assert gnu(result.stdout) == [("svc/Dockerfile", 2, 1, "error", "DK000")]
+    assert result.exit_code == 2
+    assert result.stderr.startswith("docklint: empty: no Dockerfiles found")
+
+
+def test_unreadable_subdirectory_is_reported(tree, monkeypatch):
+    # (as root, chmod cannot make a directory unreadable: make scandir fail instead)
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path).rstrip("/\\")) == "b":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run_lint("--format", "gnu", "a")
+    assert result.exit_code == 2
+    assert result.stderr == "docklint: a/b: cannot read directory: Permission denied\n"
+    assert [item[0] for item in gnu(result.stdout)] == [
+        "a/Containerfile", "a/DOCKERFILE", "a/Dockerfile-dev", "a/Dockerfile.prod",
+        "a/web.dockerfile"]
+
+
+def test_unreadable_file_in_process(tmp_path, monkeypatch):
+    # test_bad_input covers chmod 000 (not as root); this covers the message at any uid
+    from docklint import engine
+    write(tmp_path / "locked.Dockerfile", BROKEN)
+    write(tmp_path / "ok.Dockerfile", BROKEN)
+
+    def fake_open(path, *args, **kwargs):
+        if os.fspath(path).endswith("locked.Dockerfile"):
+            raise PermissionError(13, "Permission denied", path)
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "open", fake_open, raising=False)
+    result = run_lint("--format", "gnu", "locked.Dockerfile", "ok.Dockerfile")
+    assert result.exit_code == 2
+    assert result.stderr == "docklint: locked.Dockerfile: permission denied\n"
+    assert gnu(result.stdout) == [("ok.Dockerfile", 2, 1, "error", "DK000")]
+
+
+# ---------------------------------------------------------------------------------------------
+# --version, --help, rules, rule
+
+def test_version():
+    result = run_lint("--version")
+    assert (result.exit_code, result.stdout) == (0, f"docklint, version {docklint.__version__}\n")
+
+
+@pytest.mark.parametrize("flag", ["--help", "-h"])
+def test_help(flag):
+    result = run_main([flag])
+    assert result.code == 0
+    text = " ".join(result.stdout.split())
+    assert text.startswith("Usage: docklint [OPTIONS] [PATH|-]...")
+    assert "Other commands: docklint rules | rule CODE | inspect FILE | graph FILE" in text
+    assert ("Exit codes: 0 clean; 1 findings at or above --fail-on; "
+            "2 usage, config or I/O error.") in text
+    for option in ("--format", "--output", "--select", "--ignore", "--target", "--build-arg",
+                   "--context", "--rule-option", "--fail-on", "--stdin-filename",
+                   "--show-source", "--no-color", "--version"):
+        assert option in text
+
+
+@pytest.mark.parametrize("sub", ["rules", "rule", "inspect", "graph"])
+def test_subcommand_help_through_main(sub):
+    result = run_main([sub, "--help"])
+    assert result.code == 0
+    assert result.stdout.startswith(f"Usage: docklint {sub} ")
+
+
+def test_rules_text():
+    result = invoke(rules_cmd, [])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    rules = all_rules()
+    assert len(lines) == len(rules)
+    for line, r in zip(lines, rules):
+        fields = line.split()
+        assert fields[:3] == [r.code, r.slug, r.severity.label]
+        assert r.summary in line
+        for alias in r.aliases:
+            assert alias in line
+
+
+def test_rules_json():
+    result = run_main(["rules", "--format", "json"])          # through main's dispatch
+    assert result.code == 0
+    data = json.loads(result.stdout)
+    assert [d["code"] for d in data] == [r.code for r in all_rules()]
+    for d, r in zip(data, all_rules()):
+        assert d["slug"] == r.slug
+        assert d["severity"] == r.severity.label
+        assert d["aliases"] == list(r.aliases)
+        assert d["summary"] == r.summary and d["summary"]
+    assert {"DK000", "DK001", "DK003", "DK101", "DK301"} <= {d["code"] for d in data}
+
+
+@pytest.mark.parametrize("name", ["DK101", "dk101", "missing-ca-bundle"])
+def test_rule_docs(name):
+    result = invoke(rule_cmd, [name])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:3] == ["DK101 missing-ca-bundle", "Default severity: error", "Fixable: never"]
+    assert lines[3].startswith("Option assume-tls (default False): ")
+    [r] = [r for r in all_rules() if r.code == "DK101"]
+    assert result.stdout.endswith(r.docs + "\n")
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert heading in result.stdout
+
+
+def test_rule_unknown():
+    result = run_main(["rule", "NOPE"])
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr == "docklint: unknown rule 'NOPE' (see `docklint rules`)\n"
+
+
+def test_rule_subcommand_through_main_dispatch():
+    result = run_main(["rule", "DK301"])
+    assert result.code == 0
+    assert result.stdout.startswith("DK301 heavy-final-base\nDefault severity: warning\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# inspect
+
+MULTI = """\
+# syntax=docker/dockerfile:1
+ARG BASE=alpine:3.20
+FROM golang:1.22 AS build
+ENV A=1 B="two words"
+RUN --mount=type=cache,target=/root/.cache go build -o /app .
+COPY --chmod=644 <<-CONF /etc/conf
+\thello $A
+\tCONF
+FROM $BASE AS tools
+RUN --mount=type=bind,from=build,source=/app,target=/x true
+FROM alpine:3.20 AS unused
+RUN true
+FROM scratch AS final
+COPY --from=build /app /app
+ONBUILD RUN --network=none echo hi
+ENV C 3
+"""
+
+
+def _inspect(tmp_path, *args, content=MULTI):
+    write(tmp_path / "Dockerfile", content)
+    return invoke(inspect_cmd, [*args, "Dockerfile"])
+
+
+def test_inspect_json_shape(tmp_path):
+    result = _inspect(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert set(data) == {"directives", "instructions", "global_args", "stages", "edges",
+                         "target", "reachable", "errors"}
+    assert data["directives"] == {"syntax": "docker/dockerfile:1"}
+    assert data["global_args"] == {"BASE": "alpine:3.20"}
+    ins = data["instructions"]
+    assert [i["keyword"] for i in ins] == ["ARG", "FROM", "ENV", "RUN", "COPY", "FROM", "RUN",
+                                           "FROM", "RUN", "FROM", "COPY", "ONBUILD", "ENV"]
+    for i in ins:
+        assert set(i) == {"keyword", "written", "line", "column", "end_line", "end_column",
+                          "flags", "args", "json", "heredocs", "comments"}
+    frm = ins[1]
+    assert (frm["line"], frm["column"], frm["end_line"], frm["end_column"]) == (3, 1, 3, 26)
+    assert frm["args"] == ["golang:1.22", "AS", "build"]
+    # ENV: (key, value, separator) triples, the value as written
+    assert ins[2]["args"] == ["A", "1", "=", "B", '"two words"', "="]
+    assert ins[12]["args"] == ["C", "3", ""]
+    run = ins[3]
+    assert run["flags"] == ["--mount=type=cache,target=/root/.cache"]
+    assert run["args"] == ["go build -o /app ."] and run["json"] is False
+    copy = ins[4]
+    assert (copy["line"], copy["end_line"]) == (6, 8)
+    assert copy["flags"] == ["--chmod=644"]
+    assert copy["heredocs"] == [{"name": "CONF", "content": "\thello $A\n", "expand": True,
+                                 "chomp": True, "fd": 0}]
+    onbuild = ins[11]
+    [nested] = onbuild["args"]
+    assert nested["keyword"] == "RUN"
+    assert nested["flags"] == ["--network=none"]
+    assert nested["args"] == ["echo hi"]
+    assert onbuild["flags"] == [] and onbuild["line"] == 15
+    assert data["target"] == 3
+    assert data["reachable"] == [0, 3]
+    assert data["errors"] == []
+
+
+def test_inspect_json_stages_and_edges(tmp_path):
+    data = json.loads(_inspect(tmp_path).stdout)
+    stages = data["stages"]
+    assert [(s["index"], s["name"], s["line"]) for s in stages] == [
+        (0, "build", 3), (1, "tools", 9), (2, "unused", 11), (3, "final", 13)]
+    assert stages[1]["base"]["raw"] == "$BASE"
+    assert stages[1]["base"]["resolved"] == "alpine:3.20"         # from the global ARG default
+    assert stages[3]["base"]["kind"] == "scratch"
+    assert stages[0]["instructions"] == [1, 2, 3, 4]
+    # "from" is the stage that depends, "to" the stage it depends on
+    assert [(e["kind"], e["from"], e["to"], e["ref"], e["line"]) for e in data["edges"]] == [
+        ("mount", 1, 0, "build", 10), ("copy", 3, 0, "build", 14)]
+
+
+def test_inspect_build_arg_and_target(tmp_path):
+    result = _inspect(tmp_path, "--build-arg", "BASE=debian:12", "--target", "tools")
+    data = json.loads(result.stdout)
+    assert data["stages"][1]["base"]["resolved"] == "debian:12"
+    assert data["target"] == 1
+    assert data["reachable"] == [0, 1]
+
+
+def test_inspect_onbuild_trigger_position(tmp_path):
+    # the trigger starts at its own keyword, not at ONBUILD
+    data = json.loads(_inspect(tmp_path).stdout)
+    nested = data["instructions"][11]["args"][0]
+    assert (nested["line"], nested["column"]) == (15, 9)
+
+
+def test_inspect_text(tmp_path):
+    result = _inspect(tmp_path, "--format", "text")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "directive syntax=docker/dockerfile:1"
+    assert lines[1] == "global ARG BASE='alpine:3.20'"
+    assert "stage 0 build: FROM golang:1.22 [image]" in lines
+    assert "stage 1 tools (unreachable): FROM alpine:3.20 [image]" in lines
+    assert "stage 2 unused (unreachable): FROM alpine:3.20 [image]" in lines
+    assert "stage 3 final (target): FROM scratch [scratch]" in lines
+    assert "  mount from stage 0 (line 10)" in lines
+    assert "  copy from stage 0 (line 14)" in lines
+
+
+def test_inspect_broken_file(tmp_path):
+    result = _inspect(tmp_path, content=BROKEN + "CMD [\"a\", 1]\n")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)                    # the model is still printed
+    # (a line BuildKit rejects outright is not an instruction of the model)
+    assert [i["keyword"] for i in data["instructions"]] == ["FROM", "RUNN"]
+    assert [e["line"] for e in data["errors"]] == [2, 3]
+    assert result.stderr.splitlines() == [
+        f"Dockerfile:2:1: {BROKEN_MESSAGE}",
+        "Dockerfile:3:1: CMD: the JSON array must contain only strings (a nested array, number "
+        "or null is not allowed)",
+    ]
+
+
+def test_inspect_broken_file_ignores_pragmas(tmp_path):
+    result = _inspect(tmp_path, content="FROM alpine:3.20\n# docklint ignore=DK000\nRUNN x\n")
+    assert result.exit_code == 1
+    assert "Dockerfile:3:1: unknown instruction: RUNN" in result.stderr
+
+
+def test_inspect_broken_file_process_level(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    proc = run_proc("inspect", "Dockerfile", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["errors"] == [{"line": 2, "message": BROKEN_MESSAGE}]
+    assert proc.stderr.decode() == f"Dockerfile:2:1: {BROKEN_MESSAGE}\n"
+
+
+def test_inspect_stdin(tmp_path):
+    result = invoke(inspect_cmd, ["-"], input=BROKEN)
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["errors"][0]["line"] == 2
+    assert result.stderr == f"-:2:1: {BROKEN_MESSAGE}\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing"], "docklint: missing: no such file\n"),
+    (["--target", "nope", "Dockerfile"],
+     "docklint: Dockerfile: target stage 'nope' not found (stages: build, slim, debug, prod)\n"),
+    (["--context", "nowhere", "Dockerfile"], "docklint: --context: nowhere: not a directory\n"),
+    (["--build-arg", "=x", "Dockerfile"], "docklint: --build-arg: expected KEY=VALUE, got '=x'\n"),
+])
+@pytest.mark.parametrize("sub", ["inspect", "graph"])
+def test_inspect_and_graph_errors(tmp_path, sub, args, message):
+    write(tmp_path / "Dockerfile", TARGETS)
+    result = run_main([sub, *args])
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr == message
+
+
+# ---------------------------------------------------------------------------------------------
+# graph
+
+GRAPH = """\
+FROM golang:1.22 AS build
+RUN go build -o /app .
+FROM build AS test
+RUN go test ./...
+FROM alpine:3.20 AS tools
+RUN --mount=type=bind,from=build,source=/app,target=/x true
+FROM scratch
+COPY --from=build /app /app
+COPY --from=tools /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+COPY --from=nginx:1.27 /etc/nginx/nginx.conf /etc/nginx/
+"""
+
+
+def test_graph_mermaid(tmp_path):
+    write(tmp_path / "Dockerfile", GRAPH)
+    result = invoke(graph_cmd, ["Dockerfile"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "flowchart TD"
+    for expected in [
+        '  img0[("golang:1.22")]', '  img1[("alpine:3.20")]', '  img2[("scratch")]',
+        '  img3[("nginx:1.27")]',
+        '  s0["build<br/>FROM golang:1.22"]',
+        '  s1["test<br/>FROM build<br/>(unreachable)"]',
+        '  s2["tools<br/>FROM alpine:3.20"]',
+        '  s3["stage 3<br/>FROM scratch<br/>(target)"]',
+        "  img0 -->|base| s0", "  s0 -->|base| s1", "  s0 -->|mount| s2",
+        "  s0 -->|copy| s3", "  s2 -->|copy| s3", "  img3 -->|copy| s3",
+        "  class s3 target", "  class s1 unreachable",
+    ]:
+        assert expected in lines
+
+
+def test_graph_dot(tmp_path):
+    write(tmp_path / "Dockerfile", GRAPH)
+    result = invoke(graph_cmd, ["--format", "dot", "Dockerfile"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "digraph stages {" and lines[-1] == "}"
+    for expected in [
+        '  img0 [label="golang:1.22", shape=cylinder];',
+        '  s0 [label="build\\nFROM golang:1.22"];',
+        '  s1 [label="test\\nFROM build\\n(unreachable)", style=dashed, fontcolor=gray];',
+        '  s3 [label="stage 3\\nFROM scratch\\n(target)", penwidth=3];',
+        '  s0 -> s1 [label="base"];', '  s0 -> s2 [label="mount"];',
+        '  s0 -> s3 [label="copy"];', '  img3 -> s3 [label="copy"];',
+    ]:
+        assert expected in lines
+
+
+def test_graph_target_moves_the_marks(tmp_path):
+    write(tmp_path / "Dockerfile", GRAPH)
+    lines = invoke(graph_cmd, ["--target", "test", "Dockerfile"]).stdout.splitlines()
+    assert '  s1["test<br/>FROM build<br/>(target)"]' in lines
+    assert '  s2["tools<br/>FROM alpine:3.20<br/>(unreachable)"]' in lines
+    assert '  s3["stage 3<br/>FROM scratch<br/>(unreachable)"]' in lines
+    assert "  class s2,s3 unreachable" in lines
+
+
+def test_graph_broken_file(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main(["graph", "Dockerfile"])
+    assert result.code == 1
+    assert result.stdout.startswith("flowchart TD\n")
+    assert result.stderr == f"Dockerfile:2:1: {BROKEN_MESSAGE}\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# colour
+
+def test_no_colour_when_not_a_terminal(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    assert ANSI not in run_lint("Dockerfile").stdout
+
+
+def test_force_color(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    out = run_lint("Dockerfile", env={"FORCE_COLOR": "1"}).stdout
+    assert ANSI in out
+    assert "\x1b[1mDK000\x1b[0m" in out
+
+
+@pytest.mark.parametrize("args, env", [
+    (["--no-color"], {"FORCE_COLOR": "1"}),
+    ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}),
+    (["--format", "gnu"], {"FORCE_COLOR": "1"}),
+    (["--format", "json"], {"FORCE_COLOR": "1"}),
+])
+def test_colour_switched_off(tmp_path, args, env):
+    write(tmp_path / "Dockerfile", BROKEN)
+    out = run_lint(*args, "Dockerfile", env=env).stdout
+    assert out and ANSI not in out
+
+
+def test_colour_process_level(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    plain = run_proc("Dockerfile", cwd=tmp_path)
+    assert plain.returncode == 1 and plain.stdout and b"\x1b[" not in plain.stdout
+    forced = run_proc("Dockerfile", cwd=tmp_path, env=clean_env(FORCE_COLOR="1"))
+    assert forced.returncode == 1 and b"\x1b[" in forced.stdout
+    assert forced.stdout.replace(b"\x1b[", b"").count(b"DK000") == 1
+    off = run_proc("Dockerfile", cwd=tmp_path, env=clean_env(FORCE_COLOR="1", NO_COLOR="1"))
+    assert b"\x1b[" not in off.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# main(): no traceback ever
+
+def test_internal_error_is_one_line(tmp_path, monkeypatch):
+    from docklint import formatters
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("the formatter\nexploded")
+
+    monkeypatch.setattr(formatters, "render", boom)
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main(["Dockerfile"])
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr == ("docklint: internal error: RuntimeError: the formatter exploded "
+                             "(please report this)\n")
+
+
+def test_internal_error_in_a_subcommand(tmp_path, monkeypatch):
+    from docklint import inspect as inspect_module
+    monkeypatch.setattr(inspect_module, "graph_mermaid",
+                        lambda df: (_ for _ in ()).throw(KeyError("s9")))
+    write(tmp_path / "Dockerfile", CLEAN)
+    result = run_main(["graph", "Dockerfile"])
+    assert result.code == 2
+    assert result.stderr == "docklint: internal error: KeyError: 's9' (please report this)\n"
+
+
+def test_internal_error_traceback_on_request(tmp_path, monkeypatch):
+    from docklint import formatters
+    monkeypatch.setattr(formatters, "render",
+                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    write(tmp_path / "Dockerfile", BROKEN)
+    with pytest.raises(RuntimeError, match="boom"):
+        run_main(["Dockerfile"], env={"DOCKLINT_DEBUG": "1"})
+
+
+def test_crash_on_one_file_does_not_stop_the_others(tmp_path, monkeypatch):
+    from docklint import engine
+    real = engine.lint_file
+
+    def lint_file(path, *args, **kwargs):
+        if path == "bad.Dockerfile":
+            raise ValueError("kaput")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "lint_file", lint_file)
+    write(tmp_path / "bad.Dockerfile", CLEAN)
+    write(tmp_path / "good.Dockerfile", BROKEN)
+    result = run_main(["--format", "gnu", "bad.Dockerfile", "good.Dockerfile"])
+    assert result.code == 2
+    assert gnu(result.stdout) == [("good.Dockerfile", 2, 1, "error", "DK000")]
+    assert result.stderr == ("docklint: bad.Dockerfile: internal error: ValueError: kaput "
+                             "(please report this)\n")
+
+
+def test_keyboard_interrupt_exits_130(tmp_path, monkeypatch):
+    from docklint import engine
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "lint_file", interrupted)
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main(["Dockerfile"])
+    assert (result.code, result.stdout, result.stderr) == (130, "", "")
+
+
+def test_broken_pipe_in_process(tmp_path, monkeypatch):
+    from docklint import formatters
+    monkeypatch.setattr(formatters, "render",
+                        lambda *a, **k: (_ for _ in ()).throw(BrokenPipeError(32, "Broken pipe")))
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main(["Dockerfile"])
+    assert (result.code, result.stderr) == (141, "")
+
+
+def test_usage_error_through_main(tmp_path):
+    result = run_main(["--no-such-option"])
+    assert result.code == 2
+    assert "No such option" in result.stderr and "--no-such-option" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_error_through_main(tmp_path):
+    write(tmp_path / "Dockerfile", CLEAN)
+    result = run_main(["--select", "DK999", "Dockerfile"])
+    assert result.code == 2
+    assert result.stderr == ("docklint: --select/--ignore: unknown rule 'DK999' "
+                             "(see `docklint rules`)\n")
+
+
+def _many_findings(tmp_path) -> Path:
+    # about 400 KB of output: far more than a pipe buffer holds
+    return write(tmp_path / "Dockerfile", "FROM alpine:3.20\n" + "RUNN x\n" * 5000)
+
+
+def _read_a_little_then_close(args, cwd, env) -> tuple[int, bytes]:
+    """Like ``docklint ARGS | head -c 100``: (exit status, stderr)."""
+    with subprocess.Popen([sys.executable, "-m", "docklint", *args], cwd=cwd, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        proc.stdout.read(100)
+        proc.stdout.close()
+        err = proc.stderr.read()
+        return proc.wait(timeout=60), err
+
+
+@pytest.mark.parametrize("args", [["--format", "gnu", "Dockerfile"], ["Dockerfile"],
+                                  ["inspect", "Dockerfile"]])
+def test_broken_pipe_process_level(tmp_path, args):
+    _many_findings(tmp_path)
+    code, err = _read_a_little_then_close(args, tmp_path, clean_env())
+    assert err == b""
+    assert code == 141
+
+
+def test_broken_pipe_with_unbuffered_python(tmp_path):
+    # with PYTHONUNBUFFERED Python drops the rest of a short write without an error; what
+    # matters is that nothing is printed
+    _many_findings(tmp_path)
+    code, err = _read_a_little_then_close(["Dockerfile"], tmp_path,
+                                          clean_env(PYTHONUNBUFFERED="1"))
+    assert err == b""
+    assert code in (1, 141)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_while_reading_stdin(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "docklint", "-"], cwd=tmp_path,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=clean_env())
+    proc.stdin.write(b"FROM alpine:3.20\n")
+    proc.stdin.flush()
+    # Wait until it blocks reading standard input: read(0, ...) is syscall 0 on x86-64 Linux;
+    # elsewhere fall back to a generous pause.
+    syscall = Path(f"/proc/{proc.pid}/syscall")
+    if platform.machine() in ("x86_64", "AMD64") and syscall.exists():
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if syscall.read_text().startswith("0 0x0 "):
+                    break
+            except OSError:
+                break
+            time.sleep(0.05)
+    else:
+        time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert b"Traceback" not in err
+    assert err == b""
+    assert proc.returncode == 130

@@ -1,0 +1,288 @@
+"""The model: stages, bases, ARG/ENV scopes, the stage graph, the target and reachability."""
+
+from __future__ import annotations
+
+from docklint.model import build
+from docklint.source import Source
+
+
+def B(text: str, **kw):
+    return build(Source(text), **kw)
+
+
+def sl(df, span) -> str:
+    return df.source.text[span.start:span.end]
+
+
+def args_of(stage) -> list[tuple[str, str | None, str | None]]:
+    return [(a.name, a.default, a.value) for a in stage.args]
+
+
+# ================================================================================ ARG scope
+
+def test_global_arg_is_visible_in_from_only():
+    df = B("ARG V=1.2\nFROM alpine:$V\nRUN echo $V\nENV W=$V\n")
+    assert [(a.name, a.default, a.value, a.stage) for a in df.global_args] == [
+        ("V", "1.2", "1.2", None)]
+    (st,) = df.stages
+    assert st.base.kind == "image"
+    assert (st.base.raw, st.base.text) == ("alpine:$V", "alpine:1.2")
+    assert (st.base.image.path, st.base.image.tag) == ("library/alpine", "1.2")
+    assert dict(st.envs[0]) == {}                  # V is not visible in the stage
+    assert dict(st.env_end) == {"W": None}         # $V expands to nothing known
+    assert st.env_end.kinds == {"W": "env"}
+    assert dict(df.global_env) == {"V": "1.2"}
+    assert df.global_env.kinds == {"V": "arg"}
+
+
+def test_redeclared_global_arg_takes_the_global_value():
+    df = B("ARG V=1\nARG NOVAL\nFROM a\nARG V\nARG NOVAL\nARG OWN=x\nRUN echo $V\n")
+    st = df.stages[0]
+    assert args_of(st) == [("V", None, "1"), ("NOVAL", None, None), ("OWN", "x", "x")]
+    assert all(a.stage == 0 for a in st.args)
+    assert dict(st.env_end) == {"V": "1", "NOVAL": None, "OWN": "x"}
+    assert st.env_before(st.instructions[-1]) == {"V": "1", "NOVAL": None, "OWN": "x"}
+    assert [d.instruction.line for d in st.args] == [4, 5, 6]
+    assert [sl(df, d.word.span) for d in st.args] == ["V", "NOVAL", "OWN=x"]
+
+
+def test_build_args_override_defaults_of_declared_args_only():
+    text = "ARG V=1\nARG IMG\nFROM $IMG:$V\nARG V\nARG S=s\nARG T\nRUN x\n"
+    df = B(text, build_args={"V": "9", "IMG": "debian", "S": "over", "UNDECLARED": "u"})
+    assert [(a.name, a.value) for a in df.global_args] == [("V", "9"), ("IMG", "debian")]
+    st = df.stages[0]
+    assert st.base.text == "debian:9"
+    assert args_of(st) == [("V", None, "9"), ("S", "s", "over"), ("T", None, None)]
+    assert "UNDECLARED" not in st.env_end
+
+
+def test_arg_without_value_leaves_from_unresolved():
+    df = B("ARG REG\nARG TAG\nFROM ${REG}/app:${TAG:-latest} AS app\nFROM app\n")
+    app, nxt = df.stages
+    assert app.base.kind == "unresolved"
+    assert app.base.text is None
+    assert app.base.unresolved == ("REG",)
+    assert sl(df, app.base.span) == "${REG}/app:${TAG:-latest}"
+    assert app.base.image is None
+    # a stage built on it is still a stage base
+    assert (nxt.base.kind, nxt.base.stage) == ("stage", 0)
+    assert df.graph.root_base(1) is app.base
+
+
+def test_default_in_from_resolves():
+    df = B("ARG IMG\nFROM ${IMG:-busybox}:${TAG:-1.36}\n")
+    base = df.stages[0].base
+    assert (base.kind, base.text) == ("image", "busybox:1.36")
+    assert (base.image.path, base.image.tag) == ("library/busybox", "1.36")
+
+
+def test_arg_between_stages_belongs_to_the_previous_stage():
+    df = B("FROM a AS one\nARG BETWEEN=b\nFROM c AS two\nRUN echo $BETWEEN\n")
+    assert df.global_args == []
+    one, two = df.stages
+    assert args_of(one) == [("BETWEEN", "b", "b")]
+    assert args_of(two) == []
+    assert dict(two.env_end) == {}
+    assert df.stage_of(df.instructions[1]) is one
+
+
+def test_env_expands_against_the_environment_before_the_instruction():
+    df = B("FROM a\nENV a=0\nENV a=1 b=$a\nARG c=1 d=$c\n")
+    st = df.stages[0]
+    assert dict(st.env_end) == {"a": "1", "b": "0", "c": "1", "d": "1"}
+    assert st.env_end.kinds == {"a": "env", "b": "env", "c": "arg", "d": "arg"}
+    # one Env per instruction, as it was before that instruction
+    assert [dict(e) for e in st.envs] == [{}, {"a": "0"}, {"a": "1", "b": "0"}]
+
+
+def test_env_values_are_unquoted():
+    df = B('FROM a\nENV A="x y" B=\'$A\' C=${A}z\nENV LEGACY some value D=${A}z\n')
+    # C does not see the A set by the same instruction: unresolved
+    assert dict(df.stages[0].env_end) == {"A": "x y", "B": "$A", "C": None,
+                                          "LEGACY": "some value D=x yz"}
+
+
+def test_stage_inherits_arg_and_env_through_from_stage():
+    df = B("ARG G=g\nFROM a AS base\nARG G\nENV E=1\nARG A=2\n"
+           "FROM base AS child\nRUN x\nFROM a AS fresh\n")
+    base, child, fresh = df.stages
+    assert (child.base.kind, child.base.stage) == ("stage", 0)
+    assert dict(child.envs[0]) == {"G": "g", "E": "1", "A": "2"}
+    assert child.env_end.kinds == {"G": "arg", "E": "env", "A": "arg"}
+    assert dict(fresh.env_end) == {}
+
+
+# ============================================================================= stage names
+
+def test_stage_names_are_lower_cased_and_matched_case_insensitively():
+    df = B("FROM a AS Build\nFROM BUILD AS Final\nCOPY --from=bUiLd /x /x\n")
+    build_stage, final = df.stages
+    assert build_stage.name == "build"
+    assert sl(df, build_stage.name_word.span) == "Build"
+    assert (final.base.kind, final.base.stage, final.base.raw) == ("stage", 0, "BUILD")
+    assert df.graph.stage_named("BUILD") is build_stage
+    assert df.graph.stage_named("nope") is None
+    assert [(e.kind, e.source, e.target, e.ref) for e in df.graph.edges] == [
+        ("base", 1, 0, "BUILD"), ("copy", 1, 0, "bUiLd")]
+    assert build_stage.label == "build"
+    assert B("FROM a\nFROM b\n").stages[1].label == "#1"
+
+
+def test_from_an_earlier_stage_is_a_stage_from_a_later_name_is_an_image():
+    df = B("FROM later AS first\nFROM scratch AS later\nFROM SCRATCH\n")
+    first, later, last = df.stages
+    assert first.base.kind == "image"
+    assert (first.base.image.registry, first.base.image.path) == ("docker.io", "library/later")
+    assert later.base.kind == "scratch"
+    assert last.base.kind == "scratch"
+
+
+def test_from_its_own_name_is_an_image():
+    df = B("FROM node AS node\nFROM node\n")
+    assert df.stages[0].base.kind == "image"
+    assert (df.stages[1].base.kind, df.stages[1].base.stage) == ("stage", 0)
+
+
+def test_platform_is_expanded_with_global_args():
+    df = B("ARG P=linux/arm64\nFROM --platform=$P a\nFROM --platform=$BUILDPLATFORM b\n")
+    one, two = df.stages
+    assert one.platform == "linux/arm64"
+    assert sl(df, one.platform_flag.span) == "--platform=$P"
+    assert two.platform is None                      # depends on the build
+
+
+# ==================================================================================== edges
+
+COPIES = """\
+ARG SRC_DEFAULT=build
+FROM golang AS build
+FROM alpine AS tools
+FROM build AS test
+FROM scratch AS final
+ARG SRC=tools
+COPY --from=build /a /a
+COPY --from=1 /b /b
+COPY --from=9 /c /c
+COPY --from=nginx:1.2 /d /d
+COPY --from=$SRC /e /e
+COPY --from=$NOPE /f /f
+COPY --from=$SRC_DEFAULT /g /g
+RUN --mount=type=cache,from=test,target=/x --mount=type=bind,source=/s,from=tools,target=/y \\
+    --mount=type=secret,id=x --mount=type=cache,target=/z --mount=from=ghcr.io/o/i:2,target=/w x
+ONBUILD COPY --from=tools /h /h
+"""
+
+
+def test_copy_and_mount_edges():
+    df = B(COPIES)
+    got = [(e.kind, e.source, e.ref, e.target, e.image and str(e.image), e.resolved,
+            e.unresolved, e.instruction.line) for e in df.graph.edges]
+    assert got == [
+        ("base", 2, "build", 0, None, True, (), 4),
+        ("copy", 3, "build", 0, None, True, (), 7),
+        ("copy", 3, "1", 1, None, True, (), 8),
+        ("copy", 3, "9", None, None, True, (), 9),             # out of range: neither
+        ("copy", 3, "nginx:1.2", None, "nginx:1.2", True, (), 10),
+        ("copy", 3, "tools", 1, None, True, (), 11),           # through the stage's ARG
+        ("copy", 3, "$NOPE", None, None, False, ("NOPE",), 12),
+        ("copy", 3, "$SRC_DEFAULT", None, None, False, ("SRC_DEFAULT",), 13),  # global only
+        ("mount", 3, "test", 2, None, True, (), 14),
+        ("mount", 3, "tools", 1, None, True, (), 14),
+        ("mount", 3, "ghcr.io/o/i:2", None, "ghcr.io/o/i:2", True, (), 14),
+    ]
+    copy_edges = [e for e in df.graph.edges if e.kind == "copy"]
+    assert sl(df, copy_edges[0].span) == "--from=build"
+    img = copy_edges[3].image
+    assert (img.registry, img.path, img.tag, img.explicit_registry) == (
+        "docker.io", "library/nginx", "1.2", False)
+    mount = [e for e in df.graph.edges if e.kind == "mount"]
+    assert sl(df, mount[1].span) == "--mount=type=bind,source=/s,from=tools,target=/y"
+    assert mount[2].image.registry == "ghcr.io"
+
+
+def test_copy_from_a_later_stage_points_at_it():
+    df = B("FROM a AS one\nCOPY --from=two /x /x\nFROM b AS two\n")
+    assert [(e.kind, e.source, e.target) for e in df.graph.edges] == [("copy", 0, 1)]
+
+
+# =================================================================== target, reachability
+
+GRAPH = """\
+FROM alpine AS base
+FROM base AS deps
+FROM golang AS build
+COPY --from=deps /d /d
+FROM alpine AS unused
+FROM scratch AS tool
+FROM base AS final
+COPY --from=build /app /app
+RUN --mount=type=bind,from=tool,target=/t true
+"""
+
+
+def test_target_is_the_last_stage_and_reachability_follows_all_edges():
+    df = B(GRAPH)
+    g = df.graph
+    assert g.target == 5
+    assert df.target is df.stages[5]
+    assert df.target_error is None
+    assert g.reachable() == {5, 0, 2, 1, 4}
+    assert 3 not in g.reachable()                  # "unused"
+    assert g.reachable(2) == {2, 1, 0}
+    assert g.reachable(3) == {3}
+    assert g.deps(5) == [0, 2, 4]
+    assert g.deps(2) == [1]
+    assert g.dependents(0) == [1, 5]
+    assert g.dependents(3) == []
+    assert [e.kind for e in g.edges_from(5)] == ["base", "copy", "mount"]
+
+
+def test_chain_and_root_base():
+    df = B(GRAPH)
+    g = df.graph
+    assert [s.index for s in g.chain()] == [5, 0]
+    assert [s.index for s in g.chain(1)] == [1, 0]
+    assert g.root_base().kind == "image"
+    assert g.root_base().text == "alpine"
+    assert g.root_base(4).kind == "scratch"
+
+
+def test_target_by_name_case_insensitive():
+    df = B(GRAPH, target="BUILD")
+    assert df.graph.target == 2
+    assert df.target.name == "build"
+    assert df.graph.reachable() == {2, 1, 0}
+    assert [s.index for s in df.graph.chain()] == [2]
+
+
+def test_unknown_target():
+    df = B(GRAPH, target="nope")
+    assert df.graph.target is None
+    assert df.target is None
+    assert df.target_error == ("target stage 'nope' not found (stages: base, deps, build, "
+                               "unused, tool, final)")
+    assert df.graph.reachable() == set()
+    assert df.graph.chain() == []
+    assert df.graph.root_base() is None
+
+
+def test_no_stages():
+    df = B("ARG A=1\n")
+    assert df.stages == [] and df.graph.target is None and df.target is None
+    assert [a.name for a in df.global_args] == ["A"]
+
+
+def test_stage_contents():
+    df = B("ARG G\nFROM a AS s\nRUN x\nBOGUS y\nCOPY a b\nFROM b\n")
+    s = df.stages[0]
+    assert [i.keyword for i in s.instructions] == ["RUN", "COPY"]   # unknown ones left out
+    assert s.from_.line == 2
+    assert [i.keyword for i in s.of_kind("COPY")] == ["COPY"]
+    assert df.stage_of(df.instructions[0]) is None                # a global ARG
+    assert df.stage_of(df.instructions[2]) is s
+    assert df.stage_of(s.from_) is s
+
+
+def test_empty_from_is_the_build_context():
+    df = B("FROM a AS x\nCOPY --from= a b\nRUN --mount=type=bind,from=,target=/x y\nFROM b\n")
+    assert df.graph.edges == []
