@@ -22,7 +22,7 @@ from .syntax import Instruction
 if TYPE_CHECKING:
     from .model import Dockerfile, Stage
 
-__all__ = ["Facts", "Evidence", "CaSource", "Runtime", "PACKAGE_MANAGERS"]
+__all__ = ["Facts", "Evidence", "CaSource", "Runtime", "BuildInfo", "Placed", "PACKAGE_MANAGERS"]
 
 URL_RE = re.compile(r"\b(?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)\]}]*")
 # TLS client calls in program source, by language
@@ -32,6 +32,44 @@ TLS_CALL_RE = re.compile(
     r"|\bHttpsURLConnection\b|\bSSLContext\.getInstance\b|\breqwest::Client\b")
 # in context files, a URL only counts inside a string literal (comments are full of links)
 _QUOTED_URL_RE = re.compile(r"[\"'`]((?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)]*)")
+
+TZ_API_RE = re.compile(
+    r"\btime\.LoadLocation\s*\(|\bzoneinfo\.ZoneInfo\s*\(|\bfrom\s+zoneinfo\s+import\b"
+    r"|\bZoneInfo\s*\(\s*[\"']|\btz\.gettz\s*\(|\bTZInfo::Timezone\.get\b")
+_TZ_EMBED_RE = re.compile(r"[\"`]time/tzdata[\"`]")
+_UTC_ZONES = {"UTC", "ETC/UTC", "UCT", "ZULU", "GMT", "ETC/GMT", "UNIVERSAL", "UTC0", "GMT0"}
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+             ".gz", ".bz2", ".xz", ".zst")
+
+
+@dataclass(frozen=True)
+class _Probe:
+    """What counts as evidence of one behaviour, where: in ENV/ARG values and the command
+    (``values``), in program text the build writes (``text``), in source files (``file``) and
+    configuration files (``config``) of the context. ``keywords`` pre-filter file contents."""
+
+    values: "re.Pattern[str] | None"
+    text: "re.Pattern[str]"
+    file: "re.Pattern[str] | None"
+    config: "re.Pattern[str] | None"
+    keywords: tuple[str, ...]
+
+
+_CGO_RE = re.compile(r"\"(?:net|net/http|net/rpc|os/user|net/smtp)\"|\bimport\s+\"C\"")
+CGO_PROBE = _Probe(values=None, text=_CGO_RE, file=_CGO_RE, config=None,
+                   keywords=('"net', '"os/user"', '"C"'))
+_DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+TLS_PROBE = _Probe(
+    values=URL_RE,
+    text=re.compile(f"{URL_RE.pattern}|{TLS_CALL_RE.pattern}"),
+    file=re.compile(f"{_QUOTED_URL_RE.pattern}|{TLS_CALL_RE.pattern}"),
+    config=URL_RE,
+    keywords=("://", "tls", "ssl", "TLS", "SSL", "Https", "reqwest"))
+TZ_PROBE = _Probe(values=None, text=TZ_API_RE, file=TZ_API_RE, config=None,
+                  keywords=("LoadLocation", "zoneinfo", "ZoneInfo", "gettz", "TZInfo"))
+TZ_EMBED_PROBE = _Probe(values=None, text=_TZ_EMBED_RE, file=_TZ_EMBED_RE, config=None,
+                        keywords=("time/tzdata",))
 
 CA_PATHS = ("/etc/ssl/certs", "/etc/ssl/cert.pem", "/etc/pki/tls/certs", "/etc/pki/tls/cert.pem",
             "/etc/pki/ca-trust", "/etc/ca-certificates", "/usr/share/ca-certificates",
@@ -111,6 +149,65 @@ class Runtime:
     kind: str
     detail: str
     builder: "int | None" = None     # the stage that built it, when known
+    build: "BuildInfo | None" = None
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One source of a COPY/ADD and where it lands in the image.
+
+    ``dest`` is absolute, without a trailing slash; ``into_dir`` says the source goes *into*
+    ``dest`` (a destination ending in ``/``, a directory the image has, or several sources).
+    ``kind`` is where the source comes from: context, stage, image, heredoc or url; an
+    unresolved source (``resolved`` False) may be anything.
+    """
+
+    instruction: Instruction
+    stage: int
+    source: str
+    dest: str
+    into_dir: bool
+    from_stage: int | None
+    kind: str
+    resolved: bool = True      # False: the source (or dest) depends on an unset variable
+
+    @property
+    def landing(self) -> str:
+        """Where the source lands if it is a single file."""
+        if not self.into_dir:
+            return self.dest
+        name = self.source[2:].lstrip("-") if self.kind == "heredoc" else \
+            posixpath.basename(self.source.rstrip("/"))
+        return posixpath.join(self.dest, name)
+
+    def may_provide(self, path: str, source_is_file: bool) -> bool:
+        """Whether a file at ``path`` may come from this copy."""
+        if not self.resolved or not self.dest:
+            return not self.dest or path == self.dest or path.startswith(self.dest + "/") \
+                or self.dest == "/"
+        if posixpath.normpath(self.landing) == path:
+            return True
+        if source_is_file:
+            return False
+        # a directory's contents land under dest
+        return self.dest == "/" or path == self.dest or path.startswith(self.dest + "/")
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """How a stage built its program: ``kind`` is static | glibc | musl | cc (glibc plus
+    libgcc/libstdc++) | unknown (the builder's libc is unknown); ``certain`` is False when the
+    linking depends on the program (a Go build without CGO_ENABLED=0 is dynamic only if it
+    uses cgo). ``output`` is the absolute path it writes, when the command names it."""
+
+    kind: str
+    how: str
+    tool: str
+    instruction: Instruction
+    span: Span
+    certain: bool = True
+    output: str | None = None
+    workdir: str = "/"
 
 
 class Facts:
@@ -227,12 +324,16 @@ class Facts:
             out.append(v)
         dest = out[-1]
         srcs = [s for s in out[:-1] if s is not None]
+        if dest is not None and (dest in (".", "..") or dest.endswith(("/.", "/.."))):
+            dest += "/"          # "." names a directory: the source goes into it
         if dest is not None and not dest.startswith("/"):
             workdir = self.workdir(stage, ins) if stage else "/"
-            dest = posixpath.join(workdir, dest) + ("/" if dest.endswith("/") else "")
+            dest = posixpath.normpath(posixpath.join(workdir, dest)) + \
+                ("/" if dest.endswith("/") else "")
         return srcs, dest
 
-    def workdir(self, stage: "Stage", before: Instruction) -> str:
+    def workdir(self, stage: "Stage", before: Instruction | None) -> str:
+        """The working directory before ``before`` (at the end of the stage when None)."""
         wd = "/"
         for st in reversed(self.df.graph.chain(stage.index)):
             for ins in st.instructions:
@@ -280,43 +381,58 @@ class Facts:
         base = self.base_facts(index)
         return bool(base and base.has_ca_certs) or bool(self.ca_sources(index))
 
-    # ---- evidence of TLS
+    # ---- evidence in the program and its configuration
     def tls_evidence(self, index: int) -> list[Evidence]:
         """Evidence that the program the image of stage ``index`` runs makes TLS calls."""
+        return self._evidence(index, TLS_PROBE)
+
+    def tz_evidence(self, index: int) -> list[Evidence]:
+        """Evidence that the program of stage ``index`` loads time zones: ``ENV TZ`` set to a
+        zone other than UTC, or zone-loading calls in its source."""
         out: list[Evidence] = []
-        df = self.df
-        src = df.source
-        graph = df.graph
-        chain = graph.chain(index)
-        # run-time configuration: ENV and ARG values in the chain
-        for stage in chain:
+        for stage in self.df.graph.chain(index):
             for ins in stage.instructions:
-                if ins.keyword == "ENV":
-                    for _key, value, _ in ins.pairs():
-                        out += self._urls_in_word(ins, value, "ENV value")
-                elif ins.keyword == "ARG":
-                    for word in ins.args:
-                        if "=" in word.value:
-                            out += self._urls_in_word(ins, word, "ARG default")
-        # the command: CMD/ENTRYPOINT/HEALTHCHECK in effect
-        for kw in ("ENTRYPOINT", "CMD", "HEALTHCHECK"):
-            ins = self.last_in_chain(index, kw)
-            if ins is None:
-                continue
-            words = ins.args[1:] if kw == "HEALTHCHECK" else ins.args
-            for word in words:
-                out += self._urls_in_word(ins, word, kw)
+                if ins.keyword != "ENV":
+                    continue
+                for key, value, _ in ins.pairs():
+                    zone = (self.df.expand(value.value, stage.env_before(ins)).value or "")
+                    zone = zone.strip().lstrip(":")
+                    if key.value == "TZ" and zone and zone.upper() not in _UTC_ZONES and \
+                            not zone.startswith("/"):
+                        out.append(Evidence(f"TZ={zone}", "ENV", value.span, ins.line))
+        return out + self._evidence(index, TZ_PROBE)
+
+    def _evidence(self, index: int, probe: "_Probe") -> list[Evidence]:
+        out: list[Evidence] = []
+        graph = self.df.graph
+        if probe.values is not None:
+            # run-time configuration: ENV and ARG values in the chain, and the command in effect
+            for stage in graph.chain(index):
+                for ins in stage.instructions:
+                    if ins.keyword == "ENV":
+                        for _key, value, _ in ins.pairs():
+                            out += self._in_word(ins, value, "ENV value", probe.values)
+                    elif ins.keyword == "ARG":
+                        for word in ins.args:
+                            if "=" in word.value:
+                                out += self._in_word(ins, word, "ARG default", probe.values)
+            for kw in ("ENTRYPOINT", "CMD", "HEALTHCHECK"):
+                ins = self.last_in_chain(index, kw)
+                if ins is not None:
+                    words = ins.args[1:] if kw == "HEALTHCHECK" else ins.args
+                    for word in words:
+                        out += self._in_word(ins, word, kw, probe.values)
         # program source the build writes, in every stage the target's build reaches
         for si in sorted(graph.reachable(index)):
-            stage = graph.stages[si]
-            for ins in stage.instructions:
+            for ins in graph.stages[si].instructions:
                 if ins.keyword == "RUN":
-                    out += self._written_by_run(ins)
+                    out += self._written_by_run(ins, probe)
                 elif ins.keyword in ("COPY", "ADD"):
                     for h in ins.heredocs:
-                        out += self._urls_in_text(h.content, h.body_span.start,
-                                                  f"file written by {ins.keyword} <<{h.name}")
-                    out += self._context_evidence(ins)
+                        out += self._in_text(h.content, h.body_span.start,
+                                             f"file written by {ins.keyword} <<{h.name}",
+                                             probe.text)
+                    out += self._context_evidence(ins, probe)
         seen: set[tuple[str, int]] = set()
         unique = []
         for ev in out:
@@ -324,7 +440,6 @@ class Facts:
             if key not in seen:
                 seen.add(key)
                 unique.append(ev)
-        _ = src
         return unique
 
     def last_in_chain(self, index: int, keyword: str) -> Instruction | None:
@@ -338,9 +453,10 @@ class Facts:
                 return found
         return None
 
-    def _urls_in_word(self, ins: Instruction, word, where: str) -> list[Evidence]:
+    def _in_word(self, ins: Instruction, word, where: str, rx: re.Pattern[str]
+                 ) -> list[Evidence]:
         out = []
-        for m in URL_RE.finditer(word.value):
+        for m in rx.finditer(word.value):
             if ins.json or word.lend - word.lstart != len(word.value):
                 span = word.span
             else:
@@ -348,20 +464,18 @@ class Facts:
             out.append(Evidence(m.group(0), where, span, self.df.source.position(span.start)[0]))
         return out
 
-    def _urls_in_text(self, text: str, base: int, where: str, script: Script | None = None
-                      ) -> list[Evidence]:
+    def _in_text(self, text: str, base: int, where: str, rx: re.Pattern[str],
+                 script: Script | None = None) -> list[Evidence]:
         out = []
-        for rx in (URL_RE, TLS_CALL_RE):
-            for m in rx.finditer(text):
-                if script is not None:
-                    span = script.span(base + m.start(), base + m.end())
-                else:
-                    span = Span(base + m.start(), base + m.end())
-                out.append(Evidence(m.group(0), where, span,
-                                    self.df.source.position(span.start)[0]))
+        for m in rx.finditer(text):
+            if script is not None:
+                span = script.span(base + m.start(), base + m.end())
+            else:
+                span = Span(base + m.start(), base + m.end())
+            out.append(Evidence(m.group(0), where, span, self.df.source.position(span.start)[0]))
         return out
 
-    def _written_by_run(self, ins: Instruction) -> list[Evidence]:
+    def _written_by_run(self, ins: Instruction, probe: "_Probe") -> list[Evidence]:
         script = self.script(ins)
         if script is None:
             return []
@@ -377,13 +491,13 @@ class Facts:
             where = f"written to {targets[0]} by RUN"
             if cmd.name in ("echo", "printf"):
                 for a in cmd.args:
-                    out += self._urls_in_text(a.raw, a.start, where, script)
+                    out += self._in_text(a.raw, a.start, where, probe.text, script)
             for r in cmd.redirects:
                 if r.body is not None:
-                    out += self._urls_in_text(r.body, r.body_start, where, script)
+                    out += self._in_text(r.body, r.body_start, where, probe.text, script)
         return out
 
-    def _context_evidence(self, ins: Instruction) -> list[Evidence]:
+    def _context_evidence(self, ins: Instruction, probe: "_Probe") -> list[Evidence]:
         if ins.flag("from") is not None or self.df.context is None:
             return []
         from .context import context_for
@@ -397,10 +511,9 @@ class Facts:
                 if not _is_program_file(rel):
                     continue
                 text = ctx.read_text(path)
-                if not text or ("://" not in text and "tls" not in text.lower()
-                                and "ssl" not in text.lower()):
+                if not text or not any(k in text for k in probe.keywords):
                     continue
-                found = _file_evidence(text, rel.endswith(_CONFIG_EXTENSIONS))
+                found = _file_evidence(text, probe, rel.endswith(_CONFIG_EXTENSIONS))
                 if found:
                     lineno, what = found
                     out.append(Evidence(what, f"in {rel}:{lineno}, copied by {ins.keyword}",
@@ -409,112 +522,374 @@ class Facts:
                         return out
         return out
 
+    # ---- what the image contains
+    @cached_property
+    def _placed(self) -> dict[int, list["Placed"]]:
+        return {}
+
+    def placed(self, index: int) -> list["Placed"]:
+        """Every COPY/ADD in the chain of stage ``index``, oldest first, with where it lands."""
+        cache = self._placed
+        if index not in cache:
+            out: list[Placed] = []
+            chain = list(reversed(self.df.graph.chain(index)))
+            # directories the image is known to have: a WORKDIR creates one, a copy into a
+            # directory or of a file below one does too, and a non-scratch base has the usual
+            dirs: set[str] = {"/"}
+            base = self.base_facts(index)
+            root = self.df.graph.root_base(index)
+            if not (root is not None and root.kind == "scratch") and \
+                    (base is None or base.kind != "scratch"):
+                dirs.update(_STANDARD_DIRS)
+            for stage in chain:
+                for ins in stage.instructions:
+                    if ins.keyword == "WORKDIR":
+                        dirs.add(self.workdir(stage, None if ins is stage.instructions[-1]
+                                              else _next(stage, ins)))
+                    elif ins.keyword in ("COPY", "ADD"):
+                        new = self._placements(stage, ins, dirs)
+                        for p in new:
+                            if p.into_dir:
+                                dirs.add(p.dest)
+                            parent = posixpath.dirname(p.landing)
+                            while parent and parent != "/":
+                                dirs.add(parent)
+                                parent = posixpath.dirname(parent)
+                        out += new
+            cache[index] = out
+        return cache[index]
+
+    def _placements(self, stage: "Stage", ins: Instruction, dirs: set[str]
+                    ) -> list["Placed"]:
+        srcs, dest = self.copy_paths(ins)
+        from_flag = ins.flag("from")
+        edge = next((e for e in self.df.graph.edges if e.instruction is ins), None)
+        kind = "context"
+        if from_flag is not None:
+            kind = "stage" if edge is not None and edge.target is not None else "image"
+        from_stage = edge.target if edge is not None else None
+        if dest is None:
+            return [Placed(ins, stage.index, "", "", True, from_stage, kind, resolved=False)]
+        heredocs = {h.name for h in ins.heredocs}
+        into_dir = dest.endswith("/") or len(ins.effective.args) > 2 or \
+            (dest.rstrip("/") or "/") in dirs
+        dest = dest.rstrip("/") or "/"
+        out = []
+        for src in srcs:
+            src_kind = kind
+            if src.startswith("<<") and src[2:].lstrip("-") in heredocs:
+                src_kind = "heredoc"
+            elif "://" in src or src.startswith("git@"):
+                src_kind = "url"
+            out.append(Placed(ins, stage.index, src, dest, into_dir, from_stage, src_kind))
+        if len(srcs) < len(ins.effective.args) - 1:
+            # a source that depends on an unset variable: it could be anything
+            out.append(Placed(ins, stage.index, "", dest, True, from_stage, kind,
+                              resolved=False))
+        return out
+
+    def provider(self, index: int, path: str, before: Instruction | None = None
+                 ) -> "Placed | None":
+        """The COPY/ADD in the chain of ``index`` (before ``before``, if given) that may put a
+        file at absolute ``path``."""
+        path = posixpath.normpath(path)
+        for p in reversed(self.placed(index)):
+            if before is not None and p.instruction.index >= before.index:
+                continue
+            if p.may_provide(path, self._is_file_output(p)):
+                return p
+        return None
+
+    def passwd_users(self, index: int, before: Instruction | None = None
+                     ) -> frozenset[str] | None:
+        """User names in the image's /etc/passwd, when known: the base's, unless a COPY brings
+        a passwd file in or a RUN adds users (then unknown: None)."""
+        users = _base_users(self.base_facts(index))
+        if users is None:
+            return None
+        if self.provider(index, "/etc/passwd", before):
+            return None
+        for stage in self.df.graph.chain(index):
+            for ins, _script, cmd in self.commands(stage):
+                if before is not None and ins.index >= before.index:
+                    continue
+                if cmd.name in ("useradd", "adduser", "groupadd", "addgroup", "usermod"):
+                    return None
+        return users
+
+    def has_group_file(self, index: int, before: Instruction | None = None) -> bool | None:
+        """Whether the image has an /etc/group: None when unknown."""
+        if self.provider(index, "/etc/group", before):
+            return True
+        users = _base_users(self.base_facts(index))
+        if users is None:
+            return None
+        return bool(users)
+
+    def _is_file_output(self, p: "Placed") -> bool:
+        """Whether a COPY source is known to be a single file (not a directory)."""
+        src = p.source
+        if not src or src.endswith(("/", "/.")) or src in (".", "/") or \
+                any(c in src for c in "*?["):
+            return False
+        if p.kind == "heredoc" or (p.kind == "context" and p.instruction.keyword == "COPY"
+                                   and "." in posixpath.basename(src)):
+            return True
+        if p.instruction.keyword == "ADD" and src.endswith(_ARCHIVES):
+            return False
+        if p.kind == "stage" and p.from_stage is not None:
+            return posixpath.normpath(src) in self.outputs(p.from_stage)
+        return False
+
+    def outputs(self, index: int) -> set[str]:
+        """Files the chain of stage ``index`` is known to write: build outputs (``-o``), files
+        copied to a file path, downloads to a path."""
+        out: set[str] = set()
+        for stage in self.df.graph.chain(index):
+            for ins, script, cmd in self.commands(stage):
+                target = None
+                sub = cmd.positional()[0].value if cmd.positional() else ""
+                if cmd.name == "go" and sub in ("build",) or cmd.name in (
+                        "gcc", "g++", "cc", "c++", "clang", "clang++", "rustc"):
+                    target = cmd.flag_value("-o")
+                elif cmd.name in ("cp", "mv", "install", "ln"):
+                    pos = cmd.positional()
+                    if len(pos) >= 2 and not pos[-1].value.endswith("/"):
+                        target = pos[-1].value
+                elif cmd.name == "curl":
+                    target = cmd.flag_value("-o", "--output")
+                elif cmd.name == "wget":
+                    target = cmd.flag_value("-O", "--output-document")
+                if target and not target.startswith("$"):
+                    workdir = self.workdir(stage, ins)
+                    out.add(posixpath.normpath(posixpath.join(workdir, target)))
+            for p in self.placed(stage.index):
+                if not p.into_dir and p.kind in ("context", "heredoc") and p.source:
+                    out.add(p.dest)
+        return out
+
+    def shell_path(self, index: int, before: Instruction | None = None) -> str:
+        """The absolute path of the shell shell-form instructions of stage ``index`` run."""
+        shell = self.shell_of(self.df.stages[index], before)[0]
+        return shell if shell.startswith("/") else "/bin/" + shell
+
+    def has_shell(self, index: int, before: Instruction | None = None) -> bool | None:
+        """Whether the image of stage ``index`` has the shell its SHELL (or /bin/sh) names:
+        copied in, or in the base image; None when unknown."""
+        path = self.shell_path(index, before)
+        if self.provider(index, path):
+            return True
+        base = self.base_facts(index)
+        if base is None or base.has_shell is None:
+            return None
+        if not base.has_shell:
+            return False
+        return True if path == "/bin/sh" else None
+
+    def effective_user(self, index: int) -> tuple[str | None, Instruction | None]:
+        """(user as the image runs it, the USER that set it); (None, None) when no USER in the
+        chain sets one. The user text is expanded; None if it depends on an unset variable."""
+        ins = self.last_in_chain(index, "USER")
+        if ins is None or not ins.args:
+            return None, None
+        stage = self.df.stage_of(ins)
+        env = stage.env_before(ins) if stage else {}
+        return self.df.expand(ins.args[0].value, env).value, ins
+
+    def tz_sources(self, index: int) -> list[str]:
+        """What gives the image of stage ``index`` a time-zone database (besides its base)."""
+        out = []
+        for stage in self.df.graph.chain(index):
+            for pkg in self.installed_packages(stage):
+                if pkg.split("=")[0] in ("tzdata", "tzdata-legacy", "timezone"):
+                    out.append(f"installs {pkg}")
+        for p in self.placed(index):
+            if p.dest.startswith("/usr/share/zoneinfo") or p.source.rstrip("/").endswith(
+                    "zoneinfo") or "zoneinfo" in p.source:
+                out.append(f"copies {p.source} (line {p.instruction.line})")
+        for si in self.df.graph.reachable(index):
+            stage = self.df.stages[si]
+            for ins, _script, cmd in self.commands(stage):
+                if cmd.name == "go" and "timetzdata" in " ".join(a.value for a in cmd.args):
+                    out.append(f"go build -tags timetzdata (line {ins.line})")
+                if cmd.env("ZONEINFO"):
+                    out.append(f"ZONEINFO set (line {ins.line})")
+            for ins in stage.instructions:
+                if ins.keyword == "ENV" and any(k.value == "ZONEINFO" for k, _, _ in ins.pairs()):
+                    out.append(f"ENV ZONEINFO (line {ins.line})")
+        out += [f"{e.text} ({e.where})" for e in self._evidence(index, TZ_EMBED_PROBE)]
+        return out
+
     # ---- what was built and what runs
     def built_kind(self, index: int) -> tuple[str, str] | None:
         """How the program of stage ``index`` was built: (kind, how), kind one of static,
         glibc, cc, musl; None when the stage builds nothing docklint recognises."""
+        info = self.build_info(index)
+        return (info.kind, info.how) if info else None
+
+    def build_info(self, index: int) -> "BuildInfo | None":
+        """The last program build in the chain of stage ``index`` docklint recognises."""
+        builds = self.builds(index)
+        return builds[-1] if builds else None
+
+    def builds(self, index: int) -> list["BuildInfo"]:
+        """Every program build docklint recognises in the chain of stage ``index``, in order:
+        go build/install, cargo build/install, gcc/g++/clang."""
         base = self.base_facts(index)
         libc = base.libc if base else None
-        chain = self.df.graph.chain(index)
-        has_cc = False
-        for stage in reversed(chain):
+        chain = list(reversed(self.df.graph.chain(index)))
+        has_cc = any(p in ("gcc", "build-base", "musl-dev", "g++", "clang", "build-essential")
+                     for stage in chain for p in self.installed_packages(stage))
+        out: list[BuildInfo] = []
+        for stage in chain:
             for ins, script, cmd in self.commands(stage):
-                for p in self.installs(cmd):
-                    if p in ("gcc", "build-base", "musl-dev", "g++", "clang", "build-essential"):
-                        has_cc = True
-        result: tuple[str, str] | None = None
-        for stage in reversed(chain):
-            for ins, script, cmd in self.commands(stage):
-                line = ins.line
-                sub = cmd.positional()[0].value if cmd.positional() else ""
+                pos = cmd.positional()
+                sub = pos[0].value if pos else ""
+                span = script.command_span(cmd)
+                workdir = self.workdir(stage, ins)
+
+                def info(kind: str, how: str, tool: str, output: str | None,
+                         certain: bool = True) -> BuildInfo:
+                    if output is not None:
+                        output = posixpath.normpath(posixpath.join(workdir, output))
+                    return BuildInfo(kind, f"{how}, line {ins.line}", tool, ins, span, certain,
+                                     output, workdir)
+
                 if cmd.name == "go" and sub in ("build", "install"):
-                    env = stage.env_before(ins)
                     cgo = cmd.env("CGO_ENABLED") or _exported(script, cmd, "CGO_ENABLED") or \
-                        env.get("CGO_ENABLED")
+                        stage.env_before(ins).get("CGO_ENABLED")
                     flags = " ".join(a.value for a in cmd.args)
+                    tool = "go install" if sub == "install" else "go"
+                    output = self._expanded(stage, ins, cmd.flag_value("-o"))
                     if cgo == "0":
-                        result = ("static", f"go build with CGO_ENABLED=0, line {line}")
+                        out.append(info("static", f"go {sub} with CGO_ENABLED=0", tool, output))
                     elif "-static" in flags or ("netgo" in flags and "osusergo" in flags):
-                        result = ("static", f"go build with static linking, line {line}")
+                        out.append(info("static", f"go {sub} with static linking", tool, output))
+                    elif libc is None:
+                        out.append(info("unknown", f"go {sub} on an image docklint does not "
+                                                   "know", tool, output, False))
                     elif libc == "musl" and not has_cc:
-                        result = ("static", f"go build on alpine without a C compiler (so "
-                                            f"cgo is off), line {line}")
+                        out.append(info("static", f"go {sub} on alpine without a C compiler "
+                                                  "(so cgo is off)", tool, output))
                     elif libc == "musl":
-                        result = ("musl", f"go build with cgo on alpine, line {line}")
+                        out.append(info("musl", f"go {sub} with cgo on alpine", tool, output,
+                                        False))
                     else:
-                        result = ("glibc", f"go build without CGO_ENABLED=0 on a glibc image, "
-                                           f"line {line}")
+                        # dynamic only when the program uses cgo (net, os/user...): likely
+                        out.append(info("glibc", f"go {sub} without CGO_ENABLED=0 on a glibc "
+                                                 "image", tool, output, False))
                 elif cmd.name == "cargo" and sub in ("build", "install"):
                     target = cmd.flag_value("--target") or ""
                     if "musl" in target or (libc == "musl" and not target):
-                        result = ("static", f"cargo build for a musl target, line {line}")
+                        out.append(info("static", "cargo build for a musl target", "cargo",
+                                        None))
+                    elif libc is None and not target:
+                        out.append(info("unknown", "cargo build", "cargo", None, False))
                     else:
-                        result = ("cc", f"cargo build for a glibc target, line {line}")
+                        out.append(info("cc", "cargo build for a glibc target", "cargo", None))
                 elif cmd.name in ("gcc", "g++", "cc", "c++", "clang", "clang++"):
+                    output = self._expanded(stage, ins, cmd.flag_value("-o"))
                     if any(a.value == "-static" for a in cmd.args):
-                        result = ("static", f"{cmd.name} -static, line {line}")
+                        out.append(info("static", f"{cmd.name} -static", cmd.name, output))
+                    elif libc is None:
+                        out.append(info("unknown", f"{cmd.name}", cmd.name, output, False))
                     else:
-                        result = ("cc" if "++" in cmd.name else libc or "glibc",
-                                  f"{cmd.name} without -static, line {line}")
-        return result
+                        kind = "cc" if "++" in cmd.name else libc
+                        out.append(info(kind, f"{cmd.name} without -static", cmd.name, output))
+        return out
+
+    def _expanded(self, stage: "Stage", ins: Instruction, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return self.df.expand(text, stage.env_before(ins)).value
+
+    def build_for(self, index: int, path: str) -> "BuildInfo | None":
+        """The build in the chain of stage ``index`` that produced the file at ``path``."""
+        path = posixpath.normpath(path)
+        builds = self.builds(index)
+        if path in self.outputs(index) and not any(b.output == path for b in builds):
+            return None          # written by cp/mv/curl..., not by a build docklint knows
+        for b in reversed(builds):
+            if b.output == path:
+                return b
+            if b.tool == "cargo" and "/target/" in path:
+                return b
+            if b.tool == "go install" and b.output is None and \
+                    posixpath.dirname(path) in ("/go/bin", "/root/go/bin"):
+                return b
+            if b.output is None and b.tool in ("go",) and posixpath.dirname(path) == b.workdir:
+                return b
+        # one build whose output docklint could not name, and nothing else writes the file
+        if len(builds) == 1 and builds[0].output is None and builds[0].tool != "go install":
+            return builds[0]
+        return None
+
+    def exe_paths(self, index: int, exe: str) -> list[str]:
+        """Where the image of stage ``index`` looks for the program ``exe``."""
+        if "/" not in exe:
+            return [posixpath.join(d, exe) for d in _DEFAULT_PATH]
+        if exe.startswith("/"):
+            return [posixpath.normpath(exe)]
+        stage = self.df.stages[index]
+        return [posixpath.normpath(posixpath.join(self.workdir(stage, None), exe))]
 
     def copies_from(self, index: int) -> list[tuple[Instruction, int | None, list[str], str]]:
         """COPY --from in the chain of ``index``: (instruction, source stage, sources, dest)."""
         out = []
+        chain = {s.index for s in self.df.graph.chain(index)}
         for edge in self.df.graph.edges:
-            if edge.kind != "copy" or edge.source not in {s.index for s in
-                                                          self.df.graph.chain(index)}:
+            if edge.kind != "copy" or edge.source not in chain:
                 continue
             srcs, dest = self.copy_paths(edge.instruction)
             out.append((edge.instruction, edge.target, srcs, dest or ""))
         return out
 
-    def runtime(self, index: int) -> Runtime:
-        """What the image of stage ``index`` runs."""
-        entry = self.last_in_chain(index, "ENTRYPOINT")
-        cmd = self.last_in_chain(index, "CMD")
-        exe = None
-        for ins in (entry, cmd):
+    def entry_exe(self, index: int) -> str | None:
+        """The program the image of stage ``index`` starts (ENTRYPOINT, else CMD)."""
+        for kw in ("ENTRYPOINT", "CMD"):
+            ins = self.last_in_chain(index, kw)
             if ins is None:
                 continue
             if ins.json:
-                if ins.args:
-                    exe = ins.args[0].value
-                    break
-            else:
-                script = self.script(ins)
-                if script and script.commands:
-                    first = script.commands[0]
-                    exe = first.name_word.value if first.name_word else None
-                    if first.name in ("exec",) and first.args:
-                        exe = first.args[0].value
-                    break
-        copies = self.copies_from(index)
+                return ins.args[0].value if ins.args else None
+            script = self.script(ins)
+            if script and script.commands:
+                first = script.commands[0]
+                if first.name == "exec" and first.args:
+                    return first.args[0].value
+                return first.name_word.value if first.name_word else None
+            return None
+        return None
+
+    def runtime(self, index: int) -> Runtime:
+        """What the image of stage ``index`` runs."""
+        exe = self.entry_exe(index)
         if exe:
             kind = _language_of(exe)
             if kind:
                 return Runtime(kind, f"it runs {exe}")
-            for ins, stage, srcs, dest in copies:
-                for s in srcs:
-                    placed = dest.rstrip("/") + "/" + posixpath.basename(s.rstrip("/")) \
-                        if dest.endswith("/") or len(srcs) > 1 or dest in ("/", ".") \
-                        else dest
-                    if posixpath.normpath(placed) == posixpath.normpath(exe) or \
-                            posixpath.basename(s) == posixpath.basename(exe):
-                        if s.endswith(".jar"):
-                            return Runtime("jar", f"it runs {exe}")
-                        if stage is not None:
-                            built = self.built_kind(stage)
-                            if built:
-                                return Runtime(built[0], built[1], stage)
-        for ins, stage, srcs, dest in copies:
-            if any(s.endswith(".jar") for s in srcs) or dest.endswith(".jar"):
-                return Runtime("jar", f"it copies a JAR (line {ins.line})")
-        built_stages = [(st, self.built_kind(st)) for _, st, _, _ in copies if st is not None]
-        built_stages = [(st, b) for st, b in built_stages if b]
-        if len({b[0] for _, b in built_stages}) == 1:
-            st, b = built_stages[0]
-            return Runtime(b[0], b[1], st)
+            for path in self.exe_paths(index, exe):
+                placed = self.provider(index, path)
+                if placed is None:
+                    continue
+                if placed.source.endswith(".jar"):
+                    return Runtime("jar", f"it runs {exe}")
+                if placed.kind == "stage" and placed.from_stage is not None:
+                    built = self.build_for(placed.from_stage, placed.source)
+                    if built is not None and built.kind != "unknown":
+                        return Runtime(built.kind, built.how, placed.from_stage, built)
+                break
+        placed = [p for p in self.placed(index) if p.kind == "stage"]
+        if any(p.source.endswith(".jar") or p.landing.endswith(".jar") for p in placed):
+            jar = next(p for p in placed if p.source.endswith(".jar") or
+                       p.landing.endswith(".jar"))
+            return Runtime("jar", f"it copies a JAR (line {jar.instruction.line})")
+        built = [(p.from_stage, self.build_for(p.from_stage, p.source)) for p in placed
+                 if p.from_stage is not None]
+        built = [(st, b) for st, b in built if b is not None and b.kind != "unknown"]
+        if len({b.kind for _, b in built}) == 1:
+            st, b = built[0]
+            return Runtime(b.kind, b.how, st, b)
         base = self.base_facts(index)
         if base and base.family in ("node", "python", "ruby", "php"):
             return Runtime(base.family, f"the base is {base.family}")
@@ -522,6 +897,18 @@ class Facts:
                                     "gradle"):
             return Runtime("jar", f"the base is a JDK ({base.family})")
         return Runtime("unknown", "no entrypoint docklint can place")
+
+    def cgo_evidence(self, index: int) -> list[Evidence]:
+        """Evidence that the Go program of the image of stage ``index`` uses packages that make
+        a cgo-enabled build link dynamically (net, os/user, import "C"): its source, or an
+        EXPOSE (a network server uses net)."""
+        out = self._evidence(index, CGO_PROBE)
+        for stage in self.df.graph.chain(index):
+            for ins in stage.instructions:
+                if ins.keyword == "EXPOSE" and ins.args:
+                    out.append(Evidence(f"EXPOSE {ins.args[0].value}", "a network server uses "
+                                        "the net package", ins.span, ins.line))
+        return out
 
     def run_activity(self, stage: "Stage") -> str:
         """``none`` (no RUN), ``benign`` (only file housekeeping) or ``builds`` (builds or
@@ -545,17 +932,38 @@ class Facts:
         return bool(t is not None and self.tls_evidence(t))
 
 
+_STANDARD_DIRS = {"/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/local/bin",
+                  "/usr/local/sbin", "/usr/share", "/usr/lib", "/etc", "/opt", "/tmp", "/var",
+                  "/home", "/root", "/srv", "/lib"}
+
+
+def _next(stage: "Stage", ins: Instruction) -> Instruction | None:
+    """The instruction after ``ins`` in its stage."""
+    found = False
+    for cand in stage.instructions:
+        if found:
+            return cand
+        found = cand is ins
+    return None
+
+
+def _base_users(base: "images.ImageFacts | None") -> frozenset[str] | None:
+    """The users in a base image's /etc/passwd, when the data knows them."""
+    if base is None:
+        return None
+    if base.kind == "scratch":
+        return frozenset()
+    users = getattr(base, "users", None)
+    return frozenset(users) if users is not None else None
+
+
 def _exported(script: Script, cmd: Command, name: str) -> str | None:
-    """A value ``export NAME=x`` (or ``NAME=x`` alone) set earlier in the same script."""
-    value = None
-    for c in script.commands:
-        if c is cmd or c.start >= cmd.start:
-            break
-        for a in (*c.args, *c.assignments):
-            k, eq, v = a.value.partition("=")
-            if eq and k == name and (c.name in ("export", "") or a in c.assignments):
-                value = v
-    return value
+    """A value ``export NAME=x`` (or a bare ``NAME=x``) sets earlier in the same script."""
+    rx = re.compile(r"(?:^|[;&|(\s])(?:export\s+)?" + re.escape(name) + r"=([^\s;&|)]*)")
+    found = None
+    for m in rx.finditer(script.text, 0, cmd.start):
+        found = m.group(1).strip("'\"")
+    return found
 
 
 def _is_ca_path(path: str) -> bool:
@@ -596,21 +1004,16 @@ def _is_program_file(rel: str) -> bool:
     return name.endswith(_SOURCE_EXTENSIONS) or name.endswith(_CONFIG_EXTENSIONS)
 
 
-def _file_evidence(text: str, config: bool) -> tuple[int, str] | None:
-    """(line, evidence) of the first TLS evidence in a context file."""
+def _file_evidence(text: str, probe: "_Probe", config: bool) -> tuple[int, str] | None:
+    """(line, evidence) of the first match of ``probe`` in a context file, skipping comments."""
+    rx = probe.config if config else probe.file
+    if rx is None:
+        return None
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.lstrip()
         if stripped.startswith(("//", "#", "*", "/*", ";", "--")):
             continue
-        if config:
-            m = URL_RE.search(line)
-            if m:
-                return lineno, m.group(0)
-            continue
-        m = _QUOTED_URL_RE.search(line)
+        m = rx.search(line)
         if m:
-            return lineno, m.group(1)
-        m = TLS_CALL_RE.search(line)
-        if m:
-            return lineno, m.group(0)
+            return lineno, m.group(m.lastindex or 0)
     return None

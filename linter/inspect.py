@@ -105,7 +105,8 @@ def inspect_text(df: Dockerfile) -> str:
         mark = " (target)" if s.index == df.graph.target else \
             ("" if s.index in reach else " (unreachable)")
         base = s.base.text or f"{s.base.raw} (unresolved: {', '.join(s.base.unresolved)})"
-        lines.append(f"stage {s.index} {s.name or ''}{mark}: FROM {base} [{s.base.kind}]")
+        name = f" {s.name}" if s.name else ""
+        lines.append(f"stage {s.index}{name}{mark}: FROM {base} [{s.base.kind}]")
         facts = _stage_facts(df, s)
         bi = facts["base_image"]
         if bi:

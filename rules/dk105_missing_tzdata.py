@@ -1,0 +1,70 @@
+"""The program uses time zones but the image has no time-zone database.
+
+## What it does
+Fires when the final image has no zoneinfo (scratch, alpine without the `tzdata` package, and
+other bases the data marks as lacking it) while the build shows time-zone use: `ENV TZ=` with a
+zone other than UTC, or source code that loads zones (Go `time.LoadLocation`, Python
+`zoneinfo.ZoneInfo`, `dateutil.tz.gettz`, Ruby `TZInfo::Timezone.get`) in files the build writes
+or copies in from the context. It stays quiet when something provides the database: a COPY of
+`/usr/share/zoneinfo`, installing `tzdata`, a Go build with `-tags timetzdata` or a program that
+imports `time/tzdata`, or `ZONEINFO` pointing at one.
+
+## Why is this bad?
+Without zoneinfo, `time.LoadLocation("Europe/Paris")` returns `unknown time zone`, Python raises
+`ZoneInfoNotFoundError`, and `TZ=Europe/Paris` silently falls back to UTC: timestamps shift by
+hours in production while every test (run on a full OS) passes.
+
+## Example
+```dockerfile
+FROM golang:1.22-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM scratch
+COPY --from=build /out/app /app
+ENV TZ=Europe/Paris
+ENTRYPOINT ["/app"]
+```
+
+## Use instead
+```dockerfile
+FROM golang:1.22-alpine AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -tags timetzdata -o /out/app .
+
+FROM scratch
+COPY --from=build /out/app /app
+ENV TZ=Europe/Paris
+ENTRYPOINT ["/app"]
+```
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Finding, Related, Severity, rule
+
+
+@rule("DK105", "missing-tzdata", Severity.WARNING, tags={"runtime"})
+def check(df, options):
+    target = df.target
+    if target is None:
+        return
+    facts = df.facts
+    base = facts.base_facts(target.index)
+    if base is None or base.has_tzdata is not False:
+        return
+    evidence = facts.tz_evidence(target.index)
+    if not evidence or facts.tz_sources(target.index):
+        return
+    root = df.graph.root_base(target.index)
+    what = "scratch" if root.kind == "scratch" else root.text
+    shown = ", ".join(e.describe() for e in evidence[:2])
+    install = " or install tzdata" if base.has_shell else ""
+    message = (f"the final image ({what}) has no time-zone database but the program uses time "
+               f"zones: {shown}; copy /usr/share/zoneinfo from a stage that has it{install}, "
+               "or embed it (Go: -tags timetzdata)")
+    yield Finding(target.from_.span, message,
+                  related=tuple(Related(e.span, f"time-zone use: {e.text}")
+                                for e in evidence[:10]))

@@ -1,0 +1,84 @@
+"""A HEALTHCHECK runs a tool the image does not have.
+
+## What it does
+Fires when the HEALTHCHECK in effect for the final image runs `curl`, `wget`, `nc` or a shell
+while the image has none: its base has no shell and no tools (scratch, distroless without
+`:debug`, Chainguard static) and no COPY puts the tool there. Both exec form
+(`HEALTHCHECK CMD ["curl", ...]`) and the commands of a shell form are checked (a shell form
+also needs `/bin/sh`, which DK102 reports). The finding points at the tool.
+
+## Why is this bad?
+The health check itself fails on every run (`exec: "curl": executable file not found in
+$PATH`), so the container is marked unhealthy and an orchestrator restarts or never routes to it,
+although the program is fine. The check usually comes from a Dockerfile that had a fuller base.
+
+## Example
+```dockerfile
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /app
+HEALTHCHECK CMD ["curl", "-f", "http://localhost:8080/healthz"]
+ENTRYPOINT ["/app"]
+```
+
+## Use instead
+Let the program check itself (a `healthcheck` subcommand or flag), or copy a static probe in:
+```dockerfile
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /app
+HEALTHCHECK CMD ["/app", "healthcheck"]
+ENTRYPOINT ["/app"]
+```
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from docklint.rule import Finding, Severity, rule
+
+TOOLS = ("curl", "wget", "nc", "ncat", "netcat", "sh", "bash", "ash")
+_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+
+@rule("DK108", "healthcheck-tool-missing", Severity.ERROR, tags={"runtime"})
+def check(df, options):
+    target = df.target
+    if target is None:
+        return
+    facts = df.facts
+    health = facts.last_in_chain(target.index, "HEALTHCHECK")
+    if health is None or len(health.args) < 2 or health.args[0].value.upper() != "CMD":
+        return
+    base = facts.base_facts(target.index)
+    if base is None or base.has_shell is not False:
+        return            # only images known to carry no tools at all
+    uses = []             # (tool, span)
+    if health.json:
+        uses.append((health.args[1].value, health.args[1].span))
+    else:
+        script = facts.script(health)
+        for cmd in script.commands if script else ():
+            if cmd.name_word is not None:
+                uses.append((cmd.name_word.value, script.word_span(cmd.name_word)))
+    what = "scratch" if base.kind == "scratch" else df.graph.root_base(target.index).text
+    for exe, span in uses:
+        name = posixpath.basename(exe)
+        if name not in TOOLS:
+            continue
+        paths = [exe] if exe.startswith("/") else [posixpath.join(d, name) for d in _DIRS]
+        if any(facts.provider(target.index, p) for p in paths):
+            continue
+        yield Finding(span, f"HEALTHCHECK runs {name}, but the final image ({what}) has no "
+                            f"{name} and nothing copies it in: every check fails and the "
+                            "container is reported unhealthy; let the program check itself "
+                            "or copy a static probe binary in")
