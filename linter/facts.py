@@ -178,7 +178,7 @@ class Placed:
             return self.dest
         name = self.source[2:].lstrip("-") if self.kind == "heredoc" else \
             posixpath.basename(self.source.rstrip("/"))
-        return posixpath.join(self.dest, name)
+        return posixpath.normpath(posixpath.join(self.dest, name))
 
     def may_provide(self, path: str, source_is_file: bool) -> bool:
         """Whether a file at ``path`` may come from this copy."""

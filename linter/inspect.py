@@ -57,8 +57,17 @@ def _stage_facts(df: Dockerfile, stage: Stage) -> dict[str, Any]:
     built = facts.built_kind(stage.index)
     out["builds"] = {"kind": built[0], "how": built[1]} if built else None
     rt = facts.runtime(stage.index)
-    out["runs"] = {"kind": rt.kind, "how": rt.detail}
+    out["runs"] = {"kind": rt.kind, "how": rt.detail, "built_in_stage": rt.builder}
+    user, user_ins = facts.effective_user(stage.index)
+    out["user"] = {"user": user, "line": user_ins.line} if user_ins is not None else None
+    out["shell"] = facts.has_shell(stage.index)
+    out["copied_in"] = [
+        {"line": p.instruction.line, "from": p.kind if p.from_stage is None else
+         f"stage {p.from_stage}", "source": p.source if p.resolved else None,
+         "lands_at": p.landing if p.resolved else p.dest}
+        for p in facts.placed(stage.index)]
     out["tls_evidence"] = [e.describe() for e in facts.tls_evidence(stage.index)]
+    out["tz_evidence"] = [e.describe() for e in facts.tz_evidence(stage.index)]
     return out
 
 
@@ -115,10 +124,17 @@ def inspect_text(df: Dockerfile) -> str:
         if facts["builds"]:
             lines.append(f"  builds: {facts['builds']['kind']} ({facts['builds']['how']})")
         lines.append(f"  runs: {facts['runs']['kind']} ({facts['runs']['how']})")
+        if facts["user"]:
+            lines.append(f"  user: {facts['user']['user']} (line {facts['user']['line']})")
+        for c in facts["copied_in"]:
+            lines.append(f"  line {c['line']}: {c['source'] or '(unresolved)'} from "
+                         f"{c['from']} -> {c['lands_at']}")
         for c in facts["ca_bundle_added_by"]:
             lines.append(f"  CA bundle: {c}")
         for e in facts["tls_evidence"]:
             lines.append(f"  TLS evidence: {e}")
+        for e in facts["tz_evidence"]:
+            lines.append(f"  time-zone use: {e}")
         for e in df.graph.edges_from(s.index):
             if e.kind == "base":
                 continue
