@@ -68,7 +68,10 @@ def select_rules(settings: Settings) -> list[Rule]:
         for sel in settings.select:
             for r in resolve(sel):
                 chosen[r.code] = r
+    from .registry import subcode_owner
     for sel in settings.ignore:
+        if subcode_owner(sel) is not None:
+            continue            # one sub-code: filtered from the rule's findings, not the rule
         for r in resolve(sel):
             chosen.pop(r.code, None)
     return sorted(chosen.values(), key=lambda r: r.code)
@@ -163,14 +166,45 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
             result.internal.append(f"{result.path}: internal error in rule {r.code} "
                                    f"({r.slug}): {type(exc).__name__}: {exc}")
     pragmas = df.pragmas[0] if settings.allow_pragmas and df.comments else []
+    sub_select, sub_ignore = _subcode_filters(settings)
     findings: list[Finding] = []
     for r, f in raw:
-        if pragmas and r.code != PRAGMA_CODE and suppressed(pragmas, r.code, f.span):
+        sub = f.code.upper() if r.subcodes and f.code else ""
+        if sub and (sub in sub_ignore or (r.code in sub_select and
+                                          sub not in sub_select[r.code])):
+            continue
+        if pragmas and r.code != PRAGMA_CODE and \
+                suppressed(pragmas, (r.code, sub) if sub else (r.code,), f.span):
             continue
         findings.append(_stamp(source, r, f, severities.get(r.code)))
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result
+
+
+def _subcode_filters(settings: Settings) -> tuple[dict[str, set[str]], set[str]]:
+    """Sub-codes (``SC2086``) named in ``select`` (rule code -> the only sub-codes to report,
+    when the rule itself is not selected) and in ``ignore`` (sub-codes never reported)."""
+    from .registry import subcode_owner
+    select: dict[str, set[str]] = {}
+    whole: set[str] = set()
+    for sel in settings.select or ():
+        owner = subcode_owner(sel)
+        if owner is not None:
+            select.setdefault(owner.code, set()).add(sel.strip().upper())
+        else:
+            whole.update(r.code for r in _safe_resolve(sel))
+    for code in whole:
+        select.pop(code, None)
+    ignore = {sel.strip().upper() for sel in settings.ignore if subcode_owner(sel) is not None}
+    return select, ignore
+
+
+def _safe_resolve(selector: str) -> list[Rule]:
+    try:
+        return resolve(selector)
+    except Exception:
+        return []
 
 
 def _stamp(source: Source, r: Rule, f: Finding, override: Severity | None) -> Finding:
@@ -180,7 +214,9 @@ def _stamp(source: Source, r: Rule, f: Finding, override: Severity | None) -> Fi
         span = Span(min(span.start, n), min(span.end, n))
     line, col, end_line, end_col = source.range(span)
     related = tuple((*source.range(rel.span), rel.message) for rel in f.related)
-    return replace(f, span=span, code=r.code, slug=r.slug,
+    sub = r.subcodes and f.code
+    return replace(f, span=span, code=f.code.upper() if sub else r.code,
+                   slug=(f.slug or r.slug) if sub else r.slug,
                    severity=override or f.severity or r.severity, path=source.path or "-",
                    line=line, column=col, end_line=end_line, end_column=end_col,
                    related_positions=related)

@@ -229,14 +229,41 @@ class Facts:
             self._scripts[key] = script
         return self._scripts[key]
 
-    def commands(self, stage: "Stage", keyword: str = "RUN"
+    def commands(self, stage: "Stage", keyword: str = "RUN", onbuild: bool = False
                  ) -> Iterator[tuple[Instruction, Script, Command]]:
+        """Every shell command of the stage's ``keyword`` instructions (shell form, POSIX
+        shell), in order; with ``onbuild``, also those of ``ONBUILD <keyword>`` triggers (the
+        instruction yielded is then the ONBUILD; spans still point into the trigger)."""
         for ins in stage.instructions:
-            if ins.keyword == keyword:
+            if ins.keyword == keyword or (onbuild and ins.keyword == "ONBUILD" and
+                                          ins.sub is not None and ins.sub.keyword == keyword):
                 script = self.script(ins)
                 if script is not None:
                     for cmd in script.commands:
                         yield ins, script, cmd
+
+    def used_as_base(self, index: int) -> bool:
+        """Whether another stage is built FROM stage ``index``."""
+        return any(s.base.kind == "stage" and s.base.stage == index for s in self.df.stages)
+
+    def ships(self, index: int) -> bool:
+        """Whether what stage ``index`` leaves on disk ends up in an image that ships: it is
+        the target, or a stage other stages are built FROM (its layers are theirs).
+        Cleanup rules (apt lists, package caches) only matter for these."""
+        return index == self.df.graph.target or self.used_as_base(index)
+
+    @staticmethod
+    def cache_mounts(ins: Instruction) -> list[str]:
+        """Targets of the ``--mount=type=cache`` and ``type=tmpfs`` flags of a RUN: what is
+        written there never lands in the image."""
+        from .model import parse_mount
+        out = []
+        for flag in ins.effective.flags:
+            if flag.name == "mount" and flag.value:
+                mount = parse_mount(flag)
+                if mount.type in ("cache", "tmpfs") and mount.target:
+                    out.append(posixpath.normpath(mount.target))
+        return out
 
     def shell_of(self, stage: "Stage", before: Instruction | None = None) -> list[str]:
         """The SHELL in effect (inherited through FROM <stage>); ``["/bin/sh", "-c"]`` if none."""

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .rule import Rule
 
-__all__ = ["all_rules", "get", "resolve", "UnknownRule"]
+__all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule"]
 
 
 class UnknownRule(ValueError):
@@ -78,7 +78,20 @@ def resolve(selector: str) -> list[Rule]:
     tagged = [r for r in all_rules() if key in r.tags]
     if tagged:
         return tagged
+    owner = subcode_owner(selector)
+    if owner is not None:
+        return [owner]
     raise UnknownRule(f"unknown rule {selector!r}" + _hint(key))
+
+
+def subcode_owner(code: str) -> Rule | None:
+    """The rule that reports ``code`` as one of its sub-codes (``SC2086`` -> the ShellCheck
+    rule), if any."""
+    code = code.strip()
+    for r in all_rules():
+        if r.owns_subcode(code):
+            return r
+    return None
 
 
 def _hint(key: str) -> str:

@@ -8,6 +8,7 @@ stamps the code, slug, severity and path on each finding and applies configurati
 from __future__ import annotations
 
 import enum
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -79,7 +80,8 @@ class Finding:
     """One problem at one place.
 
     Rules fill ``span``, ``message`` and optionally ``fix``, ``related`` and ``severity`` (to
-    override the rule's default for this finding). The engine fills the rest.
+    override the rule's default for this finding). The engine fills the rest; a rule with
+    ``subcodes`` may also set ``code`` (and ``slug``) to one of its own sub-codes.
     """
 
     span: Span
@@ -150,6 +152,11 @@ class Rule:
     default_enabled: bool = True
     status: str = "stable"
     module: str = ""
+    # a rule that reports under codes of its own (ShellCheck's SC2086...): the regex they match
+    subcodes: str = ""
+
+    def owns_subcode(self, code: str) -> bool:
+        return bool(self.subcodes) and re.fullmatch(self.subcodes, code, re.I) is not None
 
     @property
     def summary(self) -> str:
@@ -184,7 +191,7 @@ class Rule:
 def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
          aliases: Iterable[str] = (), fixable: str = "never",
          options: Mapping[str, Option] | None = None, default_enabled: bool = True,
-         status: str = "stable") -> Callable[[CheckFn], CheckFn]:
+         status: str = "stable", subcodes: str = "") -> Callable[[CheckFn], CheckFn]:
     """Declare a rule. The rule's documentation is its module's docstring."""
     if fixable not in FIX_SAFETY:
         raise ValueError(f"fixable must be one of {FIX_SAFETY}")
@@ -196,7 +203,7 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
             code=code, slug=slug, severity=severity, check=fn, docs=docs.strip(),
             tags=frozenset(tags), aliases=tuple(aliases), fixable=fixable,
             options=dict(options or {}), default_enabled=default_enabled, status=status,
-            module=fn.__module__)
+            module=fn.__module__, subcodes=subcodes)
         return fn
 
     return wrap

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .registry import UnknownRule, resolve
+from .registry import UnknownRule, resolve, subcode_owner
 from .source import Span
 from .syntax import Comment, Instruction
 
@@ -59,6 +59,9 @@ def collect(comments: list[Comment], instructions: list[Instruction]
         for raw in form.group("codes").split(","):
             name = raw.strip()
             if not name:
+                continue
+            if subcode_owner(name) is not None:
+                codes.add(name.upper())     # one ShellCheck code, not the whole rule
                 continue
             try:
                 codes.update(r.code for r in resolve(name))
@@ -110,10 +113,11 @@ def _stage_span(instructions: list[Instruction], from_: Instruction) -> Span:
     return Span(from_.span.start, end)
 
 
-def suppressed(pragmas: list[Pragma], code: str, span: Span) -> Pragma | None:
-    """The pragma that silences a finding of ``code`` at ``span``, if any."""
+def suppressed(pragmas: list[Pragma], codes: tuple[str, ...], span: Span) -> Pragma | None:
+    """The pragma that silences a finding reported under any of ``codes`` (its rule's code
+    and, for a sub-code, the sub-code) at ``span``, if any."""
     for p in pragmas:
-        if code not in p.codes:
+        if not any(c in p.codes for c in codes):
             continue
         if p.scope == "global":
             return p

@@ -1,0 +1,156 @@
+"""The engine: rule selection, severities, options, pragmas, sub-codes, stamping, rule crashes."""
+
+from __future__ import annotations
+
+import pytest
+
+from docklint import registry
+from docklint.engine import Settings, lint_bytes, lint_text, select_rules
+from docklint.registry import UnknownRule, all_rules, resolve
+from docklint.rule import Finding, Rule, Severity
+from docklint.source import Span
+
+SCRATCH_TLS = (
+    "FROM golang:1.22-alpine AS build\n"
+    "RUN CGO_ENABLED=0 go build -o /app .\n"
+    "FROM scratch\n"
+    "COPY --from=build /app /app\n"
+    "ENV API=https://api.example.com\n"
+    'ENTRYPOINT ["/app"]\n')
+
+
+def codes(result) -> list[str]:
+    return [f.code for f in result.findings]
+
+
+def test_default_selection_is_the_default_enabled_rules() -> None:
+    chosen = {r.code for r in select_rules(Settings())}
+    assert chosen == {r.code for r in all_rules() if r.default_enabled}
+
+
+@pytest.mark.parametrize("selector, expected", [
+    ("DK101", {"DK101"}),
+    ("missing-ca-bundle", {"DK101"}),
+    ("dk1", {r.code for r in all_rules() if r.code.startswith("DK1")}),
+    ("ALL", {r.code for r in all_rules()}),
+    ("runtime", {r.code for r in all_rules() if "runtime" in r.tags}),
+])
+def test_resolve_selectors(selector: str, expected: set[str]) -> None:
+    assert {r.code for r in resolve(selector)} == expected
+
+
+def test_unknown_selector_suggests() -> None:
+    with pytest.raises(UnknownRule, match="did you mean DK101"):
+        resolve("DK1011")
+    with pytest.raises(UnknownRule):
+        resolve("nonsense-rule")
+
+
+def test_ignore_removes_and_select_restricts() -> None:
+    result = lint_text(SCRATCH_TLS, settings=Settings(select=["DK101", "DK110"]))
+    assert sorted(set(codes(result))) == ["DK101", "DK110"]
+    result = lint_text(SCRATCH_TLS, settings=Settings(select=["DK101", "DK110"],
+                                                      ignore=["final-user-unset"]))
+    assert codes(result) == ["DK101"]
+
+
+def test_severity_override_and_positions() -> None:
+    result = lint_text(SCRATCH_TLS, "x/Dockerfile",
+                       Settings(select=["DK101"], severity={"DK101": "warning"}))
+    [f] = result.findings
+    assert (f.code, f.slug, f.severity, f.path) == ("DK101", "missing-ca-bundle",
+                                                    Severity.WARNING, "x/Dockerfile")
+    assert (f.line, f.column, f.end_line, f.end_column) == (3, 1, 3, 13)
+    assert f.related_positions[0][:4] == (5, 9, 5, 32)
+
+
+def test_rule_options_reach_the_rule() -> None:
+    text = SCRATCH_TLS.replace("ENV API=https://api.example.com\n", "")
+    assert codes(lint_text(text, settings=Settings(select=["DK101"]))) == []
+    settings = Settings(select=["DK101"], options={"DK101": {"assume-tls": True}})
+    assert codes(lint_text(text, settings=settings)) == ["DK101"]
+
+
+def test_pragmas_next_instruction_and_global() -> None:
+    text = ("# docklint global ignore=DK110\n" + SCRATCH_TLS.replace(
+        "FROM scratch\n", "# docklint ignore=missing-ca-bundle  # reason\n\n# other\nFROM scratch\n"))
+    assert codes(lint_text(text, settings=Settings(select=["DK101", "DK110"]))) == []
+    # with pragmas disallowed both come back
+    result = lint_text(text, settings=Settings(select=["DK101", "DK110"], allow_pragmas=False))
+    assert sorted(codes(result)) == ["DK101", "DK110"]
+
+
+def test_pragma_covers_only_its_instruction() -> None:
+    text = ("FROM alpine:3.20\n# docklint ignore=DK000\nRUNN a\nRUNN b\n")
+    result = lint_text(text, settings=Settings(select=["DK000"]))
+    assert [(f.code, f.line) for f in result.findings] == [("DK000", 4)]
+
+
+def test_stage_pragma_covers_the_stage() -> None:
+    text = ("# docklint stage ignore=DK000\nFROM alpine:3.20 AS a\nRUNN x\n"
+            "FROM alpine:3.20\nRUNN y\n")
+    result = lint_text(text, settings=Settings(select=["DK000"]))
+    assert [(f.code, f.line) for f in result.findings] == [("DK000", 5)]
+
+
+def test_rule_crash_is_reported_not_raised(monkeypatch) -> None:
+    def boom(df, options):
+        raise RuntimeError("kaboom")
+        yield  # pragma: no cover
+
+    bad = Rule("DK999", "boom", Severity.ERROR, boom, "Boom.")
+    result = lint_text("FROM alpine:3.20\n", rules=[bad])
+    assert result.findings == []
+    assert result.internal == ["Dockerfile: internal error in rule DK999 (boom): RuntimeError: "
+                               "kaboom"]
+
+
+def test_out_of_range_span_is_clamped() -> None:
+    def far(df, options):
+        yield Finding(Span(10_000, 10_005), "far away")
+
+    rule = Rule("DK998", "far", Severity.INFO, far, "Far.")
+    [f] = lint_text("FROM alpine:3.20\n", rules=[rule]).findings
+    assert f.span == Span(17, 17)
+
+
+def _shellcheck_like() -> Rule:
+    def check(df, options):
+        yield Finding(Span(0, 4), "quote this", code="SC2086", slug="sc2086")
+        yield Finding(Span(0, 4), "useless cat", code="SC2002", slug="sc2002")
+
+    return Rule("DK997", "fake-shellcheck", Severity.WARNING, check, "Fake.",
+                subcodes=r"SC\d{4}")
+
+
+@pytest.fixture
+def with_subcode_rule(monkeypatch):
+    rule = _shellcheck_like()
+    rules = (*all_rules(), rule)
+    monkeypatch.setattr(registry, "all_rules", lambda: rules)
+    registry._index.cache_clear()
+    yield rule
+    registry._index.cache_clear()
+
+
+def test_subcodes_are_stamped_selected_ignored_and_suppressed(with_subcode_rule) -> None:
+    rule = with_subcode_rule
+    result = lint_text("FROM alpine:3.20\n", rules=[rule])
+    assert [(f.code, f.slug) for f in result.findings] == [("SC2002", "sc2002"),
+                                                           ("SC2086", "sc2086")]
+    result = lint_text("FROM alpine:3.20\n", settings=Settings(ignore=["SC2086"]), rules=[rule])
+    assert codes(result) == ["SC2002"]
+    result = lint_text("FROM alpine:3.20\n", settings=Settings(select=["SC2086"]),
+                       rules=[rule])
+    assert codes(result) == ["SC2086"]
+    text = "# docklint ignore=SC2002\nFROM alpine:3.20\n"
+    result = lint_text(text, rules=[rule])
+    assert codes(result) == ["SC2086"]
+    assert resolve("sc2086") == [rule]
+
+
+def test_lint_bytes_decodes_and_reports_encoding() -> None:
+    result = lint_bytes(b"\xef\xbb\xbfFROM alpine:3.20\nLABEL a=\xff\n", "f",
+                        Settings(select=["DK003", "DK000"]))
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("DK003", 2, 9)]
+    assert result.source.bom is True
