@@ -116,8 +116,9 @@ def test_out_of_range_span_is_clamped() -> None:
 
 def _shellcheck_like() -> Rule:
     def check(df, options):
-        yield Finding(Span(0, 4), "quote this", code="SC2086", slug="sc2086")
-        yield Finding(Span(0, 4), "useless cat", code="SC2002", slug="sc2002")
+        span = df.instructions[0].keyword_span
+        yield Finding(span, "quote this", code="SC2086", slug="sc2086")
+        yield Finding(span, "useless cat", code="SC2002", slug="sc2002")
 
     return Rule("DK997", "fake-shellcheck", Severity.WARNING, check, "Fake.",
                 subcodes=r"SC\d{4}")
@@ -138,7 +139,8 @@ def test_subcodes_are_stamped_selected_ignored_and_suppressed(with_subcode_rule)
     result = lint_text("FROM alpine:3.20\n", rules=[rule])
     assert [(f.code, f.slug) for f in result.findings] == [("SC2002", "sc2002"),
                                                            ("SC2086", "sc2086")]
-    result = lint_text("FROM alpine:3.20\n", settings=Settings(ignore=["SC2086"]), rules=[rule])
+    result = lint_text("FROM alpine:3.20\n", settings=Settings(ignore=["SC2086"]),
+                       rules=[rule])
     assert codes(result) == ["SC2002"]
     result = lint_text("FROM alpine:3.20\n", settings=Settings(select=["SC2086"]),
                        rules=[rule])
