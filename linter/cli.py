@@ -22,7 +22,7 @@ from . import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130           # 128 + SIGINT, as a shell reports a process stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141           # 128 + SIGPIPE: the reader of our output went away
-SUBCOMMANDS = ("rules", "rule", "inspect", "graph")
+SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config")
 FAIL_ON = ("error", "warning", "info", "none")
 # Directories a search never enters (a directory named on the command line is always searched).
 # Not "build": Go's common layout keeps Dockerfiles in build/package/.
@@ -160,7 +160,8 @@ class _Main(click.Command):
     def format_epilog(self, ctx, formatter) -> None:
         formatter.write_paragraph()
         formatter.write_text("Other commands: docklint rules | rule CODE | inspect FILE | "
-                             "graph FILE  (each with --help).")
+                             "graph FILE | config --show FILE | config --migrate  (each with "
+                             "--help).")
         formatter.write_paragraph()
         formatter.write_text("Exit codes: 0 clean; 1 findings at or above --fail-on; "
                              "2 usage, config or I/O error.")
@@ -183,8 +184,13 @@ class _Main(click.Command):
               help="The build context directory (default: the Dockerfile's directory).")
 @click.option("--rule-option", "rule_options", multiple=True, metavar="RULE.OPTION=VALUE",
               help="Set a rule option, e.g. DK101.assume-tls=true (repeatable).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="warning", show_default=True,
-              help="Exit 1 when a finding is at least this severe.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit 1 when a finding is at least this severe (default: warning, or the "
+                   "configuration's fail-on).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--preview", is_flag=True, help="Also run rules in preview.")
 @click.option("--stdin-filename", metavar="NAME",
               help="The path to report (and find the context from) for input read from -; "
                    "with no PATH, standard input is read.")
@@ -193,46 +199,92 @@ class _Main(click.Command):
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.version_option(__version__, "--version", prog_name="docklint")
 def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_options,
-         fail_on, stdin_filename, show_source, no_color):
+         fail_on, config_path, isolated, preview, stdin_filename, show_source, no_color):
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
 
     PATH may be a file, a directory (searched for Dockerfiles) or - for standard input.
     With no PATH, the current directory is searched (standard input with --stdin-filename).
     """
-    from .engine import FileResult, Settings, lint_file, select_rules
-    from .registry import UnknownRule
+    from . import config as cfg
+    from .engine import FileResult, lint_file, select_rules
+    from .registry import UnknownRule, resolve
 
-    try:
-        settings = Settings(
-            select=_split_codes(select) or None, ignore=_split_codes(ignore),
-            build_args=_build_args(build_args), target=target, context=context,
-            options=_rule_options(rule_options))
-        rules = select_rules(settings)
-    except UnknownRule as exc:
-        raise ConfigError(f"--select/--ignore: {exc}") from None
+    cli_settings = {
+        "select": _split_codes(select) or None, "ignore": _split_codes(ignore),
+        "build-args": _build_args(build_args), "target": target, "context": context,
+        "rules": _rule_options(rule_options), "fail-on": fail_on,
+        "preview": True if preview else None}
+    if select and not cli_settings["select"]:
+        raise ConfigError("--select: no rule named (an empty --select would run nothing)")
+    for name in (cli_settings["select"] or []) + cli_settings["ignore"]:
+        try:
+            resolve(name)
+        except UnknownRule as exc:
+            raise ConfigError(f"--select/--ignore: {exc}") from None
     if context and not os.path.isdir(context):
         raise ConfigError(f"--context: {context}: not a directory")
+    if config_path and not os.path.isfile(config_path):
+        raise ConfigError(f"--config: {config_path}: no such file")
     if output == "-":
         output = None
+
+    rule_sets: dict[tuple, list] = {}
+    noted: set[str | None] = set()
+
+    def effective(path: str | None):
+        """The settings and rules for one file (configuration found from its directory)."""
+        try:
+            conf = cfg.config_for(path, explicit=config_path, isolated=isolated)
+            eff = cfg.resolve_settings(path, conf, cli=cli_settings)
+        except cfg.ConfigError as exc:
+            raise ConfigError(str(exc)) from None
+        if conf is not None and conf.notes and conf.path not in noted:
+            noted.add(conf.path)
+            for note in conf.notes:
+                click.echo(f"docklint: {note}", err=True)
+        s = eff.settings
+        key = (tuple(s.select or ()), tuple(s.ignore), s.preview, s.select is None)
+        if key not in rule_sets:
+            try:
+                rule_sets[key] = select_rules(s)
+            except UnknownRule as exc:
+                raise ConfigError(str(exc)) from None
+            if not rule_sets[key]:
+                raise ConfigError("no rules left to run: the selection and the ignores "
+                                  "cancel out")
+        return eff, rule_sets[key]
 
     if not paths:
         paths = ("-",) if stdin_filename else (".",)
     files, errors = discover(paths)
+    explicit = {os.path.normcase(os.path.abspath(p)) for p in paths if p != "-"}
     results: list[FileResult] = []
+    thresholds: list[str] = []
     for path in files:
+        config_path_for = (stdin_filename or None) if path == "-" else path
+        eff, rules = effective(config_path_for)
+        if path != "-" and eff.excluded and \
+                os.path.normcase(os.path.abspath(path)) not in explicit:
+            continue
+        settings = eff.settings
         try:
             if path == "-":
                 shown = stdin_filename or "-"
-                ctx_dir = context or (os.path.dirname(os.path.abspath(stdin_filename))
-                                      if stdin_filename else None)
-                results.append(_lint_stdin(shown, settings, rules, ctx_dir))
+                ctx_dir = settings.context or (os.path.dirname(os.path.abspath(stdin_filename))
+                                               if stdin_filename else None)
+                result = _lint_stdin(shown, settings, rules, ctx_dir)
             else:
-                results.append(lint_file(path, settings, rules))
+                result = lint_file(path, settings, rules)
         except Exception as exc:  # a docklint bug: report it, go on with the other files
             shown = (stdin_filename or "-") if path == "-" else path
             message = " ".join(str(exc).split())
-            results.append(FileResult(shown, internal=[
-                f"{shown}: internal error: {type(exc).__name__}: {message}"]))
+            result = FileResult(shown, internal=[
+                f"{shown}: internal error: {type(exc).__name__}: {message}"])
+        results.append(result)
+        thresholds.append(eff.fail_on)
+    used_rules = sorted({r.code: r for rs in rule_sets.values() for r in rs}.values(),
+                        key=lambda r: r.code)
+    rules = used_rules
 
     from .formatters import render
     color = fmt == "text" and output is None and _use_color(no_color, sys.stdout)
@@ -266,11 +318,12 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
         for message in r.internal:
             click.echo(f"docklint: {message} (please report this)", err=True)
             status = EXIT_ERROR
-    if status == EXIT_OK and fail_on != "none":
+    if status == EXIT_OK:
         from .rule import Severity
-        threshold = Severity.parse(fail_on)
-        if any(f.level >= threshold for r in results for f in r.findings):
-            status = EXIT_FINDINGS
+        for r, threshold in zip(results, thresholds):
+            if threshold != "none" and any(f.level >= Severity.parse(threshold)
+                                           for f in r.findings):
+                status = EXIT_FINDINGS
     sys.exit(status)
 
 
@@ -450,7 +503,49 @@ def graph_cmd(path, fmt, target, build_args, context):
         sys.exit(EXIT_FINDINGS)
 
 
-_COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "graph": graph_cmd}
+@click.command("config", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("path", required=False)
+@click.option("--show", "show", is_flag=True,
+              help="Print the effective settings for PATH (a Dockerfile) and where each "
+                   "came from.")
+@click.option("--migrate", is_flag=True,
+              help="Print the .docklint.yaml equivalent to the hadolint configuration found "
+                   "for PATH (or the current directory).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+def config_cmd(path, show, migrate, config_path):
+    """Show the effective configuration, or migrate a hadolint one."""
+    import json
+
+    from . import config as cfg
+    if show == migrate:
+        raise ConfigError("config: give exactly one of --show or --migrate")
+    try:
+        if migrate:
+            found = config_path or cfg.find(os.path.dirname(os.path.abspath(path)) if path
+                                            else os.getcwd())
+            if not found or os.path.basename(found) not in (*cfg.HADOLINT_NAMES,
+                                                            "hadolint.yaml"):
+                raise ConfigError("config --migrate: no hadolint configuration found "
+                                  "(looked for .hadolint.yaml upward and in hadolint's "
+                                  "own locations)")
+            conf = cfg.load(found)
+            for note in conf.notes:
+                click.echo(f"docklint: {note}", err=True)
+            click.echo(f"# docklint configuration migrated from {found}")
+            click.echo(cfg.dump_yaml(conf.values), nl=False)
+            return
+        conf = cfg.config_for(path, explicit=config_path, isolated=False)
+        eff = cfg.resolve_settings(path, conf, cli={})
+    except cfg.ConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    data = eff.describe()
+    data["origin"] = dict(conf.origin) if conf else {}
+    click.echo(json.dumps(data, indent=2))
+
+
+_COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "graph": graph_cmd,
+             "config": config_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -56,6 +56,7 @@ class Settings:
     context: str | None = None               # build context dir; None: the Dockerfile's dir
     allow_pragmas: bool = True
     max_file_bytes: int = MAX_FILE_BYTES
+    preview: bool = False                    # run rules whose status is "preview"
 
 
 def select_rules(settings: Settings) -> list[Rule]:
@@ -68,6 +69,12 @@ def select_rules(settings: Settings) -> list[Rule]:
         for sel in settings.select:
             for r in resolve(sel):
                 chosen[r.code] = r
+    # rules in preview run only when asked for: with preview on, or selected by exact name
+    named = {s.strip().lower() for s in settings.select or ()}
+    for code, r in list(chosen.items()):
+        if r.status == "preview" and not settings.preview and \
+                not named & {r.code.lower(), r.slug.lower()}:
+            del chosen[code]
     from .registry import subcode_owner
     for sel in settings.ignore:
         if subcode_owner(sel) is not None:

@@ -1,0 +1,598 @@
+"""Configuration: ``.docklint.yaml`` (or ``.docklint.yml``, or ``[tool.docklint]`` in
+``pyproject.toml``), found by walking up from each linted file; ``--config`` overrides.
+
+Every key is validated: an unknown key, a wrong type or an unknown rule is a
+:class:`ConfigError` naming the file, the line and the key, never silently ignored. When no
+docklint configuration exists, a hadolint one (``.hadolint.yaml``) is read with its keys mapped,
+so migrating is a one-line change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from .engine import Settings
+from .rule import Severity
+
+__all__ = ["ConfigError", "Config", "load", "find", "resolve_settings", "PRESETS",
+           "CONFIG_NAMES", "hadolint_to_docklint", "dump_yaml"]
+
+CONFIG_NAMES = (".docklint.yaml", ".docklint.yml")
+HADOLINT_NAMES = (".hadolint.yaml", ".hadolint.yml")
+FAIL_ON = ("error", "warning", "info", "none")
+
+
+class ConfigError(Exception):
+    """A configuration problem: the message names the file, line and key."""
+
+
+# ---------------------------------------------------------------------------------------------
+# the schema
+
+def _str_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [x.strip() for x in value.split(",") if x.strip()]
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return [x.strip() for x in value if x.strip()]
+    raise ValueError("expected a list of strings (or a comma-separated string)")
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping")
+    out = {}
+    for k, v in value.items():
+        if not isinstance(k, str) or isinstance(v, (dict, list)) or v is None:
+            raise ValueError(f"expected string values (key {k!r})")
+        out[k] = str(v).lower() if isinstance(v, bool) else str(v)
+    return out
+
+
+def _fail_on(value: Any) -> str:
+    value = _str(value).lower()
+    if value == "style":
+        value = "info"
+    if value not in FAIL_ON:
+        raise ValueError(f"expected one of {', '.join(FAIL_ON)}")
+    return value
+
+
+def _severity_map(value: Any) -> dict[str, str]:
+    out = _str_map(value)
+    for key, sev in out.items():
+        try:
+            Severity.parse(sev)
+        except ValueError as exc:
+            raise ValueError(f"{key}: {exc}") from None
+    return out
+
+
+def _rules_map(value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError("expected a mapping of rule -> {option: value}")
+    return {str(k): dict(v) for k, v in value.items()}
+
+
+def _ignores_map(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of glob -> rules")
+    return {str(k): _str_list(v) for k, v in value.items()}
+
+
+def _extends(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else _str_list(value)
+
+
+SCHEMA: dict[str, Callable[[Any], Any]] = {
+    "extends": _extends,
+    "select": _str_list,
+    "ignore": _str_list,
+    "severity": _severity_map,
+    "rules": _rules_map,
+    "per-file-ignores": _ignores_map,
+    "exclude": _str_list,
+    "build-args": _str_map,
+    "target": _str,
+    "context": _str,
+    "fail-on": _fail_on,
+    "allow-pragmas": _bool,
+    "preview": _bool,
+    "trusted-registries": _str_list,
+    "label-schema": _str_map,
+    "strict-labels": _bool,
+    "shellcheck": _bool,
+    "max-file-size": _int,
+}
+
+# top-level keys that are really options of a rule: key -> (rule code, option name)
+RULE_OPTION_KEYS = {
+    "trusted-registries": ("DK306", "trusted-registries"),
+    "label-schema": (None, "label-schema"),
+    "strict-labels": (None, "strict-labels"),
+}
+
+PRESETS: dict[str, dict[str, Any]] = {
+    # the rules that are on by default, failing on warnings
+    "recommended": {},
+    # every rule (preview ones too), failing on anything
+    "strict": {"select": ["ALL"], "preview": True, "fail-on": "info"},
+}
+
+
+@dataclass
+class Config:
+    """Validated settings from one file (and what it extends)."""
+
+    path: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)   # key -> "file:line"
+    kind: str = "docklint"                                 # or "hadolint", "preset"
+    notes: list[str] = field(default_factory=list)         # things worth telling the user
+
+    @property
+    def directory(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+
+
+# ---------------------------------------------------------------------------------------------
+# reading files
+
+def _yaml_with_lines(path: str, text: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML, returning the data and the line of each top-level key."""
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else path
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+    lines: dict[str, int] = {}
+    if node is not None and isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 1
+    return data, lines
+
+
+def _toml_table(path: str, text: str) -> tuple[Any, dict[str, int]]:
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = data.get("tool", {}).get("docklint")
+    lines: dict[str, int] = {}
+    if isinstance(table, dict):
+        in_table = False
+        for n, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped.startswith("["):
+                in_table = stripped.startswith("[tool.docklint")
+                continue
+            if in_table:
+                m = re.match(r'^\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
+                if m and m.group(1) in table and m.group(1) not in lines:
+                    lines[m.group(1)] = n
+    return table, lines
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def load(path: str, _seen: tuple[str, ...] = ()) -> Config:
+    """Read and validate one configuration file, following ``extends``."""
+    path = os.path.abspath(path)
+    if path in _seen:
+        raise ConfigError(f"{path}: extends itself (through {' -> '.join(_seen)})")
+    text = _read(path)
+    name = os.path.basename(path)
+    if name == "pyproject.toml":
+        data, lines = _toml_table(path, text)
+        if data is None:
+            raise ConfigError(f"{path}: has no [tool.docklint] table")
+    else:
+        data, lines = _yaml_with_lines(path, text)
+    if name in HADOLINT_NAMES or name == "hadolint.yaml":
+        return _from_hadolint(path, data, lines)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the configuration must be a mapping of keys to values, "
+                          f"not a {type(data).__name__}")
+    config = _validate(path, data, lines)
+    parents = config.values.pop("extends", [])
+    merged = Config(path, kind="docklint")
+    for parent in parents:
+        base = _load_extends(config, parent, (*_seen, path))
+        _merge(merged, base)
+    _merge(merged, config)
+    return merged
+
+
+def _load_extends(config: Config, ref: str, seen: tuple[str, ...]) -> Config:
+    if ref in PRESETS:
+        return Config(None, dict(PRESETS[ref]), {k: f"preset {ref}" for k in PRESETS[ref]},
+                      "preset")
+    target = ref if os.path.isabs(ref) else os.path.join(config.directory, ref)
+    if not os.path.isfile(target):
+        where = config.origin.get("extends", config.path or "")
+        presets = ", ".join(PRESETS)
+        raise ConfigError(f"{where}: extends {ref!r}: no such file and no such preset "
+                          f"(presets: {presets})")
+    return load(target, seen)
+
+
+def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
+    from .registry import UnknownRule, resolve
+
+    config = Config(path)
+    for key, value in data.items():
+        where = f"{path}:{lines.get(str(key), 1)}"
+        if key not in SCHEMA:
+            hint = difflib.get_close_matches(str(key), list(SCHEMA), n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else \
+                f" (known keys: {', '.join(sorted(SCHEMA))})"
+            raise ConfigError(f"{where}: unknown key {key!r}{extra}")
+        try:
+            value = SCHEMA[key](value)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {key}: {exc}") from None
+        # every rule named must exist
+        names: Iterable[str] = ()
+        if key in ("select", "ignore"):
+            names = value
+        elif key in ("severity", "rules"):
+            names = value.keys()
+        elif key == "per-file-ignores":
+            names = [c for codes in value.values() for c in codes]
+        for name in names:
+            try:
+                resolve(name)
+            except UnknownRule as exc:
+                raise ConfigError(f"{where}: {key}: {exc}") from None
+        if key == "rules":
+            value = _validate_rule_options(where, value)
+        config.values[key] = value
+        config.origin[key] = where
+    return config
+
+
+def _validate_rule_options(where: str, value: dict[str, dict]) -> dict[str, dict]:
+    from .registry import get, UnknownRule
+    out: dict[str, dict] = {}
+    for name, options in value.items():
+        try:
+            rule = get(name)
+        except UnknownRule as exc:
+            raise ConfigError(f"{where}: rules: {exc}") from None
+        for opt, val in options.items():
+            if opt not in rule.options:
+                known = ", ".join(rule.options) or "none"
+                raise ConfigError(f"{where}: rules: {rule.code} has no option {opt!r} "
+                                  f"(options: {known})")
+            try:
+                rule.options[opt].validate(val)
+            except ValueError as exc:
+                raise ConfigError(f"{where}: rules: {rule.code}.{opt}: {exc}") from None
+        out.setdefault(rule.code, {}).update(options)
+    return out
+
+
+def _merge(into: Config, other: Config) -> None:
+    """Later settings override earlier ones; mappings are merged key by key."""
+    for key, value in other.values.items():
+        if isinstance(value, dict) and isinstance(into.values.get(key), dict):
+            merged = dict(into.values[key])
+            for k, v in value.items():
+                if isinstance(v, dict) and isinstance(merged.get(k), dict):
+                    merged[k] = {**merged[k], **v}
+                else:
+                    merged[k] = v
+            into.values[key] = merged
+        else:
+            into.values[key] = value
+        into.origin[key] = other.origin.get(key, other.path or "")
+    if other.kind != "preset":
+        into.path = other.path or into.path
+
+
+# ---------------------------------------------------------------------------------------------
+# hadolint migration
+
+_HADOLINT_KEYS = {"ignored", "override", "trustedRegistries", "label-schema", "strict-labels",
+                  "failure-threshold", "no-fail", "disable-ignore-pragma", "format", "no-color",
+                  "verbose", "notrustedRegistries"}
+
+
+def hadolint_to_docklint(data: dict) -> dict[str, Any]:
+    """The docklint equivalent of a hadolint configuration's keys."""
+    out: dict[str, Any] = {}
+    if data.get("ignored"):
+        out["ignore"] = _str_list(data["ignored"])
+    override = data.get("override") or {}
+    if not isinstance(override, dict):
+        raise ValueError("override: expected a mapping of severity -> rules")
+    severity: dict[str, str] = {}
+    for sev, codes in override.items():
+        if str(sev).lower() in ("ignore", "none"):
+            out.setdefault("ignore", []).extend(_str_list(codes or []))
+            continue
+        for code in _str_list(codes or []):
+            severity[code] = "info" if str(sev).lower() == "style" else str(sev).lower()
+    if severity:
+        out["severity"] = severity
+    if data.get("trustedRegistries"):
+        out["trusted-registries"] = _str_list(data["trustedRegistries"])
+    if data.get("label-schema"):
+        out["label-schema"] = _str_map(data["label-schema"])
+    if data.get("strict-labels") is not None:
+        out["strict-labels"] = _bool(data["strict-labels"])
+    threshold = data.get("failure-threshold")
+    if threshold is not None:
+        t = str(threshold).lower()
+        out["fail-on"] = {"style": "info", "ignore": "none"}.get(t, t)
+    if data.get("no-fail"):
+        out["fail-on"] = "none"
+    if data.get("disable-ignore-pragma"):
+        out["allow-pragmas"] = False
+    return out
+
+
+def _from_hadolint(path: str, data: Any, lines: dict[str, int]) -> Config:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the configuration must be a mapping")
+    for key in data:
+        if key not in _HADOLINT_KEYS:
+            raise ConfigError(f"{path}:{lines.get(str(key), 1)}: unknown hadolint key {key!r}")
+    try:
+        mapped = hadolint_to_docklint(data)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    # hadolint accepts any code; docklint has no rule for a few (retired DL codes): say so and
+    # drop them rather than fail a migration
+    from .registry import UnknownRule, resolve
+    notes: list[str] = []
+
+    def known(code: str) -> bool:
+        try:
+            resolve(code)
+            return True
+        except UnknownRule:
+            notes.append(f"{path}: {code} has no docklint rule; it is left out")
+            return False
+
+    if "ignore" in mapped:
+        mapped["ignore"] = [c for c in mapped["ignore"] if known(c)]
+    if "severity" in mapped:
+        mapped["severity"] = {c: v for c, v in mapped["severity"].items() if known(c)}
+    config = _validate(path, mapped, {})
+    config.kind = "hadolint"
+    config.notes = notes
+    source_key = {"ignore": "ignored", "severity": "override",
+                  "trusted-registries": "trustedRegistries", "fail-on": "failure-threshold",
+                  "allow-pragmas": "disable-ignore-pragma"}
+    for key in config.values:
+        original = source_key.get(key, key)
+        if key == "fail-on" and "no-fail" in data:
+            original = "no-fail"
+        config.origin[key] = f"{path}:{lines.get(original, 1)} (hadolint {original})"
+    return config
+
+
+def dump_yaml(values: dict[str, Any]) -> str:
+    """A small, stable YAML rendering of settings (for ``config --migrate`` / ``--show``)."""
+    import json
+    lines: list[str] = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            for k, v in value.items():
+                if isinstance(v, dict):
+                    lines.append(f"  {k}:")
+                    for k2, v2 in v.items():
+                        lines.append(f"    {k2}: {json.dumps(v2)}")
+                else:
+                    lines.append(f"  {json.dumps(k)}: {json.dumps(v)}")
+        else:
+            lines.append(f"{key}: {json.dumps(value)}")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# discovery
+
+def _pyproject_has_table(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return "[tool.docklint" in fh.read()
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=1024)
+def _config_in(directory: str) -> str | None:
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    candidate = os.path.join(directory, "pyproject.toml")
+    if os.path.isfile(candidate) and _pyproject_has_table(candidate):
+        return candidate
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _hadolint_in(directory: str) -> str | None:
+    for name in HADOLINT_NAMES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _walk_up(start: str) -> Iterable[str]:
+    current = os.path.abspath(start)
+    while True:
+        yield current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent
+
+
+def find(start_dir: str) -> str | None:
+    """The configuration for files in ``start_dir``: the nearest docklint one walking up;
+    failing that, the nearest ``.hadolint.yaml`` walking up, then hadolint's own locations."""
+    for d in _walk_up(start_dir):
+        found = _config_in(d)
+        if found:
+            return found
+    for d in _walk_up(start_dir):
+        found = _hadolint_in(d)
+        if found:
+            return found
+    home = os.path.expanduser("~")
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    for candidate in (os.path.join(xdg, "hadolint.yaml"),
+                      os.path.join(home, ".hadolint", "hadolint.yaml"),
+                      os.path.join(home, ".hadolint.yaml")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: str) -> Config:
+    return load(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# effective settings
+
+@dataclass
+class Effective:
+    """The settings one file is linted with, and where each came from."""
+
+    settings: Settings
+    fail_on: str
+    config: Config | None
+    excluded: bool = False
+    shellcheck: bool = True
+
+    def describe(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "config": self.config.path if self.config else None,
+            "config-kind": self.config.kind if self.config else None,
+            "select": s.select, "ignore": s.ignore, "severity": dict(s.severity),
+            "rules": {k: dict(v) for k, v in s.options.items()},
+            "build-args": dict(s.build_args), "target": s.target, "context": s.context,
+            "fail-on": self.fail_on, "allow-pragmas": s.allow_pragmas,
+            "preview": s.preview, "max-file-size": s.max_file_bytes,
+            "shellcheck": self.shellcheck, "excluded": self.excluded,
+        }
+
+
+def _matches(pattern: str, rel: str) -> bool:
+    pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
+    if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(rel), pattern):
+        return True
+    # a pattern matches a directory and everything below it
+    return rel.startswith(pattern.rstrip("/") + "/") or \
+        fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*")
+
+
+def resolve_settings(path: str | None, config: Config | None, *, cli: dict[str, Any]
+                     ) -> Effective:
+    """Combine defaults, the configuration and the command line (which wins) for ``path``."""
+    from .rule import Severity  # noqa: F401  (validated earlier)
+
+    values: dict[str, Any] = dict(config.values) if config else {}
+    for key, value in cli.items():
+        if value is None or value == [] or value == {}:
+            continue
+        if key in ("build-args", "rules") and isinstance(values.get(key), dict):
+            merged = dict(values[key])
+            for k, v in value.items():
+                merged[k] = {**merged.get(k, {}), **v} if isinstance(v, dict) else v
+            values[key] = merged
+        else:
+            values[key] = value
+    base_dir = config.directory if config else os.getcwd()
+    rel = os.path.relpath(os.path.abspath(path), base_dir).replace(os.sep, "/") \
+        if path and path != "-" else ""
+    ignore = list(values.get("ignore", []))
+    for pattern, codes in values.get("per-file-ignores", {}).items():
+        if rel and _matches(pattern, rel):
+            ignore += codes
+    excluded = bool(rel) and any(_matches(p, rel) for p in values.get("exclude", []))
+    options: dict[str, dict[str, Any]] = {k: dict(v) for k, v in values.get("rules", {}).items()}
+    if "trusted-registries" in values:
+        options.setdefault("DK306", {})["trusted-registries"] = values["trusted-registries"]
+    for key in ("label-schema", "strict-labels"):
+        if key in values:
+            from .registry import all_rules
+            for r in all_rules():
+                if key in r.options:
+                    options.setdefault(r.code, {})[key] = values[key]
+    context = values.get("context")
+    if context and config and not os.path.isabs(context) and "context" not in cli:
+        context = os.path.join(config.directory, context)
+    settings = Settings(
+        select=values.get("select"), ignore=ignore, severity=values.get("severity", {}),
+        options=options, build_args=values.get("build-args", {}), target=values.get("target"),
+        context=context, allow_pragmas=values.get("allow-pragmas", True),
+        preview=values.get("preview", False))
+    if "max-file-size" in values:
+        settings.max_file_bytes = values["max-file-size"]
+    return Effective(settings, values.get("fail-on", "warning"), config, excluded,
+                     values.get("shellcheck", True))
+
+
+def config_for(path: str | None, *, explicit: str | None, isolated: bool) -> Config | None:
+    """The Config that applies to ``path`` (None: defaults)."""
+    if isolated:
+        return None
+    if explicit:
+        return _load_cached(os.path.abspath(explicit))
+    start = os.path.dirname(os.path.abspath(path)) if path and path != "-" else os.getcwd()
+    found = find(start)
+    return _load_cached(found) if found else None
