@@ -574,7 +574,7 @@ def resolve_settings(path: str | None, config: Config | None, *, cli: dict[str, 
                 if key in r.options:
                     options.setdefault(r.code, {})[key] = values[key]
     context = values.get("context")
-    if context and config and not os.path.isabs(context) and "context" not in cli:
+    if context and config and not os.path.isabs(context) and not cli.get("context"):
         context = os.path.join(config.directory, context)
     settings = Settings(
         select=values.get("select"), ignore=ignore, severity=values.get("severity", {}),

@@ -1,0 +1,76 @@
+"""pre-commit runs the hook from this repository: a bad Dockerfile fails, a good one passes.
+
+This builds a real hook environment (pip install of this repository), so it takes a while and
+needs the package index. Deselect it with ``-m "not precommit"`` where pre-commit cannot build
+environments; CI runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.precommit
+
+BAD = ("FROM golang:1.22-alpine AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
+       "FROM scratch\nCOPY --from=build /app /app\nENV API=https://api.example.com\n"
+       'ENTRYPOINT ["/app"]\n')
+GOOD = ("FROM golang:1.22-alpine AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
+        "FROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /app /app\n"
+        'ENTRYPOINT ["/app"]\n')
+
+
+def _pre_commit() -> list[str]:
+    exe = shutil.which("pre-commit", path=os.path.dirname(sys.executable)) or \
+        shutil.which("pre-commit")
+    if exe is None:
+        pytest.skip("pre-commit is not installed (it comes with the test extra)")
+    return [exe]
+
+
+def _git(cwd, *args):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _try_repo(workdir, hook_files: dict[str, str]) -> subprocess.CompletedProcess:
+    for name, text in hook_files.items():
+        path = workdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    _git(workdir, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(workdir.parent / "pre-commit-home"),
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    return subprocess.run([*_pre_commit(), "try-repo", str(ROOT), "docklint",
+                           "--all-files", "--verbose"],
+                          cwd=workdir, capture_output=True, text=True, env=env, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    wd = tmp_path_factory.mktemp("precommit") / "repo"
+    wd.mkdir()
+    _git(wd, "init", "-q")
+    return wd
+
+
+def test_bad_dockerfile_fails_the_hook(workdir):
+    proc = _try_repo(workdir, {"svc/Dockerfile": BAD, "svc/Dockerfile-dev": GOOD})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "svc/Dockerfile:3:1: DK101 [error]" in out
+    assert "Failed" in out
+
+
+def test_good_dockerfiles_pass_the_hook(workdir):
+    (workdir / "svc" / "Dockerfile").write_text(GOOD)
+    proc = _try_repo(workdir, {"app.dockerfile": GOOD, "Containerfile.ci": GOOD})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "Passed" in out
