@@ -1,0 +1,136 @@
+"""The fix machinery: combining edits, rounds until stable, refusing broken results, atomic
+writes that keep permissions, line endings and the BOM."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from docklint.engine import Settings
+from docklint.fix import OverlapError, apply_edits, fix_bytes, unified_diff, write_atomic
+from docklint.rule import Edit, Finding, Fix, Rule, Severity
+from docklint.source import Span
+
+
+def _rule(code, fn, severity=Severity.WARNING):
+    return Rule(code, code.lower(), severity, fn, f"{code}.", fixable="always")
+
+
+def upper_keywords(df, options):
+    """Rewrites lower-case keywords in upper case (safe)."""
+    for ins in df.instructions:
+        if ins.written != ins.keyword:
+            yield Finding(ins.keyword_span, "lower-case keyword",
+                          fix=Fix("upper-case it", (Edit(ins.keyword_span, ins.keyword),)))
+
+
+def add_user(df, options):
+    """Appends USER 65532 to the target when no USER is set (unsafe)."""
+    t = df.target
+    if t is not None and not any(i.keyword == "USER" for i in t.instructions):
+        end = df.source.line_end(df.source.line_of(t.from_.span.end))
+        yield Finding(t.from_.span, "no USER",
+                      fix=Fix("add USER", (Edit(Span(end, end), "\nUSER 65532"),), safe=False))
+
+
+def test_apply_edits_and_overlap() -> None:
+    assert apply_edits("abcdef", [Edit(Span(4, 5), "E"), Edit(Span(0, 1), "A"),
+                                  Edit(Span(2, 2), "+")]) == "Ab+cdEf"
+    with pytest.raises(OverlapError):
+        apply_edits("abcdef", [Edit(Span(0, 3), "x"), Edit(Span(2, 4), "y")])
+
+
+def test_safe_fixes_apply_and_unsafe_need_opt_in() -> None:
+    data = b"from alpine:3.20\nrun true\n"
+    rules = [_rule("DK901", upper_keywords), _rule("DK902", add_user)]
+    out = fix_bytes(data, "Dockerfile", Settings(), rules)
+    assert out.data == b"FROM alpine:3.20\nRUN true\n"
+    assert out.applied == {"DK901": 2}
+    assert [f.code for f in out.remaining] == ["DK902"]
+    out = fix_bytes(data, "Dockerfile", Settings(), rules, unsafe=True)
+    assert out.data == b"FROM alpine:3.20\nUSER 65532\nRUN true\n"
+    assert out.applied == {"DK901": 2, "DK902": 1}
+    assert out.remaining == []
+
+
+def test_crlf_and_bom_are_kept() -> None:
+    data = b"\xef\xbb\xbffrom alpine:3.20\r\nrun true\r\n"
+    rules = [_rule("DK901", upper_keywords), _rule("DK902", add_user)]
+    out = fix_bytes(data, "Dockerfile", Settings(), rules, unsafe=True)
+    assert out.data == b"\xef\xbb\xbfFROM alpine:3.20\r\nUSER 65532\r\nRUN true\r\n"
+
+
+def test_nothing_to_fix_leaves_bytes_identical() -> None:
+    data = b"FROM alpine:3.20\nRUN true\n"
+    out = fix_bytes(data, "Dockerfile", Settings(), [_rule("DK901", upper_keywords)])
+    assert not out.changed and out.data is data and out.applied == {}
+
+
+def test_fixing_twice_equals_fixing_once() -> None:
+    rules = [_rule("DK901", upper_keywords), _rule("DK902", add_user)]
+    once = fix_bytes(b"from a\nrun b\n", "D", Settings(), rules, unsafe=True).data
+    twice = fix_bytes(once, "D", Settings(), rules, unsafe=True)
+    assert twice.data == once and not twice.changed
+
+
+def test_a_fix_that_breaks_the_parse_is_refused() -> None:
+    def breaker(df, options):
+        ins = df.instructions[-1]
+        yield Finding(ins.keyword_span, "bad", fix=Fix("rename", (Edit(ins.keyword_span,
+                                                                       "RUNN"),)))
+    data = b"FROM alpine:3.20\nRUN true\n"
+    out = fix_bytes(data, "D", Settings(), [_rule("DK903", breaker)])
+    assert out.data == data and not out.changed
+    assert out.refused == "fixes by DK903 would make the file fail to parse; nothing was written"
+
+
+def test_a_fix_that_never_converges_writes_nothing() -> None:
+    def grower(df, options):
+        end = len(df.source.text)
+        yield Finding(Span(0, 4), "grow", fix=Fix("append", (Edit(Span(end, end), "# x\n"),)))
+    data = b"FROM alpine:3.20\n"
+    out = fix_bytes(data, "D", Settings(), [_rule("DK904", grower)], max_rounds=3)
+    assert not out.converged and out.looping == ["DK904"]
+    assert out.data == data
+
+
+def test_overlapping_fixes_wait_for_the_next_round() -> None:
+    def whole_line(df, options):
+        ins = df.instructions[0]
+        if ins.written == "from":
+            yield Finding(ins.span, "x", fix=Fix("rewrite", (Edit(ins.span, "FROM alpine:3.20"),)))
+    rules = [_rule("DK901", upper_keywords), _rule("DK905", whole_line)]
+    out = fix_bytes(b"from alpine\n", "D", Settings(), rules)
+    # the first fix in report order wins the round; the second no longer applies afterwards
+    assert out.data == b"FROM alpine\n"
+    assert out.applied == {"DK901": 1}
+
+
+def test_write_atomic_keeps_mode_and_replaces(tmp_path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"old\n")
+    os.chmod(path, 0o640)
+    write_atomic(str(path), b"new\n")
+    assert path.read_bytes() == b"new\n"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]    # no temp file left
+
+
+def test_write_atomic_failure_keeps_the_original(tmp_path, monkeypatch) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"original\n")
+
+    def boom(src, dst):
+        raise OSError("disk on fire")
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        write_atomic(str(path), b"new\n")
+    assert path.read_bytes() == b"original\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]
+
+
+def test_unified_diff() -> None:
+    diff = unified_diff("Dockerfile", b"from a\n", b"FROM a\n")
+    assert diff == ("--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1 @@\n-from a\n+FROM a\n")
