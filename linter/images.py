@@ -15,8 +15,9 @@ from functools import lru_cache
 
 from docklint.imageref import ImageRef, parse_image_ref
 
-__all__ = ["ImageFacts", "Suggestion", "format_size", "is_eol", "lookup", "scratch",
-           "suggest_lighter"]
+
+__all__ = ["ImageFacts", "Suggestion", "describe", "format_size", "is_eol", "lookup",
+           "saving", "scratch", "successor", "suggest_lighter"]
 
 KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
                    "chainguard"})
@@ -78,6 +79,39 @@ class Suggestion:
 def is_eol(facts: ImageFacts, today: date | None = None) -> bool:
     """True when ``facts.eol`` is on or before ``today`` (default: the current date)."""
     return facts.eol is not None and date.fromisoformat(facts.eol) <= (today or date.today())
+
+
+def successor(ref: ImageRef | str, today: date | None = None) -> str | None:
+    """A supported replacement for an image tied to a Debian release, as it should be written.
+
+    The same image line on the newest Debian release the data records and does not mark
+    end-of-life on ``today``, keeping a tag that still applies (``.../static-debian11:nonroot``
+    -> ``gcr.io/distroless/static-debian13:nonroot``).
+    None when the image is unknown, not tied to a Debian release, or the data records no newer
+    supported row of the same name (``nodejs18-debian11`` has no ``nodejs18-debian13`` row).
+    """
+    ref = parse_image_ref(ref) if isinstance(ref, str) else ref
+    current = lookup(ref)
+    if current is None:
+        return None
+    match = re.fullmatch(r"(.+-debian)(\d+)", current.image)
+    if match is None:
+        return None
+    best: tuple[int, str] | None = None
+    for image, variants in _table().by_image.items():
+        newer = re.fullmatch(re.escape(match.group(1)) + r"(\d+)", image)
+        row = variants.get("full")
+        if newer is None or row is None or row.family != current.family or is_eol(row, today):
+            continue
+        release = int(newer.group(1))
+        if release > int(match.group(2)) and (best is None or release > best[0]):
+            best = (release, image)
+    if best is None:
+        return None
+    image = best[1]
+    if ref.tag and ref.tag != "latest" and lookup(f"{image}:{ref.tag}") is not None:
+        return f"{image}:{ref.tag}"
+    return image
 
 
 # --- the data file ---------------------------------------------------------------------------
@@ -272,6 +306,23 @@ def format_size(n: int | None, approx: bool = False) -> str:
         if float(text) < 1000:
             break
     return f"{mark}{text} {unit}"
+
+
+def describe(name: str, facts: ImageFacts) -> str:
+    """``golang:1.22 (312 MB compressed)``, ``gcr.io/distroless/static-debian13 (~2 MiB
+    compressed)`` or ``name (size unknown)``: an image named in a message, with its size."""
+    if facts.size_bytes is None:
+        return f"{name} (size unknown)"
+    return f"{name} ({facts.size_text} compressed)"
+
+
+def saving(current: ImageFacts, lighter: ImageFacts) -> str | None:
+    """About how much smaller ``lighter`` is (``~310 MB``); None unless both sizes are known
+    and ``lighter`` is smaller."""
+    old, new = current.size_bytes, lighter.size_bytes
+    if old is None or new is None or new >= old:
+        return None
+    return format_size(old - new, approx=True)
 
 
 # --- lighter bases ---------------------------------------------------------------------------

@@ -7,16 +7,17 @@ they read them here. Anything that depends on a build argument without a value s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from .imageref import ImageRef, parse_image_ref
 from .parse import Parsed, parse
 from .source import Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap, ParseError,
                      Word)
-from .variables import Expansion, expand
+from .variables import Expansion, expand, expand_pattern, references
 
 if TYPE_CHECKING:
     from .facts import Facts
@@ -24,12 +25,71 @@ if TYPE_CHECKING:
 
 __all__ = ["Instruction", "Flag", "Word", "Heredoc", "Directive", "Comment", "ParseError",
            "LineMap", "ImageRef", "ArgDecl", "Base", "Stage", "Edge", "StageGraph", "Env",
-           "Dockerfile", "build", "AUTOMATIC_ARGS", "Mount", "parse_mount"]
+           "Dockerfile", "build", "AUTOMATIC_ARGS", "Mount", "parse_mount", "mount_fields",
+           "VarUse", "closest", "PROXY_ARGS", "FILE_ADDING"]
 
 # ARGs BuildKit provides to FROM lines without a declaration (their values depend on the build).
 AUTOMATIC_ARGS = ("BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT",
                   "TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT",
                   "TARGETSTAGE")
+# What the automatic ARGs hold in a build for linux/amd64, the values docklint assumes where it
+# must expand a FROM line the way BuildKit's checks do (InvalidDefaultArgInFrom)
+AUTOMATIC_ARG_VALUES = {"BUILDPLATFORM": "linux/amd64", "BUILDOS": "linux", "BUILDOSVERSION": "",
+                        "BUILDARCH": "amd64", "BUILDVARIANT": "", "TARGETPLATFORM": "linux/amd64",
+                        "TARGETOS": "linux", "TARGETOSVERSION": "", "TARGETARCH": "amd64",
+                        "TARGETVARIANT": ""}
+# Build args BuildKit passes to RUN without an ARG declaration (when the build sets them)
+PROXY_ARGS = frozenset(n for p in ("HTTP", "HTTPS", "FTP", "NO", "ALL")
+                       for n in (f"{p}_PROXY", f"{p.lower()}_proxy"))
+# Variables any POSIX shell (or the container runtime) sets by itself; bash-only ones such as
+# UID are left out, since the default shell, /bin/sh, does not set them
+_SHELL_VARS = frozenset({"HOME", "HOSTNAME", "PWD", "OLDPWD", "SHLVL", "IFS", "PPID", "LINENO",
+                         "OPTARG", "OPTIND", "PS1", "PS2", "PS4", "REPLY"})
+# Instructions that put files into a stage's filesystem
+FILE_ADDING = ("COPY", "ADD", "RUN", "WORKDIR")
+
+# The environment (image config ``Env``) of widely used official images, beyond PATH, which every
+# image has. BuildKit expands variables against it; docklint does not pull images, so this is
+# what it knows. Keys are Docker Hub official image names (mirrors included) or full
+# repositories. An image not listed has an unknown environment.
+_JAVA = ("JAVA_HOME", "JAVA_VERSION", "LANG", "LANGUAGE", "LC_ALL")
+_DOTNET = ("APP_UID", "ASPNETCORE_HTTP_PORTS", "DOTNET_RUNNING_IN_CONTAINER", "DOTNET_VERSION",
+           "ASPNET_VERSION", "DOTNET_SDK_VERSION", "DOTNET_GENERATE_ASPNET_CERTIFICATE",
+           "DOTNET_NOLOGO", "DOTNET_USE_POLLING_FILE_WATCHER", "NUGET_XMLDOC_MODE",
+           "POWERSHELL_DISTRIBUTION_CHANNEL")
+IMAGE_ENV: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
+    "golang": ("GOLANG_VERSION", "GOTOOLCHAIN", "GOPATH"),
+    "node": ("NODE_VERSION", "YARN_VERSION"),
+    "python": ("PYTHON_VERSION", "PYTHON_SHA256", "GPG_KEY", "LANG", "PYTHON_PIP_VERSION",
+               "PYTHON_SETUPTOOLS_VERSION", "PYTHON_GET_PIP_URL", "PYTHON_GET_PIP_SHA256"),
+    "ruby": ("RUBY_VERSION", "RUBY_MAJOR", "RUBY_DOWNLOAD_URL", "RUBY_DOWNLOAD_SHA256", "LANG",
+             "GEM_HOME", "BUNDLE_SILENCE_ROOT_WARNING", "BUNDLE_APP_CONFIG"),
+    "php": ("PHPIZE_DEPS", "PHP_INI_DIR", "PHP_CFLAGS", "PHP_CPPFLAGS", "PHP_LDFLAGS",
+            "GPG_KEYS", "PHP_VERSION", "PHP_URL", "PHP_ASC_URL", "PHP_SHA256", "APACHE_CONFDIR",
+            "APACHE_ENVVARS"),
+    "rust": ("RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"),
+    "openjdk": _JAVA, "eclipse-temurin": _JAVA, "amazoncorretto": _JAVA, "sapmachine": _JAVA,
+    "maven": _JAVA + ("MAVEN_HOME", "MAVEN_CONFIG"),
+    "gradle": _JAVA + ("GRADLE_HOME", "GRADLE_VERSION"),
+    "tomcat": _JAVA + ("CATALINA_HOME", "TOMCAT_NATIVE_LIBDIR", "LD_LIBRARY_PATH",
+                       "TOMCAT_MAJOR", "TOMCAT_VERSION", "TOMCAT_SHA512", "GPG_KEYS"),
+    "nginx": ("NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE"),
+    "httpd": ("HTTPD_PREFIX", "HTTPD_VERSION", "HTTPD_SHA256", "HTTPD_PATCHES"),
+    "postgres": ("PG_MAJOR", "PG_VERSION", "PGDATA", "LANG", "GOSU_VERSION"),
+    "redis": ("REDIS_VERSION", "REDIS_DOWNLOAD_URL", "REDIS_DOWNLOAD_SHA"),
+    "mysql": ("MYSQL_MAJOR", "MYSQL_VERSION", "MYSQL_SHELL_VERSION", "GOSU_VERSION"),
+    "elixir": ("ELIXIR_VERSION", "LANG"),
+    "erlang": ("OTP_VERSION", "REBAR3_VERSION"),
+    "docker": ("DOCKER_VERSION", "DOCKER_TLS_CERTDIR", "DOCKER_BUILDX_VERSION",
+               "DOCKER_COMPOSE_VERSION"),
+    "mcr.microsoft.com/dotnet/sdk": _DOTNET, "mcr.microsoft.com/dotnet/aspnet": _DOTNET,
+    "mcr.microsoft.com/dotnet/runtime": _DOTNET,
+    "mcr.microsoft.com/dotnet/runtime-deps": _DOTNET,
+    # OS images set nothing but PATH
+    "alpine": (), "debian": (), "ubuntu": (), "busybox": (), "fedora": (), "almalinux": (),
+    "rockylinux": (), "archlinux": (), "amazonlinux": (), "oraclelinux": (),
+    "buildpack-deps": (),
+}.items()}
 
 
 @dataclass(frozen=True)
@@ -59,21 +119,52 @@ class Base:
     stage: int | None = None   # for kind "stage"
     image: ImageRef | None = None  # for kind "image"
     unresolved: tuple[str, ...] = ()   # variables without a value
+    # when the text has variables (kind "unresolved", or a stage picked by one): the earlier
+    # stages it may expand to in some build (a build arg may override any ARG default)
+    candidates: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Edge:
-    """``source`` stage depends on ``target`` (a stage index) or on an external ``image``."""
+    """``source`` stage depends on ``target`` (a stage index) or on an external ``image``.
+
+    A copy or mount edge with neither ``target`` nor ``image`` is unresolved (``resolved`` is
+    False; ``candidates`` lists the stages it may name) or a stage index out of range.
+    ``onbuild`` edges come from an ``ONBUILD COPY --from``/``ONBUILD RUN --mount`` trigger of
+    the stage ``source`` is built on: BuildKit runs it at the start of ``source``;
+    ``instruction`` is then the ONBUILD instruction.
+    """
 
     kind: str                  # "base" | "copy" | "mount"
     source: int
     ref: str                   # the reference as written (after expansion when resolved)
     instruction: Instruction
-    span: Span
+    span: Span                 # the whole flag (or the FROM image word)
     target: int | None = None
     image: ImageRef | None = None
     resolved: bool = True      # False when the reference depends on an unset variable
     unresolved: tuple[str, ...] = ()
+    raw: str = ""              # the reference as written, before expansion
+    value_span: Span | None = None     # the reference itself (``X`` of ``--from=X``)
+    # with variables (unresolved, or a stage picked by one): the stages it may name in some
+    # build (a build arg may override any ARG default)
+    candidates: tuple[int, ...] = ()
+    onbuild: bool = False
+
+    @property
+    def to_self(self) -> bool:
+        return self.target is not None and self.target == self.source
+
+    @property
+    def to_later(self) -> bool:
+        """It names a stage defined after the one that uses it (BuildKit rejects that)."""
+        return self.target is not None and self.target > self.source
+
+    @property
+    def out_of_range(self) -> bool:
+        """A numeric reference to a stage index the file does not have."""
+        return self.resolved and self.target is None and self.image is None and \
+            self.kind != "base"
 
 
 @dataclass(frozen=True)
@@ -94,6 +185,37 @@ class Mount:
             if key in self.options:
                 return self.options[key]
         return None
+
+
+def mount_fields(flag: Flag) -> list[tuple[str, str, int]]:
+    """The ``key=value`` fields of a ``--mount`` flag: (lower-cased key, value, offset of the
+    value in ``flag.value``). A bare key has the value ``"true"`` and offset -1."""
+    out: list[tuple[str, str, int]] = []
+    text = flag.value or ""
+    cur: list[str] = []
+    offs: list[int] = []
+    quoted = False
+
+    def end_field() -> None:
+        item = "".join(cur)
+        if item:
+            key, eq, value = item.partition("=")
+            at = offs[len(key) + 1] if eq and len(offs) > len(key) + 1 else \
+                (offs[-1] + 1 if eq else -1)
+            out.append((key.strip().lower(), value if eq else "true", at))
+
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quoted = not quoted
+            continue
+        if ch == "," and not quoted:
+            end_field()
+            cur, offs = [], []
+            continue
+        cur.append(ch)
+        offs.append(i)
+    end_field()
+    return out
 
 
 def parse_mount(flag: Flag) -> Mount:
@@ -117,6 +239,79 @@ def parse_mount(flag: Flag) -> Mount:
         key, eq, value = item.partition("=")
         fields[key.strip().lower()] = value if eq else "true"
     return Mount(type=fields.get("type", "bind"), options=fields, flag=flag)
+
+
+@dataclass(frozen=True)
+class VarUse:
+    """One variable reference (``$NAME``, ``${NAME...}``) that the build expands, and what the
+    name means at that point.
+
+    ``expander`` is ``"builder"`` for text BuildKit expands itself (FROM, COPY, ADD, ENV,
+    LABEL, WORKDIR, USER, VOLUME, STOPSIGNAL, EXPOSE, ARG defaults, ``RUN --mount`` values,
+    unquoted COPY/ADD heredocs) and ``"shell"`` for shell-form RUN, CMD, ENTRYPOINT and
+    HEALTHCHECK (RUN heredoc scripts and ``sh -c`` strings included), which the shell expands
+    when it runs. ``part`` says where in the instruction (``image``, ``platform``, ``source``,
+    ``destination``, ``--chown``, ``heredoc``, ``mount``, ``key``, ``value``, ``default``,
+    ``argument``, ``command``).
+
+    ``defined`` says whether the expander sees a definition; ``how`` says which:
+    ``arg`` (an ARG in scope; in FROM lines a global ARG), ``env`` (ENV in the stage or its
+    FROM chain), ``automatic`` (an automatic platform ARG, in FROM lines), ``image`` (``PATH``,
+    which BuildKit always sets, or a name the base image is known to set:
+    :meth:`Dockerfile.image_env`), ``script`` (the shell script assigns it itself), ``shell``
+    (the shell sets it: ``HOME``, ``PWD``...), ``proxy`` (a proxy build arg, passed to RUN
+    undeclared), ``sourced`` (it comes after a ``. file``, ``source`` or ``eval``, which may
+    set anything); or why not: ``global-arg`` (only a global ARG, not re-declared in the stage;
+    ``decl`` is that declaration), ``automatic-arg`` (an automatic platform ARG not
+    re-declared), ``same-instruction`` (set by the same ENV instruction, which expands against
+    the environment before it), ``build-only`` (an ARG, which a running container does not
+    see: CMD, ENTRYPOINT, HEALTHCHECK), ``unknown`` (declared nowhere in the file: only the
+    base image could define it).
+    """
+
+    name: str
+    span: Span
+    instruction: Instruction
+    stage: int | None
+    expander: str
+    part: str
+    modifier: str
+    defined: bool
+    how: str
+    decl: "ArgDecl | None" = None
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``name`` (case aside, a transposition counts one edit), when it is
+    close enough to be a likely typo: at most one edit for names of up to seven characters,
+    two for longer ones. None when nothing is close."""
+    low = name.lower()
+    limit = 1 if len(name) <= 7 else 2
+    best: tuple[int, str] | None = None
+    for cand in candidates:
+        if cand == name:
+            continue
+        d = _distance(low, cand.lower())
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, cand)
+    return best[1] if best else None
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
 
 
 class Env(dict):
@@ -187,12 +382,24 @@ class StageGraph:
         idx = self._by_name.get(name.lower())
         return self.stages[idx] if idx is not None else None
 
-    def deps(self, index: int) -> list[int]:
-        """Stages ``index`` directly depends on (base, copy, mount), in order, no repeats."""
+    def deps(self, index: int, *, possibly: bool = False) -> list[int]:
+        """Stages ``index`` directly depends on (base, copy, mount), in order, no repeats.
+
+        ``possibly=True`` adds the stages a reference with variables may name in some build
+        (``FROM base-$TARGETARCH``, ``FROM build-${MODE}`` whatever MODE's default,
+        ``COPY --from=$SRC``)."""
         out: list[int] = []
         for e in self.edges:
-            if e.source == index and e.target is not None and e.target not in out:
-                out.append(e.target)
+            if e.source != index:
+                continue
+            targets = (e.target,) if e.target is not None else ()
+            for t in targets + (e.candidates if possibly else ()):
+                if t not in out:
+                    out.append(t)
+        if possibly and 0 <= index < len(self.stages):
+            for t in self.stages[index].base.candidates:
+                if t not in out:
+                    out.append(t)
         return out
 
     def dependents(self, index: int) -> list[int]:
@@ -205,19 +412,64 @@ class StageGraph:
     def edges_from(self, index: int) -> list[Edge]:
         return [e for e in self.edges if e.source == index]
 
-    def reachable(self, start: int | None = None) -> set[int]:
-        """Stages a build of ``start`` (default: the target) builds."""
+    def reachable(self, start: int | None = None, *, possibly: bool = False) -> set[int]:
+        """Stages a build of ``start`` (default: the target) builds; with ``possibly=True`` also
+        those it may build with other build args (see :meth:`deps`)."""
         start = self.target if start is None else start
         if start is None:
             return set()
         seen = {start}
         todo = [start]
         while todo:
-            for dep in self.deps(todo.pop()):
+            for dep in self.deps(todo.pop(), possibly=possibly):
                 if dep not in seen:
                     seen.add(dep)
                     todo.append(dep)
         return seen
+
+    def path(self, start: int, goal: int) -> list[Edge] | None:
+        """A shortest chain of resolved edges by which ``start`` depends on ``goal`` (``[]`` when
+        they are the same stage), or None."""
+        if start == goal:
+            return []
+        came: dict[int, Edge] = {}
+        todo = [start]
+        seen = {start}
+        while todo:
+            nxt = []
+            for cur in todo:
+                for e in self.edges:
+                    if e.source != cur or e.target is None or e.target in seen:
+                        continue
+                    seen.add(e.target)
+                    came[e.target] = e
+                    if e.target == goal:
+                        out = [e]
+                        while out[0].source != start:
+                            out.insert(0, came[out[0].source])
+                        return out
+                    nxt.append(e.target)
+            todo = nxt
+        return None
+
+    def is_empty(self, index: int, before: Instruction | None = None) -> bool:
+        """The stage's filesystem is empty (with ``before``: just before that instruction of the
+        stage): its FROM chain starts at ``scratch`` and nothing in the chain adds a file (COPY,
+        ADD, RUN, WORKDIR, or such an ONBUILD trigger of a stage another one in the chain is
+        built on)."""
+        chain = self.chain(index)
+        if not chain or chain[-1].base.kind != "scratch":
+            return False
+        for k, stage in enumerate(chain):
+            for ins in stage.instructions:
+                if k == 0 and ins is before:
+                    break
+                if ins.keyword in FILE_ADDING:
+                    return False
+                if k > 0 and ins.keyword == "ONBUILD" and ins.sub is not None and \
+                        ins.sub.keyword in FILE_ADDING:
+                    return False
+        return True
 
     def chain(self, index: int | None = None) -> list[Stage]:
         """The stage and the in-file stages its FROM leads through, nearest first."""
@@ -297,6 +549,71 @@ class Dockerfile:
     def expand(self, text: str, env: Mapping[str, str | None]) -> Expansion:
         return expand(text, env, self.escape)
 
+    # ---- global ARGs as BuildKit's checks see them
+    def global_arg(self, name: str) -> ArgDecl | None:
+        """The first global ARG that declares ``name``."""
+        return next((a for a in self.global_args if a.name == name), None)
+
+    @cached_property
+    def default_global_env(self) -> Env:
+        """The global ARGs from their defaults alone (``--build-arg`` ignored; no default: unset),
+        plus the automatic platform ARGs of a linux/amd64 build: what BuildKit's
+        InvalidDefaultArgInFrom check expands FROM lines against."""
+        env = Env(AUTOMATIC_ARG_VALUES)
+        env.kinds.update({k: "arg" for k in AUTOMATIC_ARG_VALUES})
+        for a in self.global_args:
+            value = None
+            if a.default is not None:
+                value = expand(a.default, env, self.escape).text
+            env[a.name] = value
+            env.kinds[a.name] = "arg"
+        return env
+
+    def image_env(self, index: int) -> frozenset[str] | None:
+        """Names the environment of the image at the root of stage ``index``'s FROM chain
+        defines, as far as docklint knows (``PATH`` always; ``IMAGE_ENV`` for well-known
+        images); None when that image's environment is unknown."""
+        root = self.graph.root_base(index)
+        if root is None:
+            return None
+        if root.kind == "scratch":
+            return frozenset({"PATH"})
+        if root.kind != "image" or root.image is None:
+            return None
+        ref = root.image
+        parts = ref.path.split("/")
+        if ref.registry in ("docker.io", "mirror.gcr.io") and \
+                (len(parts) == 1 or (len(parts) == 2 and parts[0] == "library")):
+            key = parts[-1]
+        elif len(parts) >= 2 and parts[-2] == "library":
+            key = parts[-1]
+        else:
+            key = ref.repository
+        known = IMAGE_ENV.get(key)
+        return None if known is None else known | {"PATH"}
+
+    def base_from_defaults(self, stage: Stage) -> Expansion:
+        """The stage's FROM image expanded with :attr:`default_global_env` (``.text`` reads
+        unset variables as empty, as BuildKit does)."""
+        return expand(stage.base.raw, self.default_global_env, self.escape)
+
+    # ---- variable references
+    def var_uses(self, ins: Instruction) -> list[VarUse]:
+        """Every variable reference the build expands in ``ins`` (a FROM, or an instruction of a
+        stage), in text order, classified against the scope at that point: see
+        :class:`VarUse`. Shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK are parsed with the shell
+        model (on first use). ONBUILD instructions and global ARGs give none (a trigger is
+        expanded where it runs)."""
+        key = id(ins)
+        cache = self._var_uses
+        if key not in cache:
+            cache[key] = _VarScan(self, ins).run()
+        return cache[key]
+
+    @cached_property
+    def _var_uses(self) -> dict[int, list[VarUse]]:
+        return {}
+
     @cached_property
     def pragmas(self) -> "tuple[list[Pragma], list[PragmaProblem]]":
         """docklint pragma comments, and the problems found in them (parsed once)."""
@@ -321,6 +638,7 @@ class _Builder:
                 if len(ins.args) == 3 and ins.args[1].value.lower() == "as":
                     self.names.setdefault(ins.args[2].value.lower(), idx)
                 idx += 1
+        self.count = idx       # stages in the file
 
     def run(self) -> None:
         df = self.df
@@ -401,16 +719,35 @@ class _Builder:
                      name=name_word.value.lower() if name_word else None, name_word=name_word,
                      platform=platform, platform_flag=platform_flag)
 
+    def _fixed(self, env: Env) -> dict[str, str | None]:
+        """The part of ``env`` a build cannot change: ENV values and ARGs docklint was given a
+        ``--build-arg`` for (any other ARG default may be overridden)."""
+        kinds = env.kinds
+        return {k: v for k, v in env.items()
+                if kinds.get(k) != "arg" or k in self.df.build_args}
+
+    def _candidates(self, raw: str, env: Env, names: Mapping[str, int],
+                    indexes: range = range(0)) -> tuple[int, ...]:
+        """Stages (of ``names``, and numbered ``indexes``) that ``raw`` may expand to in some
+        build."""
+        rx = expand_pattern(raw, self._fixed(env), self.df.escape, re.I)
+        return tuple(sorted({i for n, i in names.items() if rx.fullmatch(n)} |
+                            {i for i in indexes if rx.fullmatch(str(i))}))
+
     def _base(self, word: Word, genv: Env) -> Base:
         raw = word.value
         exp = expand(raw, genv, self.df.escape)
+        earlier = {s.name: s.index for s in reversed(self.df.stages) if s.name}
         if exp.value is None or (exp.value == "" and raw != ""):
-            return Base("unresolved", raw, None, word.span, unresolved=exp.unresolved)
+            return Base("unresolved", raw, None, word.span, unresolved=exp.unresolved,
+                        candidates=self._candidates(raw, genv, earlier))
         text = exp.value
         low = text.lower()
         for s in self.df.stages:
             if s.name == low:
-                return Base("stage", raw, text, word.span, stage=s.index)
+                # "FROM build-${MODE}": a build arg may pick another stage
+                cands = self._candidates(raw, genv, earlier) if "$" in raw else ()
+                return Base("stage", raw, text, word.span, stage=s.index, candidates=cands)
         if low == "scratch":
             return Base("scratch", raw, text, word.span)
         return Base("image", raw, text, word.span, image=parse_image_ref(text))
@@ -418,60 +755,292 @@ class _Builder:
     def _finish(self, stage: Stage, body: list[Instruction], edges: list[Edge]) -> None:
         df = self.df
         genv = df.global_env
+        triggers: list[Instruction] = []
         if stage.base.kind == "stage" and stage.base.stage is not None:
-            env = df.stages[stage.base.stage].env_end.copy()
+            parent = df.stages[stage.base.stage]
+            env = parent.env_end.copy()
+            # the parent's ONBUILD triggers run first in this stage
+            triggers = [i for i in parent.instructions if i.keyword == "ONBUILD" and i.sub]
         else:
             env = Env()
+        for ins in triggers:
+            env = self._apply(ins.sub, ins, env, stage, genv, [])
+            self._refs(ins.sub, ins, env, stage, edges, onbuild=True)
         envs: list[Env] = []
         decls: list[ArgDecl] = []
         for ins in body:
             envs.append(env)
-            eff = ins.effective
-            if ins.keyword == "ARG":
-                env = env.copy()
-                decls += self._args(ins, env, stage.index, genv)
-            elif ins.keyword == "ENV":
-                before = env
-                env = env.copy()
-                for key, value, _sep in ins.pairs():
-                    exp = expand(value.value, before, df.escape)
-                    env[key.value] = exp.value
-                    env.kinds[key.value] = "env"
-            if eff.keyword == "COPY" and eff is ins:
-                flag = ins.flag("from")
-                # "--from=" (empty) copies from the build context, like no --from at all
-                if flag is not None and flag.value:
-                    edges.append(self._ref_edge("copy", stage, flag.value, ins, flag.span, env))
-            elif eff.keyword == "RUN" and eff is ins:
-                for flag in ins.flags:
-                    if flag.name == "mount" and flag.value:
-                        mount = parse_mount(flag)
-                        ref = mount.source_from
-                        if ref and mount.type in ("bind", "cache"):
-                            edges.append(self._ref_edge("mount", stage, ref, ins, flag.span, env))
+            env = self._apply(ins, ins, env, stage, genv, decls)
+            if ins.sub is None:
+                self._refs(ins, ins, env, stage, edges)
         stage.instructions = tuple(body)
         stage.args = tuple(decls)
         stage.envs = tuple(envs)
         stage.env_end = env
 
+    def _apply(self, eff: Instruction, ins: Instruction, env: Env, stage: Stage,
+               genv: Env, decls: list[ArgDecl]) -> Env:
+        """The environment after ``eff`` (ARG and ENV change it)."""
+        if eff.keyword == "ARG":
+            env = env.copy()
+            found = self._args(eff, env, stage.index, genv)
+            if eff is ins:
+                decls += found
+        elif eff.keyword == "ENV":
+            before = env
+            env = env.copy()
+            for key, value, _sep in eff.pairs():
+                exp = expand(value.value, before, self.df.escape)
+                env[key.value] = exp.value
+                env.kinds[key.value] = "env"
+        return env
+
+    def _refs(self, eff: Instruction, ins: Instruction, env: Env, stage: Stage,
+              edges: list[Edge], onbuild: bool = False) -> None:
+        """The copy and mount edges of ``eff`` (``ins`` is the ONBUILD holding a trigger)."""
+        if eff.keyword == "COPY":
+            flag = eff.flag("from")
+            # "--from=" (empty) copies from the build context, like no --from at all
+            if flag is not None and flag.value:
+                vspan = _flag_value_span(eff, flag, 0, len(flag.value))
+                edges.append(self._ref_edge("copy", stage, flag.value, ins, flag.span, env,
+                                            vspan, onbuild))
+        elif eff.keyword == "RUN":
+            for flag in eff.flags:
+                if flag.name == "mount" and flag.value:
+                    mount = parse_mount(flag)
+                    ref = mount.source_from
+                    if ref and mount.type in ("bind", "cache"):
+                        at = next((a for k, _v, a in mount_fields(flag) if k == "from"), -1)
+                        vspan = _flag_value_span(eff, flag, at, at + len(ref)) if at >= 0 \
+                            else flag.span
+                        edges.append(self._ref_edge("mount", stage, ref, ins, flag.span, env,
+                                                    vspan, onbuild))
+
     def _ref_edge(self, kind: str, stage: Stage, raw: str, ins: Instruction, span: Span,
-                  env: Env) -> Edge:
+                  env: Env, vspan: Span | None = None, onbuild: bool = False) -> Edge:
         exp = expand(raw, env, self.df.escape)
+        more = dict(raw=raw, value_span=vspan or span, onbuild=onbuild)
         if exp.value is None:
             return Edge(kind, stage.index, raw, ins, span, resolved=False,
-                        unresolved=exp.unresolved)
+                        unresolved=exp.unresolved,
+                        candidates=self._candidates(raw, env, self.names, range(self.count)),
+                        **more)
         ref = exp.value
+        # "--from=build-${MODE}" naming a stage: a build arg may pick another stage
+        cands = self._candidates(raw, env, self.names, range(self.count)) if "$" in raw else ()
         if ref.isdigit():
             idx = int(ref)
-            if idx < len(self.df.stages):
-                return Edge(kind, stage.index, ref, ins, span, target=idx)
-            return Edge(kind, stage.index, ref, ins, span)   # out of range: neither
+            if idx < self.count:
+                return Edge(kind, stage.index, ref, ins, span, target=idx, candidates=cands,
+                            **more)
+            return Edge(kind, stage.index, ref, ins, span, **more)   # out of range: neither
         low = ref.lower()
         # a name refers to any stage in the file (BuildKit errors on later ones; DK202 says so)
         idx = self.names.get(low)
         if idx is not None:
-            return Edge(kind, stage.index, ref, ins, span, target=idx)
-        return Edge(kind, stage.index, ref, ins, span, image=parse_image_ref(ref))
+            return Edge(kind, stage.index, ref, ins, span, target=idx, candidates=cands, **more)
+        return Edge(kind, stage.index, ref, ins, span, image=parse_image_ref(ref), **more)
+
+
+class _VarScan:
+    """Finds and classifies the variable references of one instruction."""
+
+    def __init__(self, df: Dockerfile, ins: Instruction) -> None:
+        self.df = df
+        self.ins = ins
+        self.stage = df.stage_of(ins)
+        self.out: list[VarUse] = []
+        known = df.image_env(self.stage.index) if self.stage is not None else None
+        self.image_env = known or frozenset()
+
+    def run(self) -> list[VarUse]:
+        ins, stage = self.ins, self.stage
+        if stage is None or ins.keyword == "ONBUILD":
+            return []
+        if ins is stage.from_:
+            self.from_line(stage)
+        else:
+            env = stage.env_before(ins)
+            kw = ins.keyword
+            if kw in ("COPY", "ADD"):
+                self.copy(env)
+            elif kw in ("ENV", "LABEL"):
+                earlier: set[str] = set()
+                for key, value, _sep in ins.pairs():
+                    self.word(key, env, "key", same=earlier)
+                    self.word(value, env, "value", same=earlier)
+                    if kw == "ENV":
+                        earlier = earlier | {key.value}
+            elif kw in ("WORKDIR", "USER", "STOPSIGNAL", "VOLUME", "EXPOSE"):
+                for w in ins.args:
+                    self.word(w, env, "argument")
+            elif kw == "ARG":
+                self.arg(env)
+            elif kw == "RUN":
+                self.mounts(env)
+            if kw in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"):
+                self.shell(stage, env)
+        self.out.sort(key=lambda u: (u.span.start, u.span.end))
+        return self.out
+
+    # ---- classification
+    def add(self, name: str, span: Span, expander: str, part: str, modifier: str,
+            env: Mapping[str, str | None], *, same: Iterable[str] = (), shell_assigned=(),
+            runtime: bool = False, sourced: bool = False) -> None:
+        kinds = getattr(env, "kinds", {})
+        decl = None
+        # a running container (CMD, ENTRYPOINT, HEALTHCHECK) sees ENV values, not ARGs
+        build_only = runtime and name in env and kinds.get(name) != "env"
+        if name in env and not build_only:
+            defined, how = True, kinds.get(name, "env")
+        elif name == "PATH" or name in self.image_env:
+            defined, how = True, "image"
+        elif build_only:
+            defined, how = False, "build-only"
+        elif name in shell_assigned:
+            defined, how = True, "script"
+        elif sourced:
+            defined, how = True, "sourced"
+        elif expander == "shell" and name in _SHELL_VARS:
+            defined, how = True, "shell"
+        elif expander == "shell" and not runtime and name in PROXY_ARGS:
+            defined, how = True, "proxy"
+        elif name in same:
+            defined, how = False, "same-instruction"
+        elif self.df.global_arg(name) is not None:
+            defined, how, decl = False, "global-arg", self.df.global_arg(name)
+        elif name in AUTOMATIC_ARGS:
+            defined, how = False, "automatic-arg"
+        else:
+            defined, how = False, "unknown"
+        self.out.append(VarUse(name, span, self.ins, self.stage.index if self.stage else None,
+                               expander, part, modifier, defined, how, decl))
+
+    def refs(self, text: str, to_span, env, part: str, *, quotes: bool = True,
+             escape: str | None = None, same: Iterable[str] = ()) -> None:
+        for r in references(text, self.df.escape if escape is None else escape, quotes=quotes):
+            self.add(r.name, to_span(r.start, r.end), "builder", part, r.modifier, env,
+                     same=same)
+
+    def word(self, w: Word, env, part: str, same: Iterable[str] = ()) -> None:
+        if "$" not in w.value:
+            return
+        ins = self.ins
+        if ins.json:
+            inner = ins.original[w.lstart + 1:w.lend - 1]
+            if inner == w.value:
+                base = w.lstart + 1
+                self.refs(w.value, lambda a, b: ins.span_of(base + a, base + b), env, part,
+                          same=same)
+            else:
+                self.refs(w.value, lambda a, b: w.span, env, part, same=same)
+            return
+        self.refs(w.value, lambda a, b: ins.span_of(w.lstart + a, w.lstart + b), env, part,
+                  same=same)
+
+    def flag(self, flag: Flag, env, part: str) -> None:
+        if flag.value and "$" in flag.value:
+            self.refs(flag.value, lambda a, b: _flag_value_span(self.ins, flag, a, b), env, part)
+
+    # ---- instructions
+    def from_line(self, stage: Stage) -> None:
+        """A FROM sees the global ARGs (declared, with or without a value) and the automatic
+        platform ARGs."""
+        ins = stage.from_
+        if ins.args:
+            w = ins.args[0]
+            for r in references(w.value, self.df.escape):
+                self.from_ref(r, ins.span_of(w.lstart + r.start, w.lstart + r.end), "image")
+        flag = stage.platform_flag
+        if flag is not None and flag.value:
+            for r in references(flag.value, self.df.escape):
+                self.from_ref(r, _flag_value_span(ins, flag, r.start, r.end), "platform")
+
+    def from_ref(self, r, span: Span, part: str) -> None:
+        decl = self.df.global_arg(r.name)
+        if decl is not None:
+            defined, how = True, "arg"
+        elif r.name in AUTOMATIC_ARGS:
+            defined, how = True, "automatic"
+        else:
+            defined, how = False, "unknown"
+        self.out.append(VarUse(r.name, span, self.ins, self.stage.index, "builder", part,
+                               r.modifier, defined, how, decl))
+
+    def copy(self, env) -> None:
+        ins = self.ins
+        markers = {(h.marker_lstart, h.marker_lend) for h in ins.heredocs}
+        words = [w for w in ins.args if (w.lstart, w.lend) not in markers]
+        for k, w in enumerate(words):
+            self.word(w, env, "destination" if k == len(words) - 1 else "source")
+        for name in ("chown", "chmod", "checksum") if ins.keyword == "ADD" else \
+                ("chown", "chmod"):
+            flag = ins.flag(name)
+            if flag is not None:
+                self.flag(flag, env, "--" + name)
+        for h in ins.heredocs:
+            if h.expand and "$" in h.content:
+                base = h.body_span.start
+                self.refs(h.content, lambda a, b, _b=base: Span(_b + a, _b + b), env, "heredoc",
+                          quotes=False, escape="\\")
+
+    def arg(self, env) -> None:
+        ins = self.ins
+        scope = Env(env)
+        scope.kinds = dict(getattr(env, "kinds", {}))
+        for w in ins.args:
+            name, eq, default = w.value.partition("=")
+            if "$" in name:
+                self.refs(name, lambda a, b: ins.span_of(w.lstart + a, w.lstart + b), scope,
+                          "key")
+            if eq and "$" in default:
+                off = w.lstart + len(name) + 1
+                self.refs(default, lambda a, b, _o=off: ins.span_of(_o + a, _o + b), scope,
+                          "default")
+            # ARG applies its names one by one: later ones see earlier ones
+            scope[name] = scope.get(name)
+            scope.kinds[name] = "arg"
+
+    def mounts(self, env) -> None:
+        ins = self.ins
+        for flag in ins.flags:
+            if flag.name != "mount" or not flag.value or "$" not in flag.value:
+                continue
+            for key, value, at in mount_fields(flag):
+                if key == "from" or at < 0 or "$" not in value:
+                    continue
+                self.refs(value, lambda a, b, _f=flag, _at=at: _flag_value_span(
+                    ins, _f, _at + a, _at + b), env, "mount")
+
+    def shell(self, stage: Stage, env) -> None:
+        ins = self.ins
+        if ins.json:
+            return
+        script = self.df.facts.script(ins)
+        if script is None or not script.variables:
+            return
+        runtime = ins.keyword != "RUN"
+        if runtime:
+            env = stage.env_end
+        assigned = script.assigned
+        # after ". file", "source file" or "eval", any variable may have been set
+        sourced = min((c.start for c in script.commands if c.name in (".", "source", "eval")),
+                      default=None)
+        for v in script.variables:
+            self.add(v.name, script.span(v.start, v.end), "shell", "command", v.modifier, env,
+                     shell_assigned=assigned, runtime=runtime,
+                     sourced=sourced is not None and v.start > sourced)
+
+
+def _flag_value_span(ins: Instruction, flag: Flag, start: int, end: int) -> Span:
+    """Source span of ``flag.value[start:end]``; the whole value when the flag was written with
+    quotes or escapes (then offsets in the value are not offsets in the text)."""
+    prefix = 2 + len(flag.name) + 1
+    if flag.value is None or ins.original[flag.lstart:flag.lend] != flag.text or \
+            not flag.text.startswith("--"):
+        return flag.value_span
+    return ins.span_of(flag.lstart + prefix + start, flag.lstart + prefix + end)
 
 
 def build(source: Source, *, build_args: Mapping[str, str] | None = None,

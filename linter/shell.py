@@ -9,14 +9,15 @@ the analysed text, and :meth:`Script.span` maps them back to the Dockerfile.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 from .source import Span
 from .syntax import Instruction, LineMap
 
-__all__ = ["ShellWord", "Redirect", "Command", "Script", "parse_script", "script_for",
-           "SHELL_NAMES"]
+__all__ = ["ShellWord", "Redirect", "Command", "ShellVar", "Script", "parse_script",
+           "script_for", "SHELL_NAMES"]
 
 SHELL_NAMES = {"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"}
 
@@ -126,14 +127,38 @@ class Command:
                 r.op.endswith((">", ">>", "&>", ">|")) and not r.op.endswith(">&")]
 
 
+@dataclass(frozen=True, slots=True)
+class ShellVar:
+    """A parameter expansion the shell performs: ``$NAME`` or ``${NAME...}`` at ``[start, end)``
+    (the whole expansion). Single-quoted text and quoted heredocs hold none; the script of
+    ``sh -c '...'`` and of ``sh <<EOF`` is analysed too, at its place in the text.
+
+    ``modifier`` is what follows the name inside braces (``:-``, ``#``, ``/``...), or ``#``
+    / ``!`` for the length and indirection forms; ``""`` for a plain reference. ``depth`` is
+    0 for the script itself, more inside an ``sh -c`` string or a heredoc."""
+
+    name: str
+    start: int
+    end: int
+    modifier: str = ""
+    depth: int = 0
+
+
 @dataclass
 class Script:
-    """A parsed shell text with its commands and a map back to the Dockerfile."""
+    """A parsed shell text with its commands and a map back to the Dockerfile.
+
+    ``variables`` lists the parameter expansions (``$NAME``, ``${NAME}``) in text order;
+    ``assigned`` maps each variable the script sets itself (``NAME=x``, ``export``/``local``/
+    ``declare``/``readonly``, ``for NAME in``, ``read``, ``getopts``, ``mapfile``,
+    ``printf -v``, ``let``, and ``unset``) to the offset of its first such place."""
 
     text: str
     commands: list[Command] = field(default_factory=list)
     lmap: LineMap | None = None
     has_error: bool = False
+    variables: list[ShellVar] = field(default_factory=list)
+    assigned: dict[str, int] = field(default_factory=dict)
 
     def span(self, start: int, end: int) -> Span:
         if self.lmap is None:
@@ -159,17 +184,125 @@ _WORD_NODES = ("word", "string", "raw_string", "ansi_c_string", "concatenation",
 
 class _Walker:
     def __init__(self, text: str,
-                 heredocs: dict[int, tuple[str, str, int]] | None = None) -> None:
+                 heredocs: dict[int, tuple[str, str, int, bool]] | None = None) -> None:
         self.text = text
         # heredoc markers written as "< NAME" for tree-sitter: marker start -> (op, body, body
         # start); see script_for
         self.heredocs = heredocs or {}
+        self._heredocs_seen: set[tuple[int, int]] = set()
         data = text.encode("utf-8", "surrogatepass")
         self.data = data
         self.ascii = len(data) == len(text)
         self._b2c: list[int] | None = None
         self.commands: list[Command] = []
         self.has_error = False
+        self.vars: list[ShellVar] = []
+        self.assigned: dict[str, int] = {}
+
+    def analyse(self, depth: int = 0) -> None:
+        """Parse the text; collect its commands, expansions and assignments."""
+        root = _parser().parse(self.data).root_node
+        self.walk(root, depth)
+        self.collect(root, depth)
+
+    def merge(self, sub: "_Walker", f) -> None:
+        """Take over what ``sub`` (a script nested in this one) found, positions mapped by
+        ``f``."""
+        for sc in sub.commands:
+            self.commands.append(_shifted(sc, f))
+        for v in sub.vars:
+            self.vars.append(ShellVar(v.name, f(v.start), _end(v.start, v.end, f), v.modifier,
+                                      v.depth))
+        for name, at in sub.assigned.items():
+            self.assign(name, f(at))
+        self.has_error = self.has_error or sub.has_error
+
+    def assign(self, name: str, at: int) -> None:
+        if _VAR_NAME.fullmatch(name) and (name not in self.assigned or at < self.assigned[name]):
+            self.assigned[name] = at
+
+    # ---- parameter expansions and assignments
+    def collect(self, root, depth: int) -> None:
+        todo = [root]
+        while todo:
+            node = todo.pop()
+            t = node.type
+            if t in ("simple_expansion", "expansion"):
+                self.expansion(node, depth)
+            elif t == "variable_assignment":
+                name = node.child_by_field_name("name")
+                if name is not None:
+                    self.assign(self.raw(name), self.pos(name.start_byte))
+            elif t in ("declaration_command", "unset_command", "for_statement"):
+                for c in node.children:
+                    if c.type == "variable_name":
+                        self.assign(self.raw(c), self.pos(c.start_byte))
+            elif t == "command":
+                self.assigning_command(node)
+            todo.extend(reversed(node.children))
+
+    def expansion(self, node, depth: int) -> None:
+        name_node = None
+        modifier = ""
+        seen_name = False
+        for c in node.children:
+            ct = c.type
+            if not seen_name:
+                if ct == "variable_name":
+                    name_node, seen_name = c, True
+                elif ct == "subscript":
+                    name_node = next((k for k in c.children if k.type == "variable_name"), None)
+                    seen_name = True
+                elif ct in ("#", "!"):
+                    modifier = ct
+                elif ct not in ("$", "${"):
+                    return                     # $@, $?, ${@:-x}...: special parameters
+            elif not modifier and ct != "}":
+                modifier = self.raw(c) if not c.is_named else ""
+                break
+        if name_node is None:
+            return
+        name = self.raw(name_node)
+        if _VAR_NAME.fullmatch(name):
+            self.vars.append(ShellVar(name, self.pos(node.start_byte), self.pos(node.end_byte),
+                                      modifier, depth))
+
+    def assigning_command(self, node) -> None:
+        """``read NAME``, ``getopts spec NAME``, ``mapfile NAME``, ``printf -v NAME``,
+        ``let NAME=...``."""
+        name = None
+        words = []
+        for c in node.children:
+            if c.type == "command_name":
+                name = _basename(self.raw(c))
+            elif c.is_named and c.type in ("word", "number"):
+                words.append(c)
+        if name not in _ASSIGNING:
+            return
+        values = [(self.raw(w), self.pos(w.start_byte)) for w in words]
+        if name == "printf":
+            for (v, _), (nxt, at) in zip(values, values[1:]):
+                if v == "-v":
+                    self.assign(nxt, at)
+            return
+        if name == "let":
+            for v, at in values:
+                self.assign(v.split("=", 1)[0].rstrip("+-*/%<>&|^"), at)
+            return
+        names = [(v, at) for v, at in values if not v.startswith("-")]
+        if name == "getopts":
+            names = names[1:2]
+        elif name in ("mapfile", "readarray"):
+            names = names[-1:]
+        for v, at in names:
+            self.assign(v, at)
+
+    def heredoc_vars(self, body: str, start: int, depth: int) -> None:
+        """Expansions in a heredoc body the shell expands (unquoted delimiter)."""
+        from .variables import references
+        for ref in references(body, "\\", quotes=False):
+            self.vars.append(ShellVar(ref.name, start + ref.start, start + ref.end,
+                                      ref.modifier, depth + 1))
 
     def pos(self, byte: int) -> int:
         if self.ascii:
@@ -358,11 +491,9 @@ class _Walker:
         for r in cmd.redirects:
             if r.op in ("<<", "<<-") and r.body is not None and r.body_start >= 0:
                 sub = _Walker(r.body)
-                sub.walk(_parser().parse(sub.data).root_node, depth + 1)
+                sub.analyse(depth + 1)
                 d = r.body_start
-                for sc in sub.commands:
-                    self.commands.append(_shifted(sc, lambda p, _d=d: p + _d))
-                self.has_error = self.has_error or sub.has_error
+                self.merge(sub, lambda p, _d=d: p + _d)
                 return
 
     def redirect(self, node) -> tuple[Redirect, list[Redirect], list, list[ShellWord]]:
@@ -412,6 +543,9 @@ class _Walker:
         here = self.heredocs.get(start) if node.type == "file_redirect" else None
         if here is not None:
             red = Redirect(here[0], target, red.start, red.end, here[1], here[2])
+            if here[3] and (start, here[2]) not in self._heredocs_seen:
+                self._heredocs_seen.add((start, here[2]))
+                self.heredoc_vars(here[1], here[2], 0)
         return red, extra, follow, args
 
     def command(self, node, depth: int, redirects: tuple[Redirect, ...],
@@ -460,17 +594,18 @@ class _Walker:
                     value, offs = _unquote_map(body.raw)
                     bstart = body.start
                     sub = _Walker(value)
-                    sub.walk(_parser().parse(sub.data).root_node, depth + 1)
-                    for sc in sub.commands:
-                        self.commands.append(_shifted(
-                            sc, lambda p, _o=offs, _b=bstart: _b + _o[min(p, len(_o) - 1)]))
-                    self.has_error = self.has_error or sub.has_error
+                    sub.analyse(depth + 1)
+                    self.merge(sub, lambda p, _o=offs, _b=bstart: _b + _o[min(p, len(_o) - 1)])
                     break
             else:
                 if any(r.op in ("<<", "<<-") for r in reds):
                     self.stdin_script(owner, depth)
         self.follow(follow, depth, owner)
         return owner
+
+
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ASSIGNING = {"read", "getopts", "mapfile", "readarray", "printf", "let"}
 
 
 def _basename(name: str) -> str:
@@ -578,22 +713,34 @@ def _shifted(cmd: Command, f) -> Command:
                    _end(cmd.start, cmd.end, f), cmd.pipeline_next, cmd.pipeline_prev, cmd.depth)
 
 
+def _script(text: str, walker: _Walker, lmap: LineMap | None) -> Script:
+    seen: set[tuple[str, int]] = set()
+    variables = []
+    for v in sorted(walker.vars, key=lambda v: (v.start, v.depth)):
+        if (v.name, v.start) not in seen:       # "sh -c \"$X\"": one place, two shells
+            seen.add((v.name, v.start))
+            variables.append(v)
+    return Script(text, walker.commands, lmap, walker.has_error, variables,
+                  dict(walker.assigned))
+
+
 def parse_script(text: str, lmap: LineMap | None = None) -> Script:
     """Parse shell ``text``; ``lmap`` maps its offsets to the Dockerfile."""
     walker = _Walker(text)
-    tree = _parser().parse(walker.data)
-    walker.walk(tree.root_node)
-    return Script(text, walker.commands, lmap, walker.has_error)
+    walker.analyse()
+    return _script(text, walker, lmap)
 
 
-def _parse_with_heredocs(text: str, head: str, heredocs: dict[int, tuple[str, str, int]],
+def _parse_with_heredocs(text: str, head: str,
+                         heredocs: dict[int, tuple[str, str, int, bool]],
                          lmap: LineMap) -> Script:
     """``text`` is the command line followed by its heredoc bodies; only ``head`` (the command
     line with each ``<<NAME`` written ``< NAME``) is given to tree-sitter, and the redirects at
-    the markers get their heredoc bodies from ``heredocs``."""
+    the markers get their heredoc bodies (and whether the shell expands them) from
+    ``heredocs``."""
     walker = _Walker(head, heredocs)
-    walker.walk(_parser().parse(walker.data).root_node)
-    return Script(text, walker.commands, lmap, walker.has_error)
+    walker.analyse()
+    return _script(text, walker, lmap)
 
 
 _SCRIPT_KEYWORDS = ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK")
@@ -644,7 +791,7 @@ def script_for(ins: Instruction) -> Script | None:
         # there gets the heredoc's body; the bodies follow the line in the script text as a
         # shell would read them
         line = list(text)
-        heredocs: dict[int, tuple[str, str, int]] = {}
+        heredocs: dict[int, tuple[str, str, int, bool]] = {}
         parts = [text]
         pos = len(text)
         for h in ins.heredocs:
@@ -658,7 +805,7 @@ def script_for(ins: Instruction) -> Script | None:
             parts.append("\n")
             pos += 1
             op = (str(h.fd) if h.fd else "") + ("<<-" if h.chomp else "<<")
-            heredocs[m0] = (op, h.content, pos)
+            heredocs[m0] = (op, h.content, pos, h.expand)
             pieces.append((pos, h.body_span.start, len(h.content)))
             parts.append(h.content)
             pos += len(h.content)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-__all__ = ["VarRef", "Expansion", "expand", "references", "UNSET"]
+__all__ = ["VarRef", "Expansion", "expand", "expand_pattern", "references", "UNSET"]
 
 # Marks a variable that is declared (``ARG X``) but has no value.
 UNSET = None
@@ -39,19 +39,24 @@ class Expansion:
 
     ``value`` is None when the result depends on a variable that is not set (``unresolved``
     names it). ``used`` lists every name referenced; ``error`` is set when BuildKit would fail
-    (``${X:?msg}`` on an unset X, a bad modifier, a missing ``}``).
+    (``${X:?msg}`` on an unset X, a bad modifier, a missing ``}``). ``text`` is the result with
+    every unset variable read as empty, which is what BuildKit produces when nothing sets them
+    (equal to ``value`` when that is not None).
     """
 
     value: str | None
     used: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()
     error: str | None = None
+    text: str = ""
 
 
 class _Lexer:
     def __init__(self, text: str, env: Mapping[str, str | None], esc: str,
-                 keep_quotes: bool) -> None:
+                 keep_quotes: bool, quotes: bool = True) -> None:
         self.s = text
+        # False: quotes are ordinary characters (BuildKit's SkipProcessQuotes, for heredocs)
+        self.quotes = quotes
         self.n = len(text)
         self.i = 0
         self.env = env
@@ -73,9 +78,9 @@ class _Lexer:
             ch = self.s[self.i]
             if stop and ch in stop:
                 break
-            if ch == "'":
+            if ch == "'" and self.quotes:
                 out.append(self.single_quote())
-            elif ch == '"':
+            elif ch == '"' and self.quotes:
                 out.append(self.double_quote())
             elif ch == "$":
                 out.append(self.dollar())
@@ -336,18 +341,41 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", *,
     Quotes are removed unless ``keep_quotes``. Names missing from ``env`` count as unset.
     """
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
-        return Expansion(text)
+        return Expansion(text, text=text)
     lx = _Lexer(text, env, escape, keep_quotes)
     value = lx.word()
     resolved = None if lx.unresolved else value
-    return Expansion(resolved, tuple(lx.used), tuple(lx.unresolved), lx.error)
+    return Expansion(resolved, tuple(lx.used), tuple(lx.unresolved), lx.error, value)
 
 
-def references(text: str, escape: str = "\\") -> list[VarRef]:
+def references(text: str, escape: str = "\\", *, quotes: bool = True) -> list[VarRef]:
     """Every variable reference in ``text`` with its position (escaped and single-quoted
-    ``$`` excluded), in order."""
+    ``$`` excluded), in order.
+
+    ``quotes=False`` reads quotes as ordinary characters, the way BuildKit expands the body of a
+    COPY/ADD heredoc (there ``'$X'`` is a reference)."""
     if "$" not in text:
         return []
-    lx = _Lexer(text, {}, escape, keep_quotes=False)
+    lx = _Lexer(text, {}, escape, keep_quotes=False, quotes=quotes)
     lx.word()
     return sorted(lx.refs, key=lambda r: r.start)
+
+
+_ANY = "\x00"
+
+
+class _Wild(dict):
+    """An environment where every unset name reads as a marker for "any text"."""
+
+    def get(self, key, default=None):
+        value = dict.get(self, key)
+        return _ANY if value is None else value
+
+
+def expand_pattern(text: str, env: Mapping[str, str | None], escape: str = "\\",
+                   flags: int = 0) -> "re.Pattern[str]":
+    """A regex for what ``text`` may expand to when the unset variables can take any value (a
+    ``--build-arg`` at build time, an automatic platform ARG): set variables expand as usual,
+    each unset one matches any text. Use ``fullmatch``."""
+    value = expand(text, _Wild(env), escape).text
+    return re.compile(".*".join(re.escape(part) for part in value.split(_ANY)), flags | re.S)

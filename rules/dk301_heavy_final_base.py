@@ -91,19 +91,11 @@ def check(df, options):
     if target.base.kind == "stage":
         via = f" through stage {df.stages[target.base.stage].label}"
     kind = "full OS" if base.kind.startswith("os") else "toolchain"
-    lighter = _sized(suggestion.image, suggestion.facts)
+    lighter = images.describe(suggestion.image, suggestion.facts)
     if runtime.kind == "unknown":
         tail = f"{lighter} would do"
     else:
         tail = f"{_DESCRIBE[runtime.kind]} ({runtime.detail}) runs on {lighter}"
-    message = (f"the final image is based on {_sized(root.text or root.raw, base)}{via}, a "
+    message = (f"the final image is based on {images.describe(root.text or root.raw, base)}{via}, a "
                f"{kind} image, yet only assembles artifacts: {tail}")
     yield Finding(target.from_.span, message)
-
-
-def _sized(name: str, facts) -> str:
-    size = facts.size_bytes
-    if size is None:
-        return f"{name} (size unknown)"
-    approx = facts.compressed_bytes is None
-    return f"{name} ({images.format_size(size, approx=approx)} compressed)"

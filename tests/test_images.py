@@ -9,6 +9,7 @@ from importlib.resources import files
 import pytest
 
 from docklint import images
+import docklint.facts as facts_mod
 from docklint.imageref import parse_image_ref
 from docklint.images import ImageFacts, format_size, is_eol, lookup, scratch, suggest_lighter
 
@@ -375,3 +376,161 @@ def test_eol_rows_are_never_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
         "gcr.io/distroless/java21-debian13"
     expire("node")
     assert suggest_lighter(parse_image_ref("node:20"), "node") is None
+
+
+# --- successors of end-of-life images --------------------------------------------------------
+
+@pytest.mark.parametrize("ref, expected", [
+    ("gcr.io/distroless/static-debian11", "gcr.io/distroless/static-debian13"),
+    ("gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/static-debian13:nonroot"),
+    ("gcr.io/distroless/base-debian11:debug-nonroot",
+     "gcr.io/distroless/base-debian13:debug-nonroot"),
+    (f"gcr.io/distroless/cc-debian12@{DIGEST}", "gcr.io/distroless/cc-debian13"),
+    ("gcr.io/distroless/cc-debian12:latest", "gcr.io/distroless/cc-debian13"),
+    ("gcr.io/distroless/java17-debian12", "gcr.io/distroless/java17-debian13"),
+    ("gcr.io/distroless/nodejs22-debian12", "gcr.io/distroless/nodejs22-debian13"),
+    ("gcr.io/distroless/nodejs18-debian11", None),   # no nodejs18-debian13 row
+    ("gcr.io/distroless/static-debian13", None),     # nothing newer
+    ("centos:7", None),                              # not tied to a Debian release
+    ("golang:1.22", None),
+    ("example.com/unknown-debian11", None),
+])
+def test_successor(ref: str, expected: str | None) -> None:
+    assert images.successor(ref) == expected
+
+
+def test_successor_skips_end_of_life_releases(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert images.successor("gcr.io/distroless/static-debian11", date(2026, 1, 1)) == \
+        "gcr.io/distroless/static-debian13"
+    real = images._table()
+    rows = tuple(dataclasses.replace(f, eol="2026-10-01", eol_source="test")
+                 if f.image == "gcr.io/distroless/static-debian13" else f for f in real.rows)
+    by_image: dict[str, dict[str, ImageFacts]] = {}
+    for f in rows:
+        by_image.setdefault(f.image, {})[f.variant] = f
+    monkeypatch.setattr(images, "_table", lambda: images._Table(rows, by_image))
+    # on 2026-09-01 debian12 is still supported and debian13 is too; later neither is
+    assert images.successor("gcr.io/distroless/static-debian11", date(2026, 9, 1)) == \
+        "gcr.io/distroless/static-debian13"
+    assert images.successor("gcr.io/distroless/static-debian11", date(2026, 10, 2)) is None
+
+
+# --- describing images in messages -----------------------------------------------------------
+
+def test_describe_and_saving() -> None:
+    golang, static = lookup("golang:1.22"), lookup("gcr.io/distroless/static-debian13")
+    base = lookup("gcr.io/distroless/base-debian13")
+    assert golang is not None and static is not None and base is not None
+    assert images.describe("golang:1.22", golang) == "golang:1.22 (312 MB compressed)"
+    assert images.describe("x", static) == "x (~2 MiB compressed)"
+    assert images.describe("x", base) == "x (size unknown)"
+    assert images.saving(golang, static) == "~310 MB"
+    assert images.saving(static, golang) is None       # not smaller
+    assert images.saving(golang, base) is None         # size unknown
+
+
+# --- images a build pulls --------------------------------------------------------------------
+
+def _model(text: str, **kwargs):
+    from docklint.model import build
+    from docklint.source import Source
+    return build(Source(text, "Dockerfile"), **kwargs)
+
+
+def _pulls(text: str, **kwargs) -> list[tuple[str, str, str, str]]:
+    df = _model(text, **kwargs)
+    return [(p.kind, str(p.image), p.raw, text[p.span.start:p.span.end])
+            for p in df.facts.pulls]
+
+
+def test_pulled_images_with_spans() -> None:
+    text = ("ARG BASE=alpine:3.20\n"
+            "FROM golang:1.22 AS build\n"
+            "FROM ${BASE}\n"
+            "COPY --from=build /a /a\n"
+            "COPY --from=nginx:1.27 /etc/nginx /etc/nginx\n"
+            "COPY --from=scratch /x /x\n"
+            "RUN --mount=type=cache,target=/c,from=localhost:5000/cache:1 \\\n"
+            "    --mount=type=bind,from=build,target=/b true\n")
+    assert _pulls(text) == [
+        ("from", "golang:1.22", "golang:1.22", "golang:1.22"),
+        ("from", "alpine:3.20", "${BASE}", "${BASE}"),
+        ("copy", "nginx:1.27", "nginx:1.27", "nginx:1.27"),
+        ("mount", "localhost:5000/cache:1", "localhost:5000/cache:1", "localhost:5000/cache:1"),
+    ]
+
+
+def test_pulled_images_leave_out_unresolved_and_platform_dependent() -> None:
+    text = ("ARG IMAGE\n"
+            "FROM ${IMAGE} AS a\n"
+            "FROM busybox${TARGETARCH:+@" + DIGEST + "} AS b\n"
+            "FROM scratch\n")
+    assert _pulls(text) == []
+
+
+def test_pulled_images_follow_an_explicit_target() -> None:
+    text = "FROM ubuntu AS tools\nFROM debian:12 AS app\nCOPY --from=nginx /a /a\n"
+    assert [p[1] for p in _pulls(text)] == ["ubuntu", "debian:12", "nginx"]
+    assert [p[1] for p in _pulls(text, target="app")] == ["debian:12", "nginx"]
+    assert [p[1] for p in _pulls(text, target="tools")] == ["ubuntu"]
+
+
+# --- what a final image is for ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("FROM debian:12\nRUN true\n", "base"),
+    ("FROM debian:12\nCMD [\"bash\"]\n", "interactive"),
+    ("FROM debian:12\nCMD bash -l\n", "interactive"),
+    ("FROM python:3.12\nCMD [\"python3\"]\n", "interactive"),
+    ("FROM python:3.12\nCMD [\"python3\", \"app.py\"]\n", "app"),
+    ("FROM golang:1.22\nCMD [\"go\", \"run\", \".\"]\n", "tooling"),
+    ("FROM node:20\nCMD [\"npm\", \"run\", \"dev\"]\n", "tooling"),
+    ("FROM node:20\nCMD [\"npm\", \"start\"]\n", "app"),
+    ("FROM node:20\nCMD npx vite\n", "tooling"),
+    ("FROM node:20\nCMD npx vite build\n", "app"),
+    ("FROM debian:12\nENTRYPOINT [\"/sbin/tini\", \"--\", \"dlv\", \"exec\", \"/app\"]\n",
+     "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"tini\", \"--\", \"/app\"]\n", "app"),
+    ("FROM debian:12\nCMD [\"sh\", \"-c\", \"cd /src && make serve\"]\n", "tooling"),
+    ("FROM debian:12\nCMD [\"sh\", \"-c\", \"exec /app --port $PORT\"]\n", "app"),
+    ("FROM node:20\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"node\"]\n", "interactive"),
+    ("FROM node:20\nENTRYPOINT [\"docker-entrypoint.sh\"]\n", "app"),
+    ("FROM debian:12\nENTRYPOINT []\n", "base"),
+    ("FROM debian:12\nCMD [\"/app\"]\nFROM debian:12 AS devcontainer\n", "tooling"),
+    ("FROM debian:12 AS build\nCMD [\"/app\"]\nFROM build\n", "app"),
+])
+def test_purpose(text: str, expected: str) -> None:
+    df = _model(text)
+    assert df.facts.purpose(df.graph.target) == expected
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("Dockerfile", "app"), ("Dockerfile.dev", "tooling"), ("test.Dockerfile", "tooling"),
+    ("Dockerfile.tilt", "tooling"), (".devcontainer/Dockerfile", "tooling"),
+    ("tests/e2e/Dockerfile", "app"), ("devtools.Dockerfile", "app"),
+])
+def test_purpose_from_the_file_name(path: str, expected: str) -> None:
+    from docklint.model import build
+    from docklint.source import Source
+    df = build(Source("FROM debian:12\nCMD [\"/app\"]\n", path))
+    assert df.facts.purpose(0) == expected
+
+
+def test_is_tooling_command() -> None:
+    assert facts_mod.is_tooling_command(["pytest", "-q"])
+    assert facts_mod.is_tooling_command(["yarn", "test:unit"])
+    assert not facts_mod.is_tooling_command(["yarn", "build"])
+    assert not facts_mod.is_tooling_command([])
+
+
+def test_end_of_life_rule_judges_against_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DK309 reads the date through one function, so a test can move the clock."""
+    from docklint.engine import Settings, lint_text
+    from docklint.rules import dk309_end_of_life_base as dk309
+    text = "FROM gcr.io/distroless/static-debian12:nonroot\n"
+    monkeypatch.setattr(dk309, "today", lambda: date(2026, 9, 29))
+    assert lint_text(text, settings=Settings(select=["DK309"])).findings == []
+    monkeypatch.setattr(dk309, "today", lambda: date(2026, 9, 30))
+    found = lint_text(text, settings=Settings(select=["DK309"])).findings
+    assert [f.message.split(" (source")[0] for f in found] == [
+        "base image `gcr.io/distroless/static-debian12:nonroot` is end-of-life as of 2026-09-30"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from docklint.model import build
+from docklint.model import build, closest, mount_fields
 from docklint.source import Source
 
 
@@ -286,3 +286,180 @@ def test_stage_contents():
 def test_empty_from_is_the_build_context():
     df = B("FROM a AS x\nCOPY --from= a b\nRUN --mount=type=bind,from=,target=/x y\nFROM b\n")
     assert df.graph.edges == []
+
+
+
+# ===================================================================== references in detail
+
+def test_edge_raw_value_span_and_relations():
+    df = B("FROM a AS one\nARG S=two\nCOPY --from=$S /x /x\nCOPY --from=one /y /y\n"
+           "COPY --from=5 /z /z\nRUN --mount=type=bind,from=one,target=/m true\n"
+           "FROM b AS two\nCOPY --from=ONE /w /w\n")
+    e_later, e_self, e_range, e_mount, e_back = [e for e in df.graph.edges if e.kind != "base"]
+    assert (e_later.raw, e_later.ref, e_later.target) == ("$S", "two", 1)
+    assert sl(df, e_later.value_span) == "$S"
+    assert e_later.to_later and not e_later.to_self
+    assert e_self.to_self and not e_self.to_later
+    assert e_range.out_of_range and (e_range.target, e_range.image) == (None, None)
+    assert sl(df, e_mount.value_span) == "one" and e_mount.to_self
+    assert not any((e_back.to_self, e_back.to_later, e_back.out_of_range))
+    assert df.graph.path(1, 0) == [e_back]
+    assert df.graph.path(0, 1) == [e_later]
+    assert df.graph.path(0, 0) == []
+
+
+def test_quoted_flag_value_span_falls_back_to_the_whole_value():
+    df = B('FROM a AS one\nFROM b\nCOPY --from="one" /x /x\n')
+    (e,) = [e for e in df.graph.edges if e.kind == "copy"]
+    assert e.target == 0
+    assert sl(df, e.value_span) == '"one"'
+
+
+def test_mount_fields_with_offsets():
+    df = B('FROM a\nRUN --mount=type=cache,Target=/a,,from=x,ro true\n')
+    flag = df.stages[0].instructions[0].flags[0]
+    fields = mount_fields(flag)
+    assert [(k, v) for k, v, _ in fields] == [("type", "cache"), ("target", "/a"),
+                                              ("from", "x"), ("ro", "true")]
+    assert [flag.value[at:at + len(v)] for k, v, at in fields if at >= 0] == [
+        "cache", "/a", "x"]
+    assert fields[-1][2] == -1
+
+
+def test_onbuild_trigger_of_a_base_stage_runs_in_the_child():
+    df = B("FROM a AS assets\nFROM b AS web\nONBUILD COPY --from=assets /d /d\n"
+           "ONBUILD ARG FROM_TRIGGER=1\nFROM web\nRUN echo $FROM_TRIGGER\nFROM c AS unused\n"
+           "ONBUILD COPY --from=assets /e /e\n")
+    onb = [e for e in df.graph.edges if e.onbuild]
+    assert [(e.source, e.target, e.instruction.keyword) for e in onb] == [(2, 0, "ONBUILD")]
+    assert df.stages[2].envs[0] == {"FROM_TRIGGER": "1"}
+    assert df.graph.reachable(2) == {2, 1, 0}
+
+
+def test_candidates_of_references_with_variables():
+    text = ("ARG MODE=false\nFROM a AS build-false\nFROM a AS build-true\nFROM a AS other\n"
+            "FROM build-${MODE} AS picked\nFROM a AS tool-1\nFROM a AS tool-2\n"
+            "FROM scratch\nARG TOOL\nCOPY --from=tool-${TOOL} /t /t\nCOPY --from=picked /p /p\n")
+    df = B(text)
+    picked = df.stages[3]
+    assert (picked.base.kind, picked.base.stage, picked.base.candidates) == ("stage", 0, (0, 1))
+    (unres,) = [e for e in df.graph.edges if not e.resolved]
+    assert unres.candidates == (4, 5)
+    assert df.graph.reachable() == {6, 3, 0}
+    assert df.graph.reachable(possibly=True) == {6, 3, 0, 1, 4, 5}
+    # a value docklint was given cannot change
+    fixed = B(text, build_args={"MODE": "true"})
+    assert fixed.stages[3].base.candidates == (1,)
+
+
+def test_unresolved_from_may_name_earlier_stages_only():
+    df = B("FROM a AS base-amd64\nFROM a AS base-arm64\nFROM base-${TARGETARCH}\n"
+           "FROM a AS base-later\n")
+    assert df.stages[2].base.kind == "unresolved"
+    assert df.stages[2].base.candidates == (0, 1)
+
+
+def test_is_empty():
+    df = B("FROM scratch AS e\nLABEL a=b\nFROM e AS e2\nENV X=1\nFROM scratch AS w\nWORKDIR /x\n"
+           "FROM scratch AS t\nONBUILD COPY a /a\nFROM t AS fromt\nFROM alpine AS img\n"
+           "FROM scratch AS late\nENV A=1\nCOPY x /x\n")
+    g = df.graph
+    assert [g.is_empty(i) for i in range(len(df.stages))] == [
+        True, True, False, True, False, False, False]
+    late = df.stages[6]
+    assert g.is_empty(6, before=late.instructions[1])
+    assert not g.is_empty(6, before=None)
+
+
+def test_closest():
+    assert closest("bulider", ["builder", "build", "base"]) == "builder"
+    assert closest("BUILDER", ["builder"]) == "builder"
+    assert closest("app", ["api", "web"]) == "api"
+    assert closest("GOPATH", ["PATH"]) is None
+    assert closest("NODE_VERSON", ["NODE_VERSION", "NODE_ENV"]) == "NODE_VERSION"
+    assert closest("x", ["x"]) is None
+
+
+# ========================================================================== variable uses
+
+def uses(df, ins):
+    return [(u.name, sl(df, u.span), u.expander, u.part, u.defined, u.how)
+            for u in df.var_uses(ins)]
+
+
+VARS = """\
+ARG G=1
+ARG TAG
+FROM alpine:${TAG:-x}$NOPE AS a
+ARG L=2 M=$L
+ENV E=$G A=1 B=$A
+COPY --chown=$U:$E ${L}/x $G/y
+COPY <<EOF /f
+'$H' \\$no
+EOF
+RUN --mount=type=cache,target=/c/$L,from=$X echo $G $E $L $TARGETARCH $HOME $http_proxy $Q; Q=1
+CMD echo $L $E $PATH
+EXPOSE $G $P
+FROM golang:1.22
+WORKDIR $GOPATH/src
+"""
+
+
+def test_var_uses_classify_every_reference():
+    df = B(VARS)
+    a, go = df.stages
+    assert uses(df, a.from_) == [("TAG", "${TAG:-x}", "builder", "image", True, "arg"),
+                                 ("NOPE", "$NOPE", "builder", "image", False, "unknown")]
+    arg, env, copy, heredoc, run, cmd, expose = a.instructions
+    assert uses(df, arg) == [("L", "$L", "builder", "default", True, "arg")]
+    assert uses(df, env) == [("G", "$G", "builder", "value", False, "global-arg"),
+                             ("A", "$A", "builder", "value", False, "same-instruction")]
+    assert df.var_uses(env)[0].decl is df.global_args[0]
+    assert uses(df, copy) == [("U", "$U", "builder", "--chown", False, "unknown"),
+                              ("E", "$E", "builder", "--chown", True, "env"),
+                              ("L", "${L}", "builder", "source", True, "arg"),
+                              ("G", "$G", "builder", "destination", False, "global-arg")]
+    assert uses(df, heredoc) == [("H", "$H", "builder", "heredoc", False, "unknown")]
+    assert uses(df, run) == [
+        ("L", "$L", "builder", "mount", True, "arg"),
+        ("G", "$G", "shell", "command", False, "global-arg"),
+        ("E", "$E", "shell", "command", True, "env"),
+        ("L", "$L", "shell", "command", True, "arg"),
+        ("TARGETARCH", "$TARGETARCH", "shell", "command", False, "automatic-arg"),
+        ("HOME", "$HOME", "shell", "command", True, "shell"),
+        ("http_proxy", "$http_proxy", "shell", "command", True, "proxy"),
+        ("Q", "$Q", "shell", "command", True, "script")]
+    assert uses(df, cmd) == [("L", "$L", "shell", "command", False, "build-only"),
+                             ("E", "$E", "shell", "command", True, "env"),
+                             ("PATH", "$PATH", "shell", "command", True, "image")]
+    assert [u[5] for u in uses(df, expose)] == ["global-arg", "unknown"]
+    assert uses(df, go.instructions[0]) == [
+        ("GOPATH", "$GOPATH", "builder", "argument", True, "image")]
+    assert df.var_uses(df.instructions[0]) == []         # a global ARG
+
+
+def test_var_uses_in_json_words_and_sourced_scripts():
+    df = B('ARG V=1\nFROM a\nCOPY ["$V/a", "/b"]\nRUN echo $V && . /etc/os-release && echo $V\n'
+           "RUN ['sh', '-c', 'echo $V']\n")
+    copy, run, not_json = df.stages[0].instructions
+    assert uses(df, copy) == [("V", "$V", "builder", "source", False, "global-arg")]
+    assert [u[5] for u in uses(df, run)] == ["global-arg", "sourced"]
+    # single quotes are not JSON: a shell command, whose '...' the shell does not expand
+    assert uses(df, not_json) == []
+
+
+def test_image_env_and_default_global_env():
+    df = B("ARG T\nARG I=alp${T}ine\nFROM golang:1.22 AS a\nFROM mirror.gcr.io/library/node:22\n"
+           "FROM scratch\nFROM example.com/own/base\nFROM a\nFROM $I:$T\n",
+           build_args={"T": "3"})
+    envs = [df.image_env(i) for i in range(len(df.stages))]
+    assert "GOPATH" in envs[0] and "PATH" in envs[0]
+    assert "NODE_VERSION" in envs[1]
+    assert envs[2] == {"PATH"}
+    assert envs[3] is None
+    assert envs[4] == envs[0]                             # through FROM a
+    defaults = df.default_global_env
+    assert (defaults["T"], defaults["I"], defaults["TARGETARCH"]) == (None, "alpine", "amd64")
+    exp = df.base_from_defaults(df.stages[5])
+    assert (exp.value, exp.text, exp.unresolved) == (None, "alpine:", ("T",))
+    assert df.stages[5].base.text == "alp3ine:3"          # the build itself uses build args

@@ -362,3 +362,53 @@ def test_syntax_errors_are_marked_not_fatal():
     s = parse_script('echo "unterminated && ls')
     assert s.has_error
     assert not parse_script("echo ok").has_error
+
+
+# ================================================================ variables and assignments
+
+def names(text: str) -> list[tuple[str, str, str, int]]:
+    s = parse_script(text)
+    return [(v.name, text[v.start:v.end], v.modifier, v.depth) for v in s.variables]
+
+
+def test_parameter_expansions_with_positions():
+    text = ('echo $A "${B:-x}" \'$C\' ${#D} ${!E} ${F[0]} $1 $@ ${#} $(( G + $H )) '
+            '"$(echo $I)" ${J/a/b} `echo $K`')
+    assert names(text) == [
+        ("A", "$A", "", 0), ("B", "${B:-x}", ":-", 0), ("D", "${#D}", "#", 0),
+        ("E", "${!E}", "!", 0), ("F", "${F[0]}", "", 0), ("H", "$H", "", 0),
+        ("I", "$I", "", 0), ("J", "${J/a/b}", "/", 0), ("K", "$K", "", 0)]
+
+
+def test_inner_shell_scripts_are_scanned_at_their_place():
+    text = "sh -c 'echo $A; B=1' && bash -c \"echo $C \\$D\""
+    assert names(text) == [("A", "$A", "", 1), ("C", "$C", "", 0), ("D", "$D", "", 1)]
+    assert parse_script(text).assigned == {"B": 16}
+
+
+def test_heredoc_bodies_expand_unless_the_delimiter_is_quoted():
+    text = "cat <<EOF\n$U ${V}\nEOF\ncat <<'EOF'\n$W\nEOF\n"
+    assert [n[0] for n in names(text)] == ["U", "V"]
+
+
+def test_script_assignments():
+    text = ("export J=1 K; read -r L M; for N in a; do :; done; local O; declare -x P=2; "
+            "unset Q; R=1 cmd; readonly S; getopts ab T; printf -v X '%s' y; mapfile -t Y < f; "
+            "let Z=1; arr=(1 2); A2+=x")
+    assigned = parse_script(text).assigned
+    assert sorted(assigned) == sorted("J K L M N O P Q R S T X Y Z arr A2".split())
+    assert text[assigned["L"]] == "L"
+    assert "-r" not in assigned and "ab" not in assigned
+
+
+def test_script_for_variables_map_to_the_dockerfile():
+    text = ("FROM a\nRUN cat <<EOF > /x && echo $Z\nhello $A '$B'\nEOF\n"
+            "RUN <<'EOF' sh -c 'echo $Q'\n$R\nEOF\n"
+            "RUN <<EOF\necho $S\nEOF\n")
+    src = Source(text)
+    got = []
+    for ins in parse(src).instructions[1:]:
+        script = script_for(ins)
+        got.append([(v.name, text[script.span(v.start, v.end).start:
+                                  script.span(v.start, v.end).end]) for v in script.variables])
+    assert got == [[("Z", "$Z"), ("A", "$A"), ("B", "$B")], [("Q", "$Q")], [("S", "$S")]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docklint.variables import VarRef, expand, references
+from docklint.variables import VarRef, expand, expand_pattern, references
 
 ENV = {"x": "abcabc", "e": "", "u": None, "p": "a/b/c.tar.gz", "s": "*star*", "n": "1"}
 
@@ -129,3 +129,34 @@ def test_references_with_positions():
     assert text[3:11] == "${b:-$c}"
     assert references("no variables") == []
     assert references("`$a $b", escape="`") == [VarRef("b", 4, 6)]
+
+
+# ============================================================ additions for the stage rules
+
+def test_text_reads_unset_variables_as_empty():
+    r = expand("alpine:${TAG}-$SUFFIX", {"SUFFIX": "x"})
+    assert (r.value, r.text, r.unresolved) == (None, "alpine:-x", ("TAG",))
+    assert expand("plain", {}).text == "plain"
+    assert expand("${X:-d}", {}).text == "d"
+
+
+def test_references_without_quote_processing():
+    # a COPY heredoc body: quotes are ordinary characters, so '$A' is a reference
+    text = "'$A' \"$B\" \\$C"
+    assert [r.name for r in references(text)] == ["B"]
+    assert [(r.name, r.start) for r in references(text, quotes=False)] == [("A", 1), ("B", 6)]
+
+
+@pytest.mark.parametrize("text, env, matches, misses", [
+    ("build-${MODE}", {}, ["build-true", "build-"], ["other"]),
+    ("build-${MODE}", {"MODE": "x"}, ["build-x"], ["build-y"]),
+    ("$A-${B:-z}", {"A": "a"}, ["a-z", "a-anything"], ["b-z"]),
+    ("${X}", {}, ["anything", ""], []),
+    ("a.b", {}, ["a.b"], ["axb"]),           # literal text is escaped
+])
+def test_expand_pattern(text, env, matches, misses):
+    rx = expand_pattern(text, env)
+    for m in matches:
+        assert rx.fullmatch(m), m
+    for m in misses:
+        assert not rx.fullmatch(m), m

@@ -1,0 +1,55 @@
+"""Two stages have the same name.
+
+## What it does
+Fires at the name of every stage (`FROM image AS name`) whose name an earlier stage already
+uses. Names are compared the way BuildKit compares them, ignoring case: `AS Build` and
+`AS build` are the same name. The message gives the line of the first stage with that name.
+
+The same check as hadolint's DL3024 and BuildKit's DuplicateStageName (both also accepted as
+names of this rule), with BuildKit's case-insensitive comparison.
+
+## Why is this bad?
+BuildKit refuses a Dockerfile with duplicate stage names. Even where a tool accepts it, every
+`FROM name`, `COPY --from=name` and `--target name` becomes ambiguous: it silently means one
+of the stages while the author may have edited the other.
+
+## Example
+```dockerfile
+FROM golang:1.22 AS build
+RUN go build -o /out/api ./cmd/api
+
+FROM node:22 AS Build
+RUN npm ci && npm run build
+```
+
+## Use instead
+```dockerfile
+FROM golang:1.22 AS build-api
+RUN go build -o /out/api ./cmd/api
+
+FROM node:22 AS build-web
+RUN npm ci && npm run build
+```
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Finding, Related, Severity, rule
+
+
+@rule("DK203", "duplicate-stage-name", Severity.ERROR, tags={"stages"},
+      aliases=("DL3024", "DuplicateStageName"))
+def check(df, options):
+    for stage in df.stages:
+        if not stage.name or stage.name_word is None:
+            continue
+        first = df.graph.stage_named(stage.name)
+        if first is None or first.index == stage.index:
+            continue
+        written = first.name_word.value if first.name_word else first.name
+        yield Finding(stage.name_word.span,
+                      f"stage name `{stage.name_word.value}` is already used by the stage at "
+                      f"line {first.from_.line} (`{written}`; names ignore case): give this "
+                      f"stage another name",
+                      related=(Related(first.name_word.span if first.name_word else
+                                       first.from_.span, "first stage with this name"),))

@@ -1,0 +1,111 @@
+"""An image the build pulls has no tag, or only `latest`, and no digest.
+
+## What it does
+Looks at every external image the build pulls: each `FROM` base, each `COPY --from=<image>` and
+each `RUN --mount=...,from=<image>`. It fires when the reference, after build arguments are
+substituted, has neither a digest nor a tag other than `latest`. The finding points at the image
+reference; when the reference or its tag came out of an `ARG`, the message says which one
+(its default at a given line, or a `--build-arg`).
+
+Stage names, `scratch` and references that depend on a build argument with no value are left
+alone. Without `--target`, every stage is checked, since any of them may be built as a target;
+with `--target`, only the stages that target's build reaches.
+
+hadolint splits this into DL3006 (no tag) and DL3007 (`latest`), both accepted as aliases.
+docklint differs in that it substitutes `ARG` values first: hadolint skips any `FROM $IMAGE`
+and never sees a `latest` that comes from an ARG default, and it flags `FROM img${SUFFIX}` even
+when the ARG supplies a pinned tag.
+
+## Why is this bad?
+A missing tag means `latest`, and `latest` moves whenever the publisher pushes: two builds of
+the same commit can produce different images, a rebuild can pick up a new major version that
+breaks the program, and nobody can tell afterwards which base was used. A version tag makes the
+choice visible; a digest (`@sha256:...`) makes the build reproducible.
+
+## Example
+```dockerfile
+FROM node
+WORKDIR /app
+COPY . .
+CMD ["node", "server.js"]
+```
+
+## Use instead
+```dockerfile
+FROM node:22.11-bookworm-slim
+WORKDIR /app
+COPY . .
+CMD ["node", "server.js"]
+```
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Finding, Severity, rule
+from docklint.variables import references
+
+
+@rule("DK305", "unpinned-base-image", Severity.WARNING, tags={"reproducibility"},
+      aliases=("DL3006", "DL3007"))
+def check(df, options):
+    for pull in df.facts.pulls:
+        ref = pull.image
+        if not ref.valid or ref.pinned:
+            continue
+        written = f"`{pull.raw}`"
+        if pull.raw != ref.raw:
+            written += f" (resolved to `{ref.raw}`)"
+        if ref.tag is None:
+            problem = f"{pull.what} {written} has no tag, which means `latest`"
+            origin = _origin(df, pull, lambda v: True, whole=True)
+            if origin:
+                problem += f" (the reference comes from {origin})"
+        else:
+            problem = f"{pull.what} {written} uses the tag `latest`"
+            origin = _origin(df, pull, lambda v: v == "latest" or v.endswith(":latest"))
+            if origin:
+                problem += f": tag `latest` comes from {origin}"
+        yield Finding(pull.span, f"{problem}; `latest` moves with every release: pin a version "
+                                 f"tag, and a digest for a reproducible build")
+
+
+def _origin(df, pull, wanted, whole: bool = False) -> str | None:
+    """Where the variable that produced the reference (``whole``: the variable that ends it)
+    or its ``latest`` got its value."""
+    stage = df.stages[pull.stage]
+    if pull.kind == "from":
+        env, scope = df.global_env, None
+    else:
+        env, scope = stage.env_before(pull.instruction), stage
+    for ref in references(pull.raw, df.escape):
+        if whole and ref.end != len(pull.raw):
+            continue
+        value = env.get(ref.name)
+        if value is None or not wanted(value):
+            continue
+        if env.kinds.get(ref.name) == "env":
+            return f"ENV {ref.name}"
+        decl = _declaration(df, ref.name, scope, pull.instruction)
+        if decl is None:
+            return f"ARG {ref.name}"
+        if ref.name in df.build_args:
+            return f"--build-arg {ref.name}={df.build_args[ref.name]}"
+        return f"ARG {ref.name}'s default at line {decl.instruction.line}"
+    return None
+
+
+def _declaration(df, name, stage, before):
+    """The ARG declaration that gives ``name`` its value at ``before`` (in ``stage``'s chain,
+    else the global one); a re-declaration without a default defers to the global ARG."""
+    if stage is not None:
+        for st in df.graph.chain(stage.index):
+            found = None
+            for decl in st.args:
+                if decl.name == name and (st is not stage or
+                                          decl.instruction.index < before.index):
+                    found = decl
+            if found is not None:
+                if found.default is not None:
+                    return found
+                break
+    return next((d for d in reversed(df.global_args) if d.name == name), None)

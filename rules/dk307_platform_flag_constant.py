@@ -1,0 +1,121 @@
+"""`FROM --platform=` is set to a fixed platform.
+
+## What it does
+Fires on a `FROM --platform=<value>` whose value uses no variable at all and reads as a platform
+(`linux/amd64`, `linux/arm64/v8`, `arm64`, `windows`...). It stays quiet when the value uses any
+variable (`$BUILDPLATFORM`, `$TARGETOS/$TARGETARCH`, your own `ARG`), when the value is not a
+platform (the build itself rejects that), and when the stage name contains the platform's
+operating system or architecture (`AS build-arm64`, `AS linux-tools`): such a stage is one of a
+set written per platform on purpose. Platform names are normalised first, as the builder does
+(`x86_64` is `amd64`, `aarch64` is `arm64`), so `--platform=linux/x86_64` needs `amd64` (or
+`linux`) in the stage name. Every stage is checked, reachable or not.
+
+This is BuildKit's `FromPlatformFlagConstDisallowed` check, with its name accepted as an alias
+(so `# check=skip=FromPlatformFlagConstDisallowed` works). hadolint's DL3029, also an alias,
+has a simpler condition: it fires whenever the value mentions neither `BUILDPLATFORM` nor
+`TARGETPLATFORM`, so it also flags `--platform=$TARGETOS/$TARGETARCH` and `--platform=$MYARG`,
+and it has no stage-name exception. One small difference from BuildKit: for a value that names
+only an operating system (`--platform=linux`), BuildKit also accepts the stage name containing
+the architecture of the machine running the build, which a linter cannot know; docklint
+checks the operating system only.
+
+## Why is this bad?
+A fixed platform pins the stage to one architecture whatever the build asks for: on an arm64
+machine, or in a multi-platform build, `FROM --platform=linux/amd64` still pulls and runs the
+amd64 image (under emulation, slowly, or not at all), and the image produced for arm64 silently
+contains amd64 binaries. Builders that cross-compile want `--platform=$BUILDPLATFORM`; final
+stages want no flag at all.
+
+## Example
+```dockerfile
+FROM --platform=linux/amd64 golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+```
+
+## Use instead
+```dockerfile
+FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+ARG TARGETOS TARGETARCH
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+```
+"""
+
+from __future__ import annotations
+
+import re
+
+from docklint.rule import Finding, Severity, rule
+from docklint.variables import references
+
+# containerd's platforms package: what it accepts and how it normalises
+_KNOWN_OS = frozenset("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd "
+                      "openbsd plan9 solaris wasip1 windows zos".split())
+_KNOWN_ARCH = frozenset("386 amd64 amd64p32 arm armbe arm64 arm64be ppc64 ppc64le loong64 mips "
+                        "mipsle mips64 mips64le mips64p32 mips64p32le ppc riscv riscv64 s390 "
+                        "s390x sparc sparc64 wasm".split())
+_COMPONENT = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@rule("DK307", "platform-flag-constant", Severity.WARNING, tags={"portability"},
+      aliases=("FromPlatformFlagConstDisallowed", "DL3029"))
+def check(df, options):
+    for stage in df.stages:
+        flag = stage.platform_flag
+        if flag is None or not flag.value or references(flag.value, df.escape):
+            continue
+        value = df.expand(flag.value, {}).value
+        platform = parse_platform(value or "")
+        if platform is None:
+            continue
+        os_name, arch = platform
+        name = stage.name or ""
+        if os_name in name or (arch is not None and arch in name):
+            continue
+        yield Finding(flag.span, f"`--platform={value}` is a constant: the stage uses the "
+                                 f"{value} variant of its base whatever platform the build "
+                                 f"targets; use `--platform=$BUILDPLATFORM` for a stage that "
+                                 f"cross-compiles, or drop the flag")
+
+
+def parse_platform(text: str) -> tuple[str, str | None] | None:
+    """(os, architecture) of a platform specifier, normalised the way containerd's
+    ``platforms.Parse`` does; None when it would reject it. The architecture is None for an
+    OS-only specifier (containerd fills in the build machine's)."""
+    if "*" in text:
+        return None
+    text = re.sub(r"\([^)]*\)", "", text, count=1)   # an OS version: windows(10.0.17763)/amd64
+    parts = text.split("/")
+    if not all(_COMPONENT.match(p) for p in parts):
+        return None
+    if len(parts) == 1:
+        os_name = _normalize_os(parts[0])
+        if os_name in _KNOWN_OS:
+            return os_name, None
+        arch = _normalize_arch(parts[0])
+        return ("linux", arch) if arch in _KNOWN_ARCH else None
+    if len(parts) in (2, 3):
+        return _normalize_os(parts[0]), _normalize_arch(parts[1])
+    return None
+
+
+def _normalize_os(name: str) -> str:
+    name = name.lower()
+    return "darwin" if name == "macos" else name
+
+
+def _normalize_arch(arch: str) -> str:
+    arch = arch.lower()
+    return {"i386": "386", "x86_64": "amd64", "x86-64": "amd64", "aarch64": "arm64",
+            "armhf": "arm", "armel": "arm"}.get(arch, arch)

@@ -1,0 +1,74 @@
+"""An image the build pulls has reached its end of life.
+
+## What it does
+Looks up every external image the build pulls (each `FROM` base, `COPY --from=<image>` and
+`RUN --mount=...,from=<image>`, after build arguments are substituted) in docklint's base-image
+data, and fires when the data records an end-of-life date for it that is today or earlier. The
+message gives the date and where it comes from, and names a supported successor when the data
+has one: for a distroless image tied to a Debian release, the same image on the newest Debian
+release the data records as supported, keeping a tag such as `nonroot`
+(`gcr.io/distroless/static-debian11` -> `gcr.io/distroless/static-debian13`).
+
+What the data records today: the distroless images built on Debian 11 (already end-of-life) and
+on Debian 12 (support ended in September 2026), per distroless' support policy, and CentOS Linux
+(its last release, 7, ended on 2024-06-30). An image the data does not know, or knows without an
+end-of-life date, is never reported: docklint does not guess. Without `--target` every stage
+is checked; with `--target`, only the stages its build reaches. No peer linter has this check.
+
+## Why is this bad?
+An end-of-life image gets no more security updates: every vulnerability found after that date
+stays in your image for good, and scanners will keep reporting it. Registries also tend to stop
+publishing, and sometimes delete, end-of-life tags, so the build can break without warning.
+
+## Example
+```dockerfile
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian11
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+```
+
+## Use instead
+```dockerfile
+FROM golang:1.22 AS build
+WORKDIR /src
+COPY . .
+RUN CGO_ENABLED=0 go build -o /out/app .
+
+FROM gcr.io/distroless/static-debian13
+COPY --from=build /out/app /app
+ENTRYPOINT ["/app"]
+```
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from docklint import images
+from docklint.rule import Finding, Severity, rule
+
+
+def today() -> date:
+    """The date end-of-life is judged against (a function, so that tests can replace it)."""
+    return date.today()
+
+
+@rule("DK309", "end-of-life-base", Severity.WARNING, tags={"security"})
+def check(df, options):
+    now = today()
+    for pull in df.facts.pulls:
+        facts = images.lookup(pull.image)
+        if facts is None or not images.is_eol(facts, now):
+            continue
+        name = pull.image.raw
+        message = (f"{pull.what} `{name}` is end-of-life as of {facts.eol} "
+                   f"(source: {facts.eol_source}), so it gets no security updates")
+        successor = images.successor(pull.image, now)
+        if successor:
+            message += f"; move to its supported successor `{successor}`"
+        yield Finding(pull.span, message)
