@@ -11,7 +11,8 @@ the exclusive end column); ``col=S end=L:E`` ends on another line. The quoted te
 the message. A fixture without expectations must produce no findings.
 
 A first-line header ``# fixture: key=value ...`` sets ``target=``, ``build-arg=K=V`` (repeatable),
-and ``option=NAME=VALUE`` (the rule's options). A sibling directory ``<case>.context/`` is the
+``option=NAME=VALUE`` (the rule's options) and ``unsafe-fixes=true`` (the ``.fixed`` file
+shows the result with unsafe fixes applied too). A sibling directory ``<case>.context/`` is the
 build context; without one the fixture has no context on disk.
 """
 
@@ -58,6 +59,7 @@ class Fixture:
     build_args: dict[str, str] = field(default_factory=dict)
     options: dict[str, object] = field(default_factory=dict)
     context: Path | None = None
+    unsafe_fixes: bool = False
 
 
 def _value(raw: str) -> object:
@@ -101,6 +103,8 @@ def load(path: Path) -> Fixture:
                 elif key == "option":
                     k, _, v = value.partition("=")
                     fx.options[k] = _value(v)
+                elif key == "unsafe-fixes":
+                    fx.unsafe_fixes = _value(value) is True
                 else:
                     raise ValueError(f"{path}:{idx}: unknown fixture header key {key!r}")
             continue

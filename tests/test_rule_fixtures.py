@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from docklint.engine import Settings, lint_bytes
+from docklint.fix import fix_bytes
 from docklint.registry import all_rules, get
 
 from .conftest import FIXTURES
@@ -45,6 +46,47 @@ def test_fixture(path: Path) -> None:
     if path.parent.name != "DK000":
         parse_errors = [e.message for e in result.dockerfile.errors]
         assert parse_errors == [], "fixtures of other rules must be valid Dockerfiles"
+
+
+FIXED = sorted(RULE_DIR.glob("*/*.fixed.Dockerfile"))
+
+
+@pytest.mark.parametrize("fixed", FIXED, ids=[f"{c.parent.name}/{c.stem}" for c in FIXED])
+def test_fix_produces_the_fixed_file(fixed: Path) -> None:
+    """Fixing ``<case>.Dockerfile`` with its rule gives ``<case>.fixed.Dockerfile`` byte for
+    byte; the result parses, the rule is satisfied, and fixing again changes nothing."""
+    case = fixed.with_name(fixed.name.replace(".fixed.Dockerfile", ".Dockerfile"))
+    assert case.exists(), f"{fixed.name} has no {case.name}"
+    fx = load(case)
+    code = case.parent.name
+    rule = get(code)
+    settings = Settings(select=[code], target=fx.target, build_args=fx.build_args,
+                        options={rule.code: fx.options})
+    context = str(fx.context) if fx.context else None
+    out = fix_bytes(fx.data, str(case), settings, [rule], unsafe=fx.unsafe_fixes,
+                    context=context)
+    assert out.refused is None and out.converged
+    assert out.data.decode("utf-8") == fixed.read_text(encoding="utf-8")
+    assert out.applied.get(code), f"{code} applied no fix"
+    again = fix_bytes(out.data, str(case), settings, [rule], unsafe=fx.unsafe_fixes,
+                      context=context)
+    assert not again.changed
+    after = lint_bytes(out.data, str(case), Settings(select=["DK000", code],
+                                                     target=fx.target,
+                                                     build_args=fx.build_args,
+                                                     options={rule.code: fx.options}),
+                       context=context)
+    assert [f.code for f in after.findings if f.code == "DK000"] == []
+    left = [f for f in after.findings if f.code == code and f.fix is not None and
+            (f.fix.safe or fx.unsafe_fixes)]
+    assert left == [], f"{code} still fires with a fix after fixing: {left[0].message}"
+
+
+def test_fixable_rules_have_fixed_fixtures() -> None:
+    fixable = {r.code for r in all_rules() if r.fixable != "never"}
+    with_fixed = {f.parent.name for f in FIXED}
+    assert fixable <= with_fixed, f"fixable rules without a .fixed fixture: " \
+                                  f"{sorted(fixable - with_fixed)}"
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
