@@ -4,6 +4,13 @@ Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it (pars
 included); 2 a usage, configuration or I/O error (other files are still linted and reported), or
 an internal error; 130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
 
+Reports: ``--format`` may be repeated, each paired in order with an ``--output`` (``-`` for
+standard output), so that one run writes, say, text to the terminal and SARIF to a file. Files
+are written before standard output; a report that cannot be written is an I/O error (exit 2) but
+does not stop the others. Only a text report on a terminal is coloured. ``--statistics`` adds a
+count of findings per rule after each text report, and on stderr when no text report goes to
+standard output (so that machine-readable output stays parseable).
+
 No traceback reaches the user: :func:`main` turns every unexpected exception into a one-line
 ``docklint: internal error: ...`` message (set ``DOCKLINT_DEBUG=1`` to get the traceback).
 """
@@ -24,10 +31,9 @@ EXIT_INTERRUPTED = 130           # 128 + SIGINT, as a shell reports a process st
 EXIT_BROKEN_PIPE = 141           # 128 + SIGPIPE: the reader of our output went away
 SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config")
 FAIL_ON = ("error", "warning", "info", "none")
-# Directories a search never enters (a directory named on the command line is always searched).
-# Not "build": Go's common layout keeps Dockerfiles in build/package/.
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
-              ".mypy_cache", ".pytest_cache", "vendor", "dist", ".terraform"}
+# the same as docklint.formatters.FORMATS (a test checks), spelt out so that importing this
+# module does not import the formatters package
+OUTPUT_FORMATS = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab", "junit")
 _PATTERNS = "Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*"
 
 
@@ -55,8 +61,9 @@ def is_dockerfile_name(name: str) -> bool:
 
 def discover(paths: Sequence[str]) -> tuple[list[str], list[str]]:
     """(files to lint in order, error messages). Named files are always linted; directories
-    are searched recursively for Dockerfile names. A file named twice (or named and also found
-    in a directory) is linted once; so is ``-``."""
+    are searched recursively for Dockerfile names (honouring ``.gitignore`` files, see
+    :mod:`docklint.discovery`). A file named twice (or named and also found in a directory) is
+    linted once; so is ``-``."""
     files: list[str] = []
     errors: list[str] = []
     seen: set[str] = set()
@@ -69,20 +76,14 @@ def discover(paths: Sequence[str]) -> tuple[list[str], list[str]]:
 
     for p in paths:
         if p != "-" and os.path.isdir(p):
-            found = []
+            from .discovery import walk
             before = len(errors)
 
-            def walk_error(exc: OSError) -> None:
-                errors.append(f"{exc.filename or p}: cannot read directory: "
+            def walk_error(directory: str, exc: OSError) -> None:
+                errors.append(f"{exc.filename or directory}: cannot read directory: "
                               f"{exc.strerror or exc}")
 
-            for dirpath, dirnames, filenames in os.walk(p, onerror=walk_error):
-                dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-                for name in sorted(filenames):
-                    if is_dockerfile_name(name):
-                        full = os.path.join(dirpath, name)
-                        if os.path.isfile(full):
-                            found.append(full)
+            found = list(walk(p, is_dockerfile_name, walk_error))
             if not found and len(errors) == before:
                 errors.append(f"{p}: no Dockerfiles found (looked for {_PATTERNS})")
             for f in found:
@@ -169,11 +170,17 @@ class _Main(click.Command):
 
 @click.command(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, metavar="[PATH|-]...")
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "sarif", "gnu", "github"]),
-              help="Output format.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of stdout (- for stdout).")
+@click.option("--format", "fmts", multiple=True, type=click.Choice(OUTPUT_FORMATS),
+              help="Output format (default: text). Repeat it, with one --output for each, to "
+                   "write several reports in one run.")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of stdout (- for stdout). With several "
+                   "--format options, the n-th --output takes the n-th format.")
+@click.option("--sarif-category", metavar="NAME",
+              help="Name this analysis in the SARIF report (runs[0].automationDetails.id), so "
+                   "that GitHub code scanning keeps several analyses of a commit apart.")
+@click.option("--statistics", is_flag=True,
+              help="Also count the findings per rule: after a text report, else on stderr.")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Run only these rules (codes, prefixes, slugs, aliases; comma-separated).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
@@ -198,12 +205,14 @@ class _Main(click.Command):
               help="Show the source line under each finding (text format).")
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.version_option(__version__, "--version", prog_name="docklint")
-def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_options,
-         fail_on, config_path, isolated, preview, stdin_filename, show_source, no_color):
+def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, target, build_args,
+         context, rule_options, fail_on, config_path, isolated, preview, stdin_filename,
+         show_source, no_color):
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
 
-    PATH may be a file, a directory (searched for Dockerfiles) or - for standard input.
-    With no PATH, the current directory is searched (standard input with --stdin-filename).
+    PATH may be a file, a directory (searched for Dockerfiles, honouring .gitignore files)
+    or - for standard input. With no PATH, the current directory is searched (standard input
+    with --stdin-filename).
     """
     from . import config as cfg
     from .engine import FileResult, lint_file, select_rules
@@ -225,8 +234,13 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
         raise ConfigError(f"--context: {context}: not a directory")
     if config_path and not os.path.isfile(config_path):
         raise ConfigError(f"--config: {config_path}: no such file")
-    if output == "-":
-        output = None
+    reports = _pair_outputs(list(fmts), list(outputs))
+    if sarif_category is not None:
+        if not sarif_category.strip():
+            raise ConfigError("--sarif-category: the name is empty")
+        if "sarif" not in fmts:
+            raise ConfigError("--sarif-category applies to the SARIF report only: add "
+                              "--format sarif")
 
     rule_sets: dict[tuple, list] = {}
     noted: set[str | None] = set()
@@ -287,28 +301,42 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
     rules = used_rules
 
     from .formatters import render
-    color = fmt == "text" and output is None and _use_color(no_color, sys.stdout)
-    text = render(fmt, results, rules, color=color, show_source=show_source,
-                  version=__version__)
-    if fmt == "text":
-        text += _summary(results)
-    if output:
+    stats = _statistics(results) if statistics else ""
+    texts: list[tuple[str | None, str, bool]] = []      # (file or None for stdout, text, color)
+    for fmt, output in reports:
+        color = fmt == "text" and output is None and _use_color(no_color, sys.stdout)
+        text = render(fmt, results, rules, color=color, show_source=show_source,
+                      version=__version__, category=sarif_category)
+        if fmt == "text":
+            if stats:
+                text += "\n" + stats
+            text += _summary(results)
+        texts.append((output, text, color))
+    write_errors: list[str] = []
+    for output, text, _color in texts:               # files first: a closed stdout must not
+        if output is None:                           # cost the other reports
+            continue
         try:
-            with open(output, "w", encoding="utf-8") as fh:
+            # surrogateescape: a file name that is not UTF-8 is written back as its own bytes,
+            # as on standard output
+            with open(output, "w", encoding="utf-8", errors="surrogateescape") as fh:
                 fh.write(text)
         except OSError as exc:
-            click.echo(f"docklint: cannot write {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_ERROR)
-    elif text and sys.stdout is None:  # fd 1 was closed before we started
-        click.echo("docklint: cannot write the report: standard output is closed", err=True)
-        sys.exit(EXIT_ERROR)
-    elif text:
+            write_errors.append(f"cannot write {output}: {exc.strerror or exc}")
+    for output, text, color in texts:
+        if output is not None or not text:
+            continue
+        if sys.stdout is None:  # fd 1 was closed before we started
+            write_errors.append("cannot write the report: standard output is closed")
+            continue
         # color=True: click strips ANSI codes when stdout is not a terminal, which would
         # defeat FORCE_COLOR
         click.echo(text, nl=False, color=color or None)
+    if stats and not any(fmt == "text" and output is None for fmt, output in reports):
+        click.echo(stats, nl=False, err=True)
 
     status = EXIT_OK
-    for message in errors:
+    for message in write_errors + errors:
         click.echo(f"docklint: {message}", err=True)
         status = EXIT_ERROR
     for r in results:
@@ -325,6 +353,54 @@ def lint(paths, fmt, output, select, ignore, target, build_args, context, rule_o
                                            for f in r.findings):
                 status = EXIT_FINDINGS
     sys.exit(status)
+
+
+def _pair_outputs(fmts: list[str], outputs: list[str]) -> list[tuple[str, str | None]]:
+    """(format, file or None for standard output) for each report to write.
+
+    One format (or none: text) goes to its one ``--output``, or to standard output. Several
+    formats need one ``--output`` each, paired in order. Standard output, and any one file, may
+    take only one report.
+    """
+    fmts = fmts or ["text"]
+    if len(fmts) == 1 and len(outputs) <= 1:
+        pairs = list(zip(fmts, outputs or ["-"]))
+    elif len(fmts) == len(outputs):
+        pairs = list(zip(fmts, outputs))
+    else:
+        def times(n: int) -> str:
+            return "once" if n == 1 else f"{n} times"
+        raise ConfigError(f"--format is given {times(len(fmts))} but --output "
+                          f"{times(len(outputs)) if outputs else 'never'}: give one --output "
+                          "per --format (- for standard output)")
+    seen: set[str] = set()
+    reports: list[tuple[str, str | None]] = []
+    for fmt, output in pairs:
+        key = "-" if output == "-" else os.path.normcase(os.path.abspath(output))
+        if key in seen:
+            where = "standard output (-)" if output == "-" else output
+            raise ConfigError(f"--output: {where} is named more than once (one report each)")
+        seen.add(key)
+        reports.append((fmt, None if output == "-" else output))
+    return reports
+
+
+def _statistics(results) -> str:
+    """The count of findings per rule, most frequent first (then by code), one rule a line:
+    ``  3  DK101  missing-ca-bundle``. Empty when nothing was found."""
+    counts: dict[str, int] = {}
+    slugs: dict[str, str] = {}
+    for r in results:
+        for f in r.findings:
+            counts[f.code] = counts.get(f.code, 0) + 1
+            slugs.setdefault(f.code, f.slug)
+    if not counts:
+        return ""
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    number_width = len(str(rows[0][1]))
+    code_width = max(len(code) for code in counts)
+    return "".join(f"  {n:>{number_width}}  {code:<{code_width}}  {slugs[code]}".rstrip() + "\n"
+                   for code, n in rows)
 
 
 def _read_stdin(limit: int) -> tuple[bytes, int]:
@@ -382,14 +458,20 @@ def _summary(results) -> str:
 # subcommands
 
 @click.command("rules", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True,
+              help="markdown: the rule reference (docs/rules.md is this output).")
 def rules_cmd(fmt):
-    """List every rule: code, slug, default severity, aliases, summary."""
+    """List every rule: code, slug, default severity, status (stable or preview), summary,
+    aliases."""
     import json
 
     from .registry import all_rules
     rows = all_rules()
+    if fmt == "markdown":
+        from .formatters.reference import rules_markdown
+        click.echo(rules_markdown(rows), nl=False)
+        return
     if fmt == "json":
         data = [{"code": r.code, "slug": r.slug, "severity": r.severity.label,
                  "aliases": list(r.aliases), "tags": sorted(r.tags), "fixable": r.fixable,
@@ -401,8 +483,8 @@ def rules_cmd(fmt):
     for r in rows:
         aliases = f"  [{', '.join(r.aliases)}]" if r.aliases else ""
         off = "  (off by default)" if not r.default_enabled else ""
-        click.echo(f"{r.code}  {r.slug:<{width}}  {r.severity.label:<7}  {r.summary}"
-                   f"{aliases}{off}")
+        click.echo(f"{r.code}  {r.slug:<{width}}  {r.severity.label:<7}  {r.status:<7}  "
+                   f"{r.summary}{aliases}{off}")
 
 
 @click.command("rule", context_settings={"help_option_names": ["-h", "--help"]})

@@ -473,6 +473,58 @@ def test_sarif_records_unreadable_files(tmp_path):
     assert result.stderr == "docklint: missing.Dockerfile: no such file\n"
 
 
+def test_cli_formats_are_the_formatters(tmp_path):
+    from docklint.formatters import FORMATS
+    assert cli.OUTPUT_FORMATS == FORMATS
+
+
+def test_checkstyle_format(tmp_path):
+    from xml.etree import ElementTree
+    write(tmp_path / "Dockerfile", BROKEN)
+    write(tmp_path / "clean.Dockerfile", CLEAN)
+    result = run_lint("--format", "checkstyle", "--select", "DK000", "Dockerfile",
+                      "clean.Dockerfile")
+    assert result.exit_code == 1
+    root = ElementTree.fromstring(result.stdout)
+    assert [(f.get("name"), [e.attrib for e in f]) for f in root] == [
+        ("Dockerfile", [{"line": "2", "column": "1", "severity": "error",
+                         "message": BROKEN_MESSAGE, "source": "docklint.DK000"}]),
+        ("clean.Dockerfile", []),
+    ]
+
+
+def test_junit_format(tmp_path):
+    from xml.etree import ElementTree
+    write(tmp_path / "Dockerfile", BROKEN)
+    write(tmp_path / "clean.Dockerfile", CLEAN)
+    result = run_lint("--format", "junit", "--select", "DK000", "Dockerfile",
+                      "clean.Dockerfile", "missing.Dockerfile")
+    assert result.exit_code == 2                               # the missing file
+    assert result.stderr == "docklint: missing.Dockerfile: no such file\n"
+    [suite] = ElementTree.fromstring(result.stdout)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    cases = {c.get("name"): c for c in suite}
+    [failure] = cases["Dockerfile"]
+    assert (failure.get("type"), failure.get("message"), failure.text) == \
+        ("DK000", BROKEN_MESSAGE, f"Dockerfile:2:1: DK000 {BROKEN_MESSAGE}")
+    assert list(cases["clean.Dockerfile"]) == []
+    assert cases["missing.Dockerfile"][0].tag == "error"
+
+
+def test_gitlab_format(tmp_path):
+    write(tmp_path / "svc" / "Dockerfile", BROKEN)
+    result = run_lint("--format", "gitlab", "--select", "DK000", str(tmp_path / "svc"))
+    assert result.exit_code == 1
+    [issue] = json.loads(result.stdout)
+    assert issue["check_name"] == "DK000"
+    assert issue["severity"] == "critical"
+    # an absolute path under the current directory is made relative, as GitLab needs
+    assert issue["location"] == {"path": "svc/Dockerfile", "lines": {"begin": 2, "end": 2}}
+    assert re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
+    again = json.loads(run_lint("--format", "gitlab", "--select", "DK000", "svc").stdout)
+    assert again[0]["fingerprint"] == issue["fingerprint"]
+
+
 def test_unknown_format_is_a_usage_error(tmp_path):
     result = run_lint("--format", "xml", "Dockerfile")
     assert result.exit_code == 2
@@ -482,7 +534,7 @@ def test_unknown_format_is_a_usage_error(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # --output
 
-@pytest.mark.parametrize("fmt", ["text", "json", "gnu", "github", "sarif"])
+@pytest.mark.parametrize("fmt", cli.OUTPUT_FORMATS)
 def test_output_file_gets_what_stdout_would(tmp_path, fmt):
     write(tmp_path / "Dockerfile", HEAVY)
     to_stdout = run_lint("--format", fmt, "Dockerfile")
@@ -511,6 +563,226 @@ def test_output_is_never_coloured(tmp_path):
     write(tmp_path / "Dockerfile", BROKEN)
     run_lint("--output", "r.txt", "Dockerfile", env={"FORCE_COLOR": "1"})
     assert ANSI not in (tmp_path / "r.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="needs byte file names")
+def test_output_file_with_a_non_utf8_path(tmp_path):
+    try:
+        os.makedirs(os.path.join(os.fsencode(tmp_path), b"d\xff"))
+    except (OSError, UnicodeError) as exc:
+        pytest.skip(f"cannot create a non-UTF-8 file name here: {exc}")
+    write(tmp_path / os.fsdecode(b"d\xff") / "Dockerfile", BROKEN)
+    result = run_main(["--format", "json", "--select", "DK000", "-o", "r.json", "."])
+    assert (result.code, result.stderr) == (1, "")
+    assert b'"file": "./d\xff/Dockerfile"' in (tmp_path / "r.json").read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# several reports in one run
+
+def test_text_to_stdout_and_sarif_to_a_file(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    sel = ("--select", "DK000")
+    alone_text = run_lint(*sel, "Dockerfile").stdout
+    alone_sarif = run_lint(*sel, "--format", "sarif", "Dockerfile").stdout
+    result = run_lint(*sel, "--format", "text", "--format", "sarif", "--output", "-",
+                      "--output", "docklint.sarif", "Dockerfile")
+    assert result.exit_code == 1
+    assert result.stdout == alone_text
+    assert (tmp_path / "docklint.sarif").read_text(encoding="utf-8") == alone_sarif
+    assert result.stderr == ""
+
+
+def test_pairs_follow_the_order_given(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--select", "DK000", "-o", "r.json", "--format", "json", "-o", "r.gnu",
+                      "--format", "gnu", "--format", "junit", "-o", "-", "Dockerfile")
+    assert result.stdout.startswith('<?xml version="1.0"')
+    assert json.loads((tmp_path / "r.json").read_text())[0]["code"] == "DK000"
+    assert gnu((tmp_path / "r.gnu").read_text()) == [("Dockerfile", 2, 1, "error", "DK000")]
+
+
+def test_colour_only_for_text_on_stdout(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    env = {"FORCE_COLOR": "1"}
+    result = run_lint("--format", "text", "--format", "text", "-o", "-", "-o", "r.txt",
+                      "Dockerfile", env=env)
+    assert ANSI in result.stdout
+    assert ANSI not in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    result = run_lint("--format", "gnu", "--format", "text", "-o", "-", "-o", "r2.txt",
+                      "Dockerfile", env=env)
+    assert ANSI not in result.stdout
+    assert ANSI not in (tmp_path / "r2.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "text", "--format", "sarif"],
+     "--format is given 2 times but --output never: give one --output per --format "
+     "(- for standard output)"),
+    (["--format", "text", "--format", "sarif", "-o", "r.sarif"],
+     "--format is given 2 times but --output once: give one --output per --format "
+     "(- for standard output)"),
+    (["--format", "sarif", "-o", "a.sarif", "-o", "b.sarif"],
+     "--format is given once but --output 2 times: give one --output per --format "
+     "(- for standard output)"),
+    (["-o", "a.txt", "-o", "b.txt"],
+     "--format is given once but --output 2 times: give one --output per --format "
+     "(- for standard output)"),
+    (["--format", "text", "--format", "json", "-o", "-", "-o", "-"],
+     "--output: standard output (-) is named more than once (one report each)"),
+    (["--format", "gnu", "--format", "json", "-o", "r.out", "-o", "./r.out"],
+     "--output: ./r.out is named more than once (one report each)"),
+])
+def test_mismatched_outputs_are_a_usage_error(tmp_path, args, message):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main([*args, "Dockerfile"])
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"docklint: {message}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]   # nothing written
+
+
+def test_an_unwritable_output_does_not_stop_the_others(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main(["--select", "DK000", "--format", "gnu", "--format", "json", "-o",
+                       "no/such/dir/r.gnu", "-o", "r.json", "Dockerfile", "missing"])
+    assert result.code == 2
+    assert json.loads((tmp_path / "r.json").read_text())[0]["code"] == "DK000"
+    assert result.stderr == ("docklint: cannot write no/such/dir/r.gnu: No such file or "
+                             "directory\ndocklint: missing: no such file\n")
+
+
+def test_several_reports_process_level(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    proc = run_proc("--select", "DK000", "--format", "gnu", "--format", "sarif", "-o", "-",
+                    "-o", "r.sarif", "Dockerfile", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.decode() == f"Dockerfile:2:1: error: {BROKEN_MESSAGE} [DK000]\n"
+    assert json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["results"]
+
+
+# ---------------------------------------------------------------------------------------------
+# --sarif-category
+
+def test_sarif_category(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--format", "sarif", "--sarif-category", "dockerfiles/prod",
+                      "--select", "DK000", "Dockerfile")
+    assert json.loads(result.stdout)["runs"][0]["automationDetails"] == \
+        {"id": "dockerfiles/prod/"}
+    plain = run_lint("--format", "sarif", "--select", "DK000", "Dockerfile")
+    assert "automationDetails" not in json.loads(plain.stdout)["runs"][0]
+
+
+def test_sarif_category_with_several_reports(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_lint("--format", "text", "--format", "sarif", "-o", "-", "-o", "r.sarif",
+                      "--sarif-category", "docklint", "--select", "DK000", "Dockerfile")
+    assert "automationDetails" not in result.stdout
+    assert json.loads((tmp_path / "r.sarif").read_text())["runs"][0]["automationDetails"] \
+        == {"id": "docklint/"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--sarif-category", "x"], "--sarif-category applies to the SARIF report only: add "
+                                "--format sarif"),
+    (["--format", "sarif", "--sarif-category", " "], "--sarif-category: the name is empty"),
+])
+def test_bad_sarif_category(tmp_path, args, message):
+    write(tmp_path / "Dockerfile", BROKEN)
+    result = run_main([*args, "Dockerfile"])
+    assert (result.code, result.stdout, result.stderr) == (2, "", f"docklint: {message}\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# --statistics
+
+# DK000 three times (errors), DK301 once (warning); in two files
+STATS_A = "FROM golang:1.22 AS build\nFOO bar\nBAR baz\n" + HEAVY.split("\n", 1)[1]
+STATS_B = BROKEN
+
+
+def _stats_files(tmp_path):
+    write(tmp_path / "a.Dockerfile", STATS_A)
+    write(tmp_path / "b.Dockerfile", STATS_B)
+    return ("--select", "DK000,DK301", "a.Dockerfile", "b.Dockerfile")
+
+
+def test_statistics_after_a_text_report(tmp_path):
+    args = _stats_files(tmp_path)
+    plain = run_lint(*args)
+    result = run_lint("--statistics", *args)
+    assert result.exit_code == 1
+    report, summary = plain.stdout.rsplit("\n\nFound", 1)
+    assert result.stdout == (report + "\n\n"
+                             "  3  DK000  parse-error\n"
+                             "  1  DK301  heavy-final-base\n"
+                             "\nFound" + summary)
+    assert result.stderr == ""
+
+
+def test_statistics_order_and_alignment():
+    from docklint.engine import FileResult
+    from docklint.rule import Finding
+    from docklint.source import Span
+
+    def finding(code, slug):
+        return Finding(span=Span(0, 1), message="m", code=code, slug=slug, path="D", line=1,
+                       column=1)
+
+    findings = ([finding("DK301", "heavy-final-base")] * 2 + [finding("DK101", "ca")] * 2
+                + [finding("SC2086", "")] + [finding("DK000", "parse-error")] * 12)
+    assert cli._statistics([FileResult("D", findings)]) == (
+        "  12  DK000   parse-error\n"
+        "   2  DK101   ca\n"
+        "   2  DK301   heavy-final-base\n"
+        "   1  SC2086\n")
+    assert cli._statistics([FileResult("D", [])]) == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gnu", "github", "checkstyle", "gitlab",
+                                 "junit"])
+def test_statistics_go_to_stderr_for_machine_formats(tmp_path, fmt):
+    args = _stats_files(tmp_path)
+    plain = run_lint("--format", fmt, *args)
+    result = run_lint("--format", fmt, "--statistics", *args)
+    assert result.stdout == plain.stdout                     # still machine-readable
+    assert result.stderr == "  3  DK000  parse-error\n  1  DK301  heavy-final-base\n"
+
+
+def test_statistics_with_text_in_a_file(tmp_path):
+    args = _stats_files(tmp_path)
+    result = run_lint("--statistics", "--format", "json", "--format", "text", "-o", "-",
+                      "-o", "r.txt", *args)
+    table = "  3  DK000  parse-error\n  1  DK301  heavy-final-base\n"
+    assert table in (tmp_path / "r.txt").read_text()
+    assert result.stderr == table                # the terminal shows it too
+    json.loads(result.stdout)
+
+
+def test_statistics_without_findings_print_nothing(tmp_path):
+    write(tmp_path / "Dockerfile", CLEAN)
+    for fmt in ("text", "json"):
+        result = run_lint("--statistics", "--format", fmt, "--select", "DK000", "Dockerfile")
+        assert result.exit_code == 0 and result.stderr == ""
+        assert result.stdout == ("" if fmt == "text" else "[]\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# start-up
+
+def test_a_plain_run_imports_nothing_it_does_not_need(tmp_path):
+    write(tmp_path / "Dockerfile", BROKEN)
+    code = ("import sys\n"
+            "from docklint.cli import main\n"
+            "try:\n"
+            "    main(['Dockerfile'])\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "names = sorted(m for m in sys.modules if m.startswith(('docklint.formatters.', "
+            "'docklint.discovery', 'xml', 'sarif_om', 'hashlib')))\n"
+            "sys.stderr.write(repr(names))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, env=clean_env())
+    assert proc.stderr == "['docklint.formatters.text']"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -898,7 +1170,8 @@ def test_help(flag):
             "2 usage, config or I/O error.") in text
     for option in ("--format", "--output", "--select", "--ignore", "--target", "--build-arg",
                    "--context", "--rule-option", "--fail-on", "--stdin-filename",
-                   "--show-source", "--no-color", "--version"):
+                   "--show-source", "--no-color", "--version", "--sarif-category",
+                   "--statistics"):
         assert option in text
 
 
@@ -917,7 +1190,8 @@ def test_rules_text():
     assert len(lines) == len(rules)
     for line, r in zip(lines, rules):
         fields = line.split()
-        assert fields[:3] == [r.code, r.slug, r.severity.label]
+        assert fields[:4] == [r.code, r.slug, r.severity.label, r.status]
+        assert r.status in ("stable", "preview")
         assert r.summary in line
         for alias in r.aliases:
             assert alias in line
@@ -934,6 +1208,40 @@ def test_rules_json():
         assert d["aliases"] == list(r.aliases)
         assert d["summary"] == r.summary and d["summary"]
     assert {"DK000", "DK001", "DK003", "DK101", "DK301"} <= {d["code"] for d in data}
+
+
+def test_rules_json_status():
+    data = json.loads(invoke(rules_cmd, ["--format", "json"]).stdout)
+    assert [d["status"] for d in data] == [r.status for r in all_rules()]
+
+
+def test_rules_markdown():
+    result = run_main(["rules", "--format", "markdown"])
+    assert result.code == 0
+    out = result.stdout
+    assert out.startswith("# Rule reference\n")
+    for r in all_rules():
+        fragment = r.help_uri.rpartition("#")[2]
+        assert f'<a id="{fragment}"></a>\n\n## {r.code} {r.slug}\n\n' \
+               f"- Severity: {r.severity.label}\n- Status: {r.status}\n" in out
+        assert f"| [{r.code}](#{fragment}) | `{r.slug}` |" in out
+        for alias in r.aliases:
+            assert f"`{alias}`" in out
+        for name in r.options:
+            assert f"  - `{name}` (default `" in out
+    # the sections come in code order
+    positions = [out.index(f"\n## {r.code} ") for r in all_rules()]
+    assert positions == sorted(positions)
+    assert '- Options:\n  - `assume-tls` (default `false`): ' in out
+
+
+def test_committed_rule_reference_is_up_to_date():
+    """docs/rules.md is the output of `docklint rules --format markdown`: regenerate it with
+    that command whenever a rule or its docs change."""
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    generated = invoke(rules_cmd, ["--format", "markdown"]).stdout
+    assert committed == generated, ("docs/rules.md is stale: run `docklint rules --format "
+                                    "markdown > docs/rules.md`")
 
 
 @pytest.mark.parametrize("name", ["DK101", "dk101", "missing-ca-bundle"])

@@ -1,4 +1,5 @@
-"""The output formats: text, json, gnu, github and SARIF, byte for byte where it matters."""
+"""The output formats: text, json, gnu, github, SARIF, Checkstyle, GitLab Code Quality and JUnit,
+byte for byte where it matters; the rule reference in Markdown."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from xml.etree import ElementTree
 
 import pytest
 
@@ -165,7 +168,7 @@ def make_result(path: str = "Dockerfile") -> FileResult:
 # --- render() ---------------------------------------------------------------------------------
 
 def test_formats_and_unknown_format() -> None:
-    assert FORMATS == ("text", "json", "sarif", "gnu", "github")
+    assert FORMATS == ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab", "junit")
     with pytest.raises(ValueError, match="unknown output format 'xml'"):
         render("xml", [], RULES)
 
@@ -181,7 +184,7 @@ def test_line_formats_print_nothing_without_findings(fmt: str) -> None:
     assert render(fmt, [FileResult("Dockerfile", [], Source("FROM alpine\n"))], RULES) == ""
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "gnu", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "gnu", "github", "checkstyle", "gitlab"])
 def test_unreadable_files_are_left_to_the_cli(fmt: str) -> None:
     out = render(fmt, [FileResult("gone/Dockerfile", error="No such file or directory")], RULES)
     assert "gone" not in out
@@ -639,10 +642,253 @@ def test_sarif_validates_against_the_schema(case: str, tmp_path: Path) -> None:
     check_uris(log)
 
 
+def test_sarif_category(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test extra")
+    schema = json.loads(shared_path("schemas", "sarif-schema-2.1.0.json").read_text())
+    for category, expected in [("docklint", "docklint/"), ("docker/prod", "docker/prod/"),
+                               ("docklint/", "docklint/")]:
+        out = render("sarif", [make_result()], RULES, base_dir=str(tmp_path), category=category)
+        log = json.loads(out)
+        assert log["runs"][0]["automationDetails"] == {"id": expected}
+        jsonschema.Draft7Validator(schema).validate(log)
+    assert "automationDetails" not in sarif([make_result()])["runs"][0]
+    # the other formats take the argument and ignore it
+    assert render("gnu", [make_result()], RULES, category="x") == \
+        render("gnu", [make_result()], RULES)
+
+
+# --- checkstyle -------------------------------------------------------------------------------
+
+def _clean_result(path: str = "clean.Dockerfile") -> FileResult:
+    return FileResult(path, [], Source("FROM alpine:3.20\n", path))
+
+
+def test_checkstyle() -> None:
+    out = render("checkstyle", [make_result(), _clean_result(),
+                                FileResult("gone", error="gone: no such file")], RULES)
+    assert out == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<checkstyle version="4.3">\n'
+        '  <file name="Dockerfile">\n'
+        '    <error line="2" column="1" severity="info" message="MAINTAINER is deprecated; use '
+        'LABEL org.opencontainers.image.authors" source="docklint.DK401"/>\n'
+        '    <error line="4" column="2" severity="warning" message="apt-get install without '
+        '--no-install-recommends" source="docklint.DK301"/>\n'
+        '    <error line="7" column="22" severity="error" message="the image fetches '
+        'https://example.com but has no CA bundle" source="docklint.DK101"/>\n'
+        '  </file>\n'
+        '  <file name="clean.Dockerfile"/>\n'
+        '</checkstyle>\n'
+    )
+    root = ElementTree.fromstring(out)
+    assert root.tag == "checkstyle" and root.get("version") == "4.3"
+    assert [f.get("name") for f in root] == ["Dockerfile", "clean.Dockerfile"]
+
+
+def test_checkstyle_empty_run() -> None:
+    out = render("checkstyle", [], RULES)
+    assert out == '<?xml version="1.0" encoding="UTF-8"?>\n<checkstyle version="4.3">\n' \
+                  '</checkstyle>\n'
+    assert ElementTree.fromstring(out).tag == "checkstyle"
+
+
+NASTY = 'say "hi" & <b>\'bye\'</b>\tcafé 日本 \x1b[31m\x00 \ud800 line\nbreak'
+NASTY_PATH = 'dir & <x> "q"/Dockerfile.été'
+
+
+def _nasty_result() -> FileResult:
+    src = Source("FROM alpine\n", NASTY_PATH)
+    finding = stamp(src, DK301, Span(0, 4), NASTY, path=NASTY_PATH)
+    return FileResult(NASTY_PATH, [finding], src)
+
+
+def test_checkstyle_escaping_keeps_the_xml_well_formed() -> None:
+    out = render("checkstyle", [_nasty_result()], RULES)
+    assert out.isascii()                                 # non-ASCII as character references
+    assert "\x1b" not in out and "\x00" not in out
+    [file_element] = ElementTree.fromstring(out)
+    assert file_element.get("name") == NASTY_PATH
+    [error] = file_element
+    # what XML cannot carry becomes U+FFFD; the line break is folded (one line per message)
+    assert error.get("message") == \
+        'say "hi" & <b>\'bye\'</b>\tcafé 日本 \ufffd[31m\ufffd \ufffd line break'
+
+
+# --- junit ------------------------------------------------------------------------------------
+
+def test_junit() -> None:
+    out = render("junit", [make_result(), _clean_result(),
+                           FileResult("gone", error="gone: no such file")], RULES)
+    assert out == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<testsuites name="docklint" tests="3" failures="1" errors="1">\n'
+        '  <testsuite name="docklint" tests="3" failures="1" errors="1" skipped="0">\n'
+        '    <testcase classname="docklint" name="Dockerfile">\n'
+        '      <failure type="DK401" message="MAINTAINER is deprecated; use LABEL '
+        'org.opencontainers.image.authors">Dockerfile:2:1: DK401 MAINTAINER is deprecated; use '
+        'LABEL org.opencontainers.image.authors</failure>\n'
+        '      <failure type="DK301" message="apt-get install without --no-install-recommends">'
+        'Dockerfile:4:2: DK301 apt-get install without --no-install-recommends</failure>\n'
+        '      <failure type="DK101" message="the image fetches https://example.com but has no CA '
+        'bundle">Dockerfile:7:22: DK101 the image fetches https://example.com but has no CA '
+        'bundle</failure>\n'
+        '    </testcase>\n'
+        '    <testcase classname="docklint" name="clean.Dockerfile"/>\n'
+        '    <testcase classname="docklint" name="gone">\n'
+        '      <error type="io" message="gone: no such file">gone: no such file</error>\n'
+        '    </testcase>\n'
+        '  </testsuite>\n'
+        '</testsuites>\n'
+    )
+    root = ElementTree.fromstring(out)
+    [suite] = root
+    assert suite.tag == "testsuite"
+    cases = list(suite)
+    assert [c.get("name") for c in cases] == ["Dockerfile", "clean.Dockerfile", "gone"]
+    assert [len(c.findall("failure")) for c in cases] == [3, 0, 0]
+    # the totals agree with the test cases
+    assert int(suite.get("tests")) == len(cases)
+    assert int(suite.get("failures")) == sum(1 for c in cases if c.find("failure") is not None)
+    assert int(suite.get("errors")) == sum(1 for c in cases if c.find("error") is not None)
+
+
+def test_junit_empty_run_and_escaping() -> None:
+    empty = ElementTree.fromstring(render("junit", [], RULES))
+    assert empty.get("tests") == "0" and empty[0].get("failures") == "0"
+    out = render("junit", [_nasty_result()], RULES)
+    assert out.isascii()
+    [case] = ElementTree.fromstring(out)[0]
+    assert case.get("name") == NASTY_PATH
+    [failure] = case
+    assert failure.get("type") == "DK301"
+    assert failure.text == f"{NASTY_PATH}:1:1: DK301 {failure.get('message')}"
+    assert failure.get("message").startswith('say "hi" & <b>\'bye\'</b>\tcafé 日本 \ufffd')
+
+
+# --- gitlab -----------------------------------------------------------------------------------
+
+GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}
+
+
+def check_gitlab_shape(issues: object) -> None:
+    """What GitLab's Code Quality report requires of every issue."""
+    assert isinstance(issues, list)
+    for issue in issues:
+        assert set(issue) == {"description", "check_name", "fingerprint", "severity",
+                              "location"}
+        assert isinstance(issue["description"], str) and issue["description"]
+        assert isinstance(issue["check_name"], str) and issue["check_name"]
+        assert isinstance(issue["fingerprint"], str) and \
+            re.fullmatch(r"[0-9a-f]{64}", issue["fingerprint"])
+        assert issue["severity"] in GITLAB_SEVERITIES
+        location = issue["location"]
+        assert set(location) == {"path", "lines"}
+        assert isinstance(location["path"], str) and not location["path"].startswith("/")
+        lines = location["lines"]
+        assert set(lines) == {"begin", "end"}
+        assert all(isinstance(n, int) and n >= 1 for n in lines.values())
+        assert lines["begin"] <= lines["end"]
+    fingerprints = [issue["fingerprint"] for issue in issues]
+    assert len(set(fingerprints)) == len(fingerprints)
+
+
+def test_gitlab(tmp_path: Path) -> None:
+    path = str(tmp_path / "svc" / "Dockerfile")
+    issues = json.loads(render("gitlab", [make_result(path), _clean_result()], RULES,
+                               base_dir=str(tmp_path)))
+    check_gitlab_shape(issues)
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("DK401", "minor", {"path": "svc/Dockerfile", "lines": {"begin": 2, "end": 2}}),
+        ("DK301", "major", {"path": "svc/Dockerfile", "lines": {"begin": 4, "end": 4}}),
+        ("DK101", "critical", {"path": "svc/Dockerfile", "lines": {"begin": 7, "end": 7}}),
+    ]
+    assert issues[2]["description"] == \
+        "DK101: the image fetches https://example.com but has no CA bundle"
+    assert render("gitlab", [], RULES) == "[]\n"
+
+
+def test_gitlab_multi_line_stdin_and_outside_paths(tmp_path: Path) -> None:
+    text = "FROM alpine\nRUN a \\\n  b\n"
+    src = Source(text)
+    finding = stamp(src, DK301, Span(12, len(text) - 1), "m", path="-")
+    [issue] = json.loads(render("gitlab", [FileResult("-", [finding], src)], RULES))
+    assert issue["location"] == {"path": "-", "lines": {"begin": 2, "end": 3}}
+    outside = str(tmp_path / "elsewhere" / "Dockerfile")
+    issues = json.loads(render("gitlab", [make_result(outside)], RULES,
+                               base_dir=str(tmp_path / "repo")))
+    assert issues[0]["location"]["path"] == outside.replace(os.sep, "/")
+
+
+def test_gitlab_fingerprints_survive_moved_lines(tmp_path: Path) -> None:
+    def prints(text: str, path: str = "Dockerfile") -> list[str]:
+        src = Source(text)
+        findings = [stamp(src, DK301, span_of(text, "apk add curl", occurrence=n), "m",
+                          path=path) for n in (1, 2)]
+        issues = json.loads(render("gitlab", [FileResult(path, findings, src)], RULES,
+                                   base_dir=str(tmp_path)))
+        check_gitlab_shape(issues)
+        return [i["fingerprint"] for i in issues]
+
+    text = "FROM alpine\nRUN apk add curl\nRUN apk add curl\n"
+    first, second = prints(text)
+    assert first != second                               # the occurrence index tells them apart
+    moved = "# syntax=docker/dockerfile:1\nFROM alpine\n\nRUN apk add curl\n  RUN apk add curl\n"
+    assert prints(moved) == [first, second]
+    assert prints(text.replace("curl\n", "curl  \n")) == [first, second]  # trailing blanks
+    assert prints(text.replace("RUN", "RUN  "))[0] != first                # an edited line
+    assert prints(text, path="other/Dockerfile")[0] != first              # another file
+    assert prints(text) == [first, second]                                 # deterministic
+
+
+# --- the rule reference (docklint rules --format markdown) ------------------------------------
+
+def test_reference_markdown() -> None:
+    from docklint.formatters.reference import rules_markdown
+    from docklint.rule import Option
+    with_option = Rule(code="DK209", slug="undefined-var", severity=Severity.WARNING,
+                       check=_no_check, docs="Uses | pipes.\n\n## What it does\nStuff.",
+                       options={"known-vars": Option([], "names that are always defined")},
+                       aliases=("UndefinedVar",), status="preview", default_enabled=False)
+    out = rules_markdown([DK301, with_option, DK101])
+    assert out.startswith("# Rule reference\n")
+    assert out.endswith("\n") and not out.endswith("\n\n")
+    assert all(line == line.rstrip() for line in out.splitlines())
+    # an index in code order, then one section per rule
+    assert "| [DK101](#dk101) | `scratch-https-without-ca-bundle` | error | stable | no | " \
+        "A `scratch` image makes HTTPS requests but has no CA certificates. |" in out
+    assert "| [DK209](#dk209) | `undefined-var` | warning | preview | no | Uses \\| pipes. |" \
+        in out
+    assert out.index('<a id="dk101"></a>') < out.index('<a id="dk209"></a>') \
+        < out.index('<a id="dk301"></a>')
+    section = out[out.index('<a id="dk209"></a>'):]
+    assert section.startswith(
+        '<a id="dk209"></a>\n\n## DK209 undefined-var\n\n'
+        "- Severity: warning\n- Status: preview\n- Enabled by default: no\n"
+        "- Aliases: `UndefinedVar`\n- Tags: none\n- Fixable: no\n- Options:\n"
+        "  - `known-vars` (default `[]`): names that are always defined\n\n"
+        "Uses | pipes.\n\n### What it does\nStuff.")
+    # the rule's headings move one level down, code blocks are left alone
+    ca = out[out.index('<a id="dk101"></a>'):out.index('<a id="dk209"></a>')]
+    assert "\n### Why is this bad?\n" in ca and "\n## Why" not in ca
+    assert "```dockerfile\nFROM scratch\n" in ca
+    assert "- Tags: runtime, security\n" in ca
+    sa = out[out.index('<a id="dk301"></a>'):]
+    assert "- Aliases: `DL3015`\n" in sa and "- Fixable: sometimes\n" in sa
+
+
+def test_reference_anchors_match_the_help_uris() -> None:
+    from docklint.formatters.reference import anchor, demote_headings
+    for r in RULES:
+        assert r.help_uri.endswith("#" + anchor(r))
+        assert anchor(r) == r.code.lower()
+    assert demote_headings("# A\n```\n## not a heading\n```\n## B\n#hashtag") == \
+        "## A\n```\n## not a heading\n```\n### B\n#hashtag"
+
+
 # --- lazy imports -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_only_sarif_imports_sarif_om(fmt: str) -> None:
+def test_each_format_imports_only_its_own_module(fmt: str) -> None:
     code = (
         "import sys\n"
         "from docklint.formatters import render\n"
@@ -655,10 +901,18 @@ def test_only_sarif_imports_sarif_om(fmt: str) -> None:
         f"out = render({fmt!r}, [FileResult('Dockerfile', [f], src)], [])\n"
         "assert out\n"
         "print('sarif_om' in sys.modules)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('docklint.formatters.')))\n"
+        "print(any(m == 'xml' or m.startswith('xml.') for m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
-    assert proc.stdout.strip() == ("True" if fmt == "sarif" else "False")
+    sarif_om, formatter_modules, xml = proc.stdout.splitlines()
+    assert sarif_om == ("True" if fmt == "sarif" else "False")
+    module = {"json": "json_format"}.get(fmt, fmt)
+    helpers = {"checkstyle": ["xml_text"], "junit": ["xml_text"]}.get(fmt, [])
+    assert formatter_modules == repr(sorted(f"docklint.formatters.{m}"
+                                            for m in [module, *helpers]))
+    assert xml == "False"            # the XML formats write their markup by hand
 
 
 def test_sarif_path_through_a_symlinked_base(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ Each format lives in its own module exposing ``render(results, rules, *, color, 
 version, base_dir) -> str``; :func:`render` imports only the module it needs, so that, for
 instance, ``sarif_om`` is loaded only when SARIF is asked for. Formatters do no I/O and keep no
 state; results whose file could not be read (``FileResult.error``) are the CLI's to report, except
-in SARIF, which records them as tool execution notifications.
+in SARIF, which records them as tool execution notifications, and JUnit, where they are tests
+in error.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FORMATS", "render"]
 
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "gnu", "github")
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab",
+                             "junit")
 
 # format name -> module under docklint.formatters (``json_format`` so as not to read like the
 # standard library's ``json``)
@@ -29,17 +31,22 @@ _MODULES = {
     "sarif": "sarif",
     "gnu": "gnu",
     "github": "github",
+    "checkstyle": "checkstyle",
+    "gitlab": "gitlab",
+    "junit": "junit",
 }
 
 
 def render(fmt: str, results: list[FileResult], rules: Sequence[Rule], *, color: bool = False,
-           show_source: bool = True, version: str = "", base_dir: str | None = None) -> str:
+           show_source: bool = True, version: str = "", base_dir: str | None = None,
+           category: str | None = None) -> str:
     """Render ``results`` in format ``fmt``; the text ends with a newline unless it is empty.
 
     ``rules`` are the rules that were run (SARIF lists them as ``tool.driver.rules``), ``color``
     asks the text format for ANSI colours, ``show_source`` for source excerpts, ``version`` is the
     docklint version to report and ``base_dir`` the directory paths are made relative to (SARIF,
-    GitHub annotations; default: the current directory).
+    GitHub annotations, GitLab Code Quality; default: the current directory). ``category`` names
+    the analysis in SARIF (``runs[0].automationDetails.id``); other formats ignore it.
     """
     try:
         module_name = _MODULES[fmt]
@@ -47,8 +54,9 @@ def render(fmt: str, results: list[FileResult], rules: Sequence[Rule], *, color:
         raise ValueError(f"unknown output format {fmt!r} "
                          f"(choose from {', '.join(FORMATS)})") from None
     module = importlib.import_module(f"{__name__}.{module_name}")
+    extra = {"category": category} if fmt == "sarif" and category else {}
     out = module.render(list(results), list(rules), color=color, show_source=show_source,
-                        version=version, base_dir=base_dir)
+                        version=version, base_dir=base_dir, **extra)
     if out and not out.endswith("\n"):
         out += "\n"
     return out
@@ -80,6 +88,14 @@ def _inside(path: str, base: str) -> str | None:
     if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
         return None
     return rel.replace(os.sep, "/")
+
+
+def line_text(result: FileResult, finding: Finding) -> str:
+    """The trimmed text of the finding's first line ('' when there is no such line)."""
+    source = result.source
+    if source is None or not 1 <= finding.line <= source.line_count:
+        return ""
+    return source.line_text(finding.line).strip()
 
 
 def one_line(text: str) -> str:

@@ -22,6 +22,9 @@ Choices worth knowing:
   line moves: the first 16 hex digits of SHA-256 over the rule code, the artifact URI and the
   trimmed text of the result's first line, followed by ``:n`` where n counts earlier results of
   the run with the same three values (1 for the first).
+* ``category`` (``--sarif-category``) becomes ``runs[0].automationDetails.id`` with a trailing
+  ``/``, so that several analyses of one commit (one per Dockerfile set, say) stay apart in
+  GitHub code scanning.
 * Files that could not be read become ``invocations[0].toolExecutionNotifications`` (level
   ``error``) and make ``executionSuccessful`` false; findings alone do not.
 """
@@ -62,15 +65,16 @@ ALWAYS_WRITTEN = frozenset({"level"})
 
 
 def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
-           show_source: bool, version: str, base_dir: str | None) -> str:
-    log = build_log(results, rules, version=version, base_dir=base_dir)
+           show_source: bool, version: str, base_dir: str | None,
+           category: str | None = None) -> str:
+    log = build_log(results, rules, version=version, base_dir=base_dir, category=category)
     return json.dumps(to_sarif_dict(log), ensure_ascii=False, indent=2) + "\n"
 
 
 # --- building the log -------------------------------------------------------------------------
 
 def build_log(results: Sequence[FileResult], rules: Sequence[Rule], *, version: str = "",
-              base_dir: str | None = None) -> om.SarifLog:
+              base_dir: str | None = None, category: str | None = None) -> om.SarifLog:
     base = os.path.abspath(base_dir if base_dir is not None else os.getcwd())
     descriptors: list[om.ReportingDescriptor] = []
     rule_index: dict[str, int] = {}
@@ -111,8 +115,20 @@ def build_log(results: Sequence[FileResult], rules: Sequence[Rule], *, version: 
             tool_execution_notifications=notifications or None,
         )],
         results=sarif_results,
+        automation_details=om.RunAutomationDetails(id=automation_id(category))
+        if category else None,
     )
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
+
+
+def automation_id(category: str) -> str:
+    """``runs[0].automationDetails.id`` for a category: the category followed by ``/``.
+
+    In SARIF the id is hierarchical, ``category/instance``; an id ending with ``/`` names the
+    category alone, which is what GitHub code scanning keys analyses on (its upload action writes
+    the same). A category that already ends with ``/`` is kept as it is.
+    """
+    return category if category.endswith("/") else category + "/"
 
 
 def rule_descriptor(rule: Rule) -> om.ReportingDescriptor:

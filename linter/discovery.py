@@ -1,0 +1,328 @@
+"""Finding Dockerfiles under a directory: ``.gitignore`` files, skipped directories, symlinks.
+
+Imported by the CLI only when a directory is searched, so that ``docklint Dockerfile`` never
+pays for it.
+
+What a search honours:
+
+* ``.gitignore`` files, as git reads them (gitignore(5)): the one in each searched directory and
+  in each directory between the searched one and the top of its git work tree (the nearest
+  ancestor holding ``.git``), plus ``.git/info/exclude``. Patterns are relative to the directory
+  of their file; blank lines and ``#`` comments are skipped; ``!`` re-includes; a trailing ``/``
+  matches directories only; a ``/`` at the start or in the middle anchors the pattern to its
+  file's directory, otherwise it matches a name at any depth; ``*``, ``?``, ``[...]`` and ``**``
+  (``**/x``, ``x/**``, ``x/**/y``) work as in git; ``\\`` escapes the next character; trailing
+  spaces are dropped unless escaped. The last matching pattern wins, and patterns of a deeper
+  file come after those of a higher one. An ignored directory is not entered, so nothing under it
+  can be re-included (git's rule too). Matching is case-sensitive (git's default on Linux); the
+  global ``core.excludesFile`` is not read. Outside a git work tree only the ``.gitignore`` files
+  inside the searched directory count.
+* The directory named on the command line is always searched, even when a ``.gitignore`` above it
+  or :data:`SKIP_DIRS` would skip it.
+* Symbolic links to directories are never followed; a symbolic link to a file is taken only when
+  its target lies inside the searched directory (a broken link is skipped).
+
+Entries are visited in sorted order, a directory's files before its subdirectories, so that the
+order of the report does not depend on the file system.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+__all__ = ["SKIP_DIRS", "GitIgnore", "Pattern", "parse_gitignore", "walk"]
+
+# Directories a search never enters (a directory named on the command line is always searched).
+# Not "build": Go's common layout keeps Dockerfiles in build/package/.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv",
+                       ".tox", ".mypy_cache", ".pytest_cache", "vendor", "dist", ".terraform"})
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One line of a ``.gitignore``: compiled against paths relative to the file's directory."""
+
+    text: str
+    regex: re.Pattern[str]
+    negated: bool
+    dir_only: bool
+
+    def matches(self, rel: str, is_dir: bool) -> bool:
+        if self.dir_only and not is_dir:
+            return False
+        return self.regex.fullmatch(rel) is not None
+
+
+def _unescaped_trailing_spaces(line: str) -> str:
+    """Drop trailing spaces unless the last one is escaped by a backslash."""
+    end = len(line)
+    while end > 0 and line[end - 1] == " ":
+        backslashes = 0
+        i = end - 2
+        while i >= 0 and line[i] == "\\":
+            backslashes += 1
+            i -= 1
+        if backslashes % 2:       # "\ " keeps this space (and those before it)
+            break
+        end -= 1
+    return line[:end]
+
+
+_POSIX_CLASSES = {
+    "alnum": "a-zA-Z0-9", "alpha": "a-zA-Z", "blank": " \\t", "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9", "graph": "!-~", "lower": "a-z", "print": " -~",
+    "punct": "!-/:-@\\[-`{-~", "space": " \\t\\n\\r\\f\\v", "upper": "A-Z",
+    "xdigit": "0-9a-fA-F",
+}
+
+
+def _class(pattern: str, i: int) -> tuple[str, int] | None:
+    """Translate the bracket expression starting at ``pattern[i] == '['``: (regex, index after
+    it), or None when it is not closed."""
+    j = i + 1
+    negate = j < len(pattern) and pattern[j] in "!^"
+    if negate:
+        j += 1
+    body: list[str] = []
+    first = True
+    while j < len(pattern):
+        ch = pattern[j]
+        if ch == "]" and not first:
+            inner = "".join(body)
+            # a class never matches the separator, negated or not
+            return (f"[^/{inner}]" if negate else f"(?!/)[{inner}]"), j + 1
+        if ch == "[" and pattern.startswith(":", j + 1):
+            end = pattern.find(":]", j + 2)
+            name = pattern[j + 2:end] if end != -1 else ""
+            if name in _POSIX_CLASSES:
+                body.append(_POSIX_CLASSES[name])
+                first = False
+                j = end + 2
+                continue
+        if ch == "\\" and j + 1 < len(pattern):
+            j += 1
+            ch = pattern[j]
+        if ch == "-" and body and j + 1 < len(pattern) and pattern[j + 1] != "]":
+            body.append("-")
+        else:
+            body.append(re.escape(ch) if ch != "-" else r"\-")
+        first = False
+        j += 1
+    return None
+
+
+def _translate(glob: str) -> str:
+    """A regex for a glob with ``/`` separators where ``*``, ``?`` and classes stay within one
+    path component, and ``**`` components span any number of them."""
+    out: list[str] = []
+    i, n = 0, len(glob)
+    while i < n:
+        ch = glob[i]
+        if ch == "*":
+            j = i
+            while j < n and glob[j] == "*":
+                j += 1
+            starts_component = i == 0 or glob[i - 1] == "/"
+            ends_component = j == n or glob[j] == "/"
+            if j - i >= 2 and starts_component and ends_component:
+                if j == n:                                # "x/**" (or "**"): everything below
+                    out.append(".*")
+                else:                                     # "**/" zero or more directories
+                    out.append("(?:[^/]*/)*")
+                    j += 1                                # the "/" is part of the repetition
+            else:                                         # other asterisks are plain ones
+                out.append("[^/]*")
+            i = j
+            continue
+        if ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            translated = _class(glob, i)
+            if translated is None:        # an unclosed "[": git's pattern matches nothing
+                return "(?!)"
+            out.append(translated[0])
+            i = translated[1]
+            continue
+        elif ch == "\\" and i + 1 < n:
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def compile_pattern(line: str) -> Pattern | None:
+    """The pattern on one ``.gitignore`` line, or None for a blank line or a comment."""
+    text = line.rstrip("\r\n")
+    if not text or text.startswith("#"):
+        return None
+    text = _unescaped_trailing_spaces(text)
+    negated = text.startswith("!")
+    if negated:
+        text = text[1:]
+    elif text.startswith("\\!") or text.startswith("\\#"):
+        text = text[1:]
+    dir_only = text.endswith("/") and not text.endswith("\\/")
+    body = text.rstrip("/") if dir_only else text
+    if not body:
+        return None
+    anchored = "/" in body
+    body = body.lstrip("/") if body.startswith("/") else body
+    if not body:
+        return None
+    regex = _translate(body)
+    if not anchored:
+        regex = "(?:.*/)?" + regex
+    return Pattern(line.rstrip("\r\n"), re.compile(regex, re.DOTALL), negated, dir_only)
+
+
+def parse_gitignore(text: str) -> list[Pattern]:
+    """The patterns of a ``.gitignore`` file's text (lines end at ``\n``, a ``\r`` before it
+    is dropped, a leading byte order mark is skipped, as git does)."""
+    text = text[1:] if text.startswith("\ufeff") else text
+    patterns = (compile_pattern(line) for line in text.split("\n"))
+    return [p for p in patterns if p is not None]
+
+
+@dataclass
+class GitIgnore:
+    """The patterns in force for a tree, each list keyed by its directory relative to the top
+    (``""`` for the top itself), in the order the files apply (higher first)."""
+
+    files: list[tuple[str, list[Pattern]]] = field(default_factory=list)
+
+    def add(self, base: str, patterns: list[Pattern]) -> None:
+        if patterns:
+            self.files.append((base, patterns))
+
+    def ignored_path(self, rel: str, is_dir: bool) -> bool:
+        """Whether ``rel`` is ignored, itself or through one of its directories (what
+        ``git check-ignore`` answers; :func:`walk` prunes ignored directories instead)."""
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            if self.ignored("/".join(parts[:depth]), True):
+                return True
+        return self.ignored(rel, is_dir)
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        """Whether the path ``rel`` (relative to the top, ``/`` separators) is ignored."""
+        verdict = False
+        for base, patterns in self.files:
+            if base:
+                if not rel.startswith(base + "/"):
+                    continue
+                sub = rel[len(base) + 1:]
+            else:
+                sub = rel
+            for pattern in patterns:
+                if pattern.matches(sub, is_dir):
+                    verdict = not pattern.negated
+        return verdict
+
+
+def _read_patterns(path: str) -> list[Pattern]:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:  # unreadable or absent: as git does, go on without it
+        return []
+    return parse_gitignore(data.decode("utf-8", "surrogateescape"))
+
+
+def _git_top(directory: str) -> str | None:
+    """The nearest ancestor of ``directory`` (itself included) that holds ``.git``."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _rel(path: str, top: str) -> str:
+    rel = os.path.relpath(path, top)
+    return "" if rel == os.curdir else rel.replace(os.sep, "/")
+
+
+def _initial(root: str) -> tuple[GitIgnore, str]:
+    """The ignore files that apply above ``root`` (from the top of its work tree down to its
+    parent) and ``root``'s path relative to that top."""
+    absolute = os.path.abspath(root)
+    top = _git_top(absolute)
+    ignore = GitIgnore()
+    if top is None:
+        return ignore, ""
+    git_dir = os.path.join(top, ".git")
+    if os.path.isdir(git_dir):
+        ignore.add("", _read_patterns(os.path.join(git_dir, "info", "exclude")))
+    prefix = _rel(absolute, top)
+    directory = top
+    parts = prefix.split("/") if prefix else []
+    for depth in range(len(parts)):       # the root's own .gitignore is read by the walk
+        ignore.add("/".join(parts[:depth]), _read_patterns(os.path.join(directory,
+                                                                        ".gitignore")))
+        directory = os.path.join(directory, parts[depth])
+    return ignore, prefix
+
+
+def walk(root: str, wanted: Callable[[str], bool],
+         on_error: Callable[[str, OSError], None]) -> Iterator[str]:
+    """Yield the files under the directory ``root`` whose base name is ``wanted`` (paths start
+    with ``root`` as given). A directory that cannot be listed is passed to ``on_error`` with the
+    exception, and the search goes on."""
+    ignore, prefix = _initial(root)
+    real_root = os.path.realpath(root)
+
+    def inside_root(path: str) -> bool:
+        target = os.path.realpath(path)
+        return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
+
+    def visit(directory: str, rel_dir: str) -> Iterator[str]:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            on_error(directory, exc)
+            return
+        patterns = []
+        if any(e.name == ".gitignore" for e in entries):
+            patterns = _read_patterns(os.path.join(directory, ".gitignore"))
+        pushed = bool(patterns)
+        if pushed:
+            ignore.add(rel_dir, patterns)
+        try:
+            subdirs = []
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                try:
+                    is_link = entry.is_symlink()
+                    is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_dir:
+                    if entry.name not in SKIP_DIRS and not ignore.ignored(rel, True):
+                        subdirs.append((entry.path, rel))
+                    continue
+                if not wanted(entry.name) or ignore.ignored(rel, False):
+                    continue
+                if is_link:
+                    # a link to a directory is not followed; a link to a file counts only
+                    # when the file is inside the searched tree
+                    if not os.path.isfile(entry.path) or not inside_root(entry.path):
+                        continue
+                elif not entry.is_file(follow_symlinks=False):
+                    continue      # a FIFO, socket or device named like a Dockerfile
+                yield entry.path
+            for path, rel in subdirs:
+                yield from visit(path, rel)
+        finally:
+            if pushed:
+                ignore.files.pop()
+
+    yield from visit(root, prefix)
