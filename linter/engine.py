@@ -15,14 +15,15 @@ from .parse import Parsed, parse
 from .registry import resolve
 from .rule import Finding, Rule, Severity
 from .source import Source, Span, decode_bytes
-from .suppress import suppressed
+from . import suppress as _suppress
 from .syntax import ParseError
 
 __all__ = ["FileResult", "Settings", "lint_text", "lint_bytes", "lint_file", "select_rules",
            "MAX_FILE_BYTES"]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-PRAGMA_CODE = "DK001"
+PRAGMA_CODE = _suppress.PRAGMA_CODE      # invalid-pragma: never silenced
+UNUSED_CODE = _suppress.UNUSED_CODE      # unused-suppression: made here, after filtering
 
 
 @dataclass
@@ -172,21 +173,70 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
         except Exception as exc:  # a rule bug must not take the whole run down
             result.internal.append(f"{result.path}: internal error in rule {r.code} "
                                    f"({r.slug}): {type(exc).__name__}: {exc}")
-    pragmas = df.pragmas[0] if settings.allow_pragmas and df.comments else []
+    # suppressions: pragmas, the file's `# check=` directive, BUILDKIT_DOCKERFILE_CHECK
+    sup = _suppress.suppressions(df) \
+        if df.comments or _suppress.CHECK_BUILD_ARG in df.build_args else None
+    active = sup.active(settings.allow_pragmas) if sup else None
+    check_error = bool(sup and sup.error)       # `check=error=true`: BuildKit checks fail
+    unused_rule = next((r for r in rules if r.code == UNUSED_CODE), None)
+    judge = unused_rule is not None and settings.allow_pragmas and bool(active)
     sub_select, sub_ignore = _subcode_filters(settings)
     findings: list[Finding] = []
     for r, f in raw:
         sub = f.code.upper() if r.subcodes and f.code else ""
+        # matched before the sub-code filters so that DK002 judges pragmas on what rules report
+        silenced = active.matching(r, sub, f.span) if active else []
         if sub and (sub in sub_ignore or (r.code in sub_select and
                                           sub not in sub_select[r.code])):
             continue
-        if pragmas and r.code != PRAGMA_CODE and \
-                suppressed(pragmas, (r.code, sub) if sub else (r.code,), f.span):
+        if silenced:
             continue
-        findings.append(_stamp(source, r, f, severities.get(r.code)))
+        override = Severity.ERROR if check_error and _suppress.is_buildkit(r) \
+            else severities.get(r.code)
+        findings.append(_stamp(source, r, f, override))
+    if judge:
+        assert active is not None and unused_rule is not None
+        crashed = _judge_unused(df, settings, rules, active)
+        crashed |= {r.code for r in rules
+                    if any(f" rule {r.code} ({r.slug}):" in m for m in result.internal)}
+        options = unused_rule.default_options()
+        options.update(settings.options.get(UNUSED_CODE, {}))
+        forms = ("docklint", "hadolint", "check") if options.get("peer-pragmas", True) \
+            else ("docklint",)
+        for span, message in active.unused(ignore={UNUSED_CODE, *crashed}, forms=forms):
+            f = Finding(span, message)
+            if not active.matching(unused_rule, "", span):
+                findings.append(_stamp(source, unused_rule, f, severities.get(UNUSED_CODE)))
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result
+
+
+def _judge_unused(df: Dockerfile, settings: Settings, rules: list[Rule],
+                  active: "_suppress.Active") -> set[str]:
+    """For DK002: run the rules that pragmas name but this run did not select, so that a
+    pragma is judged on what its rules report, whatever the configuration turns on. Their
+    findings only mark pragmas as used; they are not reported. Returns the codes of those that
+    crashed (pragmas naming them are not judged)."""
+    from .registry import all_rules, subcode_owner
+    ran = {r.code for r in rules}
+    wanted: set[str] = set()
+    for code in active.codes(judged_only=True):
+        owner = subcode_owner(code) if not code.startswith("DK") else None
+        wanted.add(owner.code if owner is not None else code)
+    wanted -= ran | {PRAGMA_CODE, UNUSED_CODE}
+    crashed: set[str] = set()
+    for r in all_rules():
+        if r.code not in wanted:
+            continue
+        options = r.default_options()
+        options.update(settings.options.get(r.code, {}))
+        try:
+            for f in r.check(df, options):
+                active.matching(r, f.code.upper() if r.subcodes and f.code else "", f.span)
+        except Exception:
+            crashed.add(r.code)
+    return crashed
 
 
 def _subcode_filters(settings: Settings) -> tuple[dict[str, set[str]], set[str]]:

@@ -1,100 +1,504 @@
-"""Inline suppressions: own-line pragma comments that silence findings.
+"""Suppressions: the comments (and the BuildKit check configuration) that silence findings.
 
-``# docklint ignore=DK101,missing-ca-bundle  # reason`` silences those rules on the next
-instruction (its whole span; blank lines and other comments may come between).
-``# docklint global ignore=...`` silences them in the whole file. Codes, slugs and aliases all
-work. A malformed pragma or an unknown code is reported (DK001), never silently ignored.
+Forms docklint honours, each acting on the rules that carry the names it uses (codes, slugs,
+aliases):
+
+``# docklint ignore=DK101,missing-ca-bundle  # reason``
+    The next instruction (its whole span); blank lines and other comments may come between.
+    ``# docklint stage ignore=`` before a FROM covers that stage, ``# docklint global ignore=``
+    the whole file. Codes, slugs, aliases, prefixes (``DK1``), tags and sub-codes (``SC2086``)
+    all work, in any case.
+``# hadolint ignore=DL3008,DL3009`` (also ``#hadolint``), ``# hadolint global ignore=``,
+``# hadolint stage ignore=``
+    The same scopes, with hadolint's names: ``DLnnnn`` codes (matched against the rules' aliases)
+    and ShellCheck ``SCnnnn`` codes. A real hadolint code that no docklint rule carries is
+    accepted (there is nothing for it to silence); a code hadolint does not have is a DK001.
+    ``# hadolint shell=bash`` is recognised and does not suppress anything.
+``# check=skip=A,B;error=true;experimental=C`` (BuildKit's file-level parser directive), or the
+``BUILDKIT_DOCKERFILE_CHECK`` build argument, which replaces it
+    ``skip=`` silences the rules carrying those BuildKit check names (case-sensitive) in the
+    whole file; ``skip=all`` every rule carrying a non-experimental BuildKit name. ``skip`` never
+    affects the experimental check (InvalidDefinitionDescription). ``error=true`` turns every
+    finding of a rule carrying a BuildKit name into an error (BuildKit fails the build when any
+    check fires). ``experimental=`` is validated but does not turn docklint rules on: which rules
+    run is the configuration's business. Only the text before the first space counts.
+``# check=skip=...`` among the comments attached to an instruction (BuildKit >= 1.21)
+    Only that instruction (for MultipleInstructionsDisallowed, reported at the earlier
+    instruction, the comment above the *later* one counts, as in BuildKit). Only the first such
+    comment of a block counts; ``error=`` is ignored there; on a FROM only the FROM-level checks
+    are affected; the whole-file checks never are.
+
+Everything that would silently do nothing is reported as DK001 (invalid-pragma): malformed
+pragmas, unknown names, check options BuildKit ignores or rejects, pragmas with nothing to apply
+to. No pragma silences DK001.
+
+``collect`` parses the inline forms (it backs ``Dockerfile.pragmas``, so that happens once per
+file); ``suppressions`` adds the file-level check configuration (which needs the parser's view of
+the directives and the build arguments) and is memoised per Dockerfile too. The engine asks
+``Suppressions.active`` for what may silence in a run and ``Active.matching`` for what silences
+a finding, and ``Active.unused`` for DK002 (unused-suppression).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
+from . import registry
 from .registry import UnknownRule, resolve, subcode_owner
 from .source import Span
 from .syntax import Comment, Instruction
 
-__all__ = ["Pragma", "PragmaProblem", "collect", "suppressed"]
+if TYPE_CHECKING:
+    from .model import Dockerfile
+    from .rule import Rule
 
-_PRAGMA = re.compile(r"^docklint\b(?P<body>.*)$", re.I)
-_FORM = re.compile(r"^\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*(?P<codes>[^#]*?)\s*"
-                   r"(?:#\s*(?P<reason>.*))?$", re.I)
+__all__ = ["Entry", "Pragma", "PragmaProblem", "Collected", "Suppressions", "Active", "collect",
+           "suppressions", "is_buildkit", "BUILDKIT_CHECKS", "BUILDKIT_EXPERIMENTAL",
+           "BUILDKIT_FROM_LEVEL", "BUILDKIT_WHOLE_FILE", "HADOLINT_RULES", "HADOLINT_RETIRED",
+           "CHECK_BUILD_ARG", "PRAGMA_CODE", "UNUSED_CODE"]
+
+PRAGMA_CODE = "DK001"           # invalid-pragma: never silenced
+UNUSED_CODE = "DK002"           # unused-suppression
+CHECK_BUILD_ARG = "BUILDKIT_DOCKERFILE_CHECK"
+
+# BuildKit's build checks (Dockerfile frontend 1.26.0)
+BUILDKIT_CHECKS = frozenset({
+    "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing",
+    "DuplicateStageName", "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated",
+    "UndefinedArgInFrom", "WorkdirRelativePath", "UndefinedVar", "MultipleInstructionsDisallowed",
+    "LegacyKeyValueFormat", "InvalidBaseImagePlatform", "RedundantTargetPlatform",
+    "SecretsUsedInArgOrEnv", "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed",
+    "CopyIgnoredFile", "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat"})
+# off unless `experimental=` names it; `skip=` never affects it
+BUILDKIT_EXPERIMENTAL = frozenset({"InvalidDefinitionDescription"})
+# the checks a per-instruction `# check=` comment above a FROM affects
+BUILDKIT_FROM_LEVEL = frozenset({
+    "StageNameCasing", "FromAsCasing", "InvalidDefinitionDescription", "UndefinedArgInFrom",
+    "RedundantTargetPlatform", "FromPlatformFlagConstDisallowed"})
+# checks run over the whole file: per-instruction comments never affect them
+BUILDKIT_WHOLE_FILE = frozenset({
+    "DuplicateStageName", "ReservedStageName", "ConsistentInstructionCasing",
+    "InvalidDefaultArgInFrom", "NoEmptyContinuation"})
+# reported at the earlier instruction but emitted while dispatching the later one
+_BUILDKIT_REPORTED_EARLIER = frozenset({"MultipleInstructionsDisallowed"})
+_REPEATED_KEYWORDS = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
+
+# hadolint 2.15.1's rule codes, and the ones it retired
+HADOLINT_RULES = frozenset(
+    ["DL1001"]
+    + [f"DL{n}" for n in range(3000, 3068) if n not in (3005, 3017, 3031, 3039)]
+    + ["DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006"])
+HADOLINT_RETIRED = frozenset({"DL3005", "DL3017", "DL3031", "DL3039"})
+
+_DOCKLINT = re.compile(r"^docklint\b(?P<body>.*)$", re.I | re.S)
+_HADOLINT = re.compile(r"^hadolint\b(?P<body>.*)$", re.I | re.S)
+_IGNORE_FORM = re.compile(r"^\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*(?P<codes>[^#]*?)\s*"
+                          r"(?:#\s*(?P<reason>.*))?$", re.I | re.S)
+_HADOLINT_SHELL = re.compile(r"^\s+shell\s*=\s*\S+\s*$", re.I)
+# `# hadolint` followed by one of its pragma words or by something with `=`: meant as a pragma
+_HADOLINT_ATTEMPT = re.compile(r"^\s*(?:$|=|(?:ignore|global|stage|shell)\b|\S*=)", re.I)
+_HADOLINT_CODE = re.compile(r"^DL\d{4}$", re.I)
+_SHELLCHECK_CODE = re.compile(r"^SC\d{4}$", re.I)
+# a comment that BuildKit reads as `check=...` (the directive grammar, without the `#`)
+_CHECK = re.compile(r"^(?P<key>[a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(?P<value>.+?)"
+                    r"[\t\n\f\r ]*$", re.S)
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One name a pragma lists, as written, and the rule codes (and sub-codes) it silences.
+
+    ``codes`` is empty when the name is valid but no docklint rule reports it (a hadolint code
+    docklint does not implement): such an entry silences nothing and DK002 does not judge it.
+    """
+
+    name: str
+    codes: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)
 class Pragma:
-    scope: str                   # "next" | "stage" | "global"
-    codes: frozenset[str]        # rule codes
-    comment: Comment
-    covers: Span | None          # for "next": the instruction's span; for "stage": the stage's
+    """One suppression.
+
+    ``form`` is ``docklint``, ``hadolint`` or ``check``. ``scope`` is ``next`` (the instruction
+    after the comment), ``stage``, ``global``, ``instruction`` (a check comment attached to
+    ``instruction``) or ``file`` (the check directive, or the build argument when ``span`` is
+    None). ``covers`` is the span a ``next``/``stage``/``instruction`` pragma reaches.
+    """
+
+    form: str
+    scope: str
+    entries: tuple[Entry, ...]
+    span: Span | None
+    covers: Span | None = None
+    instruction: Instruction | None = None
     reason: str = ""
+
+    @property
+    def codes(self) -> frozenset[str]:
+        out: set[str] = set()
+        for e in self.entries:
+            out |= e.codes
+        return frozenset(out)
 
 
 @dataclass(frozen=True)
 class PragmaProblem:
+    """A DK001 finding: a pragma that does not do what it says."""
+
     span: Span
     message: str
+    origin: str = ""            # "check-instruction" for problems of a per-instruction comment
 
 
-def collect(comments: list[Comment], instructions: list[Instruction]
-            ) -> tuple[list[Pragma], list[PragmaProblem]]:
-    """Parse every docklint pragma among ``comments``."""
+class Collected(NamedTuple):
+    """What ``collect`` finds among a file's comments."""
+
+    pragmas: list[Pragma]
+    problems: list[PragmaProblem]
+    # `check=` comments attached to no instruction (judged once the file directive is known)
+    loose_checks: list[Comment]
+
+
+# ---------------------------------------------------------------- BuildKit names
+
+def is_buildkit(rule: "Rule") -> bool:
+    """Whether a rule carries a BuildKit check name (so `# check=` acts on it)."""
+    return any(a in BUILDKIT_CHECKS for a in rule.aliases)
+
+
+def _rules_with_alias(name: str) -> list["Rule"]:
+    """The rules carrying ``name`` exactly as an alias (through the registry's resolver)."""
+    try:
+        found = resolve(name)
+    except UnknownRule:
+        return []
+    return [r for r in found if name in r.aliases]
+
+
+def _skip_all_codes(aliases_allowed: frozenset[str]) -> frozenset[str]:
+    """The rules ``skip=all`` reaches: those carrying a non-experimental BuildKit name that is in
+    ``aliases_allowed``."""
+    return frozenset(r.code for r in registry.all_rules()
+                     if any(a in aliases_allowed and a not in BUILDKIT_EXPERIMENTAL
+                            for a in r.aliases))
+
+
+@dataclass
+class _CheckOptions:
+    skip_all: bool = False
+    skip: tuple[str, ...] = ()
+    error: bool | None = None
+    experimental_all: bool = False
+    experimental: tuple[str, ...] = ()
+    has_experimental: bool = False
+    has_error: bool = False
+
+
+def _parse_check(value: str) -> tuple[_CheckOptions | None, str]:
+    """BuildKit's check options: the text before the first space, up to three `;`-separated
+    ``key=value`` parts (the third takes the rest). Returns (options, "") or (None, error)."""
+    value = value.strip().split(" ", 1)[0]
+    opts = _CheckOptions()
+    if not value:
+        return opts, ""
+    for part in value.split(";", 2):
+        if "=" not in part:
+            return None, f'invalid check option "{part}"'
+        key, val = part.split("=", 1)
+        key = key.strip()
+        val = val.strip()
+        if key == "skip":
+            if val == "all":
+                opts.skip_all = True
+            else:
+                opts.skip = tuple(n.strip() for n in val.split(","))
+        elif key == "experimental":
+            opts.has_experimental = True
+            if val == "all":
+                opts.experimental_all = True
+            else:
+                opts.experimental = tuple(n.strip() for n in val.split(","))
+        elif key == "error":
+            if val in _GO_TRUE:
+                opts.error = True
+            elif val in _GO_FALSE:
+                opts.error = False
+            else:
+                return None, f'invalid boolean "{val}" in check option "{part}"'
+            opts.has_error = True
+        else:
+            return None, f'invalid check option "{key}"'
+    return opts, ""
+
+
+def _bk_name_problem(name: str, option: str) -> str:
+    """Why a name in ``skip=``/``experimental=`` is not a BuildKit check ('' if it is one)."""
+    if name in BUILDKIT_CHECKS:
+        return ""
+    if not name:
+        return (f"empty check name in `{option}=` (BuildKit reads the value only up to the "
+                "first space)")
+    proper = next((c for c in BUILDKIT_CHECKS if c.lower() == name.lower()), None)
+    if proper:
+        return (f"BuildKit check names are case-sensitive: `{name}` matches nothing "
+                f"(did you mean {proper}?)")
+    hint = ""
+    try:
+        if resolve(name):
+            hint = "; use `# docklint ignore=` for docklint's own names"
+    except UnknownRule:
+        pass
+    return f"{name} is not a BuildKit check: BuildKit accepts it silently, so it does nothing{hint}"
+
+
+def _check_entries(opts: _CheckOptions, where: str, ins: Instruction | None
+                   ) -> tuple[list[Entry], list[str]]:
+    """The entries a check configuration's ``skip`` makes, and the messages for what does
+    nothing. ``where`` is ``file`` or ``instruction`` (then ``ins`` is the instruction)."""
+    if where == "instruction":
+        allowed = BUILDKIT_CHECKS - BUILDKIT_WHOLE_FILE
+        if ins is not None and ins.keyword == "FROM":
+            allowed = allowed & BUILDKIT_FROM_LEVEL
+    else:
+        allowed = BUILDKIT_CHECKS
+    entries: list[Entry] = []
+    problems: list[str] = []
+    if opts.skip_all:
+        entries.append(Entry("all", _skip_all_codes(allowed)))
+    seen: set[str] = set()
+    for name in opts.skip:
+        if name in seen and name:
+            continue
+        seen.add(name)
+        why = _bk_name_problem(name, "skip")
+        if why:
+            problems.append(why)
+        elif name in BUILDKIT_EXPERIMENTAL:
+            problems.append(f"`skip=` does not affect the experimental check {name}: BuildKit "
+                            "runs it only when `experimental=` names it, and then always")
+        elif name in BUILDKIT_WHOLE_FILE and where == "instruction":
+            problems.append(f"{name} is a whole-file check: a `# check=` comment above an "
+                            "instruction does not affect it (use the file-level directive)")
+        elif name not in allowed:
+            problems.append(f"on a FROM, a `# check=` comment only affects the FROM's own checks "
+                            f"({', '.join(sorted(BUILDKIT_FROM_LEVEL))}): {name} is not one "
+                            "of them")
+        else:
+            entries.append(Entry(name, frozenset(r.code for r in _rules_with_alias(name))))
+    for name in opts.experimental:
+        why = _bk_name_problem(name, "experimental")
+        if why:
+            problems.append(why)
+        elif name not in BUILDKIT_EXPERIMENTAL:
+            problems.append(f"{name} is not experimental: `experimental=` has no effect on it")
+    return entries, problems
+
+
+# ---------------------------------------------------------------- inline pragmas
+
+def collect(comments: list[Comment], instructions: list[Instruction]) -> Collected:
+    """Parse every inline pragma among ``comments``: docklint's, hadolint's and the `check=`
+    comments attached to instructions."""
     pragmas: list[Pragma] = []
     problems: list[PragmaProblem] = []
+    loose: list[Comment] = []
     starts = [i.span.start for i in instructions]
+    attached: dict[int, tuple[Instruction, bool]] | None = None   # id(comment) -> (ins, first)
     for c in comments:
-        if c.in_continuation or c.directive:
+        if c.directive:
             continue
-        m = _PRAGMA.match(c.text)
-        if not m:
-            continue
-        form = _FORM.match(m.group("body"))
-        if not form or not form.group("codes").strip():
-            problems.append(PragmaProblem(c.span, "malformed docklint pragma: expected "
-                                          "`# docklint [global|stage] ignore=CODE[,CODE...]`"))
-            continue
-        codes: set[str] = set()
-        bad = False
-        for raw in form.group("codes").split(","):
-            name = raw.strip()
-            if not name:
+        text = c.text
+        head = text[:8].lower()
+        if head == "docklint" and _DOCKLINT.match(text):
+            form = "docklint"
+        elif head == "hadolint" and _HADOLINT.match(text):
+            form = "hadolint"
+            if not _HADOLINT_ATTEMPT.match(text[8:]):
+                continue        # prose that starts with the word, not a pragma
+        elif head[:5] == "check":
+            m = _CHECK.match(text)
+            if not m or m.group("key").lower() != "check":
                 continue
-            if subcode_owner(name) is not None:
-                codes.add(name.upper())     # one ShellCheck code, not the whole rule
-                continue
-            try:
-                codes.update(r.code for r in resolve(name))
-            except UnknownRule as exc:
-                problems.append(PragmaProblem(c.span, f"{exc} in docklint pragma"))
-                bad = True
-        if not codes:
-            if not bad:
-                problems.append(PragmaProblem(c.span, "docklint pragma names no rule"))
+            form = "check"
+        else:
             continue
-        scope = (form.group("scope") or "next").lower()
-        covers: Span | None = None
-        if scope in ("next", "stage"):
-            nxt = _next_instruction(instructions, starts, c.span.end)
-            if nxt is None:
-                problems.append(PragmaProblem(c.span, "docklint pragma is not followed by an "
-                                              "instruction"))
+        if c.in_continuation:
+            what = "`# check=` comment" if form == "check" else f"{form} pragma"
+            problems.append(PragmaProblem(c.span, f"{what} inside a continued instruction "
+                                          "applies to nothing (BuildKit drops comments there); "
+                                          "put it above the instruction"))
+            continue
+        if form == "check":
+            if attached is None:
+                attached = _attached_checks(comments, instructions)
+            where = attached.get(id(c))
+            if where is None:
+                loose.append(c)
                 continue
-            if scope == "stage":
-                if nxt.keyword != "FROM":
-                    problems.append(PragmaProblem(
-                        c.span, "`docklint stage ignore=` must come right before a FROM"))
-                    continue
-                covers = _stage_span(instructions, nxt)
-            else:
-                covers = nxt.span
-        pragmas.append(Pragma(scope, frozenset(codes), c, covers, form.group("reason") or ""))
-    return pragmas, problems
+            ins, first = where
+            if not first:
+                problems.append(PragmaProblem(
+                    c.span, "only the first `# check=` comment above an instruction counts: "
+                    "BuildKit ignores this one", "check-instruction"))
+                continue
+            p, probs = _instruction_check(c, ins)
+            problems.extend(probs)
+            if p is not None:
+                pragmas.append(p)
+            continue
+        if form == "hadolint" and _HADOLINT_SHELL.match(text[8:]):
+            continue            # `# hadolint shell=...`: tells hadolint the shell, silences nothing
+        p, probs = _ignore_pragma(form, c, instructions, starts)
+        problems.extend(probs)
+        if p is not None:
+            pragmas.append(p)
+    return Collected(pragmas, problems, loose)
+
+
+def _ignore_pragma(form: str, c: Comment, instructions: list[Instruction], starts: list[int]
+                   ) -> tuple[Pragma | None, list[PragmaProblem]]:
+    """A ``# docklint ...`` or ``# hadolint ...`` ignore pragma."""
+    problems: list[PragmaProblem] = []
+    m = _IGNORE_FORM.match(c.text[8:])
+    if not m or not m.group("codes").strip():
+        expected = ("`# docklint [global|stage] ignore=CODE[,CODE...]`" if form == "docklint" else
+                    "`# hadolint [global|stage] ignore=DLnnnn[,...]` or `# hadolint shell=NAME`")
+        return None, [PragmaProblem(c.span, f"malformed {form} pragma: expected {expected}")]
+    entries: list[Entry] = []
+    bad = False
+    seen: set[str] = set()
+    for raw in m.group("codes").split(","):
+        name = raw.strip()
+        if not name or name.upper() in seen:
+            continue
+        seen.add(name.upper())
+        entry, why = (_docklint_entry if form == "docklint" else _hadolint_entry)(name)
+        if why:
+            problems.append(PragmaProblem(c.span, why))
+        if entry is None:
+            bad = True
+        else:
+            entries.append(entry)
+    if not entries:
+        if not bad:
+            problems.append(PragmaProblem(c.span, f"{form} pragma names no rule"))
+        return None, problems
+    scope = (m.group("scope") or "next").lower()
+    covers: Span | None = None
+    if scope in ("next", "stage"):
+        nxt = _next_instruction(instructions, starts, c.span.end)
+        if nxt is None:
+            problems.append(PragmaProblem(c.span, f"{form} pragma is not followed by an "
+                                          "instruction"))
+            return None, problems
+        if scope == "stage":
+            if nxt.keyword != "FROM":
+                problems.append(PragmaProblem(
+                    c.span, f"`{form} stage ignore=` must come right before a FROM"))
+                return None, problems
+            covers = _stage_span(instructions, nxt)
+        else:
+            covers = nxt.span
+    return Pragma(form, scope, tuple(entries), c.span, covers,
+                  reason=(m.group("reason") or "").strip()), problems
+
+
+def _docklint_entry(name: str) -> tuple[Entry | None, str]:
+    if subcode_owner(name) is not None:
+        return Entry(name, frozenset({name.upper()})), ""   # one sub-code, not the whole rule
+    try:
+        rules = resolve(name)
+    except UnknownRule as exc:
+        return None, f"{exc} in docklint pragma"
+    codes = frozenset(r.code for r in rules if r.code != PRAGMA_CODE)
+    if not codes:
+        return None, f"{PRAGMA_CODE} (invalid-pragma) cannot be silenced by a pragma"
+    return Entry(name, codes), ""
+
+
+def _hadolint_entry(name: str) -> tuple[Entry | None, str]:
+    if _SHELLCHECK_CODE.match(name):
+        owner = subcode_owner(name)
+        return Entry(name, frozenset({name.upper()}) if owner else frozenset()), ""
+    code = name.upper()
+    if _HADOLINT_CODE.match(name) and code in HADOLINT_RETIRED:
+        return None, (f"{name} is a retired hadolint rule: nothing reports it any more, so "
+                      "this ignore does nothing")
+    if not _HADOLINT_CODE.match(name) or code not in HADOLINT_RULES:
+        hint = ""
+        try:
+            if resolve(name):
+                hint = " (use `# docklint ignore=` for docklint's own names)"
+        except UnknownRule:
+            pass
+        return None, f"{name} is not a hadolint rule docklint knows{hint}"
+    return Entry(name, frozenset(r.code for r in _rules_with_alias_ci(code))), ""
+
+
+def _rules_with_alias_ci(code: str) -> list["Rule"]:
+    try:
+        found = resolve(code)
+    except UnknownRule:
+        return []
+    return [r for r in found if code in (a.upper() for a in r.aliases)]
+
+
+def _attached_checks(comments: list[Comment], instructions: list[Instruction]
+                     ) -> dict[int, tuple[Instruction, bool]]:
+    """The `check=` comments among each instruction's attached comments (BuildKit's
+    PrevComment): id(comment) -> (instruction, whether it is the block's first check comment)."""
+    out: dict[int, tuple[Instruction, bool]] = {}
+    plain = [c for c in comments if not c.directive and not c.in_continuation]
+    starts = [c.span.start for c in plain]
+    prev_end = -1
+    for ins in instructions:
+        n = len(ins.comments)
+        if n:
+            lo = bisect.bisect_right(starts, prev_end)
+            hi = bisect.bisect_left(starts, ins.span.start)
+            block = plain[lo:hi][-n:]
+            if len(block) == n and all(c.text == t for c, t in zip(block, ins.comments)):
+                first = True
+                for c in block:
+                    m = _CHECK.match(c.text)
+                    if m and m.group("key").lower() == "check":
+                        out[id(c)] = (ins, first)
+                        first = False
+        prev_end = ins.span.end
+    return out
+
+
+def _instruction_check(c: Comment, ins: Instruction
+                       ) -> tuple[Pragma | None, list[PragmaProblem]]:
+    """A `# check=` comment attached to ``ins``."""
+    m = _CHECK.match(c.text)
+    assert m is not None
+    opts, error = _parse_check(m.group("value"))
+    if opts is None:
+        return None, [PragmaProblem(c.span, f"BuildKit ignores this `# check=` comment: {error}",
+                                    "check-instruction")]
+    problems: list[PragmaProblem] = []
+    if opts.has_error:
+        problems.append(PragmaProblem(
+            c.span, "`error=` has no effect in a `# check=` comment above an instruction: only "
+            "the file-level directive (or BUILDKIT_DOCKERFILE_CHECK) decides", "check-instruction"))
+    entries, msgs = _check_entries(opts, "instruction", ins)
+    problems.extend(PragmaProblem(c.span, msg, "check-instruction") for msg in msgs)
+    if not entries:
+        return None, problems
+    reason = m.group("value").strip().partition(" ")[2].strip()
+    return Pragma("check", "instruction", tuple(entries), c.span, ins.span, ins, reason), problems
 
 
 def _next_instruction(instructions: list[Instruction], starts: list[int], offset: int
                       ) -> Instruction | None:
-    import bisect
     i = bisect.bisect_left(starts, offset)
     return instructions[i] if i < len(instructions) else None
 
@@ -113,14 +517,193 @@ def _stage_span(instructions: list[Instruction], from_: Instruction) -> Span:
     return Span(from_.span.start, end)
 
 
-def suppressed(pragmas: list[Pragma], codes: tuple[str, ...], span: Span) -> Pragma | None:
-    """The pragma that silences a finding reported under any of ``codes`` (its rule's code
-    and, for a sub-code, the sub-code) at ``span``, if any."""
-    for p in pragmas:
-        if not any(c in p.codes for c in codes):
-            continue
-        if p.scope == "global":
-            return p
-        if p.covers is not None and p.covers.start <= span.start <= p.covers.end:
-            return p
-    return None
+# ---------------------------------------------------------------- the whole file
+
+@dataclass
+class Suppressions:
+    """Every suppression of one file and the DK001 problems found in them."""
+
+    pragmas: list[Pragma]
+    problems: list[PragmaProblem]
+    error: bool                       # `error=true` in effect (file directive or build arg)
+    instructions: list[Instruction]
+
+    def active(self, allow_pragmas: bool = True) -> "Active":
+        """What may silence findings in a run. With ``allow_pragmas`` off only the
+        BUILDKIT_DOCKERFILE_CHECK build argument (configuration, not the file) still does."""
+        chosen = self.pragmas if allow_pragmas else [p for p in self.pragmas if p.span is None]
+        return Active(chosen, self.instructions)
+
+
+_MEMO: "weakref.WeakKeyDictionary[Dockerfile, Suppressions]" = weakref.WeakKeyDictionary()
+
+
+def suppressions(df: "Dockerfile") -> Suppressions:
+    """The file's suppressions: ``df.pragmas`` plus the file-level check configuration."""
+    found = _MEMO.get(df)
+    if found is None:
+        found = _MEMO[df] = _suppressions(df)
+    return found
+
+
+def _suppressions(df: "Dockerfile") -> Suppressions:
+    inline = df.pragmas if df.comments else Collected([], [], [])
+    pragmas = list(inline.pragmas)
+    problems = list(inline.problems)
+    directive = df.parsed.file_directives.get("check")
+    override = df.build_args.get(CHECK_BUILD_ARG)
+    error = False
+    if directive is not None:
+        opts, why = _parse_check(directive.value)
+        if opts is None:
+            problems.append(PragmaProblem(directive.span, "invalid `# check=` directive: BuildKit "
+                                          f"fails the build: {why}"))
+        else:
+            entries, msgs = _check_entries(opts, "file", None)
+            problems.extend(PragmaProblem(directive.span, msg) for msg in msgs)
+            if override is None:
+                error = bool(opts.error)
+                if entries:
+                    pragmas.append(Pragma("check", "file", tuple(entries), directive.span,
+                                          reason=directive.value.partition(" ")[2].strip()))
+        # the directive line is also the first instruction's comment (after a shebang): the
+        # file-level reading decides, unless the build arg replaced it
+        problems = [p for p in problems
+                    if not (p.origin == "check-instruction" and p.span == directive.span)]
+        if override is None:
+            pragmas = [p for p in pragmas
+                       if not (p.scope == "instruction" and p.span == directive.span)]
+    if override is not None:
+        opts, why = _parse_check(override)
+        if opts is None:
+            problems.append(PragmaProblem(Span(0, 0), f"invalid {CHECK_BUILD_ARG} build arg: "
+                                          f"BuildKit fails the build: {why}"))
+        else:
+            entries, msgs = _check_entries(opts, "file", None)
+            problems.extend(PragmaProblem(Span(0, 0), f"{CHECK_BUILD_ARG} build arg: {msg}")
+                            for msg in msgs)
+            error = bool(opts.error)
+            if entries:
+                pragmas.append(Pragma("check", "file", tuple(entries), None))
+    where = directive.span if directive is not None else None
+    for c in df.comments:
+        if c.directive and c.span != where:
+            m = _CHECK.match(c.text)
+            if m and m.group("key").lower() == "check":
+                problems.append(PragmaProblem(
+                    c.span, "BuildKit ignores this `# check=` line: the file-level directive must "
+                    "start in column 1 in the directive block at the top (once), and a directive "
+                    "line is no instruction's comment either"))
+    for c in inline.loose_checks:
+        if c.span != where:
+            problems.append(PragmaProblem(
+                c.span, "this `# check=` comment applies to nothing: it is not among the comments "
+                "attached to an instruction (an empty `#` line or the end of the file comes "
+                "first) and not the file-level directive at the top"))
+    return Suppressions(pragmas, problems, error, df.instructions)
+
+
+# ---------------------------------------------------------------- matching
+
+class Active:
+    """The suppressions in force for one run: which silence a finding, which silenced nothing."""
+
+    def __init__(self, pragmas: list[Pragma], instructions: list[Instruction]) -> None:
+        self.pragmas = pragmas
+        self.instructions = instructions
+        self._starts = [i.span.start for i in instructions]
+        self._by_code: dict[str, list[tuple[Pragma, int]]] = {}
+        for p in pragmas:
+            for k, e in enumerate(p.entries):
+                for code in e.codes:
+                    self._by_code.setdefault(code, []).append((p, k))
+        self.used: set[tuple[int, int]] = set()      # (id(pragma), entry index)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_code)
+
+    def codes(self, judged_only: bool = False) -> set[str]:
+        """Rule codes (and sub-codes) some suppression names; with ``judged_only``, only those
+        of suppressions in the file (not the build argument), for DK002."""
+        if not judged_only:
+            return set(self._by_code)
+        return {code for p in self.pragmas if p.span is not None for code in p.codes}
+
+    def matching(self, rule: "Rule", sub: str, span: Span) -> list[tuple[Pragma, int]]:
+        """The (pragma, entry index) pairs that silence a finding of ``rule`` (reported under
+        the sub-code ``sub``, if any) at ``span``; records them as used. DK001 is never
+        silenced."""
+        if rule.code == PRAGMA_CODE or not self._by_code:
+            return []
+        hits: list[tuple[Pragma, int]] = []
+        dispatch: Instruction | None | bool = False
+        for key in ((rule.code, sub) if sub else (rule.code,)):
+            for p, k in self._by_code.get(key, ()):
+                if p.scope in ("global", "file"):
+                    ok = True
+                elif p.scope == "instruction":
+                    if dispatch is False:
+                        dispatch = self._dispatched_at(rule, span)
+                    ok = dispatch is p.instruction
+                else:
+                    ok = p.covers is not None and p.covers.start <= span.start <= p.covers.end
+                if ok:
+                    hits.append((p, k))
+                    self.used.add((id(p), k))
+        return hits
+
+    def _dispatched_at(self, rule: "Rule", span: Span) -> Instruction | None:
+        """The instruction BuildKit would be handling when it emitted this finding: the one the
+        finding is in, or for MultipleInstructionsDisallowed the next CMD/ENTRYPOINT/HEALTHCHECK
+        of the same kind in the stage."""
+        i = bisect.bisect_right(self._starts, span.start) - 1
+        if i < 0 or span.start > self.instructions[i].span.end:
+            return None
+        ins = self.instructions[i]
+        if any(a in _BUILDKIT_REPORTED_EARLIER for a in rule.aliases) and \
+                ins.keyword in _REPEATED_KEYWORDS:
+            for later in self.instructions[i + 1:]:
+                if later.keyword == "FROM":
+                    break
+                if later.keyword == ins.keyword:
+                    return later
+        return ins
+
+    def unused(self, ignore: Iterable[str] = (UNUSED_CODE,),
+               forms: Iterable[str] = ("docklint", "hadolint", "check")
+               ) -> list[tuple[Span, str]]:
+        """DK002: (span, message) for each suppression in the file (of one of ``forms``) with
+        names that silenced nothing. Call after every finding was passed to :meth:`matching`.
+        Entries that name only rules docklint does not have (or only ``ignore``d codes) are not
+        judged."""
+        skip = set(ignore)
+        judged = set(forms)
+        out: list[tuple[Span, str]] = []
+        for p in self.pragmas:
+            if p.span is None or p.form not in judged:
+                continue
+            used: list[str] = []
+            unused: list[str] = []
+            for k, e in enumerate(p.entries):
+                if not (e.codes - skip):
+                    continue
+                (used if (id(p), k) in self.used else unused).append(e.name)
+            if unused:
+                out.append((p.span, _unused_message(p, used, unused)))
+        return out
+
+
+_WHERE = {"next": "on the next instruction", "stage": "in this stage", "global": "in this file",
+          "file": "in this file", "instruction": "on this instruction"}
+
+
+def _unused_message(p: Pragma, used: list[str], unused: list[str]) -> str:
+    label = {"docklint": "docklint pragma", "hadolint": "hadolint pragma"}.get(p.form) or \
+        ("`# check=` directive" if p.scope == "file" else "`# check=` comment")
+    where = _WHERE[p.scope]
+    what = ("any BuildKit check" if unused == ["all"] and p.form == "check"
+            else ", ".join(unused))
+    if not used:
+        return f"unused suppression: this {label} silences nothing: no finding of {what} {where}"
+    return (f"partly unused suppression: no finding of {what} {where} "
+            f"(this {label} is needed for {', '.join(used)})")

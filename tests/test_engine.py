@@ -127,7 +127,7 @@ def _shellcheck_like() -> Rule:
 @pytest.fixture
 def with_subcode_rule(monkeypatch):
     rule = _shellcheck_like()
-    rules = (*all_rules(), rule)
+    rules = (rule, *all_rules())     # first: it owns the SC codes in this test
     monkeypatch.setattr(registry, "all_rules", lambda: rules)
     registry._index.cache_clear()
     yield rule
