@@ -29,7 +29,7 @@ from . import __version__
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130           # 128 + SIGINT, as a shell reports a process stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141           # 128 + SIGPIPE: the reader of our output went away
-SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config")
+SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config", "lsp")
 FAIL_ON = ("error", "warning", "info", "none")
 # the same as docklint.formatters.FORMATS (a test checks), spelt out so that importing this
 # module does not import the formatters package
@@ -161,8 +161,8 @@ class _Main(click.Command):
     def format_epilog(self, ctx, formatter) -> None:
         formatter.write_paragraph()
         formatter.write_text("Other commands: docklint rules | rule CODE | inspect FILE | "
-                             "graph FILE | config --show FILE | config --migrate  (each with "
-                             "--help).")
+                             "graph FILE | config --show FILE | config --migrate | lsp  (each "
+                             "with --help).")
         formatter.write_paragraph()
         formatter.write_text("Exit codes: 0 clean; 1 findings at or above --fail-on; "
                              "2 usage, config or I/O error.")
@@ -626,8 +626,17 @@ def config_cmd(path, show, migrate, config_path):
     click.echo(json.dumps(data, indent=2))
 
 
+@click.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--stdio", is_flag=True, hidden=True,
+              help="Accepted for editors that pass it: stdio is the only transport.")
+def lsp_cmd(stdio):
+    """Run the language server (LSP over standard input and output; needs the lsp extra)."""
+    from .lsp import main as lsp_main
+    lsp_main()
+
+
 _COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "graph": graph_cmd,
-             "config": config_cmd}
+             "config": config_cmd, "lsp": lsp_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
