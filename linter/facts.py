@@ -8,6 +8,7 @@ in it reach for ``https://``. The answers live here so that rules stay small and
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from dataclasses import dataclass
@@ -270,16 +271,24 @@ class Facts:
     def shell_of(self, stage: "Stage", before: Instruction | None = None) -> list[str]:
         """The SHELL in effect (inherited through FROM <stage>); ``["/bin/sh", "-c"]`` if none."""
         for st in self.df.graph.chain(stage.index):
-            found = None
-            for ins in st.instructions:
-                if before is not None and ins is before:
-                    break
-                if ins.keyword == "SHELL" and ins.json and ins.args:
-                    found = [a.value for a in ins.args]
-            if found is not None:
-                return found
+            changes = self._shell_changes(st)
+            if before is not None:
+                # the SHELLs of this stage that come before ``before``
+                cut = bisect.bisect_left(changes, (before.index,))
+                changes = changes[:cut]
+            if changes:
+                return changes[-1][1]
             before = None
         return ["/bin/sh", "-c"]
+
+    def _shell_changes(self, stage: "Stage") -> list[tuple[int, list[str]]]:
+        """(instruction index, shell) of every SHELL of a stage, in order (computed once)."""
+        cache = self.__dict__.setdefault("_shells", {})
+        if stage.index not in cache:
+            cache[stage.index] = [(ins.index, [a.value for a in ins.args])
+                                  for ins in stage.instructions
+                                  if ins.keyword == "SHELL" and ins.json and ins.args]
+        return cache[stage.index]
 
     def posix_shell(self, ins: Instruction) -> bool:
         stage = self.df.stage_of(ins)

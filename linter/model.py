@@ -355,10 +355,14 @@ class Stage:
         return self.name if self.name else f"#{self.index}"
 
     def env_before(self, ins: Instruction) -> Env:
-        for i, cand in enumerate(self.instructions):
-            if cand is ins:
-                return self.envs[i]
-        return self.env_end
+        """The variables in scope just before ``ins`` (the end of the stage for an instruction
+        of another stage)."""
+        index = self.__dict__.get("_env_index")
+        if index is None or len(index) != len(self.instructions):
+            index = {id(cand): i for i, cand in enumerate(self.instructions)}
+            self.__dict__["_env_index"] = index
+        i = index.get(id(ins))
+        return self.envs[i] if i is not None and i < len(self.envs) else self.env_end
 
     def of_kind(self, *keywords: str) -> Iterator[Instruction]:
         for ins in self.instructions:

@@ -66,7 +66,7 @@ def test_fix_produces_the_fixed_file(fixed: Path) -> None:
     out = fix_bytes(fx.data, str(case), settings, [rule], unsafe=fx.unsafe_fixes,
                     context=context)
     assert out.refused is None and out.converged
-    assert out.data.decode("utf-8") == fixed.read_text(encoding="utf-8")
+    assert out.data == fixed.read_bytes()
     assert out.applied.get(code), f"{code} applied no fix"
     again = fix_bytes(out.data, str(case), settings, [rule], unsafe=fx.unsafe_fixes,
                       context=context)
