@@ -1,0 +1,60 @@
+"""A label of the label schema is set to an empty value.
+
+## What it does
+Does nothing until the option `label-schema` lists labels. Then a `LABEL` (in any stage) that
+sets one of them to an empty value is reported, whatever the label's type. Values are read the
+way the builder expands them, with the stage's `ARG` and `ENV` values: `LABEL version=$VERSION`
+after `ARG VERSION=` is empty, while after a bare `ARG VERSION` (no default and no build
+argument given to docklint) it is unknown and left alone. The format rules (DK610-DK616)
+leave empty values to this rule.
+
+This is hadolint's DL3051 (accepted as an alias); hadolint does not substitute build
+arguments, so it reports `""` but not `$EMPTY`.
+
+## Why is this bad?
+An empty required label is worse than a missing one: it passes a presence check while telling
+the reader nothing. It usually means a build argument that CI was supposed to pass was
+forgotten.
+
+## Example
+With this configuration (`.docklint.yaml`):
+```yaml
+label-schema:
+  org.opencontainers.image.version: semver
+```
+```dockerfile
+FROM alpine:3.20
+ARG VERSION=""
+LABEL org.opencontainers.image.version=$VERSION
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+ARG VERSION=1.4.0
+LABEL org.opencontainers.image.version=$VERSION
+```
+"""
+
+from __future__ import annotations
+
+from docklint.labels import SCHEMA_OPTION, label_settings, schema_from
+from docklint.rule import Finding, Severity, rule
+
+# the options the documentation's Example and Use instead are linted with (a docs test reads it)
+EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.version": "semver"}}
+
+
+@rule("DK609", "label-empty", Severity.WARNING, tags={"metadata"}, aliases=("DL3051",),
+      options={"label-schema": SCHEMA_OPTION})
+def check(df, options):
+    schema = schema_from(options)
+    if not schema:
+        return
+    for item in label_settings(df):
+        if item.key not in schema or item.value != "":
+            continue
+        word = item.value_word if len(item.value_word.span) else item.key_word
+        how = f" (`{item.raw_value}` expands to nothing)" if "$" in item.raw_value else ""
+        yield Finding(word.span, f"label `{item.key}` of the label schema is empty{how}; give "
+                                 "it a value or drop it")

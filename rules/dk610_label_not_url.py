@@ -1,0 +1,50 @@
+"""A label the label schema types `url` does not hold a URL.
+
+## What it does
+Does nothing until the option `label-schema` gives some label the type `url`. Then a `LABEL`
+(in any stage) that sets that label to something other than an absolute URI is reported at the
+value: it needs a scheme (`https:`), and only characters a URI may contain (a space, for one,
+must be written `%20`). For `http`, `https`, `ftp`, `ws` and their secure forms, a host is
+required too (`https://` alone is not enough). Values are read after `ARG` and `ENV`
+substitution; values that depend on a build argument with no value, and empty values (DK609),
+are left alone.
+
+This is hadolint's DL3052 (accepted as an alias). hadolint accepts any string its URI parser
+takes, `http:` with no host included, and does not substitute build arguments.
+
+## Why is this bad?
+Tools follow these labels: a registry links `org.opencontainers.image.source` to the code, and
+Renovate and Dependabot use it to find release notes. `github.com/example/app` without a scheme
+is a relative path to them, and the link goes nowhere.
+
+## Example
+With this configuration (`.docklint.yaml`):
+```yaml
+label-schema:
+  org.opencontainers.image.source: url
+```
+```dockerfile
+FROM alpine:3.20
+LABEL org.opencontainers.image.source="github.com/example/app"
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+LABEL org.opencontainers.image.source="https://github.com/example/app"
+```
+"""
+
+from __future__ import annotations
+
+from docklint.labels import SCHEMA_OPTION, check_values
+from docklint.rule import Severity, rule
+
+# the options the documentation's Example and Use instead are linted with (a docs test reads it)
+EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.source": "url"}}
+
+
+@rule("DK610", "label-not-url", Severity.WARNING, tags={"metadata"}, aliases=("DL3052",),
+      options={"label-schema": SCHEMA_OPTION})
+def check(df, options):
+    yield from check_values(df, options, "url", "an absolute URL such as `https://host/path`")

@@ -1,0 +1,51 @@
+"""A label the label schema types `email` does not hold an email address.
+
+## What it does
+Does nothing until the option `label-schema` gives some label the type `email`. Then a `LABEL`
+(in any stage) whose value for that label is not an RFC 5322 address is reported at the value.
+docklint accepts a bare address (`team@example.com`), an address with a display name
+(`Jane Doe <jane@example.com>`), and several of those separated by commas. Values are read
+after `ARG` and `ENV` substitution; values that depend on a build argument with no value, and
+empty values (DK609), are left alone.
+
+This is hadolint's DL3058 (accepted as an alias). hadolint accepts only a bare address, so it
+reports the common `Name <address>` form, and does not substitute build arguments.
+
+## Why is this bad?
+A contact label is only useful if a tool or a person can write to it: alerting and ownership
+tools send mail to it, and a value such as `Platform team` or `jane at example.com` goes
+nowhere.
+
+## Example
+With this configuration (`.docklint.yaml`):
+```yaml
+label-schema:
+  maintainer: email
+```
+```dockerfile
+FROM alpine:3.20
+LABEL maintainer="Platform team"
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+LABEL maintainer="Platform team <platform@example.com>"
+```
+"""
+
+from __future__ import annotations
+
+from docklint.labels import SCHEMA_OPTION, check_values
+from docklint.rule import Severity, rule
+
+# the options the documentation's Example and Use instead are linted with (a docs test reads it)
+EXAMPLE_OPTIONS = {"label-schema": {"maintainer": "email"}}
+
+
+@rule("DK616", "label-not-email", Severity.WARNING, tags={"metadata"}, aliases=("DL3058",),
+      options={"label-schema": SCHEMA_OPTION})
+def check(df, options):
+    yield from check_values(df, options, "email",
+                            "an email address such as `team@example.com` or "
+                            "`Name <team@example.com>`")

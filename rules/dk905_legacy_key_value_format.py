@@ -1,0 +1,81 @@
+"""ENV or LABEL in the legacy `KEY value` form.
+
+## What it does
+Fires for an `ENV` or `LABEL` whose first word has no `=`: the old form that sets one key to
+the whole rest of the line (`ENV PATH /opt/bin:$PATH`). One finding per instruction, at the
+key. `ARG` has no such form (`ARG A B` declares two build arguments). This is BuildKit's
+LegacyKeyValueFormat check (accepted as an alias). BuildKit reports an `ONBUILD ENV` only when
+a later build runs the trigger; docklint reports the trigger where it is written.
+
+## Why is this bad?
+The legacy form does not look like what it does: `ENV A B C` sets `A` to `B C`, while
+`ENV A=B C=D` sets two variables, and adding a second key to a legacy line silently turns it
+into part of the value. Docker's documentation calls the form deprecated and BuildKit warns
+about it on every build.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+ENV APP_HOME /srv/app
+LABEL description A small web service
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+ENV APP_HOME=/srv/app
+LABEL description="A small web service"
+```
+
+## Fix safety
+The fix writes `KEY=value`, quoting the value with `"` when it contains blanks. The builder
+reads the new form to the same value, so the fix is safe; it is offered only when that is
+certain: not when the value contains quotes, backslashes or backticks together with blanks,
+nor when the instruction is split over several lines between the key and its value.
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.source import Span
+
+
+def _fix(df, ins):
+    key, value, _sep = ins.pairs()[0]
+    text = df.source.text
+    between = Span(key.span.end, value.span.start)
+    if any(c not in " \t" for c in text[between.start:between.end]):
+        return None
+    v = value.value
+    edits = [Edit(between, "=")]
+    if any(c.isspace() for c in v):
+        written = text[value.span.start:value.span.end]
+        if written != v or any(c in v for c in "\"'\\`"):
+            return None
+        edits.append(Edit(value.span, f'"{v}"'))
+    return Fix(f"Write `{key.value}=...`", tuple(edits))
+
+
+@rule("DK905", "legacy-key-value-format", Severity.WARNING, tags={"style"},
+      aliases=("LegacyKeyValueFormat",), fixable="sometimes")
+def check(df, options):
+    for stage in df.stages:
+        for outer in stage.instructions:
+            ins = outer.effective
+            if ins.keyword not in ("ENV", "LABEL") or len(ins.args) != 3 or \
+                    ins.args[2].value != "":
+                continue
+            key, value = ins.args[0], ins.args[1]
+            shown = value.value if len(value.value) <= 40 else value.value[:37] + "..."
+            yield Finding(key.span, f"`{ins.written} {key.value} {shown}` uses the legacy "
+                                    f"`KEY value` form; write "
+                                    f"`{ins.written} {key.value}={_suggested(value.value)}`",
+                          fix=_fix(df, ins))
+
+
+def _suggested(value: str) -> str:
+    if len(value) > 40:
+        return "..."
+    if any(c.isspace() for c in value) and not any(c in value for c in "\"'\\`"):
+        return f'"{value}"'
+    return value if not any(c.isspace() for c in value) else "..."
