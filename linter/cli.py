@@ -198,6 +198,9 @@ class _Main(click.Command):
               help="Use this configuration file instead of searching for one.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--preview", is_flag=True, help="Also run rules in preview.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Lint files in N processes (default: the number of CPUs; a handful of "
+                   "files is always linted in this process).")
 @click.option("--stdin-filename", metavar="NAME",
               help="The path to report (and find the context from) for input read from -; "
                    "with no PATH, standard input is read.")
@@ -206,7 +209,7 @@ class _Main(click.Command):
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.version_option(__version__, "--version", prog_name="docklint")
 def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, target, build_args,
-         context, rule_options, fail_on, config_path, isolated, preview, stdin_filename,
+         context, rule_options, fail_on, config_path, isolated, preview, jobs, stdin_filename,
          show_source, no_color):
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
 
@@ -272,30 +275,22 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
         paths = ("-",) if stdin_filename else (".",)
     files, errors = discover(paths)
     explicit = {os.path.normcase(os.path.abspath(p)) for p in paths if p != "-"}
-    results: list[FileResult] = []
-    thresholds: list[str] = []
+    plan: list[tuple[str, object, list]] = []     # (path, effective settings, rules)
     for path in files:
         config_path_for = (stdin_filename or None) if path == "-" else path
         eff, rules = effective(config_path_for)
         if path != "-" and eff.excluded and \
                 os.path.normcase(os.path.abspath(path)) not in explicit:
             continue
-        settings = eff.settings
-        try:
-            if path == "-":
-                shown = stdin_filename or "-"
-                ctx_dir = settings.context or (os.path.dirname(os.path.abspath(stdin_filename))
-                                               if stdin_filename else None)
-                result = _lint_stdin(shown, settings, rules, ctx_dir)
-            else:
-                result = lint_file(path, settings, rules)
-        except Exception as exc:  # a docklint bug: report it, go on with the other files
-            shown = (stdin_filename or "-") if path == "-" else path
-            message = " ".join(str(exc).split())
-            result = FileResult(shown, internal=[
-                f"{shown}: internal error: {type(exc).__name__}: {message}"])
-        results.append(result)
-        thresholds.append(eff.fail_on)
+        plan.append((path, eff, rules))
+    workers = _workers(jobs, sum(1 for p, _, _ in plan if p != "-"))
+    results: list[FileResult] = []
+    thresholds: list[str] = [eff.fail_on for _, eff, _ in plan]
+    if workers > 1:
+        results = _lint_parallel(plan, workers, stdin_filename)
+    else:
+        results = [_lint_one(path, eff.settings, rules, stdin_filename)
+                   for path, eff, rules in plan]
     used_rules = sorted({r.code: r for rs in rule_sets.values() for r in rs}.values(),
                         key=lambda r: r.code)
     rules = used_rules
@@ -401,6 +396,63 @@ def _statistics(results) -> str:
     code_width = max(len(code) for code in counts)
     return "".join(f"  {n:>{number_width}}  {code:<{code_width}}  {slugs[code]}".rstrip() + "\n"
                    for code, n in rows)
+
+
+def _workers(jobs: int | None, files: int) -> int:
+    """How many processes to lint ``files`` files with: one for a handful of files (a pool
+    costs more than it saves), else ``--jobs`` (default: the number of CPUs)."""
+    if jobs is None:
+        jobs = os.cpu_count() or 1
+    if jobs <= 1 or files < 8:
+        return 1
+    return min(jobs, files)
+
+
+def _lint_one(path: str, settings, rules, stdin_filename: str | None):
+    """Lint one file (or standard input for ``-``); a docklint bug becomes an internal error
+    for that file, and the other files are still linted."""
+    from .engine import FileResult, lint_file
+    try:
+        if path == "-":
+            shown = stdin_filename or "-"
+            ctx_dir = settings.context or (os.path.dirname(os.path.abspath(stdin_filename))
+                                           if stdin_filename else None)
+            return _lint_stdin(shown, settings, rules, ctx_dir)
+        return lint_file(path, settings, rules)
+    except Exception as exc:
+        shown = (stdin_filename or "-") if path == "-" else path
+        message = " ".join(str(exc).split())
+        return FileResult(shown, internal=[
+            f"{shown}: internal error: {type(exc).__name__}: {message}"])
+
+
+def _lint_in_worker(job: tuple[str, object, tuple[str, ...]]):
+    """Run in a worker process: lint one file; return what the report needs (no model)."""
+    from .registry import get
+    path, settings, codes = job
+    result = _lint_one(path, settings, [get(code) for code in codes], None)
+    result.dockerfile = None
+    return result
+
+
+def _lint_parallel(plan, workers: int, stdin_filename: str | None) -> list:
+    """Lint the plan's files in ``workers`` processes; results keep the plan's order.
+    Standard input is read in this process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(path, eff.settings, tuple(r.code for r in rules))
+            for path, eff, rules in plan if path != "-"]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method) if method else None
+    chunk = max(1, len(jobs) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        done = iter(pool.map(_lint_in_worker, jobs, chunksize=chunk))
+    out = []
+    for path, eff, rules in plan:
+        out.append(_lint_one(path, eff.settings, rules, stdin_filename) if path == "-"
+                   else next(done))
+    return out
 
 
 def _read_stdin(limit: int) -> tuple[bytes, int]:
