@@ -1694,3 +1694,19 @@ def test_sigint_while_reading_stdin(tmp_path):
     assert b"Traceback" not in err
     assert err == b""
     assert proc.returncode == 130
+
+
+def test_jobs_give_the_same_report_in_the_same_order(tmp_path):
+    for i in range(12):
+        write(tmp_path / f"svc{i:02d}" / "Dockerfile",
+              "FROM golang:1.22 AS b\nRUN CGO_ENABLED=0 go build -o /app .\n"
+              f"FROM golang:1.22\nCOPY --from=b /app /app{i}\nENTRYPOINT [\"/app{i}\"]\n"
+              "RUNN oops\n")
+    args = ["--format", "json", "--select", "DK000,DK301", str(tmp_path)]
+    one = run_proc("--jobs", "1", *args)
+    two = run_proc("--jobs", "2", *args)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    data = json.loads(one.stdout)
+    assert [d["file"] for d in data] == sorted(d["file"] for d in data)
+    assert len(data) == 24

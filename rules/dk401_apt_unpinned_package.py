@@ -1,0 +1,54 @@
+"""An `apt-get install` names a package without a version.
+
+## What it does
+Fires on every package of an `apt-get install`, `apt install` or `aptitude install` that is not
+pinned: pinned means `name=version` (a version, possibly with a `*` wildcard) or `name/release`
+(a release such as `bookworm-backports`). The finding points at the package word itself, in
+multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers alike.
+
+Not packages, so never reported: local files and directories (`./pkg.deb`, `/tmp/x.deb`),
+words built from variables (`$PACKAGES`, `"${PKG}"`: docklint cannot see their value), option
+values (`-t bookworm-backports`, `-o Dpkg::Options::=--force-confold`) and `pkg-` (a removal).
+
+## Why is this bad?
+Without a version, the package you get is whatever the mirror serves on the day of the build.
+Two builds of the same Dockerfile a month apart can ship different code, and a build that
+worked yesterday can break when a new version changes behaviour. A pinned version makes the
+build fail loudly when that version disappears from the archive, instead of silently changing
+what the image contains.
+
+Compared with hadolint's DL3008, docklint looks through wrappers (`sudo`, `env`, `xargs`,
+`eatmydata`) and into `sh -c` strings and heredocs, reports each package at its own position
+instead of the whole RUN, and leaves variables alone instead of calling them unpinned.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 \
+    ca-certificates=20230311 \
+ && rm -rf /var/lib/apt/lists/*
+```
+"""
+
+from __future__ import annotations
+
+from docklint.packages import pin_hint, unpinned
+from docklint.rule import Finding, Severity, rule
+
+
+@rule("DK401", "apt-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+      aliases=("DL3008",))
+def check(df, options):
+    for use, pkg in unpinned(df, "apt"):
+        yield Finding(use.word_span(pkg.word),
+                      f"apt package `{pkg.text}` is not pinned to a version; write "
+                      f"`{pin_hint('apt', pkg.name)}`")

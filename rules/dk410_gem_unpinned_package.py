@@ -1,0 +1,46 @@
+"""A `gem install` names a gem without a version.
+
+## What it does
+Fires on every gem of `gem install` (or `gem i`) written without a version, unless the command
+gives one with `-v`/`--version`. Pinned means `name:version` (`bundler:2.5.18`) or `-v 2.5.18`
+(also a requirement such as `-v '~> 2.5'`). The finding points at the gem word, in multi-line
+RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers.
+
+Not gems, so never reported: local `.gem` files and paths, words built from variables, option
+values (`--install-dir /opt/gems`, `--source URL`), and the build options after `--`
+(`gem install pg -- --with-pg-config=...`).
+
+## Why is this bad?
+Without a version, RubyGems installs the newest release on the day of the build, so rebuilding
+the same Dockerfile can give a different image; `gem install bundler` is the classic case that
+breaks a build when a new Bundler major version drops support for the project's Ruby.
+
+Compared with hadolint's DL3028, docklint knows which words are option values and build
+options, and reports each gem at its own position.
+
+## Example
+```dockerfile
+FROM ruby:3.3-slim
+RUN gem install bundler --no-document
+```
+
+## Use instead
+```dockerfile
+FROM ruby:3.3-slim
+RUN gem install bundler:2.5.18 --no-document
+```
+"""
+
+from __future__ import annotations
+
+from docklint.packages import unpinned
+from docklint.rule import Finding, Severity, rule
+
+
+@rule("DK410", "gem-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+      aliases=("DL3028",))
+def check(df, options):
+    for use, pkg in unpinned(df, "gem"):
+        yield Finding(use.word_span(pkg.word),
+                      f"gem `{pkg.text}` is not pinned to a version; write "
+                      f"`{pkg.name}:<version>` or add `-v <version>`")

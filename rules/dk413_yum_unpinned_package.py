@@ -1,0 +1,52 @@
+"""A `yum install` names a package without a version.
+
+## What it does
+Fires on every package of `yum install` (and `localinstall`, `reinstall`) that carries no
+version: pinned means the RPM form `name-version` or `name-version-release`, optionally with an
+architecture (`httpd-2.4.6`, `httpd-2.4.6-99.el7.centos.1.x86_64`). A `yum module install`
+needs a stream (`nodejs:18`). docklint reads the last dash-separated part: it must start with a
+digit, so `java-11-openjdk` is a name with no version, not `java` version `11`. The finding
+points at the package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and
+`ONBUILD RUN` triggers.
+
+Not packages, so never reported: groups (`@core`, `groupinstall`, `group install`), local
+`.rpm` files, paths and URLs, capabilities (`'perl(JSON)'`, `/usr/bin/python3`), words built
+from variables, and option values (`--enablerepo epel`, `--setopt X`).
+
+## Why is this bad?
+Without a version, yum installs whatever the repository offers on the day of the build, so two
+builds of the same Dockerfile can differ, and an update can break the build or the program.
+
+hadolint's DL3033 counts any dash followed by a digit as a version, so `java-11-openjdk` passes
+there; docklint requires the version at the end, where RPM puts it, and reports each package at
+its own position.
+
+## Example
+```dockerfile
+FROM centos:7
+RUN yum install -y httpd && yum clean all
+```
+
+## Use instead
+```dockerfile
+FROM centos:7
+RUN yum install -y httpd-2.4.6 && yum clean all
+```
+"""
+
+from __future__ import annotations
+
+from docklint.packages import pin_hint, unpinned
+from docklint.rule import Finding, Severity, rule
+
+
+@rule("DK413", "yum-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+      aliases=("DL3033",))
+def check(df, options):
+    for use, pkg in unpinned(df, "yum"):
+        if use.pc.action.startswith("module"):
+            msg = f"module `{pkg.text}` names no stream; write `{pkg.name}:<stream>`"
+        else:
+            msg = f"yum package `{pkg.text}` is not pinned to a version; write " \
+                  f"`{pin_hint('yum', pkg.name)}`"
+        yield Finding(use.word_span(pkg.word), msg)

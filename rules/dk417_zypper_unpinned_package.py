@@ -1,0 +1,46 @@
+"""A `zypper install` names a package without a version.
+
+## What it does
+Fires on every package of `zypper install`/`in` that carries no version: pinned means
+`name=version` or a comparison (`'name>=version'`, `'name<version'`). The finding points at the
+package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN`
+triggers.
+
+Not packages, so never reported: patterns, patches and products (`-t pattern devel_basis`,
+`pattern:devel_basis`), local `.rpm` files, paths and URLs, capabilities (`'perl(JSON)'`),
+words built from variables, and option values (`--repo X`, `--from X`).
+
+## Why is this bad?
+Without a version, zypper installs whatever the repository offers on the day of the build, so
+rebuilding the same Dockerfile can give a different image, and an update can break the build or
+the program.
+
+Compared with hadolint's DL3037, docklint skips patterns and other non-package types and reports
+each package at its own position.
+
+## Example
+```dockerfile
+FROM opensuse/leap:15.6
+RUN zypper -n install curl && zypper clean --all
+```
+
+## Use instead
+```dockerfile
+FROM opensuse/leap:15.6
+RUN zypper -n install curl=8.6.0 && zypper clean --all
+```
+"""
+
+from __future__ import annotations
+
+from docklint.packages import pin_hint, unpinned
+from docklint.rule import Finding, Severity, rule
+
+
+@rule("DK417", "zypper-unpinned-package", Severity.WARNING,
+      tags={"reproducibility", "packages"}, aliases=("DL3037",))
+def check(df, options):
+    for use, pkg in unpinned(df, "zypper"):
+        yield Finding(use.word_span(pkg.word),
+                      f"zypper package `{pkg.text}` is not pinned to a version; write "
+                      f"`{pin_hint('zypper', pkg.name)}`")

@@ -1,0 +1,54 @@
+"""A `dnf` command that asks for confirmation runs without `-y`.
+
+## What it does
+Fires on `dnf` commands that change packages (`install`, `groupinstall`, `localinstall`,
+`reinstall`, `upgrade`/`update`, `remove`, `downgrade`, `distro-sync`, `module install`...)
+without `-y` or `--assumeyes` (also inside a bundle such as `-qy`), unless the answer comes
+another way: `--setopt=assumeyes=1`, a `yes |` pipe, or `assumeyes=1` written to dnf's
+configuration earlier in the build (by a RUN or a COPY heredoc of the stage or the stages it is
+built on). The finding points at the command from `dnf` to its subcommand, in multi-line RUNs,
+heredoc scripts, `sh -c` strings and `ONBUILD RUN` triggers.
+
+`microdnf` is not reported: it never asks (its `-y` is accepted and does nothing).
+
+## Why is this bad?
+A build has no terminal: dnf asks `Is this ok [y/N]:`, reads end-of-file, stops and fails the
+step. Whether it asks depends on what there is to do, so the Dockerfile may only break on a
+later rebuild.
+
+hadolint's DL3038 also reports `microdnf`, which cannot hang on a prompt, checks only the install
+subcommands and does not read dnf's configuration; docklint does not share those gaps.
+
+## Example
+```dockerfile
+FROM fedora:40
+RUN dnf install nginx-1.26.1 && dnf clean all
+```
+
+## Use instead
+```dockerfile
+FROM fedora:40
+RUN dnf install -y nginx-1.26.1 && dnf clean all
+```
+
+## Fix safety
+The fix inserts ` -y` after the subcommand. It is safe: it only answers the question the build
+cannot answer.
+"""
+
+from __future__ import annotations
+
+from docklint.packages import RPM_ASKS, rpm_assumes_yes, uses
+from docklint.rule import Edit, Finding, Fix, Severity, rule
+
+
+@rule("DK418", "dnf-missing-yes", Severity.WARNING, tags={"packages", "build"},
+      aliases=("DL3038",), fixable="always")
+def check(df, options):
+    for use in uses(df, "dnf"):
+        if use.pc.name == "microdnf" or use.pc.action not in RPM_ASKS or \
+                use.pc.simulates or rpm_assumes_yes(df, use):
+            continue
+        yield Finding(use.span(), f"`{use.pc.name} {use.pc.subcommand}` without `-y` stops at its "
+                                  "confirmation prompt and fails the build; add `-y`",
+                      fix=Fix("Add -y", (Edit(use.insert_after(), " -y"),)))

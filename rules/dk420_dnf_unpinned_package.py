@@ -1,0 +1,52 @@
+"""A `dnf install` names a package without a version.
+
+## What it does
+Fires on every package of `dnf install` or `microdnf install` (and `localinstall`, `reinstall`)
+that carries no version: pinned means the RPM form `name-version` or `name-version-release`,
+optionally with an architecture (`nginx-1.20.1`, `nginx-1.20.1-14.el9_2.1.x86_64`). A
+`dnf module install` needs a stream (`nodejs:20`). docklint reads the last dash-separated part:
+it must start with a digit, so `java-17-openjdk-headless` is a name with no version. The
+finding points at the package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts
+and `ONBUILD RUN` triggers.
+
+Not packages, so never reported: groups (`@development-tools`, `group install`), local `.rpm`
+files, paths and URLs, capabilities (`'dnf-command(config-manager)'`, `/usr/bin/python3`),
+words built from variables, and option values (`--enablerepo crb`, `--setopt X`).
+
+## Why is this bad?
+Without a version, dnf installs whatever the repository offers on the day of the build, so two
+builds of the same Dockerfile can differ, and an update can break the build or the program.
+
+hadolint's DL3041 counts any dash followed by a digit as a version and skips module installs;
+docklint requires the version at the end, where RPM puts it, asks module installs for a stream,
+and reports each package at its own position.
+
+## Example
+```dockerfile
+FROM fedora:40
+RUN dnf install -y nginx && dnf clean all
+```
+
+## Use instead
+```dockerfile
+FROM fedora:40
+RUN dnf install -y nginx-1.26.1 && dnf clean all
+```
+"""
+
+from __future__ import annotations
+
+from docklint.packages import pin_hint, unpinned
+from docklint.rule import Finding, Severity, rule
+
+
+@rule("DK420", "dnf-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+      aliases=("DL3041",))
+def check(df, options):
+    for use, pkg in unpinned(df, "dnf"):
+        if use.pc.action.startswith("module"):
+            msg = f"module `{pkg.text}` names no stream; write `{pkg.name}:<stream>`"
+        else:
+            msg = f"{use.pc.name} package `{pkg.text}` is not pinned to a version; write " \
+                  f"`{pin_hint('dnf', pkg.name)}`"
+        yield Finding(use.word_span(pkg.word), msg)
