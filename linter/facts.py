@@ -250,10 +250,30 @@ class Facts:
         return any(s.base.kind == "stage" and s.base.stage == index for s in self.df.stages)
 
     def ships(self, index: int) -> bool:
-        """Whether what stage ``index`` leaves on disk ends up in an image that ships: it is
-        the target, or a stage other stages are built FROM (its layers are theirs).
-        Cleanup rules (apt lists, package caches) only matter for these."""
-        return index == self.df.graph.target or self.used_as_base(index)
+        """Whether what stage ``index`` leaves on disk ends up in the target image: it is the
+        target or a stage the target is built on through ``FROM`` (or, with other build args,
+        may be). A builder that is only the base of other builders does not ship. Cleanup
+        rules (apt lists, package caches) only matter for these."""
+        return index in self.shipping_stages
+
+    @cached_property
+    def shipping_stages(self) -> frozenset[int]:
+        df = self.df
+        target = df.graph.target
+        if target is None:
+            return frozenset(s.index for s in df.stages)
+        seen: set[int] = set()
+        todo = [target]
+        while todo:
+            i = todo.pop()
+            if i in seen or not 0 <= i < len(df.stages):
+                continue
+            seen.add(i)
+            base = df.stages[i].base
+            if base.kind == "stage" and base.stage is not None:
+                todo.append(base.stage)
+            todo.extend(getattr(base, "candidates", ()))
+        return frozenset(seen)
 
     @staticmethod
     def cache_mounts(ins: Instruction) -> list[str]:
@@ -312,17 +332,21 @@ class Facts:
     # ---- installs
     @staticmethod
     def installs(cmd: Command) -> list[str]:
-        """Packages a package-manager command installs (as written), else []."""
-        subs = PACKAGE_MANAGERS.get(cmd.name)
-        if not subs or cmd.name in ("go", "cargo", "npm", "yarn", "pnpm", "pip", "pip3", "uv",
-                                    "poetry", "gem", "composer", "bundle", "conda"):
+        """OS packages a system package-manager command installs (as written), else []."""
+        from .packages import parse
+        pc = parse(cmd)
+        if pc is not None:
+            if pc.family in ("apt", "apk", "yum", "dnf", "zypper") and pc.installs and \
+                    not pc.simulates:
+                return [w.value for w in pc.operands]
             return []
-        pos = cmd.positional()
-        if not pos or pos[0].value not in subs:
-            if not (cmd.name == "pacman" and any(a.value.startswith("-S") for a in cmd.args)):
-                return []
-            return [p.value for p in pos]
-        return [p.value for p in pos[1:]]
+        if cmd.name in ("tdnf", "pacman"):
+            pos = cmd.positional()
+            if cmd.name == "tdnf" and pos and pos[0].value == "install":
+                return [p.value for p in pos[1:]]
+            if cmd.name == "pacman" and any(a.value.startswith("-S") for a in cmd.args):
+                return [p.value for p in pos]
+        return []
 
     def installed_packages(self, stage: "Stage") -> list[str]:
         """OS packages a stage installs with a system package manager (apt, apk, dnf...)."""

@@ -898,23 +898,8 @@ def shipping_stages(df) -> set[int]:
     every stage it is (or, with other build args, may be) built on. A builder that is only a
     base of other builders does not ship.
 
-    ``Facts.ships`` counts every stage used as a base; this follows the chain from the target
-    instead (see the report to the lead: Facts.ships should do this, then this delegates)."""
-    target = df.graph.target
-    if target is None:
-        return {s.index for s in df.stages if df.facts.ships(s.index)}
-    seen: set[int] = set()
-    todo = [target]
-    while todo:
-        i = todo.pop()
-        if i in seen or not 0 <= i < len(df.stages):
-            continue
-        seen.add(i)
-        base = df.stages[i].base
-        if base.kind == "stage" and base.stage is not None:
-            todo.append(base.stage)
-        todo.extend(base.candidates)
-    return seen
+    (``Facts.shipping_stages``.)"""
+    return set(df.facts.shipping_stages)
 
 
 def earlier_text(df, use: Use) -> str:

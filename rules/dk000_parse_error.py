@@ -6,7 +6,9 @@ instruction, a flag that the instruction does not take or that lacks its value, 
 wrong number of arguments, an invalid stage name, `ENV` without a value, a JSON array with a
 non-string in it, an unterminated heredoc, a duplicated or invalid parser directive, a line
 longer than BuildKit can read, an instruction before the first `FROM`, and files that are not
-Dockerfiles at all (binary, UTF-16, empty).
+Dockerfiles at all (binary, UTF-16, empty). hadolint's DL3043 (`ONBUILD ONBUILD`, `ONBUILD FROM`,
+`ONBUILD MAINTAINER`) and DL3061 (an instruction before the first `FROM`) are among these, so
+their codes name this rule.
 
 ## Why is this bad?
 `docker build` stops at the first of these with an error; nothing else in the file matters
@@ -32,7 +34,7 @@ from __future__ import annotations
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK000", "parse-error", Severity.ERROR, tags={"syntax"})
+@rule("DK000", "parse-error", Severity.ERROR, tags={"syntax"}, aliases=("DL3043", "DL3061"))
 def check(df, options):
     for err in df.errors:
         yield Finding(err.span, err.message)

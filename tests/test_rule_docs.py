@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,28 +30,44 @@ def test_rule_has_docs(rule) -> None:
     assert re.fullmatch(r"DK\d{3}", rule.code)
 
 
-def _lint(rule, text: str, encoding: str = "utf-8"):
+_IGNORE_BLOCK = re.compile(r"```dockerignore\n(.*?)```", re.S)
+
+
+def _lint(rule, text: str, encoding: str = "utf-8", dockerignore: str | None = None,
+          tmp: Path | None = None):
     # DK003's Example is a file saved as Latin-1: lint the bytes in that encoding. A rule whose
     # examples need options (DK306 does nothing without a trusted-registries list) states them
-    # in its docs and gives them to this test as the module's EXAMPLE_OPTIONS.
+    # in its docs and gives them to this test as the module's EXAMPLE_OPTIONS. A section with a
+    # ```dockerignore block is linted with a build context holding that .dockerignore.
     options = dict(getattr(sys.modules[rule.module], "EXAMPLE_OPTIONS", {}))
+    context = None
+    if dockerignore is not None and tmp is not None:
+        context = tmp / f"context-{abs(hash(text))}"
+        context.mkdir(exist_ok=True)
+        (context / ".dockerignore").write_text(dockerignore, encoding="utf-8")
+        context = str(context)
     return lint_bytes(text.encode(encoding), "Dockerfile",
-                      Settings(select=[rule.code], options={rule.code: options}))
+                      Settings(select=[rule.code], options={rule.code: options}),
+                      context=context)
 
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
-def test_example_fires_and_use_instead_is_quiet(rule) -> None:
+def test_example_fires_and_use_instead_is_quiet(rule, tmp_path) -> None:
     examples = _blocks(rule.section("Example"))
     fixes = _blocks(rule.section("Use instead"))
     assert examples, f"{rule.code}: the Example has no ```dockerfile block"
     assert fixes, f"{rule.code}: Use instead has no ```dockerfile block"
     example_encoding = "latin-1" if "saved as Latin-1" in rule.section("Example") else "utf-8"
+    ignores = {h: (_IGNORE_BLOCK.findall(rule.section(h)) or [None])[0]
+               for h in ("Example", "Use instead")}
     for block in examples:
-        found = [f for f in _lint(rule, block, example_encoding).findings
+        found = [f for f in _lint(rule, block, example_encoding, ignores["Example"],
+                                  tmp_path).findings
                  if f.code == rule.code]
         assert found, f"{rule.code}: its documented Example does not fire:\n{block}"
     for block in fixes:
-        found = [f for f in _lint(rule, block).findings if f.code == rule.code]
+        found = [f for f in _lint(rule, block, dockerignore=ignores["Use instead"],
+                                  tmp=tmp_path).findings if f.code == rule.code]
         assert not found, f"{rule.code}: its Use instead fires: {found[0].message}\n{block}"
 
 

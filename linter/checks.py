@@ -1,0 +1,305 @@
+"""Small shared checks the metadata and COPY/ADD rules need: secret-looking names, EXPOSE port
+specs, label keys, absolute paths, archive names, and where in an instruction a piece of a word
+sits.
+
+Pure functions over strings (plus two helpers that read the model), tested in
+tests/test_checks.py. Rules import them instead of each carrying its own copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .source import Span
+
+if TYPE_CHECKING:
+    from .model import Dockerfile, Stage
+    from .syntax import Instruction, Word
+
+__all__ = ["SECRET_TOKENS", "ALLOW_TOKENS", "secret_reason", "PortSpec", "parse_port_spec",
+           "label_key_problems", "is_absolute", "TAR_SUFFIXES", "COMPRESSED_SUFFIXES",
+           "NON_TAR_ARCHIVES", "archive_suffix", "is_remote_source", "is_git_source",
+           "word_part_span", "workdir_before", "has_parse_error", "windows_stage"]
+
+
+# ---- secret-looking variable names ---------------------------------------------------------
+
+# BuildKit's SecretsUsedInArgOrEnv: a name fires when one of its "_"-separated tokens (compared
+# case-insensitively) is one of these, and none of its tokens is an allow token.
+SECRET_TOKENS = frozenset({"apikey", "auth", "credential", "credentials", "key", "password",
+                           "pword", "passwd", "secret", "token"})
+ALLOW_TOKENS = frozenset({"public", "file", "version"})
+# docklint's additions. Whole tokens that name a secret as surely as BuildKit's do:
+EXTRA_SECRET_TOKENS = frozenset({"pass", "passphrase", "pwd", "privatekey", "accesskey",
+                                 "secretkey", "clientsecret"})
+# a token made of a prefix glued to one of these (PGPASSWORD, ACCESSTOKEN, CLIENTSECRET):
+SECRET_SUFFIXES = ("password", "passwd", "token", "secret", "apikey")
+# tokens that say the variable holds something *about* a secret, not the secret itself: where
+# it is (KEY_PATH, SECRETS_DIR), a public key's fingerprint (GPG_KEY in the official images),
+# or how a secret is used (AUTH_TYPE, TOKEN_URL)
+EXTRA_ALLOW_TOKENS = frozenset({"path", "dir", "directory", "gpg", "pgp", "fingerprint",
+                                "keyring", "keyserver", "url", "uri", "endpoint", "type",
+                                "method", "mode", "enabled", "disabled", "enable", "disable",
+                                "name", "length", "header", "timeout", "ttl", "expiry",
+                                "expires", "expiration", "algorithm", "alg", "size", "bits",
+                                "mount", "provider", "required", "strategy", "location"})
+# kinds of keys that are public by design: a reCAPTCHA/Turnstile site key is embedded in web
+# pages, a Stripe publishable key is meant for browsers
+_PUBLIC_KEY_KINDS = frozenset({"site", "publishable", "publishablekey", "sitekey"})
+# whole names that are secrets without any token saying so
+KNOWN_SECRET_NAMES = frozenset({"GITHUB_PAT", "GH_PAT", "GITLAB_PAT", "AZURE_DEVOPS_EXT_PAT",
+                                "SSHPASS", "HTPASSWD", "NUGET_API_KEY", "TWINE_PASSWORD"})
+# whole names that look like secrets but are not (the shell's working directory)
+_NOT_SECRET_NAMES = frozenset({"PWD", "OLDPWD"})
+
+
+def secret_reason(name: str) -> str | None:
+    """Why ``name`` looks like it holds a secret (the token that says so), or None.
+
+    Tokens are the ``_``-separated parts of the name, compared case-insensitively. A name fires
+    when a token is a secret word (BuildKit's list plus ``pass``, ``pwd``, ``passphrase``...), a
+    secret word with a prefix glued on (``PGPASSWORD``, ``ACCESSTOKEN``), or when the whole
+    name is a well-known secret (``GITHUB_PAT``); it stays quiet when a token says the value is
+    about a secret rather than the secret (BuildKit's ``public``, ``file``, ``version``, plus
+    ``path``, ``dir``, ``gpg``, ``fingerprint``, ``url``, ``type``, ``name``...)."""
+    upper = name.upper()
+    if upper in _NOT_SECRET_NAMES:
+        return None
+    tokens = [t for t in name.lower().split("_") if t]
+    if upper in KNOWN_SECRET_NAMES:
+        return name
+    if any(t in ALLOW_TOKENS or t in EXTRA_ALLOW_TOKENS for t in tokens):
+        return None
+    public_key = any(t in _PUBLIC_KEY_KINDS for t in tokens)
+    for t in tokens:
+        if public_key and t in ("key", "apikey", "sitekey", "publishablekey"):
+            continue
+        if t in SECRET_TOKENS or t in EXTRA_SECRET_TOKENS:
+            return t
+    for t in tokens:
+        for suffix in SECRET_SUFFIXES:
+            if t.endswith(suffix) and len(t) > len(suffix):
+                return t
+    return None
+
+
+# ---- EXPOSE port specs -----------------------------------------------------------------------
+
+_PORT_RE = re.compile(r"^(?P<start>\d+)(?:-(?P<end>\d+))?$")
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    """One EXPOSE word, ``[ip:][host[-host]:]port[-port][/proto]``, split into its parts.
+
+    Offsets are into the text that was parsed; ``None`` parts are absent. ``port`` is the
+    container port (or range) as written; ``port_start``/``port_end`` are its numbers (None
+    when not numeric).
+    """
+
+    text: str
+    ip: str | None
+    host: str | None
+    host_offset: int
+    port: str
+    port_offset: int
+    proto: str | None
+    proto_offset: int
+
+    @staticmethod
+    def range_of(part: str | None) -> tuple[int | None, int | None]:
+        m = _PORT_RE.match(part or "")
+        if not m:
+            return None, None
+        start = int(m.group("start"))
+        return start, int(m.group("end")) if m.group("end") else start
+
+    @property
+    def port_range(self) -> tuple[int | None, int | None]:
+        return self.range_of(self.port)
+
+    @property
+    def host_range(self) -> tuple[int | None, int | None]:
+        return self.range_of(self.host)
+
+
+def parse_port_spec(text: str) -> PortSpec:
+    """Split an EXPOSE word the way Docker's port parser does (IPv6 addresses in brackets)."""
+    body, slash, proto = text.partition("/")
+    proto_offset = len(body) + 1 if slash else -1
+    ip = None
+    host = None
+    host_offset = -1
+    rest = body
+    base = 0
+    if rest.startswith("["):
+        close = rest.find("]")
+        if close > 0 and rest[close + 1:close + 2] == ":":
+            ip = rest[1:close]
+            base = close + 2
+            rest = rest[base:]
+    parts = rest.split(":")
+    if len(parts) >= 3 and ip is None:
+        ip = ":".join(parts[:-2])
+        host = parts[-2]
+        host_offset = base + len(ip) + 1
+    elif len(parts) == 2:
+        host = parts[0]
+        host_offset = base
+    port = parts[-1]
+    port_offset = len(body) - len(port)
+    return PortSpec(text, ip, host, host_offset, port,
+                    port_offset, proto if slash else None, proto_offset)
+
+
+# ---- label keys ------------------------------------------------------------------------------
+
+_LABEL_CHARS = re.compile(r"[^a-z0-9._/-]")
+RESERVED_LABEL_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
+# keys in the reserved namespaces that Docker documents for image authors to set (Docker Desktop
+# extensions must declare these)
+DOCUMENTED_DOCKER_LABELS = ("com.docker.desktop.extension.", "com.docker.extension.")
+
+
+def label_key_problems(key: str) -> list[str]:
+    """What is wrong with a label key under Docker's key guidelines (empty when nothing)."""
+    if not key:
+        return ["is empty"]
+    out: list[str] = []
+    if any(c.isupper() for c in key):
+        out.append("has upper-case letters")
+    low = key.lower()
+    bad = sorted(set(_LABEL_CHARS.findall(low)))
+    if bad:
+        shown = " ".join(f"`{c}`" if c.strip() else repr(c) for c in bad)
+        out.append(f"has characters other than a-z, 0-9, `.`, `-`, `_` and `/` ({shown})")
+    if not low[0].isalpha() or not low[0].isascii():
+        out.append("does not start with a letter")
+    if not (low[-1].isascii() and low[-1].isalnum()):
+        out.append("does not end with a letter or digit")
+    if ".." in low or "--" in low:
+        out.append("has consecutive `.` or `-`")
+    if low.startswith(RESERVED_LABEL_NAMESPACES) and \
+            not low.startswith(DOCUMENTED_DOCKER_LABELS):
+        ns = next(n for n in RESERVED_LABEL_NAMESPACES if low.startswith(n))
+        out.append(f"uses the namespace `{ns[:-1]}`, which Docker reserves for itself")
+    return out
+
+
+# ---- paths -----------------------------------------------------------------------------------
+
+_DRIVE = re.compile(r"^[A-Za-z]:([\\/]|$)")
+
+
+def is_absolute(path: str) -> bool:
+    """Absolute on Linux (``/x``) or Windows (``C:\\x``, ``C:/x``, ``\\x``)."""
+    return path.startswith(("/", "\\")) or bool(_DRIVE.match(path))
+
+
+# Archives ADD unpacks (a tar, plain or compressed; ADD looks at the content, these are the
+# names such files go by)
+TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
+                ".tar.zst", ".tzst", ".tar.lz", ".tar.lzma", ".tlz", ".taz", ".tar.z")
+# compressed files that may hold a tar
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma", ".z")
+# archives ADD copies as they are
+NON_TAR_ARCHIVES = (".zip", ".7z", ".rar", ".jar", ".war", ".ear", ".whl", ".apk", ".deb",
+                    ".rpm", ".nupkg")
+
+
+def archive_suffix(name: str) -> tuple[str, str] | None:
+    """(kind, suffix) for a file name that looks like an archive: kind is ``tar`` (ADD unpacks
+    it), ``compressed`` (ADD unpacks it if it holds a tar) or ``other`` (ADD copies it as is)."""
+    low = name.lower().rstrip("/")
+    for s in TAR_SUFFIXES:
+        if low.endswith(s) and len(low) > len(s):
+            return "tar", s
+    for s in COMPRESSED_SUFFIXES:
+        if low.endswith(s) and len(low) > len(s):
+            return "compressed", s
+    for s in NON_TAR_ARCHIVES:
+        if low.endswith(s) and len(low) > len(s):
+            return "other", s
+    return None
+
+
+_GIT_RE = re.compile(r"^(?:git@[^:/]+:|git://|ssh://|[a-z][a-z0-9+.-]*://\S*\.git(?:[#?]\S*)?$)",
+                     re.I)
+
+
+def is_git_source(src: str) -> bool:
+    """An ADD source BuildKit fetches with git."""
+    return bool(_GIT_RE.match(src))
+
+
+def is_remote_source(src: str) -> bool:
+    """An ADD source that is not in the build context: a URL or a git repository."""
+    low = src.lower()
+    return low.startswith(("http://", "https://", "git@", "git://", "ssh://")) or \
+        is_git_source(src)
+
+
+# ---- positions -------------------------------------------------------------------------------
+
+def word_part_span(ins: "Instruction", word: "Word", start: int, end: int) -> Span:
+    """Source span of ``word.value[start:end]``; the whole word when the value is not a plain
+    slice of the text (a JSON string with escapes)."""
+    if not ins.json:
+        if ins.original[word.lstart:word.lend] == word.value:
+            return ins.span_of(word.lstart + start, word.lstart + end)
+        return word.span
+    inner = ins.original[word.lstart + 1:word.lend - 1]
+    if inner == word.value:
+        return ins.span_of(word.lstart + 1 + start, word.lstart + 1 + end)
+    return word.span
+
+
+# ---- WORKDIR ---------------------------------------------------------------------------------
+
+def workdir_before(df: "Dockerfile", stage: "Stage", before: "Instruction | None"
+                   ) -> "Instruction | None":
+    """The last WORKDIR that set the working directory before ``before`` in ``stage`` or in the
+    in-file stages its FROM chain leads through (an ``ONBUILD WORKDIR`` of an ancestor counts:
+    it ran in its child); None when the directory is still the base image's."""
+    for k, st in enumerate(df.graph.chain(stage.index)):
+        found = None
+        for ins in st.instructions:
+            if k == 0 and ins is before:
+                break
+            if ins.keyword == "WORKDIR":
+                found = ins
+            elif k > 0 and ins.keyword == "ONBUILD" and ins.sub is not None and \
+                    ins.sub.keyword == "WORKDIR" and found is None:
+                found = ins
+        if found is not None:
+            return found
+    return None
+
+
+# ---- instructions BuildKit rejects, Windows stages -------------------------------------------
+
+def has_parse_error(df: "Dockerfile", ins: "Instruction") -> bool:
+    """Whether a parse error (DK000) lies inside ``ins``: its words are then not what the author
+    meant (``COPY --from stage a b`` reads ``stage`` as a source), so rules leave it alone."""
+    span = ins.span
+    return any(span.start <= e.span.start < span.end or e.span.start == e.span.end == span.start
+               for e in df.errors)
+
+
+_WINDOWS_HINTS = ("windows", "nanoserver", "servercore", "dotnet/framework", "ltsc20")
+
+
+def windows_stage(df: "Dockerfile", stage: "Stage") -> bool:
+    """Whether a stage builds a Windows image: a ``--platform=windows/...`` in its chain, or a
+    base image whose name says so (``mcr.microsoft.com/windows/nanoserver``,
+    ``...:4.8-windowsservercore-ltsc2022``, ``mcr.microsoft.com/dotnet/framework/...``)."""
+    chain = df.graph.chain(stage.index)
+    if any(st.platform and st.platform.lower().startswith("windows") for st in chain):
+        return True
+    root = chain[-1].base if chain else None
+    if root is None:
+        return False
+    text = f"{root.raw} {root.text or ''}".lower()
+    return any(h in text for h in _WINDOWS_HINTS)

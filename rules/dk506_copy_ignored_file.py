@@ -1,0 +1,105 @@
+"""COPY or ADD names a file that `.dockerignore` keeps out of the build context.
+
+## What it does
+Fires on a local source of `COPY` (not `--from`, not a here-document) or `ADD` (not a URL, not
+a git repository) when, after ARG and ENV substitution and path cleaning (`./app/` is `app`,
+`/app` is `app`), the source or one of its parent directories matches a pattern of the build
+context's `.dockerignore`. It reports the source and names the pattern.
+
+This is BuildKit's CopyIgnoredFile check, with its limits:
+
+- it only runs when the `.dockerignore` has no exception patterns (`!keep-me`): with them, a
+  directory that matches a pattern may still have files the build sees;
+- the whole context (`.` or `/`) is only reported when a pattern excludes everything (`*`,
+  `**` or `**/*`);
+- it needs the build context on disk (the Dockerfile's directory, or `--context`); without
+  one, or without a `.dockerignore`, it stays quiet;
+- a source that depends on a build argument without a value is skipped, and a wildcard is
+  compared as written, as BuildKit does.
+
+BuildKit reads `<name>.dockerignore` next to a Dockerfile called `<name>` in preference to the
+context's `.dockerignore`; docklint does not read that file yet, so when it exists the rule
+stays quiet rather than check against the wrong patterns.
+
+## Why is this bad?
+The builder never sees an ignored file: the `COPY` fails with "not found", or, when the source
+is a directory, silently copies it without the ignored part. Either the pattern or the `COPY` is
+wrong.
+
+## Example
+With this `.dockerignore` in the build context:
+```dockerignore
+dist
+```
+```dockerfile
+FROM alpine:3.20
+COPY dist/ /srv/
+```
+
+## Use instead
+With the same `.dockerignore`:
+```dockerignore
+dist
+```
+```dockerfile
+FROM alpine:3.20
+COPY build/ /srv/
+```
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+from docklint.checks import has_parse_error, is_remote_source
+from docklint.rule import Finding, Severity, rule
+
+_EVERYTHING = ("*", "**", "**/*")
+
+
+def _clean(src: str) -> str:
+    path = posixpath.normpath(src.replace("\\", "/")).lstrip("/")
+    return "." if path in ("", ".") else path
+
+
+@rule("DK506", "copy-ignored-file", Severity.WARNING, tags={"context"},
+      aliases=("CopyIgnoredFile",))
+def check(df, options):
+    if not df.context or not os.path.isdir(df.context):
+        return
+    if df.path and os.path.isfile(f"{df.path}.dockerignore"):
+        return
+    from docklint.context import context_for
+    ctx = context_for(df.context)
+    rules = ctx.ignore_rules
+    if not rules or any(neg for neg, _rx, _text in rules):
+        return
+    everything = next((text for _neg, _rx, text in rules
+                       if posixpath.normpath(text.lstrip("/")) in _EVERYTHING), None)
+    for stage in df.stages:
+        for ins in stage.instructions:
+            if ins.keyword not in ("COPY", "ADD") or len(ins.args) < 2 or \
+                    has_parse_error(df, ins):
+                continue
+            if ins.keyword == "COPY" and ins.flag("from") is not None and ins.flag("from").value:
+                continue
+            markers = {(h.marker_lstart, h.marker_lend) for h in ins.heredocs}
+            env = stage.env_before(ins)
+            for word in ins.args[:-1]:
+                if (word.lstart, word.lend) in markers:
+                    continue
+                src = df.expand(word.value, env).value
+                if src is None or (ins.keyword == "ADD" and is_remote_source(src)):
+                    continue
+                path = _clean(src)
+                if path == ".":
+                    pattern = everything
+                else:
+                    pattern = next((text for _neg, rx, text in rules if rx.match(path)), None)
+                if pattern is None:
+                    continue
+                what = "the whole build context" if path == "." else f"`{src}`"
+                yield Finding(word.span, f"{ins.keyword} source {what} is excluded by the "
+                                         f".dockerignore pattern `{pattern}`: the builder "
+                                         "never sees it")

@@ -1,0 +1,93 @@
+r"""An ENV value uses a variable that an earlier pair of the same ENV sets.
+
+## What it does
+Fires on a `$NAME` (or `${NAME...}`) in the value of an `ENV` pair when an earlier pair of the
+same `ENV` instruction sets `NAME`, and the value the reference actually gets differs from the
+one that pair sets:
+
+- `NAME` is not set before the `ENV` (no earlier ENV or ARG in the stage or the stages its
+  `FROM` chain leads through): the reference expands to nothing;
+- `NAME` is set before, to another value: the reference gets the old value.
+
+It reports the reference. A pair that uses its own variable (`PATH=/opt/bin:$PATH`) is fine:
+it means the old value (unless an earlier pair of the same ENV sets that variable too:
+`ENV GOFLAGS=-mod=vendor GOFLAGS="$GOFLAGS -trimpath"` loses `-mod=vendor`). So is a reference whose old value is the same as the new one
+(`ARG VERSION=1.2` then `ENV VERSION=$VERSION URL=.../$VERSION`).
+
+hadolint's DL3044 only reports the first case, without looking at values. docklint also
+reports a stale old value (`ENV MODE=dev` ... `ENV MODE=prod CONFIG=/etc/$MODE.yml` gives
+`/etc/dev.yml`), and stays quiet when the base image is known to set the variable (docklint
+knows the environment of the common official images; `JAVA_HOME` on `eclipse-temurin`) or when
+the old value depends on a build argument without a value. On a base image docklint does not
+know, a name set nowhere in the file is reported: such images rarely set it.
+
+## Why is this bad?
+BuildKit expands every value of an `ENV` instruction against the environment as it was before
+that instruction, and only then sets them all. `ENV APP_HOME=/srv/app DATA=$APP_HOME/data`
+sets `DATA` to `/data`, not `/srv/app/data`, and nothing warns about it at build time.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+ENV APP_HOME=/srv/app \
+    DATA_DIR=$APP_HOME/data
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+ENV APP_HOME=/srv/app
+ENV DATA_DIR=$APP_HOME/data
+```
+"""
+
+from __future__ import annotations
+
+from docklint.checks import has_parse_error
+from docklint.rule import Finding, Related, Severity, rule
+
+
+@rule("DK605", "env-self-reference", Severity.ERROR, tags={"args"}, aliases=("DL3044",))
+def check(df, options):
+    for stage in df.stages:
+        for ins in stage.instructions:
+            if ins.keyword != "ENV" or has_parse_error(df, ins):
+                continue
+            pairs = ins.pairs()
+            if len(pairs) < 2:
+                continue
+            before = stage.env_before(ins)
+            uses = [u for u in df.var_uses(ins) if u.part == "value"]
+            earlier: dict[str, tuple] = {}
+            for key, value, _sep in pairs:
+                for use in uses:
+                    if not (value.span.start <= use.span.start and
+                            use.span.end <= value.span.end):
+                        continue
+                    hit = earlier.get(use.name)
+                    if hit is None:
+                        continue
+                    message = _problem(df, stage, before, use, hit[1])
+                    if message:
+                        yield Finding(use.span, message,
+                                      related=(Related(hit[0].span, f"`{use.name}` is set "
+                                                                    "here"),))
+                earlier[key.value] = (key, value)
+
+
+def _problem(df, stage, before, use, value) -> str | None:
+    name = use.name
+    new = df.expand(value.value, before).value
+    what = f"`{name}` is set by an earlier pair of this same ENV, but ENV expands all its " \
+           "values before it sets any"
+    if name in before:
+        old = before[name]
+        if old is None or new is None or old == new:
+            return None
+        return f"{what}: here `{name}` still has its old value `{old}`, not `{new}`; set it " \
+               "in an earlier ENV"
+    if use.how == "image":
+        return None             # PATH, or a name the (known) base image sets
+    unless = " (unless the base image sets it)" if df.image_env(stage.index) is None else ""
+    return f"{what}: here `{name}` is not set yet and expands to nothing{unless}; set it in " \
+           "an earlier ENV"

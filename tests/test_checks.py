@@ -1,0 +1,150 @@
+"""Unit tests of docklint.checks: secret names, port specs, label keys, paths, archives,
+parse-error and Windows detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from docklint.checks import (archive_suffix, has_parse_error, is_absolute, is_git_source,
+                             is_remote_source, label_key_problems, parse_port_spec,
+                             secret_reason, windows_stage, workdir_before)
+from docklint.engine import lint_text
+
+
+# ---- secret names: BuildKit's documented examples first, then docklint's additions
+
+@pytest.mark.parametrize("name", ["GITHUB_TOKEN", "API_KEY", "APIKEY", "apikey", "token",
+                                  "DB_PASSWORD", "db_Password", "AWS_SECRET_ACCESS_KEY",
+                                  "NPM_AUTH", "GOOGLE_CREDENTIALS", "MY_PWORD", "ROOT_PASSWD",
+                                  # docklint additions
+                                  "PGPASSWORD", "ACCESSTOKEN", "AUTHTOKEN", "CLIENTSECRET",
+                                  "SMTP_PASS", "MYSQL_PWD", "SSH_PASSPHRASE", "GITHUB_PAT",
+                                  "GH_PAT", "SSHPASS", "JWT_SECRETKEY", "RECAPTCHA_SITE_SECRET",
+                                  "LICENSE_KEY", "COMPOSER_AUTH"])
+def test_secret_names_fire(name: str) -> None:
+    assert secret_reason(name) is not None
+
+
+@pytest.mark.parametrize("name", ["TOKENIZER", "apikeys", "API_KEYS", "PUBLIC_KEY",
+                                  "SECRET_FILE", "DB_PASSWORD_VERSION", "USERNAME",
+                                  "PRIVATE_REGISTRY", "MAX_TOKENS", "PWD", "OLDPWD", "GPG_KEY",
+                                  "GPG_KEYS", "SSH_KEY_PATH", "SECRETS_DIR", "AUTH_URL",
+                                  "TOKEN_TTL", "AUTH_TYPE", "KEY_FINGERPRINT", "MONKEY",
+                                  "PASSTHROUGH", "HOME", "PATH", "PASSWORDLESS", "SITE_KEY",
+                                  "RECAPTCHA_SITE_KEY", "STRIPE_PUBLISHABLE_KEY"])
+def test_other_names_stay_quiet(name: str) -> None:
+    assert secret_reason(name) is None
+
+
+def test_secret_reason_names_the_word() -> None:
+    assert secret_reason("GITHUB_TOKEN") == "token"
+    assert secret_reason("PGPASSWORD") == "pgpassword"
+    assert secret_reason("GH_PAT") == "GH_PAT"
+
+
+# ---- ports
+
+def test_port_spec_parts() -> None:
+    spec = parse_port_spec("8080/tcp")
+    assert (spec.ip, spec.host, spec.port, spec.proto) == (None, None, "8080", "tcp")
+    assert spec.port_range == (8080, 8080) and spec.port_offset == 0
+    spec = parse_port_spec("5000:5000")
+    assert (spec.host, spec.host_offset, spec.port, spec.port_offset) == ("5000", 0, "5000", 5)
+    spec = parse_port_spec("127.0.0.1:80:8080/udp")
+    assert (spec.ip, spec.host, spec.port, spec.proto) == ("127.0.0.1", "80", "8080", "udp")
+    assert spec.host_offset == 10 and spec.port_offset == 13 and spec.proto_offset == 18
+    spec = parse_port_spec("[::1]:8080:80")
+    assert (spec.ip, spec.host, spec.host_offset, spec.port) == ("::1", "8080", 6, "80")
+    spec = parse_port_spec("8000-9000")
+    assert spec.port_range == (8000, 9000) and spec.host_range == (None, None)
+    assert parse_port_spec("http").port_range == (None, None)
+
+
+# ---- label keys
+
+@pytest.mark.parametrize("key", ["org.opencontainers.image.title", "maintainer", "a",
+                                 "com.example.team_name", "io.k8s/display-name", "v2",
+                                 "com.docker.desktop.extension.api.version",
+                                 "com.docker.extension.screenshots"])
+def test_valid_label_keys(key: str) -> None:
+    assert label_key_problems(key) == []
+
+
+@pytest.mark.parametrize("key,problem", [
+    ("Version", "upper-case"), ("team name", "characters other than"),
+    ("1abc", "does not start with a letter"), ("abc-", "does not end with a letter"),
+    ("a..b", "consecutive"), ("a--b", "consecutive"), ("com.docker.x", "reserves"),
+    ("io.docker.x", "reserves"), ("org.dockerproject.x", "reserves"), ("", "empty"),
+    ("é", "characters other than")])
+def test_invalid_label_keys(key: str, problem: str) -> None:
+    assert any(problem in p for p in label_key_problems(key))
+
+
+# ---- paths, archives, remote sources
+
+@pytest.mark.parametrize("path,absolute", [("/app", True), ("app", False), ("./app", False),
+                                           ("C:\\app", True), ("c:/app", True), ("C:", True),
+                                           ("\\app", True), ("", False), ("$X", False)])
+def test_is_absolute(path: str, absolute: bool) -> None:
+    assert is_absolute(path) is absolute
+
+
+@pytest.mark.parametrize("name,kind", [("a.tar", "tar"), ("a.tar.gz", "tar"), ("a.TGZ", "tar"),
+                                       ("a.tar.zst", "tar"), ("a.gz", "compressed"),
+                                       ("a.xz", "compressed"), ("a.zip", "other"),
+                                       ("a.jar", "other"), ("a.txt", None), (".tar", None),
+                                       ("dir/", None)])
+def test_archive_suffix(name: str, kind: str | None) -> None:
+    got = archive_suffix(name)
+    assert (got[0] if got else None) == kind
+
+
+@pytest.mark.parametrize("src,git,remote", [
+    ("git@github.com:moby/buildkit.git", True, True),
+    ("https://github.com/moby/buildkit.git#v0.13.0", True, True),
+    ("git://example.com/repo", True, True), ("ssh://git@example.com/repo.git", True, True),
+    ("https://example.com/a.tar.gz", False, True), ("http://example.com/x", False, True),
+    ("src/", False, False), ("./x.git", False, False)])
+def test_remote_sources(src: str, git: bool, remote: bool) -> None:
+    assert is_git_source(src) is git
+    assert is_remote_source(src) is remote
+
+
+# ---- WORKDIR through the chain
+
+def test_workdir_before_follows_the_chain_and_onbuild() -> None:
+    df = lint_text("FROM alpine:3.20 AS a\nWORKDIR /x\nFROM a AS b\nCOPY . .\n"
+                   "FROM alpine:3.20 AS c\nONBUILD WORKDIR /y\nCOPY . .\nFROM c\nCOPY . .\n"
+                   "FROM alpine:3.20\nCOPY . .\nWORKDIR /z\n").dockerfile
+    a, b, c, d, e = df.stages
+    assert workdir_before(df, b, b.instructions[0]).line == 2
+    assert workdir_before(df, c, c.instructions[1]) is None      # its own ONBUILD runs later
+    assert workdir_before(df, d, d.instructions[0]).line == 6
+    assert workdir_before(df, e, e.instructions[0]) is None
+    assert workdir_before(df, e, None).line == 12
+
+
+# ---- instructions with parse errors are left to DK000
+
+def test_has_parse_error() -> None:
+    df = lint_text("FROM alpine:3.20\nCOPY --from builder /bin/bash /my/bin/bash\n"
+                   "COPY a b /c/\n").dockerfile
+    bad, good = df.stages[0].instructions
+    assert has_parse_error(df, bad) and not has_parse_error(df, good)
+
+
+def test_rules_do_not_pile_on_parse_errors() -> None:
+    """``--chmod 777`` (no ``=``) is a parse error; its value must not be read as a source."""
+    from docklint.engine import Settings
+    text = ("FROM alpine:3.20\nADD --chown 2367:3267 addchown.txt /tmp\n"
+            "COPY --from builder /bin/bash my/bin/bash\nCMD --doit [\"a\"]\nCMD [\"b\"]\n")
+    codes = ["DK000", "DK503", "DK504", "DK505", "DK602", "DK603"]
+    found = lint_text(text, settings=Settings(select=codes)).findings
+    assert found and {f.code for f in found} == {"DK000"}
+
+
+def test_windows_stage() -> None:
+    df = lint_text("ARG REPO=mcr.microsoft.com/dotnet/framework/sdk\nFROM $REPO:4.8 AS a\n"
+                   "FROM a\nFROM alpine:3.20\nFROM --platform=windows/amd64 x/y:1\n"
+                   "FROM $UNSET:ltsc2022-nanoserver\n").dockerfile
+    assert [windows_stage(df, s) for s in df.stages] == [True, True, False, True, True]
