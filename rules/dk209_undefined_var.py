@@ -15,7 +15,8 @@ It follows BuildKit's UndefinedVar check (also accepted as a name of this rule):
 counts, including `${NAME:-default}`; an escaped `\$NAME` and `'$NAME'` (where quotes are
 processed) are not variables; one finding per variable per instruction; an ENV with several
 pairs expands all of them against the environment *before* it, so `ENV A=1 B=$A` uses an
-undefined `A`, while `ARG A=1 B=$A` does not. When a defined name is close, the message suggests
+undefined `A`, while `ARG A=1 B=$A` does not (that same-ENV case is reported by DK605
+`env-self-reference`, hadolint's DL3044, not twice here). When a defined name is close, the message suggests
 it. A name that is a global ARG gets a message naming that declaration and the fix, and so do
 the automatic platform ARGs (`TARGETARCH`...), which a stage must also declare before use; for
 these two cases EXPOSE is checked too (BuildKit expands EXPOSE but does not report unknown
@@ -31,7 +32,7 @@ On these bases every undefined name is reported, as BuildKit does.
 On any other base (an image docklint has no data for, or one named by an unresolved ARG) a name
 declared nowhere may come from that image, so docklint reports it only when it is one or two
 typos away from a name that is defined (then it suggests that name). Global ARGs, automatic
-platform ARGs and same-ENV uses are reported on every base. Two options adjust this:
+platform ARGs are reported on every base. Two options adjust this:
 `known-vars` lists names your base images set (a list, or a comma-separated string; default
 empty), and `unknown-base-env-is-empty = true` treats every unknown base like `scratch`, to
 report everything BuildKit would report for an image that sets nothing.
@@ -66,7 +67,8 @@ from __future__ import annotations
 from docklint.model import closest
 from docklint.rule import Finding, Option, Related, Severity, rule
 
-_REPORTED = ("unknown", "global-arg", "automatic-arg", "same-instruction")
+# "same-instruction" (ENV A=1 B=$A) is DK605's finding
+_REPORTED = ("unknown", "global-arg", "automatic-arg")
 
 
 @rule("DK209", "undefined-var", Severity.WARNING, tags={"args"}, aliases=("UndefinedVar",),
@@ -118,9 +120,6 @@ def _finding(use, guess: str | None, after: int) -> Finding:
     elif use.how == "automatic-arg":
         message += (f": it is an automatic platform ARG, which a stage must declare before "
                     f"use; add `ARG {name}` after line {after}")
-    elif use.how == "same-instruction":
-        message += (f": it is set by this same ENV, which expands every value against the "
-                    f"environment before it; set `{name}` in an earlier ENV")
     else:
         if guess:
             message += f" (did you mean `${guess}`?)"
