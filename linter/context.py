@@ -62,8 +62,10 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
 class BuildContext:
     """A build context directory."""
 
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    def __init__(self, root: str | os.PathLike[str], ignore_file: str | None = None) -> None:
         self.root = Path(root).resolve()
+        # BuildKit prefers `<Dockerfile name>.dockerignore` next to the Dockerfile
+        self.ignore_file = Path(ignore_file) if ignore_file else self.root / ".dockerignore"
         self._rules: list[tuple[bool, re.Pattern[str], str]] | None = None
 
     @property
@@ -72,7 +74,7 @@ class BuildContext:
         if self._rules is None:
             rules = []
             try:
-                text = (self.root / ".dockerignore").read_text(encoding="utf-8",
+                text = self.ignore_file.read_text(encoding="utf-8",
                                                                errors="replace")
             except OSError:
                 text = ""
@@ -167,7 +169,16 @@ class BuildContext:
         return data.decode("utf-8", errors="replace")
 
 
+def context_for(root: str, dockerfile: str | None = None) -> BuildContext:
+    """The BuildContext of ``root`` as the build of ``dockerfile`` sees it: with
+    ``<dockerfile>.dockerignore`` when that file exists (BuildKit prefers it), else the
+    context's ``.dockerignore``. One per (directory, ignore file) per process."""
+    special = f"{dockerfile}.dockerignore" if dockerfile and dockerfile != "-" else None
+    if special is not None and not os.path.isfile(special):
+        special = None
+    return _context(os.path.abspath(root), os.path.abspath(special) if special else None)
+
+
 @lru_cache(maxsize=32)
-def context_for(root: str) -> BuildContext:
-    """One BuildContext per directory per process (its .dockerignore is read once)."""
-    return BuildContext(root)
+def _context(root: str, ignore_file: str | None) -> BuildContext:
+    return BuildContext(root, ignore_file)

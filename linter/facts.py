@@ -563,7 +563,7 @@ class Facts:
         if ins.flag("from") is not None or self.df.context is None:
             return []
         from .context import context_for
-        ctx = context_for(self.df.context)
+        ctx = context_for(self.df.context, self.df.path)
         srcs, _ = self.copy_paths(ins)
         out: list[Evidence] = []
         for s in srcs:

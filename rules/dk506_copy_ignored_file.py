@@ -18,8 +18,7 @@ This is BuildKit's CopyIgnoredFile check, with its limits:
   compared as written, as BuildKit does.
 
 BuildKit reads `<name>.dockerignore` next to a Dockerfile called `<name>` in preference to the
-context's `.dockerignore`; docklint does not read that file yet, so when it exists the rule
-stays quiet rather than check against the wrong patterns.
+context's `.dockerignore`, and so does docklint.
 
 ## Why is this bad?
 The builder never sees an ignored file: the `COPY` fails with "not found", or, when the source
@@ -68,10 +67,8 @@ def _clean(src: str) -> str:
 def check(df, options):
     if not df.context or not os.path.isdir(df.context):
         return
-    if df.path and os.path.isfile(f"{df.path}.dockerignore"):
-        return
     from docklint.context import context_for
-    ctx = context_for(df.context)
+    ctx = context_for(df.context, df.path)
     rules = ctx.ignore_rules
     if not rules or any(neg for neg, _rx, _text in rules):
         return
