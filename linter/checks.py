@@ -288,18 +288,6 @@ def has_parse_error(df: "Dockerfile", ins: "Instruction") -> bool:
                for e in df.errors)
 
 
-_WINDOWS_HINTS = ("windows", "nanoserver", "servercore", "dotnet/framework", "ltsc20")
-
-
 def windows_stage(df: "Dockerfile", stage: "Stage") -> bool:
-    """Whether a stage builds a Windows image: a ``--platform=windows/...`` in its chain, or a
-    base image whose name says so (``mcr.microsoft.com/windows/nanoserver``,
-    ``...:4.8-windowsservercore-ltsc2022``, ``mcr.microsoft.com/dotnet/framework/...``)."""
-    chain = df.graph.chain(stage.index)
-    if any(st.platform and st.platform.lower().startswith("windows") for st in chain):
-        return True
-    root = chain[-1].base if chain else None
-    if root is None:
-        return False
-    text = f"{root.raw} {root.text or ''}".lower()
-    return any(h in text for h in _WINDOWS_HINTS)
+    """Whether a stage builds a Windows image (see ``Facts.windows``)."""
+    return df.facts.windows(stage.index)

@@ -288,8 +288,25 @@ class Facts:
                     out.append(posixpath.normpath(mount.target))
         return out
 
+    def windows(self, index: int) -> bool:
+        """Whether stage ``index`` builds a Windows image: a ``--platform=windows/...`` in its
+        chain, a base whose name says so (``mcr.microsoft.com/windows/nanoserver``,
+        ``...-windowsservercore-ltsc2022``, ``mcr.microsoft.com/dotnet/framework/...``), or a
+        file written with the backtick escape, as Windows Dockerfiles are."""
+        cache = self.__dict__.setdefault("_windows", {})
+        if index not in cache:
+            chain = self.df.graph.chain(index)
+            root = chain[-1].base if chain else None
+            text = f"{root.raw} {root.text or ''}".lower() if root is not None else ""
+            cache[index] = (self.df.escape == "`" or
+                            any(st.platform and st.platform.lower().startswith("windows")
+                                for st in chain) or
+                            any(h in text for h in _WINDOWS_HINTS))
+        return cache[index]
+
     def shell_of(self, stage: "Stage", before: Instruction | None = None) -> list[str]:
-        """The SHELL in effect (inherited through FROM <stage>); ``["/bin/sh", "-c"]`` if none."""
+        """The SHELL in effect (inherited through FROM <stage>); else the platform's default:
+        ``["/bin/sh", "-c"]``, or ``["cmd", "/S", "/C"]`` on Windows."""
         for st in self.df.graph.chain(stage.index):
             changes = self._shell_changes(st)
             if before is not None:
@@ -299,7 +316,7 @@ class Facts:
             if changes:
                 return changes[-1][1]
             before = None
-        return ["/bin/sh", "-c"]
+        return ["cmd", "/S", "/C"] if self.windows(stage.index) else ["/bin/sh", "-c"]
 
     def _shell_changes(self, stage: "Stage") -> list[tuple[int, list[str]]]:
         """(instruction index, shell) of every SHELL of a stage, in order (computed once)."""
@@ -1003,6 +1020,8 @@ class Facts:
         return bool(t is not None and self.tls_evidence(t))
 
 
+_WINDOWS_HINTS = ("mcr.microsoft.com/windows", "microsoft/windows", "nanoserver", "servercore",
+                  "dotnet/framework", "ltsc20")
 _STANDARD_DIRS = {"/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/local/bin",
                   "/usr/local/sbin", "/usr/share", "/usr/lib", "/etc", "/opt", "/tmp", "/var",
                   "/home", "/root", "/srv", "/lib"}

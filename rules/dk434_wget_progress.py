@@ -1,0 +1,82 @@
+"""`wget` without a quieter progress display floods the build log.
+
+## What it does
+Fires on a `wget` in a shell-form `RUN` or `ONBUILD RUN` (chains, pipes, `sh -c` strings,
+heredoc scripts) that has none of `--progress=...`, `-q`/`--quiet`, `-nv`/`--no-verbose`,
+`-o`/`--output-file` or `-a`/`--append-output`. It points at the word `wget`. Short options in
+a bundle count (`-qO-`, `-cq`).
+
+Differences from hadolint's DL3047: a `wget` whose error output goes to `/dev/null`
+(`2>/dev/null`, `&>/dev/null`, `>/dev/null 2>&1`) prints nothing to the log and is not
+reported, and bundled options such as `-qO-` are understood.
+
+## Why is this bad?
+Without a terminal, GNU wget's default progress display prints a line every few kilobytes: a
+100 MB download adds thousands of lines to the build log, hiding the lines that matter and, on
+CI systems that cap log size, truncating it. `--progress=dot:giga` keeps a coarse progress
+report; `-nv` (GNU wget) or `-q` (also BusyBox wget) keep only errors.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+RUN wget https://example.com/tool.tar.gz && tar xzf tool.tar.gz
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+RUN wget --progress=dot:giga https://example.com/tool.tar.gz && tar xzf tool.tar.gz
+```
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Finding, Severity, rule
+
+_QUIET_LONG = ("--progress", "--quiet", "--no-verbose", "--output-file", "--append-output")
+# short options that take a value (the rest of a bundle is then that value)
+_WITH_VALUE = set("aAbBDeiIlOoPQRtTUwX")
+
+
+def _quiet(cmd) -> bool:
+    for a in cmd.args:
+        v = a.value
+        if v == "--":
+            break
+        if v.startswith("--"):
+            if any(v == f or v.startswith(f + "=") for f in _QUIET_LONG):
+                return True
+            continue
+        if not v.startswith("-") or v == "-":
+            continue
+        if v == "-nv":
+            return True
+        for ch in v[1:]:
+            if ch in "qoa":
+                return True
+            if ch in _WITH_VALUE or ch == "n":
+                break
+    return False
+
+
+def _silenced(cmd) -> bool:
+    """Its error output (where wget writes progress) goes to /dev/null."""
+    reds = cmd.redirects
+    to_null = {r.op for r in reds if r.target is not None and r.target.value == "/dev/null"}
+    if to_null & {"2>", "&>", "&>>", ">&", "2>>"}:
+        return True
+    dup = any(r.op == "2>&" and r.target is not None and r.target.value == "1" for r in reds)
+    return dup and bool(to_null & {">", ">>", "1>"})
+
+
+@rule("DK434", "wget-progress", Severity.INFO, tags={"style"}, aliases=("DL3047",))
+def check(df, options):
+    for stage in df.stages:
+        for _ins, script, cmd in df.facts.commands(stage, onbuild=True):
+            if cmd.name != "wget" or cmd.name_word is None:
+                continue
+            if _quiet(cmd) or _silenced(cmd):
+                continue
+            yield Finding(script.word_span(cmd.name_word),
+                          "wget without `--progress=dot:giga`, `-nv` or `-q` fills the build "
+                          "log with its progress display")

