@@ -69,6 +69,7 @@ class Command:
     pipeline_next: bool = False             # its output goes into a pipe
     pipeline_prev: bool = False             # its input comes from a pipe
     depth: int = 0                          # nesting inside sh -c / $(...)
+    subshell: bool = False                  # inside ( ... ): cd, exports... do not leak out
 
     @property
     def words(self) -> tuple[ShellWord, ...]:
@@ -347,7 +348,7 @@ class _Walker:
                                      "arithmetic_expansion") for c in node.children)
             for c in node.children:
                 if c.type == "command_substitution":
-                    self.walk(c, 1)
+                    self.walk(c, 0)
             return _unescape_double(raw), dynamic
         if t == "concatenation":
             parts, dyn = [], False
@@ -357,12 +358,12 @@ class _Walker:
                 dyn = dyn or d
             return "".join(parts), dyn
         if t in ("command_substitution", "process_substitution"):
-            self.walk(node, 1)
+            self.walk(node, 0)
             return self.raw(node), True
         if t in ("simple_expansion", "expansion", "arithmetic_expansion", "brace_expression"):
             for c in node.children:
                 if c.type == "command_substitution":
-                    self.walk(c, 1)
+                    self.walk(c, 0)
             return self.raw(node), True
         return self.raw(node), True
 
@@ -429,6 +430,14 @@ class _Walker:
                 first = kf if first is None else first
                 last = kl
             return first, last
+        if t in ("command_substitution", "process_substitution"):
+            # commands in $(...) run in a nested shell: one level deeper, and not commands the
+            # enclosing node runs itself
+            for c in node.children:
+                if c.is_named or c.type == "ERROR":
+                    self.walk(c, depth + 1)
+            return None, None
+        before = len(self.commands)
         first = last = None
         for c in node.children:
             if c.is_named or c.type == "ERROR":
@@ -437,6 +446,9 @@ class _Walker:
                     first = cf
                 if cl is not None:
                     last = cl
+        if t == "subshell":
+            for i in range(before, len(self.commands)):
+                self.commands[i] = replace(self.commands[i], subshell=True)
         return first, last
 
     def follow(self, follow: list, depth: int, owner: int | None
@@ -613,14 +625,12 @@ def _basename(name: str) -> str:
 
 
 def _with_redirects(cmd: Command, reds: tuple[Redirect, ...]) -> Command:
-    return Command(cmd.name, cmd.name_word, cmd.args, cmd.assignments, cmd.redirects + reds,
-                   cmd.start, cmd.end, cmd.pipeline_next, cmd.pipeline_prev, cmd.depth)
+    return replace(cmd, redirects=cmd.redirects + reds)
 
 
 def _with_pipe(cmd: Command, prev: bool = False, next_: bool = False) -> Command:
-    return Command(cmd.name, cmd.name_word, cmd.args, cmd.assignments, cmd.redirects,
-                   cmd.start, cmd.end, cmd.pipeline_next or next_, cmd.pipeline_prev or prev,
-                   cmd.depth)
+    return replace(cmd, pipeline_next=cmd.pipeline_next or next_,
+                   pipeline_prev=cmd.pipeline_prev or prev)
 
 
 def _unescape_double(raw: str) -> str:
@@ -706,11 +716,11 @@ def _shifted(cmd: Command, f) -> Command:
         return Redirect(r.op, _shift_word(r.target, f) if r.target else None, f(r.start),
                         _end(r.start, r.end, f), r.body,
                         f(r.body_start) if r.body_start >= 0 else -1)
-    return Command(cmd.name, _shift_word(cmd.name_word, f) if cmd.name_word else None,
-                   tuple(_shift_word(a, f) for a in cmd.args),
-                   tuple(_shift_word(a, f) for a in cmd.assignments),
-                   tuple(red(r) for r in cmd.redirects), f(cmd.start),
-                   _end(cmd.start, cmd.end, f), cmd.pipeline_next, cmd.pipeline_prev, cmd.depth)
+    return replace(cmd, name_word=_shift_word(cmd.name_word, f) if cmd.name_word else None,
+                   args=tuple(_shift_word(a, f) for a in cmd.args),
+                   assignments=tuple(_shift_word(a, f) for a in cmd.assignments),
+                   redirects=tuple(red(r) for r in cmd.redirects), start=f(cmd.start),
+                   end=_end(cmd.start, cmd.end, f))
 
 
 def _script(text: str, walker: _Walker, lmap: LineMap | None) -> Script:

@@ -116,7 +116,7 @@ def check(df, options):
     facts = df.facts
     for stage in df.stages:
         for ins, script, cmd in facts.commands(stage):
-            if cmd.name != "cd" or cmd.depth > 0 or not _opens(script, cmd):
+            if cmd.name != "cd" or cmd.depth > 0 or cmd.subshell or not _opens(script, cmd):
                 continue
             pos = cmd.positional()
             if not pos:

@@ -412,3 +412,12 @@ def test_script_for_variables_map_to_the_dockerfile():
         got.append([(v.name, text[script.span(v.start, v.end).start:
                                   script.span(v.start, v.end).end]) for v in script.variables])
     assert got == [[("Z", "$Z"), ("A", "$A"), ("B", "$B")], [("Q", "$Q")], [("S", "$S")]]
+
+
+def test_command_substitution_depth_and_subshells():
+    script = parse_script('x="$(dpkg --print-architecture | awk -F- \'{print $NF}\')"; '
+                          '(cd sub && make); echo $(date) "$(id -u)"')
+    assert [(c.name, c.depth, c.subshell, c.pipeline_next) for c in script.commands] == [
+        ("dpkg", 1, False, True), ("awk", 1, False, False), ("cd", 0, True, False),
+        ("make", 0, True, False), ("date", 1, False, False), ("id", 1, False, False),
+        ("echo", 0, False, False)]
