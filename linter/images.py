@@ -16,8 +16,8 @@ from functools import lru_cache
 from docklint.imageref import ImageRef, parse_image_ref
 
 
-__all__ = ["ImageFacts", "Suggestion", "describe", "format_size", "is_eol", "lookup",
-           "saving", "scratch", "successor", "suggest_lighter"]
+__all__ = ["ImageFacts", "Suggestion", "describe", "format_size", "image_env", "is_eol",
+           "lookup", "saving", "scratch", "successor", "suggest_lighter"]
 
 KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
                    "chainguard"})
@@ -436,3 +436,24 @@ def suggest_lighter(ref: ImageRef | str, runs: str) -> Suggestion | None:
             continue
         return Suggestion(candidate if isinstance(candidate, str) else _write(facts), facts)
     return None
+
+
+@lru_cache(maxsize=1)
+def _image_env_table() -> dict[str, frozenset[str]]:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "image_env.tsv")
+    out: dict[str, frozenset[str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().splitlines()
+    for n, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        if len(cells) != 3 or not cells[2]:
+            raise ValueError(f"image_env.tsv:{n}: expected image, variables and a source")
+        out[cells[0]] = frozenset(v for v in cells[1].split(",") if v)
+    return out
+
+
+def image_env(name: str) -> frozenset[str] | None:
+    """The variables (beyond PATH) the image's config sets, for the widely used images listed
+    in ``data/image_env.tsv`` (Docker Hub official names or full repositories); None when
+    docklint does not know the image's environment."""
+    return _image_env_table().get(name)

@@ -48,50 +48,6 @@ _SHELL_VARS = frozenset({"HOME", "HOSTNAME", "PWD", "OLDPWD", "SHLVL", "IFS", "P
 # Instructions that put files into a stage's filesystem
 FILE_ADDING = ("COPY", "ADD", "RUN", "WORKDIR")
 
-# The environment (image config ``Env``) of widely used official images, beyond PATH, which every
-# image has. BuildKit expands variables against it; docklint does not pull images, so this is
-# what it knows. Keys are Docker Hub official image names (mirrors included) or full
-# repositories. An image not listed has an unknown environment.
-_JAVA = ("JAVA_HOME", "JAVA_VERSION", "LANG", "LANGUAGE", "LC_ALL")
-_DOTNET = ("APP_UID", "ASPNETCORE_HTTP_PORTS", "DOTNET_RUNNING_IN_CONTAINER", "DOTNET_VERSION",
-           "ASPNET_VERSION", "DOTNET_SDK_VERSION", "DOTNET_GENERATE_ASPNET_CERTIFICATE",
-           "DOTNET_NOLOGO", "DOTNET_USE_POLLING_FILE_WATCHER", "NUGET_XMLDOC_MODE",
-           "POWERSHELL_DISTRIBUTION_CHANNEL")
-IMAGE_ENV: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "golang": ("GOLANG_VERSION", "GOTOOLCHAIN", "GOPATH"),
-    "node": ("NODE_VERSION", "YARN_VERSION"),
-    "python": ("PYTHON_VERSION", "PYTHON_SHA256", "GPG_KEY", "LANG", "PYTHON_PIP_VERSION",
-               "PYTHON_SETUPTOOLS_VERSION", "PYTHON_GET_PIP_URL", "PYTHON_GET_PIP_SHA256"),
-    "ruby": ("RUBY_VERSION", "RUBY_MAJOR", "RUBY_DOWNLOAD_URL", "RUBY_DOWNLOAD_SHA256", "LANG",
-             "GEM_HOME", "BUNDLE_SILENCE_ROOT_WARNING", "BUNDLE_APP_CONFIG"),
-    "php": ("PHPIZE_DEPS", "PHP_INI_DIR", "PHP_CFLAGS", "PHP_CPPFLAGS", "PHP_LDFLAGS",
-            "GPG_KEYS", "PHP_VERSION", "PHP_URL", "PHP_ASC_URL", "PHP_SHA256", "APACHE_CONFDIR",
-            "APACHE_ENVVARS"),
-    "rust": ("RUSTUP_HOME", "CARGO_HOME", "RUST_VERSION"),
-    "openjdk": _JAVA, "eclipse-temurin": _JAVA, "amazoncorretto": _JAVA, "sapmachine": _JAVA,
-    "maven": _JAVA + ("MAVEN_HOME", "MAVEN_CONFIG"),
-    "gradle": _JAVA + ("GRADLE_HOME", "GRADLE_VERSION"),
-    "tomcat": _JAVA + ("CATALINA_HOME", "TOMCAT_NATIVE_LIBDIR", "LD_LIBRARY_PATH",
-                       "TOMCAT_MAJOR", "TOMCAT_VERSION", "TOMCAT_SHA512", "GPG_KEYS"),
-    "nginx": ("NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE"),
-    "httpd": ("HTTPD_PREFIX", "HTTPD_VERSION", "HTTPD_SHA256", "HTTPD_PATCHES"),
-    "postgres": ("PG_MAJOR", "PG_VERSION", "PGDATA", "LANG", "GOSU_VERSION"),
-    "redis": ("REDIS_VERSION", "REDIS_DOWNLOAD_URL", "REDIS_DOWNLOAD_SHA"),
-    "mysql": ("MYSQL_MAJOR", "MYSQL_VERSION", "MYSQL_SHELL_VERSION", "GOSU_VERSION"),
-    "elixir": ("ELIXIR_VERSION", "LANG"),
-    "erlang": ("OTP_VERSION", "REBAR3_VERSION"),
-    "docker": ("DOCKER_VERSION", "DOCKER_TLS_CERTDIR", "DOCKER_BUILDX_VERSION",
-               "DOCKER_COMPOSE_VERSION"),
-    "mcr.microsoft.com/dotnet/sdk": _DOTNET, "mcr.microsoft.com/dotnet/aspnet": _DOTNET,
-    "mcr.microsoft.com/dotnet/runtime": _DOTNET,
-    "mcr.microsoft.com/dotnet/runtime-deps": _DOTNET,
-    # OS images set nothing but PATH
-    "alpine": (), "debian": (), "ubuntu": (), "busybox": (), "fedora": (), "almalinux": (),
-    "rockylinux": (), "archlinux": (), "amazonlinux": (), "oraclelinux": (),
-    "buildpack-deps": (),
-}.items()}
-
-
 @dataclass(frozen=True)
 class ArgDecl:
     """One name declared by an ARG instruction.
@@ -575,7 +531,7 @@ class Dockerfile:
 
     def image_env(self, index: int) -> frozenset[str] | None:
         """Names the environment of the image at the root of stage ``index``'s FROM chain
-        defines, as far as docklint knows (``PATH`` always; ``IMAGE_ENV`` for well-known
+        defines, as far as docklint knows (``PATH`` always; ``data/image_env.tsv`` for well-known
         images); None when that image's environment is unknown."""
         root = self.graph.root_base(index)
         if root is None:
@@ -593,7 +549,8 @@ class Dockerfile:
             key = parts[-1]
         else:
             key = ref.repository
-        known = IMAGE_ENV.get(key)
+        from .images import image_env
+        known = image_env(key)
         return None if known is None else known | {"PATH"}
 
     def base_from_defaults(self, stage: Stage) -> Expansion:
