@@ -534,3 +534,9 @@ def test_end_of_life_rule_judges_against_today(monkeypatch: pytest.MonkeyPatch) 
     found = lint_text(text, settings=Settings(select=["DK309"])).findings
     assert [f.message.split(" (source")[0] for f in found] == [
         "base image `gcr.io/distroless/static-debian12:nonroot` is end-of-life as of 2026-09-30"]
+
+
+def test_image_env_table():
+    assert images.image_env("golang") == frozenset({"GOLANG_VERSION", "GOPATH", "GOTOOLCHAIN"})
+    assert images.image_env("alpine") == frozenset()
+    assert images.image_env("registry.example.com/unknown") is None
