@@ -238,6 +238,7 @@ class DocumentLint:
     logs: list[tuple[int, str]] = field(default_factory=list)
     generation: int = 0
     seconds: float = 0.0
+    partial: bool = False          # quick lint: the ShellCheck pass is still to come
     _starts: list[int] | None = field(default=None, repr=False)   # instruction starts
 
     @property
@@ -337,15 +338,20 @@ def _settings_for(path: str | None, problems: list[tuple[int, str]],
 
 def lint_document(uri: str, text: str, version: int | None = None, *,
                   path: str | None = None, encoding: str = "utf-16",
-                  generation: int = 0) -> DocumentLint:
+                  generation: int = 0, quick: bool = False) -> DocumentLint:
     """Lint one document's text with the settings its path's configuration gives, and turn
     the findings into LSP diagnostics. Never raises for a bad document: binary, oversized or
-    mis-encoded text gives DK000/DK003 findings."""
+    mis-encoded text gives DK000/DK003 findings. With ``quick``, rules that run an external
+    program (the ShellCheck pass) are left out and ``state.partial`` says so: the server
+    publishes that first, then the full result."""
     started = time.perf_counter()
     lines = LineIndex(text, encoding)
     shift = 1 if text.startswith("\ufeff") else 0
     state = DocumentLint(uri, version, text, lines, shift, generation=generation)
     eff, rules = _settings_for(path, state.problems, state.logs)
+    if quick and any(r.subcodes for r in rules):
+        rules = [r for r in rules if not r.subcodes]
+        state.partial = True
     state.settings = eff.settings
     state.rules = {r.code: r for r in rules}
     if eff.excluded:
@@ -852,7 +858,8 @@ class DocklintServer:
         doc.queued = True
         self._spawn(self._lint_and_publish(doc))
 
-    async def _run_lint(self, doc: _Doc, *, from_queue: bool) -> DocumentLint:
+    async def _run_lint(self, doc: _Doc, *, from_queue: bool,
+                        quick: bool = False) -> DocumentLint:
         encoding = self._encoding
 
         def work() -> DocumentLint:
@@ -862,7 +869,7 @@ class DocklintServer:
             generation = self.generation
             try:
                 return lint_document(doc.uri, text, version, path=doc.path, encoding=encoding,
-                                     generation=generation)
+                                     generation=generation, quick=quick)
             except Exception as exc:  # a docklint bug: log it, publish nothing for this text
                 log.error("internal error linting %s", doc.uri, exc_info=exc)
                 state = DocumentLint(doc.uri, version, text, LineIndex(text, encoding),
@@ -879,16 +886,24 @@ class DocklintServer:
             state.generation == self.generation
 
     async def _lint_and_publish(self, doc: _Doc) -> None:
-        state = await self._run_lint(doc, from_queue=True)
-        if self._current(doc, state):  # else the text changed: its lint is already scheduled
-            doc.lint = state
-            self._publish(state)
+        # the fast rules first, then (when ShellCheck runs) the full result: typing feedback
+        # does not wait for an external program
+        state = await self._run_lint(doc, from_queue=True, quick=True)
+        if not self._current(doc, state):  # the text changed: its lint is already scheduled
+            return
+        doc.lint = state
+        self._publish(state)
+        if state.partial:
+            full = await self._run_lint(doc, from_queue=False)
+            if self._current(doc, full):
+                doc.lint = full
+                self._publish(full)
 
     async def _fresh(self, doc: _Doc) -> DocumentLint:
         """The lint of the document's current text (linted now if needed: a request about
         the text does not wait for the debounce)."""
         state = doc.lint
-        if state is not None and self._current(doc, state):
+        if state is not None and self._current(doc, state) and not state.partial:
             return state
         state = await self._run_lint(doc, from_queue=False)
         if self._current(doc, state):

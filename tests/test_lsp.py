@@ -784,3 +784,19 @@ def test_docklint_lsp_subcommand(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert (proc.returncode, proc.stderr) == (2, MISSING_EXTRA + "\n")
+
+
+def test_quick_lint_leaves_the_shellcheck_pass_for_a_second_publish(tmp_path):
+    from docklint.shellcheck import binary
+    (tmp_path / ".docklint.yaml").write_text("select: [DK404, DK440]\n")
+    path = tmp_path / "Dockerfile"
+    text = "FROM debian:12-slim\nRUN apt-get install curl && echo $HOME_DIR\n"
+    uri = from_fs_path(str(path))
+    quick = lint_document(uri, text, 1, path=str(path), quick=True)
+    assert quick.partial is True
+    assert [d.code for d in quick.diagnostics] == ["DK404"]
+    full = lint_document(uri, text, 1, path=str(path))
+    assert full.partial is False
+    if binary() is None:
+        pytest.skip("ShellCheck is not installed: the full pass adds nothing")
+    assert sorted(d.code for d in full.diagnostics) == ["DK404", "SC2086"]
