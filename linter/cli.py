@@ -11,6 +11,19 @@ does not stop the others. Only a text report on a terminal is coloured. ``--stat
 count of findings per rule after each text report, and on stderr when no text report goes to
 standard output (so that machine-readable output stays parseable).
 
+Fixing: ``--fix`` applies every safe fix (``--unsafe-fixes`` also the unsafe ones, and implies
+``--fix``), writes each changed file back atomically (see :mod:`docklint.fix`), and reports the
+findings that remain, positioned in the fixed text; the exit code comes from those. The text
+report ends with ``Fixed 5 problems (DK404: 2, DK408: 3) in 2 files; 7 remaining.`` instead of
+``Found ...`` (on stderr when no text report goes to standard output). A file that could not be
+fixed (a fix would break the parse, the fixes do not settle, it is not valid UTF-8, it changed
+meanwhile, it cannot be written) is left as it was, reported as ``docklint: PATH: not fixed:
+REASON`` and exits 2. With ``-`` standard output carries exactly the fixed text (the input
+unchanged when nothing applies) and every report that would go there goes to stderr.
+``--diff`` implies ``--fix`` but writes nothing: the unified diffs on standard output, a
+``Would fix ...`` line on stderr, no report; exit 1 when there is a diff, 0 when none (2 on
+an error). With ``--jobs`` files are fixed in the worker processes, each file by one worker.
+
 No traceback reaches the user: :func:`main` turns every unexpected exception into a one-line
 ``docklint: internal error: ...`` message (set ``DOCKLINT_DEBUG=1`` to get the traceback).
 """
@@ -165,7 +178,9 @@ class _Main(click.Command):
                              "with --help).")
         formatter.write_paragraph()
         formatter.write_text("Exit codes: 0 clean; 1 findings at or above --fail-on; "
-                             "2 usage, config or I/O error.")
+                             "2 usage, config or I/O error. With --fix the findings are "
+                             "those that remain, and a file not fixed is an error (2); "
+                             "--diff exits 1 when there is a diff.")
 
 
 @click.command(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -204,18 +219,31 @@ class _Main(click.Command):
 @click.option("--stdin-filename", metavar="NAME",
               help="The path to report (and find the context from) for input read from -; "
                    "with no PATH, standard input is read.")
+@click.option("--fix", is_flag=True,
+              help="Apply the safe fixes and write the files back (atomically); the report "
+                   "shows what remains. With -, print the fixed text on standard output and "
+                   "the report on stderr.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="Also apply the unsafe fixes (they may change what the image contains). "
+                   "Implies --fix.")
+@click.option("--diff", is_flag=True,
+              help="Print a unified diff of what --fix would change instead of writing it "
+                   "(exit 1 when there is one). Implies --fix.")
 @click.option("--show-source/--no-show-source", default=True,
               help="Show the source line under each finding (text format).")
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.version_option(__version__, "--version", prog_name="docklint")
 def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, target, build_args,
          context, rule_options, fail_on, config_path, isolated, preview, jobs, stdin_filename,
-         show_source, no_color):
+         fix, unsafe_fixes, diff, show_source, no_color):
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
 
     PATH may be a file, a directory (searched for Dockerfiles, honouring .gitignore files)
     or - for standard input. With no PATH, the current directory is searched (standard input
     with --stdin-filename).
+
+    --fix applies the safe fixes (--unsafe-fixes the unsafe ones too) and reports what
+    remains; --diff shows what it would change instead.
     """
     from . import config as cfg
     from .engine import FileResult, lint_file, select_rules
@@ -237,6 +265,10 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
         raise ConfigError(f"--context: {context}: not a directory")
     if config_path and not os.path.isfile(config_path):
         raise ConfigError(f"--config: {config_path}: no such file")
+    fixing = fix or unsafe_fixes or diff
+    if diff and (fmts or outputs or statistics):
+        raise ConfigError("--diff prints a diff, not a report: drop --format, --output and "
+                          "--statistics (or use --fix)")
     reports = _pair_outputs(list(fmts), list(outputs))
     if sarif_category is not None:
         if not sarif_category.strip():
@@ -286,26 +318,39 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
     workers = _workers(jobs, sum(1 for p, _, _ in plan if p != "-"))
     results: list[FileResult] = []
     thresholds: list[str] = [eff.fail_on for _, eff, _ in plan]
+    fixes: list = []
+    fix_mode = (unsafe_fixes, not diff) if fixing else None     # (unsafe, write)
     if workers > 1:
-        results = _lint_parallel(plan, workers, stdin_filename)
+        done = _lint_parallel(plan, workers, stdin_filename, fix_mode)
     else:
-        results = [_lint_one(path, eff.settings, rules, stdin_filename)
-                   for path, eff, rules in plan]
+        done = [_lint_one(path, eff.settings, rules, stdin_filename, fix_mode)
+                for path, eff, rules in plan]
+    if fix_mode is None:
+        results = done
+    else:
+        fixes = done
+        results = [fx.result for fx in fixes]
+    if diff:
+        sys.exit(_report_diff(fixes, unsafe_fixes, errors))
+    # with standard input fixed, standard output takes the fixed text: reports go to stderr
+    stdout_taken = fixing and any(path == "-" for path, _, _ in plan)
     used_rules = sorted({r.code: r for rs in rule_sets.values() for r in rs}.values(),
                         key=lambda r: r.code)
     rules = used_rules
 
     from .formatters import render
     stats = _statistics(results) if statistics else ""
+    fixed = _fix_summary(fixes, unsafe_fixes) if fixing else ""
     texts: list[tuple[str | None, str, bool]] = []      # (file or None for stdout, text, color)
+    console = sys.stderr if stdout_taken else sys.stdout
     for fmt, output in reports:
-        color = fmt == "text" and output is None and _use_color(no_color, sys.stdout)
+        color = fmt == "text" and output is None and _use_color(no_color, console)
         text = render(fmt, results, rules, color=color, show_source=show_source,
                       version=__version__, category=sarif_category)
         if fmt == "text":
             if stats:
                 text += "\n" + stats
-            text += _summary(results)
+            text += ("\n" + fixed if fixed and text else fixed) if fixing else _summary(results)
         texts.append((output, text, color))
     write_errors: list[str] = []
     for output, text, _color in texts:               # files first: a closed stdout must not
@@ -318,29 +363,30 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
                 fh.write(text)
         except OSError as exc:
             write_errors.append(f"cannot write {output}: {exc.strerror or exc}")
+    if stdout_taken:
+        for (path, _, _), fx in zip(plan, fixes):
+            if path == "-" and fx.data is not None:
+                write_errors += _write_stdout_bytes(fx.data)
     for output, text, color in texts:
         if output is not None or not text:
             continue
-        if sys.stdout is None:  # fd 1 was closed before we started
+        if console is None:  # fd 1 was closed before we started
             write_errors.append("cannot write the report: standard output is closed")
             continue
         # color=True: click strips ANSI codes when stdout is not a terminal, which would
         # defeat FORCE_COLOR
-        click.echo(text, nl=False, color=color or None)
-    if stats and not any(fmt == "text" and output is None for fmt, output in reports):
-        click.echo(stats, nl=False, err=True)
+        click.echo(text, nl=False, color=color or None, err=console is sys.stderr)
+    if not any(fmt == "text" and output is None for fmt, output in reports):
+        # what a text report on the console would have ended with goes to stderr
+        tail = stats + ("\n" if stats and fixed else "") + fixed
+        if tail:
+            click.echo(tail, nl=False, err=True)
 
     status = EXIT_OK
     for message in write_errors + errors:
         click.echo(f"docklint: {message}", err=True)
         status = EXIT_ERROR
-    for r in results:
-        if r.error:
-            click.echo(f"docklint: {r.error}", err=True)
-            status = EXIT_ERROR
-        for message in r.internal:
-            click.echo(f"docklint: {message} (please report this)", err=True)
-            status = EXIT_ERROR
+    status = max(status, _report_problems(results, fixes))
     if status == EXIT_OK:
         from .rule import Severity
         for r, threshold in zip(results, thresholds):
@@ -408,40 +454,73 @@ def _workers(jobs: int | None, files: int) -> int:
     return min(jobs, files)
 
 
-def _lint_one(path: str, settings, rules, stdin_filename: str | None):
+def _lint_one(path: str, settings, rules, stdin_filename: str | None,
+              fix: tuple[bool, bool] | None = None):
     """Lint one file (or standard input for ``-``); a docklint bug becomes an internal error
-    for that file, and the other files are still linted."""
+    for that file, and the other files are still linted. With ``fix`` (unsafe, write), fix it
+    instead and return a :class:`docklint.fix.FileFix`."""
     from .engine import FileResult, lint_file
+    shown = (stdin_filename or "-") if path == "-" else path
     try:
+        if fix is not None:
+            return _fix_one(path, shown, settings, rules, stdin_filename, *fix)
         if path == "-":
-            shown = stdin_filename or "-"
-            ctx_dir = settings.context or (os.path.dirname(os.path.abspath(stdin_filename))
-                                           if stdin_filename else None)
-            return _lint_stdin(shown, settings, rules, ctx_dir)
+            return _lint_stdin(shown, settings, rules, _stdin_context(settings, stdin_filename))
         return lint_file(path, settings, rules)
     except Exception as exc:
-        shown = (stdin_filename or "-") if path == "-" else path
         message = " ".join(str(exc).split())
-        return FileResult(shown, internal=[
+        result = FileResult(shown, internal=[
             f"{shown}: internal error: {type(exc).__name__}: {message}"])
+        if fix is None:
+            return result
+        from .fix import FileFix
+        return FileFix(result)
 
 
-def _lint_in_worker(job: tuple[str, object, tuple[str, ...]]):
-    """Run in a worker process: lint one file; return what the report needs (no model)."""
+def _stdin_context(settings, stdin_filename: str | None) -> str | None:
+    return settings.context or (os.path.dirname(os.path.abspath(stdin_filename))
+                                if stdin_filename else None)
+
+
+def _fix_one(path: str, shown: str, settings, rules, stdin_filename: str | None,
+             unsafe: bool, write: bool):
+    """Fix one file (written back with ``write``), or standard input (never written: the
+    caller prints the fixed bytes)."""
+    from .engine import FileResult, _too_big
+    from .fix import FileFix, fix_data, fix_file
+    if path != "-":
+        return fix_file(path, settings, rules, unsafe=unsafe, write=write)
+    try:
+        data, size = _read_stdin(settings.max_file_bytes)
+    except OSError as exc:
+        return FileFix(FileResult(shown, error=f"{shown}: cannot read standard input: "
+                                                f"{exc.strerror or exc}"))
+    if size > settings.max_file_bytes:
+        # the input is not kept, so it cannot be given back: an error, not an empty output
+        return FileFix(_too_big(shown, size, settings, rules),
+                       problem="not fixed: standard input is over the size limit")
+    return fix_data(data, shown, settings, rules, unsafe=unsafe,
+                    context=_stdin_context(settings, stdin_filename))
+
+
+def _lint_in_worker(job: tuple):
+    """Run in a worker process: lint (or fix) one file; return what the report needs (no
+    model)."""
     from .registry import get
-    path, settings, codes = job
-    result = _lint_one(path, settings, [get(code) for code in codes], None)
-    result.dockerfile = None
-    return result
+    path, settings, codes, fix = job
+    out = _lint_one(path, settings, [get(code) for code in codes], None, fix)
+    (out if fix is None else out.result).dockerfile = None
+    return out
 
 
-def _lint_parallel(plan, workers: int, stdin_filename: str | None) -> list:
-    """Lint the plan's files in ``workers`` processes; results keep the plan's order.
-    Standard input is read in this process."""
+def _lint_parallel(plan, workers: int, stdin_filename: str | None,
+                   fix: tuple[bool, bool] | None = None) -> list:
+    """Lint (or fix) the plan's files in ``workers`` processes; results keep the plan's
+    order. Standard input is read in this process."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = [(path, eff.settings, tuple(r.code for r in rules))
+    jobs = [(path, eff.settings, tuple(r.code for r in rules), fix)
             for path, eff, rules in plan if path != "-"]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method) if method else None
@@ -450,9 +529,92 @@ def _lint_parallel(plan, workers: int, stdin_filename: str | None) -> list:
         done = iter(pool.map(_lint_in_worker, jobs, chunksize=chunk))
     out = []
     for path, eff, rules in plan:
-        out.append(_lint_one(path, eff.settings, rules, stdin_filename) if path == "-"
+        out.append(_lint_one(path, eff.settings, rules, stdin_filename, fix) if path == "-"
                    else next(done))
     return out
+
+
+def _write_stdout_bytes(data: bytes) -> list[str]:
+    """Write the fixed text of standard input, byte for byte; the errors to report."""
+    if sys.stdout is None:
+        return ["cannot write the fixed text: standard output is closed"]
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:       # a text-only stand-in (an embedding harness)
+        sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+    else:
+        stream.write(data)
+        stream.flush()
+    return []
+
+
+def _report_problems(results, fixes) -> int:
+    """Print the errors of reading, linting and fixing each file; EXIT_ERROR if any."""
+    status = EXIT_OK
+    for i, r in enumerate(results):
+        if r.error:
+            click.echo(f"docklint: {r.error}", err=True)
+            status = EXIT_ERROR
+        for message in r.internal:
+            click.echo(f"docklint: {message} (please report this)", err=True)
+            status = EXIT_ERROR
+        problem = fixes[i].problem if fixes else None
+        if problem:
+            click.echo(f"docklint: {r.path}: {problem}", err=True)
+            status = EXIT_ERROR
+    return status
+
+
+def _report_diff(fixes, unsafe: bool, errors: list[str]) -> int:
+    """``--diff``: the diffs on standard output, the summary and the errors on stderr. Exit
+    1 when there is a diff, 0 when none, 2 on an error."""
+    from .fix import unified_diff
+    for fx in fixes:
+        if fx.changed:
+            click.echo(unified_diff(fx.result.path, fx.original, fx.data), nl=False)
+    summary = _fix_summary(fixes, unsafe, would=True)
+    if summary:
+        click.echo(summary, nl=False, err=True)
+    status = EXIT_OK
+    for message in errors:
+        click.echo(f"docklint: {message}", err=True)
+        status = EXIT_ERROR
+    status = max(status, _report_problems([fx.result for fx in fixes], fixes))
+    if status == EXIT_OK and any(fx.changed for fx in fixes):
+        status = EXIT_FINDINGS
+    return status
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _fix_summary(fixes, unsafe: bool, would: bool = False) -> str:
+    """``Fixed 5 problems (DK404: 2, DK408: 3) in 2 files; 7 remaining.``; with ``would``
+    (``--diff``) ``Would fix ...; 7 would remain.``. Remaining findings that only an unsafe
+    fix would resolve are counted when unsafe fixes are off. Empty when nothing was fixed and
+    nothing remains."""
+    from collections import Counter
+    applied: Counter = Counter()
+    files = 0
+    for fx in fixes:
+        if fx.applied and fx.changed:
+            applied.update(fx.applied)
+            files += 1
+    remaining = [f for fx in fixes for f in fx.result.findings]
+    if not applied and not remaining:
+        return ""
+    left = f"{len(remaining)} {'would remain' if would else 'remaining'}"
+    hidden = 0 if unsafe else sum(1 for f in remaining
+                                  if f.fix is not None and f.fix.edits and not f.fix.safe)
+    if hidden:
+        left += f" ({hidden} fixable with --unsafe-fixes)"
+    if not applied:
+        return f"{'Nothing to fix' if would else 'Nothing fixed'}; {left}.\n"
+    total = sum(applied.values())
+    per_rule = ", ".join(f"{code}: {n}" for code, n in sorted(applied.items()))
+    return (f"{'Would fix' if would else 'Fixed'} {_plural(total, 'problem')} ({per_rule}) "
+            f"in {_plural(files, 'file')}; {left}.\n")
 
 
 def _read_stdin(limit: int) -> tuple[bytes, int]:

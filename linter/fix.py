@@ -2,22 +2,28 @@
 
 Fixing works on the decoded text and gives back text with the file's own line endings and BOM.
 It never returns text that parses worse than what it started from, and a file only changes
-when at least one fix applied. Writing is atomic: a temporary file in the same directory,
-then a rename, keeping the file's permissions.
+when at least one fix applied. A file that is not valid UTF-8 is not fixed (the decoded text
+holds U+FFFD where the bad bytes were: writing it back would change them). Writing is atomic:
+a temporary file in the same directory, fsync'ed, given the file's permissions (and owner,
+where allowed), then renamed over the file (through a symbolic link, to its target); a crash
+at any point leaves either the old file or the new one. Hard links to the file are not
+updated (the rename gives the path a new inode), and extended attributes are not copied.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .engine import FileResult, Settings, lint_bytes
+from .engine import FileResult, Settings, lint_bytes, lint_file
 from .rule import Edit, Finding, Rule
 
-__all__ = ["FixOutcome", "apply_edits", "fix_bytes", "write_atomic", "unified_diff",
-           "MAX_ROUNDS"]
+__all__ = ["FileFix", "FixOutcome", "apply_edits", "fix_bytes", "fix_data", "fix_file",
+           "write_atomic", "unified_diff", "MAX_ROUNDS"]
 
 MAX_ROUNDS = 10
 
@@ -82,6 +88,11 @@ def _encode(text: str, bom: bool) -> bytes:
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 
+def _wanted(f: Finding, unsafe: bool) -> bool:
+    """Whether this run applies the finding's fix (if it has one)."""
+    return f.fix is not None and bool(f.fix.edits) and (f.fix.safe or unsafe)
+
+
 def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
               unsafe: bool = False, context: str | None = None,
               max_rounds: int = MAX_ROUNDS) -> FixOutcome:
@@ -97,15 +108,23 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
     bom = source.bom
     newline = _newline(source.text)
     text = source.text
+    if _encode(text, bom) != data and any(_wanted(f, unsafe) for f in result.findings):
+        # invalid UTF-8 decodes to U+FFFD: writing the text back would change bytes that no
+        # fix touches
+        outcome.refused = ("the file is not valid UTF-8, and fixing it would rewrite bytes no "
+                           "fix touches; nothing was written")
+        outcome.remaining = list(result.findings)
+        return outcome
     errors_before = len(result.dockerfile.errors) if result.dockerfile else 0
     applied: Counter = Counter()
     for _round in range(max_rounds):
         chosen: list[tuple[Finding, list[Edit]]] = []
         taken: list[tuple[int, int]] = []
         for f in result.findings:
-            fix = f.fix
-            if fix is None or not fix.edits or (not fix.safe and not unsafe):
+            if not _wanted(f, unsafe):
                 continue
+            fix = f.fix
+            assert fix is not None
             edits = [Edit(e.span, e.text.replace("\n", newline) if newline != "\n" else e.text)
                      for e in fix.edits]
             if _overlaps(edits, taken):
@@ -134,8 +153,7 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
         text, result = new_text, new_result
     else:
         # still fixing after the last round: report who, write nothing
-        still = sorted({f.code for f in result.findings
-                        if f.fix and f.fix.edits and (f.fix.safe or unsafe)})
+        still = sorted({f.code for f in result.findings if _wanted(f, unsafe)})
         if still:
             outcome.converged = False
             outcome.looping = still
@@ -152,10 +170,16 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its permissions. The original stays
-    intact if anything fails before the final rename."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Replace ``path`` with ``data`` atomically, keeping its permissions (and owner, where
+    allowed). The original stays intact if anything fails (or the process dies) before the
+    final rename. A symbolic link is followed: the file it points to is replaced, the link
+    stays. A file we may not write is refused (PermissionError), although replacing it through
+    its directory would work: a read-only Dockerfile is not ours to change."""
+    path = os.path.realpath(path)
+    directory = os.path.dirname(path)
     st = os.stat(path)
+    if not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
     fd, tmp = tempfile.mkstemp(prefix=".docklint-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -174,6 +198,86 @@ def write_atomic(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+@dataclass
+class FileFix:
+    """What ``fix_file`` did to one file: the report's result (the findings left, positioned
+    in the fixed text), the fixes applied, and the problem that stopped it, if any."""
+
+    result: FileResult
+    applied: Counter = field(default_factory=Counter)
+    original: bytes | None = None       # the bytes read (None: the file could not be read)
+    data: bytes | None = None           # the fixed bytes (== original when nothing changed)
+    problem: str | None = None          # "not fixed: ..." or "cannot write: ..."
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.original is not None and self.data is not None and \
+            self.data != self.original
+
+
+def fix_data(data: bytes, shown: str, settings: Settings, rules: list[Rule], *,
+             unsafe: bool = False, context: str | None = None,
+             max_rounds: int = MAX_ROUNDS) -> FileFix:
+    """:func:`fix_bytes` as a :class:`FileFix` (a refusal or a loop becomes its problem)."""
+    outcome = fix_bytes(data, shown, settings, rules, unsafe=unsafe, context=context,
+                        max_rounds=max_rounds)
+    assert outcome.result is not None
+    out = FileFix(outcome.result, outcome.applied, data, outcome.data)
+    if outcome.refused:
+        out.problem = f"not fixed: {outcome.refused}"
+    elif not outcome.converged:
+        out.problem = (f"not fixed: the fixes of {', '.join(outcome.looping)} still change "
+                       f"the file after {max_rounds} rounds; nothing was written")
+    return out
+
+
+def _stamp_of(st: os.stat_result) -> tuple:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def fix_file(path: str, settings: Settings, rules: list[Rule], *, unsafe: bool = False,
+             write: bool = True, display: str | None = None) -> FileFix:
+    """Fix one file (write it back atomically with ``write``; else only compute the fixed
+    bytes, for a diff). A file that cannot be read, or is over the size limit, is linted as
+    ``lint_file`` does and left alone. A file with nothing to fix is not written. The file is
+    not written either if it changed on disk while being fixed."""
+    shown = display or path
+    data: bytes | None = None
+    try:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode) and st.st_size <= settings.max_file_bytes:
+            with open(path, "rb") as fh:
+                data = fh.read(settings.max_file_bytes + 1)
+    except OSError:
+        data = None
+    if data is None or len(data) > settings.max_file_bytes:
+        # lint_file reads again and reports the problem (or the size) in its own words
+        return FileFix(lint_file(path, settings, rules, display=shown))
+    context = settings.context or os.path.dirname(os.path.abspath(path))
+    out = fix_data(data, shown, settings, rules, unsafe=unsafe, context=context)
+    if not (write and out.changed):
+        return out
+    try:
+        if _stamp_of(os.stat(path)) != _stamp_of(st):
+            raise _Changed()
+        write_atomic(path, out.data)
+        out.written = True
+    except (OSError, _Changed) as exc:
+        out.problem = ("not fixed: the file changed while it was being fixed" if
+                       isinstance(exc, _Changed) else
+                       f"cannot write: {getattr(exc, 'strerror', None) or exc}")
+        # the report is about what is on disk: the original
+        out.result = lint_bytes(data, shown, settings, rules, context=context)
+        out.applied = Counter()
+        out.data = data
+    return out
+
+
+class _Changed(Exception):
+    """The file on disk is not the one that was read."""
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:

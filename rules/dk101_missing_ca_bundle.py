@@ -45,17 +45,80 @@ COPY --from=build /app /app
 ENTRYPOINT ["/app"]
 ```
 or base the final stage on `gcr.io/distroless/static-debian13`, which ships the bundle.
+
+## Fix safety
+The fix adds `COPY --from=<donor> /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/` on the
+line after the target's `FROM`. The donor is an earlier stage of the file that has the bundle at
+that path: its base image is known to ship it (Debian- and Alpine-based language images,
+distroless, Chainguard), it installs `ca-certificates` with apt or apk, or it copies that very
+file in; a stage the target already copies from is preferred. The image gains one file, which
+only lets its TLS calls succeed: the fix is safe (a donor stage the target did not copy from
+before is now built for it too).
+
+When no stage qualifies, the fix copies the bundle from `alpine:3.24` instead (the Alpine release
+docklint's image data describes; Alpine keeps its bundle at that path). That pulls another image
+into the build, from a registry the build may not be allowed to use, and the certificates are
+whatever that tag holds: the fix is unsafe.
 """
 
 from __future__ import annotations
 
-from docklint.rule import Finding, Option, Related, Severity, rule
+import re
+
+from docklint.fixes import insert_after, keyword
+from docklint.rule import Finding, Fix, Option, Related, Severity, rule
 
 DISTROLESS_STATIC = "gcr.io/distroless/static-debian13"
 BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+# where no stage of the file has a bundle: the Alpine release the image data describes
+# (linter/data/base_images.tsv: alpine:latest is 3.24.2), which keeps its bundle at BUNDLE
+FALLBACK_IMAGE = "alpine:3.24"
+# families whose images keep the bundle elsewhere (/etc/pki/tls/certs/ca-bundle.crt)
+_OTHER_LAYOUT = ("fedora", "centos", "almalinux", "rockylinux", "oraclelinux", "amazonlinux",
+                 "opensuse", "ubi", "rhel")
+_APT_APK = re.compile(r"(?:^|[\s/])(?:apt-get|apt|aptitude|apk)\s")
 
 
-@rule("DK101", "missing-ca-bundle", Severity.ERROR, tags={"runtime", "tls"},
+def _has_bundle_file(df, index: int) -> bool:
+    """Whether stage ``index`` has a CA bundle at BUNDLE itself (not just some CA store)."""
+    facts = df.facts
+    base = facts.base_facts(index)
+    if base is not None and base.has_ca_certs and \
+            not any(base.family.startswith(f) for f in _OTHER_LAYOUT):
+        return True
+    text = df.source.text
+    for src in facts.ca_sources(index):
+        if src.description == f"copies {BUNDLE}":
+            return True
+        if src.description.startswith("installs ") and \
+                _APT_APK.search(" " + text[src.span.start:src.span.end]):
+            return True
+    return False
+
+
+def _donor(df, target):
+    """The earlier stage to copy the bundle from: one the target already copies from first."""
+    found = [s for s in df.stages[:target.index] if _has_bundle_file(df, s.index)]
+    if not found:
+        return None
+    used = set(df.graph.deps(target.index))
+    return next((s for s in found if s.index in used), found[0])
+
+
+def _ref(stage) -> str:
+    """How ``--from=`` names a stage: its name as written, else its index."""
+    return stage.name_word.value if stage.name_word is not None else str(stage.index)
+
+
+def _fix(df, target, donor) -> Fix:
+    ref = _ref(donor) if donor is not None else FALLBACK_IMAGE
+    line = f"{keyword(target.from_, 'COPY')} --from={ref} {BUNDLE} /etc/ssl/certs/"
+    edit = insert_after(df, target.from_, [line])
+    return Fix(f"Copy the CA bundle from {'stage ' + ref if donor is not None else ref}",
+               (edit,), safe=donor is not None)
+
+
+@rule("DK101", "missing-ca-bundle", Severity.ERROR, tags={"runtime", "tls"}, fixable="always",
       options={"assume-tls": Option(False, "fire for every CA-less final image, even without "
                                            "evidence of TLS")})
 def check(df, options):
@@ -76,10 +139,9 @@ def check(df, options):
     evidence = facts.tls_evidence(target.index)
     if not evidence and not options.get("assume-tls"):
         return
-    donor = next((s for s in df.stages if s.index != target.index and s.name and
-                  facts.stage_has_ca(s.index)), None)
-    copy = (f"COPY --from={donor.name if donor else '<a stage or image with certs>'} "
-            f"{BUNDLE} /etc/ssl/certs/")
+    donor = _donor(df, target)
+    ref = _ref(donor) if donor is not None else "<a stage or image with certs>"
+    copy = f"COPY --from={ref} {BUNDLE} /etc/ssl/certs/"
     what = "scratch" if root.kind == "scratch" else (root.text or root.raw)
     if evidence:
         shown = ", ".join(e.describe() for e in evidence[:2])
@@ -90,4 +152,4 @@ def check(df, options):
     message = (f"the final image ({what}) has no CA bundle {why}; add `{copy}` "
                f"or base the final stage on {DISTROLESS_STATIC}")
     related = tuple(Related(e.span, f"TLS evidence: {e.text}") for e in evidence[:10])
-    yield Finding(target.from_.span, message, related=related)
+    yield Finding(target.from_.span, message, related=related, fix=_fix(df, target, donor))

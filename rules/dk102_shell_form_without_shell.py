@@ -37,28 +37,39 @@ FROM gcr.io/distroless/static-debian13
 COPY --from=build /out/app /app
 CMD ["/app", "--port", "8080"]
 ```
+
+## Fix safety
+For a CMD, ENTRYPOINT or `HEALTHCHECK CMD` whose command is a plain list of words (no
+variables, quotes, escapes, operators, redirections, globs, comments or `~`, no `NAME=value`
+prefix, and not a word only the shell knows such as `cd`), the fix rewrites it in exec form (a
+leading `exec` is dropped), the same rewrite DK603 offers. The instruction can then run at all,
+but what runs can differ from what the author had in mind: a shell-form ENTRYPOINT ignores CMD,
+while in exec form it receives CMD as arguments. The fix is unsafe. A RUN gets no fix: its
+program is usually as absent from the image as the shell.
 """
 
 from __future__ import annotations
 
-import json
+from docklint.fixes import exec_form, exec_form_text
+from docklint.rule import Edit, Finding, Fix, Severity, rule
 
-from docklint.rule import Finding, Severity, rule
 
-
-def _exec_form(ins) -> str:
-    """The shell-form command rewritten as exec form, when it is a plain word list."""
-    text = ins.args[-1].value if ins.args else ""
-    if any(c in text for c in "$|&;<>(){}`*?[]'\"\\\n"):
-        return ""
-    words = text.split()
+def _exec_form(ins) -> tuple[str, Fix | None]:
+    """The hint and the fix that rewrite a shell-form command in exec form, when it is a plain
+    list of words."""
+    word = ins.args[-1] if ins.args else None
+    words = exec_form(word.value) if word is not None else None
     if not words:
-        return ""
+        return "", None
+    json_form = exec_form_text(words)
     prefix = "HEALTHCHECK CMD " if ins.keyword == "HEALTHCHECK" else f"{ins.keyword} "
-    return f"; use exec form: `{prefix}{json.dumps(words)}`"
+    span = word.span if ins.keyword == "HEALTHCHECK" else ins.rest_span
+    return (f"; use exec form: `{prefix}{json_form}`",
+            Fix(f"Rewrite in exec form: {json_form}", (Edit(span, json_form),), safe=False))
 
 
-@rule("DK102", "shell-form-without-shell", Severity.ERROR, tags={"runtime"})
+@rule("DK102", "shell-form-without-shell", Severity.ERROR, tags={"runtime"},
+      fixable="sometimes")
 def check(df, options):
     facts = df.facts
     target = df.target
@@ -79,9 +90,10 @@ def check(df, options):
                 continue
             effect = "every health check fails" if ins.keyword == "HEALTHCHECK" else \
                 "the container cannot start"
+            hint, fix = _exec_form(ins)
             yield Finding(ins.span, f"shell-form {ins.keyword} runs through {shell}, but the "
                                     f"final image ({what}) has no shell, so {effect} (exec: "
-                                    f"\"{shell}\": no such file or directory){_exec_form(ins)}")
+                                    f"\"{shell}\": no such file or directory){hint}", fix=fix)
     for stage in df.stages:
         for ins in stage.instructions:
             if ins.keyword != "RUN" or ins.json or not ins.args and not ins.heredocs:

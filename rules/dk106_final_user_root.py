@@ -32,15 +32,69 @@ COPY app /usr/local/bin/app
 USER 10001:10001
 ENTRYPOINT ["/usr/local/bin/app"]
 ```
+
+## Fix safety
+The fix switches to an unprivileged user, when docklint knows one that exists in the image: the
+user an earlier `USER` of the chain had set before the switch to root (written as it was), else
+the base image's own (`65532:65532`, distroless's `nonroot`; `node` in the node images), else
+the non-root uid the base image runs as by default. When nothing after the `USER root` of the
+target stage runs anything (only CMD, ENTRYPOINT, HEALTHCHECK, EXPOSE, STOPSIGNAL, LABEL, ENV,
+ARG, COPY or ADD follow it), the fix writes that user in place of `root`; otherwise it adds a
+`USER` line after the target stage's last instruction that may need root (before the CMD,
+ENTRYPOINT and other run-time settings that end the stage, else at its end). The program then
+runs without root, and may fail where it writes to root-owned files, binds a port below 1024
+or reads something only root can: the fix is unsafe.
 """
 
 from __future__ import annotations
 
-from docklint.rule import Finding, Severity, rule
+from docklint.fixes import keyword, known_non_root_user, user_insertion
+from docklint.rule import Edit, Finding, Fix, Severity, rule
+
+# instructions that do not run anything as the current user
+_NO_USER_NEEDED = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK", "EXPOSE", "STOPSIGNAL",
+                             "LABEL", "ENV", "ARG", "COPY", "ADD"})
+
+
+def _is_root(user: str | None) -> bool:
+    return user is not None and user.split(":", 1)[0] in ("root", "0")
+
+
+def _previous_user(df, target, root_ins) -> str | None:
+    """The user an earlier USER of the target's chain set before ``root_ins``, as written
+    (None when there is none, or it is root, or it depends on a variable)."""
+    chain = list(reversed(df.graph.chain(target.index)))
+    found = None
+    for stage in chain:
+        for ins in stage.instructions:
+            if ins is root_ins:
+                return found
+            if ins.keyword == "USER" and ins.args:
+                value = ins.args[0].value
+                found = None if "$" in value or _is_root(value) else value
+    return None
+
+
+def _fix(df, target, root_ins) -> Fix | None:
+    base = df.facts.base_facts(target.index)
+    user = _previous_user(df, target, root_ins) or known_non_root_user(base)
+    if user is None and base is not None and base.default_uid:
+        user = str(base.default_uid)
+    if user is None:
+        return None
+    body = list(target.instructions)
+    if root_ins in body and len(root_ins.args) == 1 and \
+            all(ins.keyword in _NO_USER_NEEDED for ins in body[body.index(root_ins) + 1:]):
+        return Fix(f"Run as {user} instead of root", (Edit(root_ins.args[0].span, user),),
+                   safe=False)
+    line = f"{keyword(target.from_, 'USER')} {user}"
+    after = root_ins if root_ins in body else None
+    return Fix(f"Add `{line}` after the steps that need root",
+               (user_insertion(df, target, [line], after=after),), safe=False)
 
 
 @rule("DK106", "final-user-root", Severity.WARNING, tags={"runtime", "security"},
-      aliases=("DL3002",))
+      aliases=("DL3002",), fixable="sometimes")
 def check(df, options):
     target = df.target
     if target is None:
@@ -48,11 +102,10 @@ def check(df, options):
     user, ins = df.facts.effective_user(target.index)
     if ins is None or user is None:
         return
-    name = user.split(":", 1)[0]
-    if name not in ("root", "0"):
+    if not _is_root(user):
         return
     where = "" if df.stage_of(ins) is target else \
         f" (set in stage {df.stage_of(ins).label} and inherited)"
     yield Finding(ins.span, f"the final image runs as {user}{where}; switch to an "
                             "unprivileged user after the steps that need root, e.g. "
-                            "`USER 10001:10001`")
+                            "`USER 10001:10001`", fix=_fix(df, target, ins))

@@ -24,11 +24,22 @@ FROM gcr.io/distroless/static-debian13:nonroot
 COPY app /app
 ENTRYPOINT ["/app"]
 ```
+
+## Fix safety
+Where docklint's data knows the base image's unprivileged user, the fix adds a `USER` for it:
+`USER 65532:65532` on distroless images (their `nonroot` user; this works for every distroless
+image and tag, where switching to the `:nonroot` tag would not, e.g. for an image pinned by
+digest) and `USER node` on the node images. It goes after the target stage's last instruction
+that may need root: before the CMD, ENTRYPOINT and other run-time settings that end the stage,
+else at its end. The program then runs without root, and may fail where it writes to
+root-owned files, binds a port below 1024 or reads something only root can: the fix is unsafe.
+Other bases get no fix: which user to run as is for the author to decide.
 """
 
 from __future__ import annotations
 
-from docklint.rule import Finding, Severity, rule
+from docklint.fixes import keyword, known_non_root_user, user_insertion
+from docklint.rule import Finding, Fix, Severity, rule
 
 
 def _advice(base) -> str:
@@ -40,7 +51,16 @@ def _advice(base) -> str:
     return "add `USER <uid>:<gid>` with an unprivileged numeric id, e.g. `USER 10001:10001`"
 
 
-@rule("DK110", "final-user-unset", Severity.INFO, tags={"runtime", "security"})
+def _fix(df, target, base) -> Fix | None:
+    user = known_non_root_user(base)
+    if user is None:
+        return None
+    line = f"{keyword(target.from_, 'USER')} {user}"
+    return Fix(f"Add `{line}`", (user_insertion(df, target, [line]),), safe=False)
+
+
+@rule("DK110", "final-user-unset", Severity.INFO, tags={"runtime", "security"},
+      fixable="sometimes")
 def check(df, options):
     target = df.target
     if target is None:
@@ -54,4 +74,4 @@ def check(df, options):
     what = "scratch" if base.kind == "scratch" else (df.graph.root_base(target.index).text or "")
     yield Finding(target.from_.span,
                   f"no USER is set, so the final image runs as root (the default user of "
-                  f"{what}); {_advice(base)}")
+                  f"{what}); {_advice(base)}", fix=_fix(df, target, base))

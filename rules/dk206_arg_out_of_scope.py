@@ -38,17 +38,28 @@ FROM alpine:3.20
 ARG VERSION
 RUN wget -O /tmp/tool.tgz https://example.com/tool/v$VERSION/tool.tgz
 ```
+
+## Fix safety
+The fix adds `ARG NAME` on the line after the stage's `FROM`, one line per name, for every name
+the stage uses out of scope (DK209's findings in the same stage share it, so each name is
+declared once). The instruction then sees the value it was written for instead of an empty
+string: the fix is safe. A name that a CMD, ENTRYPOINT or HEALTHCHECK uses gets `ARG NAME` and
+then `ENV NAME=$NAME`, so that the running container has it; that puts the variable in the
+environment of every process of the container and of images built `FROM` it, so that fix is
+unsafe.
 """
 
 from __future__ import annotations
 
+from docklint.fixes import stage_arg_fix
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK206", "arg-out-of-scope", Severity.WARNING, tags={"args"})
+@rule("DK206", "arg-out-of-scope", Severity.WARNING, tags={"args"}, fixable="always")
 def check(df, options):
     for stage in df.stages:
         after = stage.from_.end_line
+        fixes = None
         for ins in stage.instructions:
             if ins.keyword not in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK") or ins.json:
                 continue
@@ -58,20 +69,23 @@ def check(df, options):
                         or use.name in seen:
                     continue
                 seen.add(use.name)
-                yield _finding(use, after, runtime=ins.keyword != "RUN")
+                if fixes is None:
+                    fixes = stage_arg_fix(df, stage)
+                yield _finding(use, after, runtime=ins.keyword != "RUN",
+                               fix=fixes.get(use.name))
 
 
-def _finding(use, after: int, runtime: bool) -> Finding:
+def _finding(use, after: int, runtime: bool, fix=None) -> Finding:
     name = use.name
-    fix = f"add `ARG {name}` after line {after}"
+    hint = f"add `ARG {name}` after line {after}"
     if runtime:
-        fix += (f", then `ENV {name}=${name}` (a running container sees ENV values, not "
-                f"ARGs)")
+        hint += (f", then `ENV {name}=${name}` (a running container sees ENV values, not "
+                 f"ARGs)")
     if use.how == "global-arg":
         what = f"`${name}` is a global ARG (line {use.decl.instruction.line})"
         related = (Related(use.decl.word.span, "declared here, before the first FROM"),)
     else:
         what = f"`${name}` is an automatic platform ARG"
         related = ()
-    return Finding(use.span, f"{what} that is not in scope here: {fix}; the shell sees it "
-                             f"empty", related=related)
+    return Finding(use.span, f"{what} that is not in scope here: {hint}; the shell sees it "
+                             f"empty", related=related, fix=fix)

@@ -60,10 +60,21 @@ ENV APP_HOME=/srv/app
 WORKDIR $APP_HOME
 LABEL org.opencontainers.image.version=$APP_VERSION
 ```
+
+## Fix safety
+For a global ARG or an automatic platform ARG, the fix adds `ARG NAME` on the line after the
+stage's `FROM`, one line per name, for every such name the stage uses (DK206's findings in the
+same stage share it, so each name is declared once). The instruction then gets the value it was
+written for instead of an empty string: the fix is safe. When a CMD, ENTRYPOINT or HEALTHCHECK
+of the stage also uses the name (DK206's case), the fix adds `ENV NAME=$NAME` after the ARG, so
+that the running container has it too; that changes the environment of the container, and the
+fix is unsafe. Other undefined names get no fix: docklint cannot know what they were meant to
+be.
 """
 
 from __future__ import annotations
 
+from docklint.fixes import stage_arg_fix
 from docklint.model import closest
 from docklint.rule import Finding, Option, Related, Severity, rule
 
@@ -72,7 +83,7 @@ _REPORTED = ("unknown", "global-arg", "automatic-arg")
 
 
 @rule("DK209", "undefined-var", Severity.WARNING, tags={"args"}, aliases=("UndefinedVar",),
-      options={
+      fixable="sometimes", options={
           "known-vars": Option([], "names your base images set in their environment (docklint "
                                    "cannot see it), as a list or a comma-separated string; "
                                    "PATH is always known", type=(list, str)),
@@ -90,6 +101,7 @@ def check(df, options):
         image_env = df.image_env(stage.index)
         base_known = strict or image_env is not None
         from_image = sorted(image_env or {"PATH"})
+        fixes = None
         for k, ins in enumerate(stage.instructions):
             uses = [u for u in df.var_uses(ins) if u.expander == "builder"]
             if not uses:
@@ -106,10 +118,15 @@ def check(df, options):
                 if use.how == "unknown" and not base_known and guess is None:
                     continue      # the base image may well set it
                 seen.add(use.name)
-                yield _finding(use, guess, after)
+                scoped = None
+                if use.how != "unknown":
+                    if fixes is None:
+                        fixes = stage_arg_fix(df, stage, exclude=known)
+                    scoped = fixes.get(use.name)
+                yield _finding(use, guess, after, scoped)
 
 
-def _finding(use, guess: str | None, after: int) -> Finding:
+def _finding(use, guess: str | None, after: int, fix=None) -> Finding:
     name = use.name
     message = f"usage of undefined variable `${name}`"
     related = ()
@@ -125,4 +142,4 @@ def _finding(use, guess: str | None, after: int) -> Finding:
             message += f" (did you mean `${guess}`?)"
         message += (f"; BuildKit expands it to an empty string (if the base image sets it, "
                     f"add `{name}` to the `known-vars` option)")
-    return Finding(use.span, message, related=related)
+    return Finding(use.span, message, related=related, fix=fix)

@@ -43,12 +43,26 @@ FROM gcr.io/distroless/static-debian13
 COPY --from=build /out/app /usr/local/bin/app
 ENTRYPOINT ["/usr/local/bin/app"]
 ```
+
+## Fix safety
+When the target's `FROM` names the heavy image itself (not through another stage, and not
+through a variable), the fix replaces it with the suggested base, keeping the rest of the line.
+It is not offered when the suggested base has no shell and the stage needs one (a shell-form
+CMD, ENTRYPOINT or HEALTHCHECK, or a command that starts a shell), names a user the base may
+not have (`USER app`, `--chown=app`), or when the stage uses a variable the heavy image sets
+(`$GOPATH`). The image loses everything the heavy base had and the
+program might still use at run time (a tool it calls, a library docklint did not see, CA
+certificates or time zones in some bases), a digest pin is dropped, and the version follows
+docklint's suggestion: the fix is unsafe.
 """
 
 from __future__ import annotations
 
+import posixpath
+
 from docklint import images
-from docklint.rule import Finding, Severity, rule
+from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.shell import SHELL_NAMES
 
 _DESCRIBE = {
     "static": "a static binary", "glibc": "a dynamically linked glibc binary",
@@ -58,7 +72,53 @@ _DESCRIBE = {
 }
 
 
-@rule("DK301", "heavy-final-base", Severity.WARNING, tags={"size"})
+# users every shell-less suggestion (distroless, Chainguard static) has in its /etc/passwd
+_SHELLLESS_USERS = frozenset({"root", "nonroot", "nobody"})
+
+
+def _named_user_ok(value: str | None) -> bool:
+    if not value:
+        return True
+    user = value.split(":", 1)[0]
+    group = value.split(":", 1)[1] if ":" in value else ""
+    return all(not part or part.isdigit() or part in _SHELLLESS_USERS for part in (user, group))
+
+
+def _fits_shellless(target) -> bool:
+    """Whether the target stage runs as it is on a base without a shell (and with only the
+    usual users)."""
+    for ins in target.instructions:
+        kw = ins.keyword
+        if kw in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+            words = ins.args[1:] if kw == "HEALTHCHECK" else ins.args
+            if kw == "HEALTHCHECK" and (not ins.args or ins.args[0].value.upper() != "CMD"):
+                continue
+            if not ins.json and words:
+                return False
+            if words and posixpath.basename(words[0].value) in SHELL_NAMES:
+                return False
+        elif kw == "USER" and ins.args and not _named_user_ok(ins.args[0].value):
+            return False
+        elif kw in ("COPY", "ADD") and not _named_user_ok(ins.flag("chown") and
+                                                        ins.flag("chown").value):
+            return False
+    return True
+
+
+def _fix(df, target, suggestion) -> Fix | None:
+    base = target.base
+    if base.kind != "image" or "$" in base.raw:
+        return None                   # through a stage, or a variable: not ours to rewrite
+    if any(use.how == "image" and use.name != "PATH"
+           for ins in target.instructions for use in df.var_uses(ins)):
+        return None                   # it reads the heavy image's environment (GOPATH...)
+    if suggestion.facts.has_shell is not True and not _fits_shellless(target):
+        return None
+    return Fix(f"Base the final stage on {suggestion.image}",
+               (Edit(base.span, suggestion.image),), safe=False)
+
+
+@rule("DK301", "heavy-final-base", Severity.WARNING, tags={"size"}, fixable="sometimes")
 def check(df, options):
     target = df.target
     if target is None:
@@ -98,4 +158,4 @@ def check(df, options):
         tail = f"{_DESCRIBE[runtime.kind]} ({runtime.detail}) runs on {lighter}"
     message = (f"the final image is based on {images.describe(root.text or root.raw, base)}{via}, a "
                f"{kind} image, yet only assembles artifacts: {tail}")
-    yield Finding(target.from_.span, message)
+    yield Finding(target.from_.span, message, fix=_fix(df, target, suggestion))

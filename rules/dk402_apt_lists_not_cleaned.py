@@ -41,19 +41,155 @@ RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \
     --mount=type=cache,target=/var/cache/apt,sharing=locked \
     apt-get update && apt-get install -y --no-install-recommends curl=8.5.0-2ubuntu10.6
 ```
+
+## Fix safety
+The fix appends ` && rm -rf /var/lib/apt/lists/*` to the RUN, after its last command (`&&`
+keeps the RUN's exit status: a failed install still fails the build), on a continuation line of
+its own when the RUN writes one step per line. In a heredoc script it
+adds `rm -rf /var/lib/apt/lists/*` as the script's last line when the script runs with
+`set -e`, and otherwise appends ` && rm -rf /var/lib/apt/lists/*` to its last command. Only the
+index files are removed, and nothing after the RUN needs them: the fix is offered only when
+every later `apt-get`/`apt`/`aptitude` command that reads the lists (install, upgrade,
+`apt-cache`...) in the stage or in the stages built `FROM` it runs its own `apt-get update`
+first (for an `ONBUILD RUN`, whose later steps are in another Dockerfile, only when the same RUN
+installs after its update). With that, the fix is safe. It is not offered when the RUN ends in a
+way docklint does not append to (a shell comment, a trailing operator).
 """
 
 from __future__ import annotations
 
-from docklint.packages import append_hint, last_per_run, leaves_cache, uses
-from docklint.rule import Finding, Severity, rule
+import re
+
+from docklint.packages import append_hint, last_per_run, leaves_cache, removes, uses
+from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.shell import parse_script
+from docklint.source import Span
+
+CLEANUP = "rm -rf /var/lib/apt/lists/*"
+# apt actions that read the package lists
+_READS_LISTS = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep",
+                          "source", "download", "reinstall", "satisfy", "changelog"})
+# the script stops at the first failing command: "set -e", "set -euo pipefail", "set -o errexit",
+# or a "#!/bin/sh -e" line
+_ERREXIT = re.compile(r"^[ \t]*set[ \t]+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o[ \t]+errexit\b)"
+                      r"|\A#![^\n]*[ \t]-[a-zA-Z]*e[a-zA-Z]*(?:[ \t]|$)", re.M)
+
+
+def _reads_lists(use) -> bool:
+    return use.pc.action in _READS_LISTS and not use.pc.simulates
+
+
+def _later_ok(df, use, apt) -> bool:
+    """Whether removing the lists at the end of ``use``'s RUN leaves every later command that
+    reads them with lists of its own (an update earlier in its RUN)."""
+    if use.onbuild:
+        return any(o.script is use.script and o.command.start > use.command.start and
+                   _reads_lists(o) for o in apt)
+    here = use.stage.index
+    stages = {here} | {s.index for s in df.stages
+                       if any(c.index == here for c in df.graph.chain(s.index)[1:])}
+    updated: dict[int, int] = {}
+    for other in apt:
+        if other.pc.action == "update":
+            key = id(other.script)
+            updated[key] = min(updated.get(key, other.command.start), other.command.start)
+    for stage in df.stages:
+        if stage.index not in stages:
+            continue
+        for ins, script, cmd in df.facts.commands(stage, onbuild=True):
+            if stage is use.stage and ins.index <= use.instruction.index:
+                continue
+            if cmd.name == "apt-cache" and id(script) not in updated:
+                return False
+    for other in apt:
+        if other.stage.index not in stages or other.script is use.script or \
+                (other.stage is use.stage and other.instruction.index < use.instruction.index):
+            continue
+        if _reads_lists(other) and updated.get(id(other.script), other.command.start) >= \
+                other.command.start:
+            return False
+    return True
+
+
+def _appended(text: str) -> str | None:
+    """What to append to shell ``text`` so that it ends by removing the lists, or None when
+    docklint cannot append to it safely."""
+    body = text.rstrip()
+    if not body or body.endswith(("&&", "||", "|", "&", "\\")):
+        return None
+    tail = f" {CLEANUP}" if body.endswith(";") else f" && {CLEANUP}"
+    script = parse_script(body + tail)
+    if script.has_error:
+        return None
+    last = max((c for c in script.commands if c.depth == 0), key=lambda c: c.end, default=None)
+    if last is None or last.start < len(body) or not removes(last, "apt-lists"):
+        return None           # it landed in a comment, or somewhere that does not always run
+    return tail
+
+
+def _fix(df, use, apt) -> Fix | None:
+    if not _later_ok(df, use, apt):
+        return None
+    ins = use.instruction.effective
+    at = use.script.span(use.command.start, use.command.end).start
+    for h in ins.heredocs:
+        if not h.body_span.start <= at < h.body_span.end:
+            continue
+        content = h.content
+        lines = content.splitlines()
+        kept = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+        if not kept:
+            return None
+        if _ERREXIT.search(content[:at - h.body_span.start]):
+            last = kept[-1]
+            pad = last[:len(last) - len(last.lstrip())]
+            end = h.body_span.end
+            if not content.endswith("\n"):
+                return None
+            return Fix(f"Add `{CLEANUP}` at the end of the <<{h.name} script",
+                       (Edit(Span(end, end), f"{pad}{CLEANUP}\n"),))
+        tail = _appended(content)
+        if tail is None:
+            return None
+        end = h.body_span.start + len(content.rstrip())
+        return Fix(f"Append `{tail.strip()}` to the <<{h.name} script",
+                   (Edit(Span(end, end), tail),))
+    if ins.heredocs:
+        return None           # a command line with heredocs: the script is more than the line
+    text = ins.rest
+    tail = _appended(text)
+    if tail is None:
+        return None
+    end = ins.span_of(0, ins.rest_lstart + len(text.rstrip())).end
+    return Fix(f"Append `{tail.strip()}` to the RUN",
+               (Edit(Span(end, end), _styled(df, end, tail)),))
+
+
+def _styled(df, end: int, tail: str) -> str:
+    """``tail`` (`` && rm ...``) written like the RUN's continuation lines: on a line of its own
+    when the RUN puts each step on one (``\\`` then ``&& step``, or ``step && \\``)."""
+    src = df.source
+    line = src.line_of(end)
+    text = src.line_text(line)
+    indent = text[:len(text) - len(text.lstrip(" \t"))]
+    if not tail.startswith(" && ") or line == 1:
+        return tail
+    esc = df.escape
+    above = src.line_text(line - 1).rstrip()
+    if text.lstrip().startswith("&&") and above.endswith(esc):
+        return f" {esc}\n{indent}&& {CLEANUP}"
+    if above.endswith(f"&& {esc}") and indent:
+        return f" && {esc}\n{indent}{CLEANUP}"
+    return tail
 
 
 @rule("DK402", "apt-lists-not-cleaned", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3009",))
+      aliases=("DL3009",), fixable="sometimes")
 def check(df, options):
-    found = [use for use in uses(df, "apt") if use.pc.action == "update" and
+    apt = list(uses(df, "apt"))
+    found = [use for use in apt if use.pc.action == "update" and
              leaves_cache(df, use, "apt-lists")]
     for use in last_per_run(found):
         yield Finding(use.span(), f"`{use.pc.tool} update` leaves the package lists in the "
-                                  f"image; {append_hint(use, 'rm -rf /var/lib/apt/lists/*')}")
+                                  f"image; {append_hint(use, CLEANUP)}",
+                      fix=_fix(df, use, apt))

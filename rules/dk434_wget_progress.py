@@ -27,11 +27,23 @@ RUN wget https://example.com/tool.tar.gz && tar xzf tool.tar.gz
 FROM debian:12-slim
 RUN wget --progress=dot:giga https://example.com/tool.tar.gz && tar xzf tool.tar.gz
 ```
+
+## Fix safety
+The fix inserts ` --progress=dot:giga` after `wget`. GNU wget then prints a line per 32 MB
+instead of a line every few kilobytes and downloads the same file: where the image's wget is
+known to be GNU wget (a glibc-based base image such as Debian, Ubuntu or the official language
+images, or a `wget` package the stage's chain installs), the fix is safe. BusyBox wget, the
+`wget` of Alpine and BusyBox images, rejects `--progress`, so there the fix is not offered (use
+`-q`). On a base docklint does not know, the fix is unsafe: the build fails if that wget is
+BusyBox's.
 """
 
 from __future__ import annotations
 
-from docklint.rule import Finding, Severity, rule
+import re
+
+from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.source import Span
 
 _QUIET_LONG = ("--progress", "--quiet", "--no-verbose", "--output-file", "--append-output")
 # short options that take a value (the rest of a bundle is then that value)
@@ -69,14 +81,38 @@ def _silenced(cmd) -> bool:
     return dup and bool(to_null & {">", ">>", "1>"})
 
 
-@rule("DK434", "wget-progress", Severity.INFO, tags={"style"}, aliases=("DL3047",))
+def _gnu_wget(df, stage) -> bool | None:
+    """Whether the stage's wget is GNU wget (True), BusyBox's (False), or unknown (None)."""
+    facts = df.facts
+    installed = (re.split(r"[=<>~]", p, maxsplit=1)[0]
+                 for st in df.graph.chain(stage.index) for p in facts.installed_packages(st))
+    if "wget" in installed:
+        return True           # the distribution's wget package is GNU wget
+    base = facts.base_facts(stage.index)
+    if base is None or base.libc is None:
+        return None
+    if base.family == "busybox" or base.libc == "musl":
+        return False
+    return True if base.libc == "glibc" else None
+
+
+@rule("DK434", "wget-progress", Severity.INFO, tags={"style"}, aliases=("DL3047",),
+      fixable="sometimes")
 def check(df, options):
     for stage in df.stages:
+        gnu = "?"
         for _ins, script, cmd in df.facts.commands(stage, onbuild=True):
             if cmd.name != "wget" or cmd.name_word is None:
                 continue
             if _quiet(cmd) or _silenced(cmd):
                 continue
-            yield Finding(script.word_span(cmd.name_word),
-                          "wget without `--progress=dot:giga`, `-nv` or `-q` fills the build "
-                          "log with its progress display")
+            if gnu == "?":
+                gnu = _gnu_wget(df, stage)
+            span = script.word_span(cmd.name_word)
+            fix = None
+            if gnu is not False:
+                fix = Fix("Add --progress=dot:giga",
+                          (Edit(Span(span.end, span.end), " --progress=dot:giga"),),
+                          safe=gnu is True)
+            yield Finding(span, "wget without `--progress=dot:giga`, `-nv` or `-q` fills the "
+                                "build log with its progress display", fix=fix)

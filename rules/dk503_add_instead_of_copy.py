@@ -38,18 +38,80 @@ RUN npm ci --omit=dev
 ```
 
 ## Fix safety
-When every source is local and no flag only `ADD` takes is used (`--checksum`, `--keep-git-dir`,
-`--unpack`), the fix replaces `ADD` with `COPY`. `ADD` decides whether to unpack by looking at
-a file's content, not its name, so a tar archive with an unusual name would be unpacked by the
-original and copied by the fix: the fix is unsafe.
+When every source is local and no flag only `ADD` takes is used (`--checksum`,
+`--keep-git-dir`; `--unpack=false` is dropped, as COPY never unpacks), the fix replaces `ADD`
+with `COPY`. The one thing `ADD` does with a local source that `COPY` does not is unpack it when
+the file *is* a tar archive (plain or compressed), which `ADD` decides from the content, not the
+name. So the fix is safe when no source can be one:
+
+- a here-document, or a directory (`.`, a name ending in `/`, or a directory of the build
+  context): `ADD` copies a directory's files as they are;
+- a file of the build context (when docklint has it; not for an `ONBUILD ADD`, which copies
+  from the context of a later build) whose first bytes are neither a tar header nor gzip,
+  bzip2, xz or zstd data;
+- without the file at hand, a name with an extension that is not an archive's (`app.py`,
+  `nginx.conf`), or one `ADD` never unpacks (`.zip`, `.jar`, `.whl`...);
+- with `--unpack=false`, anything: nothing is unpacked either way.
+
+Otherwise (a name without an extension such as `bin/app`, a glob, or a context file that looks
+like an archive) the fix is unsafe: an archive the name does not reveal would be unpacked by the
+original and copied as it is by the fix.
 """
 
 from __future__ import annotations
 
+import posixpath
+
 from docklint.checks import archive_suffix, has_parse_error, is_remote_source
 from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.source import Span
 
-_ADD_ONLY_FLAGS = ("checksum", "keep-git-dir", "unpack")
+_ADD_ONLY_FLAGS = ("checksum", "keep-git-dir")
+# first bytes of what ADD unpacks: compressed data (that may hold a tar) and tar headers
+_COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
+
+
+def _may_be_tar(path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(262)
+    except OSError:
+        return True
+    return head.startswith(_COMPRESSED_MAGIC) or head[257:262] == b"ustar"
+
+
+def _plain(df, src: str | None, sniff: bool = True) -> bool:
+    """Whether ADD certainly copies ``src`` (a local source, after expansion; None for a
+    here-document) as it is, without unpacking anything. With ``sniff``, a file of the build
+    context is judged by its first bytes (an ONBUILD trigger copies from another context)."""
+    if src is None or src in (".", "./") or src.endswith("/"):
+        return True
+    if sniff and df.context is not None:
+        from docklint.context import context_for
+        ctx = context_for(df.context, df.path)
+        rel = posixpath.normpath(src.lstrip("/"))
+        target = ctx.root / rel
+        if not any(c in src for c in "*?[") and target.is_dir():
+            return True
+        files = list(ctx.files(src))
+        if files:
+            return not any(_may_be_tar(path) for _rel, path in files)
+    if any(c in src for c in "*?["):
+        return False
+    kind = archive_suffix(src)
+    if kind is not None:
+        return kind[0] == "other"
+    name = posixpath.basename(src)
+    return "." in name.lstrip(".")
+
+
+def _with_blanks(df, span: Span) -> Span:
+    """``span`` and the blanks after it."""
+    text = df.source.text
+    end = span.end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return Span(span.start, end)
 
 
 def _unpack(ins) -> bool:
@@ -75,6 +137,7 @@ def check(df, options):
                 continue
             flagged = []
             all_local = True
+            plain = True
             unpack = _unpack(ins)
             for word in words[:-1]:
                 if (word.lstart, word.lend) in markers:
@@ -100,13 +163,20 @@ def check(df, options):
                     note = f" (ADD does not unpack {kind[1]} files: it copies them as they are)"
                 elif kind is not None:
                     note = " (--unpack=false: nothing is unpacked)"
+                plain = plain and (not unpack or _plain(df, src, sniff=ins is holder))
                 flagged.append((word, f"`{src}`", note))
             if not flagged:
                 continue
             fix = None
-            if all_local and not any(ins.flag(f) is not None for f in _ADD_ONLY_FLAGS):
+            flag = ins.flag("unpack")
+            if all_local and not any(ins.flag(f) is not None for f in _ADD_ONLY_FLAGS) and \
+                    (flag is None or not unpack):
                 copy = "copy" if ins.written.islower() else "COPY"
-                fix = Fix("Replace ADD with COPY", (Edit(ins.keyword_span, copy),), safe=False)
+                edits = [Edit(ins.keyword_span, copy)]
+                if flag is not None:
+                    edits += [Edit(_with_blanks(df, f.span), "")
+                              for f in ins.flags if f.name == "unpack"]
+                fix = Fix("Replace ADD with COPY", tuple(edits), safe=plain)
             for k, (word, what, note) in enumerate(flagged):
                 yield Finding(word.span, f"ADD of the local {what} does nothing COPY would not "
                                          f"do; use COPY{note}", fix=fix if k == 0 else None)

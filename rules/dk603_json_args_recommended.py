@@ -46,20 +46,19 @@ CMD ["node", "server.js"]
 ```
 
 ## Fix safety
-When the command is a plain list of words (no variables, quotes, operators or globs), the fix
-rewrites it in exec form. That removes `/bin/sh` from the command line, and changes how a
-shell-form `CMD` combines with an exec-form `ENTRYPOINT` (and how an `ENTRYPOINT` combines with
-`CMD`), so the fix is unsafe.
+When the command is a plain list of words (no variables, quotes, escapes, operators,
+redirections, globs, comments or `~`, no `NAME=value` prefix, and not a word only the shell knows
+such as `cd` or `export`), the fix rewrites it in exec form; a leading `exec` is dropped. That
+removes `/bin/sh` from the command line, and changes how a shell-form `CMD` combines with an
+exec-form `ENTRYPOINT` (and how an `ENTRYPOINT` combines with `CMD`), so the fix is unsafe.
+DK102 offers the same rewrite where the image has no shell at all.
 """
 
 from __future__ import annotations
 
-import json
-
 from docklint.checks import has_parse_error, windows_stage
+from docklint.fixes import exec_form, exec_form_text
 from docklint.rule import Edit, Finding, Fix, Severity, rule
-
-_SHELLY = set("$|&;<>(){}`*?[]'\"\\\n#~=")
 
 
 def _shell_set(df, stage, ins) -> bool:
@@ -117,14 +116,12 @@ def check(df, options):
             text = ins.args[0].value if ins.args else ""
             fix = None
             hint = ""
-            words = text.split()
-            if words[:1] == ["exec"]:
-                words = words[1:]
-            if words and not any(c in _SHELLY for c in text):
-                exec_form = json.dumps(words)
-                hint = f": `{ins.written} {exec_form}`"
-                fix = Fix(f"Rewrite in exec form: {exec_form}",
-                          (Edit(ins.rest_span, exec_form),), safe=False)
+            words = exec_form(text)
+            if words:
+                json_form = exec_form_text(words)
+                hint = f": `{ins.written} {json_form}`"
+                fix = Fix(f"Rewrite in exec form: {json_form}",
+                          (Edit(ins.rest_span, json_form),), safe=False)
             windows = windows_stage(df, stage)
             shell = "cmd /S /C" if windows else "/bin/sh -c"
             if ins.keyword == "ENTRYPOINT":

@@ -30,9 +30,11 @@ COPY --from=build /out/app /app
 ```
 
 ## Fix safety
-The fix lower-cases the name where the stage is defined. References to it keep working, because
-BuildKit matches stage names ignoring case, so the build is the same; references spelt in
-another case are left as they are.
+The fix lower-cases the name where the stage is defined and in every reference to the stage
+written with its name: `FROM <stage>`, `COPY --from=<stage>`, `RUN --mount=...,from=<stage>`
+(and those in `ONBUILD` triggers that resolve to it). BuildKit matches stage names ignoring
+case, so each reference names the same stage before and after: the build is the same. A
+reference spelt through a variable (`--from=$SRC`) or with quotes is left as it is.
 """
 
 from __future__ import annotations
@@ -44,6 +46,23 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 _VALID = re.compile(r"[a-z][a-z0-9\-_.]*")
 
 
+def _reference_edits(df, stage, low: str) -> list[Edit]:
+    """Edits that write every reference to ``stage`` by name in lower case."""
+    text = df.source.text
+    edits: dict[tuple[int, int], Edit] = {}
+    for edge in df.graph.edges:
+        if edge.target != stage.index or not edge.resolved:
+            continue
+        span = edge.value_span or edge.span
+        raw = edge.ref if edge.kind == "base" else edge.raw
+        written = text[span.start:span.end]
+        # the reference exactly as written, naming the stage (not a variable, not quoted)
+        if written != raw or written.lower() != low or written == low:
+            continue
+        edits.setdefault((span.start, span.end), Edit(span, low))
+    return list(edits.values())
+
+
 @rule("DK901", "stage-name-casing", Severity.WARNING, tags={"style"},
       aliases=("StageNameCasing",), fixable="always")
 def check(df, options):
@@ -53,6 +72,9 @@ def check(df, options):
                 not _VALID.fullmatch(word.value.lower()):
             continue
         low = word.value.lower()
+        edits = [Edit(word.span, low), *_reference_edits(df, stage, low)]
+        refs = len(edits) - 1
+        also = f" and {refs} reference{'s' if refs != 1 else ''} to it" if refs else ""
         yield Finding(word.span, f"stage name `{word.value}` should be lower case: BuildKit "
                                  f"calls the stage `{low}` anyway",
-                      fix=Fix(f"Rename to `{low}`", (Edit(word.span, low),)))
+                      fix=Fix(f"Rename to `{low}`{also}", tuple(edits)))

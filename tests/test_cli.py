@@ -1249,7 +1249,7 @@ def test_rule_docs(name):
     result = invoke(rule_cmd, [name])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[:3] == ["DK101 missing-ca-bundle", "Default severity: error", "Fixable: never"]
+    assert lines[:3] == ["DK101 missing-ca-bundle", "Default severity: error", "Fixable: always"]
     assert lines[3].startswith("Option assume-tls (default False): ")
     [r] = [r for r in all_rules() if r.code == "DK101"]
     assert result.stdout.endswith(r.docs + "\n")

@@ -9,7 +9,8 @@ import stat
 import pytest
 
 from docklint.engine import Settings
-from docklint.fix import OverlapError, apply_edits, fix_bytes, unified_diff, write_atomic
+from docklint.fix import (OverlapError, apply_edits, fix_bytes, fix_data, fix_file, unified_diff,
+                          write_atomic)
 from docklint.rule import Edit, Finding, Fix, Rule, Severity
 from docklint.source import Span
 
@@ -134,3 +135,84 @@ def test_write_atomic_failure_keeps_the_original(tmp_path, monkeypatch) -> None:
 def test_unified_diff() -> None:
     diff = unified_diff("Dockerfile", b"from a\n", b"FROM a\n")
     assert diff == ("--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1 +1 @@\n-from a\n+FROM a\n")
+
+
+def test_invalid_utf8_with_a_fix_is_refused_untouched() -> None:
+    data = b"from alpine\n# caf\xe9\n"
+    out = fix_bytes(data, "D", Settings(), [_rule("DK901", upper_keywords)])
+    assert out.data is data and not out.changed and out.applied == {}
+    assert out.refused == ("the file is not valid UTF-8, and fixing it would rewrite bytes no "
+                           "fix touches; nothing was written")
+    # with nothing to fix there is nothing to refuse
+    out = fix_bytes(b"FROM alpine\n# caf\xe9\n", "D", Settings(), [_rule("DK901", upper_keywords)])
+    assert out.refused is None and not out.changed
+
+
+def test_fix_data_names_the_problem() -> None:
+    def grower(df, options):
+        end = len(df.source.text)
+        yield Finding(Span(0, 4), "grow", fix=Fix("append", (Edit(Span(end, end), "# x\n"),)))
+    out = fix_data(b"FROM alpine\n", "D", Settings(), [_rule("DK904", grower)], max_rounds=2)
+    assert out.problem == ("not fixed: the fixes of DK904 still change the file after 2 rounds; "
+                           "nothing was written")
+    assert not out.changed and out.applied == {}
+
+
+def test_fix_file_writes_only_a_changed_file(tmp_path) -> None:
+    rules = [_rule("DK901", upper_keywords)]
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"from alpine\n")
+    out = fix_file(str(path), Settings(), rules)
+    assert out.written and out.changed and out.applied == {"DK901": 1}
+    assert path.read_bytes() == b"FROM alpine\n"
+    assert out.result.findings == [] and out.result.path == str(path)
+    ino = os.stat(path).st_ino
+    out = fix_file(str(path), Settings(), rules)
+    assert not out.written and not out.changed and os.stat(path).st_ino == ino
+
+
+def test_fix_file_without_writing(tmp_path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"from alpine\n")
+    out = fix_file(str(path), Settings(), [_rule("DK901", upper_keywords)], write=False,
+                   display="shown")
+    assert (out.original, out.data) == (b"from alpine\n", b"FROM alpine\n")
+    assert not out.written and path.read_bytes() == b"from alpine\n"
+    assert out.result.path == "shown"
+
+
+def test_fix_file_reports_what_it_cannot_read_as_lint_does(tmp_path) -> None:
+    out = fix_file(str(tmp_path / "nope"), Settings(), [_rule("DK901", upper_keywords)],
+                   display="nope")
+    assert out.result.error == "nope: no such file"
+    assert out.original is None and not out.changed and out.problem is None
+    big = tmp_path / "Dockerfile"
+    big.write_bytes(b"from alpine\n" * 20)
+    from docklint.registry import get
+    out = fix_file(str(big), Settings(max_file_bytes=100),
+                   [get("DK000"), _rule("DK901", upper_keywords)])
+    assert not out.changed and big.read_bytes() == b"from alpine\n" * 20
+    assert "over the 100-byte limit" in out.result.findings[0].message
+
+
+def test_write_atomic_follows_a_symlink(tmp_path) -> None:
+    target = tmp_path / "real"
+    target.write_bytes(b"old\n")
+    os.chmod(target, 0o604)
+    link = tmp_path / "Dockerfile"
+    os.symlink("real", link)
+    write_atomic(str(link), b"new\n")
+    assert os.path.islink(link) and target.read_bytes() == b"new\n"
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o604
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write a read-only file")
+def test_write_atomic_refuses_a_read_only_file(tmp_path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"old\n")
+    os.chmod(path, 0o444)
+    with pytest.raises(PermissionError):
+        write_atomic(str(path), b"new\n")
+    assert path.read_bytes() == b"old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["Dockerfile"]

@@ -1,5 +1,5 @@
-"""The pre-commit hook definition: it runs docklint on exactly the files docklint calls
-Dockerfiles."""
+"""The pre-commit hook definitions: ``docklint`` lints, ``docklint-fix`` fixes then lints; both
+run on exactly the files docklint calls Dockerfiles."""
 
 from __future__ import annotations
 
@@ -18,10 +18,20 @@ NAMES = ["Dockerfile", "dockerfile", "Dockerfile.prod", "Dockerfile-dev", "app.D
          "docker-compose.yml", "build/package/Dockerfile", ".dockerignore"]
 
 
-def _hook() -> dict:
-    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    [hook] = [h for h in hooks if h["id"] == "docklint"]
+HOOKS = ["docklint", "docklint-fix"]
+
+
+def _hooks() -> list[dict]:
+    return yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+
+
+def _hook(hook_id: str = "docklint") -> dict:
+    [hook] = [h for h in _hooks() if h["id"] == hook_id]
     return hook
+
+
+def test_the_hooks() -> None:
+    assert [h["id"] for h in _hooks()] == HOOKS
 
 
 def test_hook_shape() -> None:
@@ -31,8 +41,18 @@ def test_hook_shape() -> None:
     assert "dockerfile" in hook["types_or"]
 
 
+def test_fix_hook_shape() -> None:
+    hook = _hook("docklint-fix")
+    assert hook["entry"] == "docklint --fix"
+    # the same files, the same way, as the lint hook
+    lint = _hook()
+    for key in ("language", "types_or", "files", "exclude", "require_serial"):
+        assert hook[key] == lint[key], key
+
+
+@pytest.mark.parametrize("hook_id", HOOKS)
 @pytest.mark.parametrize("path", NAMES)
-def test_hook_files_match_docklint_discovery(path: str) -> None:
-    hook = _hook()
+def test_hook_files_match_docklint_discovery(path: str, hook_id: str) -> None:
+    hook = _hook(hook_id)
     selected = bool(re.search(hook["files"], path)) and not re.search(hook["exclude"], path)
     assert selected == is_dockerfile_name(path.rsplit("/", 1)[-1])
