@@ -213,6 +213,8 @@ class _Main(click.Command):
               help="Use this configuration file instead of searching for one.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--preview", is_flag=True, help="Also run rules in preview.")
+@click.option("--no-shellcheck", "no_shellcheck", is_flag=True,
+              help="Skip the ShellCheck pass (DK440) even when ShellCheck is installed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Lint files in N processes (default: the number of CPUs; a handful of "
                    "files is always linted in this process).")
@@ -234,8 +236,8 @@ class _Main(click.Command):
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.version_option(__version__, "--version", prog_name="docklint")
 def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, target, build_args,
-         context, rule_options, fail_on, config_path, isolated, preview, jobs, stdin_filename,
-         fix, unsafe_fixes, diff, show_source, no_color):
+         context, rule_options, fail_on, config_path, isolated, preview, no_shellcheck, jobs,
+         stdin_filename, fix, unsafe_fixes, diff, show_source, no_color):
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
 
     PATH may be a file, a directory (searched for Dockerfiles, honouring .gitignore files)
@@ -253,7 +255,8 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
         "select": _split_codes(select) or None, "ignore": _split_codes(ignore),
         "build-args": _build_args(build_args), "target": target, "context": context,
         "rules": _rule_options(rule_options), "fail-on": fail_on,
-        "preview": True if preview else None}
+        "preview": True if preview else None,
+        "shellcheck": False if no_shellcheck else None}
     if select and not cli_settings["select"]:
         raise ConfigError("--select: no rule named (an empty --select would run nothing)")
     for name in (cli_settings["select"] or []) + cli_settings["ignore"]:

@@ -564,6 +564,8 @@ def resolve_settings(path: str | None, config: Config | None, *, cli: dict[str, 
         if rel and _matches(pattern, rel):
             ignore += codes
     excluded = bool(rel) and any(_matches(p, rel) for p in values.get("exclude", []))
+    if values.get("shellcheck", True) is False:
+        ignore.append("DK440")                    # the ShellCheck pass
     options: dict[str, dict[str, Any]] = {k: dict(v) for k, v in values.get("rules", {}).items()}
     if "trusted-registries" in values:
         options.setdefault("DK306", {})["trusted-registries"] = values["trusted-registries"]

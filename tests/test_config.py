@@ -263,3 +263,16 @@ def test_yaml_is_not_imported_without_a_yaml_config(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=tmp_path, env={**os.environ, "HOME": str(tmp_path)})
     assert proc.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_shellcheck_false_turns_the_shellcheck_pass_off(tmp_path):
+    write(tmp_path / ".docklint.yaml", "shellcheck: false\n")
+    dockerfile = write(tmp_path / "Dockerfile", HEAVY)
+    conf = cfg.config_for(str(dockerfile), explicit=None, isolated=False)
+    eff = cfg.resolve_settings(str(dockerfile), conf, cli={})
+    assert "DK440" in eff.settings.ignore and eff.shellcheck is False
+    from docklint.engine import select_rules
+    assert "DK440" not in {r.code for r in select_rules(eff.settings)}
+    # and on the command line
+    eff = cfg.resolve_settings(str(dockerfile), None, cli={"shellcheck": False})
+    assert "DK440" in eff.settings.ignore
