@@ -264,15 +264,24 @@ def _safe_resolve(selector: str) -> list[Rule]:
         return []
 
 
+def _one_line(message: str) -> str:
+    """A message on one line: text quoted from the Dockerfile may hold line breaks, which would
+    split a gnu or github report line in two; they are shown escaped."""
+    if "\n" in message or "\r" in message:
+        return message.replace("\r", "\\r").replace("\n", "\\n")
+    return message
+
+
 def _stamp(source: Source, r: Rule, f: Finding, override: Severity | None) -> Finding:
     span = f.span
     n = len(source.text)
     if span.start > n or span.end > n:
         span = Span(min(span.start, n), min(span.end, n))
     line, col, end_line, end_col = source.range(span)
-    related = tuple((*source.range(rel.span), rel.message) for rel in f.related)
+    related = tuple((*source.range(rel.span), _one_line(rel.message)) for rel in f.related)
     sub = r.subcodes and f.code
-    return replace(f, span=span, code=f.code.upper() if sub else r.code,
+    return replace(f, span=span, message=_one_line(f.message),
+                   code=f.code.upper() if sub else r.code,
                    slug=(f.slug or r.slug) if sub else r.slug,
                    severity=override or f.severity or r.severity, path=source.path or "-",
                    line=line, column=col, end_line=end_line, end_column=end_col,

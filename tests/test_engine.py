@@ -7,7 +7,7 @@ import pytest
 from docklint import registry
 from docklint.engine import Settings, lint_bytes, lint_text, select_rules
 from docklint.registry import UnknownRule, all_rules, resolve
-from docklint.rule import Finding, Rule, Severity
+from docklint.rule import Finding, Related, Rule, Severity
 from docklint.source import Span
 
 SCRATCH_TLS = (
@@ -156,3 +156,14 @@ def test_lint_bytes_decodes_and_reports_encoding() -> None:
                         Settings(select=["DK003", "DK000"]))
     assert [(f.code, f.line, f.column) for f in result.findings] == [("DK003", 2, 9)]
     assert result.source.bom is True
+
+
+def test_messages_are_one_line() -> None:
+    def multi(df, options):
+        yield Finding(df.instructions[0].keyword_span, "word `a\nb`\r!",
+                      related=(Related(df.instructions[0].span, "x\ny"),))
+
+    [f] = lint_text("FROM alpine:3.20\n", rules=[Rule("DK996", "m", Severity.INFO, multi,
+                                                      "M.")]).findings
+    assert f.message == "word `a\\nb`\\r!"
+    assert f.related_positions[0][4] == "x\\ny"
