@@ -181,14 +181,14 @@ class Placed:
             return self.dest
         name = self.source[2:].lstrip("-") if self.kind == "heredoc" else \
             posixpath.basename(self.source.rstrip("/"))
-        return posixpath.normpath(posixpath.join(self.dest, name))
+        return _norm(posixpath.join(self.dest, name))
 
     def may_provide(self, path: str, source_is_file: bool) -> bool:
         """Whether a file at ``path`` may come from this copy."""
         if not self.resolved or not self.dest:
             return not self.dest or path == self.dest or path.startswith(self.dest + "/") \
                 or self.dest == "/"
-        if posixpath.normpath(self.landing) == path:
+        if _norm(self.landing) == path:
             return True
         if source_is_file:
             return False
@@ -285,7 +285,7 @@ class Facts:
             if flag.name == "mount" and flag.value:
                 mount = parse_mount(flag)
                 if mount.type in ("cache", "tmpfs") and mount.target:
-                    out.append(posixpath.normpath(mount.target))
+                    out.append(_norm(mount.target))
         return out
 
     def windows(self, index: int) -> bool:
@@ -407,7 +407,7 @@ class Facts:
             dest += "/"          # "." names a directory: the source goes into it
         if dest is not None and not dest.startswith("/"):
             workdir = self.workdir(stage, ins) if stage else "/"
-            dest = posixpath.normpath(posixpath.join(workdir, dest)) + \
+            dest = _norm(posixpath.join(workdir, dest)) + \
                 ("/" if dest.endswith("/") else "")
         return srcs, dest
 
@@ -421,7 +421,7 @@ class Facts:
                 if ins.keyword == "WORKDIR" and ins.args:
                     v = self.df.expand(ins.args[0].value, st.env_before(ins)).value
                     if v:
-                        wd = posixpath.normpath(posixpath.join(wd, v))
+                        wd = _norm(posixpath.join(wd, v))
         return wd
 
     def ca_sources(self, index: int) -> list[CaSource]:
@@ -630,10 +630,13 @@ class Facts:
                         for p in new:
                             if p.into_dir:
                                 dirs.add(p.dest)
-                            parent = posixpath.dirname(p.landing)
-                            while parent and parent != "/":
+                            parent = posixpath.dirname(_norm(p.landing))
+                            while parent not in ("", "/", "."):
                                 dirs.add(parent)
-                                parent = posixpath.dirname(parent)
+                                up = posixpath.dirname(parent)
+                                if up == parent:
+                                    break
+                                parent = up
                         out += new
             cache[index] = out
         return cache[index]
@@ -671,7 +674,7 @@ class Facts:
                  ) -> "Placed | None":
         """The COPY/ADD in the chain of ``index`` (before ``before``, if given) that may put a
         file at absolute ``path``."""
-        path = posixpath.normpath(path)
+        path = _norm(path)
         for p in reversed(self.placed(index)):
             if before is not None and p.instruction.index >= before.index:
                 continue
@@ -717,7 +720,7 @@ class Facts:
         if p.instruction.keyword == "ADD" and src.endswith(_ARCHIVES):
             return False
         if p.kind == "stage" and p.from_stage is not None:
-            return posixpath.normpath(src) in self.outputs(p.from_stage)
+            return _norm(src) in self.outputs(p.from_stage)
         return False
 
     def outputs(self, index: int) -> set[str]:
@@ -741,7 +744,7 @@ class Facts:
                     target = cmd.flag_value("-O", "--output-document")
                 if target and not target.startswith("$"):
                     workdir = self.workdir(stage, ins)
-                    out.add(posixpath.normpath(posixpath.join(workdir, target)))
+                    out.add(_norm(posixpath.join(workdir, target)))
             for p in self.placed(stage.index):
                 if not p.into_dir and p.kind in ("context", "heredoc") and p.source:
                     out.add(p.dest)
@@ -830,7 +833,7 @@ class Facts:
                 def info(kind: str, how: str, tool: str, output: str | None,
                          certain: bool = True) -> BuildInfo:
                     if output is not None:
-                        output = posixpath.normpath(posixpath.join(workdir, output))
+                        output = _norm(posixpath.join(workdir, output))
                     return BuildInfo(kind, f"{how}, line {ins.line}", tool, ins, span, certain,
                                      output, workdir)
 
@@ -884,7 +887,7 @@ class Facts:
 
     def build_for(self, index: int, path: str) -> "BuildInfo | None":
         """The build in the chain of stage ``index`` that produced the file at ``path``."""
-        path = posixpath.normpath(path)
+        path = _norm(path)
         builds = self.builds(index)
         if path in self.outputs(index) and not any(b.output == path for b in builds):
             return None          # written by cp/mv/curl..., not by a build docklint knows
@@ -908,9 +911,9 @@ class Facts:
         if "/" not in exe:
             return [posixpath.join(d, exe) for d in _DEFAULT_PATH]
         if exe.startswith("/"):
-            return [posixpath.normpath(exe)]
+            return [_norm(exe)]
         stage = self.df.stages[index]
-        return [posixpath.normpath(posixpath.join(self.workdir(stage, None), exe))]
+        return [_norm(posixpath.join(self.workdir(stage, None), exe))]
 
     def copies_from(self, index: int) -> list[tuple[Instruction, int | None, list[str], str]]:
         """COPY --from in the chain of ``index``: (instruction, source stage, sources, dest)."""
@@ -1025,6 +1028,13 @@ _WINDOWS_HINTS = ("mcr.microsoft.com/windows", "microsoft/windows", "nanoserver"
 _STANDARD_DIRS = {"/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/local/bin",
                   "/usr/local/sbin", "/usr/share", "/usr/lib", "/etc", "/opt", "/tmp", "/var",
                   "/home", "/root", "/srv", "/lib"}
+
+
+def _norm(path: str) -> str:
+    """A path in the image, normalised: posixpath.normpath keeps a leading ``//`` (POSIX lets
+    it mean something else); in a container image it is plain ``/``."""
+    path = posixpath.normpath(path)
+    return "/" + path.lstrip("/") if path.startswith("//") else path
 
 
 def _next(stage: "Stage", ins: Instruction) -> Instruction | None:

@@ -142,7 +142,10 @@ class Instruction:
     rest_lstart: int                # logical range of the text after the flags
     rest_lend: int
     line: int                       # 1-based first line
-    end_line: int                   # 1-based last line (heredoc terminators included)
+    # 1-based last line as BuildKit counts it: heredoc terminators included, and so are the
+    # empty lines that end an instruction after a continuation or inside an unterminated heredoc;
+    # ``span`` stops at the last character of text, so findings never point at those blank lines
+    end_line: int
     index: int = -1                 # position in the file (-1 for an ONBUILD trigger)
     sub: "Instruction | None" = None          # ONBUILD's trigger instruction
     comments: tuple[str, ...] = ()            # comment lines attached above (BuildKit PrevComment)

@@ -47,7 +47,8 @@ def _count(df, ins) -> int | None:
 
 
 def _flags(ins) -> list[tuple[str, str | None]]:
-    return sorted((f.name, f.value) for f in ins.flags)
+    return sorted(((f.name, f.value) for f in ins.flags),
+                  key=lambda nv: (nv[0], nv[1] is not None, nv[1] or ""))
 
 
 @rule("DK435", "consecutive-run", Severity.INFO, tags={"size"}, aliases=("DL3059",))

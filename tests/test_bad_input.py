@@ -39,7 +39,8 @@ class Case:
     status: int
     # (code, line, column, severity, message regex) of every finding, in order
     findings: list[tuple[str, int, int, str, str]] = field(default_factory=list)
-    stderr: str = ""
+    # the exact stderr ("{tmp}" stands for the test's directory), or a pattern it must match
+    stderr: str | re.Pattern = ""
     stdin: bytes | None = None
     timeout: float = 60
     end: tuple[int, int] | None = None        # (end_line, end_column) of the first finding
@@ -90,6 +91,27 @@ def _empty_dir(tmp: Path) -> list[str]:
     (tmp / "emptydir").mkdir()
     (tmp / "emptydir" / "README.md").write_text("no Dockerfile here\n")
     return ["emptydir"]
+
+
+def _device(tmp: Path) -> list[str]:
+    if not os.path.exists(os.devnull) or os.name != "posix":
+        pytest.skip("no /dev/null character device")
+    return [os.devnull]
+
+
+def _with_config(name: str, content: str | bytes, *extra: str) -> Callable[[Path], list[str]]:
+    """A clean Dockerfile with a configuration file ``name`` next to it (found by the walk up
+    from the Dockerfile); ``extra`` arguments come before the path."""
+    def make(tmp: Path) -> list[str]:
+        (tmp / "Dockerfile").write_text("FROM alpine:3.20\nRUN true\n")
+        (tmp / name).write_bytes(content.encode() if isinstance(content, str) else content)
+        return [*extra, "Dockerfile"]
+    return make
+
+
+def _missing_config(tmp: Path) -> list[str]:
+    (tmp / "Dockerfile").write_text("FROM alpine:3.20\nRUN true\n")
+    return ["--config", "nope.yaml", "Dockerfile"]
 
 
 def _missing(tmp: Path) -> list[str]:
@@ -172,6 +194,34 @@ CASES: dict[str, Case] = {
     "fifo": Case(_fifo, 2, stderr="docklint: fifo: not a regular file\n", timeout=20),
     "broken-symlink": Case(_broken_symlink, 2,
                            stderr="docklint: link.Dockerfile: broken symlink\n"),
+    "device": Case(_device, 2, stderr=f"docklint: {os.devnull}: not a regular file\n"),
+    "config-invalid-yaml": Case(
+        _with_config(".docklint.yaml", "select: [DK0\nignore: x\n"), 2,
+        stderr=re.compile(r"docklint: {tmp}/\.docklint\.yaml:2: invalid YAML: [^\n]+\n")),
+    "config-unknown-key": Case(
+        _with_config(".docklint.yaml", "select: [DK0]\nbogus-key: 1\n"), 2,
+        stderr=re.compile(r"docklint: {tmp}/\.docklint\.yaml:2: unknown key 'bogus-key' "
+                          r"\(known keys: [a-z-]+(, [a-z-]+)*\)\n")),
+    "config-not-a-mapping": Case(
+        _with_config(".docklint.yaml", "- DK0\n- DK1\n"), 2,
+        stderr="docklint: {tmp}/.docklint.yaml:1: the configuration must be a mapping of keys "
+               "to values, not a list\n"),
+    "config-a-scalar": Case(
+        _with_config(".docklint.yaml", "just a string\n"), 2,
+        stderr="docklint: {tmp}/.docklint.yaml:1: the configuration must be a mapping of keys "
+               "to values, not a str\n"),
+    "config-not-utf8": Case(
+        _with_config(".docklint.yaml", b"select: [DK0]\n# caf\xe9\n"), 2,
+        stderr="docklint: {tmp}/.docklint.yaml: not UTF-8 text\n"),
+    "config-invalid-toml": Case(
+        _with_config("pyproject.toml", "[tool.docklint\nselect = 1\n"), 2,
+        stderr=re.compile(r"docklint: {tmp}/pyproject\.toml: invalid TOML: [^\n]+\n")),
+    "config-toml-unknown-key": Case(
+        _with_config("pyproject.toml", '[tool.docklint]\nselect = ["DK0"]\nbogus = 1\n'), 2,
+        stderr=re.compile(r"docklint: {tmp}/pyproject\.toml:3: unknown key 'bogus' "
+                          r"\(known keys: [a-z-]+(, [a-z-]+)*\)\n")),
+    "config-missing": Case(_missing_config, 2,
+                           stderr="docklint: --config: nope.yaml: no such file\n"),
     "unknown-rule-in-select": Case(_unknown_rule, 2,
                                    stderr="docklint: --select/--ignore: unknown rule 'DK99999' "
                                           "(see `docklint rules`)\n"),
@@ -204,7 +254,13 @@ def test_bad_input(tmp_path, case: Case):
     elapsed = time.monotonic() - started
     stderr = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr
-    assert stderr == case.stderr
+    # the test's directory as docklint sees it (getcwd() resolves symlinks, e.g. on macOS)
+    tmp_dirs = sorted({str(tmp_path), os.path.realpath(tmp_path)})
+    if isinstance(case.stderr, re.Pattern):
+        tmp_re = "(?:" + "|".join(map(re.escape, tmp_dirs)) + ")"
+        assert re.fullmatch(case.stderr.pattern.replace("{tmp}", tmp_re), stderr), stderr
+    else:
+        assert stderr in {case.stderr.replace("{tmp}", d) for d in tmp_dirs}, stderr
     assert proc.returncode == case.status, proc.stdout[:2000]
     if case.max_seconds is not None:
         assert elapsed < case.max_seconds
@@ -253,6 +309,54 @@ def test_batch_with_a_missing_file(tmp_path):
         assert proc.stderr == b"docklint: missing.Dockerfile: no such file\n"
         assert b"good.Dockerfile" in proc.stdout and b"DK000" in proc.stdout
         assert b"missing.Dockerfile" not in proc.stdout
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_reports_bad_files_and_lints_the_rest(tmp_path, jobs):
+    """One run over good, clean and bad paths (in a worker pool with --jobs 2: over 8 files):
+    each bad path gets its one line on stderr, every readable file is linted, and the exit
+    status is the worst outcome: 2 if a path could not be linted, else 1 for findings, else 0."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    (tmp_path / "good.Dockerfile").write_text("FROM alpine:3.20\nRUNN true\n")
+    (tmp_path / "bin.Dockerfile").write_bytes(_png())
+    (tmp_path / "utf16.Dockerfile").write_bytes("FROM alpine:3.20\n".encode("utf-16"))
+    clean = [f"clean{i}.Dockerfile" for i in range(8)]
+    for name in clean:
+        (tmp_path / name).write_text("FROM alpine:3.20\nRUN true\n")
+    os.mkfifo(tmp_path / "fifo")
+    common = ["--format", "json", "--select", "DK0", "--jobs", jobs]
+    linted = ["good.Dockerfile", "bin.Dockerfile", "utf16.Dockerfile"]
+
+    proc = run([*common, "good.Dockerfile", "missing.Dockerfile", "bin.Dockerfile", "fifo",
+                *clean, "utf16.Dockerfile"], tmp_path, None, 60)
+    assert proc.returncode == 2
+    assert proc.stderr == (b"docklint: missing.Dockerfile: no such file\n"
+                           b"docklint: fifo: not a regular file\n")
+    assert [(f["file"], f["code"]) for f in json.loads(proc.stdout)] == \
+        [(p, "DK000") for p in linted]
+
+    proc = run([*common, *linted, *clean], tmp_path, None, 60)
+    assert (proc.returncode, proc.stderr) == (1, b"")
+    assert [f["file"] for f in json.loads(proc.stdout)] == linted
+
+    proc = run([*common, *clean], tmp_path, None, 60)
+    assert (proc.returncode, proc.stderr, json.loads(proc.stdout)) == (0, b"", [])
+
+
+def test_batch_with_a_broken_config_in_one_directory(tmp_path):
+    """A configuration error is a usage error: the run stops with its one line and status 2,
+    even when other files have a good configuration (or none)."""
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "Dockerfile").write_text("FROM alpine:3.20\nRUNN true\n")
+    (tmp_path / "b" / ".docklint.yaml").write_text("select: [DK0\n")
+    proc = run(["--format", "json", "a/Dockerfile", "b/Dockerfile"], tmp_path, None, 60)
+    assert proc.returncode == 2
+    stderr = proc.stderr.decode()
+    tmp_re = "(?:" + "|".join(map(re.escape, {str(tmp_path), os.path.realpath(tmp_path)})) + ")"
+    assert re.fullmatch(rf"docklint: {tmp_re}/b/\.docklint\.yaml:2: "
+                        r"invalid YAML: [^\n]+\n", stderr), stderr
 
 
 def test_stdin_closed(tmp_path):

@@ -1,0 +1,159 @@
+"""The start-up budget, as module sets: what a plain ``docklint FILE`` imports (DESIGN.md §8).
+
+Each case runs ``python -m docklint ...`` in a subprocess through a small driver (``runpy``, the
+``SystemExit`` caught) that prints ``sorted(sys.modules)`` once the command is done. It runs in a
+fresh ``tmp_path`` with ``HOME`` pointing there, so no configuration is found unless the case
+writes one. Only module sets are asserted, never times.
+
+What a plain lint of one file must not import: YAML (only when a YAML configuration exists),
+TOML (only for a ``pyproject.toml`` with a ``[tool.docklint]`` table), the SARIF libraries and
+formatter (only for ``--format sarif``), the language server and its libraries, a process pool
+(one file is linted in this process), and the shell parser (tree-sitter) unless a RUN needs it.
+Each of those has a positive control below, so the assertions cannot pass because the driver
+saw nothing.
+
+``docklint.shellcheck`` itself is imported by every run: ``rules/dk440_shellcheck.py`` imports it
+at module level and the registry imports every rule module. It is a standard-library-only module
+(os, re, sys, dataclasses, collections) whose costly imports (``subprocess``, ``tempfile``,
+``json``) and the ShellCheck process happen only when a script is checked, so what is asserted is
+that no ``subprocess`` is imported for a file without RUN, or with DK440 off.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DRIVER = """\
+import runpy, sys
+sys.argv = ["docklint", *sys.argv[1:]]
+code = None
+try:
+    runpy.run_module("docklint", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    code = exc.code
+sys.stderr.write("\\nDOCKLINT-EXIT=%r\\nDOCKLINT-MODULES=%r\\n" % (code, sorted(sys.modules)))
+"""
+
+NO_RUN = 'FROM alpine:3.20\nUSER 10001:10001\nCMD ["true"]\n'
+WITH_RUN = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSER 10001\n"
+
+# never imported by a plain lint of one file with no configuration
+NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "docklint.lsp",
+         "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli")
+SHELL_PARSER = ("tree_sitter", "tree_sitter_bash")
+CONFIG_FILES = (".docklint.yaml", ".docklint.yml", ".hadolint.yaml", ".hadolint.yml")
+
+
+def modules(tmp: Path, *args: str) -> tuple[int | None, set[str]]:
+    """Run ``python -m docklint ARGS`` in ``tmp``; its exit code and the modules it imported."""
+    for d in (tmp, *tmp.parents):
+        found = [n for n in CONFIG_FILES if (d / n).is_file()]
+        if (d / "pyproject.toml").is_file() and \
+                "[tool.docklint" in (d / "pyproject.toml").read_text(errors="replace"):
+            found.append("pyproject.toml")
+        if found and d != tmp:
+            pytest.skip(f"{d} holds {found}: the configuration walk would find it")
+    driver = tmp / "startup_driver.py"
+    driver.write_text(DRIVER)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DOCKLINT", "XDG_", "PYTHONWARNINGS", "PYTHONSTARTUP"))}
+    env["HOME"] = str(tmp)
+    proc = subprocess.run([sys.executable, str(driver), *args], cwd=tmp, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    tail = proc.stderr.rsplit("\nDOCKLINT-EXIT=", 1)[1]
+    code, mods = tail.split("\nDOCKLINT-MODULES=", 1)
+    return ast.literal_eval(code), set(ast.literal_eval(mods.strip()))
+
+
+def imported(mods: set[str], name: str) -> bool:
+    return name in mods or any(m.startswith(name + ".") for m in mods)
+
+
+def write(tmp: Path, name: str, text: str) -> str:
+    (tmp / name).write_text(text)
+    return name
+
+
+def shellcheck_installed() -> bool:
+    from docklint import shellcheck
+    return shellcheck.binary() is not None
+
+
+# ----------------------------------------------------------------------------------------------
+
+def test_plain_lint_without_run(tmp_path):
+    code, mods = modules(tmp_path, write(tmp_path, "Dockerfile", NO_RUN))
+    assert code in (0, 1)
+    assert "docklint.engine" in mods and "docklint.formatters.text" in mods   # it did lint
+    for name in (*NEVER, *SHELL_PARSER, "subprocess", "tempfile"):
+        assert not imported(mods, name), f"{name} imported for a file without RUN"
+
+
+def test_plain_lint_with_run(tmp_path):
+    code, mods = modules(tmp_path, write(tmp_path, "Dockerfile", WITH_RUN))
+    assert code in (0, 1)
+    for name in NEVER:
+        assert not imported(mods, name), f"{name} imported for one file with a RUN"
+    for name in SHELL_PARSER:
+        assert imported(mods, name), f"{name} not imported: the RUN was not analysed"
+    # the ShellCheck rule runs the binary when there is one, and only then
+    assert imported(mods, "subprocess") == shellcheck_installed()
+
+
+def test_with_run_and_shellcheck_off(tmp_path):
+    _, mods = modules(tmp_path, "--ignore", "DK440", write(tmp_path, "Dockerfile", WITH_RUN))
+    # (tempfile comes with tree_sitter_bash, through importlib.resources)
+    assert not imported(mods, "subprocess")
+    assert imported(mods, "tree_sitter")
+
+
+def test_json_format_imports_no_sarif(tmp_path):
+    _, mods = modules(tmp_path, "--format", "json", write(tmp_path, "Dockerfile", NO_RUN))
+    for name in (*NEVER, *SHELL_PARSER):
+        assert not imported(mods, name), name
+
+
+# positive controls and the configuration cases
+
+def test_yaml_only_with_a_yaml_config(tmp_path):
+    write(tmp_path, ".docklint.yaml", "ignore: [DK110]\n")
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", NO_RUN))
+    assert imported(mods, "yaml")
+    assert not imported(mods, "tomllib") and not imported(mods, "tomli")
+
+
+def test_toml_only_with_a_tool_docklint_table(tmp_path):
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n\n[tool.docklint]\n'
+                                      'ignore = ["DK110"]\n')
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", NO_RUN))
+    assert imported(mods, "tomllib") or imported(mods, "tomli")
+    assert not imported(mods, "yaml")
+
+
+def test_no_toml_for_a_pyproject_without_the_table(tmp_path):
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n')
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", NO_RUN))
+    for name in ("tomllib", "tomli", "yaml"):
+        assert not imported(mods, name), name
+
+
+def test_sarif_imports_the_sarif_formatter(tmp_path):
+    _, mods = modules(tmp_path, "--format", "sarif", write(tmp_path, "Dockerfile", NO_RUN))
+    assert "docklint.formatters.sarif" in mods
+    assert not imported(mods, "yaml")
+
+
+def test_a_pool_only_for_many_files(tmp_path):
+    names = [write(tmp_path, f"s{i}.Dockerfile", NO_RUN) for i in range(10)]
+    _, one = modules(tmp_path, "--jobs", "2", names[0])
+    assert not imported(one, "multiprocessing") and not imported(one, "concurrent.futures")
+    _, many = modules(tmp_path, "--jobs", "2", *names)
+    assert imported(many, "concurrent.futures") and imported(many, "multiprocessing")
