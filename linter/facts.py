@@ -117,6 +117,14 @@ _SOURCE_EXTENSIONS = (".go", ".rs", ".py", ".js", ".mjs", ".cjs", ".ts", ".java"
                       ".ex", ".exs", ".clj", ".dart", ".lua", ".pl")
 _CONFIG_EXTENSIONS = (".yaml", ".yml", ".toml", ".ini", ".conf", ".cfg", ".env",
                       ".properties")
+# the commands that compile a program, and the sources they compile
+_BUILD_SOURCES = (({"go"}, (".go",)), ({"cargo", "rustc"}, (".rs",)),
+                  ({"gcc", "cc", "clang"}, (".c", ".h")),
+                  ({"g++", "c++", "clang++"}, (".cc", ".cpp", ".cxx", ".h", ".hpp")))
+# commands whose presence means interpreted sources may be the program too
+_INTERPRETER_BUILDS = {"npm", "yarn", "pnpm", "node", "pip", "pip3", "python", "python3",
+                       "poetry", "uv", "bundle", "gem", "composer", "mvn", "gradle", "dotnet",
+                       "java", "php", "ruby"}
 _SKIP_PARTS = {"test", "tests", "testdata", "testing", "__tests__", "docs", "doc", "examples",
                "example", "vendor", "third_party", "node_modules", "fixtures", "spec", "e2e",
                ".github", "scripts", "hack"}
@@ -174,11 +182,11 @@ class Placed:
     kind: str
     resolved: bool = True      # False: the source (or dest) depends on an unset variable
 
-    @property
+    @cached_property
     def landing(self) -> str:
         """Where the source lands if it is a single file."""
         if not self.into_dir:
-            return self.dest
+            return _norm(self.dest) if self.dest else self.dest
         name = self.source[2:].lstrip("-") if self.kind == "heredoc" else \
             posixpath.basename(self.source.rstrip("/"))
         return _norm(posixpath.join(self.dest, name))
@@ -188,7 +196,7 @@ class Placed:
         if not self.resolved or not self.dest:
             return not self.dest or path == self.dest or path.startswith(self.dest + "/") \
                 or self.dest == "/"
-        if _norm(self.landing) == path:
+        if self.landing == path:
             return True
         if source_is_file:
             return False
@@ -501,7 +509,10 @@ class Facts:
                     words = ins.args[1:] if kw == "HEALTHCHECK" else ins.args
                     for word in words:
                         out += self._in_word(ins, word, kw, probe.values)
-        # program source the build writes, in every stage the target's build reaches
+        # program source the build writes, in every stage the target's build reaches; when
+        # the program is compiled by a build docklint recognises, only that language's sources
+        # (and configuration files) in the context count
+        extensions = self._source_extensions(index)
         for si in sorted(graph.reachable(index)):
             for ins in graph.stages[si].instructions:
                 if ins.keyword == "RUN":
@@ -511,7 +522,7 @@ class Facts:
                         out += self._in_text(h.content, h.body_span.start,
                                              f"file written by {ins.keyword} <<{h.name}",
                                              probe.text)
-                    out += self._context_evidence(ins, probe)
+                    out += self._context_evidence(ins, probe, extensions)
         seen: set[tuple[str, int]] = set()
         unique = []
         for ev in out:
@@ -576,7 +587,26 @@ class Facts:
                     out += self._in_text(r.body, r.body_start, where, probe.text, script)
         return out
 
-    def _context_evidence(self, ins: Instruction, probe: "_Probe") -> list[Evidence]:
+    def _source_extensions(self, index: int) -> tuple[str, ...] | None:
+        """The source file extensions of the programs built for the image of stage ``index``
+        (every build in the stages it reaches is go, cargo or a C compiler), or None."""
+        extensions: set[str] = set()
+        for si in self.df.graph.reachable(index):
+            stage = self.df.graph.stages[si]
+            for ins, _script, cmd in self.commands(stage):
+                for tool, exts in _BUILD_SOURCES:
+                    if cmd.name in tool:
+                        extensions.update(exts)
+        if not extensions:
+            return None
+        for si in self.df.graph.reachable(index):
+            for ins, _script, cmd in self.commands(self.df.graph.stages[si]):
+                if cmd.name in _INTERPRETER_BUILDS:
+                    return None      # a mixed build: any source may be the program's
+        return tuple(sorted(extensions))
+
+    def _context_evidence(self, ins: Instruction, probe: "_Probe",
+                          extensions: tuple[str, ...] | None = None) -> list[Evidence]:
         if ins.flag("from") is not None or self.df.context is None:
             return []
         from .context import context_for
@@ -587,7 +617,9 @@ class Facts:
             if s.startswith("<<"):
                 continue
             for rel, path in ctx.files(s):
-                if not _is_program_file(rel):
+                if not _is_program_file(rel) or (
+                        extensions is not None and not rel.endswith(extensions) and
+                        not rel.endswith(_CONFIG_EXTENSIONS)):
                     continue
                 text = ctx.read_text(path)
                 if not text or not any(k in text for k in probe.keywords):

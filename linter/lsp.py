@@ -367,6 +367,9 @@ def lint_document(uri: str, text: str, version: int | None = None, *,
         result = _too_big(display, len(data), settings, rules)
     else:
         context = settings.context or (os.path.dirname(path) if path else None)
+        ctx_module = sys.modules.get("docklint.context")
+        if ctx_module is not None:
+            ctx_module.forget()      # the build context may have changed on disk
         result = lint_bytes(data, display, settings, rules, context=context)
     state.result = result
     if result.error:

@@ -8,8 +8,11 @@ brings one in (a COPY/ADD of `/etc/ssl/certs/...`, `/etc/ssl/cert.pem`, `/etc/pk
 that installs `ca-certificates`; `SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at a copied file).
 *Evidence of TLS*: an `https://` or `wss://` URL or a TLS client call in what makes up the final
 program or its configuration: source files the build writes (RUN `echo`/`printf`/`cat >`, heredoc
-bodies of COPY/ADD), files of the build context that those stages copy in, ENV and ARG values in
-the target's chain, and the target's CMD, ENTRYPOINT and HEALTHCHECK. URLs the build itself
+bodies of COPY/ADD), files of the build context that those stages copy in (only the compiled
+language's sources and configuration files when every build is `go`, `cargo`/`rustc` or a C/C++
+compiler; test, docs, example and vendored trees, virtual environments and dependency
+directories are skipped), ENV and ARG values in the target's chain, and the target's CMD,
+ENTRYPOINT and HEALTHCHECK. URLs the build itself
 fetches (curl, wget, git, package managers, `ADD https://...`) are not evidence: they run in a
 builder that has its own certificates. LABEL values are documentation, never evidence.
 

@@ -60,6 +60,7 @@ original and copied as it is by the fix.
 
 from __future__ import annotations
 
+import os
 import posixpath
 
 from docklint.checks import archive_suffix, has_parse_error, is_remote_source
@@ -90,8 +91,7 @@ def _plain(df, src: str | None, sniff: bool = True) -> bool:
         from docklint.context import context_for
         ctx = context_for(df.context, df.path)
         rel = posixpath.normpath(src.lstrip("/"))
-        target = ctx.root / rel
-        if not any(c in src for c in "*?[") and target.is_dir():
+        if not any(c in src for c in "*?[") and os.path.isdir(ctx.path(rel)):
             return True
         files = list(ctx.files(src))
         if files:
