@@ -9,7 +9,6 @@ so migrating is a one-line change.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
@@ -265,6 +264,7 @@ def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
     for key, value in data.items():
         where = f"{path}:{lines.get(str(key), 1)}"
         if key not in SCHEMA:
+            import difflib
             hint = difflib.get_close_matches(str(key), list(SCHEMA), n=1)
             extra = f" (did you mean {hint[0]!r}?)" if hint else \
                 f" (known keys: {', '.join(sorted(SCHEMA))})"

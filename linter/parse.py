@@ -11,7 +11,6 @@ still linted.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -755,6 +754,7 @@ _MOUNT_TYPES = {"bind", "cache", "tmpfs", "secret", "ssh"}
 
 
 def _suggest(word: str, choices) -> str:
+    import difflib
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {match[0]}?)" if match else ""
 

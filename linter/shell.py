@@ -9,6 +9,7 @@ the analysed text, and :meth:`Script.span` maps them back to the Dockerfile.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator
@@ -28,9 +29,45 @@ def _parser():
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language():
+    """tree-sitter-bash's language pointer. The package's ``__init__`` imports
+    importlib.resources (and with it pathlib, tempfile, shutil...: about a tenth of a cold
+    start) only to read a highlighting query docklint does not use, so the compiled binding is
+    loaded directly; any surprise falls back to the plain import."""
+    import sys
+    module = sys.modules.get("tree_sitter_bash._binding")
+    if module is None:
+        try:
+            import importlib.machinery
+            import importlib.util
+            spec = importlib.util.find_spec("tree_sitter_bash")
+            binding = None
+            for directory in (spec.submodule_search_locations or []) if spec else []:
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                    candidate = f"{directory}/_binding{suffix}"
+                    if os.path.isfile(candidate):
+                        binding = candidate
+                        break
+                if binding:
+                    break
+            if binding is None:
+                raise ImportError("no compiled tree_sitter_bash._binding")
+            loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding",
+                                                             binding)
+            bspec = importlib.util.spec_from_file_location("tree_sitter_bash._binding",
+                                                           binding, loader=loader)
+            module = importlib.util.module_from_spec(bspec)
+            loader.exec_module(module)
+            # registered, so a later `import tree_sitter_bash` reuses it
+            sys.modules["tree_sitter_bash._binding"] = module
+        except Exception:  # noqa: BLE001 - any layout change: the package's own import
+            import tree_sitter_bash
+            return tree_sitter_bash.language()
+    return module.language()
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,9 +110,24 @@ def test_plain_lint_with_run(tmp_path):
 
 def test_with_run_and_shellcheck_off(tmp_path):
     _, mods = modules(tmp_path, "--ignore", "DK440", write(tmp_path, "Dockerfile", WITH_RUN))
-    # (tempfile comes with tree_sitter_bash, through importlib.resources)
     assert not imported(mods, "subprocess")
     assert imported(mods, "tree_sitter")
+    # the bash grammar's binding is loaded without its package __init__, which imports
+    # importlib.resources (and pathlib, tempfile, shutil) for a query docklint does not read
+    assert "tree_sitter_bash._binding" in mods
+    assert not imported(mods, "importlib.resources") and not imported(mods, "tempfile")
+
+
+def test_the_direct_bash_binding_is_the_packages_grammar():
+    import tree_sitter
+    import tree_sitter_bash
+
+    from docklint import shell
+    ours = tree_sitter.Language(shell._bash_language())
+    theirs = tree_sitter.Language(tree_sitter_bash.language())
+    assert ours.node_kind_count == theirs.node_kind_count > 100
+    tree = shell._parser().parse(b"apt-get install -y curl | tee x")
+    assert tree.root_node.type == "program" and not tree.root_node.has_error
 
 
 def test_json_format_imports_no_sarif(tmp_path):
