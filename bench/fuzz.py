@@ -884,6 +884,8 @@ def finding_problems(source: Source, f: Finding) -> list[str]:
         out.append(f"positions {got} but the span gives {source.range(f.span)}")
     if f.line < 1 or f.column < 1 or (f.end_line, f.end_column) < (f.line, f.column):
         out.append(f"impossible positions {got}")
+    if f.line > max(1, source.line_count) + 1:
+        out.append(f"line {f.line} past the end ({source.line_count} lines)")
     if len(f.related) != len(f.related_positions):
         out.append("related locations and their positions differ in number")
     for rel, pos in zip(f.related, f.related_positions):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,3 +21,15 @@ def shared_path(*parts: str) -> Path:
         pytest.skip(f"{path} is absent: the shared test data (../shared) is only in the "
                     "development workspace and CI")
     return path
+
+
+def bench_fuzz():
+    """bench/fuzz.py as a module (bench/ is not a package): its generators, mutators and the
+    invariant checks the property and corpus tests share."""
+    name = "docklint_bench_fuzz"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "fuzz.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -21,10 +21,11 @@ import pytest
 
 from docklint.engine import FileResult, Settings, lint_file, select_rules
 from docklint.inspect import inspect_json
-from docklint.rule import Finding
-from docklint.source import Source, Span
+from docklint.source import Span
 
-from .conftest import shared_path
+from .conftest import bench_fuzz, shared_path
+
+fuzz = bench_fuzz()
 
 SAMPLE_SIZE = 100
 
@@ -87,43 +88,11 @@ def test_every_file_lints_without_crash(linted):
     assert not errors, errors[:20]
 
 
-def _position_problems(source: Source, f: Finding) -> list[str]:
-    n = len(source.text)
-    out = []
-    if not 0 <= f.span.start <= f.span.end <= n:
-        out.append(f"span {f.span} outside the text (length {n})")
-        return out
-    expected = source.range(f.span)
-    got = (f.line, f.column, f.end_line, f.end_column)
-    if got != expected:
-        out.append(f"positions {got} but the span gives {expected}")
-    if f.line < 1 or f.column < 1 or (f.end_line, f.end_column) < (f.line, f.column):
-        out.append(f"impossible positions {got}")
-    if f.line > max(1, source.line_count) + 1:
-        out.append(f"line {f.line} past the end ({source.line_count} lines)")
-    if len(f.related) != len(f.related_positions):
-        out.append("related locations and their positions differ in number")
-    for rel, pos in zip(f.related, f.related_positions):
-        if not 0 <= rel.span.start <= rel.span.end <= n:
-            out.append(f"related span {rel.span} outside the text")
-        elif tuple(pos[:4]) != source.range(rel.span) or pos[4] != rel.message:
-            out.append(f"related position {pos} but its span gives {source.range(rel.span)}")
-    if f.fix is not None:
-        edits = sorted(f.fix.edits, key=lambda e: (e.span.start, e.span.end))
-        for e in edits:
-            if not 0 <= e.span.start <= e.span.end <= n:
-                out.append(f"fix edit span {e.span} outside the text")
-        for a, b in zip(edits, edits[1:]):
-            if b.span.start < a.span.end:
-                out.append(f"fix edits overlap: {a.span} and {b.span}")
-    return out
-
-
 def test_finding_positions_match_their_spans(linted):
     problems = []
     for x in linted:
         for f in x.result.findings:
-            for p in _position_problems(x.result.source, f):
+            for p in fuzz.finding_problems(x.result.source, f):
                 problems.append(f"{x.path}:{f.line}:{f.column}: {f.code}: {p}")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:30])
 
@@ -146,11 +115,6 @@ def test_rules_yield_spans_inside_the_text(linted):
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:30])
 
 
-def _key(result: FileResult) -> list[tuple]:
-    return [(f.code, f.slug, f.severity, f.path, f.line, f.column, f.end_line, f.end_column,
-             f.message, f.span, f.fix, f.related_positions) for f in result.findings]
-
-
 def test_output_is_deterministic(corpus, linted):
     """A sample linted again, in the opposite order, gives the same findings (no state leaks
     from one file to the next, no set ordering in messages)."""
@@ -164,7 +128,7 @@ def test_output_is_deterministic(corpus, linted):
     for i in reversed(sample):
         again = _lint(root, files[i], settings)
         assert again.crash is None, again.crash
-        if _key(again.result) != _key(linted[i].result):
+        if fuzz.finding_keys(again.result) != fuzz.finding_keys(linted[i].result):
             differ.append(files[i])
     assert not differ, f"findings changed between two runs: {differ}"
 
@@ -179,38 +143,11 @@ def test_inspect_json_is_serialisable(linted):
     assert not problems, f"{len(problems)} files:\n" + "\n".join(problems[:20])
 
 
-def _instruction_problems(source: Source, ins, outer=None) -> list[str]:
-    text, n = source.text, len(source.text)
-    out = []
-    where = f"line {ins.line} {ins.keyword}"
-    span = ins.span
-    if not 0 <= span.start <= span.end <= n:
-        return [f"{where}: span {span} outside the text"]
-    if outer is None:
-        start_line, end_line = source.line_of(span.start), source.end_position(span)[0]
-        if (start_line, end_line) != (ins.line, ins.end_line):
-            out.append(f"{where}: span covers lines {start_line}-{end_line}, "
-                       f"instruction says {ins.line}-{ins.end_line}")
-    if text[ins.keyword_span.start:ins.keyword_span.end] != ins.written:
-        out.append(f"{where}: keyword span holds "
-                   f"{text[ins.keyword_span.start:ins.keyword_span.end]!r}, not {ins.written!r}")
-    for part in (*ins.flags, *ins.args):
-        if not span.contains(part.span):
-            out.append(f"{where}: {type(part).__name__} {part.span} outside {span}")
-    for h in ins.heredocs:
-        if text[h.body_span.start:h.body_span.end] != h.content or not span.contains(h.span):
-            out.append(f"{where}: heredoc <<{h.name} body or span inconsistent")
-    if ins.sub is not None:
-        out += _instruction_problems(source, ins.sub, ins)
-    return out
-
-
 def test_parser_spans_are_consistent(linted):
     """Not findings, but what every finding is built from: the spans of instructions, keywords,
     flags, words and heredoc bodies agree with the text and the line numbers."""
     problems = []
     for x in linted:
         df = x.result.dockerfile
-        for ins in df.instructions:
-            problems += [f"{x.path}: {p}" for p in _instruction_problems(df.source, ins)]
+        problems += [f"{x.path}: {p}" for p in fuzz.parser_problems(df)]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:30])

@@ -42,22 +42,10 @@ from docklint.engine import Settings, lint_bytes, select_rules
 from docklint.rule import Finding
 from docklint.source import Span
 
-from .conftest import ROOT, shared_path
+from .conftest import bench_fuzz, shared_path
 
 
-def _load_fuzz():
-    """bench/fuzz.py as a module (bench/ is not a package)."""
-    name = "docklint_bench_fuzz"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "fuzz.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fuzz = _load_fuzz()
+fuzz = bench_fuzz()
 
 # DOCKLINT_PROPERTY_SCALE=K multiplies every max_examples by K (a deeper local run)
 _SCALE = max(1, int(os.environ.get("DOCKLINT_PROPERTY_SCALE") or 1))
