@@ -506,6 +506,13 @@ def _fix_one(path: str, shown: str, settings, rules, stdin_filename: str | None,
                     context=_stdin_context(settings, stdin_filename))
 
 
+def _worker_started() -> None:
+    """In each worker process: the workers already keep the CPUs busy, so a file's ShellCheck
+    pass runs one ShellCheck process, not one per CPU."""
+    from . import shellcheck
+    shellcheck.PARALLEL = 1
+
+
 def _lint_in_worker(job: tuple):
     """Run in a worker process: lint (or fix) one file; return what the report needs (no
     model)."""
@@ -528,7 +535,8 @@ def _lint_parallel(plan, workers: int, stdin_filename: str | None,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method) if method else None
     chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_worker_started) as pool:
         done = iter(pool.map(_lint_in_worker, jobs, chunksize=chunk))
     out = []
     for path, eff, rules in plan:

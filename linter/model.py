@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 from .imageref import ImageRef, parse_image_ref
@@ -245,18 +245,21 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
     limit = 1 if len(name) <= 7 else 2
     best: tuple[int, str] | None = None
     for cand in candidates:
-        if cand == name:
+        if cand == name or abs(len(cand) - len(name)) > limit:
             continue
-        d = _distance(low, cand.lower())
-        if d <= limit and (best is None or d < best[0]):
-            best = (d, cand)
+        d = _distance(low, cand.lower(), limit if best is None else best[0] - 1)
+        if best is None or d < best[0]:
+            if d <= limit:
+                best = (d, cand)
     return best[1] if best else None
 
 
-def _distance(a: str, b: str) -> int:
-    """Optimal string alignment distance (Levenshtein plus adjacent transpositions)."""
-    if abs(len(a) - len(b)) > 2:
-        return 3
+@lru_cache(maxsize=4096)
+def _distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions), or
+    ``limit + 1`` as soon as it is certain to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
     prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -266,8 +269,11 @@ def _distance(a: str, b: str) -> int:
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
+        # a transposition reaches back two rows: stop only when both exceed the limit
+        if min(cur) > limit and min(prev) > limit:
+            return limit + 1
         prev2, prev = prev, cur
-    return prev[len(b)]
+    return min(prev[len(b)], limit + 1)
 
 
 class Env(dict):

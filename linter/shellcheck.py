@@ -6,7 +6,8 @@ returns None and the rule using this module reports nothing.
 
 One call per Dockerfile: every script not checked before in this process becomes a temporary
 file (a header of ShellCheck directives, then the script text exactly as the shell receives it),
-and ShellCheck checks them all at once with ``--format=json1``. Each comment's line and column
+and ShellCheck checks them all at once with ``--format=json1`` (a file with a lot of shell is
+split between a few ShellCheck processes running side by side). Each comment's line and column
 are turned back into an offset in the script text, which :meth:`docklint.shell.Script.span`
 maps to the Dockerfile. Results are remembered per script text for the life of the process.
 
@@ -26,12 +27,17 @@ from typing import Iterable, Sequence
 
 __all__ = ["Job", "Comment", "binary", "supports", "prepare", "run", "clear_cache",
            "windows_stage", "EXCLUDED",
-           "TIMEOUT", "DIALECTS", "wiki_url", "CACHE_SIZE"]
+           "TIMEOUT", "PARALLEL", "SPLIT_CHARS", "DIALECTS", "wiki_url", "CACHE_SIZE"]
 
 # Codes that make no sense for a script cut out of a Dockerfile: sourced files ShellCheck cannot
 # follow (SC1090, SC1091) and "ash is checked as dash" (SC2187).
 EXCLUDED = ("SC1090", "SC1091", "SC2187")
 TIMEOUT = 20.0                 # seconds for the one ShellCheck call of a file
+# A file with a lot of shell (over SPLIT_CHARS characters of scripts) is checked by up to
+# PARALLEL ShellCheck processes at once (None: the number of CPUs); the --jobs worker
+# processes set it to 1, since they already keep every CPU busy.
+PARALLEL: int | None = None
+SPLIT_CHARS = 32 * 1024
 DIALECTS = ("sh", "bash", "dash", "ksh", "busybox")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -198,6 +204,7 @@ def _check(texts: Sequence[str], timeout: float) -> dict[str, list[tuple]] | Non
     import json
     import subprocess
     import tempfile
+    import time
     names: list[str] = []
     try:
         with tempfile.TemporaryDirectory(prefix="docklint-sc-") as tmp:
@@ -207,13 +214,26 @@ def _check(texts: Sequence[str], timeout: float) -> dict[str, list[tuple]] | Non
                           newline="") as fh:
                     fh.write(text)
                 names.append(name)
-            cmd = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED), *names]
-            proc = subprocess.run(cmd, cwd=tmp, capture_output=True, timeout=timeout,
-                                  env=_env())
-        data = json.loads(proc.stdout.decode("utf-8", errors="replace"))
-        comments = data["comments"]
-        if not isinstance(comments, list):
-            return None
+            base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
+            procs = [subprocess.Popen([*base, *group], cwd=tmp, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                      env=_env())
+                     for group in _groups(names, [len(t) for t in texts])]
+            comments = []
+            deadline = time.monotonic() + timeout
+            try:
+                for proc in procs:
+                    left = max(0.0, deadline - time.monotonic())
+                    stdout, _ = proc.communicate(timeout=left)
+                    data = json.loads(stdout.decode("utf-8", errors="replace"))
+                    if not isinstance(data["comments"], list):
+                        return None
+                    comments += data["comments"]
+            finally:
+                for proc in procs:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait()
     except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
         return None
     index = {name: text for name, text in zip(names, texts)}
@@ -229,6 +249,22 @@ def _check(texts: Sequence[str], timeout: float) -> dict[str, list[tuple]] | Non
             continue
         out.setdefault(text, []).append(item)
     return out
+
+
+def _groups(names: list[str], sizes: list[int]) -> list[list[str]]:
+    """``names`` split into the groups the ShellCheck processes check: one group unless the
+    scripts are big, then up to PARALLEL groups of about equal size (largest first)."""
+    workers = PARALLEL if PARALLEL is not None else (os.cpu_count() or 1)
+    count = max(1, min(workers, len(names), sum(sizes) // SPLIT_CHARS))
+    if count == 1:
+        return [names]
+    groups: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for size, name in sorted(zip(sizes, names), reverse=True):
+        i = loads.index(min(loads))
+        groups[i].append(name)
+        loads[i] += size
+    return groups
 
 
 def _env() -> dict[str, str]:

@@ -463,3 +463,37 @@ def test_image_env_and_default_global_env():
     exp = df.base_from_defaults(df.stages[5])
     assert (exp.value, exp.text, exp.unresolved) == (None, "alpine:", ("T",))
     assert df.stages[5].base.text == "alp3ine:3"          # the build itself uses build args
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance, the textbook full table (the reference)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+def test_bounded_distance_agrees_with_the_full_table():
+    """_distance stops early once the result must exceed its limit; below the limit it is
+    exact, above it it says limit + 1."""
+    import itertools
+    import random
+
+    from docklint.model import _distance
+    rng = random.Random(7)
+    words = ["", "a", "ab", "ba", "abc", "acb", "bca", "abcd", "abdc", "xbcd", "builder",
+             "bulider", "NODE_VERSION", "NODE_VERSON", "PATH", "GOPATH"]
+    words += ["".join(rng.choice("abc") for _ in range(rng.randint(0, 7))) for _ in range(60)]
+    for a, b in itertools.product(words, repeat=2):
+        full = _osa(a, b)
+        for limit in (0, 1, 2):
+            got = _distance(a, b, limit)
+            assert got == (full if full <= limit else limit + 1), (a, b, limit)

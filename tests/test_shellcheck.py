@@ -332,3 +332,51 @@ def test_windows_stages(text, windows) -> None:
     from docklint.source import Source
     df = build(Source(text, "Dockerfile"))
     assert shellcheck.windows_stage(df, df.stages[-1]) is windows
+
+
+# ---------------------------------------------------------------- several ShellCheck processes
+
+def test_groups_split_big_inputs_by_size(monkeypatch) -> None:
+    monkeypatch.setattr(shellcheck, "SPLIT_CHARS", 100)
+    monkeypatch.setattr(shellcheck, "PARALLEL", 2)
+    names = ["a", "b", "c", "d"]
+    # small: one group, whatever PARALLEL says
+    assert shellcheck._groups(names, [10, 10, 10, 10]) == [names]
+    # big: two groups of about equal size, the largest scripts placed first
+    assert shellcheck._groups(names, [300, 100, 200, 50]) == [["a", "d"], ["c", "b"]]
+    monkeypatch.setattr(shellcheck, "PARALLEL", 1)
+    assert shellcheck._groups(names, [300, 100, 200, 50]) == [names]
+    monkeypatch.setattr(shellcheck, "PARALLEL", 8)
+    assert len(shellcheck._groups(names, [300, 100, 200, 50])) == 4    # one script per process
+
+
+@needs_binary
+def test_a_split_check_finds_what_one_process_finds(monkeypatch) -> None:
+    text = "FROM debian:12\n" + "".join(
+        f"RUN echo $VAR{i} && cd /tmp/{i} && ls `pwd` | grep x{i}\n" for i in range(12))
+    monkeypatch.setattr(shellcheck, "PARALLEL", 1)
+    one = where(lint(text))
+    assert len({f[1] for f in one}) == 12           # every RUN has comments
+    shellcheck.clear_cache()
+    monkeypatch.setattr(shellcheck, "SPLIT_CHARS", 64)
+    monkeypatch.setattr(shellcheck, "PARALLEL", 4)
+    assert where(lint(text)) == one
+
+
+def test_a_failing_process_among_several_gives_nothing(fake_binary, monkeypatch) -> None:
+    """Every group's output must be good: one crashed ShellCheck and the pass reports nothing
+    (as with one process), rather than half the comments."""
+    fake_binary("""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("--")]
+        if any("CRASH" in open(f).read() for f in files):
+            sys.exit(3)
+        print(json.dumps({"comments": [{"file": f, "line": 3, "column": 1, "endLine": 3,
+                                        "endColumn": 2, "level": "warning", "code": 2086,
+                                        "message": "m"} for f in files]}))
+    """)
+    monkeypatch.setattr(shellcheck, "SPLIT_CHARS", 1)
+    monkeypatch.setattr(shellcheck, "PARALLEL", 2)
+    # the control: two processes, one script each, both answer
+    assert [f.line for f in lint("FROM debian:12\nRUN echo $A\nRUN echo $B\n")] == [2, 3]
+    assert lint("FROM debian:12\nRUN echo $A\nRUN echo CRASH\n") == []
