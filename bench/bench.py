@@ -784,9 +784,9 @@ def report(data: dict) -> str:
             cells.append(f"{name:21}{us:>8} µs  " if name else " " * 34)
         out.append("".join(cells).rstrip())
     out.append("optional or heavy modules imported by a plain lint: "
-               f"{', '.join(imp['heavy_imported']) or 'none'} (the file has a RUN: tree-sitter, "
-               "and importlib.resources and tempfile which tree_sitter_bash imports, are "
-               "expected; tests/test_startup.py pins the module sets)")
+               f"{', '.join(imp['heavy_imported']) or 'none'} (the file has a RUN: tree-sitter is "
+               "expected, and tempfile when the ShellCheck pass runs; tests/test_startup.py "
+               "pins the module sets)")
     return "\n".join(out)
 
 
