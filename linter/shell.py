@@ -33,6 +33,39 @@ def _parser():
     return _PARSER
 
 
+# tree-sitter-bash's error recovery is quadratic on some malformed input (a long word of `-`
+# with a stray `)`: 16 KB take over a second). Real scripts parse at megabytes per second, so a
+# script still unparsed after PARSE_SECONDS is given up on (its RUN gets no shell analysis)
+# rather than stalling a lint or an editor.
+PARSE_SECONDS = 0.5
+_SMALL_SCRIPT = 4096            # bytes; at most a few tens of milliseconds however malformed
+
+
+def _parse_tree(data: bytes):
+    """The tree-sitter tree of ``data``, or None when parsing took over PARSE_SECONDS."""
+    parser = _parser()
+    if len(data) <= _SMALL_SCRIPT:
+        return parser.parse(data)
+    import time
+    deadline = time.monotonic() + PARSE_SECONDS
+
+    def read(offset: int, _point) -> bytes:
+        return data[offset:offset + 65536]
+
+    def progress(*_state) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        tree = parser.parse(read, progress_callback=progress)
+    except TypeError:               # a py-tree-sitter without progress callbacks
+        return parser.parse(data)
+    except ValueError:              # cancelled (py-tree-sitter 0.25+ raises "Parsing failed")
+        tree = None
+    if tree is None:
+        parser.reset()              # else the next parse would resume this one
+    return tree
+
+
 def _bash_language():
     """tree-sitter-bash's language pointer. The package's ``__init__`` imports
     importlib.resources (and with it pathlib, tempfile, shutil...: about a tenth of a cold
@@ -239,7 +272,11 @@ class _Walker:
 
     def analyse(self, depth: int = 0) -> None:
         """Parse the text; collect its commands, expansions and assignments."""
-        root = _parser().parse(self.data).root_node
+        tree = _parse_tree(self.data)
+        if tree is None:            # given up on: no commands, and marked as not understood
+            self.has_error = True
+            return
+        root = tree.root_node
         self.walk(root, depth)
         self.collect(root, depth)
 

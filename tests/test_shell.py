@@ -421,3 +421,16 @@ def test_command_substitution_depth_and_subshells():
         ("dpkg", 1, False, True), ("awk", 1, False, False), ("cd", 0, True, False),
         ("make", 0, True, False), ("date", 1, False, False), ("id", 1, False, False),
         ("echo", 0, False, False)]
+
+
+def test_a_pathological_script_is_given_up_on(monkeypatch):
+    """tree-sitter-bash's error recovery is quadratic on a long word of `-` with a stray `)`
+    (64 KB would take tens of seconds): the parse is cancelled after PARSE_SECONDS and the
+    script marked as not understood, and the parser still works for the next script."""
+    from docklint import shell
+    monkeypatch.setattr(shell, "PARSE_SECONDS", 0.05)
+    dashes = "-" * 32000
+    bad = shell.parse_script(f"x {dashes}){dashes}")
+    assert bad.has_error and bad.commands == []
+    good = shell.parse_script("apt-get install -y curl && " + "echo " + "a" * 5000)
+    assert [c.name for c in good.commands] == ["apt-get", "echo"] and not good.has_error
