@@ -231,11 +231,14 @@ def run_measured(argv: list[str], *, env: dict[str, str] | None = None, cwd: str
         sampler = TreeSampler(proc.pid) if sample and sys.platform.startswith("linux") else None
         if sampler:
             sampler.start()
+        # a blocking wait (Popen.wait with a timeout polls with sleeps of up to 50 ms, which
+        # would round every time up to the next poll); a timer enforces the timeout
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
         try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
             proc.wait()
+        finally:
+            timer.cancel()
         seconds = time.perf_counter() - started
         if sampler:
             sampler.done.set()

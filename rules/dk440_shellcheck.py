@@ -17,14 +17,16 @@ where the installed ShellCheck knows that dialect (0.10 and later), so that the 
 `source` BusyBox supports are not reported. Stages whose shell ShellCheck does not know (zsh,
 PowerShell, cmd) are skipped, and so are stages built on a Windows image (`servercore`,
 `nanoserver`, `mcr.microsoft.com/windows/...`) or in a file that uses the backtick escape
-character: their `RUN`s go to `cmd` or PowerShell.
+character: their `RUN`s go to `cmd` or PowerShell. A `RUN` BuildKit refuses (a DK000 inside it,
+such as a line over 64 KiB) is not checked either.
 
 The ARG and ENV names in scope at the `RUN` (and the proxy variables BuildKit passes) count as
 assigned, so `$version` from an `ARG version` is not "referenced but not assigned" (SC2154); in
 `ONBUILD RUN`, whose variables come from the image built later, SC2154 is off. SC1090 and
 SC1091 (sourced files ShellCheck cannot read) and SC2187 are never reported.
 
-Each file costs one ShellCheck process, whatever the number of `RUN`s, and a script already
+Each file costs one ShellCheck process, whatever the number of `RUN`s (a file with a lot of
+shell is split between a few processes running side by side), and a script already
 checked in the same docklint process (an editor re-linting, many similar Dockerfiles) is not
 checked again. A call that takes longer than 20 seconds, crashes or prints something unexpected
 gives no findings (and no error).
@@ -59,6 +61,7 @@ from __future__ import annotations
 import posixpath
 
 from docklint import shellcheck
+from docklint.checks import has_parse_error
 from docklint.model import PROXY_ARGS
 from docklint.rule import Finding, Severity, rule
 
@@ -121,7 +124,7 @@ def check(df, options):
     for stage in df.stages:
         for ins in stage.instructions:
             eff = ins.effective
-            if eff.keyword != "RUN" or eff.json:
+            if eff.keyword != "RUN" or eff.json or has_parse_error(df, ins):
                 continue
             script = facts.script(ins)
             if script is None or not script.text.strip():

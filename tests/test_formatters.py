@@ -256,6 +256,30 @@ def test_text_multi_line_finding_underlines_to_end_of_first_line() -> None:
     assert carets == "    |     ^^^^^^^^^"
 
 
+def test_text_long_line_is_shown_as_a_window() -> None:
+    """A 10 MB line is not printed whole: a window of EXCERPT_CHARS characters starting a
+    little before the range, cut ends marked with "…", the carets still under the range."""
+    from docklint.formatters.text import EXCERPT_BEFORE, EXCERPT_CHARS
+    text = "RUN echo " + "a" * 5000 + " TARGET " + "b" * 5000 + "\n"
+    shown, carets = caret_lines(text, DK301, span_of(text, "TARGET"))
+    body = shown[len("  1 | "):]
+    assert body.startswith("…") and body.endswith("…")
+    assert len(body) == EXCERPT_CHARS + 2
+    assert body.index("TARGET") == 1 + EXCERPT_BEFORE
+    assert shown.index("TARGET") == carets.index("^") and carets.count("^") == len("TARGET")
+    # at the start of the line: nothing cut before
+    shown, carets = caret_lines(text, DK301, span_of(text, "RUN"))
+    assert shown == "  1 | RUN echo " + "a" * (EXCERPT_CHARS - 9) + "…"
+    assert carets == "    | ^^^"
+    # near the end: the window ends with the line
+    shown, carets = caret_lines(text, DK301, Span(len(text) - 4, len(text) - 1))
+    assert shown.endswith("bbb") and shown[len("  1 | "):].startswith("…")
+    assert carets.endswith("^^^") and len(carets) == len(shown)
+    # a range running past the window is underlined to its edge
+    shown, carets = caret_lines(text, DK301, Span(text.index("a"), len(text) - 1))
+    assert shown.endswith("…") and len(carets) == len(shown) - 1
+
+
 def test_text_empty_span_gets_one_caret_and_wide_characters_count_double() -> None:
     text = 'LABEL title="日本" x=1\n'
     span = Span(text.index("x"), text.index("x"))

@@ -380,3 +380,13 @@ def test_a_failing_process_among_several_gives_nothing(fake_binary, monkeypatch)
     # the control: two processes, one script each, both answer
     assert [f.line for f in lint("FROM debian:12\nRUN echo $A\nRUN echo $B\n")] == [2, 3]
     assert lint("FROM debian:12\nRUN echo $A\nRUN echo CRASH\n") == []
+
+
+@needs_binary
+def test_a_run_buildkit_refuses_is_not_checked() -> None:
+    """A line over 64 KiB is a DK000 (BuildKit cannot read the file): its RUN does not go to
+    ShellCheck, which would spend seconds and gigabytes on a multi-megabyte script."""
+    long_run = "RUN echo $A " + "a" * 70000 + "\n"
+    result = lint_text("FROM debian:12\n" + long_run + "RUN echo $B\n",
+                       settings=Settings(select=["DK000", "DK440"]))
+    assert sorted((f.code, f.line) for f in result.findings) == [("DK000", 2), ("SC2086", 3)]

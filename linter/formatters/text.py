@@ -10,7 +10,8 @@
 
 Tabs are expanded (to multiples of :data:`TAB_SIZE`) in the excerpt and the caret line alike, wide
 characters count two cells, and control characters are shown as visible symbols so that a
-Dockerfile cannot drive the terminal.
+Dockerfile cannot drive the terminal. A line longer than :data:`EXCERPT_CHARS` characters is
+shown as a window around the range, with ``…`` where it is cut.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..source import Source
 
 TAB_SIZE = 4
+EXCERPT_CHARS = 200     # characters of a longer source line shown in the excerpt
+EXCERPT_BEFORE = 40     # of which before the finding's range, when the line is cut
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -97,12 +100,24 @@ def _excerpt(source: Source, finding: Finding, sev_color: str, *, color: bool) -
         text = source.line_text(line_no)
     except IndexError:  # past the end of a text without a final newline
         return []
-    shown, cells = display_line(text)
     start = min(max(finding.column, 1) - 1, len(text))
     if finding.end_line == line_no and finding.end_column >= finding.column:
         end = min(max(finding.end_column, 1) - 1, len(text))
     else:  # multi-line range (or no end): underline to the end of the first line
         end = len(text)
+    # a long line is shown as a window that starts a little before the range, "…" marking
+    # what is cut off at either end
+    lo, hi = 0, len(text)
+    if len(text) > EXCERPT_CHARS:
+        lo = max(0, min(start - EXCERPT_BEFORE, len(text) - EXCERPT_CHARS))
+        hi = lo + EXCERPT_CHARS
+    shown, cells = display_line(text[lo:hi])
+    lead = 0
+    if lo > 0:
+        shown, lead = "…" + shown, 1
+    if hi < len(text):
+        shown += "…"
+    start, end = start - lo, min(end, hi) - lo
     width = max(1, cells[end] - cells[start])
     number = str(line_no)
     gutter = " " * len(number)
@@ -110,7 +125,7 @@ def _excerpt(source: Source, finding: Finding, sev_color: str, *, color: bool) -
     carets = _paint("^" * width, BOLD, sev_color, color=color)
     return [
         f"  {_paint(number, BLUE, color=color)} {bar} {shown}".rstrip(),
-        f"  {gutter} {bar} {' ' * cells[start]}{carets}",
+        f"  {gutter} {bar} {' ' * (lead + cells[start])}{carets}",
     ]
 
 
