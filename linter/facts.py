@@ -592,18 +592,13 @@ class Facts:
         (every build in the stages it reaches is go, cargo or a C compiler), or None."""
         extensions: set[str] = set()
         for si in self.df.graph.reachable(index):
-            stage = self.df.graph.stages[si]
-            for ins, _script, cmd in self.commands(stage):
-                for tool, exts in _BUILD_SOURCES:
-                    if cmd.name in tool:
-                        extensions.update(exts)
-        if not extensions:
-            return None
-        for si in self.df.graph.reachable(index):
-            for ins, _script, cmd in self.commands(self.df.graph.stages[si]):
+            for _ins, _script, cmd in self.commands(self.df.graph.stages[si]):
                 if cmd.name in _INTERPRETER_BUILDS:
                     return None      # a mixed build: any source may be the program's
-        return tuple(sorted(extensions))
+                for tools, exts in _BUILD_SOURCES:
+                    if cmd.name in tools:
+                        extensions.update(exts)
+        return tuple(sorted(extensions)) or None
 
     def _context_evidence(self, ins: Instruction, probe: "_Probe",
                           extensions: tuple[str, ...] | None = None) -> list[Evidence]:
@@ -662,7 +657,7 @@ class Facts:
                         for p in new:
                             if p.into_dir:
                                 dirs.add(p.dest)
-                            parent = posixpath.dirname(_norm(p.landing))
+                            parent = posixpath.dirname(p.landing)
                             while parent not in ("", "/", "."):
                                 dirs.add(parent)
                                 up = posixpath.dirname(parent)

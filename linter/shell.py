@@ -72,31 +72,24 @@ def _bash_language():
     start) only to read a highlighting query docklint does not use, so the compiled binding is
     loaded directly; any surprise falls back to the plain import."""
     import sys
-    module = sys.modules.get("tree_sitter_bash._binding")
+    name = "tree_sitter_bash._binding"
+    module = sys.modules.get(name)
     if module is None:
         try:
             import importlib.machinery
             import importlib.util
-            spec = importlib.util.find_spec("tree_sitter_bash")
-            binding = None
-            for directory in (spec.submodule_search_locations or []) if spec else []:
+            package = importlib.util.find_spec("tree_sitter_bash")
+            for directory in package.submodule_search_locations or ():
                 for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-                    candidate = f"{directory}/_binding{suffix}"
-                    if os.path.isfile(candidate):
-                        binding = candidate
-                        break
-                if binding:
-                    break
-            if binding is None:
-                raise ImportError("no compiled tree_sitter_bash._binding")
-            loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding",
-                                                             binding)
-            bspec = importlib.util.spec_from_file_location("tree_sitter_bash._binding",
-                                                           binding, loader=loader)
-            module = importlib.util.module_from_spec(bspec)
-            loader.exec_module(module)
-            # registered, so a later `import tree_sitter_bash` reuses it
-            sys.modules["tree_sitter_bash._binding"] = module
+                    path = os.path.join(directory, "_binding" + suffix)
+                    if module is None and os.path.isfile(path):
+                        spec = importlib.util.spec_from_file_location(name, path)
+                        module = importlib.util.module_from_spec(spec)
+                        spec.loader.exec_module(module)
+                        # registered, so a later `import tree_sitter_bash` reuses it
+                        sys.modules[name] = module
+            if module is None:
+                raise ImportError(f"no compiled {name}")
         except Exception:  # noqa: BLE001 - any layout change: the package's own import
             import tree_sitter_bash
             return tree_sitter_bash.language()
