@@ -248,9 +248,8 @@ def closest(name: str, candidates: Iterable[str]) -> str | None:
         if cand == name or abs(len(cand) - len(name)) > limit:
             continue
         d = _distance(low, cand.lower(), limit if best is None else best[0] - 1)
-        if best is None or d < best[0]:
-            if d <= limit:
-                best = (d, cand)
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, cand)
     return best[1] if best else None
 
 
