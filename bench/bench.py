@@ -530,11 +530,11 @@ def synthetic(lines: int) -> str:
                     f"COPY --from=s{stage - 1} /opt/app /opt/app"]
         kind = k % 5
         if kind == 0:
-            out += [f"RUN apt-get update \\",
+            out += ["RUN apt-get update \\",
                     f"    && apt-get install -y --no-install-recommends pkg{k} \\",
-                    f"    && rm -rf /var/lib/apt/lists/*"]
+                    "    && rm -rf /var/lib/apt/lists/*"]
         elif kind == 1:
-            out += [f"RUN <<EOF", "set -eu", f"echo step {k} > /tmp/step{k}",
+            out += ["RUN <<EOF", "set -eu", f"echo step {k} > /tmp/step{k}",
                     f"curl -fsSL https://example.com/{k}.tar.gz | tar -xz -C /opt", "EOF"]
         elif kind == 2:
             out += [f"ENV STEP_{k}=${{APP_HOME}}/step{k} \\", f"    VERSION_{k}=${{VERSION:-0}}"]
@@ -542,7 +542,7 @@ def synthetic(lines: int) -> str:
             out += [f"COPY --chown=1000:1000 src/{k} ${{APP_HOME}}/src/{k}",
                     f"WORKDIR ${{APP_HOME}}/w{k}"]
         else:
-            out += [f"COPY <<EOF /etc/app/{k}.conf", f"key={k}", f"version=${{VERSION}}", "EOF",
+            out += [f"COPY <<EOF /etc/app/{k}.conf", f"key={k}", "version=${VERSION}", "EOF",
                     f"RUN echo {k} && ls /etc/app"]
     out += ["USER 1000", 'CMD ["/opt/app/run"]']
     return "\n".join(out) + "\n"

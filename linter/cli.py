@@ -248,7 +248,7 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
     remains; --diff shows what it would change instead.
     """
     from . import config as cfg
-    from .engine import FileResult, lint_file, select_rules
+    from .engine import FileResult, select_rules
     from .registry import UnknownRule, resolve
 
     cli_settings = {

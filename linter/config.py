@@ -543,8 +543,6 @@ def _matches(pattern: str, rel: str) -> bool:
 def resolve_settings(path: str | None, config: Config | None, *, cli: dict[str, Any]
                      ) -> Effective:
     """Combine defaults, the configuration and the command line (which wins) for ``path``."""
-    from .rule import Severity  # noqa: F401  (validated earlier)
-
     values: dict[str, Any] = dict(config.values) if config else {}
     for key, value in cli.items():
         if value is None or value == [] or value == {}:

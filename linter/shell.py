@@ -18,7 +18,7 @@ from .source import Span
 from .syntax import Instruction, LineMap
 
 __all__ = ["ShellWord", "Redirect", "Command", "ShellVar", "Script", "parse_script",
-           "script_for", "SHELL_NAMES"]
+           "script_for", "program_of", "SHELL_NAMES"]
 
 SHELL_NAMES = {"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"}
 
@@ -821,16 +821,28 @@ def _parse_with_heredocs(text: str, head: str,
 
 
 _SCRIPT_KEYWORDS = ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK")
+def program_of(words: list[str]) -> tuple[str, list[str]]:
+    """The program a command line (a SHELL instruction, a ``#!`` line) runs, by its base name,
+    looking through ``env`` and its options and assignments, and that program's arguments;
+    ``("", [])`` when there is none."""
+    if not words:
+        return "", []
+    exe, rest = words[0].rsplit("/", 1)[-1], list(words[1:])
+    if exe == "env":
+        while rest and (rest[0].startswith("-") or "=" in rest[0]):
+            rest = rest[1:]
+        if not rest:
+            return "", []
+        exe, rest = rest[0].rsplit("/", 1)[-1], rest[1:]
+    return exe, rest
+
+
 def _shebang_is_shell(first_line: str) -> bool:
     """Whether a ``#!`` line names a POSIX-ish shell (``/bin/sh``, ``/usr/bin/env bash``...)."""
     words = first_line[2:].split()
     if not words:
         return True                 # "#!" alone: the default shell runs it
-    prog = words[0].rsplit("/", 1)[-1]
-    if prog == "env":
-        rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
-        prog = rest[0].rsplit("/", 1)[-1] if rest else ""
-    return prog in SHELL_NAMES
+    return program_of(words)[0] in SHELL_NAMES
 
 
 def script_for(ins: Instruction) -> Script | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 __all__ = ["Job", "Comment", "binary", "supports", "prepare", "run", "clear_cache",
-           "windows_stage", "EXCLUDED",
+           "EXCLUDED",
            "TIMEOUT", "PARALLEL", "SPLIT_CHARS", "DIALECTS", "wiki_url", "CACHE_SIZE"]
 
 # Codes that make no sense for a script cut out of a Dockerfile: sourced files ShellCheck cannot
@@ -48,11 +48,6 @@ _version: tuple[int, ...] | None = None
 
 # words in a base image reference that mean a Windows image, whose default shell is cmd
 # (not a bare "windows": cross-compiling images such as x86_64-pc-windows-gnu are Linux)
-
-
-def windows_stage(df, stage) -> bool:
-    """Whether ``stage`` builds a Windows image (see ``Facts.windows``)."""
-    return df.facts.windows(stage.index)
 
 
 def wiki_url(code: str) -> str:

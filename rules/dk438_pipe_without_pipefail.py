@@ -45,26 +45,16 @@ RUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt
 
 from __future__ import annotations
 
-import posixpath
-
+from docklint.checks import windows_stage
 from docklint.rule import Finding, Severity, rule
-from docklint.shellcheck import windows_stage
-from docklint.shell import SHELL_NAMES
+from docklint.shell import SHELL_NAMES, program_of
 
 _PIPEFAIL_SHELLS = {"bash", "zsh", "ash", "sh", "ksh", "mksh", "dash", "busybox"}
 _HARMLESS = {"echo", "printf", "true", ":", "yes"}
 
 
 def _program(words):
-    if not words:
-        return "", []
-    exe, rest = posixpath.basename(words[0]), list(words[1:])
-    if exe == "env":
-        while rest and (rest[0].startswith("-") or "=" in rest[0]):
-            rest = rest[1:]
-        if not rest:
-            return "", []
-        exe, rest = posixpath.basename(rest[0]), rest[1:]
+    exe, rest = program_of(words)
     if exe == "busybox" and rest and rest[0] in SHELL_NAMES:
         exe, rest = rest[0], rest[1:]
     return exe, rest

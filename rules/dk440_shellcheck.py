@@ -58,12 +58,11 @@ RUN for f in /etc/*.conf; do cp "$f" /tmp; done
 
 from __future__ import annotations
 
-import posixpath
-
 from docklint import shellcheck
-from docklint.checks import has_parse_error
+from docklint.checks import has_parse_error, windows_stage
 from docklint.model import PROXY_ARGS
 from docklint.rule import Finding, Severity, rule
+from docklint.shell import program_of
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
            "style": Severity.INFO}
@@ -71,34 +70,19 @@ _SHELLS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "ksh93": "k
            "mksh": "ksh", "pdksh": "ksh", "oksh": "ksh", "ash": "busybox", "busybox": "busybox"}
 
 
-def _program(words: list[str]) -> tuple[str, list[str]]:
-    """The program a SHELL/shebang command line runs (through ``env``) and its arguments."""
-    if not words:
-        return "", []
-    exe = posixpath.basename(words[0])
-    rest = words[1:]
-    if exe == "env":
-        while rest and (rest[0].startswith("-") or "=" in rest[0]):
-            rest = rest[1:]
-        if not rest:
-            return "", []
-        exe, rest = posixpath.basename(rest[0]), rest[1:]
-    return exe, rest
-
-
 def _dialect(df, stage, ins, script) -> str | None:
     """The ShellCheck dialect of the shell that runs ``script``, None when it is not one
     ShellCheck knows."""
     eff = ins.effective
-    if shellcheck.windows_stage(df, stage):
+    if windows_stage(df, stage):
         return None
     if script.text.startswith("#!") and len(eff.heredocs) == 1 and \
             script.text == eff.heredocs[0].content:
-        exe, rest = _program(script.text[2:].split("\n", 1)[0].split())
+        exe, rest = program_of(script.text[2:].split("\n", 1)[0].split())
         if exe == "busybox" and rest:
             exe = rest[0]
     else:
-        exe, rest = _program(df.facts.shell_of(stage, before=ins))
+        exe, rest = program_of(df.facts.shell_of(stage, before=ins))
         if exe == "busybox" and rest and rest[0] in _SHELLS:
             exe = rest[0]
     dialect = _SHELLS.get(exe.lower())

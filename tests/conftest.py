@@ -33,3 +33,15 @@ def bench_fuzz():
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def corpus_files() -> tuple[Path, list[str]]:
+    """../shared/corpus and the Dockerfiles its MANIFEST.tsv lists (relative paths); skips the
+    calling test when the corpus is absent."""
+    corpus = shared_path("corpus")
+    manifest = corpus / "MANIFEST.tsv"
+    if not manifest.exists():
+        pytest.skip(f"{manifest} is absent")
+    rows = manifest.read_text(encoding="utf-8").splitlines()
+    col = rows[0].split("\t").index("file")
+    return corpus, [r.split("\t")[col] for r in rows[1:] if r.strip()]

@@ -23,7 +23,7 @@ from docklint.engine import FileResult, Settings, lint_file, select_rules
 from docklint.inspect import inspect_json
 from docklint.source import Span
 
-from .conftest import bench_fuzz, shared_path
+from .conftest import bench_fuzz, corpus_files
 
 fuzz = bench_fuzz()
 
@@ -37,16 +37,6 @@ class Linted:
     crash: str | None            # the traceback if lint_file raised
 
 
-def _corpus_files() -> tuple[Path, list[str]]:
-    corpus = shared_path("corpus")
-    manifest = corpus / "MANIFEST.tsv"
-    if not manifest.exists():
-        pytest.skip(f"{manifest} is absent")
-    rows = manifest.read_text(encoding="utf-8").splitlines()
-    col = rows[0].split("\t").index("file")
-    return corpus, [r.split("\t")[col] for r in rows[1:] if r.strip()]
-
-
 def _lint(corpus: Path, rel: str, settings: Settings) -> Linted:
     try:
         return Linted(rel, lint_file(str(corpus / rel), settings), None)
@@ -56,7 +46,7 @@ def _lint(corpus: Path, rel: str, settings: Settings) -> Linted:
 
 @pytest.fixture(scope="module")
 def corpus() -> tuple[Path, list[str]]:
-    return _corpus_files()
+    return corpus_files()
 
 
 @pytest.fixture(scope="module")

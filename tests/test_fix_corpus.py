@@ -29,7 +29,7 @@ from docklint.engine import Settings, lint_bytes, select_rules
 from docklint.fix import fix_bytes, fix_file
 from docklint.registry import all_rules, get
 
-from .conftest import FIXTURES, shared_path
+from .conftest import FIXTURES, corpus_files
 from .fixture_format import load
 
 SLOW_RULES = ["DK440"]
@@ -90,19 +90,9 @@ def test_rule_fixtures_fix_to_a_fixed_point(unsafe: bool) -> None:
     assert not problems, "\n".join(problems)
 
 
-def _corpus_files() -> tuple[Path, list[str]]:
-    corpus = shared_path("corpus")
-    manifest = corpus / "MANIFEST.tsv"
-    if not manifest.exists():
-        pytest.skip(f"{manifest} is absent")
-    rows = manifest.read_text(encoding="utf-8").splitlines()
-    col = rows[0].split("\t").index("file")
-    return corpus, [r.split("\t")[col] for r in rows[1:] if r.strip()]
-
-
 def test_corpus_fixes_to_a_fixed_point(tmp_path: Path, record_property, monkeypatch) -> None:
     unsafe = True       # safe and unsafe fixes: a safe-only run takes as long and finds less
-    corpus, files = _corpus_files()
+    corpus, files = corpus_files()
     # a throw-away copy needs no durability, and ~800 fsyncs can take longer than the fixing
     monkeypatch.setattr(os, "fsync", lambda fd: None)
     root = tmp_path / "corpus"

@@ -36,7 +36,6 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import dockerfile_parse
 import pytest
@@ -44,7 +43,7 @@ import pytest
 from docklint.parse import Parsed, parse
 from docklint.source import Source, decode_bytes
 
-from .conftest import shared_path
+from .conftest import corpus_files
 
 
 # category -> what dockerfile-parse gets wrong, and where the reference says BuildKit does otherwise
@@ -243,20 +242,9 @@ def _is_terminator(text: str, name: str, chomp: bool) -> bool:
     return (text.lstrip("\t") if chomp else text) == name
 
 
-def _corpus_files() -> tuple[Path, list[str]]:
-    corpus = shared_path("corpus")
-    manifest = corpus / "MANIFEST.tsv"
-    if not manifest.exists():
-        pytest.skip(f"{manifest} is absent")
-    rows = manifest.read_text(encoding="utf-8").splitlines()
-    header = rows[0].split("\t")
-    col = header.index("file")
-    return corpus, [r.split("\t")[col] for r in rows[1:] if r.strip()]
-
-
 @pytest.fixture(scope="module")
 def corpus_comparisons() -> list[Comparison]:
-    corpus, files = _corpus_files()
+    corpus, files = corpus_files()
     return [compare((corpus / f).read_bytes(), f) for f in files]
 
 

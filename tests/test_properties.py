@@ -28,11 +28,9 @@ multiplies them by K for a deeper local run.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
-import sys
 from dataclasses import replace
 
 import pytest

@@ -434,3 +434,16 @@ def test_a_pathological_script_is_given_up_on(monkeypatch):
     assert bad.has_error and bad.commands == []
     good = shell.parse_script("apt-get install -y curl && " + "echo " + "a" * 5000)
     assert [c.name for c in good.commands] == ["apt-get", "echo"] and not good.has_error
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["/bin/bash", "-o", "pipefail", "-c"], ("bash", ["-o", "pipefail", "-c"])),
+    (["/usr/bin/env", "bash", "-e"], ("bash", ["-e"])),
+    (["/usr/bin/env", "-S", "A=1", "sh", "-c"], ("sh", ["-c"])),
+    (["env", "-i"], ("", [])),
+    (["busybox", "sh"], ("busybox", ["sh"])),
+    ([], ("", [])),
+])
+def test_program_of(words, expected):
+    from docklint.shell import program_of
+    assert program_of(words) == expected

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from docklint import shellcheck
+from docklint.checks import windows_stage
 from docklint.engine import Settings, lint_text
 from docklint.registry import get
 from docklint.rule import Severity
@@ -331,7 +332,7 @@ def test_windows_stages(text, windows) -> None:
     from docklint.model import build
     from docklint.source import Source
     df = build(Source(text, "Dockerfile"))
-    assert shellcheck.windows_stage(df, df.stages[-1]) is windows
+    assert windows_stage(df, df.stages[-1]) is windows
 
 
 # ---------------------------------------------------------------- several ShellCheck processes
