@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .facts import facts_of
 from .source import Span
 
 if TYPE_CHECKING:
@@ -290,4 +291,4 @@ def has_parse_error(df: "Dockerfile", ins: "Instruction") -> bool:
 
 def windows_stage(df: "Dockerfile", stage: "Stage") -> bool:
     """Whether a stage builds a Windows image (see ``Facts.windows``)."""
-    return df.facts.windows(stage.index)
+    return facts_of(df).windows(stage.index)

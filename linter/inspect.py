@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .facts import facts_of
 from .model import Dockerfile, Stage
 from .syntax import Instruction
 
@@ -41,7 +42,7 @@ def _base(df: Dockerfile, stage: Stage) -> dict[str, Any]:
 
 
 def _stage_facts(df: Dockerfile, stage: Stage) -> dict[str, Any]:
-    facts = df.facts
+    facts = facts_of(df)
     base = facts.base_facts(stage.index)
     out: dict[str, Any] = {"base_image": None}
     if base is not None:

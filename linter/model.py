@@ -7,21 +7,20 @@ they read them here. Anything that depends on a build argument without a value s
 
 from __future__ import annotations
 
+import bisect
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .imageref import ImageRef, parse_image_ref
 from .parse import Parsed, parse
+from .shell import Script, script_for
 from .source import Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap, ParseError,
                      Word)
 from .variables import Expansion, expand, expand_pattern, references
-
-if TYPE_CHECKING:
-    from .facts import Facts
-    from .suppress import Pragma, PragmaProblem
 
 __all__ = ["Instruction", "Flag", "Word", "Heredoc", "Directive", "Comment", "ParseError",
            "LineMap", "ImageRef", "ArgDecl", "Base", "Stage", "Edge", "StageGraph", "Env",
@@ -474,6 +473,13 @@ class Dockerfile:
         # (offset, message) of bytes that did not decode cleanly (set by the engine)
         self.encoding_problems: list[tuple[int, str]] = []
         self.graph: StageGraph = StageGraph([], [], None)
+        # Room for what the layers built on the model compute once per file (docklint.facts
+        # keeps its Facts here, docklint.suppress the parsed pragmas), keyed by the layer: the
+        # model never reads it, so it needs to know neither layer. A plain attribute rather
+        # than a WeakKeyDictionary in each layer: a Facts refers to its Dockerfile, so as a
+        # weak dictionary's value it would keep its key, and every Dockerfile, alive; here the
+        # cache lives and dies with the Dockerfile, as the cached properties it replaces did.
+        self._derived: dict[str, Any] = {}
         _Builder(self).run()
 
     @property
@@ -580,17 +586,81 @@ class Dockerfile:
     def _var_uses(self) -> dict[int, list[VarUse]]:
         return {}
 
-    @cached_property
-    def pragmas(self) -> "tuple[list[Pragma], list[PragmaProblem]]":
-        """docklint pragma comments, and the problems found in them (parsed once)."""
-        from .suppress import collect
-        return collect(self.comments, self.instructions)
+    # ---- the shell of shell-form instructions (the variable scan reads their scripts;
+    # docklint.facts answers the same questions with these)
+    def script(self, ins: Instruction) -> Script | None:
+        """The parsed shell of a shell-form RUN/CMD/ENTRYPOINT/HEALTHCHECK, or None (exec form,
+        or a stage whose SHELL is not a POSIX shell). Parsed once."""
+        key = id(ins)
+        cache = self._scripts
+        if key not in cache:
+            script = None
+            if not ins.effective.json and self.posix_shell(ins):
+                script = script_for(ins)
+            cache[key] = script
+        return cache[key]
 
     @cached_property
-    def facts(self) -> "Facts":
-        """Derived facts about the final image (computed on first use, once)."""
-        from .facts import Facts
-        return Facts(self)
+    def _scripts(self) -> dict[int, Script | None]:
+        return {}
+
+    def windows(self, index: int) -> bool:
+        """Whether stage ``index`` builds a Windows image: a ``--platform=windows/...`` in its
+        chain, a base whose name says so (``mcr.microsoft.com/windows/nanoserver``,
+        ``...-windowsservercore-ltsc2022``, ``mcr.microsoft.com/dotnet/framework/...``), or a
+        file written with the backtick escape, as Windows Dockerfiles are."""
+        cache = self._windows
+        if index not in cache:
+            chain = self.graph.chain(index)
+            root = chain[-1].base if chain else None
+            text = f"{root.raw} {root.text or ''}".lower() if root is not None else ""
+            cache[index] = (self.escape == "`" or
+                            any(st.platform and st.platform.lower().startswith("windows")
+                                for st in chain) or
+                            any(h in text for h in _WINDOWS_HINTS))
+        return cache[index]
+
+    @cached_property
+    def _windows(self) -> dict[int, bool]:
+        return {}
+
+    def shell_of(self, stage: Stage, before: Instruction | None = None) -> list[str]:
+        """The SHELL in effect (inherited through FROM <stage>); else the platform's default:
+        ``["/bin/sh", "-c"]``, or ``["cmd", "/S", "/C"]`` on Windows."""
+        for st in self.graph.chain(stage.index):
+            changes = self._shell_changes(st)
+            if before is not None:
+                # the SHELLs of this stage that come before ``before``
+                cut = bisect.bisect_left(changes, (before.index,))
+                changes = changes[:cut]
+            if changes:
+                return changes[-1][1]
+            before = None
+        return ["cmd", "/S", "/C"] if self.windows(stage.index) else ["/bin/sh", "-c"]
+
+    def _shell_changes(self, stage: Stage) -> list[tuple[int, list[str]]]:
+        """(instruction index, shell) of every SHELL of a stage, in order (computed once)."""
+        cache = self._shells
+        if stage.index not in cache:
+            cache[stage.index] = [(ins.index, [a.value for a in ins.args])
+                                  for ins in stage.instructions
+                                  if ins.keyword == "SHELL" and ins.json and ins.args]
+        return cache[stage.index]
+
+    @cached_property
+    def _shells(self) -> dict[int, list[tuple[int, list[str]]]]:
+        return {}
+
+    def posix_shell(self, ins: Instruction) -> bool:
+        stage = self.stage_of(ins)
+        if stage is None:
+            return True
+        exe = posixpath.basename(self.shell_of(stage, ins)[0]).lower()
+        return not any(x in exe for x in ("powershell", "pwsh", "cmd"))
+
+
+_WINDOWS_HINTS = ("mcr.microsoft.com/windows", "microsoft/windows", "nanoserver", "servercore",
+                  "dotnet/framework", "ltsc20")
 
 
 class _Builder:
@@ -983,7 +1053,7 @@ class _VarScan:
         ins = self.ins
         if ins.json:
             return
-        script = self.df.facts.script(ins)
+        script = self.df.script(ins)
         if script is None or not script.variables:
             return
         runtime = ins.keyword != "RUN"

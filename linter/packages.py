@@ -31,6 +31,7 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
+from .facts import facts_of
 from .shell import Command, Script, ShellWord
 
 __all__ = ["Package", "PackageCommand", "Use", "parse", "unwrap", "package_commands",
@@ -876,7 +877,7 @@ def uses(df, *families: str) -> Iterator[Use]:
     if found is None:
         found = []
         for stage in df.stages:
-            for ins, script, cmd in df.facts.commands(stage, onbuild=True):
+            for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
                 pc = parse(cmd)
                 if pc is not None:
                     found.append(Use(stage, ins, script, cmd, pc))
@@ -899,7 +900,7 @@ def shipping_stages(df) -> set[int]:
     base of other builders does not ship.
 
     (``Facts.shipping_stages``.)"""
-    return set(df.facts.shipping_stages)
+    return set(facts_of(df).shipping_stages)
 
 
 def earlier_text(df, use: Use) -> str:
@@ -914,7 +915,7 @@ def earlier_text(df, use: Use) -> str:
                 break
             eff = ins.effective
             if eff.keyword == "RUN":
-                script = df.facts.script(ins)
+                script = facts_of(df).script(ins)
                 parts.append(script.text if script is not None else eff.rest)
             elif eff.keyword in ("COPY", "ADD"):
                 parts.extend(h.content for h in eff.heredocs)
@@ -977,5 +978,5 @@ def leaves_cache(df, use: Use, cache: str, extra: Iterable[str] = ()) -> bool:
     stage ships, no cache/tmpfs mount of the RUN covers the cache (or the ``extra`` directories
     it was pointed at), and nothing later in the RUN removes it."""
     return (not use.pc.simulates and ships(df, use)
-            and not mounted(df.facts.cache_mounts(use.instruction), cache, extra)
+            and not mounted(facts_of(df).cache_mounts(use.instruction), cache, extra)
             and not cleaned_after(use.script, use.command, cache))

@@ -32,11 +32,11 @@ Everything that would silently do nothing is reported as DK001 (invalid-pragma):
 pragmas, unknown names, check options BuildKit ignores or rejects, pragmas with nothing to apply
 to. No pragma silences DK001.
 
-``collect`` parses the inline forms (it backs ``Dockerfile.pragmas``, so that happens once per
-file); ``suppressions`` adds the file-level check configuration (which needs the parser's view of
-the directives and the build arguments) and is memoised per Dockerfile too. The engine asks
-``Suppressions.active`` for what may silence in a run and ``Active.matching`` for what silences
-a finding, and ``Active.unused`` for DK002 (unused-suppression).
+``collect`` parses the inline forms (``pragmas_of`` keeps its result per Dockerfile, so that
+happens once per file); ``suppressions`` adds the file-level check configuration (which needs
+the parser's view of the directives and the build arguments) and is memoised per Dockerfile too.
+The engine asks ``Suppressions.active`` for what may silence in a run and ``Active.matching`` for
+what silences a finding, and ``Active.unused`` for DK002 (unused-suppression).
 """
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ if TYPE_CHECKING:
     from .rule import Rule
 
 __all__ = ["Entry", "Pragma", "PragmaProblem", "Collected", "Suppressions", "Active", "collect",
-           "suppressions", "is_buildkit", "BUILDKIT_CHECKS", "BUILDKIT_EXPERIMENTAL",
-           "BUILDKIT_FROM_LEVEL", "BUILDKIT_WHOLE_FILE", "HADOLINT_RULES", "HADOLINT_RETIRED",
-           "CHECK_BUILD_ARG", "PRAGMA_CODE", "UNUSED_CODE"]
+           "pragmas_of", "suppressions", "is_buildkit", "BUILDKIT_CHECKS",
+           "BUILDKIT_EXPERIMENTAL", "BUILDKIT_FROM_LEVEL", "BUILDKIT_WHOLE_FILE", "HADOLINT_RULES",
+           "HADOLINT_RETIRED", "CHECK_BUILD_ARG", "PRAGMA_CODE", "UNUSED_CODE"]
 
 PRAGMA_CODE = "DK001"           # invalid-pragma: never silenced
 UNUSED_CODE = "DK002"           # unused-suppression
@@ -535,11 +535,20 @@ class Suppressions:
         return Active(chosen, self.instructions)
 
 
+def pragmas_of(df: "Dockerfile") -> Collected:
+    """docklint pragma comments, and the problems found in them (parsed once per Dockerfile,
+    kept in the room the model leaves for the layers built on it)."""
+    found = df._derived.get("pragmas")
+    if found is None:
+        found = df._derived["pragmas"] = collect(df.comments, df.instructions)
+    return found
+
+
 _MEMO: "weakref.WeakKeyDictionary[Dockerfile, Suppressions]" = weakref.WeakKeyDictionary()
 
 
 def suppressions(df: "Dockerfile") -> Suppressions:
-    """The file's suppressions: ``df.pragmas`` plus the file-level check configuration."""
+    """The file's suppressions: ``pragmas_of(df)`` plus the file-level check configuration."""
     found = _MEMO.get(df)
     if found is None:
         found = _MEMO[df] = _suppressions(df)
@@ -547,7 +556,7 @@ def suppressions(df: "Dockerfile") -> Suppressions:
 
 
 def _suppressions(df: "Dockerfile") -> Suppressions:
-    inline = df.pragmas if df.comments else Collected([], [], [])
+    inline = pragmas_of(df) if df.comments else Collected([], [], [])
     pragmas = list(inline.pragmas)
     problems = list(inline.problems)
     directive = df.parsed.file_directives.get("check")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from docklint.rule import Finding, Severity, rule
-from docklint.suppress import Pragma
+from docklint.suppress import Pragma, pragmas_of
 
 # a hadolint inline pragma, for a suppress module that does not parse hadolint's forms
 _HADOLINT_INLINE = re.compile(r"^hadolint\s+ignore\s*=", re.I)
@@ -46,7 +46,7 @@ def check(df, options):
     if not df.comments:
         return
     seen: set[int] = set()
-    for p in df.pragmas[0]:
+    for p in pragmas_of(df)[0]:
         form = getattr(p, "form", "docklint")
         if form not in ("docklint", "hadolint") or p.scope != "next":
             continue

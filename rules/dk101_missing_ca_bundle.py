@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.facts import facts_of
 from docklint.fixes import insert_after, keyword
 from docklint.rule import Finding, Fix, Option, Related, Severity, rule
 
@@ -84,7 +85,7 @@ _APT_APK = re.compile(r"(?:^|[\s/])(?:apt-get|apt|aptitude|apk)\s")
 
 def _has_bundle_file(df, index: int) -> bool:
     """Whether stage ``index`` has a CA bundle at BUNDLE itself (not just some CA store)."""
-    facts = df.facts
+    facts = facts_of(df)
     base = facts.base_facts(index)
     if base is not None and base.has_ca_certs and \
             not any(base.family.startswith(f) for f in _OTHER_LAYOUT):
@@ -128,7 +129,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     root = df.graph.root_base(target.index)
     if root is None or root.kind in ("unresolved", "stage"):
         return

@@ -50,6 +50,7 @@ program is usually as absent from the image as the shell.
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.fixes import exec_form, exec_form_text
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
@@ -71,7 +72,7 @@ def _exec_form(ins) -> tuple[str, Fix | None]:
 @rule("DK102", "shell-form-without-shell", Severity.ERROR, tags={"runtime"},
       fixable="sometimes")
 def check(df, options):
-    facts = df.facts
+    facts = facts_of(df)
     target = df.target
     if target is not None and facts.has_shell(target.index) is False:
         entry = facts.last_in_chain(target.index, "ENTRYPOINT")

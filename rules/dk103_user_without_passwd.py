@@ -44,6 +44,7 @@ or use the numeric id: `USER 10001`.
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 
@@ -53,7 +54,7 @@ def _describe(df, index: int) -> str:
 
 
 def _problem(df, index: int, spec: str, before=None) -> str | None:
-    facts = df.facts
+    facts = facts_of(df)
     user, _, group = spec.partition(":")
     users = facts.passwd_users(index, before)
     if user and not user.isdigit() and users is not None and user not in users:
@@ -68,7 +69,7 @@ def _problem(df, index: int, spec: str, before=None) -> str | None:
 
 @rule("DK103", "user-without-passwd", Severity.ERROR, tags={"runtime"})
 def check(df, options):
-    facts = df.facts
+    facts = facts_of(df)
     target = df.target
     if target is not None:
         user, ins = facts.effective_user(target.index)

@@ -50,6 +50,7 @@ ENTRYPOINT ["/app"]
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 _NO_LIBGCC = ("distroless-static", "distroless-base", "distroless-base-nossl",
@@ -88,7 +89,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     runtime = facts.runtime(target.index)
     info = runtime.build
     base = facts.base_facts(target.index)

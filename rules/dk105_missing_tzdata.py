@@ -43,6 +43,7 @@ ENTRYPOINT ["/app"]
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 
@@ -51,7 +52,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     base = facts.base_facts(target.index)
     if base is None or base.has_tzdata is not False:
         return

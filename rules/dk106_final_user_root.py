@@ -48,6 +48,7 @@ or reads something only root can: the fix is unsafe.
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.fixes import keyword, known_non_root_user, user_insertion
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
@@ -76,7 +77,7 @@ def _previous_user(df, target, root_ins) -> str | None:
 
 
 def _fix(df, target, root_ins) -> Fix | None:
-    base = df.facts.base_facts(target.index)
+    base = facts_of(df).base_facts(target.index)
     user = _previous_user(df, target, root_ins) or known_non_root_user(base)
     if user is None and base is not None and base.default_uid:
         user = str(base.default_uid)
@@ -99,7 +100,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    user, ins = df.facts.effective_user(target.index)
+    user, ins = facts_of(df).effective_user(target.index)
     if ins is None or user is None:
         return
     if not _is_root(user):

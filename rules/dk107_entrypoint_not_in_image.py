@@ -43,6 +43,7 @@ ENTRYPOINT ["/server"]
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 @rule("DK107", "entrypoint-not-in-image", Severity.ERROR, tags={"runtime"})
@@ -53,7 +54,7 @@ def check(df, options):
     root = df.graph.root_base(target.index)
     if root is None or root.kind != "scratch":
         return
-    facts = df.facts
+    facts = facts_of(df)
     ins = facts.last_in_chain(target.index, "ENTRYPOINT") or \
         facts.last_in_chain(target.index, "CMD")
     if ins is None or not ins.json or not ins.args:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import posixpath
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 TOOLS = ("curl", "wget", "nc", "ncat", "netcat", "sh", "bash", "ash")
@@ -55,7 +56,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     health = facts.last_in_chain(target.index, "HEALTHCHECK")
     if health is None or len(health.args) < 2 or health.args[0].value.upper() != "CMD":
         return

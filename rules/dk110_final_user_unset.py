@@ -38,6 +38,7 @@ Other bases get no fix: which user to run as is for the author to decide.
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.fixes import keyword, known_non_root_user, user_insertion
 from docklint.rule import Finding, Fix, Severity, rule
 
@@ -65,7 +66,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     if facts.last_in_chain(target.index, "USER") is not None:
         return
     base = facts.base_facts(target.index)

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import posixpath
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 
@@ -48,7 +49,7 @@ def check(df, options):
             continue
         if not graph.is_empty(e.target):
             continue
-        srcs, _dest = df.facts.copy_paths(e.instruction)
+        srcs, _dest = facts_of(df).copy_paths(e.instruction)
         if srcs and all(posixpath.normpath(p) in ("/", "//") for p in srcs):
             continue          # the (empty) root: nothing to copy, and no error
         stage = df.stages[e.target]

@@ -47,6 +47,7 @@ from __future__ import annotations
 import posixpath
 
 from docklint import images
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 
@@ -70,7 +71,7 @@ def _whole_system(df, edge) -> str | None:
 @rule("DK211", "copy-entire-filesystem", Severity.WARNING, tags={"size"}, aliases=("DL3067",))
 def check(df, options):
     graph = df.graph
-    facts = df.facts
+    facts = facts_of(df)
     for e in graph.edges:
         if e.kind != "copy" or e.onbuild:
             continue

@@ -61,6 +61,7 @@ from __future__ import annotations
 import posixpath
 
 from docklint import images
+from docklint.facts import facts_of
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.shell import SHELL_NAMES
 
@@ -126,7 +127,7 @@ def check(df, options):
     root = df.graph.root_base(target.index)
     if root is None or root.kind != "image" or root.image is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     base = facts.base_facts(target.index)
     if base is None or not base.heavy:
         return

@@ -55,6 +55,7 @@ from __future__ import annotations
 import posixpath
 
 from docklint import images
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 _MAVEN_GOALS = {"package", "install", "verify", "compile", "deploy", "spring-boot:repackage"}
@@ -79,12 +80,12 @@ def check(df, options):
     root = df.graph.root_base(target.index)
     if root is None or root.kind != "image" or root.image is None:
         return
-    facts = df.facts
+    facts = facts_of(df)
     base = facts.base_facts(target.index)
     if base is None or base.kind != "toolchain":
         return
     found = _first_build(facts, target, base)
-    if found is None or df.facts.purpose(target.index) != "app":
+    if found is None or facts_of(df).purpose(target.index) != "app":
         return            # a base, interactive or development image keeps its toolchain
     script, cmd, words = found
     span = script.span(words[0].start, words[-1].end)

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 _TOOLS = {"build-essential": "a compiler toolchain", "build-base": "a compiler toolchain",
@@ -78,9 +79,9 @@ _HINT = {"apt": "`apt-get purge -y --auto-remove {p}`",
 @rule("DK303", "build-tools-in-final", Severity.WARNING, tags={"size", "security"})
 def check(df, options):
     target = df.target
-    if target is None or df.facts.purpose(target.index) != "app":
+    if target is None or facts_of(df).purpose(target.index) != "app":
         return            # base, interactive and development images keep their tools
-    facts = df.facts
+    facts = facts_of(df)
     runs = []   # (instruction, script) of the chain, oldest first
     for stage in reversed(df.graph.chain(target.index)):
         for ins in stage.instructions:

@@ -58,6 +58,7 @@ import os
 import posixpath
 import re
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 _DEV_WORDS = {"dev", "devel", "develop", "development", "test", "tests", "testing"}
@@ -75,7 +76,7 @@ def check(df, options):
     target = df.target
     if target is None or _dev_image(df, target):
         return
-    facts = df.facts
+    facts = facts_of(df)
     steps = []   # (stage, instruction, script, command), oldest first
     for stage in reversed(df.graph.chain(target.index)):
         for ins, script, cmd in facts.commands(stage):
@@ -110,7 +111,7 @@ class _Env:
             if value is not None:
                 return value
         # `export NAME=x` / `NAME=x` earlier in the RUN (the shell parser keeps no export
-        # commands; facts.py has the same lookup privately)
+        # commands; facts/builds.py has the same lookup privately)
         found = None
         for key in names:
             rx = re.compile(r"(?:^|[;&|(\s])(?:export\s+)?" + re.escape(key) + r"=([^\s;&|)]*)")
@@ -257,4 +258,4 @@ def _dev_image(df, target) -> bool:
     node_env = target.env_end.get("NODE_ENV")
     if node_env is not None and node_env.strip("'\"").lower() in _DEV_WORDS | {"dev"}:
         return True
-    return df.facts.purpose(target.index) != "app"
+    return facts_of(df).purpose(target.index) != "app"

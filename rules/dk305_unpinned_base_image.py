@@ -41,6 +41,7 @@ CMD ["node", "server.js"]
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 from docklint.variables import references
 
@@ -48,7 +49,7 @@ from docklint.variables import references
 @rule("DK305", "unpinned-base-image", Severity.WARNING, tags={"reproducibility"},
       aliases=("DL3006", "DL3007"))
 def check(df, options):
-    for pull in df.facts.pulls:
+    for pull in facts_of(df).pulls:
         ref = pull.image
         if not ref.valid or ref.pinned:
             continue

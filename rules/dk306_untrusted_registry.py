@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from docklint.facts import facts_of
 from docklint.imageref import DOCKER_HUB
 from docklint.rule import Finding, Option, Severity, rule
 
@@ -71,7 +72,7 @@ def check(df, options):
     patterns = _patterns(options.get("trusted-registries"))
     if not patterns:
         return
-    for pull in df.facts.pulls:
+    for pull in facts_of(df).pulls:
         registry = pull.image.registry.lower()
         if any(_matches(registry, p) for p in patterns):
             continue

@@ -50,6 +50,7 @@ from __future__ import annotations
 from datetime import date
 
 from docklint import images
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 
@@ -61,7 +62,7 @@ def today() -> date:
 @rule("DK309", "end-of-life-base", Severity.WARNING, tags={"security"})
 def check(df, options):
     now = today()
-    for pull in df.facts.pulls:
+    for pull in facts_of(df).pulls:
         facts = images.lookup(pull.image)
         if facts is None or not images.is_eol(facts, now):
             continue

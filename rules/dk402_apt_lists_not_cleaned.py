@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.facts import facts_of
 from docklint.packages import append_hint, last_per_run, leaves_cache, removes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.shell import parse_script
@@ -96,7 +97,7 @@ def _later_ok(df, use, apt) -> bool:
     for stage in df.stages:
         if stage.index not in stages:
             continue
-        for ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if stage is use.stage and ins.index <= use.instruction.index:
                 continue
             if cmd.name == "apt-cache" and id(script) not in updated:

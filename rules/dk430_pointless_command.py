@@ -36,6 +36,7 @@ CMD ["nginx", "-g", "daemon off;"]
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.model import parse_mount
 from docklint.rule import Finding, Severity, rule
 
@@ -88,7 +89,7 @@ def _mounts_ssh(ins) -> bool:
 @rule("DK430", "pointless-command", Severity.INFO, tags={"style"}, aliases=("DL3001",))
 def check(df, options):
     for stage in df.stages:
-        for ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name not in POINTLESS or cmd.name_word is None:
                 continue
             if cmd.name == "service" and _service_pair(script, cmd):

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import posixpath
 
+from docklint.facts import facts_of
 from docklint.model import parse_mount
 from docklint.rule import Finding, Severity, rule
 
@@ -113,7 +114,7 @@ def _mounted(ins) -> list[str]:
 
 @rule("DK431", "cd-instead-of-workdir", Severity.WARNING, tags={"style"}, aliases=("DL3003",))
 def check(df, options):
-    facts = df.facts
+    facts = facts_of(df)
     for stage in df.stages:
         for ins, script, cmd in facts.commands(stage):
             if cmd.name != "cd" or cmd.depth > 0 or cmd.subshell or not _opens(script, cmd):

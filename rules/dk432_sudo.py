@@ -34,6 +34,7 @@ USER app
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 
@@ -41,7 +42,7 @@ from docklint.rule import Finding, Related, Severity, rule
 def check(df, options):
     for stage in df.stages:
         found: dict[int, list] = {}
-        for _ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for _ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name == "sudo" and cmd.name_word is not None:
                 found.setdefault(id(script), [script]).append(cmd)
         for script, *cmds in found.values():

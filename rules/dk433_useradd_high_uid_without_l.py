@@ -34,6 +34,7 @@ USER app
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 # short options of useradd that take a value
@@ -86,7 +87,7 @@ def _no_log_init(cmd) -> bool:
       aliases=("DL3046",))
 def check(df, options):
     for stage in df.stages:
-        for ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name != "useradd":
                 continue
             word, value = _uid_word(cmd)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.facts import facts_of
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.source import Span
 
@@ -83,7 +84,7 @@ def _silenced(cmd) -> bool:
 
 def _gnu_wget(df, stage) -> bool | None:
     """Whether the stage's wget is GNU wget (True), BusyBox's (False), or unknown (None)."""
-    facts = df.facts
+    facts = facts_of(df)
     installed = (re.split(r"[=<>~]", p, maxsplit=1)[0]
                  for st in df.graph.chain(stage.index) for p in facts.installed_packages(st))
     if "wget" in installed:
@@ -101,7 +102,7 @@ def _gnu_wget(df, stage) -> bool | None:
 def check(df, options):
     for stage in df.stages:
         gnu = "?"
-        for _ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for _ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name != "wget" or cmd.name_word is None:
                 continue
             if _quiet(cmd) or _silenced(cmd):

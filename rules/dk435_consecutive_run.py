@@ -35,6 +35,7 @@ RUN apt-get update \
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 
@@ -42,7 +43,7 @@ def _count(df, ins) -> int | None:
     """How many commands a RUN runs (None when its shell is not one docklint parses)."""
     if ins.json:
         return 1
-    script = df.facts.script(ins)
+    script = facts_of(df).script(ins)
     return len(script.commands) if script is not None else None
 
 

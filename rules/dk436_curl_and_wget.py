@@ -34,6 +34,7 @@ RUN curl -fsSLo /tmp/b.tgz https://example.com/b.tgz
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 TOOLS = ("curl", "wget")
@@ -54,7 +55,7 @@ def check(df, options):
         order: list = []
         seen: dict[str, tuple] = {}
         probing: dict[int, bool] = {}
-        for ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name not in TOOLS or cmd.name_word is None:
                 continue
             key = id(script)

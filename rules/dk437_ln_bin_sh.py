@@ -32,6 +32,7 @@ RUN source /etc/os-release && echo "$VERSION_ID"
 
 from __future__ import annotations
 
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 
@@ -46,7 +47,7 @@ def _link_name(cmd):
 @rule("DK437", "ln-bin-sh", Severity.WARNING, tags={"portability"}, aliases=("DL4005",))
 def check(df, options):
     for stage in df.stages:
-        for _ins, script, cmd in df.facts.commands(stage, onbuild=True):
+        for _ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name != "ln":
                 continue
             word = _link_name(cmd)

@@ -46,6 +46,7 @@ RUN curl -fsSL https://example.com/app.tgz | tar -xz -C /opt
 from __future__ import annotations
 
 from docklint.checks import windows_stage
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 from docklint.shell import SHELL_NAMES, program_of
 
@@ -134,7 +135,7 @@ def _set_before(script, cmd, ctx, bodies) -> bool:
 @rule("DK438", "pipe-without-pipefail", Severity.WARNING, tags={"reliability"},
       aliases=("DL4006",))
 def check(df, options):
-    facts = df.facts
+    facts = facts_of(df)
     for stage in df.stages:
         if windows_stage(df, stage):
             continue

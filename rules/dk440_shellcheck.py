@@ -60,6 +60,7 @@ from __future__ import annotations
 
 from docklint import shellcheck
 from docklint.checks import has_parse_error, windows_stage
+from docklint.facts import facts_of
 from docklint.model import PROXY_ARGS
 from docklint.rule import Finding, Severity, rule
 from docklint.shell import program_of
@@ -82,12 +83,12 @@ def _dialect(df, stage, ins, script) -> str | None:
         if exe == "busybox" and rest:
             exe = rest[0]
     else:
-        exe, rest = program_of(df.facts.shell_of(stage, before=ins))
+        exe, rest = program_of(facts_of(df).shell_of(stage, before=ins))
         if exe == "busybox" and rest and rest[0] in _SHELLS:
             exe = rest[0]
     dialect = _SHELLS.get(exe.lower())
     if dialect == "sh" and exe == "sh":
-        base = df.facts.base_facts(stage.index)
+        base = facts_of(df).base_facts(stage.index)
         if base is not None and (base.libc == "musl" or base.family == "busybox"):
             dialect = "busybox"         # BusyBox ash is /bin/sh there
     if dialect == "busybox" and not shellcheck.supports("busybox"):
@@ -103,7 +104,7 @@ def _names(df, stage, ins) -> set[str]:
 
 @rule("DK440", "shellcheck", Severity.WARNING, tags={"shell"}, subcodes=r"SC\d{4}")
 def check(df, options):
-    facts = df.facts
+    facts = facts_of(df)
     todo = []
     for stage in df.stages:
         for ins in stage.instructions:

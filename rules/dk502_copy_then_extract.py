@@ -44,6 +44,7 @@ from __future__ import annotations
 import posixpath
 
 from docklint.checks import archive_suffix, has_parse_error
+from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 # tar options that make the result something ADD cannot reproduce
@@ -147,7 +148,7 @@ def _mentions(cmd, name: str) -> bool:
 
 @rule("DK502", "copy-then-extract", Severity.INFO, tags={"size"}, aliases=("DL3010",))
 def check(df, options):
-    facts = df.facts
+    facts = facts_of(df)
     graph = df.graph
     shipped = {s.index for s in graph.chain()} if df.target is not None else set()
     for stage in df.stages:

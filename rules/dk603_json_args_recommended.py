@@ -57,6 +57,7 @@ DK102 offers the same rewrite where the image has no shell at all.
 from __future__ import annotations
 
 from docklint.checks import has_parse_error, windows_stage
+from docklint.facts import facts_of
 from docklint.fixes import exec_form, exec_form_text
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
@@ -78,7 +79,7 @@ def _shell_set(df, stage, ins) -> bool:
 def _dk102_reports(df) -> set[int]:
     """The instructions DK102 reports as shell form in an image without a shell."""
     target = df.target
-    facts = df.facts
+    facts = facts_of(df)
     if target is None or facts.has_shell(target.index) is not False:
         return set()
     entry = facts.last_in_chain(target.index, "ENTRYPOINT")
@@ -90,7 +91,7 @@ def _dk102_reports(df) -> set[int]:
 
 def _execs(df, ins) -> bool:
     """The command's last step replaces the shell with the program (``exec prog ...``)."""
-    script = df.facts.script(ins)
+    script = facts_of(df).script(ins)
     if script is None or script.has_error:
         return False
     top = [c for c in script.commands if c.depth == 0]

@@ -41,6 +41,7 @@ CMD ["node", "server.js"]
 from __future__ import annotations
 
 from docklint.checks import has_parse_error, windows_stage, word_part_span
+from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 
@@ -50,7 +51,7 @@ def check(df, options):
     target = df.target
     if target is None:
         return
-    user, ins = df.facts.effective_user(target.index)
+    user, ins = facts_of(df).effective_user(target.index)
     if ins is None or user is None or has_parse_error(df, ins):
         return
     if windows_stage(df, target):

@@ -10,6 +10,7 @@ import pytest
 
 from docklint import images
 import docklint.facts as facts_mod
+from docklint.facts import facts_of
 from docklint.imageref import parse_image_ref
 from docklint.images import ImageFacts, format_size, is_eol, lookup, scratch, suggest_lighter
 
@@ -440,7 +441,7 @@ def _model(text: str, **kwargs):
 def _pulls(text: str, **kwargs) -> list[tuple[str, str, str, str]]:
     df = _model(text, **kwargs)
     return [(p.kind, str(p.image), p.raw, text[p.span.start:p.span.end])
-            for p in df.facts.pulls]
+            for p in facts_of(df).pulls]
 
 
 def test_pulled_images_with_spans() -> None:
@@ -501,7 +502,7 @@ def test_pulled_images_follow_an_explicit_target() -> None:
 ])
 def test_purpose(text: str, expected: str) -> None:
     df = _model(text)
-    assert df.facts.purpose(df.graph.target) == expected
+    assert facts_of(df).purpose(df.graph.target) == expected
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -513,7 +514,7 @@ def test_purpose_from_the_file_name(path: str, expected: str) -> None:
     from docklint.model import build
     from docklint.source import Source
     df = build(Source("FROM debian:12\nCMD [\"/app\"]\n", path))
-    assert df.facts.purpose(0) == expected
+    assert facts_of(df).purpose(0) == expected
 
 
 def test_is_tooling_command() -> None:

@@ -13,7 +13,7 @@ from docklint import registry
 from docklint.engine import Settings, lint_text
 from docklint.rule import Finding, Rule, Severity
 from docklint.suppress import (BUILDKIT_CHECKS, BUILDKIT_FROM_LEVEL, BUILDKIT_WHOLE_FILE,
-                               HADOLINT_RULES, Collected, suppressions)
+                               HADOLINT_RULES, Collected, pragmas_of, suppressions)
 
 
 def _at(keyword: str, name: str = ""):
@@ -538,8 +538,8 @@ def test_a_pragma_is_used_when_it_covers_a_finding_another_also_covers() -> None
 def test_pragmas_are_parsed_once_per_file() -> None:
     text = "# check=skip=UndefinedVar\nFROM alpine:3.20\n# hadolint ignore=DL3008\nRUN a\n"
     df = lint_text(text, settings=Settings(select=["DK902"])).dockerfile
-    assert isinstance(df.pragmas, Collected)
-    assert df.pragmas is df.pragmas
+    assert isinstance(pragmas_of(df), Collected)
+    assert pragmas_of(df) is pragmas_of(df)
     assert suppressions(df) is suppressions(df)
     assert [(p.form, p.scope) for p in suppressions(df).pragmas] == [("hadolint", "next"),
                                                                      ("check", "file")]

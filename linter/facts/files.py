@@ -1,0 +1,223 @@
+"""What COPY and ADD put in an image: their sources and destinations, every placement in a
+stage's chain, which copy may provide a path, and the files a chain is known to write."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..model import Stage
+from ..syntax import Instruction
+from ._core import _norm, memo
+
+if TYPE_CHECKING:
+    from . import Facts
+
+__all__ = ["Placed", "copy_paths", "placed", "provider", "outputs"]
+
+_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+             ".gz", ".bz2", ".xz", ".zst")
+_STANDARD_DIRS = {"/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/local/bin",
+                  "/usr/local/sbin", "/usr/share", "/usr/lib", "/etc", "/opt", "/tmp", "/var",
+                  "/home", "/root", "/srv", "/lib"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One source of a COPY/ADD and where it lands in the image.
+
+    ``dest`` is absolute, without a trailing slash; ``into_dir`` says the source goes *into*
+    ``dest`` (a destination ending in ``/``, a directory the image has, or several sources).
+    ``kind`` is where the source comes from: context, stage, image, heredoc or url; an
+    unresolved source (``resolved`` False) may be anything.
+    """
+
+    instruction: Instruction
+    stage: int
+    source: str
+    dest: str
+    into_dir: bool
+    from_stage: int | None
+    kind: str
+    resolved: bool = True      # False: the source (or dest) depends on an unset variable
+
+    @cached_property
+    def landing(self) -> str:
+        """Where the source lands if it is a single file."""
+        if not self.into_dir:
+            return _norm(self.dest) if self.dest else self.dest
+        name = self.source[2:].lstrip("-") if self.kind == "heredoc" else \
+            posixpath.basename(self.source.rstrip("/"))
+        return _norm(posixpath.join(self.dest, name))
+
+    def may_provide(self, path: str, source_is_file: bool) -> bool:
+        """Whether a file at ``path`` may come from this copy."""
+        if not self.resolved or not self.dest:
+            return not self.dest or path == self.dest or path.startswith(self.dest + "/") \
+                or self.dest == "/"
+        if self.landing == path:
+            return True
+        if source_is_file:
+            return False
+        # a directory's contents land under dest
+        return self.dest == "/" or path == self.dest or path.startswith(self.dest + "/")
+
+
+def copy_paths(facts: "Facts", ins: Instruction) -> tuple[list[str], str | None]:
+    """(sources, destination) of a COPY/ADD after ARG/ENV expansion (unresolved words
+    dropped)."""
+    ins = ins.effective
+    words = [w.value for w in ins.args]
+    if len(words) < 2:
+        return [], None
+    stage = facts.df.stage_of(ins)
+    env = stage.env_before(ins) if stage else {}
+    out = []
+    for w in words:
+        v = facts.df.expand(w, env).value
+        out.append(v)
+    dest = out[-1]
+    srcs = [s for s in out[:-1] if s is not None]
+    if dest is not None and (dest in (".", "..") or dest.endswith(("/.", "/.."))):
+        dest += "/"          # "." names a directory: the source goes into it
+    if dest is not None and not dest.startswith("/"):
+        workdir = facts.workdir(stage, ins) if stage else "/"
+        dest = _norm(posixpath.join(workdir, dest)) + \
+            ("/" if dest.endswith("/") else "")
+    return srcs, dest
+
+
+# ---- what the image contains
+def placed(facts: "Facts", index: int) -> list[Placed]:
+    """Every COPY/ADD in the chain of stage ``index``, oldest first, with where it lands."""
+    cache = memo(facts, "_placed")
+    if index not in cache:
+        out: list[Placed] = []
+        chain = list(reversed(facts.df.graph.chain(index)))
+        # directories the image is known to have: a WORKDIR creates one, a copy into a
+        # directory or of a file below one does too, and a non-scratch base has the usual
+        dirs: set[str] = {"/"}
+        base = facts.base_facts(index)
+        root = facts.df.graph.root_base(index)
+        if not (root is not None and root.kind == "scratch") and \
+                (base is None or base.kind != "scratch"):
+            dirs.update(_STANDARD_DIRS)
+        for stage in chain:
+            for ins in stage.instructions:
+                if ins.keyword == "WORKDIR":
+                    dirs.add(facts.workdir(stage, None if ins is stage.instructions[-1]
+                                           else _next(stage, ins)))
+                elif ins.keyword in ("COPY", "ADD"):
+                    new = _placements(facts, stage, ins, dirs)
+                    for p in new:
+                        if p.into_dir:
+                            dirs.add(p.dest)
+                        parent = posixpath.dirname(p.landing)
+                        while parent not in ("", "/", "."):
+                            dirs.add(parent)
+                            up = posixpath.dirname(parent)
+                            if up == parent:
+                                break
+                            parent = up
+                    out += new
+        cache[index] = out
+    return cache[index]
+
+
+def _placements(facts: "Facts", stage: Stage, ins: Instruction, dirs: set[str]
+                ) -> list[Placed]:
+    srcs, dest = facts.copy_paths(ins)
+    from_flag = ins.flag("from")
+    edge = next((e for e in facts.df.graph.edges if e.instruction is ins), None)
+    kind = "context"
+    if from_flag is not None:
+        kind = "stage" if edge is not None and edge.target is not None else "image"
+    from_stage = edge.target if edge is not None else None
+    if dest is None:
+        return [Placed(ins, stage.index, "", "", True, from_stage, kind, resolved=False)]
+    heredocs = {h.name for h in ins.heredocs}
+    into_dir = dest.endswith("/") or len(ins.effective.args) > 2 or \
+        (dest.rstrip("/") or "/") in dirs
+    dest = dest.rstrip("/") or "/"
+    out = []
+    for src in srcs:
+        src_kind = kind
+        if src.startswith("<<") and src[2:].lstrip("-") in heredocs:
+            src_kind = "heredoc"
+        elif "://" in src or src.startswith("git@"):
+            src_kind = "url"
+        out.append(Placed(ins, stage.index, src, dest, into_dir, from_stage, src_kind))
+    if len(srcs) < len(ins.effective.args) - 1:
+        # a source that depends on an unset variable: it could be anything
+        out.append(Placed(ins, stage.index, "", dest, True, from_stage, kind,
+                          resolved=False))
+    return out
+
+
+def _next(stage: Stage, ins: Instruction) -> Instruction | None:
+    """The instruction after ``ins`` in its stage."""
+    found = False
+    for cand in stage.instructions:
+        if found:
+            return cand
+        found = cand is ins
+    return None
+
+
+def provider(facts: "Facts", index: int, path: str, before: Instruction | None = None
+             ) -> Placed | None:
+    """The COPY/ADD in the chain of ``index`` (before ``before``, if given) that may put a
+    file at absolute ``path``."""
+    path = _norm(path)
+    for p in reversed(facts.placed(index)):
+        if before is not None and p.instruction.index >= before.index:
+            continue
+        if p.may_provide(path, _is_file_output(facts, p)):
+            return p
+    return None
+
+
+def _is_file_output(facts: "Facts", p: Placed) -> bool:
+    """Whether a COPY source is known to be a single file (not a directory)."""
+    src = p.source
+    if not src or src.endswith(("/", "/.")) or src in (".", "/") or \
+            any(c in src for c in "*?["):
+        return False
+    if p.kind == "heredoc" or (p.kind == "context" and p.instruction.keyword == "COPY"
+                               and "." in posixpath.basename(src)):
+        return True
+    if p.instruction.keyword == "ADD" and src.endswith(_ARCHIVES):
+        return False
+    if p.kind == "stage" and p.from_stage is not None:
+        return _norm(src) in facts.outputs(p.from_stage)
+    return False
+
+
+def outputs(facts: "Facts", index: int) -> set[str]:
+    """Files the chain of stage ``index`` is known to write: build outputs (``-o``), files
+    copied to a file path, downloads to a path."""
+    out: set[str] = set()
+    for stage in facts.df.graph.chain(index):
+        for ins, script, cmd in facts.commands(stage):
+            target = None
+            sub = cmd.positional()[0].value if cmd.positional() else ""
+            if cmd.name == "go" and sub in ("build",) or cmd.name in (
+                    "gcc", "g++", "cc", "c++", "clang", "clang++", "rustc"):
+                target = cmd.flag_value("-o")
+            elif cmd.name in ("cp", "mv", "install", "ln"):
+                pos = cmd.positional()
+                if len(pos) >= 2 and not pos[-1].value.endswith("/"):
+                    target = pos[-1].value
+            elif cmd.name == "curl":
+                target = cmd.flag_value("-o", "--output")
+            elif cmd.name == "wget":
+                target = cmd.flag_value("-O", "--output-document")
+            if target and not target.startswith("$"):
+                workdir = facts.workdir(stage, ins)
+                out.add(_norm(posixpath.join(workdir, target)))
+        for p in facts.placed(stage.index):
+            if not p.into_dir and p.kind in ("context", "heredoc") and p.source:
+                out.add(p.dest)
+    return out
