@@ -6,6 +6,7 @@ pragma silences, and the positions every finding reports. Rules only look at the
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -13,7 +14,7 @@ from typing import Any, Mapping
 from .model import Dockerfile, build
 from .parse import Parsed, parse
 from .registry import resolve
-from .rule import Finding, Rule, Severity
+from .rule import Edit, Finding, Fix, Related, Rule, Severity
 from .source import Source, Span, decode_bytes
 from . import suppress as _suppress
 from .syntax import ParseError
@@ -181,7 +182,7 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     unused_rule = next((r for r in rules if r.code == UNUSED_CODE), None)
     judge = unused_rule is not None and settings.allow_pragmas and bool(active)
     sub_select, sub_ignore = _subcode_filters(settings)
-    findings: list[Finding] = []
+    kept: list[tuple[Rule, Finding]] = []
     for r, f in raw:
         sub = f.code.upper() if r.subcodes and f.code else ""
         # matched before the sub-code filters so that DK002 judges pragmas on what rules report
@@ -191,6 +192,9 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
             continue
         if silenced:
             continue
+        kept.append((r, f))
+    findings: list[Finding] = []
+    for r, f in _merge(df, kept):
         override = Severity.ERROR if check_error and _suppress.is_buildkit(r) \
             else severities.get(r.code)
         findings.append(_stamp(source, r, f, override))
@@ -210,6 +214,93 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     findings.sort(key=Finding.sort_key)
     result.findings = findings
     return result
+
+
+def _merge(df: Dockerfile, found: list[tuple[Rule, Finding]]) -> list[tuple[Rule, Finding]]:
+    """One problem, one finding: a rule's findings (of one sub-code) in one instruction, or in
+    the whole file for a rule grouped per file, become one finding at the first of them, the
+    others kept as related occurrences with their own message and fix (see :attr:`Rule.group`).
+    Pragmas have already been applied to each, so a suppression still works word by word."""
+    starts = [ins.span.start for ins in df.instructions]
+    groups: dict[tuple, list[Finding]] = {}
+    rules: dict[tuple, Rule] = {}
+    for r, f in found:
+        if r.group == "none":
+            unit: object = id(f)
+        elif r.group == "file":
+            unit = "file"
+        else:
+            k = bisect.bisect_right(starts, f.span.start) - 1
+            inside = k >= 0 and f.span.start <= df.instructions[k].span.end
+            unit = k if inside else ("at", f.span.start)
+        key = (r.code, f.code.upper() if r.subcodes else "", unit)
+        groups.setdefault(key, []).append(f)
+        rules[key] = r
+    out = []
+    for key, members in groups.items():
+        r = rules[key]
+        out.append((r, members[0] if len(members) == 1 else _merged(df, r, members)))
+    return out
+
+
+def _merged(df: Dockerfile, r: Rule, members: list[Finding]) -> Finding:
+    members = sorted(members, key=lambda f: (f.span.start, f.span.end))
+    first = members[0]
+    labels = [_label(df, f, first) for f in members]
+    if r.group_message:
+        message = r.group_message.format(count=len(members), labels=_joined(labels),
+                                         message=first.message)
+    elif all(f.span == first.span for f in members):
+        message = "; ".join(f.message for f in members)      # several problems at one place
+    else:
+        where = "in this file" if r.group == "file" else "in this instruction"
+        message = f"{first.message} ({len(members) - 1} more {where}: {_joined(labels[1:])})"
+    related = tuple(Related(f.span, f.message, fix=f.fix, occurrence=True) for f in members[1:])
+    related += tuple(rel for f in members for rel in f.related)
+    severities = [f.severity for f in members if f.severity is not None]
+    return replace(first, message=message, related=related, fix=_merged_fix(members),
+                   severity=max(severities) if severities else None, label="")
+
+
+def _merged_fix(members: list[Finding]) -> Fix | None:
+    """The fixes of merged findings as one (edits that overlap an earlier one are left out)."""
+    fixes = [f.fix for f in members if f.fix is not None and f.fix.edits]
+    if len(fixes) <= 1:
+        return fixes[0] if fixes else None
+    edits: list[Edit] = []
+    for fix in fixes:
+        if all(e.span.end <= o.span.start or o.span.end <= e.span.start or
+               (e.span == o.span and e.text == o.text) for e in fix.edits for o in edits):
+            edits += [e for e in fix.edits if e not in edits]
+    messages = list(dict.fromkeys(fix.message for fix in fixes))
+    if len(messages) == 1:
+        message = f"{messages[0]} ({len(fixes)} places)"
+    else:
+        more = f"; and {len(messages) - 3} more" if len(messages) > 3 else ""
+        message = "; ".join(messages[:3]) + more
+    return Fix(message, tuple(sorted(edits, key=lambda e: e.span.start)),
+               safe=all(fix.safe for fix in fixes))
+
+
+_MAX_LABELS = 8
+
+
+def _label(df: Dockerfile, f: Finding, first: Finding) -> str:
+    """What a merged finding's message calls one of its places: the rule's label, else the
+    text there (the message, when several problems share the first one's place)."""
+    if f.label:
+        return f.label
+    text = f.message if f.span == first.span else df.source.text[f.span.start:f.span.end]
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _joined(labels: list[str]) -> str:
+    """`a`, `b` and `c` (at most eight, then how many more)."""
+    shown = [f"`{x}`" for x in labels[:_MAX_LABELS]]
+    if len(labels) > _MAX_LABELS:
+        shown.append(f"{len(labels) - _MAX_LABELS} more")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _judge_unused(df: Dockerfile, settings: Settings, rules: list[Rule],

@@ -21,11 +21,15 @@ Needs the ``lsp`` extra (pygls). What an editor gets:
   rule's documentation), source ``docklint``, message, ``relatedInformation`` (the finding's
   related positions, same document), and ``data`` holding what its code actions need: the
   document version it was computed for, the edit that inserts the suppression pragma and, when
-  the finding has one, its fix as LSP text edits.
+  the finding has one, its fix as LSP text edits. A rule's findings in one instruction are one
+  diagnostic at the first place; the other places are its related information, and those with
+  a fix of their own are listed in ``data.parts``.
 - **Code actions**: ``Suppress DKxxx for this instruction`` for every diagnostic (a
   ``# docklint ignore=DKxxx`` line above the instruction, with its indentation; not offered for
   DK001, which pragmas cannot silence, nor when the configuration turns pragmas off),
-  ``Fix: <message>`` when the finding has a fix (``isPreferred`` when the fix is safe), and the
+  ``Fix: <message>`` when the finding has a fix (``isPreferred`` when the fix is safe; for a
+  merged finding it fixes every place, and the cursor on one of its other places offers that
+  place's fix alone), and the
   source action ``Fix all safe problems`` (kind ``source.fixAll.docklint``): every safe fix
   whose edits overlap no fix taken before it, in document order. Edits are versioned
   (``documentChanges``) when the client supports it, so a stale edit is refused by the client
@@ -67,7 +71,7 @@ from . import __version__
 from . import config as cfg
 from .engine import FileResult, Settings, _too_big, lint_bytes, select_rules
 from .registry import UnknownRule
-from .rule import Finding, Rule, Severity
+from .rule import Finding, Fix, Rule, Severity
 
 try:
     from lsprotocol import types as T
@@ -401,10 +405,13 @@ def _diagnostic(state: DocumentLint, f: Finding) -> "T.Diagnostic":
                             "suppress": _suppress_edit(state, f.code, f.span.start),
                             "fix": None}
     if f.fix is not None and f.fix.edits:
-        data["fix"] = {"title": f.fix.message, "safe": f.fix.safe,
-                       "edits": [{"range": _range_json(state.doc_range(e.span.start,
-                                                                       e.span.end)),
-                                  "newText": e.text} for e in f.fix.edits]}
+        data["fix"] = _fix_json(state, f.fix)
+    # the other places of a merged finding that can be fixed one by one (a quick fix at each)
+    parts = [{"range": _range_json(state.doc_range(rel.span.start, rel.span.end)),
+              "fix": _fix_json(state, rel.fix)}
+             for rel in f.related if rel.occurrence and rel.fix is not None and rel.fix.edits]
+    if parts:
+        data["parts"] = parts
     return T.Diagnostic(
         range=rng(f.line, f.column, f.end_line, f.end_column),
         message=f.message,
@@ -414,6 +421,19 @@ def _diagnostic(state: DocumentLint, f: Finding) -> "T.Diagnostic":
         source=SOURCE,
         related_information=related or None,
         data=data)
+
+
+def _fix_json(state: DocumentLint, fix: Fix) -> dict:
+    return {"title": fix.message, "safe": fix.safe,
+            "edits": [{"range": _range_json(state.doc_range(e.span.start, e.span.end)),
+                       "newText": e.text} for e in fix.edits]}
+
+
+def _touches(a: dict, b: "T.Range") -> bool:
+    """Whether a JSON range and an LSP range overlap or touch (a cursor inside a word)."""
+    start = (a["start"]["line"], a["start"]["character"])
+    end = (a["end"]["line"], a["end"]["character"])
+    return start <= (b.end.line, b.end.character) and (b.start.line, b.start.character) <= end
 
 
 def _help_uri(rule: Rule, code: str) -> str:
@@ -967,6 +987,17 @@ class DocklintServer:
                             title=f"Suppress {code} for this instruction",
                             kind=T.CodeActionKind.QuickFix, diagnostics=[diag],
                             edit=self._workspace_edit(state, [suppress])))
+            # a merged finding's other places: the fix of the one under the cursor alone
+            for diag in state.diagnostics:
+                for part in (diag.data or {}).get("parts", ()):
+                    fix = part["fix"]
+                    key = ("fix", repr(fix))
+                    if _touches(part["range"], params.range) and key not in seen:
+                        seen.add(key)
+                        fixes.append(T.CodeAction(
+                            title=f"Fix: {fix['title']}", kind=T.CodeActionKind.QuickFix,
+                            diagnostics=[diag], is_preferred=bool(fix.get("safe")),
+                            edit=self._workspace_edit(state, fix["edits"])))
             actions += fixes + suppressions
         if _wants(only, FIX_ALL_KIND):
             edits = state.fix_all_edits()

@@ -69,10 +69,18 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """A second location that explains a finding (the evidence, the earlier declaration...)."""
+    """A second location of a finding.
+
+    Either it explains the finding (the evidence, the earlier declaration...), or, with
+    ``occurrence`` set, it is another place where the same problem occurs: the engine merges a
+    rule's findings in one instruction into one finding (see :attr:`Rule.group`), and each
+    merged place keeps its own message and ``fix``, so that an editor can fix one word alone.
+    """
 
     span: Span
     message: str
+    fix: Fix | None = None
+    occurrence: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +97,9 @@ class Finding:
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
     severity: Severity | None = None
+    # what the finding is about, in a few words (a package name, a variable): the engine lists
+    # these in the message of a merged finding; by default the text at ``span``
+    label: str = ""
     # stamped by the engine
     code: str = ""
     slug: str = ""
@@ -134,6 +145,7 @@ class Option:
 CheckFn = Callable[[Any, Mapping[str, Any]], Iterable[Finding]]
 
 FIX_SAFETY = ("never", "sometimes", "always")
+GROUPING = ("instruction", "file", "none")
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +166,14 @@ class Rule:
     module: str = ""
     # a rule that reports under codes of its own (ShellCheck's SC2086...): the regex they match
     subcodes: str = ""
+    # one problem is one finding: the engine merges this rule's findings (of one sub-code) that
+    # fall in one instruction ("instruction", the default) or anywhere in the file ("file") into
+    # one, at the first, with the others as related locations; "none" keeps them apart
+    group: str = "instruction"
+    # the message of a merged finding: a format string with {count}, {labels} (the findings'
+    # labels, quoted and joined) and {message} (the first finding's message); empty: the first
+    # message followed by the labels of the others
+    group_message: str = ""
 
     def owns_subcode(self, code: str) -> bool:
         return bool(self.subcodes) and re.fullmatch(self.subcodes, code, re.I) is not None
@@ -191,10 +211,13 @@ class Rule:
 def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
          aliases: Iterable[str] = (), fixable: str = "never",
          options: Mapping[str, Option] | None = None, default_enabled: bool = True,
-         status: str = "stable", subcodes: str = "") -> Callable[[CheckFn], CheckFn]:
+         status: str = "stable", subcodes: str = "", group: str = "instruction",
+         group_message: str = "") -> Callable[[CheckFn], CheckFn]:
     """Declare a rule. The rule's documentation is its module's docstring."""
     if fixable not in FIX_SAFETY:
         raise ValueError(f"fixable must be one of {FIX_SAFETY}")
+    if group not in GROUPING:
+        raise ValueError(f"group must be one of {GROUPING}")
 
     def wrap(fn: CheckFn) -> CheckFn:
         module = sys.modules.get(fn.__module__)
@@ -203,7 +226,7 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
             code=code, slug=slug, severity=severity, check=fn, docs=docs.strip(),
             tags=frozenset(tags), aliases=tuple(aliases), fixable=fixable,
             options=dict(options or {}), default_enabled=default_enabled, status=status,
-            module=fn.__module__, subcodes=subcodes)
+            module=fn.__module__, subcodes=subcodes, group=group, group_message=group_message)
         return fn
 
     return wrap

@@ -46,7 +46,8 @@ from docklint.rule import Finding, Severity, rule
 from docklint.suppress import suppressions
 
 
-@rule("DK001", "invalid-pragma", Severity.WARNING, tags={"meta"})
+# each pragma comment is its own place, even inside a continued instruction
+@rule("DK001", "invalid-pragma", Severity.WARNING, tags={"meta"}, group="none")
 def check(df, options):
     for problem in suppressions(df).problems:
         yield Finding(problem.span, problem.message)

@@ -3,7 +3,8 @@
 ## What it does
 Fires on every package of an `apt-get install`, `apt install` or `aptitude install` that is not
 pinned: pinned means `name=version` (a version, possibly with a `*` wildcard) or `name/release`
-(a release such as `bookworm-backports`). The finding points at the package word itself, in
+(a release such as `bookworm-backports`). One finding per instruction names every such package and
+points at the first, the others being related locations (each at its exact position), in
 multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers alike.
 
 Not packages, so never reported: local files and directories (`./pkg.deb`, `/tmp/x.deb`),
@@ -18,8 +19,8 @@ build fail loudly when that version disappears from the archive, instead of sile
 what the image contains.
 
 Compared with hadolint's DL3008, docklint looks through wrappers (`sudo`, `env`, `xargs`,
-`eatmydata`) and into `sh -c` strings and heredocs, reports each package at its own position
-instead of the whole RUN, and leaves variables alone instead of calling them unpinned.
+`eatmydata`) and into `sh -c` strings and heredocs, points at each package (one finding per
+instruction, naming them all), and leaves variables alone instead of calling them unpinned.
 
 ## Example
 ```dockerfile
@@ -46,9 +47,11 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK401", "apt-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3008",))
+      aliases=("DL3008",),
+      group_message="{count} apt packages are not pinned to a version: {labels}; write "
+                    "`name=<version>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "apt"):
         yield Finding(use.word_span(pkg.word),
                       f"apt package `{pkg.text}` is not pinned to a version; write "
-                      f"`{pin_hint('apt', pkg.name)}`")
+                      f"`{pin_hint('apt', pkg.name)}`", label=pkg.text)

@@ -3,8 +3,9 @@
 ## What it does
 Fires on every package of a `pip install` (`pip`, `pip3`, `pip3.12`, `python -m pip`,
 `uv pip install`) that carries no version specifier (`==`, `===`, `~=`, `>=`, `<=`, `<`, `>`,
-`!=`; extras such as `uvicorn[standard]==0.30.0` are fine). The finding points at the package
-word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers.
+`!=`; extras such as `uvicorn[standard]==0.30.0` are fine). One finding per instruction names every
+such package and points at the first, the others being related locations (each at its exact
+position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers.
 
 Not reported: `pip`, `setuptools` and `wheel` given to `pip install --upgrade` (see below,
 and the option `installer-upgrades`). Not packages, so never reported either: requirement and
@@ -21,7 +22,8 @@ worse, the running program.
 
 Compared with hadolint's DL3013, docklint treats a `-c`/`--constraint` file (or
 `PIP_CONSTRAINT`) as pinning every package of the command, knows more option values that are
-not packages, and reports each package at its own position. It also leaves alone the common
+not packages, and points at each package (one finding per instruction, naming them all). It also
+leaves alone the common
 `pip install --upgrade pip setuptools wheel`: that refreshes the installer the base image
 shipped, not the application's dependencies, and pinning it fights the base image's own
 updates. Set the option `installer-upgrades = true` to report it as well.
@@ -50,6 +52,8 @@ INSTALLER = {"pip", "setuptools", "wheel"}
 
 @rule("DK403", "pip-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3013",),
+      group_message="{count} pip packages are not pinned to a version: {labels}; write "
+                    "`name==<version>` for each",
       options={"installer-upgrades": Option(False, "also report `pip install --upgrade pip "
                                                    "setuptools wheel` without versions")})
 def check(df, options):
@@ -59,4 +63,4 @@ def check(df, options):
             continue
         yield Finding(use.word_span(pkg.word),
                       f"pip package `{pkg.text}` is not pinned to a version; write "
-                      f"`{pin_hint('pip', pkg.name)}`")
+                      f"`{pin_hint('pip', pkg.name)}`", label=pkg.text)

@@ -5,8 +5,10 @@ Fires on every package of `npm install` (and its aliases `npm i`, `npm add`...) 
 version after its name: `express` and `@nestjs/cli` are unpinned, `express@4.19.2`,
 `express@^4` and `@nestjs/cli@10.4.5` are pinned. `@latest` (or `@*`) is reported too: it names
 whatever is newest, which is what an unpinned package gets anyway. A git dependency
-(`user/repo`, `github:user/repo`, `git+https://...`) is pinned by a `#ref`. The finding points at
-the package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN`
+(`user/repo`, `github:user/repo`, `git+https://...`) is pinned by a `#ref`. One finding per
+instruction names every such package and points at the first, the others being related locations
+(each at its exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and
+`ONBUILD RUN`
 triggers.
 
 Not packages, so never reported: `npm install` / `npm ci` without arguments (they follow
@@ -41,7 +43,9 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK406", "npm-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3016",))
+      aliases=("DL3016",),
+      group_message="{count} npm packages are not pinned: {labels}; write "
+                    "`name@<version>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "npm"):
         if pkg.kind == "git":
@@ -50,4 +54,4 @@ def check(df, options):
             why = f": {pkg.why}" if pkg.why else " to a version"
             msg = f"npm package `{pkg.text}` is not pinned{why}; write " \
                   f"`{pin_hint('npm', pkg.name)}`"
-        yield Finding(use.word_span(pkg.word), msg)
+        yield Finding(use.word_span(pkg.word), msg, label=pkg.text)

@@ -3,7 +3,8 @@
 ## What it does
 Fires on every package of an `apk add` that carries no version constraint: pinned means
 `name=version`, `name~version` (any version starting so, e.g. `curl~8.9`), or a comparison
-(`name>=version`, `name<version`). The finding points at the package word, in multi-line RUNs,
+(`name>=version`, `name<version`). One finding per instruction names every such package and points
+at the first, the others being related locations (each at its exact position), in multi-line RUNs,
 `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers.
 
 Not packages, so never reported: the name of a virtual package (`--virtual .build-deps`,
@@ -16,7 +17,8 @@ Dockerfile can produce a different image. Alpine removes old package versions fr
 repositories, so an exact pin (`=`) breaks when the release moves on; the fuzzy `~` pin on the
 major and minor version keeps security fixes while avoiding surprise upgrades.
 
-Compared with hadolint's DL3018, docklint reports each package at its own position and leaves
+Compared with hadolint's DL3018, docklint points at each package (one finding per instruction,
+naming them all) and leaves
 variables alone.
 
 ## Example
@@ -39,9 +41,11 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK407", "apk-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3018",))
+      aliases=("DL3018",),
+      group_message="{count} apk packages are not pinned to a version: {labels}; write "
+                    "`name=<version>` or `name~<major.minor>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "apk"):
         yield Finding(use.word_span(pkg.word),
                       f"apk package `{pkg.text}` is not pinned to a version; write "
-                      f"`{pin_hint('apk', pkg.name)}` or `{pkg.name}~<major.minor>`")
+                      f"`{pin_hint('apk', pkg.name)}` or `{pkg.name}~<major.minor>`", label=pkg.text)

@@ -3,7 +3,8 @@
 ## What it does
 Fires on every gem of `gem install` (or `gem i`) written without a version, unless the command
 gives one with `-v`/`--version`. Pinned means `name:version` (`bundler:2.5.18`) or `-v 2.5.18`
-(also a requirement such as `-v '~> 2.5'`). The finding points at the gem word, in multi-line
+(also a requirement such as `-v '~> 2.5'`). One finding per instruction names every such gem and
+points at the first, the others being related locations (each at its exact position), in multi-line
 RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` triggers.
 
 Not gems, so never reported: local `.gem` files and paths, words built from variables, option
@@ -16,7 +17,7 @@ the same Dockerfile can give a different image; `gem install bundler` is the cla
 breaks a build when a new Bundler major version drops support for the project's Ruby.
 
 Compared with hadolint's DL3028, docklint knows which words are option values and build
-options, and reports each gem at its own position.
+options, and points at each gem (one finding per instruction, naming them all).
 
 ## Example
 ```dockerfile
@@ -38,9 +39,11 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK410", "gem-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3028",))
+      aliases=("DL3028",),
+      group_message="{count} gems are not pinned to a version: {labels}; write "
+                    "`name:<version>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "gem"):
         yield Finding(use.word_span(pkg.word),
                       f"gem `{pkg.text}` is not pinned to a version; write "
-                      f"`{pkg.name}:<version>` or add `-v <version>`")
+                      f"`{pkg.name}:<version>` or add `-v <version>`", label=pkg.text)

@@ -5,8 +5,9 @@ Fires on every package of `yum install` (and `localinstall`, `reinstall`) that c
 version: pinned means the RPM form `name-version` or `name-version-release`, optionally with an
 architecture (`httpd-2.4.6`, `httpd-2.4.6-99.el7.centos.1.x86_64`). A `yum module install`
 needs a stream (`nodejs:18`). docklint reads the last dash-separated part: it must start with a
-digit, so `java-11-openjdk` is a name with no version, not `java` version `11`. The finding
-points at the package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and
+digit, so `java-11-openjdk` is a name with no version, not `java` version `11`. One finding per
+instruction names every such package and points at the first, the others being related locations
+(each at its exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and
 `ONBUILD RUN` triggers.
 
 Not packages, so never reported: groups (`@core`, `groupinstall`, `group install`), local
@@ -18,8 +19,8 @@ Without a version, yum installs whatever the repository offers on the day of the
 builds of the same Dockerfile can differ, and an update can break the build or the program.
 
 hadolint's DL3033 counts any dash followed by a digit as a version, so `java-11-openjdk` passes
-there; docklint requires the version at the end, where RPM puts it, and reports each package at
-its own position.
+there; docklint requires the version at the end, where RPM puts it, and points at each package (one
+finding per instruction, naming them all).
 
 ## Example
 ```dockerfile
@@ -41,7 +42,9 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK413", "yum-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3033",))
+      aliases=("DL3033",),
+      group_message="{count} yum packages or modules are not pinned: {labels}; write "
+                    "`name-<version>` (a module: `name:<stream>`) for each")
 def check(df, options):
     for use, pkg in unpinned(df, "yum"):
         if use.pc.action.startswith("module"):
@@ -49,4 +52,4 @@ def check(df, options):
         else:
             msg = f"yum package `{pkg.text}` is not pinned to a version; write " \
                   f"`{pin_hint('yum', pkg.name)}`"
-        yield Finding(use.word_span(pkg.word), msg)
+        yield Finding(use.word_span(pkg.word), msg, label=pkg.text)

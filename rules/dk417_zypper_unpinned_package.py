@@ -2,8 +2,9 @@
 
 ## What it does
 Fires on every package of `zypper install`/`in` that carries no version: pinned means
-`name=version` or a comparison (`'name>=version'`, `'name<version'`). The finding points at the
-package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN`
+`name=version` or a comparison (`'name>=version'`, `'name<version'`). One finding per instruction
+names every such package and points at the first, the others being related locations (each at its
+exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN`
 triggers.
 
 Not packages, so never reported: patterns, patches and products (`-t pattern devel_basis`,
@@ -15,8 +16,8 @@ Without a version, zypper installs whatever the repository offers on the day of 
 rebuilding the same Dockerfile can give a different image, and an update can break the build or
 the program.
 
-Compared with hadolint's DL3037, docklint skips patterns and other non-package types and reports
-each package at its own position.
+Compared with hadolint's DL3037, docklint skips patterns and other non-package types and points at
+each package (one finding per instruction, naming them all).
 
 ## Example
 ```dockerfile
@@ -38,9 +39,11 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK417", "zypper-unpinned-package", Severity.WARNING,
-      tags={"reproducibility", "packages"}, aliases=("DL3037",))
+      tags={"reproducibility", "packages"}, aliases=("DL3037",),
+      group_message="{count} zypper packages are not pinned to a version: {labels}; write "
+                    "`name=<version>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "zypper"):
         yield Finding(use.word_span(pkg.word),
                       f"zypper package `{pkg.text}` is not pinned to a version; write "
-                      f"`{pin_hint('zypper', pkg.name)}`")
+                      f"`{pin_hint('zypper', pkg.name)}`", label=pkg.text)

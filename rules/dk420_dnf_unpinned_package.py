@@ -5,8 +5,9 @@ Fires on every package of `dnf install` or `microdnf install` (and `localinstall
 that carries no version: pinned means the RPM form `name-version` or `name-version-release`,
 optionally with an architecture (`nginx-1.20.1`, `nginx-1.20.1-14.el9_2.1.x86_64`). A
 `dnf module install` needs a stream (`nodejs:20`). docklint reads the last dash-separated part:
-it must start with a digit, so `java-17-openjdk-headless` is a name with no version. The
-finding points at the package word, in multi-line RUNs, `sh -c '...'` strings, heredoc scripts
+it must start with a digit, so `java-17-openjdk-headless` is a name with no version. One finding
+per instruction names every such package and points at the first, the others being related
+locations (each at its exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts
 and `ONBUILD RUN` triggers.
 
 Not packages, so never reported: groups (`@development-tools`, `group install`), local `.rpm`
@@ -19,7 +20,7 @@ builds of the same Dockerfile can differ, and an update can break the build or t
 
 hadolint's DL3041 counts any dash followed by a digit as a version and skips module installs;
 docklint requires the version at the end, where RPM puts it, asks module installs for a stream,
-and reports each package at its own position.
+and points at each package (one finding per instruction, naming them all).
 
 ## Example
 ```dockerfile
@@ -41,7 +42,9 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK420", "dnf-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3041",))
+      aliases=("DL3041",),
+      group_message="{count} dnf packages or modules are not pinned: {labels}; write "
+                    "`name-<version>` (a module: `name:<stream>`) for each")
 def check(df, options):
     for use, pkg in unpinned(df, "dnf"):
         if use.pc.action.startswith("module"):
@@ -49,4 +52,4 @@ def check(df, options):
         else:
             msg = f"{use.pc.name} package `{pkg.text}` is not pinned to a version; write " \
                   f"`{pin_hint('dnf', pkg.name)}`"
-        yield Finding(use.word_span(pkg.word), msg)
+        yield Finding(use.word_span(pkg.word), msg, label=pkg.text)

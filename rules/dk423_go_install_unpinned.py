@@ -5,7 +5,8 @@ Fires on a module path given to `go install` or `go run` with a version query th
 `@latest`, `@upgrade`, `@patch`, or a branch name (`@master`, `@main`, `@HEAD`...); and on
 `go get` of a module path without any version (which asks for the newest one) or with such a
 query. A version (`@v1.2.3`, `@v0.0.0-20240101000000-abcdef123456`) or a commit hash pins it.
-The finding points at the package word, in multi-line RUNs, `sh -c '...'` strings, heredoc
+One finding per instruction names every such package and points at the first, the others being
+related locations (each at its exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc
 scripts and `ONBUILD RUN` triggers. For `go run`, only the first argument is a package; the
 rest belong to the program.
 
@@ -40,7 +41,9 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK423", "go-install-unpinned", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3062",))
+      aliases=("DL3062",),
+      group_message="{count} Go modules are fetched at a moving version: {labels}; write "
+                    "`module@<version>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "go"):
         if pkg.why:
@@ -48,4 +51,4 @@ def check(df, options):
         else:
             msg = f"`go {use.pc.action} {pkg.text}` asks for the newest version; write " \
                   f"`{pkg.name}@<version>`"
-        yield Finding(use.word_span(pkg.word), msg)
+        yield Finding(use.word_span(pkg.word), msg, label=pkg.text)

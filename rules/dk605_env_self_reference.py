@@ -9,7 +9,10 @@ one that pair sets:
   `FROM` chain leads through): the reference expands to nothing;
 - `NAME` is set before, to another value: the reference gets the old value.
 
-It reports the reference. A pair that uses its own variable (`PATH=/opt/bin:$PATH`) is fine:
+What counts is the value the reference gets, modifiers included: `${NAME:-default}` and
+`${NAME:+alt}` are expanded as BuildKit expands them, so `ENV X=${X:-/opt} Y=${X:-/opt}/bin`
+is fine (both ways `Y` is `/opt/bin`) while `ENV X=/srv Y=${X:-/opt}/bin` is not (`Y` is
+`/opt/bin`). It reports the reference. A pair that uses its own variable (`PATH=/opt/bin:$PATH`) is fine:
 it means the old value (unless an earlier pair of the same ENV sets that variable too:
 `ENV GOFLAGS=-mod=vendor GOFLAGS="$GOFLAGS -trimpath"` loses `-mod=vendor`). So is a reference whose old value is the same as the new one
 (`ARG VERSION=1.2` then `ENV VERSION=$VERSION URL=.../$VERSION`).
@@ -20,6 +23,9 @@ reports a stale old value (`ENV MODE=dev` ... `ENV MODE=prod CONFIG=/etc/$MODE.y
 knows the environment of the common official images; `JAVA_HOME` on `eclipse-temurin`) or when
 the old value depends on a build argument without a value. On a base image docklint does not
 know, a name set nowhere in the file is reported: such images rarely set it.
+
+It is a warning, not an error: the build succeeds and the container starts; the variable just
+holds a value other than the one written.
 
 ## Why is this bad?
 BuildKit expands every value of an `ENV` instruction against the environment as it was before
@@ -47,7 +53,7 @@ from docklint.checks import has_parse_error
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK605", "env-self-reference", Severity.ERROR, tags={"args"}, aliases=("DL3044",))
+@rule("DK605", "env-self-reference", Severity.WARNING, tags={"args"}, aliases=("DL3044",))
 def check(df, options):
     for stage in df.stages:
         for ins in stage.instructions:
@@ -80,14 +86,25 @@ def _problem(df, stage, before, use, value) -> str | None:
     new = df.expand(value.value, before).value
     what = f"`{name}` is set by an earlier pair of this same ENV, but ENV expands all its " \
            "values before it sets any"
+    # what the reference, modifiers included (`${X:-default}`, `${X:+alt}`), expands to as
+    # BuildKit does it, against what it would give with the earlier pair applied
+    ref = df.source.text[use.span.start:use.span.end]
+    if not ref.startswith("$"):
+        ref = f"${{{name}}}"
+    if new is None or (name in before and before[name] is None):
+        return None             # a value that depends on a build argument without one
+    got, meant = df.expand(ref, before), df.expand(ref, {**before, name: new})
+    # the name itself unset before the ENV reads as empty, as BuildKit reads it
+    got = got.text if set(got.unresolved) <= {name} else None
+    meant = meant.value
+    if got is None or meant is None or got == meant:
+        return None       # the same value either way, or one docklint cannot know
     if name in before:
-        old = before[name]
-        if old is None or new is None or old == new:
-            return None
-        return f"{what}: here `{name}` still has its old value `{old}`, not `{new}`; set it " \
-               "in an earlier ENV"
+        return f"{what}: here `{name}` still has its old value, so `{ref}` gives `{got}`, " \
+               f"not `{meant}`; set it in an earlier ENV"
     if use.how == "image":
         return None             # PATH, or a name the (known) base image sets
     unless = " (unless the base image sets it)" if df.image_env(stage.index) is None else ""
-    return f"{what}: here `{name}` is not set yet and expands to nothing{unless}; set it in " \
-           "an earlier ENV"
+    gives = "expands to nothing" if got == "" else f"gives `{got}`"
+    return f"{what}: here `{name}` is not set yet, so `{ref}` {gives}, not `{meant}`{unless}; " \
+           "set it in an earlier ENV"

@@ -2,8 +2,9 @@
 
 ## What it does
 Fires for an `ENV` or `LABEL` whose first word has no `=`: the old form that sets one key to
-the whole rest of the line (`ENV PATH /opt/bin:$PATH`). One finding per instruction, at the
-key. `ARG` has no such form (`ARG A B` declares two build arguments). This is BuildKit's
+the whole rest of the line (`ENV PATH /opt/bin:$PATH`). It is one style choice, so it is one
+finding per file: at the key of the first such instruction, with every other one as a related
+location (each with its own fix; `--fix` rewrites them all). `ARG` has no such form (`ARG A B` declares two build arguments). This is BuildKit's
 LegacyKeyValueFormat check (accepted as an alias). BuildKit reports an `ONBUILD ENV` only when
 a later build runs the trigger; docklint reports the trigger where it is written.
 
@@ -57,7 +58,9 @@ def _fix(df, ins):
 
 
 @rule("DK905", "legacy-key-value-format", Severity.WARNING, tags={"style"},
-      aliases=("LegacyKeyValueFormat",), fixable="sometimes")
+      aliases=("LegacyKeyValueFormat",), fixable="sometimes", group="file",
+      group_message="{count} ENV/LABEL instructions use the legacy `KEY value` form "
+                    "(keys {labels}); write `KEY=value`")
 def check(df, options):
     for stage in df.stages:
         for outer in stage.instructions:
@@ -70,7 +73,7 @@ def check(df, options):
             yield Finding(key.span, f"`{ins.written} {key.value} {shown}` uses the legacy "
                                     f"`KEY value` form; write "
                                     f"`{ins.written} {key.value}={_suggested(value.value)}`",
-                          fix=_fix(df, ins))
+                          fix=_fix(df, ins), label=key.value)
 
 
 def _suggested(value: str) -> str:

@@ -5,7 +5,9 @@ A fixture is ``fixtures/rules/<CODE>/<case>.Dockerfile``. Own-line comments of t
     # expect: DK101 col=1-13 "CA bundle"
     # expect: DK301 col=1 end=9:4 "distroless"
 
-apply to the next line that is not an expectation; ``line=N`` before ``col=`` names the line
+apply to the next line that is not an expectation (``# also:`` in the same form expects another
+place of a merged finding: a related occurrence of a finding of that code, at that range, whose
+own message holds the text; checked both ways too); ``line=N`` before ``col=`` names the line
 instead (for findings on lines no comment can precede, such as parser directives). ``col=S-E`` is a single-line range (``E`` is
 the exclusive end column); ``col=S end=L:E`` ends on another line. The quoted text must occur in
 the message. A fixture without expectations must produce no findings.
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_EXPECT = re.compile(r'^\s*#\s*expect:\s*(?P<code>[A-Za-z]+\d+)\s+(?:line=(?P<line>\d+)\s+)?'
+_EXPECT = re.compile(r'^\s*#\s*(?P<kind>expect|also):\s*(?P<code>[A-Za-z]+\d+)\s+(?:line=(?P<line>\d+)\s+)?'
                      r'col=(?P<col>\d+)'
                      r'(?:-(?P<endcol>\d+))?(?:\s+end=(?P<endline>\d+):(?P<endcol2>\d+))?'
                      r'\s+"(?P<text>[^"]*)"\s*$')
@@ -38,15 +40,29 @@ class Expectation:
     end_column: int
     text: str
     source_line: int
+    # "expect": a finding here; "also": another place of a merged finding (a related
+    # occurrence of a finding of this code, whose message holds the text)
+    kind: str = "expect"
 
     def matches(self, f) -> bool:
-        return (f.code == self.code and f.line == self.line and f.column == self.column
-                and f.end_line == self.end_line and f.end_column == self.end_column
-                and self.text in f.message)
+        if self.kind == "also":
+            return f.code == self.code and any(self.matches_place(pos) for _, pos in places(f))
+        return (f.code == self.code and
+                self.matches_place((f.line, f.column, f.end_line, f.end_column, f.message)))
+
+    def matches_place(self, pos: tuple) -> bool:
+        line, column, end_line, end_column, message = pos
+        return ((line, column, end_line, end_column) ==
+                (self.line, self.column, self.end_line, self.end_column) and self.text in message)
 
     def __str__(self) -> str:
-        return (f"{self.code} {self.line}:{self.column}-{self.end_line}:{self.end_column} "
-                f"{self.text!r}")
+        return (f"{self.kind} {self.code} {self.line}:{self.column}-{self.end_line}:"
+                f"{self.end_column} {self.text!r}")
+
+
+def places(f) -> list[tuple]:
+    """The other places of a merged finding: (Related, (line, col, end_line, end_col, msg))."""
+    return [(rel, pos) for rel, pos in zip(f.related, f.related_positions) if rel.occurrence]
 
 
 @dataclass
@@ -79,7 +95,7 @@ def _expectation(path: Path, src_line: int, m: re.Match[str], line: int) -> Expe
     else:
         raise ValueError(f"{path}:{src_line}: expectation needs col=S-E or end=L:C")
     return Expectation(m.group("code").upper(), line, col, end_line, end_col, m.group("text"),
-                       src_line)
+                       src_line, m.group("kind"))
 
 
 def load(path: Path) -> Fixture:
@@ -115,7 +131,7 @@ def load(path: Path) -> Fixture:
         if m:
             pending.append((idx, m))
             continue
-        if re.match(r"^\s*#\s*expect", line):
+        if re.match(r"^\s*#\s*(?:expect|also)\b", line):
             raise ValueError(f"{path}:{idx}: malformed expectation: {line.strip()}")
         for src_line, pm in pending:
             fx.expectations.append(_expectation(path, src_line, pm, idx))

@@ -167,3 +167,69 @@ def test_messages_are_one_line() -> None:
                                                       "M.")]).findings
     assert f.message == "word `a\\nb`\\r!"
     assert f.related_positions[0][4] == "x\\ny"
+
+
+# ---- one problem, one finding: a rule's findings in one instruction are merged
+
+MERGE = ("FROM debian:12-slim\n"
+         "RUN apt-get update && apt-get install -y --no-install-recommends curl git make\n")
+
+
+def test_a_rules_findings_in_one_instruction_are_one_finding() -> None:
+    (f,) = lint_text(MERGE, settings=Settings(select=["DK401"])).findings
+    assert (f.line, f.column, f.end_column) == (2, 66, 70)            # the first package
+    assert f.message.startswith("3 apt packages are not pinned to a version: `curl`, `git` "
+                                "and `make`")
+    assert [pos[:4] for pos in f.related_positions] == [(2, 71, 2, 74), (2, 75, 2, 79)]
+    assert all(r.occurrence for r in f.related)
+    assert [pos[4] for pos in f.related_positions][0].startswith("apt package `git` is not "
+                                                                 "pinned")
+
+
+def test_findings_in_different_instructions_stay_apart() -> None:
+    text = MERGE + "RUN apt-get install -y --no-install-recommends jq\n"
+    found = lint_text(text, settings=Settings(select=["DK401"])).findings
+    assert [(f.line, len(f.related)) for f in found] == [(2, 2), (3, 0)]
+
+
+def test_a_file_grouped_rule_merges_across_instructions_and_pragmas_work_per_place() -> None:
+    text = ("FROM alpine:3.20\n"
+            "ENV A 1\n"
+            "# docklint ignore=DK905\n"
+            "ENV B 2\n"
+            "LABEL c 3\n")
+    (f,) = lint_text(text, settings=Settings(select=["DK905"])).findings
+    # the pragma silences its instruction's place only; the others stay one finding
+    assert f.line == 2 and [pos[0] for pos in f.related_positions] == [5]
+    assert f.message.startswith("2 ENV/LABEL instructions use the legacy `KEY value` form "
+                                "(keys `A` and `c`)")
+    # one fix for all, and each place keeps its own
+    assert [e.text for e in f.fix.edits] == ["=", "="]
+    assert [e.text for e in f.related[0].fix.edits] == ["="]
+
+
+def test_merged_severity_is_the_highest_and_a_lone_finding_is_unchanged(monkeypatch) -> None:
+    def check(df, options):
+        yield Finding(Span(5, 6), "one", severity=Severity.INFO)
+        yield Finding(Span(7, 8), "two", severity=Severity.ERROR)
+        yield Finding(Span(20, 21), "three")
+    rule = Rule("DK998", "test-merge", Severity.WARNING, check, "", module="t")
+    found = lint_text("FROM alpine:3.20\nRUN a b c\n", rules=[rule]).findings
+    assert [(f.message, f.severity, len(f.related)) for f in found] == [
+        ("one (1 more in this instruction: `p`)", Severity.ERROR, 1),
+        ("three", Severity.WARNING, 0)]
+    apart = Rule("DK998", "test-merge", Severity.WARNING, check, "", module="t", group="none")
+    assert len(lint_text("FROM alpine:3.20\nRUN a b c\n", rules=[apart]).findings) == 3
+
+
+def test_json_marks_the_other_places_with_their_fixes() -> None:
+    import json
+    from docklint.formatters import json_format
+    text = "FROM alpine:3.20\nENV A 1\nENV B 2\n"
+    result = lint_text(text, settings=Settings(select=["DK905"]))
+    (item,) = json.loads(json_format.render([result], [], color=False, show_source=False,
+                                            version="0", base_dir=None))
+    (rel,) = item["related"]
+    assert rel["occurrence"] is True and rel["line"] == 3
+    assert rel["fix"]["edits"][0]["text"] == "="
+    assert len(item["fix"]["edits"]) == 2

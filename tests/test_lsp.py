@@ -232,9 +232,10 @@ class Session:
             changes=[T.FileEvent(uri=from_fs_path(str(path)), type=kind)]))
 
     async def code_actions(self, uri: str, diagnostics: list[T.Diagnostic],
-                           only: list[str] | None = None) -> list[T.CodeAction]:
-        rng = diagnostics[0].range if diagnostics else T.Range(
-            start=T.Position(line=0, character=0), end=T.Position(line=0, character=0))
+                           only: list[str] | None = None,
+                           rng: T.Range | None = None) -> list[T.CodeAction]:
+        rng = rng or (diagnostics[0].range if diagnostics else T.Range(
+            start=T.Position(line=0, character=0), end=T.Position(line=0, character=0)))
         result = await asyncio.wait_for(self.client.text_document_code_action_async(
             T.CodeActionParams(text_document=T.TextDocumentIdentifier(uri=uri), range=rng,
                                context=T.CodeActionContext(diagnostics=diagnostics,
@@ -454,7 +455,8 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.source import Span
 
 
-@rule("DK999", "test-keyword-case", Severity.WARNING, fixable="sometimes")
+# group="none": the test is about separate findings whose fixes overlap
+@rule("DK999", "test-keyword-case", Severity.WARNING, fixable="sometimes", group="none")
 def keyword_case(df, options):
     for ins in df.instructions:
         span = ins.keyword_span
@@ -470,8 +472,20 @@ def keyword_case(df, options):
                                                   (Edit(arg, "/srv/app"),), safe=False))
 
 
+@rule("DK998", "test-env-key-case", Severity.WARNING, fixable="always")
+def env_key_case(df, options):
+    for ins in df.instructions:
+        if ins.keyword == "ENV":
+            for key, _value, _sep in ins.pairs():
+                if key.value.islower():
+                    yield Finding(key.span, f"`{key.value}` is lower case",
+                                  fix=Fix(f"write {key.value.upper()}",
+                                          (Edit(key.span, key.value.upper()),)))
+
+
 _select = lsp.select_rules
-lsp.select_rules = lambda settings: [*_select(settings), keyword_case.__docklint_rule__]
+lsp.select_rules = lambda settings: [*_select(settings), keyword_case.__docklint_rule__,
+                                     env_key_case.__docklint_rule__]
 _hover = lsp.hover_markdown
 
 
@@ -486,6 +500,39 @@ lsp.main()
 '''
 
 LOWER = "from alpine:3.20\nrun echo hi\nworkdir /app\nUSER 1000\n"
+
+
+def test_merged_finding_offers_a_fix_per_place(tmp_path):
+    """A rule's findings in one instruction are one diagnostic at the first place, the others
+    its related information; its fix fixes them all, and the cursor on another place offers
+    that place's fix alone."""
+    boot = tmp_path / "boot.py"
+    boot.write_text(BOOTSTRAP)
+    path = workspace(tmp_path, "DK000") / "Dockerfile"
+    text = "FROM alpine:3.20\nENV a=1 b=2 c=3\n"
+
+    async def scenario(s: Session):
+        uri = s.open(path, text)
+        pub = await s.diagnostics(uri, version=1)
+        ours = [d for d in pub.diagnostics if d.code == "DK998"]
+        assert len(ours) == 1, ours
+        d = ours[0]
+        assert (d.range.start.line, d.range.start.character, d.range.end.character) == (1, 4, 5)
+        assert d.message.startswith("`a` is lower case (2 more in this instruction: `b` and `c`)")
+        assert [(r.location.range.start.character, r.message)
+                for r in d.related_information] == [(8, "`b` is lower case"),
+                                                    (12, "`c` is lower case")]
+        actions = await s.code_actions(uri, [d], only=[T.CodeActionKind.QuickFix])
+        assert actions[0].title == "Fix: write A; write B; write C"
+        assert apply_edit(text, uri, actions[0].edit) == "FROM alpine:3.20\nENV A=1 B=2 C=3\n"
+        # the cursor on `c`, where no diagnostic is: the fix of that place alone
+        at_c = T.Range(start=T.Position(line=1, character=13),
+                       end=T.Position(line=1, character=13))
+        actions = await s.code_actions(uri, [], only=[T.CodeActionKind.QuickFix], rng=at_c)
+        assert [a.title for a in actions] == ["Fix: write C"]
+        assert apply_edit(text, uri, actions[0].edit) == "FROM alpine:3.20\nENV a=1 b=2 C=3\n"
+
+    run(tmp_path, scenario, str(boot))
 
 
 def test_fix_actions_and_fix_all(tmp_path):

@@ -12,7 +12,7 @@ from docklint.fix import fix_bytes
 from docklint.registry import all_rules, get
 
 from .conftest import FIXTURES
-from .fixture_format import load
+from .fixture_format import load, places
 
 RULE_DIR = FIXTURES / "rules"
 CASES = sorted(RULE_DIR.glob("*/*.Dockerfile"))
@@ -41,12 +41,19 @@ def test_fixture(path: Path) -> None:
     assert result.error is None, result.error
     assert result.internal == []
     findings = list(result.findings)
-    unexpected = [f for f in findings if not any(e.matches(f) for e in fx.expectations)]
+    unexpected = [f"{f.code} {f.line}:{f.column}" for f in findings
+                  if not any(e.matches(f) for e in fx.expectations if e.kind == "expect")]
     unmet = [e for e in fx.expectations if not any(e.matches(f) for f in findings)]
+    # the other places of a merged finding are expected with `# also:`, both ways
+    also = [e for e in fx.expectations if e.kind == "also"]
+    unexpected += [f"{f.code} also {pos[0]}:{pos[1]}" for f in findings for _, pos in places(f)
+                   if not any(e.code == f.code and e.matches_place(pos) for e in also)]
     show = "\n".join(f"  {f.code} {f.line}:{f.column}-{f.end_line}:{f.end_column} {f.message}"
+                     + "".join(f"\n    also {p[0]}:{p[1]}-{p[2]}:{p[3]} {p[4]}"
+                               for _, p in places(f))
                      for f in findings)
     assert not unexpected and not unmet, (
-        f"\nunexpected findings: {[f'{f.code} {f.line}:{f.column}' for f in unexpected]}"
+        f"\nunexpected findings: {unexpected}"
         f"\nunmet expectations: {[str(e) for e in unmet]}\nall findings:\n{show}")
     if path.parent.name != "DK000":
         parse_errors = [e.message for e in result.dockerfile.errors]

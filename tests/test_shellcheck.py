@@ -200,9 +200,11 @@ def test_exact_positions_in_a_multi_line_run() -> None:
     assert where(findings) == [
         ("SC2164", 5, 5, 5, 16),
         ("SC2086", 5, 36, 5, 44),
-        ("SC2086", 6, 22, 6, 32),
         ("SC2154", 6, 22, 6, 32),
     ]
+    # one finding per code per instruction: the second SC2086 is a place of the first
+    assert [pos[:4] for pos in findings[1].related_positions] == [(6, 22, 6, 32)]
+    assert findings[1].related[0].occurrence
     sc2164 = findings[0]
     assert sc2164.message.startswith("ShellCheck SC2164: ")
     assert "https://www.shellcheck.net/wiki/SC2164" in sc2164.message

@@ -3,7 +3,9 @@
 Each object has hadolint's keys (``file``, ``line``, ``column``, ``level``, ``code``, ``message``)
 so that editor plugins written for ``hadolint -f json`` work, followed by docklint's own:
 ``end_line``, ``end_column`` (exclusive), ``rule`` (the slug), ``severity`` (= ``level``),
-``related`` and, when the finding has one, ``fix``. Positions are 1-based, columns count code
+``related`` and, when the finding has one, ``fix``. A rule's findings in one instruction are one
+finding: the other places are its ``related`` entries marked ``"occurrence": true``, each with
+its own message and, where it has one, its own ``fix`` (the finding's ``fix`` applies them all). Positions are 1-based, columns count code
 points. The list is indented by two spaces; an empty run prints ``[]``.
 """
 
@@ -41,15 +43,23 @@ def finding_to_dict(finding: Finding, source: Source | None, path: str) -> dict[
         "end_column": finding.end_column,
         "rule": finding.slug,
         "severity": level,
-        "related": [
-            {"line": line, "column": column, "end_line": end_line, "end_column": end_column,
-             "message": message}
-            for line, column, end_line, end_column, message in finding.related_positions
-        ],
+        "related": [_related(rel, pos, source)
+                    for rel, pos in zip(finding.related, finding.related_positions)],
     }
     if finding.fix is not None:
         item["fix"] = fix_to_dict(finding.fix, source)
     return item
+
+
+def _related(rel, pos: tuple, source: Source | None) -> dict[str, Any]:
+    line, column, end_line, end_column, message = pos
+    out: dict[str, Any] = {"line": line, "column": column, "end_line": end_line,
+                           "end_column": end_column, "message": message}
+    if rel.occurrence:
+        out["occurrence"] = True
+        if rel.fix is not None:
+            out["fix"] = fix_to_dict(rel.fix, source)
+    return out
 
 
 def fix_to_dict(fix: Fix, source: Source | None) -> dict[str, Any]:

@@ -78,9 +78,19 @@ def _finding_block(result: FileResult, finding: Finding, *, color: bool, show_so
     lines = [header]
     if show_source and result.source is not None:
         lines.extend(_excerpt(result.source, finding, sev_color, color=color))
-    for line, column, _end_line, _end_column, message in finding.related_positions:
-        lines.append(f"  {_paint('= note', BOLD, CYAN, color=color)}: line {line}:{column}: "
-                     f"{message}")
+    # the other places of a merged finding on one line (its message already names them all),
+    # the notes that explain it one per line
+    also = []
+    for rel, (line, column, _end_line, _end_column, message) in zip(
+            finding.related, finding.related_positions):
+        if rel.occurrence:
+            also.append(f"{line}:{column}")
+        else:
+            lines.append(f"  {_paint('= note', BOLD, CYAN, color=color)}: line {line}:{column}: "
+                         f"{message}")
+    if also:
+        lines.insert(len(lines) - sum(not r.occurrence for r in finding.related),
+                     f"  {_paint('= also at', BOLD, CYAN, color=color)}: {', '.join(also)}")
     if finding.fix is not None:
         text = f"  {_paint('= fix', BOLD, GREEN, color=color)}: {finding.fix.message}"
         if not finding.fix.safe:
