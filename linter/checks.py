@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["SECRET_TOKENS", "ALLOW_TOKENS", "secret_reason", "PortSpec", "parse_port_spec",
            "label_key_problems", "is_absolute", "TAR_SUFFIXES", "COMPRESSED_SUFFIXES",
            "NON_TAR_ARCHIVES", "archive_suffix", "is_remote_source", "is_git_source",
-           "word_part_span", "workdir_before", "has_parse_error", "windows_stage"]
+           "word_part_span", "workdir_before", "has_parse_error", "windows_stage", "COPY_FLAGS",
+           "StrayFlag", "stray_flags", "copy_words", "BrokenExecForm", "broken_exec_form",
+           "keyword_counts", "keyword_case"]
 
 
 # ---- secret-looking variable names ---------------------------------------------------------
@@ -257,6 +259,201 @@ def word_part_span(ins: "Instruction", word: "Word", start: int, end: int) -> Sp
     return word.span
 
 
+# ---- COPY/ADD words as BuildKit reads them, and exec forms that are not JSON -----------------
+
+# the flags BuildKit takes on COPY and ADD (only before the first source word)
+COPY_FLAGS = {"COPY": ("from", "chown", "chmod", "link", "parents", "exclude"),
+              "ADD": ("chown", "chmod", "link", "keep-git-dir", "checksum", "unpack", "exclude")}
+_COPY_FLAG_NAMES = frozenset(COPY_FLAGS["COPY"] + COPY_FLAGS["ADD"])
+_FLAG_WORD = re.compile(r"--(?P<name>[a-z][a-z-]*)(?:=(?P<value>\S*))?")
+_BRACKETED_FLAG = re.compile(r"\[(?P<flag>--(?P<name>[a-z][a-z-]*)(?:=[^\]\s]*)?)\]?")
+_GLOB = "*?["
+
+
+@dataclass(frozen=True)
+class StrayFlag:
+    """A COPY/ADD flag written where BuildKit no longer takes flags, which it therefore reads as
+    a source path (or as the destination).
+
+    ``how`` is ``json`` (an element of a JSON array: ``COPY ["--chmod=755", "a", "/b/"]``),
+    ``bracketed`` (``[--chown=a:b]``, the reference's notation for an optional flag, copied
+    as is), ``quoted`` (``"--chown=a:b"`` as the first word: quotes make it no flag) or
+    ``after-source`` (``COPY a --chown=x /b/``). ``glob``: BuildKit's reading is a wildcard
+    pattern, which it skips when it matches nothing, rather than a literal path, which fails
+    the build when it does not exist. ``destination``: it is the last word. ``span`` covers the
+    flag as meant (``--chown=a:b``); ``index`` is the word's position in ``ins.args``.
+    """
+
+    word: "Word"
+    index: int
+    flag: str
+    name: str
+    how: str
+    glob: bool
+    destination: bool
+    span: Span
+
+    @property
+    def read_as(self) -> str:
+        """The path BuildKit reads (quotes removed)."""
+        return _unquoted(self.word.value) if self.how != "json" else self.word.value
+
+
+def _unquoted(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+def stray_flags(ins: "Instruction") -> list[StrayFlag]:
+    """The words of a COPY/ADD (pass the effective instruction of an ONBUILD) that are flags
+    BuildKit reads as paths, in order. Heredoc markers are never flags."""
+    if ins.keyword not in COPY_FLAGS or not ins.args:
+        return []
+    markers = {(h.marker_lstart, h.marker_lend) for h in ins.heredocs}
+    last = len(ins.args) - 1
+    out: list[StrayFlag] = []
+    for k, word in enumerate(ins.args):
+        if (word.lstart, word.lend) in markers:
+            continue
+        value = word.value if ins.json else _unquoted(word.value)
+        m = _FLAG_WORD.fullmatch(value)
+        if m is not None and m.group("name") in _COPY_FLAG_NAMES:
+            how = "json" if ins.json else ("after-source" if k > 0 or value == word.value
+                                           else "quoted")
+            at = 0 if value == word.value else 1
+            out.append(StrayFlag(word, k, value, m.group("name"), how,
+                                 any(c in value for c in _GLOB), k == last,
+                                 word_part_span(ins, word, at, at + len(value))))
+            continue
+        b = _BRACKETED_FLAG.fullmatch(word.value) if not ins.json else None
+        if b is not None and b.group("name") in _COPY_FLAG_NAMES:
+            out.append(StrayFlag(word, k, b.group("flag"), b.group("name"), "bracketed", True,
+                                 k == last, word_part_span(ins, word, 1, 1 + len(b.group("flag")))))
+    return out
+
+
+def copy_words(ins: "Instruction") -> "tuple[list[Word], Word] | None":
+    """(source words, destination word) of a COPY/ADD (pass the effective instruction of an
+    ONBUILD) as BuildKit reads them, without the words that are misplaced flags (DK507 reports
+    those): None when there are fewer than two words, when the destination is such a flag, or
+    when the line looks like a JSON array but is not one (then nothing in it is what the author
+    meant). Heredoc markers are among the sources."""
+    if len(ins.args) < 2 or (not ins.json and broken_exec_form(ins.rest) is not None):
+        return None
+    stray = stray_flags(ins)
+    if any(s.destination for s in stray):
+        return None
+    skip = {s.index for s in stray}
+    words = [w for k, w in enumerate(ins.args) if k not in skip]
+    if len(words) < 2:
+        return None
+    return words[:-1], words[-1]
+
+
+_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019",
+           "\u2019": "\u2019"}
+
+
+@dataclass(frozen=True)
+class BrokenExecForm:
+    """Why a shell-form argument text that looks like a JSON array (exec form) is not valid
+    JSON: ``problems`` in words (``single quotes``, ``a trailing comma``...); ``items`` the
+    elements as the author meant them, or None when they cannot be told."""
+
+    problems: tuple[str, ...]
+    items: tuple[str, ...] | None
+
+    @property
+    def reason(self) -> str:
+        return ", ".join(self.problems)
+
+
+def broken_exec_form(text: str) -> BrokenExecForm | None:
+    """What is wrong with ``text`` (the argument text of a shell-form instruction) as a JSON
+    array, when it is meant as one: it starts with ``[`` and a quoted element followed by ``,``
+    or ``]``. A shell test such as ``[ "$A" = "b" ]`` (no comma after the first quoted word)
+    is not an attempt: None. So is text that starts with anything else."""
+    t = text.strip()
+    n = len(t)
+    if not t.startswith("["):
+        return None
+    problems: list[str] = []
+    items: list[str] = []
+    clean = True                   # every element read in full
+
+    def skip(i: int) -> int:
+        while i < n and t[i] in " \t\r\n":
+            i += 1
+        return i
+
+    i = skip(1)
+    closed = False
+    while i < n:
+        c = t[i]
+        if c == "]" and items:
+            closed = True
+            i += 1
+            break
+        if c not in _QUOTES:
+            if not items:
+                return None
+            problems.append("an element without quotes")
+            clean = False
+            break
+        close = _QUOTES[c]
+        j = i + 1
+        chars: list[str] = []
+        while j < n and t[j] != close:
+            if c == '"' and t[j] == "\\" and j + 1 < n:
+                if t[j + 1] not in '"\\/bfnrtu':
+                    problems.append(f"`\\{t[j + 1]}` is not a JSON escape (write `\\\\`)")
+                    clean = False
+                chars.append(t[j:j + 2])
+                j += 2
+                continue
+            chars.append(t[j])
+            j += 1
+        if j >= n:
+            if not items:
+                return None
+            problems.append("an unterminated string")
+            clean = False
+            break
+        if c == "'":
+            problems.append("single quotes (JSON needs double quotes)")
+        elif c != '"':
+            problems.append("typographic quotes (JSON needs straight double quotes)")
+        items.append("".join(chars))
+        i = skip(j + 1)
+        if i < n and t[i] == ",":
+            i = skip(i + 1)
+            if i < n and t[i] == "]":
+                problems.append("a trailing comma")
+            continue
+        if i >= n or t[i] == "]":
+            continue
+        if t[i] in _QUOTES:
+            problems.append("a missing comma")
+            continue
+        if len(items) == 1:
+            return None            # `[ "$A" = "b" ]`: a shell test
+        problems.append("an element without quotes")
+        clean = False
+        break
+    if not items:
+        return None
+    if not closed and clean:
+        problems.append("no closing `]`")
+    elif closed and t[i:].strip():
+        problems.append("text after the closing `]`")
+        clean = False
+    if not problems:
+        return None                # valid JSON after all (the caller's line was shell form)
+    problems = list(dict.fromkeys(problems))
+    return BrokenExecForm(tuple(problems), tuple(items) if clean else None)
+
+
 # ---- WORKDIR ---------------------------------------------------------------------------------
 
 def workdir_before(df: "Dockerfile", stage: "Stage", before: "Instruction | None"
@@ -279,7 +476,42 @@ def workdir_before(df: "Dockerfile", stage: "Stage", before: "Instruction | None
     return None
 
 
+# ---- keyword case -----------------------------------------------------------------------------
+
+def keyword_counts(df: "Dockerfile") -> tuple[int, int]:
+    """(lower, upper): how many instruction keywords of the file (every stage's FROM and every
+    instruction in a stage; not global ARGs, not ONBUILD triggers) are written all in lower
+    and all in upper case, as BuildKit's ConsistentInstructionCasing counts them."""
+    lower = upper = 0
+    for stage in df.stages:
+        for ins in (stage.from_, *stage.instructions):
+            w = ins.written
+            if w == w.lower():
+                lower += 1
+            elif w == w.upper():
+                upper += 1
+    return lower, upper
+
+
+def keyword_case(df: "Dockerfile") -> str:
+    """``lower`` when lower-case keywords outnumber upper-case ones, else ``upper`` (a tie
+    goes to upper case): the case DK904 asks every keyword to follow."""
+    lower, upper = keyword_counts(df)
+    return "lower" if lower > upper else "upper"
+
+
 # ---- instructions BuildKit rejects, Windows stages -------------------------------------------
+
+def build_time_value(df: "Dockerfile", stage: "Stage", ins: "Instruction", word) -> str | None:
+    """The value of a shell word of ``ins`` when the build alone decides it: the word as written,
+    or with the stage's ARG/ENV values put in; None when it depends on a command substitution
+    or on a variable without a value."""
+    if not word.dynamic:
+        return word.value
+    if "$(" in word.raw or "`" in word.raw:
+        return None
+    return df.expand(word.value, stage.env_before(ins)).value or None
+
 
 def has_parse_error(df: "Dockerfile", ins: "Instruction") -> bool:
     """Whether a parse error (DK000) lies inside ``ins``: its words are then not what the author

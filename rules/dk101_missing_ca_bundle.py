@@ -5,16 +5,41 @@ Fires when the image built for the target stage has no CA certificate bundle whi
 that its program talks TLS. *No bundle*: the target's base chain (through `FROM <stage>`) ends at
 `scratch` or at an image known to ship none (Debian, Debian slim), and nothing in the chain
 brings one in (a COPY/ADD of `/etc/ssl/certs/...`, `/etc/ssl/cert.pem`, `/etc/pki/...`; a RUN
-that installs `ca-certificates`; `SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at a copied file).
-*Evidence of TLS*: an `https://` or `wss://` URL or a TLS client call in what makes up the final
-program or its configuration: source files the build writes (RUN `echo`/`printf`/`cat >`, heredoc
-bodies of COPY/ADD), files of the build context that those stages copy in (only the compiled
-language's sources and configuration files when every build is `go`, `cargo`/`rustc` or a C/C++
-compiler; test, docs, example and vendored trees, virtual environments and dependency
-directories are skipped), ENV and ARG values in the target's chain, and the target's CMD,
-ENTRYPOINT and HEALTHCHECK. URLs the build itself
-fetches (curl, wget, git, package managers, `ADD https://...`) are not evidence: they run in a
-builder that has its own certificates. LABEL values are documentation, never evidence.
+that installs `ca-certificates`, or a Debian package that depends on it (or recommends it,
+without `--no-install-recommends`);
+`SSL_CERT_FILE`/`SSL_CERT_DIR` pointing at a copied file). A final image that runs Node.js, a
+JVM or Python on a base other than scratch is left alone: those bring their own CA store.
+
+*Evidence of TLS*, in the program itself (an **error**):
+- an `https://` or `wss://` URL literal (quoted) or a TLS client call in program source the
+  build writes (RUN `echo`/`printf`/`cat > main.go`, a COPY/ADD heredoc) or copies in from the
+  build context (only the compiled language's sources when every build is `go`, `cargo`/`rustc`
+  or a C/C++ compiler; comments, test, docs, example and vendored trees, virtual environments
+  and dependency directories are skipped);
+- a URL in the target's CMD, ENTRYPOINT or HEALTHCHECK arguments;
+- an ENV value the container reads at run time: one a shell-form CMD, ENTRYPOINT or
+  HEALTHCHECK (or an exec-form `sh -c`) expands, or one nothing in the Dockerfile reads whose
+  name says it is a service endpoint (`API_URL`, `UPSTREAM`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
+  `SENTRY_DSN`...).
+
+Weaker evidence (a **warning**): a URL in a configuration file (`.yaml`, `.toml`, `.ini`,
+`.conf`, `.env`...) that ends up in the final image, or in an ENV value nothing in the
+Dockerfile reads whose name says nothing.
+
+Not evidence: what the build itself fetches. An ENV value followed to its uses is not evidence
+when they are all at build time (`ADD $URL`, `RUN curl $URL`, `git clone $REPO`...); an ARG
+never reaches a running container, so its value counts only where it flows into an ENV or into
+program text the build writes. Package-manager and build-tool configuration (apt and apk
+sources, `.npmrc`, `pip.conf`, `.m2/settings.xml`, `.cargo/config.toml`, `.gitconfig`, Gradle
+properties...) and build manifests (`Cargo.toml`, `pyproject.toml`, CI files) are not, nor are
+the variables build tools read (`GOPROXY`, `GOSUMDB`, `PIP_INDEX_URL`, `NPM_CONFIG_REGISTRY`,
+`RUSTUP_DIST_SERVER`, proxies, mirrors and download URLs). Neither are the service's own
+address (`APP_URL`, `PUBLIC_URL`...), documentation links, LABEL values, XML namespaces and
+JSON schemas, `localhost` URLs, or a `curl -k`/`wget --no-check-certificate` health check.
+
+When the final image runs a step docklint cannot read that might install a bundle (a script
+such as `RUN ./install-deps.sh`, `curl ... | sh`, `make install`, `dpkg -i`), it says less:
+a warning, which names that step, for evidence in the program; nothing for weaker evidence.
 
 With the option `assume-tls = true` it fires for any CA-less final image, evidence or not.
 
@@ -143,17 +168,30 @@ def check(df, options):
     evidence = facts.tls_evidence(target.index)
     if not evidence and not options.get("assume-tls"):
         return
+    strong = [e for e in evidence if e.strength == "program"]
+    opaque = facts.opaque_steps(target.index)
+    if opaque and evidence and not strong:
+        return            # weak evidence, and a step docklint cannot read may add a bundle
+    severity = None if (strong or not evidence) and not opaque else Severity.WARNING
+    shown_evidence = strong or evidence
     donor = _donor(df, target)
     ref = _ref(donor) if donor is not None else "<a stage or image with certs>"
     copy = f"COPY --from={ref} {BUNDLE} /etc/ssl/certs/"
     what = "scratch" if root.kind == "scratch" else (root.text or root.raw)
     if evidence:
-        shown = ", ".join(e.describe() for e in evidence[:2])
-        more = f" and {len(evidence) - 2} more" if len(evidence) > 2 else ""
-        why = f"but its program makes TLS calls: {shown}{more}"
+        shown = ", ".join(e.describe() for e in shown_evidence[:2])
+        rest = len(evidence) - len(shown_evidence[:2])
+        more = f" and {rest} more" if rest else ""
+        makes = "makes TLS calls" if strong else "likely makes TLS calls"
+        why = f"but its program {makes}: {shown}{more}"
     else:
         why = "(no evidence found; flagged because assume-tls is on)"
-    message = (f"the final image ({what}) has no CA bundle {why}; add `{copy}` "
+    unless = ""
+    if opaque:
+        unless = (f" (unless the RUN at line {opaque[0].line}, which docklint cannot read, "
+                  "installs one)")
+    message = (f"the final image ({what}) has no CA bundle{unless} {why}; add `{copy}` "
                f"or base the final stage on {DISTROLESS_STATIC}")
     related = tuple(Related(e.span, f"TLS evidence: {e.text}") for e in evidence[:10])
-    yield Finding(target.from_.span, message, related=related, fix=_fix(df, target, donor))
+    yield Finding(target.from_.span, message, related=related, fix=_fix(df, target, donor),
+                  severity=severity)

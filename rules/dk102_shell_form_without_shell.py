@@ -7,7 +7,11 @@ scratch, a distroless image without `:debug`, or a Chainguard static image, and 
 the shell there. A shell-form CMD is only checked when no exec-form ENTRYPOINT takes it as
 arguments. Also fires for a shell-form RUN in any stage whose image has no shell: that build
 step cannot run. A `SHELL` instruction that names a shell the build copied in (for example
-busybox) satisfies both.
+busybox) satisfies both. A RUN whose own `--mount=type=bind` puts a shell at that path
+(`--mount=type=bind,from=busybox:1.36-musl,source=/bin,target=/bin`) runs, as BuildKit mounts it
+before it starts the shell; a mount from the build context, or one docklint cannot place, may do
+the same and is not reported. Such a mount is gone once the step is done: it gives the image no
+shell, so a shell-form CMD is still reported.
 
 ## Why is this bad?
 The container never starts: `exec: "/bin/sh": stat /bin/sh: no such file or directory`. For
@@ -99,7 +103,7 @@ def check(df, options):
         for ins in stage.instructions:
             if ins.keyword != "RUN" or ins.json or not ins.args and not ins.heredocs:
                 continue
-            if facts.has_shell(stage.index, before=ins) is False:
+            if facts.run_has_shell(ins) is False:
                 shell = facts.shell_path(stage.index, ins)
                 yield Finding(ins.span, f"shell-form RUN needs {shell}, but the image of stage "
                                         f"{stage.label} has no shell: the build fails at this "

@@ -6,15 +6,35 @@ linked with the libc of the final base:
 - a dynamically linked glibc program (a Go build without `CGO_ENABLED=0` on a glibc image, a
   Rust build for a `-gnu` target, `gcc`/`g++` without `-static`) copied onto scratch, a
   distroless static image or alpine (musl);
-- a program linked against musl (built with cgo on alpine) copied onto scratch or a glibc image;
+- a program linked against musl (built with cgo on alpine, with `musl-gcc` or an
+  `x86_64-linux-musl-gcc` cross compiler, or a Rust musl build with `-C target-feature=-crt-static`)
+  copied onto scratch or a glibc image;
 - a Rust or C++ program (which needs `libgcc_s`/`libstdc++`) on `distroless/base` or `static`.
-It is an error when the linking is certain (Rust, C/C++) and a warning when it is likely: a Go
-program built with cgo on is dynamic only when it uses cgo-backed packages (`net`, `net/http`,
-`os/user`, `import "C"`), so docklint fires for Go only when the build shows that: the source
-(written by the build or copied from the context) imports one, or the image EXPOSEs a port (a
-network server). The message says how the binary was built and how to fix it. The binary is
-followed through its COPY back to the command that wrote it; a binary docklint cannot trace
-(built by a script, say) is left alone.
+
+What a build targets is read from its command line as the shell will run it, with ARG and ENV
+values expanded (`cargo build --target "${ARCH}"` with `ARG ARCH=x86_64-unknown-linux-musl`):
+`--target` of cargo, `cross`, `cargo zigbuild` and rustc, `CARGO_BUILD_TARGET`, a
+`.cargo/config.toml` the build writes or copies from the context, clang `--target=`/`-target`,
+cross compilers named for their target (`aarch64-linux-gnu-gcc`, `musl-gcc`,
+`x86_64-w64-mingw32-gcc`), `zig cc -target`, Go's `GOOS`/`GOARCH`, `tinygo -target`, `emcc` and
+`wasm-pack`. Static linking is read the same way: `CGO_ENABLED=0`, `-static` and `-static-pie`,
+`-extldflags -static`, Rust's `-C target-feature=+crt-static` (in `RUSTFLAGS`, in `--config`,
+in a `.cargo/config.toml`), and musl targets, which Rust and zig link statically. A WebAssembly
+module, a program for another OS (Windows, macOS, Android) or for no OS is not checked; nor is a
+build whose target or flags depend on a value docklint cannot resolve (an ARG without a value,
+`$(...)`, a loop variable): it is never guessed at.
+
+It is an error when the linking is certain and a warning when it is likely: a Go program built
+with cgo on is dynamic only when it uses cgo-backed packages (`net`, `net/http`, `os/user`,
+`import "C"`), so docklint fires for Go only when the build shows that: the source (written by
+the build or copied from the context) imports one, or the image EXPOSEs a port (a network
+server); a Go build for a `GOARCH` other than amd64 is left alone (cross-compiling turns cgo
+off). A cargo
+build that copies in a build context docklint cannot read (none on disk, or not the Cargo
+project) may get another target or `+crt-static` from its `.cargo/config.toml`: a warning that
+says so. The message says how the binary was built and how to fix it. The binary is followed
+through the COPY that puts it where the image runs it back to the command that wrote it; a
+binary docklint cannot trace (built by a script, say) is left alone.
 
 ## Why is this bad?
 The dynamic loader the binary asks for does not exist in the final image, so the kernel refuses
@@ -78,9 +98,12 @@ def _verdict(kind: str, libc: str | None, family: str, what: str) -> str | None:
 def _fix(info) -> str:
     if info.tool == "go":
         return "build with CGO_ENABLED=0 (or use gcr.io/distroless/base-debian13)"
-    if info.tool == "cargo":
-        return ("build for a musl target (--target x86_64-unknown-linux-musl) or use "
-                "gcr.io/distroless/cc-debian13")
+    if info.tool in ("cargo", "rustc") and info.kind == "musl":
+        return ("drop -C target-feature=-crt-static (musl targets link statically by "
+                "default), or use an alpine base")
+    if info.tool in ("cargo", "rustc"):
+        return ("build for a musl target (--target x86_64-unknown-linux-musl) or with "
+                "-C target-feature=+crt-static, or use gcr.io/distroless/cc-debian13")
     return "link with -static, or use a base with the same libc (gcr.io/distroless/cc-debian13)"
 
 
@@ -100,25 +123,32 @@ def check(df, options):
     why = _verdict(info.kind, base.libc, base.family, what)
     if why is None:
         return
-    copy = next((ins for ins, stage, _s, _d in facts.copies_from(target.index)
-                 if stage == runtime.builder), None)
+    copy = runtime.copy or next((ins for ins, stage, _s, _d in facts.copies_from(target.index)
+                                 if stage == runtime.builder), None)
     if copy is None:
         return
     related = [Related(info.span, f"built here: {info.how}")]
     likely = because = ""
     if not info.certain:
-        # a Go build is dynamic only when the program uses cgo-backed packages: say why we think so
-        evidence = facts.cgo_evidence(target.index)
-        if not evidence:
-            return
-        ev = evidence[0]
-        if ev.text.startswith("EXPOSE "):
-            because = (f" (cgo is on, and it EXPOSEs {ev.text[7:]} at line {ev.line}, so it "
-                       "uses the net package)")
-        else:
-            because = f" (cgo is on, and its source imports {ev.text} at line {ev.line})"
         likely = "likely "
-        related += [Related(e.span, f"uses the net package: {e.text}") for e in evidence[:3]]
+        if info.tool in ("go", "go install"):
+            # a Go build is dynamic only when the program uses cgo-backed packages: say why
+            # we think so
+            evidence = facts.cgo_evidence(target.index)
+            if not evidence:
+                return
+            ev = evidence[0]
+            if ev.text.startswith("EXPOSE "):
+                because = (f" (cgo is on, and it EXPOSEs {ev.text[7:]} at line {ev.line}, so "
+                           "it uses the net package)")
+            else:
+                because = f" (cgo is on, and its source imports {ev.text} at line {ev.line})"
+            related += [Related(e.span, f"uses the net package: {e.text}")
+                        for e in evidence[:3]]
+        elif info.caveat:
+            because = f" ({info.caveat})"
+        else:
+            return
     message = (f"the program copied here ({info.how}) {likely}{why}{because}: it fails with "
                f"`exec ...: no such file or directory`; {_fix(info)}")
     yield Finding(copy.span, message, related=tuple(related),

@@ -2,12 +2,15 @@
 
 ## What it does
 Fires when the final image has no zoneinfo (scratch, alpine without the `tzdata` package, and
-other bases the data marks as lacking it) while the build shows time-zone use: `ENV TZ=` with a
-zone other than UTC, or source code that loads zones (Go `time.LoadLocation`, Python
+other bases the data marks as lacking it) while the build shows time-zone use: `ENV TZ=` naming
+a zone of the time-zone database (`Europe/Paris`, `Japan`; not UTC under any of its names, not
+a POSIX TZ string such as `EST5EDT` or `CST-8`, which carries its own offset and rules, not a
+path such as `:/etc/localtime`), or source code that loads zones (Go `time.LoadLocation`, Python
 `zoneinfo.ZoneInfo`, `dateutil.tz.gettz`, Ruby `TZInfo::Timezone.get`) in files the build writes
 or copies in from the context. It stays quiet when something provides the database: a COPY of
-`/usr/share/zoneinfo`, installing `tzdata`, a Go build with `-tags timetzdata` or a program that
-imports `time/tzdata`, or `ZONEINFO` pointing at one.
+`/usr/share/zoneinfo`, installing `tzdata` (or Python's `tzdata` or `pytz` package), a Go
+build with `-tags timetzdata` or a program that imports `time/tzdata`, `ZONEINFO` pointing at
+one, or a runtime that brings its own: Node.js (built with full ICU) and the JVM.
 
 ## Why is this bad?
 Without zoneinfo, `time.LoadLocation("Europe/Paris")` returns `unknown time zone`, Python raises

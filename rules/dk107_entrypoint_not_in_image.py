@@ -6,9 +6,12 @@ when there is no ENTRYPOINT) is a path that no COPY/ADD in the target's chain pu
 docklint follows Docker's copy rules: `COPY --from=build /go/bin/app /` lands at `/app`, a
 destination ending in `/` (or several sources) is a directory, a relative destination is
 relative to the WORKDIR, a directory source spreads its contents under the destination, and a
-bare program name is looked up in the default PATH. A source docklint cannot place (an unresolved
-variable, a directory copy that may contain the file) is assumed to provide it, so the rule only
-fires when nothing could.
+bare program name is looked up in the image's PATH (its `ENV PATH`, `$PATH` in it standing for
+the PATH before; else the default one). A WebAssembly module (`ENTRYPOINT ["app.wasm"]`, or any
+entrypoint of an image for a `wasi/wasm` platform) is also looked for where wasm shims look:
+relative to the WORKDIR and to the root. A source docklint cannot place (an unresolved
+variable, a directory copy that may contain the file, `COPY --parents`) is assumed to provide
+it, and a PATH it cannot resolve stops it, so the rule only fires when nothing could.
 
 ## Why is this bad?
 A scratch image contains exactly what the Dockerfile copies into it. When the entrypoint path
@@ -46,6 +49,7 @@ from __future__ import annotations
 from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
+
 @rule("DK107", "entrypoint-not-in-image", Severity.ERROR, tags={"runtime"})
 def check(df, options):
     target = df.target
@@ -64,11 +68,25 @@ def check(df, options):
     if not exe or "$" in exe:
         return
     candidates = facts.exe_paths(target.index, exe)
+    if candidates is None:
+        return            # an ENV PATH docklint cannot resolve
     if any(facts.provider(target.index, c) for c in candidates):
         return
     placed = [p.landing for p in facts.placed(target.index) if p.resolved]
     shown = ", ".join(sorted(set(placed))[:5]) or "nothing"
-    where = candidates[0] if len(candidates) == 1 else f"{exe} (searched in the default PATH)"
+    wasm = exe.endswith(".wasm") or facts.wasm_image(target.index)
+    if len(candidates) == 1:
+        where = candidates[0]
+    elif "/" in exe:
+        where = f"{exe} (looked for at {' and '.join(candidates)})"
+    else:
+        dirs = ":".join(facts.search_path(target.index) or ())
+        shim = ""
+        if wasm:
+            workdir = facts.workdir(target, None)
+            shim = ", and where a wasm shim looks: " + \
+                (f"{workdir} and /" if workdir != "/" else "/")
+        where = f"{exe} (searched in the PATH {dirs}{shim})"
     yield Finding(word.span, f"{ins.keyword} runs {where}, but nothing in this scratch image is "
                              f"there (its COPY/ADD put: {shown}): the container fails with "
                              f"exec: \"{exe}\": no such file or directory")

@@ -3,7 +3,8 @@
 ## What it does
 Fires when the HEALTHCHECK in effect for the final image runs `curl`, `wget`, `nc` or a shell
 while the image has none: its base has no shell and no tools (scratch, distroless without
-`:debug`, Chainguard static) and no COPY puts the tool there. Both exec form
+`:debug`, Chainguard static) and no COPY puts the tool where the image looks for it (a bare name
+in each directory of its PATH, from its `ENV PATH` or the default one). Both exec form
 (`HEALTHCHECK CMD ["curl", ...]`) and the commands of a shell form are checked (a shell form
 also needs `/bin/sh`, which DK102 reports). The finding points at the tool.
 
@@ -48,7 +49,6 @@ from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 TOOLS = ("curl", "wget", "nc", "ncat", "netcat", "sh", "bash", "ash")
-_DIRS = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 
 @rule("DK108", "healthcheck-tool-missing", Severity.ERROR, tags={"runtime"})
@@ -76,9 +76,9 @@ def check(df, options):
         name = posixpath.basename(exe)
         if name not in TOOLS:
             continue
-        paths = [exe] if exe.startswith("/") else [posixpath.join(d, name) for d in _DIRS]
-        if any(facts.provider(target.index, p) for p in paths):
-            continue
+        paths = facts.exe_paths(target.index, exe)
+        if paths is None or any(facts.provider(target.index, p) for p in paths):
+            continue      # copied in (or an ENV PATH docklint cannot resolve)
         yield Finding(span, f"HEALTHCHECK runs {name}, but the final image ({what}) has no "
                             f"{name} and nothing copies it in: every check fails and the "
                             "container is reported unhealthy; let the program check itself "

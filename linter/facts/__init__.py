@@ -10,18 +10,20 @@ answered by one module of this package, by a function that takes the Facts as it
 argument; the class only binds them, so its body is an index of which module answers what:
 
 - ``shells``: the parsed script of a shell-form instruction, its commands, the SHELL in effect,
-  and whether the image has that shell;
+  whether the image has that shell, and what its ``/bin/sh`` is (dash, BusyBox ash, bash);
 - ``stages``: which stages ship or are bases of others, the instruction in effect for an
   image, the working directory, cache mounts;
 - ``bases``: what docklint's data knows about the image at the end of a FROM chain;
 - ``files``: what COPY/ADD put where, and which copy may provide a path;
-- ``users``: the users in /etc/passwd, /etc/group, the user an image runs as;
+- ``users``: the users in /etc/passwd, /etc/group, the user an image runs as, their IDs;
 - ``installs``: the packages a stage installs;
-- ``ca``: what puts a CA bundle into an image;
+- ``ca``: what puts a CA bundle into an image, and the RUNs docklint cannot read that might;
 - ``evidence``: what shows the program makes TLS calls, loads time zones or uses cgo;
 - ``builds``: how the programs were built, and which build made a file;
+- ``targets``: what a compile command builds for (its target, from the resolved command line);
 - ``runtime``: what the image runs, and what its RUNs do;
-- ``purposes``: what an image is for (app, tooling, interactive, base);
+- ``purposes``: what an image is for (app, tooling, interactive, base), how it starts its
+  program (through a shell? dropping root itself?) and what kind of program that is;
 - ``pulls``: the external images a build pulls;
 - ``_core``: the memo tables and path normalisation the others share.
 """
@@ -65,6 +67,8 @@ class Facts:
     windows = shells.windows
     shell_path = shells.shell_path
     has_shell = shells.has_shell
+    run_has_shell = shells.run_has_shell
+    bin_sh = shells.bin_sh
 
     # ---- stages
     used_as_base = stages.used_as_base
@@ -87,6 +91,7 @@ class Facts:
     passwd_users = users.passwd_users
     has_group_file = users.has_group_file
     effective_user = users.effective_user
+    user_ids = users.user_ids
 
     # ---- installs
     installs = staticmethod(_installs.installs)
@@ -96,6 +101,7 @@ class Facts:
     ca_sources = ca.ca_sources
     stage_has_ca = ca.stage_has_ca
     installs_ca = ca.installs_ca
+    opaque_steps = ca.opaque_steps
 
     # ---- evidence
     tls_evidence = evidence.tls_evidence
@@ -110,6 +116,8 @@ class Facts:
     built_kind = _builds.built_kind
     build_for = _builds.build_for
     exe_paths = _builds.exe_paths
+    search_path = _builds.search_path
+    wasm_image = _builds.wasm_image
     copies_from = _builds.copies_from
 
     # ---- runtime
@@ -119,6 +127,9 @@ class Facts:
 
     # ---- purposes
     purpose = purposes.stage_purpose
+    start = purposes.start
+    drops_privileges = purposes.drops_privileges
+    program_kind = purposes.program_kind
 
     # ---- pulls
     pulls = cached_property(_pulls.pulls)

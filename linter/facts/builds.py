@@ -1,6 +1,7 @@
 """How the programs of an image were built: the builds docklint recognises in a stage's chain
-(go, cargo, C compilers) and how they link, which build produced a file, where the image looks
-for a program, and what it copies from other stages."""
+(go and tinygo, cargo/cross/rustc, C/C++ compilers and cross compilers, zig, emcc, wasm-pack),
+what they build for (:mod:`.targets`) and how they link, which build produced a file, where the
+image looks for a program (its PATH; wasm shims), and what it copies from other stages."""
 
 from __future__ import annotations
 
@@ -9,34 +10,32 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import Stage
-from ..shell import Command, Script
 from ..source import Span
 from ..syntax import Instruction
 from ._core import _norm
+from .targets import (FOREIGN, UNSET, CommandLine, Target, c_compiler, cargo_config,
+                      cargo_subcommand, classify, is_wasm_platform, rust_crt_static,
+                      target_of)
 
 if TYPE_CHECKING:
     from . import Facts
 
 __all__ = ["BuildInfo", "builds", "build_info", "built_kind", "build_for", "exe_paths",
-           "copies_from"]
+           "search_path", "wasm_image", "copies_from"]
 
 _DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
-_BUILD_COMMANDS = {"go": ("build", "install", "generate"), "cargo": ("build", "install"),
-                   "mvn": (), "gradle": (), "./gradlew": (), "gradlew": (), "make": (),
-                   "cmake": (), "ninja": (), "gcc": (), "g++": (), "cc": (), "c++": (),
-                   "clang": (), "clang++": (), "javac": (), "dotnet": ("build", "publish"),
-                   "npm": ("run", "build"), "yarn": ("build", "run"), "pnpm": ("build", "run"),
-                   "tsc": (), "webpack": (), "rustc": (), "bazel": ("build",), "meson": (),
-                   "python": ("setup.py",), "python3": ("setup.py",)}
 
 
 @dataclass(frozen=True)
 class BuildInfo:
     """How a stage built its program: ``kind`` is static | glibc | musl | cc (glibc plus
-    libgcc/libstdc++) | unknown (the builder's libc is unknown); ``certain`` is False when the
-    linking depends on the program (a Go build without CGO_ENABLED=0 is dynamic only if it
-    uses cgo). ``output`` is the absolute path it writes, when the command names it."""
+    libgcc/libstdc++) | wasm (a WebAssembly module) | foreign (a program for another OS or
+    for no OS: Windows, macOS, Android, bare metal) | unknown (the builder's libc, or the
+    target, is unknown). ``certain`` is False when the linking depends on what docklint
+    cannot see (a Go build without CGO_ENABLED=0 is dynamic only if it uses cgo; a cargo build
+    may take its target or flags from a .cargo/config the build copies in); ``caveat`` says
+    what. ``output`` is the absolute path it writes, when the command names it; ``target`` the
+    target triple (or GOOS/GOARCH) it builds for, when it names one."""
 
     kind: str
     how: str
@@ -46,12 +45,15 @@ class BuildInfo:
     certain: bool = True
     output: str | None = None
     workdir: str = "/"
+    target: str | None = None
+    caveat: str = ""
 
 
 # ---- what was built
 def built_kind(facts: "Facts", index: int) -> tuple[str, str] | None:
     """How the program of stage ``index`` was built: (kind, how), kind one of static,
-    glibc, cc, musl; None when the stage builds nothing docklint recognises."""
+    glibc, cc, musl, wasm, foreign, unknown; None when the stage builds nothing docklint
+    recognises."""
     info = facts.build_info(index)
     return (info.kind, info.how) if info else None
 
@@ -62,86 +64,270 @@ def build_info(facts: "Facts", index: int) -> BuildInfo | None:
     return builds[-1] if builds else None
 
 
+_CC_PACKAGES = ("gcc", "build-base", "musl-dev", "g++", "clang", "build-essential")
+# compiler flags that make no executable (objects, preprocessed text, shared libraries) or
+# only print something
+_NO_EXECUTABLE = ("-c", "-E", "-S", "-M", "-MM", "-shared", "--version", "-v", "-dumpversion",
+                  "-dumpmachine", "--help", "-print-search-dirs", "-###", "-fsyntax-only")
+_STATIC_FLAGS = ("-static", "-static-pie", "--static")
+# a C driver links the C++ runtime for C++ sources or when told to
+_CXX_SOURCE = re.compile(r"\.(?:cpp|cc|cxx|c\+\+|cp|CPP|C|ii)$")
+_CXX_FLAG = re.compile(r"^(?:-lstdc\+\+|-lc\+\+|-std=(?:c|gnu)\+\+\w*|-stdlib=.*|-x\s*c\+\+)$")
+_CARGO_BUILDS = ("build", "install", "zigbuild", "rustc", "auditable")
+_GO_NOT_EXECUTABLE = ("c-shared", "c-archive", "shared", "plugin", "archive")
+
+
 def builds(facts: "Facts", index: int) -> list[BuildInfo]:
     """Every program build docklint recognises in the chain of stage ``index``, in order:
-    go build/install, cargo build/install, gcc/g++/clang."""
+    go build/install, tinygo, cargo/cross build/install/zigbuild, rustc, C/C++ compilers
+    (cross compilers by name, clang --target, zig cc), emcc, wasm-pack. What they build for
+    is read from the resolved command line (:mod:`.targets`)."""
+    from ._core import memo
+    cache = memo(facts, "_builds")
+    if index in cache:
+        return cache[index]
     base = facts.base_facts(index)
     libc = base.libc if base else None
     chain = list(reversed(facts.df.graph.chain(index)))
-    has_cc = any(p in ("gcc", "build-base", "musl-dev", "g++", "clang", "build-essential")
-                 for stage in chain for p in facts.installed_packages(stage))
+    has_cc = any(p in _CC_PACKAGES for stage in chain for p in facts.installed_packages(stage))
     out: list[BuildInfo] = []
     for stage in chain:
         for ins, script, cmd in facts.commands(stage):
-            pos = cmd.positional()
-            sub = pos[0].value if pos else ""
-            span = script.command_span(cmd)
+            if cmd.name not in _BUILDERS and c_compiler(cmd.name) is None:
+                continue
+            cl = CommandLine(facts, stage, ins, script, cmd)
+            found = _build(facts, cl, libc, has_cc)
+            if found is None:
+                continue
             workdir = facts.workdir(stage, ins)
-
-            def info(kind: str, how: str, tool: str, output: str | None,
-                     certain: bool = True) -> BuildInfo:
+            span = script.command_span(cmd)
+            for kind, how, tool, output, certain, target, caveat in found:
                 if output is not None:
                     output = _norm(posixpath.join(workdir, output))
-                return BuildInfo(kind, f"{how}, line {ins.line}", tool, ins, span, certain,
-                                 output, workdir)
-
-            if cmd.name == "go" and sub in ("build", "install"):
-                cgo = cmd.env("CGO_ENABLED") or _exported(script, cmd, "CGO_ENABLED") or \
-                    stage.env_before(ins).get("CGO_ENABLED")
-                flags = " ".join(a.value for a in cmd.args)
-                tool = "go install" if sub == "install" else "go"
-                output = _expanded(facts, stage, ins, cmd.flag_value("-o"))
-                if cgo == "0":
-                    out.append(info("static", f"go {sub} with CGO_ENABLED=0", tool, output))
-                elif "-static" in flags or ("netgo" in flags and "osusergo" in flags):
-                    out.append(info("static", f"go {sub} with static linking", tool, output))
-                elif libc is None:
-                    out.append(info("unknown", f"go {sub} on an image docklint does not "
-                                               "know", tool, output, False))
-                elif libc == "musl" and not has_cc:
-                    out.append(info("static", f"go {sub} on alpine without a C compiler "
-                                              "(so cgo is off)", tool, output))
-                elif libc == "musl":
-                    out.append(info("musl", f"go {sub} with cgo on alpine", tool, output,
-                                    False))
-                else:
-                    # dynamic only when the program uses cgo (net, os/user...): likely
-                    out.append(info("glibc", f"go {sub} without CGO_ENABLED=0 on a glibc "
-                                             "image", tool, output, False))
-            elif cmd.name == "cargo" and sub in ("build", "install"):
-                target = cmd.flag_value("--target") or ""
-                if "musl" in target or (libc == "musl" and not target):
-                    out.append(info("static", "cargo build for a musl target", "cargo",
-                                    None))
-                elif libc is None and not target:
-                    out.append(info("unknown", "cargo build", "cargo", None, False))
-                else:
-                    out.append(info("cc", "cargo build for a glibc target", "cargo", None))
-            elif cmd.name in ("gcc", "g++", "cc", "c++", "clang", "clang++"):
-                output = _expanded(facts, stage, ins, cmd.flag_value("-o"))
-                if any(a.value == "-static" for a in cmd.args):
-                    out.append(info("static", f"{cmd.name} -static", cmd.name, output))
-                elif libc is None:
-                    out.append(info("unknown", f"{cmd.name}", cmd.name, output, False))
-                else:
-                    kind = "cc" if "++" in cmd.name else libc
-                    out.append(info(kind, f"{cmd.name} without -static", cmd.name, output))
+                out.append(BuildInfo(kind, f"{how}, line {ins.line}", tool, ins, span,
+                                     certain, output, workdir, target, caveat))
+    cache[index] = out
     return out
 
 
-def _expanded(facts: "Facts", stage: Stage, ins: Instruction, text: str | None) -> str | None:
-    if text is None:
+_BUILDERS = ("go", "tinygo", "cargo", "cross", "rustc", "zig", "emcc", "em++", "wasm-pack",
+             "trunk")
+_Found = tuple  # (kind, how, tool, output, certain, target, caveat)
+
+
+def _build(facts: "Facts", cl: CommandLine, libc: str | None, has_cc: bool
+           ) -> list[_Found] | None:
+    name = cl.cmd.name
+    if name == "go":
+        return _go(facts, cl, libc, has_cc)
+    if name in ("cargo", "cross", "rustc"):
+        return _rust(facts, cl, libc)
+    if name == "tinygo":
+        if not cl.positional() or cl.positional()[0] != "build":
+            return None
+        target = target_of(facts, cl)
+        output = _output(cl)
+        if target is None:
+            return [("unknown", "tinygo build", "tinygo", output, False, None, "")]
+        return [(_kind_of(target), f"tinygo build for {_target_text(target)}", "tinygo",
+                 output, True, target.text, "")]
+    if name in ("emcc", "em++"):
+        if cl.has(*_NO_EXECUTABLE):
+            return None
+        return [("wasm", f"{name} (WebAssembly)", name, _output(cl), True,
+                 "wasm32-unknown-emscripten", "")]
+    if name in ("wasm-pack", "trunk"):
+        if not cl.positional() or cl.positional()[0] != "build":
+            return None
+        return [("wasm", f"{name} build (WebAssembly)", name, None, True,
+                 "wasm32-unknown-unknown", "")]
+    if name == "zig":
+        pos = cl.positional()
+        sub = pos[0] if pos else None
+        if sub in ("cc", "c++"):
+            return _c(facts, cl, libc, f"zig {sub}", sub == "c++")
+        if sub in ("build-exe", "build"):
+            target = target_of(facts, cl)
+            if target is None:
+                return [("unknown", f"zig {sub}", "zig", _output(cl, "-femit-bin"), False,
+                         None, "")]
+            static = target.kind == "musl" or cl.has(*_STATIC_FLAGS)
+            kind = "static" if static else "glibc" if target.kind == "gnu" else \
+                _kind_of(target)
+            return [(kind, f"zig {sub} for {_target_text(target)}", "zig",
+                     _output(cl, "-femit-bin"), True, target.text, "")]
         return None
-    return facts.df.expand(text, stage.env_before(ins)).value
+    cc = c_compiler(name)
+    if cc is not None:
+        return _c(facts, cl, libc, name, cc[1])
+    return None
 
 
-def _exported(script: Script, cmd: Command, name: str) -> str | None:
-    """A value ``export NAME=x`` (or a bare ``NAME=x``) sets earlier in the same script."""
-    rx = re.compile(r"(?:^|[;&|(\s])(?:export\s+)?" + re.escape(name) + r"=([^\s;&|)]*)")
-    found = None
-    for m in rx.finditer(script.text, 0, cmd.start):
-        found = m.group(1).strip("'\"")
-    return found
+def _output(cl: CommandLine, *flags: str) -> str | None:
+    found = cl.flag_values("-o", *flags, stop=None)
+    return found[-1] if found else None
+
+
+def _target_text(target: Target) -> str:
+    return target.text or f"a target docklint cannot resolve ({target.via})"
+
+
+def _kind_of(target: Target) -> str:
+    """The BuildInfo kind of a program built for ``target`` (gnu and musl aside)."""
+    if target.kind == "wasm":
+        return "wasm"
+    if target.kind in FOREIGN:
+        return "foreign"
+    return "unknown"
+
+
+def _go(facts: "Facts", cl: CommandLine, libc: str | None, has_cc: bool
+        ) -> list[_Found] | None:
+    pos = cl.positional()
+    sub = pos[0] if pos else None
+    if sub not in ("build", "install"):
+        return None
+    if any(v in _GO_NOT_EXECUTABLE for v in cl.flag_values("-buildmode")):
+        return None
+    tool = "go install" if sub == "install" else "go"
+    output = _output(cl) if sub == "build" else None
+    target = target_of(facts, cl)
+    if target is not None and target.kind != "unknown":
+        kind = _kind_of(target)
+        return [(kind, f"go {sub} for {_target_text(target)}", tool, output,
+                 kind != "unknown", target.text, "")]
+    cgo = cl.var("CGO_ENABLED")
+    # the words as written too: "-extldflags -static" inside an -ldflags with a $(...)
+    flags = " ".join([a for a in cl.args if a is not None] + [w.value for w in cl.cmd.args])
+    if cgo == "0":
+        return [("static", f"go {sub} with CGO_ENABLED=0", tool, output, True, None, "")]
+    if "-static" in flags or ("netgo" in flags and "osusergo" in flags):
+        return [("static", f"go {sub} with static linking", tool, output, True, None, "")]
+    if libc == "musl" and not has_cc and cgo is UNSET:
+        return [("static", f"go {sub} on alpine without a C compiler (so cgo is off)", tool,
+                 output, True, None, "")]
+    if target is not None:
+        return [("unknown", f"go {sub} for {_target_text(target)}", tool, output, False,
+                 None, "")]
+    if cgo is None or cl.hides_flags("-ldflags", "-tags", "--ldflags", "--tags"):
+        return [("unknown", f"go {sub} with flags docklint cannot resolve", tool, output,
+                 False, None, "")]
+    arch = cl.var("GOARCH")
+    if cgo is UNSET and (arch is None or (isinstance(arch, str) and
+                                          arch not in ("", "amd64"))):
+        # cross-compiling turns cgo off by default; on a builder of that arch it stays on
+        return [("unknown", f"go {sub} for GOARCH={arch or 'a value docklint cannot resolve'}",
+                 tool, output, False, None, "")]
+    cc = cl.var("CC")
+    cc_target = None
+    if isinstance(cc, str) and c_compiler(cc.split()[0].rsplit("/", 1)[-1] if cc else ""):
+        prefix = c_compiler(cc.split()[0].rsplit("/", 1)[-1])[0]
+        cc_target = classify(prefix) if prefix else None
+    if cc_target == "musl":
+        return [("musl", f"go {sub} with cgo and CC={cc}", tool, output, False, None, "")]
+    if cc_target == "gnu":
+        return [("glibc", f"go {sub} with cgo and CC={cc}", tool, output, False, None, "")]
+    if cc_target is not None:
+        return [("unknown", f"go {sub} with CC={cc}", tool, output, False, None, "")]
+    if libc is None:
+        return [("unknown", f"go {sub} on an image docklint does not know", tool, output,
+                 False, None, "")]
+    if libc == "musl":
+        return [("musl", f"go {sub} with cgo on alpine", tool, output, False, None, "")]
+    # dynamic only when the program uses cgo (net, os/user...): likely
+    return [("glibc", f"go {sub} without CGO_ENABLED=0 on a glibc image", tool, output,
+             False, None, "")]
+
+
+def _rust(facts: "Facts", cl: CommandLine, libc: str | None) -> list[_Found] | None:
+    name = cl.cmd.name
+    if name == "rustc":
+        tool, what, output = "rustc", "rustc", _output(cl)
+        if not any(a is None or a.endswith(".rs") for a in cl.positional()):
+            return None
+    else:
+        sub = cargo_subcommand(cl)
+        if sub not in _CARGO_BUILDS:
+            return None
+        if sub == "auditable":
+            pos = [p for p in cl.positional() if p is None or not p.startswith("+")]
+            if len(pos) < 2 or pos[1] != "build":
+                return None
+        tool, what, output = "cargo", f"{name} {sub}", None
+    target = target_of(facts, cl)
+    static, flags_doubt = rust_crt_static(facts, cl)
+    target_doubt = False
+    if target is None:
+        if name != "rustc":
+            target_doubt = cargo_config(facts, cl.stage, cl.ins).unseen
+        host = "musl" if libc == "musl" else "gnu" if libc == "glibc" else None
+        if host is None:
+            return [("unknown", what, tool, output, False, None, "")]
+        triple = None
+    else:
+        if target.kind not in ("gnu", "musl"):
+            kind = _kind_of(target)
+            return [(kind, f"{what} for {_target_text(target)}", tool, output,
+                     kind != "unknown", target.text, "")]
+        host, triple = target.kind, target.text
+    certain = not target_doubt and not flags_doubt
+    if flags_doubt == "config" or target_doubt:
+        sets = " or ".join(w for w, doubt in (("another target", target_doubt),
+                                               ("-C target-feature=+crt-static",
+                                                flags_doubt == "config")) if doubt)
+        caveat = f"unless a .cargo/config.toml the build copies in sets {sets}"
+    elif flags_doubt:
+        caveat = f"unless it sets -C target-feature=+crt-static: {flags_doubt}"
+    else:
+        caveat = ""
+    if host == "musl":
+        if static is False:
+            return [("musl", f"{what} for {triple or 'a musl target'} with -crt-static", tool,
+                     output, certain, triple, caveat)]
+        return [("static", f"{what} for a musl target", tool, output, True, triple, "")]
+    if static:
+        return [("static", f"{what} with +crt-static", tool, output, True, triple, "")]
+    how = f"{what} for {triple}" if triple else f"{what} for the builder's glibc target"
+    return [("cc", how, tool, output, certain, triple, caveat)]
+
+
+def _c(facts: "Facts", cl: CommandLine, libc: str | None, name: str, cxx: bool
+       ) -> list[_Found] | None:
+    if not cl.args or cl.has(*_NO_EXECUTABLE):
+        return None
+    output = _output(cl)
+    args = [a for a in cl.args if a is not None]
+    cxx = cxx or any(_CXX_SOURCE.search(a) or _CXX_FLAG.match(a) for a in args) or \
+        any(a == "-x" and b.startswith("c++") for a, b in zip(args, args[1:]))
+    target = target_of(facts, cl)
+    static = cl.has(*_STATIC_FLAGS)
+    if static:
+        return [("static", f"{name} {next(a for a in cl.args if a in _STATIC_FLAGS)}", name,
+                 output, True, target.text if target else None, "")]
+    if cl.hides_flags("-Wl", "-Xlinker"):
+        return [("unknown", f"{name} with arguments docklint cannot resolve", name, output,
+                 False, None, "")]
+    if target is not None:
+        # the compiler's name says the target; a --target flag is named
+        what = name if target.via == "the compiler's name" else \
+            f"{name} {target.via} {target.text}"
+        if target.kind == "musl":
+            if name.startswith("zig"):
+                return [("static", f"{what} (zig links musl statically)", name, output, True,
+                         target.text, "")]
+            return [("musl", f"{what} without -static", name, output, True, target.text, "")]
+        if target.kind == "gnu":
+            return [("cc" if cxx else "glibc", f"{what} without -static", name, output, True,
+                     target.text, "")]
+        kind = _kind_of(target)
+        return [(kind, f"{name} for {_target_text(target)}", name, output, kind != "unknown",
+                 target.text, "")]
+    if name.startswith("zig"):
+        return [("unknown", name, name, output, False, None, "")]
+    if libc is None or libc == "none":
+        return [("unknown", name, name, output, False, None, "")]
+    kind = "cc" if cxx and libc == "glibc" else libc
+    return [(kind, f"{name} without -static", name, output, True, None, "")]
 
 
 def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
@@ -150,10 +336,15 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
     builds = facts.builds(index)
     if path in facts.outputs(index) and not any(b.output == path for b in builds):
         return None          # written by cp/mv/curl..., not by a build docklint knows
+    m = _CARGO_OUT.search(path)
+    in_path = m.group(1) if m and m.group(1) not in ("release", "debug") else None
     for b in reversed(builds):
         if b.output == path:
             return b
         if b.tool == "cargo" and "/target/" in path:
+            if in_path is not None and b.target is not None and \
+                    in_path not in b.target.split(", "):
+                continue     # target/<triple>/release/...: built for that triple
             return b
         if b.tool == "go install" and b.output is None and \
                 posixpath.dirname(path) in ("/go/bin", "/root/go/bin"):
@@ -166,14 +357,62 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
     return None
 
 
-def exe_paths(facts: "Facts", index: int, exe: str) -> list[str]:
-    """Where the image of stage ``index`` looks for the program ``exe``."""
-    if "/" not in exe:
-        return [posixpath.join(d, exe) for d in _DEFAULT_PATH]
+_CARGO_OUT = re.compile(r"/target/([^/]+)/")
+
+
+def search_path(facts: "Facts", index: int) -> list[str] | None:
+    """The directories the image of stage ``index`` searches for a program named without a
+    slash: its PATH, from the ``ENV PATH`` in its chain (``$PATH`` in it is the PATH before),
+    else the default PATH BuildKit and Docker use; None when an ENV PATH depends on a value
+    docklint cannot resolve."""
+    path: list[str] | None = list(_DEFAULT_PATH)
+    for stage in reversed(facts.df.graph.chain(index)):
+        for ins in stage.instructions:
+            if ins.keyword != "ENV":
+                continue
+            for key, value, _ in ins.pairs():
+                if key.value != "PATH":
+                    continue
+                if path is None:
+                    continue
+                env = dict(stage.env_before(ins))
+                env["PATH"] = ":".join(path)
+                expanded = facts.df.expand(value.value, env).value
+                if expanded is None:
+                    path = None
+                    continue
+                workdir = facts.workdir(stage, ins)
+                path = [_norm(posixpath.join(workdir, d)) for d in expanded.split(":") if d]
+    return path
+
+
+def wasm_image(facts: "Facts", index: int) -> bool:
+    """Whether the image of stage ``index`` is built for a WebAssembly platform
+    (``FROM --platform=wasi/wasm``, ``wasip1/wasm``...): a wasm shim runs it."""
+    for stage in facts.df.graph.chain(index):
+        if stage.platform and is_wasm_platform(stage.platform):
+            return True
+    return False
+
+
+def exe_paths(facts: "Facts", index: int, exe: str) -> list[str] | None:
+    """Where the image of stage ``index`` looks for the program ``exe``: a path as it is
+    (relative to the WORKDIR), a bare name in each directory of its PATH
+    (:func:`search_path`). A WebAssembly module (``*.wasm``, or any entrypoint of an image for
+    a wasm platform) is also looked for the way wasm shims do: relative to the WORKDIR and to
+    the root. None when the PATH is unknown."""
+    stage = facts.df.stages[index]
+    workdir = facts.workdir(stage, None)
     if exe.startswith("/"):
         return [_norm(exe)]
-    stage = facts.df.stages[index]
-    return [_norm(posixpath.join(facts.workdir(stage, None), exe))]
+    wasm = exe.endswith(".wasm") or facts.wasm_image(index)
+    extra = [_norm(posixpath.join(workdir, exe)), _norm("/" + exe)] if wasm else []
+    if "/" in exe:
+        return list(dict.fromkeys([_norm(posixpath.join(workdir, exe))] + extra))
+    path = facts.search_path(index)
+    if path is None:
+        return None
+    return list(dict.fromkeys([posixpath.join(d, exe) for d in path] + extra))
 
 
 def copies_from(facts: "Facts", index: int

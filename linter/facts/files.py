@@ -141,6 +141,9 @@ def _placements(facts: "Facts", stage: Stage, ins: Instruction, dirs: set[str]
     into_dir = dest.endswith("/") or len(ins.effective.args) > 2 or \
         (dest.rstrip("/") or "/") in dirs
     dest = dest.rstrip("/") or "/"
+    if ins.effective.flag("parents") is not None:
+        # COPY --parents keeps each source's path under the destination: somewhere below it
+        return [Placed(ins, stage.index, "", dest, True, from_stage, kind, resolved=False)]
     out = []
     for src in srcs:
         src_kind = kind
@@ -198,15 +201,11 @@ def _is_file_output(facts: "Facts", p: Placed) -> bool:
 def outputs(facts: "Facts", index: int) -> set[str]:
     """Files the chain of stage ``index`` is known to write: build outputs (``-o``), files
     copied to a file path, downloads to a path."""
-    out: set[str] = set()
+    out: set[str] = {b.output for b in facts.builds(index) if b.output}
     for stage in facts.df.graph.chain(index):
         for ins, script, cmd in facts.commands(stage):
             target = None
-            sub = cmd.positional()[0].value if cmd.positional() else ""
-            if cmd.name == "go" and sub in ("build",) or cmd.name in (
-                    "gcc", "g++", "cc", "c++", "clang", "clang++", "rustc"):
-                target = cmd.flag_value("-o")
-            elif cmd.name in ("cp", "mv", "install", "ln"):
+            if cmd.name in ("cp", "mv", "install", "ln"):
                 pos = cmd.positional()
                 if len(pos) >= 2 and not pos[-1].value.endswith("/"):
                     target = pos[-1].value

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Stage
+from ..syntax import Instruction
 from .builds import BuildInfo
 
 if TYPE_CHECKING:
@@ -25,13 +26,15 @@ BENIGN_COMMANDS = {"chmod", "chown", "chgrp", "mkdir", "ln", "cp", "mv", "rm", "
 
 @dataclass(frozen=True)
 class Runtime:
-    """What a final image runs: ``kind`` is static | glibc | cc | musl | jar | node | python |
-    ruby | php | unknown; ``detail`` says how we know."""
+    """What a final image runs: ``kind`` is static | glibc | cc | musl | wasm | foreign | jar |
+    node | python | ruby | php | unknown (the kinds of :class:`~docklint.facts.BuildInfo` for a
+    program a build made); ``detail`` says how we know."""
 
     kind: str
     detail: str
     builder: "int | None" = None     # the stage that built it, when known
     build: "BuildInfo | None" = None
+    copy: "Instruction | None" = None   # the COPY that put it in the image, when known
 
 
 def entry_exe(facts: "Facts", index: int) -> str | None:
@@ -55,11 +58,15 @@ def entry_exe(facts: "Facts", index: int) -> str | None:
 def runtime(facts: "Facts", index: int) -> Runtime:
     """What the image of stage ``index`` runs."""
     exe = facts.entry_exe(index)
+    if facts.wasm_image(index):
+        return Runtime("wasm", "its platform is WebAssembly: a wasm shim runs it")
     if exe:
+        if exe.endswith(".wasm"):
+            return Runtime("wasm", f"it runs {exe}, a WebAssembly module")
         kind = _language_of(exe)
         if kind:
             return Runtime(kind, f"it runs {exe}")
-        for path in facts.exe_paths(index, exe):
+        for path in facts.exe_paths(index, exe) or ():
             placed = facts.provider(index, path)
             if placed is None:
                 continue
@@ -68,19 +75,20 @@ def runtime(facts: "Facts", index: int) -> Runtime:
             if placed.kind == "stage" and placed.from_stage is not None:
                 built = facts.build_for(placed.from_stage, placed.source)
                 if built is not None and built.kind != "unknown":
-                    return Runtime(built.kind, built.how, placed.from_stage, built)
+                    return Runtime(built.kind, built.how, placed.from_stage, built,
+                                   placed.instruction)
             break
     placed = [p for p in facts.placed(index) if p.kind == "stage"]
     if any(p.source.endswith(".jar") or p.landing.endswith(".jar") for p in placed):
         jar = next(p for p in placed if p.source.endswith(".jar") or
                    p.landing.endswith(".jar"))
         return Runtime("jar", f"it copies a JAR (line {jar.instruction.line})")
-    built = [(p.from_stage, facts.build_for(p.from_stage, p.source)) for p in placed
+    built = [(p, facts.build_for(p.from_stage, p.source)) for p in placed
              if p.from_stage is not None]
-    built = [(st, b) for st, b in built if b is not None and b.kind != "unknown"]
+    built = [(p, b) for p, b in built if b is not None and b.kind != "unknown"]
     if len({b.kind for _, b in built}) == 1:
-        st, b = built[0]
-        return Runtime(b.kind, b.how, st, b)
+        p, b = built[0]
+        return Runtime(b.kind, b.how, p.from_stage, b, p.instruction)
     base = facts.base_facts(index)
     if base and base.family in ("node", "python", "ruby", "php"):
         return Runtime(base.family, f"the base is {base.family}")

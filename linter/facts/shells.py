@@ -1,5 +1,5 @@
 """The shell of shell-form instructions: their parsed scripts and commands, the SHELL in effect,
-and whether the image has that shell.
+whether the image has that shell, and which shell its ``/bin/sh`` is.
 
 The model parses the scripts and knows the SHELL in effect (its variable scan needs both); the
 Facts questions about them are answered from there, so that a script is parsed once per file.
@@ -7,6 +7,8 @@ Facts questions about them are answered from there, so that a script is parsed o
 
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import TYPE_CHECKING, Iterator
 
 from ..model import Stage
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from . import Facts
 
 __all__ = ["script", "commands", "shell_of", "posix_shell", "windows", "shell_path",
-           "has_shell"]
+           "has_shell", "run_has_shell", "bin_sh"]
 
 
 def script(facts: "Facts", ins: Instruction) -> Script | None:
@@ -77,3 +79,140 @@ def has_shell(facts: "Facts", index: int, before: Instruction | None = None) -> 
     if not base.has_shell:
         return False
     return True if path == "/bin/sh" else None
+
+
+def run_has_shell(facts: "Facts", ins: Instruction) -> bool | None:
+    """Whether a shell-form RUN finds its shell when it runs: in the image (:func:`has_shell`),
+    or in a ``--mount=type=bind`` of the RUN itself that covers the shell's path (BuildKit
+    mounts it before it starts the shell, so ``--mount=type=bind,from=busybox,source=/bin,
+    target=/bin`` lets a RUN work in a distroless stage; the image still has no shell
+    afterwards). None when unknown."""
+    stage = facts.df.stage_of(ins)
+    if stage is None:
+        return None
+    found = facts.has_shell(stage.index, before=ins)
+    if found is not False:
+        return found
+    path = facts.shell_path(stage.index, ins)
+    answer: bool | None = False
+    for mount in _bind_mounts(ins):
+        target = (mount.target or "").rstrip("/") or "/"
+        source = mount.options.get("source") or mount.options.get("src") or "/"
+        if "$" in target or "$" in source:
+            answer = None               # a mount docklint cannot place may hold it
+            continue
+        if not (path == target or path.startswith(target.rstrip("/") + "/")):
+            continue
+        inside = posixpath.normpath(posixpath.join("/", source, posixpath.relpath(path, target)))
+        has = _image_has_file(facts, stage, ins, mount, inside)
+        if has:
+            return True
+        if has is None:
+            answer = None
+    return answer
+
+
+def _bind_mounts(ins: Instruction):
+    from ..model import parse_mount
+    for flag in ins.flags:
+        if flag.name == "mount" and flag.value:
+            mount = parse_mount(flag)
+            if mount.type == "bind":
+                yield mount
+
+
+def _image_has_file(facts: "Facts", stage: Stage, ins: Instruction, mount, path: str
+                    ) -> bool | None:
+    """Whether what a bind mount reads from (a stage, an image, the context) has ``path``:
+    a shell at /bin/sh of an image known to have one, or a file a stage copies there."""
+    ref = mount.source_from
+    if not ref:
+        return None                     # the build context: docklint cannot tell
+    edge = next((e for e in facts.df.graph.edges if e.instruction is ins and
+                 e.kind == "mount" and (e.raw == ref or e.ref == ref)), None)
+    if edge is None or not edge.resolved:
+        return None
+    if edge.target is not None:
+        if facts.provider(edge.target, path):
+            return True
+        base = facts.base_facts(edge.target)
+    elif edge.image is not None:
+        from .. import images
+        base = images.lookup(edge.image)
+    else:
+        return None
+    if base is None or base.has_shell is None:
+        return None
+    if not base.has_shell:
+        return False
+    return True if path in ("/bin/sh", "/usr/bin/sh") else None
+
+
+# What runs as /bin/sh, by the distribution under it: Debian and Ubuntu link it to dash, Alpine
+# and BusyBox images to BusyBox ash, the RPM distributions (Fedora, RHEL and its rebuilds,
+# Amazon Linux, openSUSE) to bash.
+_DASH_FAMILIES = frozenset({"debian", "ubuntu", "buildpack-deps", "golang", "node", "python",
+                            "ruby", "php", "rust", "gcc", "openjdk", "eclipse-temurin", "maven",
+                            "gradle"})
+_BASH_FAMILIES = frozenset({"fedora", "centos", "rockylinux", "almalinux", "oraclelinux",
+                            "amazonlinux", "amazoncorretto", "opensuse-leap"})
+_DEBIAN_NAMES = re.compile(r"(?<![a-z])(?:debian|ubuntu|jessie|stretch|buster|bullseye|bookworm|"
+                           r"trixie|forky|sid|xenial|bionic|focal|jammy|noble|oracular|plucky|"
+                           r"questing)(?![a-z])")
+_ALPINE_NAMES = re.compile(r"(?<![a-z])(?:alpine|busybox)(?![a-z])")
+_RPM_NAMES = re.compile(r"(?<![a-z])(?:fedora|centos|rockylinux|rocky|almalinux|alma|"
+                        r"oraclelinux|amazonlinux|amazoncorretto|ubi|rhel|opensuse|sles|"
+                        r"mariner|azurelinux)(?![a-z])")
+_NAMES = (("ash", _ALPINE_NAMES), ("bash", _RPM_NAMES), ("dash", _DEBIAN_NAMES))
+_BY_COMMAND = (("ash", frozenset({"apk"})),
+               ("dash", frozenset({"apt-get", "apt", "aptitude", "dpkg", "dpkg-reconfigure",
+                                   "update-alternatives"})),
+               ("bash", frozenset({"yum", "dnf", "microdnf", "dnf5", "rpm", "zypper"})))
+
+
+def bin_sh(facts: "Facts", index: int) -> str | None:
+    """What ``/bin/sh`` is in the image of stage ``index``: ``"dash"`` (Debian, Ubuntu and the
+    images built on them), ``"ash"`` (BusyBox: Alpine, BusyBox), ``"bash"`` (Fedora, RHEL and
+    its rebuilds, Amazon Linux, openSUSE), or None when docklint cannot tell.
+
+    Read from what docklint knows of the base image, else from its name (a Debian or Ubuntu
+    release, ``alpine``), else from the package manager the stage's chain runs (``apk``,
+    ``apt-get``/``dpkg``, ``yum``/``dnf``/``zypper``). A stage whose chain changes ``/bin/sh``
+    (``ln -s bash /bin/sh``) gives None. Computed once per stage."""
+    from ._core import memo
+    cache = memo(facts, "_bin_sh")
+    if index not in cache:
+        cache[index] = _bin_sh(facts, index)
+    return cache[index]
+
+
+def _bin_sh(facts: "Facts", index: int) -> str | None:
+    df = facts.df
+    chain = df.graph.chain(index)
+    for st in chain:
+        for _ins, _script, cmd in facts.commands(st):
+            if cmd.name == "ln" and any(a.value.rstrip("/") in ("/bin/sh", "/usr/bin/sh")
+                                        for a in cmd.args):
+                return None
+    base = facts.base_facts(index)
+    if base is not None and (base.libc == "musl" or base.family == "busybox"):
+        return "ash"
+    # the distribution a tag names (`maven:3-amazoncorretto-21`, `python:3.12-bookworm`) wins
+    # over the image's usual one
+    root = df.graph.root_base(index)
+    if root is not None and root.kind == "image" and root.image is not None:
+        name = f"{root.image.repository}:{root.image.tag or ''}".lower()
+        for flavour, names in _NAMES:
+            if names.search(name):
+                return flavour
+    if base is not None:
+        if base.libc == "glibc" and base.family in _DASH_FAMILIES:
+            return "dash"
+        if base.family in _BASH_FAMILIES:
+            return "bash"
+    for st in chain:
+        for _ins, _script, cmd in facts.commands(st, onbuild=True):
+            for flavour, names in _BY_COMMAND:
+                if cmd.name in names:
+                    return flavour
+    return None
