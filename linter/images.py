@@ -17,7 +17,7 @@ from docklint.imageref import ImageRef, parse_image_ref
 
 
 __all__ = ["ImageFacts", "Suggestion", "describe", "format_size", "image_env", "is_eol",
-           "lookup", "saving", "scratch", "successor", "suggest_lighter"]
+           "lookup", "saving", "scratch", "ships_compiler", "successor", "suggest_lighter"]
 
 KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
                    "chainguard"})
@@ -310,9 +310,9 @@ def format_size(n: int | None, approx: bool = False) -> str:
 
 def describe(name: str, facts: ImageFacts) -> str:
     """``golang:1.22 (312 MB compressed)``, ``gcr.io/distroless/static-debian13 (~2 MiB
-    compressed)`` or ``name (size unknown)``: an image named in a message, with its size."""
+    compressed)``, or the name alone when the size is unknown: an image named in a message."""
     if facts.size_bytes is None:
-        return f"{name} (size unknown)"
+        return name
     return f"{name} ({facts.size_text} compressed)"
 
 
@@ -376,9 +376,43 @@ def _java_major(current: ImageFacts, tag: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _candidates(ref: ImageRef, current: ImageFacts, runs: str) -> list[str | ImageFacts]:
+def ships_compiler(facts: ImageFacts) -> bool:
+    """Whether the image ships a C compiler: gcc, rust (every variant), buildpack-deps, and the
+    full Debian-based golang, node, python, ruby and php images, which are built on
+    buildpack-deps (see the notes of their rows)."""
+    if facts.family in ("gcc", "rust"):
+        return True
+    return facts.variant == "full" and facts.family in ("buildpack-deps", "golang", "node",
+                                                          "python", "ruby", "php")
+
+
+_DEBIAN_CODENAMES = frozenset("jessie stretch buster bullseye bookworm trixie forky sid".split())
+
+
+def _with_shell(ref: ImageRef, current: ImageFacts, runs: str) -> list[str | ImageFacts]:
+    """Bases with a shell for a native program: Debian's slim image, on the Debian release the
+    current tag names (a start script written for the current image's shell and tools keeps
+    them; alpine has neither bash nor Debian's tools). For a dynamic glibc program none when
+    the current image is Ubuntu-based: no slim Ubuntu in the data, and a Debian release may
+    have an older glibc than the program was built against."""
+    table = _table()
+    tokens = _tokens(ref.tag)
+    if runs != "static" and (current.family == "ubuntu" or
+                             any(t in _CODENAMES - _DEBIAN_CODENAMES for t in tokens)):
+        return []
+    if current.family == "debian":
+        tag = _retag(ref.tag, "slim", "debian")
+        return [f"debian:{tag}" if tag else table.by_image["debian"]["slim"]]
+    codename = next((t for t in tokens if t in _DEBIAN_CODENAMES), None)
+    return [f"debian:{codename}-slim" if codename else table.by_image["debian"]["slim"]]
+
+
+def _candidates(ref: ImageRef, current: ImageFacts, runs: str,
+                needs_shell: bool = False) -> list[str | ImageFacts]:
     """What could replace ``current``, best first: image references or data rows."""
     table = _table()
+    if runs in _RUNTIME_FAMILIES and needs_shell:
+        return _with_shell(ref, current, runs)
     if runs in _RUNTIME_FAMILIES:  # newest Debian release first; legacy unsuffixed names never
         out: list[str | ImageFacts] = []
         for family in _RUNTIME_FAMILIES[runs]:
@@ -416,13 +450,18 @@ def _lighter(candidate: ImageFacts, current: ImageFacts) -> bool:
     return _WEIGHT[candidate.kind] < _WEIGHT[current.kind]
 
 
-def suggest_lighter(ref: ImageRef | str, runs: str) -> Suggestion | None:
+def suggest_lighter(ref: ImageRef | str, runs: str,
+                    needs_shell: bool = False) -> Suggestion | None:
     """A lighter, documented, supported base for a final image that runs ``runs``.
 
-    ``runs`` is one of ``RUNS``: ``static`` (a static binary), ``glibc`` / ``cc`` (a dynamic C,
-    or C++/Rust, binary), ``jar``, ``node``, ``python``, ``ruby``, ``php``, or ``unknown`` (then
-    only the image's own slim variant). None when ``ref`` is unknown, nothing documented is
-    lighter, or every candidate is end-of-life.
+    ``runs`` is one of ``RUNS``: ``static`` (a static binary: distroless ``static``),
+    ``glibc`` (a dynamic C binary: distroless ``base``), ``cc`` (a dynamic binary that also
+    needs libgcc/libstdc++, as C++ and Rust programs do: distroless ``cc``), ``jar`` (a JRE),
+    ``node``, ``python``, ``ruby``, ``php`` (the language's slim or alpine image), or
+    ``unknown`` (then only the image's own slim variant). With ``needs_shell`` (the image starts
+    its program through a shell script or ``sh -c``, or its build runs commands), only a base
+    with a shell is named: Debian's slim image for a native program, never a distroless one. None when ``ref`` is unknown, nothing documented is lighter, or
+    every candidate is end-of-life.
     """
     if runs not in RUNS:
         raise ValueError(f"runs must be one of {', '.join(RUNS)}, not {runs!r}")
@@ -430,9 +469,10 @@ def suggest_lighter(ref: ImageRef | str, runs: str) -> Suggestion | None:
     if current is None:
         return None
     for candidate in _candidates(ref if isinstance(ref, ImageRef) else parse_image_ref(ref),
-                                 current, runs):
+                                 current, runs, needs_shell):
         facts = lookup(candidate) if isinstance(candidate, str) else candidate
-        if facts is None or is_eol(facts) or not _lighter(facts, current):
+        if facts is None or is_eol(facts) or not _lighter(facts, current) or \
+                (needs_shell and facts.has_shell is not True):
             continue
         return Suggestion(candidate if isinstance(candidate, str) else _write(facts), facts)
     return None

@@ -7,7 +7,19 @@ leads through) is `root`, `0`, `root:<group>` or `0:<group>`. It reports that `U
 Unlike hadolint's DL3002, which flags the last `USER` of every stage, builder stages are never
 flagged: running a build step as root in a stage whose files are copied out is normal and does
 not make the final image run as root. A `USER root` in an ancestor stage counts when the target
-does not switch away from it.
+does not switch away from it. When the root comes from a build ARG's default
+(`USER $UID:$GID` with `ARG UID=0`), the message says so.
+
+It stays quiet when the image leaves root on its own: it starts through a tool that switches
+user (`gosu`, `su-exec`, `setpriv`, `runuser`, `chroot --userspec`, `s6-setuidgid`...) or
+installs or copies one in, it starts through an entrypoint script (`docker-entrypoint.sh`,
+which usually switches user before `exec "$@"`), or it runs a server or supervisor that starts
+as root by design and runs its work as another user (nginx, httpd, php-fpm, haproxy, sshd,
+mysqld, cron, supervisord, an init system such as s6-overlay's `/init`). It also stays quiet
+for onbuild bases (ONBUILD triggers in the target stage) and for development, test and
+interactive images: a shell, interpreter, toolchain, test runner or SDK CLI as the command, or
+a target stage, Dockerfile or directory named for development, tests or building. An image
+without `CMD`/`ENTRYPOINT` is still reported: it runs its base's command, as root.
 
 ## Why is this bad?
 A process running as root inside a container is root on the host's kernel: a container escape
@@ -94,19 +106,37 @@ def _fix(df, target, root_ins) -> Fix | None:
                (user_insertion(df, target, [line], after=after),), safe=False)
 
 
+def _from_args(df, ins) -> str:
+    """`` ($USER_ID defaults to 0)`` when the USER's root comes from build ARG defaults."""
+    stage = df.stage_of(ins)
+    if stage is None or not ins.args or "$" not in ins.args[0].value:
+        return ""
+    env = stage.env_before(ins)
+    used = df.expand(ins.args[0].value, env).used
+    args = [f"${name} defaults to {env[name]}" for name in dict.fromkeys(used)
+            if env.kinds.get(name) == "arg" and env.get(name) is not None]
+    return f" ({', '.join(args)}; a --build-arg can change that)" if args else ""
+
+
 @rule("DK106", "final-user-root", Severity.WARNING, tags={"runtime", "security"},
       aliases=("DL3002",), fixable="sometimes")
 def check(df, options):
     target = df.target
     if target is None:
         return
-    user, ins = facts_of(df).effective_user(target.index)
+    facts = facts_of(df)
+    user, ins = facts.effective_user(target.index)
     if ins is None or user is None:
         return
     if not _is_root(user):
         return
+    purpose = facts.purpose(target.index)
+    if purpose in ("tooling", "interactive") or facts.drops_privileges(target.index) or \
+            any(i.keyword == "ONBUILD" for i in target.instructions):
+        return            # a development, test or interactive image, an onbuild base, or an
+        #                   image that leaves root on its own
     where = "" if df.stage_of(ins) is target else \
         f" (set in stage {df.stage_of(ins).label} and inherited)"
-    yield Finding(ins.span, f"the final image runs as {user}{where}; switch to an "
-                            "unprivileged user after the steps that need root, e.g. "
-                            "`USER 10001:10001`", fix=_fix(df, target, ins))
+    yield Finding(ins.span, f"the final image runs as {user}{_from_args(df, ins)}{where}; "
+                            "switch to an unprivileged user after the steps that need root, "
+                            "e.g. `USER 10001:10001`", fix=_fix(df, target, ins))

@@ -7,6 +7,17 @@ images... Bases that already run as a non-root user (distroless `:nonroot`, Chai
 stay quiet, and so do bases docklint knows nothing about. The message names the base's non-root
 user where docklint's data knows one.
 
+Only application images are reported: not base images (no `CMD`/`ENTRYPOINT` in the chain, or
+ONBUILD triggers), whose children choose the user; not shells, interpreters, toolchains, test
+runners or SDK CLIs run as the command; not a target stage, Dockerfile or directory named for
+development, tests or building. Nor images that leave root on their own: they start through a
+tool that switches user (`gosu`, `su-exec`, `setpriv`, `runuser`, `chroot --userspec`,
+`s6-setuidgid`...) or install or copy one in, they start through an entrypoint script
+(`docker-entrypoint.sh`, which usually switches user before `exec "$@"`), or they run a server
+or supervisor that starts as root by design and runs its work as another user (nginx, httpd,
+php-fpm, haproxy, sshd, mysqld, cron, supervisord, an init system such as s6-overlay's
+`/init`).
+
 ## Why is this bad?
 Without a `USER`, the container's process runs as root. That is rarely needed at run time and
 widens what an attacker gets from any bug in the program. DK106 covers an explicit `USER root`.
@@ -72,6 +83,8 @@ def check(df, options):
     base = facts.base_facts(target.index)
     if base is None or base.default_uid != 0:
         return
+    if facts.purpose(target.index) != "app" or facts.drops_privileges(target.index):
+        return            # not an application image, or it leaves root on its own
     what = "scratch" if base.kind == "scratch" else (df.graph.root_base(target.index).text or "")
     yield Finding(target.from_.span,
                   f"no USER is set, so the final image runs as root (the default user of "

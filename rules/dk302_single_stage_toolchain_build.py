@@ -11,16 +11,21 @@ the images that ship gcc (gcc, buildpack-deps, rust, and the full golang, node, 
 php images). The finding points at the build command, with the base as related location.
 Where it can, the message names the base the program could run on instead and the size that
 saves, with the same data and choice as DK301: a static binary goes on
-`gcr.io/distroless/static-debian13`, a dynamically linked one on distroless `base` or `cc`, a
-JAR on a JRE, a Node or Python app on the `-slim` image.
+`gcr.io/distroless/static-debian13`, a dynamically linked C one on distroless `base`, a C++ or
+Rust one (`g++`, or `gcc` given C++ sources or `-lstdc++`) on distroless `cc`, a JAR on a JRE,
+a Node or Python app on the `-slim` image. When the image starts its program through a shell
+script or `sh -c`, or its shell-form CMD uses the shell, only a base with a shell is named
+(Debian's `-slim` image); when the shell form is all that needs one, the message says to write
+the command in exec form.
 
 It stays quiet for `-slim`, alpine runtime, distroless and other non-toolchain bases; for a
 compiler the RUN installs itself (DK303 covers that); when the build happened in an earlier
 stage that the final stage only extends (DK301 covers that); and for images that are not
 application images: no `CMD`/`ENTRYPOINT` at all (a base or tool image), a bare shell or an
 interpreter started without a program (`CMD ["python3"]`), a toolchain, debugger, test runner or
-dev server as the command (`go run`, `dlv`, `npm run dev`), or a target stage or Dockerfile
-named for development or tests (`AS dev`, `Dockerfile.dev`).
+dev server as the command (`go run`, `dlv`, `npm run dev`, `mvn spring-boot:run`), ONBUILD
+triggers (a base for other images), or a target stage, Dockerfile or directory named for
+development, tests or building (`AS dev`, `Dockerfile.dev`, `Dockerfile.build`, `tests/`).
 
 ## Why is this bad?
 The image carries everything it took to build the program: a Go toolchain is over 300 MB
@@ -90,19 +95,27 @@ def check(df, options):
     script, cmd, words = found
     span = script.span(words[0].start, words[-1].end)
     what = " ".join(w.value for w in words)
-    runs = _runs(facts, target.index)
+    runs, _how = facts.program_kind(target.index, built=True)
     current = images.describe(root.text or root.raw, base)
     message = f"{current} ships with the program: the final stage runs `{what}` on it"
+    start = facts.start(target.index)
+    shell = start.shell or _shell_healthcheck(facts, target.index)
     suggestion = None
     if runs in images.RUNS:
-        suggestion = images.suggest_lighter(root.image, runs)
+        suggestion = images.suggest_lighter(root.image, runs, needs_shell=shell is not None)
     if suggestion is not None and suggestion.facts.kind != "toolchain":
         output = _OUTPUT.get(runs, "the built app")
         message += (f"; build in a separate stage and copy {output} into "
                     f"{images.describe(suggestion.image, suggestion.facts)}")
+        if shell and runs in ("static", "glibc", "cc"):
+            message += f", a base with the shell it needs ({shell})"
         saved = images.saving(base, suggestion.facts)
         if saved:
             message += f", saving {saved}"
+        if start.exec_form and suggestion.facts.has_shell is not True:
+            kw = start.instruction.keyword
+            message += (f"; write the {kw} in exec form there, `{kw} {start.exec_form}`, as "
+                        "that base has no shell to run the shell form")
     else:
         message += "; build in a separate stage and copy only the result into a runtime image"
     root_stage = df.graph.chain(target.index)[-1]
@@ -163,11 +176,9 @@ def _build_words(cmd):
     return None
 
 
-def _runs(facts, index: int) -> str:
-    """What the image runs, for choosing a lighter base: DK301's answer, or how the stage
-    built its program when nothing else tells."""
-    runtime = facts.runtime(index)
-    if runtime.kind != "unknown":
-        return runtime.kind
-    built = facts.built_kind(index)
-    return built[0] if built else "unknown"
+def _shell_healthcheck(facts, index: int) -> str | None:
+    check = facts.last_in_chain(index, "HEALTHCHECK")
+    if check is not None and len(check.args) > 1 and check.args[0].value.upper() == "CMD" and \
+            not check.json:
+        return "its HEALTHCHECK is in shell form"
+    return None

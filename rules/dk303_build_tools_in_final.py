@@ -16,13 +16,25 @@ needs: `build-essential`, `build-base`, `gcc`, `g++`, `clang` (and their version
 A removal in a later RUN does not count: the earlier layer still holds the files, and the
 message says so. `apt-get autoremove` on its own does not count either, because it only
 removes packages that were pulled in as dependencies, never the ones named in the install.
+The packages one RUN keeps are reported as one finding, each package a place of it.
+
 `git` is reported only when the build itself uses it (a `git` command, `go get`, or a `git+...`
 package source): a git installed and never used during the build is there for the program to
-use at run time. Installs whose package list is a variable (`$BUILD_DEPS`) are skipped, as are
-builder stages the final stage only copies from (installing compilers there is what they are
-for) and images that are not application images: no `CMD`/`ENTRYPOINT` at all (a base or CI
-image), a bare shell or interpreter, a toolchain or dev server as the command, or a target stage
-or Dockerfile named for development or tests (`AS dev`, `Dockerfile.dev`).
+use at run time. Development headers are reported only when they serve a compile: the RUN that
+installs them compiles (it installs a compiler or build tool, runs one such as `gcc`, `make`,
+`./configure`, `cmake` or `docker-php-ext-install`, or runs a package installer that may build
+native extensions, `pip install`, `gem install`, `npm ci`..., while a compiler is there), or a
+compiler stays in the image (installed and kept, or shipped by the base: the full golang, node,
+python, ruby and php images, gcc, rust, buildpack-deps) and something compiles. An image that
+compiles nothing, or keeps a `-dev` package apart from a build that removes its compiler, has
+it for the unversioned `.so` link a program opens at run time (`libpcap-dev` for masscan). Installs whose package list is a variable (`$BUILD_DEPS`) are
+skipped, as are builder stages the final stage only copies from (installing compilers there is
+what they are for) and images that are not application images: no `CMD`/`ENTRYPOINT` at all
+(a base or CI image), ONBUILD triggers (a base whose children's builds use the tools), a bare
+shell or interpreter, a toolchain, build system, test runner, dev server or SDK CLI as the
+command (`bazel`, `clang++-17`, `make`, `pytest`), or a target stage, Dockerfile or directory
+named for development, tests or building (`AS dev`, `Dockerfile.dev`, `Dockerfile.build`,
+`tests/`, `e2e/`, `.devcontainer/`).
 
 ## Why is this bad?
 Compilers, headers and git are needed to build the program, not to run it. In the final image
@@ -56,16 +68,28 @@ or build the wheels in a separate stage and copy them in.
 
 from __future__ import annotations
 
+import posixpath
 import re
 
+from docklint import images
 from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
-_TOOLS = {"build-essential": "a compiler toolchain", "build-base": "a compiler toolchain",
-          "base-devel": "a compiler toolchain", "make": "a build tool", "cmake": "a build tool",
-          "autoconf": "a build tool", "automake": "a build tool", "libtool": "a build tool",
-          "dpkg-dev": "a package build tool", "git": "a version control tool",
-          "git-core": "a version control tool"}
+_COMPILER_KIND, _TOOLCHAIN_KIND, _BUILD_TOOL_KIND = "a compiler", "a compiler toolchain", \
+    "a build tool"
+_HEADERS_KIND = "development headers"
+_TOOLS = {"build-essential": _TOOLCHAIN_KIND, "build-base": _TOOLCHAIN_KIND,
+          "base-devel": _TOOLCHAIN_KIND, "make": _BUILD_TOOL_KIND, "cmake": _BUILD_TOOL_KIND,
+          "autoconf": _BUILD_TOOL_KIND, "automake": _BUILD_TOOL_KIND,
+          "libtool": _BUILD_TOOL_KIND, "dpkg-dev": "a package build tool",
+          "git": "a version control tool", "git-core": "a version control tool"}
+# commands that compile native code
+_BUILDS_NATIVE = frozenset({"make", "gmake", "cmake", "ninja", "meson", "configure", "./configure",
+                            "autoreconf", "phpize", "docker-php-ext-install", "pecl", "cargo",
+                            "rustc", "node-gyp", "bazel", "scons"})
+# package installers that build native extensions when a compiler is there
+_NATIVE_INSTALLERS = frozenset({"gem", "bundle", "npm", "yarn", "pnpm", "cpanm", "cpan", "uv",
+                                "poetry", "pipenv", "luarocks", "Rscript", "R", "go"})
 _GIT = {"git", "git-core"}
 _COMPILER = re.compile(r"^(?:gcc|g\+\+|gcc-c\+\+|clang|cpp|gfortran)(?:-\d+(?:\.\d+)*)?$")
 _HEADERS = ("-dev", "-devel", "-headers")
@@ -76,11 +100,14 @@ _HINT = {"apt": "`apt-get purge -y --auto-remove {p}`",
          "rpm": "`{m} remove -y {p}`", "other": "its package manager"}
 
 
-@rule("DK303", "build-tools-in-final", Severity.WARNING, tags={"size", "security"})
+@rule("DK303", "build-tools-in-final", Severity.WARNING, tags={"size", "security"},
+      group_message="{count} packages only a build needs are installed into the final image "
+                    "and not removed in the same RUN: {labels}; build in a separate stage, or "
+                    "remove them at the end of this RUN")
 def check(df, options):
     target = df.target
     if target is None or facts_of(df).purpose(target.index) != "app":
-        return            # base, interactive and development images keep their tools
+        return            # base, builder, interactive and development images keep their tools
     facts = facts_of(df)
     runs = []   # (instruction, script) of the chain, oldest first
     for stage in reversed(df.graph.chain(target.index)):
@@ -91,6 +118,10 @@ def check(df, options):
                     runs.append((ins, script))
     removals = [_removed(script) for _ins, script in runs]
     uses_git = any(_uses_git(cmd) for _ins, script in runs for cmd in script.commands)
+    compiling = _compiling(facts, target, runs, removals)
+    shared = _shared_with_a_build(facts, target)
+    compiling |= {n for n, (ins, _script) in enumerate(runs)
+                  if df.stage_of(ins) is not None and df.stage_of(ins).index in shared}
     for n, (ins, script) in enumerate(runs):
         for cmd in script.commands:
             packages = facts.installs(cmd)
@@ -104,11 +135,14 @@ def check(df, options):
                 name = _name(word.value)
                 what = _kind(name)
                 if what is None or (name in _GIT and not uses_git) or \
+                        (what == _HEADERS_KIND and n not in compiling) or \
                         _gone(removals[n], manager, name, virtual):
                     continue
                 later = next((runs[k][0] for k in range(n + 1, len(runs))
                               if name in removals[k].names.get(manager, ())), None)
                 hint = _HINT[manager].format(p=name, m=cmd.name)
+                if what == _HEADERS_KIND:
+                    hint += " (with the runtime library it links against installed on its own)"
                 if later is not None:
                     tail = (f"; the RUN at line {later.line} removes it, but this RUN's layer "
                             f"still holds it: remove it in this RUN with {hint}, or build in "
@@ -118,7 +152,65 @@ def check(df, options):
                             f"with {hint}")
                 yield Finding(script.word_span(word),
                               f"`{name}` ({what}) is installed into the final image and not "
-                              f"removed in the same RUN{tail}")
+                              f"removed in the same RUN{tail}", label=name)
+
+
+def _compiling(facts, target, runs, removals) -> set[int]:
+    """The RUNs (by position) whose development headers serve a compile: every RUN when a
+    compiler stays in the image (installed and not removed in its RUN, or shipped by the base)
+    and something compiles; else the RUNs that compile themselves. A RUN compiles when it
+    installs a compiler or build tool, runs one (`gcc`, `make`, `./configure`, `cmake`,
+    `docker-php-ext-install`...), or runs a package installer that may build native
+    extensions (`pip install`, `gem install`, `npm ci`...) while a compiler is there. Headers
+    kept apart from a build that removes its compiler, or in an image that compiles nothing,
+    are there for the unversioned `.so` link a program opens at run time."""
+    base = facts.base_facts(target.index)
+    kept = base is not None and images.ships_compiler(base)
+    available = kept
+    found = []     # (runs a build, installs a compiler, runs an installer) per RUN
+    for n, (_ins, script) in enumerate(runs):
+        builds = installs = installer = False
+        for cmd in script.commands:
+            name = posixpath.basename(cmd.name)
+            builds = builds or bool(_COMPILER.match(name)) or name in _BUILDS_NATIVE
+            installer = installer or name in _NATIVE_INSTALLERS or \
+                bool(re.fullmatch(r"pip\d*(?:\.\d+)?", name))
+            manager = _family(cmd.name)
+            virtual = cmd.flag_value("--virtual", "-t") if manager == "apk" else None
+            for package in facts.installs(cmd):
+                package = _name(package)
+                if _kind(package) in (_COMPILER_KIND, _TOOLCHAIN_KIND, _BUILD_TOOL_KIND):
+                    installs = available = True
+                    kept = kept or not _gone(removals[n], manager, package, virtual)
+        found.append((builds, installs, installer))
+    compiling = {n for n, (builds, installs, installer) in enumerate(found)
+                 if builds or installs or (installer and available)}
+    return set(range(len(runs))) if kept and compiling else compiling
+
+
+def _shared_with_a_build(facts, target) -> set[int]:
+    """Stages of the final image's chain that a builder stage also extends and compiles on
+    (`FROM base AS builder` ... `make`, `FROM base AS release`): their headers are there for
+    that build, and ship in the final image for nothing."""
+    df = facts.df
+    mine = {s.index for s in df.graph.chain(target.index)}
+    out: set[int] = set()
+    for stage in df.stages:
+        if stage.index in mine:
+            continue
+        chain = {s.index for s in df.graph.chain(stage.index)}
+        if chain & mine and any(_compiles(facts, cmd) for _i, _s, cmd in facts.commands(stage)):
+            out |= chain & mine
+    return out
+
+
+def _compiles(facts, cmd) -> bool:
+    """The command compiles, or installs a compiler or build tool."""
+    name = posixpath.basename(cmd.name)
+    if _COMPILER.match(name) or name in _BUILDS_NATIVE:
+        return True
+    return any(_kind(_name(p)) in (_COMPILER_KIND, _TOOLCHAIN_KIND, _BUILD_TOOL_KIND)
+               for p in facts.installs(cmd))
 
 
 def _uses_git(cmd) -> bool:
@@ -144,9 +236,9 @@ def _kind(name: str) -> str | None:
     if name in _TOOLS:
         return _TOOLS[name]
     if _COMPILER.match(name):
-        return "a compiler"
+        return _COMPILER_KIND
     if name.endswith(_HEADERS) and not name.startswith("-") and name not in _HEADERS:
-        return "development headers"
+        return _HEADERS_KIND
     return None
 
 

@@ -22,7 +22,10 @@ belong; and for images that are not application images: no `CMD`/`ENTRYPOINT` at
 image or a stage that runs checks during the build), a dev server or test runner as the command
 (`npm run dev`, `nodemon`, `pytest`), `NODE_ENV` set to `development` or `test`, or a target stage
 or Dockerfile named for development or tests (`AS dev`, `Dockerfile.test`). Installing named
-packages (`npm install -g pm2`) is not a project install and is left alone.
+packages (`npm install -g pm2`) is not a project install and is left alone. When a later step
+in the same working directory needs the development dependencies (`npm test`, `npm run build`,
+`npx tsc`, `pytest`, `vendor/bin/phpunit`), the advice is to prune them after it or to use a
+separate stage, not to leave them out of the install, which would break that step.
 
 ## Why is this bad?
 Test frameworks, linters, bundlers and type checkers often outweigh the application itself,
@@ -58,7 +61,7 @@ import os
 import posixpath
 import re
 
-from docklint.facts import facts_of
+from docklint.facts import facts_of, is_tooling_command
 from docklint.rule import Finding, Severity, rule
 
 _DEV_WORDS = {"dev", "devel", "develop", "development", "test", "tests", "testing"}
@@ -91,10 +94,63 @@ def check(df, options):
             continue
         if _declares_none(df.context, tool):
             continue
-        what = " ".join(script.text[cmd.start:cmd.end].split())
-        what = what if len(what) <= 60 else what[:57] + "..."
+        here = facts.workdir(stage, ins)
+        user = next(((i, sc, later) for st, i, sc, later in steps[n + 1:]
+                     if _uses_dev(later, tool) and facts.workdir(st, i) == here), None)
+        if user is not None:
+            # a later step needs them: dropping them from this install would break it
+            used = _shown(user[1], user[2])
+            advice = _AFTER[tool].format(used=used, line=user[0].line)
         yield Finding(script.command_span(cmd),
-                      f"`{what}` installs {why} into the final image; {advice}")
+                      f"`{_shown(script, cmd)}` installs {why} into the final image; {advice}")
+
+
+def _shown(script, cmd) -> str:
+    what = " ".join(script.text[cmd.start:cmd.end].split())
+    return what if len(what) <= 60 else what[:57] + "..."
+
+
+# the advice when a later step (tests, a build) uses the development dependencies
+_AFTER = {
+    "npm": "`{used}` (line {line}) needs them, so keep the install and run "
+           "`npm prune --omit=dev` after it, or install, build and test in a separate stage "
+           "and copy only what runs",
+    "yarn": "`{used}` (line {line}) needs them, so reinstall with `--production` after it, or "
+            "install, build and test in a separate stage and copy only what runs",
+    "pnpm": "`{used}` (line {line}) needs them, so run `pnpm prune --prod` after it, or "
+            "install, build and test in a separate stage and copy only what runs",
+    "composer": "`{used}` (line {line}) needs them, so run `composer install --no-dev` after "
+                "it, or run it in a separate test stage",
+    "pip": "`{used}` (line {line}) needs them, so run it in a separate test stage and install "
+           "only the runtime requirements in the final one",
+}
+# package-manager subcommands that do not run the project's scripts
+_NOT_SCRIPTS = {"install", "i", "ci", "add", "remove", "rm", "uninstall", "prune", "cache",
+                "config", "set", "get", "start", "global", "audit", "outdated", "ls", "list",
+                "link", "pack", "publish", "version", "view", "info", "why", "dedupe",
+                "rebuild", "init", "login", "whoami", "help", "exec", "dlx", "workspaces",
+                "import", "update", "upgrade", "clean", "autoclean", "bin", "root", "fetch",
+                "store", "env", "doctor"}
+
+
+def _uses_dev(cmd, tool: str) -> bool:
+    """``cmd`` runs something that needs the development dependencies ``tool`` installed:
+    a project script (`npm test`, `npm run build`, `yarn lint`), a tool they provide (`npx
+    tsc`, `vendor/bin/phpunit`), or a test runner, linter or build tool (`pytest`, `jest`)."""
+    name = posixpath.basename(cmd.name)
+    pos = [w.value for w in cmd.positional()]
+    if tool in _NODE and name in _NODE + ("bun",) and pos:
+        sub = pos[1] if pos[0] in ("run", "run-script") and len(pos) > 1 else pos[0]
+        return pos[0] in ("test", "t", "run", "run-script") or (
+            name != "npm" and sub not in _NOT_SCRIPTS)
+    if tool in _NODE:
+        return name in ("npx", "pnpx", "bunx") or "node_modules/.bin/" in cmd.name
+    if tool == "composer" and (name == "composer" and pos[:1] in (["test"], ["run-script"],
+                                                                   ["run"]) or
+                               "vendor/bin/" in cmd.name):
+        return True
+    words = [cmd.name, *(a.value for a in cmd.args)]
+    return is_tooling_command(words) and name not in ("go", "make", "cargo", "gcc", "cmake")
 
 
 class _Env:

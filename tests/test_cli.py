@@ -72,7 +72,7 @@ BROKEN = "FROM alpine:3.20\nRUNN true\n"
 BROKEN_MESSAGE = "unknown instruction: RUNN (did you mean RUN?)"
 
 # Four candidate targets. The default (prod) is clean; slim is scratch with TLS evidence written
-# by a RUN (DK101 at 6:1); debug is a golang image that only copies (DK301 at 10:1).
+# by a RUN (DK101 at 6:1); fat is a golang image that only copies (DK301 at 10:1).
 TARGETS = """\
 FROM golang:1.22-alpine AS build
 WORKDIR /src
@@ -83,7 +83,7 @@ FROM scratch AS slim
 COPY --from=build /app /app
 ENTRYPOINT ["/app"]
 
-FROM golang:1.22 AS debug
+FROM golang:1.22 AS fat
 COPY --from=build /app /app
 ENTRYPOINT ["/app"]
 
@@ -902,7 +902,7 @@ def test_misspelt_rule_gets_a_suggestion(tmp_path):
     ("prod", []),
     ("slim", [("Dockerfile", 6, 1, "error", "DK101")]),
     ("SLIM", [("Dockerfile", 6, 1, "error", "DK101")]),   # stage names are case-insensitive
-    ("debug", [("Dockerfile", 10, 1, "warning", "DK301")]),
+    ("fat", [("Dockerfile", 10, 1, "warning", "DK301")]),
 ])
 def test_target_selects_the_final_stage(tmp_path, target, expected):
     write(tmp_path / "Dockerfile", TARGETS)
@@ -919,7 +919,7 @@ def test_unknown_target_names_the_stages(tmp_path):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == ("docklint: Dockerfile: target stage 'nope' not found "
-                             "(stages: build, slim, debug, prod)\n")
+                             "(stages: build, slim, fat, prod)\n")
 
 
 def test_build_arg_resolves_from(tmp_path):
@@ -1419,7 +1419,7 @@ def test_inspect_stdin(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["missing"], "docklint: missing: no such file\n"),
     (["--target", "nope", "Dockerfile"],
-     "docklint: Dockerfile: target stage 'nope' not found (stages: build, slim, debug, prod)\n"),
+     "docklint: Dockerfile: target stage 'nope' not found (stages: build, slim, fat, prod)\n"),
     (["--context", "nowhere", "Dockerfile"], "docklint: --context: nowhere: not a directory\n"),
     (["--build-arg", "=x", "Dockerfile"], "docklint: --build-arg: expected KEY=VALUE, got '=x'\n"),
 ])

@@ -424,7 +424,7 @@ def test_describe_and_saving() -> None:
     assert golang is not None and static is not None and base is not None
     assert images.describe("golang:1.22", golang) == "golang:1.22 (312 MB compressed)"
     assert images.describe("x", static) == "x (~2 MiB compressed)"
-    assert images.describe("x", base) == "x (size unknown)"
+    assert images.describe("x", base) == "x"                  # size unknown: not said
     assert images.saving(golang, static) == "~310 MB"
     assert images.saving(static, golang) is None       # not smaller
     assert images.saving(golang, base) is None         # size unknown
@@ -499,6 +499,35 @@ def test_pulled_images_follow_an_explicit_target() -> None:
     ("FROM debian:12\nENTRYPOINT []\n", "base"),
     ("FROM debian:12\nCMD [\"/app\"]\nFROM debian:12 AS devcontainer\n", "tooling"),
     ("FROM debian:12 AS build\nCMD [\"/app\"]\nFROM build\n", "app"),
+    # an onbuild image is a base for other images
+    ("FROM node:20\nONBUILD RUN npm install\nCMD [\"npm\", \"start\"]\n", "base"),
+    # build systems, compilers (versioned, cross), SDK CLIs
+    ("FROM debian:12\nENTRYPOINT [\"bazel\"]\n", "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"bazelisk\", \"build\", \"//...\"]\n", "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"clang++\"]\n", "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"gcc-12\"]\n", "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"clang-17\", \"-O2\"]\n", "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"aarch64-linux-gnu-gcc\"]\n", "tooling"),
+    ("FROM debian:12\nCMD [\"cc\"]\n", "tooling"),
+    ("FROM debian:12\nCMD [\"ninja\", \"-C\", \"build\"]\n", "tooling"),
+    ("FROM debian:12\nCMD [\"meson\", \"compile\"]\n", "tooling"),
+    ("FROM maven:3\nCMD [\"mvn\", \"spring-boot:run\"]\n", "tooling"),
+    ("FROM gradle:8\nCMD [\"gradle\", \"bootRun\"]\n", "tooling"),
+    ("FROM debian:12\nENTRYPOINT [\"gcloud\"]\n", "tooling"),
+    ("FROM debian:12\nCMD aws s3 cp s3://b/app.conf /etc/ && exec /app\n", "app"),
+    ("FROM mcr.microsoft.com/dotnet/sdk:8.0\nCMD [\"dotnet\", \"watch\", \"run\"]\n",
+     "tooling"),
+    ("FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCMD [\"dotnet\", \"app.dll\"]\n", "app"),
+    # interactive: REPLs with options only, shells, idle containers
+    ("FROM php:8.3-cli\nCMD [\"php\", \"-a\"]\n", "interactive"),
+    ("FROM php:8.3-cli\nCMD [\"php\", \"-S\", \"0.0.0.0:80\"]\n", "app"),
+    ("FROM mcr.microsoft.com/powershell\nCMD [\"pwsh\"]\n", "interactive"),
+    ("FROM mcr.microsoft.com/powershell\nCMD [\"pwsh\", \"-File\", \"/app.ps1\"]\n", "app"),
+    ("FROM debian:12\nCMD [\"sleep\", \"infinity\"]\n", "interactive"),
+    ("FROM debian:12\nCMD tail -f /dev/null\n", "interactive"),
+    # an exec-form ENTRYPOINT takes the CMD as its arguments
+    ("FROM python:3.12\nENTRYPOINT [\"python\"]\nCMD [\"/app/job.py\"]\n", "app"),
+    ("FROM python:3.12\nENTRYPOINT [\"python\"]\n", "interactive"),
 ])
 def test_purpose(text: str, expected: str) -> None:
     df = _model(text)
@@ -508,13 +537,107 @@ def test_purpose(text: str, expected: str) -> None:
 @pytest.mark.parametrize("path, expected", [
     ("Dockerfile", "app"), ("Dockerfile.dev", "tooling"), ("test.Dockerfile", "tooling"),
     ("Dockerfile.tilt", "tooling"), (".devcontainer/Dockerfile", "tooling"),
-    ("tests/e2e/Dockerfile", "app"), ("devtools.Dockerfile", "app"),
+    ("tests/e2e/Dockerfile", "tooling"), ("devtools.Dockerfile", "app"),
+    ("Dockerfile.build", "tooling"), ("build.Dockerfile", "tooling"),
+    ("Dockerfile.builder", "tooling"), ("Dockerfile.e2e-tests", "tooling"),
+    ("docs/node-run-build.Dockerfile", "app"), ("build/docker/Dockerfile", "app"),
+    ("test/e2e-image/Dockerfile", "tooling"), ("images/k8s-ci-builder/Dockerfile", "tooling"),
+    ("integration/testdata/app/Dockerfile", "tooling"), (".github/actions/x/Dockerfile", "tooling"),
+    ("/tmp/pytest-of-me/pytest-1/test_lint0/Dockerfile", "app"),
+    ("cmd/networkdb-test/Dockerfile", "tooling"),
 ])
 def test_purpose_from_the_file_name(path: str, expected: str) -> None:
     from docklint.model import build
     from docklint.source import Source
     df = build(Source("FROM debian:12\nCMD [\"/app\"]\n", path))
     assert facts_of(df).purpose(0) == expected
+
+
+@pytest.mark.parametrize("text, shell, exec_form", [
+    ("FROM debian:12\nCMD [\"/app\"]\n", None, None),
+    ("FROM debian:12\nCMD /app --port 80\n", None, '["/app", "--port", "80"]'),
+    ("FROM debian:12\nCMD exec /app\n", None, '["/app"]'),
+    ("FROM debian:12\nCMD /app | tee /log\n", "its shell-form CMD uses the shell", None),
+    ("FROM debian:12\nCMD /app --port $PORT\n", "its shell-form CMD uses the shell", None),
+    ("FROM debian:12\nCMD [\"sh\", \"-c\", \"/app\"]\n", "its CMD runs `sh -c`", None),
+    ("FROM debian:12\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"/app\"]\n",
+     "it starts through the shell script `/entrypoint.sh`", None),
+    ("FROM debian:12\nENTRYPOINT [\"tini\", \"--\", \"docker-entrypoint\"]\n",
+     "it starts through the shell script `docker-entrypoint`", None),
+])
+def test_start_needs_a_shell(text: str, shell: str | None, exec_form: str | None) -> None:
+    df = _model(text)
+    how = facts_of(df).start(df.graph.target)
+    assert (how.shell, how.exec_form) == (shell, exec_form)
+
+
+def test_start_sees_through_wrappers_and_entrypoint_scripts() -> None:
+    df = _model("FROM debian:12\nENTRYPOINT [\"tini\", \"--\", \"/docker-entrypoint.sh\"]\n"
+                "CMD [\"sh\", \"-c\", \"exec nginx -g 'daemon off;'\"]\n")
+    how = facts_of(df).start(0)
+    assert how.script == "/docker-entrypoint.sh" and how.entrypoint_script
+    assert how.programs == ["nginx"]
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("FROM debian:12\nCMD [\"/app\"]\n", None),
+    ("FROM debian:12\nCMD [\"gosu\", \"app\", \"/app\"]\n", "`gosu`"),
+    ("FROM debian:12\nCMD [\"setpriv\", \"--reuid=1000\", \"/app\"]\n", "`setpriv`"),
+    ("FROM debian:12\nCMD chroot --userspec=1000:1000 / /app\n", "`chroot`"),
+    ("FROM alpine:3.20\nRUN apk add --no-cache su-exec\nCMD [\"/app\"]\n", "`su-exec`"),
+    ("FROM debian:12\nCOPY --from=tianon/gosu /gosu /usr/local/bin/\nCMD [\"/app\"]\n",
+     "`gosu`"),
+    ("FROM debian:12\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"/app\"]\n",
+     "entrypoint script"),
+    ("FROM debian:12\nCMD [\"/start.sh\"]\n", None),     # a CMD script: not known to
+    ("FROM nginx:1.27\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n", "`nginx`"),
+    ("FROM php:8.3-fpm\nCMD [\"php-fpm8.3\"]\n", "`php-fpm`"),
+    ("FROM debian:12\nCMD [\"/usr/sbin/sshd\", \"-D\"]\n", "`sshd`"),
+    ("FROM debian:12\nCMD [\"supervisord\", \"-n\"]\n", "`supervisord`"),
+    ("FROM debian:12\nENTRYPOINT [\"/init\"]\n", "`init`"),
+    ("FROM debian:12\nCMD cron -f\n", "`cron`"),
+])
+def test_drops_privileges(text: str, reason: str | None) -> None:
+    df = _model(text)
+    found = facts_of(df).drops_privileges(df.graph.target)
+    assert found is None if reason is None else reason in found
+
+
+@pytest.mark.parametrize("command, kind", [
+    ("gcc -O2 -o /out/app main.c", "glibc"),
+    ("gcc -O2 -o /out/app main.cpp -lstdc++", "cc"),
+    ("clang -std=c++17 -o /out/app main.cc -lc++", "cc"),
+    ("cc -o /out/app main.cxx -lstdc++", "cc"),
+    ("g++ -o /out/app main.cpp", "cc"),
+    ("gcc -static -o /out/app main.cpp -lstdc++", "static"),
+])
+def test_program_kind_knows_cxx(command: str, kind: str) -> None:
+    df = _model(f"FROM gcc:14 AS build\nRUN {command}\n"
+                "FROM debian:12\nCOPY --from=build /out/app /app\nCMD [\"/app\"]\n")
+    assert facts_of(df).program_kind(1)[0] == kind
+
+
+def test_suggest_lighter_with_a_shell() -> None:
+    def named(ref: str, runs: str) -> str | None:
+        found = suggest_lighter(parse_image_ref(ref), runs, needs_shell=True)
+        return found.image if found else None
+
+    assert named("golang:1.22", "static") == "debian:stable-slim"
+    assert named("golang:1.22-bookworm", "glibc") == "debian:bookworm-slim"
+    assert named("debian:12", "cc") == "debian:12-slim"
+    assert named("ubuntu:24.04", "glibc") is None       # no slim Ubuntu; Debian's glibc may be older
+    assert named("eclipse-temurin:21-jdk", "jar") == "eclipse-temurin:21-jre"
+    assert named("node:20", "node") == "node:20-slim"
+    assert named("debian:bookworm-slim", "static") is None
+    assert suggest_lighter(parse_image_ref("golang:1.22"), "static").image == \
+        "gcr.io/distroless/static-debian13"
+
+
+def test_ships_compiler() -> None:
+    assert images.ships_compiler(lookup("python:3.12"))
+    assert images.ships_compiler(lookup("rust:1.80-slim"))
+    assert not images.ships_compiler(lookup("python:3.12-slim"))
+    assert not images.ships_compiler(lookup("buildpack-deps:bookworm-curl"))
 
 
 def test_is_tooling_command() -> None:
@@ -533,8 +656,9 @@ def test_end_of_life_rule_judges_against_today(monkeypatch: pytest.MonkeyPatch) 
     assert lint_text(text, settings=Settings(select=["DK309"])).findings == []
     monkeypatch.setattr(dk309, "today", lambda: date(2026, 9, 30))
     found = lint_text(text, settings=Settings(select=["DK309"])).findings
-    assert [f.message.split(" (source")[0] for f in found] == [
-        "base image `gcr.io/distroless/static-debian12:nonroot` is end-of-life as of 2026-09-30"]
+    assert len(found) == 1 and found[0].message.startswith(
+        "base image `gcr.io/distroless/static-debian12:nonroot` is end-of-life")
+    assert "2026-09-30" in found[0].message
 
 
 def test_image_env_table():
