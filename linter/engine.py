@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from .model import Dockerfile, build
 from .parse import Parsed, parse
 from .registry import resolve
-from .rule import Edit, Finding, Fix, Related, Rule, Severity
+from .rule import SUBCODES_OFF, Edit, Finding, Fix, Related, Rule, Severity
 from .source import Source, Span, decode_bytes
 from . import suppress as _suppress
 from .syntax import ParseError
@@ -165,9 +165,12 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     rules = select_rules(settings) if rules is None else rules
     severities = _severities(settings)
     raw: list[tuple[Rule, Finding]] = []
+    sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
     for r in rules:
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))
+        if r.subcodes and options.get(SUBCODES_OFF):
+            sub_off[r.code] = {str(c).strip().upper() for c in options[SUBCODES_OFF]}
         try:
             for f in r.check(df, options):
                 raw.append((r, f))
@@ -181,14 +184,15 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     check_error = bool(sup and sup.error)       # `check=error=true`: BuildKit checks fail
     unused_rule = next((r for r in rules if r.code == UNUSED_CODE), None)
     judge = unused_rule is not None and settings.allow_pragmas and bool(active)
-    sub_select, sub_ignore = _subcode_filters(settings)
+    sub_select, sub_ignore, sub_named = _subcode_filters(settings)
     kept: list[tuple[Rule, Finding]] = []
     for r, f in raw:
         sub = f.code.upper() if r.subcodes and f.code else ""
         # matched before the sub-code filters so that DK002 judges pragmas on what rules report
         silenced = active.matching(r, sub, f.span) if active else []
         if sub and (sub in sub_ignore or (r.code in sub_select and
-                                          sub not in sub_select[r.code])):
+                                          sub not in sub_select[r.code]) or
+                    (sub in sub_off.get(r.code, ()) and sub not in sub_named)):
             continue
         if silenced:
             continue
@@ -330,22 +334,26 @@ def _judge_unused(df: Dockerfile, settings: Settings, rules: list[Rule],
     return crashed
 
 
-def _subcode_filters(settings: Settings) -> tuple[dict[str, set[str]], set[str]]:
+def _subcode_filters(settings: Settings
+                     ) -> tuple[dict[str, set[str]], set[str], set[str]]:
     """Sub-codes (``SC2086``) named in ``select`` (rule code -> the only sub-codes to report,
-    when the rule itself is not selected) and in ``ignore`` (sub-codes never reported)."""
+    when the rule itself is not selected), in ``ignore`` (sub-codes never reported), and every
+    sub-code ``select`` names (reported even when its rule has it off by default)."""
     from .registry import subcode_owner
     select: dict[str, set[str]] = {}
     whole: set[str] = set()
+    named: set[str] = set()
     for sel in settings.select or ():
         owner = subcode_owner(sel)
         if owner is not None:
             select.setdefault(owner.code, set()).add(sel.strip().upper())
+            named.add(sel.strip().upper())
         else:
             whole.update(r.code for r in _safe_resolve(sel))
     for code in whole:
         select.pop(code, None)
     ignore = {sel.strip().upper() for sel in settings.ignore if subcode_owner(sel) is not None}
-    return select, ignore
+    return select, ignore, named
 
 
 def _safe_resolve(selector: str) -> list[Rule]:
@@ -369,9 +377,11 @@ def _stamp(source: Source, r: Rule, f: Finding, override: Severity | None) -> Fi
     if span.start > n or span.end > n:
         span = Span(min(span.start, n), min(span.end, n))
     line, col, end_line, end_col = source.range(span)
-    related = tuple((*source.range(rel.span), _one_line(rel.message)) for rel in f.related)
+    rels = tuple(rel if _one_line(rel.message) == rel.message else
+                 replace(rel, message=_one_line(rel.message)) for rel in f.related)
+    related = tuple((*source.range(rel.span), rel.message) for rel in rels)
     sub = r.subcodes and f.code
-    return replace(f, span=span, message=_one_line(f.message),
+    return replace(f, span=span, message=_one_line(f.message), related=rels,
                    code=f.code.upper() if sub else r.code,
                    slug=(f.slug or r.slug) if sub else r.slug,
                    severity=override or f.severity or r.severity, path=source.path or "-",

@@ -571,7 +571,13 @@ def _packages(pc: PackageCommand) -> Iterator[Package]:
             yield pkg
 
 
+_NAME_GLOB = re.compile(r"[*?\[]")
+
+
 def _package(fam: str, pc: PackageCommand, w: ShellWord, v: str) -> Package | None:
+    if fam in ("apt", "apk", "yum", "dnf", "zypper") and \
+            _NAME_GLOB.search(re.split(r"[=<>~]", v, maxsplit=1)[0]):
+        return None                    # a pattern (`android-tools*`), not one package
     if fam == "apt":
         if v.startswith((".", "/", "~")):
             return None                # a local .deb or directory

@@ -145,6 +145,7 @@ class Option:
 CheckFn = Callable[[Any, Mapping[str, Any]], Iterable[Finding]]
 
 FIX_SAFETY = ("never", "sometimes", "always")
+SUBCODES_OFF = "off-by-default"       # the option listing a rule's sub-codes that are off
 GROUPING = ("instruction", "file", "none")
 
 
@@ -164,7 +165,9 @@ class Rule:
     default_enabled: bool = True
     status: str = "stable"
     module: str = ""
-    # a rule that reports under codes of its own (ShellCheck's SC2086...): the regex they match
+    # a rule that reports under codes of its own (ShellCheck's SC2086...): the regex they match.
+    # Such a rule may have an option named SUBCODES_OFF ("off-by-default"): the sub-codes it
+    # lists are reported only where a selector names them (`--select SC2016`)
     subcodes: str = ""
     # one problem is one finding: the engine merges this rule's findings (of one sub-code) that
     # fall in one instruction ("instruction", the default) or anywhere in the file ("file") into

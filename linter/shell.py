@@ -133,6 +133,11 @@ class Command:
     pipeline_prev: bool = False             # its input comes from a pipe
     depth: int = 0                          # nesting inside sh -c / $(...)
     subshell: bool = False                  # inside ( ... ): cd, exports... do not leak out
+    # its exit status (or its pipeline's) is tested, so that its failure is handled rather
+    # than failing the script: an `if`/`elif`/`while`/`until` condition, the left side of
+    # `||`, or negated with `!` (the left side of `&&` is not: a failure there still ends the
+    # `&&` chain with a failure)
+    tested: bool = False
 
     @property
     def words(self) -> tuple[ShellWord, ...]:
@@ -262,6 +267,7 @@ class _Walker:
         self.has_error = False
         self.vars: list[ShellVar] = []
         self.assigned: dict[str, int] = {}
+        self.tested: list[tuple[int, int]] = []     # text ranges whose exit status is tested
 
     def analyse(self, depth: int = 0) -> None:
         """Parse the text; collect its commands, expansions and assignments."""
@@ -272,6 +278,36 @@ class _Walker:
         root = tree.root_node
         self.walk(root, depth)
         self.collect(root, depth)
+        if self.tested:
+            ranges = sorted(self.tested)
+            for i, c in enumerate(self.commands):
+                if not c.tested and any(s <= c.start < e for s, e in ranges):
+                    self.commands[i] = replace(c, tested=True)
+
+    def conditions(self, node) -> None:
+        """Record the parts of ``node`` whose exit status the shell tests (see
+        :attr:`Command.tested`)."""
+        t = node.type
+        kids = node.children
+        if t == "list":
+            for i, c in enumerate(kids):
+                if not c.is_named and c.type == "||":
+                    left = next((k for k in reversed(kids[:i]) if k.is_named), None)
+                    if left is not None:
+                        self.tested.append((self.pos(left.start_byte), self.pos(left.end_byte)))
+        elif t in ("if_statement", "elif_clause", "while_statement"):
+            inside = False
+            for c in kids:
+                if c.type in ("if", "elif", "while", "until"):
+                    inside = True
+                elif c.type in ("then", "do_group"):
+                    inside = False
+                elif inside and c.is_named:
+                    self.tested.append((self.pos(c.start_byte), self.pos(c.end_byte)))
+        elif t == "negated_command" or (t == "pipeline" and kids and
+                                        kids[0].type == "negated_command"):
+            # tree-sitter reads `! a | b` as `(! a) | b`; the shell negates the whole pipeline
+            self.tested.append((self.pos(node.start_byte), self.pos(node.end_byte)))
 
     def merge(self, sub: "_Walker", f) -> None:
         """Take over what ``sub`` (a script nested in this one) found, positions mapped by
@@ -443,6 +479,8 @@ class _Walker:
         t = node.type
         if t == "ERROR":
             self.has_error = True
+        if t in _CONDITION_NODES:
+            self.conditions(node)
         if t == "command":
             idx = self.command(node, depth, redirects, pipe)
             return idx, idx
@@ -683,6 +721,8 @@ class _Walker:
         return owner
 
 
+_CONDITION_NODES = frozenset({"list", "if_statement", "elif_clause", "while_statement",
+                              "negated_command", "pipeline"})
 _VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNING = {"read", "getopts", "mapfile", "readarray", "printf", "let"}
 

@@ -23,7 +23,7 @@ import re
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 __all__ = ["Job", "Comment", "binary", "supports", "prepare", "run", "clear_cache",
            "EXCLUDED",
@@ -121,10 +121,14 @@ class Comment:
 
 
 def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
-            disable: Sequence[str] = ()) -> Job:
+            disable: Sequence[str] = (), values: Mapping[str, str] | None = None) -> Job:
     """A job for script ``text`` run by ``dialect``. ``names`` are variables the build sets
     before the script runs (ARG, ENV...): the header assigns them so that ShellCheck does not
-    call them unassigned (SC2154). ``disable`` lists codes to turn off for this script.
+    call them unassigned (SC2154). ``values`` gives the value of those whose value is known (an
+    ENV value, an ARG default): the header assigns it, so that ShellCheck knows, say, that
+    ``$VERSION`` holds ``1.2.3`` and cannot split (no SC2086). A value with a line break is left
+    out, so that the header keeps one line per directive. ``disable`` lists codes to turn off
+    for this script.
 
     A ``#!`` line at the top of ``text`` becomes a plain comment of the same length, since
     ShellCheck wants a shebang on line 1 only and the header already names the dialect.
@@ -132,15 +136,24 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
     lines = [f"# shellcheck shell={dialect}"]
     if disable:
         lines.append("# shellcheck disable=" + ",".join(disable))
-    valid = sorted({n for n in names if _NAME.match(n)})
+    values = values or {}
+    valid = sorted({n for n in (*names, *values) if _NAME.match(n)})
     if valid:
-        lines.append("export " + " ".join(f"{n}=" for n in valid))
+        lines.append("export " + " ".join(f"{n}={_quoted(values.get(n))}" for n in valid))
     body = text
     if body.startswith("#!"):
         body = "# " + body[2:]
     if not body.endswith("\n"):
         body += "\n"
     return Job(text, len(lines), "\n".join(lines) + "\n" + body)
+
+
+def _quoted(value: str | None) -> str:
+    """``value`` as one single-quoted shell word (``""`` for no value or one with a line
+    break)."""
+    if value is None or "\n" in value or "\r" in value:
+        return ""
+    return "'" + value.replace("'", "'\\''") + "'"
 
 
 def run(jobs: Sequence[Job], *, timeout: float = TIMEOUT) -> list[Comment]:

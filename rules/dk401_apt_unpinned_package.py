@@ -9,18 +9,34 @@ multi-line RUNs, `sh -c '...'` strings, heredoc scripts and `ONBUILD RUN` trigge
 
 Not packages, so never reported: local files and directories (`./pkg.deb`, `/tmp/x.deb`),
 words built from variables (`$PACKAGES`, `"${PKG}"`: docklint cannot see their value), option
-values (`-t bookworm-backports`, `-o Dpkg::Options::=--force-confold`) and `pkg-` (a removal).
+values (`-t bookworm-backports`, `-o Dpkg::Options::=--force-confold`), glob patterns
+(`libcanberra-gtk*`: several packages, no single version to give) and `pkg-` (a removal).
 
 ## Why is this bad?
 Without a version, the package you get is whatever the mirror serves on the day of the build.
 Two builds of the same Dockerfile a month apart can ship different code, and a build that
-worked yesterday can break when a new version changes behaviour. A pinned version makes the
-build fail loudly when that version disappears from the archive, instead of silently changing
-what the image contains.
+worked yesterday can break when a new version changes behaviour.
+
+It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
+Debian's and Ubuntu's archives keep only the current version of each package of a release: when
+a security update lands, the old version is gone, and `curl=7.88.1-10+deb12u8` makes the build
+fail until someone edits the pin. That is why the Docker Official Images, written by people who
+maintain images for a living, do not pin distribution packages, on purpose: the release in the
+base image tag (`debian:12`, `ubuntu:24.04`) already fixes what the packages are, and updates
+bring only security and bug fixes. Pin where you also pin the archive, so that the pinned
+versions stay installable: install from a snapshot mirror (`snapshot.debian.org`,
+`snapshot.ubuntu.com`) of one date, on a base image pinned by digest, and the whole build
+becomes reproducible. The rule stays on by default so that hadolint users keep DL3008
+(`.hadolint.yaml` settings and `# hadolint ignore=DL3008` still reach it); turn it off with
+`--ignore DK401` where you rely on the release instead.
+
+`name/release` (`curl/bookworm-backports`) counts as pinned, as in hadolint, although it picks
+a release rather than a version (while `-t bookworm-backports curl` does not).
 
 Compared with hadolint's DL3008, docklint looks through wrappers (`sudo`, `env`, `xargs`,
 `eatmydata`) and into `sh -c` strings and heredocs, points at each package (one finding per
-instruction, naming them all), and leaves variables alone instead of calling them unpinned.
+instruction, naming them all), and leaves variables and glob patterns (`android-tools*`) alone
+instead of calling them unpinned.
 
 ## Example
 ```dockerfile
@@ -38,6 +54,8 @@ RUN apt-get update \
     ca-certificates=20230311 \
  && rm -rf /var/lib/apt/lists/*
 ```
+with the sources pointed at a snapshot of the archive, so that these versions stay installable;
+or leave the versions to the release and turn the rule off.
 """
 
 from __future__ import annotations
@@ -46,7 +64,7 @@ from docklint.packages import pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK401", "apt-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+@rule("DK401", "apt-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3008",),
       group_message="{count} apt packages are not pinned to a version: {labels}; write "
                     "`name=<version>` for each")

@@ -9,17 +9,29 @@ at the first, the others being related locations (each at its exact position), i
 
 Not packages, so never reported: the name of a virtual package (`--virtual .build-deps`,
 `-t .deps`), repository URLs (`--repository`, `-X`), other option values, local `.apk` files and
-paths, and words built from variables (`$PACKAGES`).
+paths, glob patterns, and words built from variables (`$PACKAGES`).
 
 ## Why is this bad?
 The version you get is whatever the Alpine mirror serves that day, so rebuilding the same
-Dockerfile can produce a different image. Alpine removes old package versions from its
-repositories, so an exact pin (`=`) breaks when the release moves on; the fuzzy `~` pin on the
-major and minor version keeps security fixes while avoiding surprise upgrades.
+Dockerfile can produce a different image.
+
+It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
+Alpine keeps only the newest build of each package in a release branch (`v3.20/main`): when a
+security update lands, the old version is gone, and an exact pin (`curl=8.9.1-r1`) makes the
+build fail until someone edits it. That is why the Docker Official Images do not pin Alpine
+packages, on purpose: the release in the base image tag (`alpine:3.20`) already fixes what the
+packages are, and updates within a branch bring only fixes. If you pin, use the fuzzy `~` on
+the version you tested (`curl~8.9`: any 8.9.x), which keeps the security updates and still
+stops surprise upgrades; or pin exactly where you also pin the archive (a mirror frozen at one
+date, on a base image pinned by digest). The rule stays on by default so that hadolint users
+keep DL3018 (`.hadolint.yaml` settings and `# hadolint ignore=DL3018` still reach it); turn it
+off with `--ignore DK407` where you rely on the release instead.
+
+A package from a tagged repository (`cfssl@testing`) is pinned as `cfssl@testing=<version>`:
+apk reads the tag as part of the name, before the version.
 
 Compared with hadolint's DL3018, docklint points at each package (one finding per instruction,
-naming them all) and leaves
-variables alone.
+naming them all) and leaves variables and glob patterns alone.
 
 ## Example
 ```dockerfile
@@ -40,12 +52,15 @@ from docklint.packages import pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK407", "apk-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+@rule("DK407", "apk-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3018",),
       group_message="{count} apk packages are not pinned to a version: {labels}; write "
                     "`name=<version>` or `name~<major.minor>` for each")
 def check(df, options):
     for use, pkg in unpinned(df, "apk"):
+        name, _, tag = pkg.name.partition("@")
+        where = f" (from the repository tagged `@{tag}`)" if tag else ""
         yield Finding(use.word_span(pkg.word),
-                      f"apk package `{pkg.text}` is not pinned to a version; write "
-                      f"`{pin_hint('apk', pkg.name)}` or `{pkg.name}~<major.minor>`", label=pkg.text)
+                      f"apk package `{name}`{where} is not pinned to a version; write "
+                      f"`{pin_hint('apk', pkg.name)}` or `{pkg.name}~<major.minor>`",
+                      label=pkg.text)

@@ -10,7 +10,8 @@ multi-line RUNs, heredoc scripts, `sh -c` strings, behind wrappers such as `sudo
 ## Why is this bad?
 `apt` is made for people at a terminal: its output and options may change between releases,
 and it warns `apt does not have a stable CLI interface. Use with caution in scripts.` on every
-run. `apt-get` and `apt-cache` do the same work with an interface meant for scripts.
+run. `apt-get` and `apt-cache` do the same work with an interface meant for scripts. It is info:
+the build works with `apt` today. One finding per `RUN` names every `apt` in it.
 
 This is hadolint's DL3027; docklint also finds `apt` behind wrappers, in heredoc scripts and
 `sh -c` strings, points at the word itself, names the replacement, and offers a fix.
@@ -51,7 +52,7 @@ QUERIES = {"list": "dpkg-query -W", "search": "apt-cache search", "show": "apt-c
            "full-upgrade": "apt-get dist-upgrade"}
 
 
-@rule("DK409", "apt-in-scripts", Severity.WARNING, tags={"packages", "build"},
+@rule("DK409", "apt-in-scripts", Severity.INFO, tags={"packages", "build"},
       aliases=("DL3027",), fixable="sometimes")
 def check(df, options):
     for use in uses(df, "apt"):

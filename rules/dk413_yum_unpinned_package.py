@@ -10,13 +10,25 @@ instruction names every such package and points at the first, the others being r
 (each at its exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and
 `ONBUILD RUN` triggers.
 
-Not packages, so never reported: groups (`@core`, `groupinstall`, `group install`), local
-`.rpm` files, paths and URLs, capabilities (`'perl(JSON)'`, `/usr/bin/python3`), words built
-from variables, and option values (`--enablerepo epel`, `--setopt X`).
+Not packages, so never reported: groups (`@core`, `groupinstall`, `group install`), local `.rpm`
+files, paths and URLs, capabilities (`'perl(JSON)'`, `/usr/bin/python3`), glob patterns
+(`'php-*'`), words built from variables, and option values (`--enablerepo epel`, `--setopt X`).
 
 ## Why is this bad?
 Without a version, yum installs whatever the repository offers on the day of the build, so two
 builds of the same Dockerfile can differ, and an update can break the build or the program.
+
+It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
+Whether a pinned version stays installable depends on the repository: Fedora's `updates`
+repository, for one, keeps only the newest build. Where the repository drops old builds, the
+build fails until someone edits the pin; where it keeps them, the pinned image goes without the
+security fixes of newer builds. That is why the Docker Official Images do not pin distribution
+packages, on purpose: the release in the base image tag already fixes what the packages are, and
+updates within a release bring fixes. Pin where you also pin the repository (a snapshot or a
+local mirror of one date, on a base image pinned by digest), so that the pinned versions stay
+installable. The rule stays on by default so that hadolint users keep DL3033 (`.hadolint.yaml`
+settings and `# hadolint ignore=DL3033` still reach it); turn it off with `--ignore DK413` where
+you rely on the release instead.
 
 hadolint's DL3033 counts any dash followed by a digit as a version, so `java-11-openjdk` passes
 there; docklint requires the version at the end, where RPM puts it, and points at each package (one
@@ -41,7 +53,7 @@ from docklint.packages import pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK413", "yum-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+@rule("DK413", "yum-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3033",),
       group_message="{count} yum packages or modules are not pinned: {labels}; write "
                     "`name-<version>` (a module: `name:<stream>`) for each")

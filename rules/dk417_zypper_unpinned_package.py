@@ -8,13 +8,25 @@ exact position), in multi-line RUNs, `sh -c '...'` strings, heredoc scripts and 
 triggers.
 
 Not packages, so never reported: patterns, patches and products (`-t pattern devel_basis`,
-`pattern:devel_basis`), local `.rpm` files, paths and URLs, capabilities (`'perl(JSON)'`),
-words built from variables, and option values (`--repo X`, `--from X`).
+`pattern:devel_basis`), local `.rpm` files, paths and URLs, capabilities (`'perl(JSON)'`), glob
+patterns, words built from variables, and option values (`--repo X`, `--from X`).
 
 ## Why is this bad?
 Without a version, zypper installs whatever the repository offers on the day of the build, so
 rebuilding the same Dockerfile can give a different image, and an update can break the build or
 the program.
+
+It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
+Whether a pinned version stays installable depends on the repository: Fedora's `updates`
+repository, for one, keeps only the newest build. Where the repository drops old builds, the
+build fails until someone edits the pin; where it keeps them, the pinned image goes without the
+security fixes of newer builds. That is why the Docker Official Images do not pin distribution
+packages, on purpose: the release in the base image tag already fixes what the packages are, and
+updates within a release bring fixes. Pin where you also pin the repository (a snapshot or a
+local mirror of one date, on a base image pinned by digest), so that the pinned versions stay
+installable. The rule stays on by default so that hadolint users keep DL3037 (`.hadolint.yaml`
+settings and `# hadolint ignore=DL3037` still reach it); turn it off with `--ignore DK417` where
+you rely on the release instead.
 
 Compared with hadolint's DL3037, docklint skips patterns and other non-package types and points at
 each package (one finding per instruction, naming them all).
@@ -38,7 +50,7 @@ from docklint.packages import pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK417", "zypper-unpinned-package", Severity.WARNING,
+@rule("DK417", "zypper-unpinned-package", Severity.INFO,
       tags={"reproducibility", "packages"}, aliases=("DL3037",),
       group_message="{count} zypper packages are not pinned to a version: {labels}; write "
                     "`name=<version>` for each")

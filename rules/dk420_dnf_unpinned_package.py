@@ -11,12 +11,24 @@ locations (each at its exact position), in multi-line RUNs, `sh -c '...'` string
 and `ONBUILD RUN` triggers.
 
 Not packages, so never reported: groups (`@development-tools`, `group install`), local `.rpm`
-files, paths and URLs, capabilities (`'dnf-command(config-manager)'`, `/usr/bin/python3`),
-words built from variables, and option values (`--enablerepo crb`, `--setopt X`).
+files, paths and URLs, capabilities (`'dnf-command(config-manager)'`, `/usr/bin/python3`), glob
+patterns, words built from variables, and option values (`--enablerepo crb`, `--setopt X`).
 
 ## Why is this bad?
 Without a version, dnf installs whatever the repository offers on the day of the build, so two
 builds of the same Dockerfile can differ, and an update can break the build or the program.
+
+It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
+Whether a pinned version stays installable depends on the repository: Fedora's `updates`
+repository, for one, keeps only the newest build. Where the repository drops old builds, the
+build fails until someone edits the pin; where it keeps them, the pinned image goes without the
+security fixes of newer builds. That is why the Docker Official Images do not pin distribution
+packages, on purpose: the release in the base image tag already fixes what the packages are, and
+updates within a release bring fixes. Pin where you also pin the repository (a snapshot or a
+local mirror of one date, on a base image pinned by digest), so that the pinned versions stay
+installable. The rule stays on by default so that hadolint users keep DL3041 (`.hadolint.yaml`
+settings and `# hadolint ignore=DL3041` still reach it); turn it off with `--ignore DK420` where
+you rely on the release instead.
 
 hadolint's DL3041 counts any dash followed by a digit as a version and skips module installs;
 docklint requires the version at the end, where RPM puts it, asks module installs for a stream,
@@ -41,7 +53,7 @@ from docklint.packages import pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK420", "dnf-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
+@rule("DK420", "dnf-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3041",),
       group_message="{count} dnf packages or modules are not pinned: {labels}; write "
                     "`name-<version>` (a module: `name:<stream>`) for each")

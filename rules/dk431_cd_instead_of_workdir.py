@@ -1,27 +1,36 @@
 """A RUN changes directory with `cd` where a WORKDIR would say it once.
 
 ## What it does
-Fires when a shell-form `RUN` (heredoc scripts included) starts by changing directory:
-`RUN cd /app && ...`, or a script whose first command after `set -e` (or `export`, `umask`) is
-`cd`. That `cd` is exactly what a `WORKDIR` before the `RUN` says. It points at the `cd`
-command.
+Looks at the `cd` that opens a shell-form `RUN` (heredoc scripts included): `RUN cd /app && ...`,
+or a script whose first command after `set -e` (or `export`, `umask`) is `cd`. That `cd` says
+what a `WORKDIR` before the `RUN` would say. It reports:
+- the same directory opening two or more `RUN`s of a stage (`RUN cd /opt/env && make` and later
+  `RUN cd /opt/env && make install`): one finding, at the first `cd`, with the others as
+  related places. One `WORKDIR` says it once, and a new step cannot forget it;
+- a `RUN` that does nothing but `cd` (`RUN cd /app`): the directory is gone at the end of the
+  step, so it does nothing at all;
+- a `cd` into the directory that already is the working directory.
 
-It stays quiet where `WORKDIR` is not the better tool, which hadolint's DL3003 (any `cd`
-anywhere) does not distinguish:
+A single `cd` at the start of one `RUN` is not reported: the Docker Official Images do that on
+purpose (`cd "${PHP_INI_DIR%/php}"; ...`) to work somewhere for one step without changing the
+working directory of the steps and the container that follow, which a `WORKDIR` would (or
+would take a second `WORKDIR` to undo). hadolint's DL3003 reports any `cd` anywhere.
+
+Nor is a `cd` reported, even repeated, where `WORKDIR` is not the better tool:
 - a `cd` in the middle of a script, into a directory the steps before it fetched, unpacked or
   created (`curl ... && tar -xf src.tgz && cd src && make`): a `WORKDIR` cannot go there
   without splitting the `RUN` into more layers;
 - `cd` back somewhere (`cd ..`, `cd -`, `cd /`, `cd ~`, a bare `cd`);
 - a directory only the script itself knows: a variable the script sets, `$(...)`
-  (`cd "$(mktemp -d)"`); a `$NAME` that an ARG or ENV sets is resolved and still reported;
+  (`cd "$(mktemp -d)"`); a `$NAME` that an ARG or ENV sets is resolved;
 - a directory that exists for this step only: a `RUN --mount` target (bind, cache, tmpfs),
   where a `WORKDIR` would leave an empty directory in the image;
 - a scratch directory: under `/tmp` or `/var/tmp`, or one the same `RUN` later deletes
   (`cd /usr/src/app && make && cd / && rm -rf /usr/src/app`), since a `WORKDIR` would leave it
   behind, empty, in the image;
-- `cd` inside `$(...)` or an `sh -c` string.
+- `cd` inside a subshell, `$(...)` or an `sh -c` string.
 
-Like DL3003, `ONBUILD RUN` is not checked.
+Like DL3003, `ONBUILD RUN` is not checked. It is info: a style matter, the build is the same.
 
 ## Why is this bad?
 A `cd` lasts for one `RUN` only, which makes Dockerfiles that chain `cd /app && ...` in every
@@ -34,6 +43,7 @@ following `RUN`, `COPY`, `CMD` and `ENTRYPOINT`, creates it if needed, and docum
 FROM node:20-slim
 COPY . /app
 RUN cd /app && npm ci --omit=dev
+RUN cd /app && npm run build
 CMD ["node", "/app/server.js"]
 ```
 
@@ -43,6 +53,7 @@ FROM node:20-slim
 WORKDIR /app
 COPY . .
 RUN npm ci --omit=dev
+RUN npm run build
 CMD ["node", "server.js"]
 ```
 """
@@ -51,23 +62,16 @@ from __future__ import annotations
 
 import posixpath
 
+from docklint.checks import build_time_value
 from docklint.facts import facts_of
 from docklint.model import parse_mount
-from docklint.rule import Finding, Severity, rule
+from docklint.rule import Finding, Related, Severity, rule
 
 _RETURNS = {"-", "..", "/", "~", "../..", "./"}
 # commands that may come before the `cd` without making it part of a longer procedure
 _PREAMBLE = {"set", "export", "umask", ":", "true"}
 _SCRATCH = ("/tmp", "/var/tmp")
 
-
-def _target(df, stage, ins, word) -> str | None:
-    """The directory ``cd`` goes to, as a path, when the build alone decides it."""
-    if not word.dynamic:
-        return word.value
-    if "$(" in word.raw or "`" in word.raw:
-        return None
-    return df.expand(word.value, stage.env_before(ins)).value or None
 
 
 def _removed_later(script, cd, path: str, workdir: str) -> bool:
@@ -112,17 +116,18 @@ def _mounted(ins) -> list[str]:
     return out
 
 
-@rule("DK431", "cd-instead-of-workdir", Severity.WARNING, tags={"style"}, aliases=("DL3003",))
+@rule("DK431", "cd-instead-of-workdir", Severity.INFO, tags={"style"}, aliases=("DL3003",))
 def check(df, options):
     facts = facts_of(df)
     for stage in df.stages:
+        opening: dict[str, list] = {}
         for ins, script, cmd in facts.commands(stage):
             if cmd.name != "cd" or cmd.depth > 0 or cmd.subshell or not _opens(script, cmd):
                 continue
             pos = cmd.positional()
             if not pos:
                 continue
-            path = _target(df, stage, ins, pos[0])
+            path = build_time_value(df, stage, ins, pos[0])
             if path is None or path in _RETURNS or path.startswith(("~", "..")):
                 continue
             workdir = facts.workdir(stage, ins)
@@ -132,11 +137,29 @@ def check(df, options):
                 continue
             if _removed_later(script, cmd, path, workdir):
                 continue
+            shown = full if path.startswith("/") or workdir != "/" else path
             if full == workdir:
-                message = (f"`cd {pos[0].raw}` goes to {full}, which is already the working "
-                           "directory; drop it")
+                yield Finding(script.command_span(cmd),
+                              f"`cd {pos[0].raw}` goes to {full}, which is already the "
+                              "working directory; drop it")
+            elif _alone(script, cmd):
+                yield Finding(script.command_span(cmd),
+                              f"this RUN only runs `cd {pos[0].raw}`, which lasts for this RUN "
+                              f"only and does nothing; use `WORKDIR {shown}`")
             else:
-                shown = full if path.startswith("/") or workdir != "/" else path
-                message = (f"use `WORKDIR {shown}` instead of `cd {pos[0].raw}`: a `cd` lasts "
-                           "for this RUN only")
-            yield Finding(script.command_span(cmd), message)
+                opening.setdefault(full, []).append((script, cmd, pos[0], shown))
+        for full, places in opening.items():
+            if len(places) < 2:
+                continue
+            script, cmd, word, shown = places[0]
+            others = tuple(Related(s.command_span(c), f"`cd {w.raw}` again", occurrence=True)
+                           for s, c, w, _ in places[1:])
+            yield Finding(script.command_span(cmd),
+                          f"{len(places)} RUNs of this stage start with `cd` into {full}: put "
+                          f"`WORKDIR {shown}` before the first and drop the `cd`s (a `cd` "
+                          "lasts for one RUN only)", related=others)
+
+
+def _alone(script, cmd) -> bool:
+    """Whether ``cmd`` is all the script does (besides ``set -e`` and the like)."""
+    return all(c is cmd or c.name in _PREAMBLE for c in script.commands)

@@ -5,8 +5,16 @@ Fires on a shell-form `RUN` or `ONBUILD RUN` that calls `sudo`, in `&&` chains, 
 `sh -c` strings and heredoc scripts. It points at the first `sudo` of the `RUN` (the others are
 listed with it). Installing the `sudo` package is not using it.
 
-Same condition as hadolint's DL3004; the message says what to write instead: `USER root` for a
-command that needs root, `USER <name>` (or `setpriv`/`gosu`) for `sudo -u <name>`.
+Not reported: a step that runs as root (no `USER`, or `USER root`, before it) and uses `sudo`
+only as `sudo -u <someone else>`, to run a command as another user (`sudo -u postgres psql`
+between `service postgresql start` and `stop`, `sudo -u builduser makepkg`, which refuses to
+run as root): that drops privileges for one command, as `gosu` or `setpriv` would, and needs
+no sudoers entry. hadolint's DL3004 reports it; the message says what to write instead:
+`USER root` for a command that needs root, `USER <name>` (or `setpriv`/`gosu`) for
+`sudo -u <name>`.
+
+It is a warning: the build fails (`sudo: not found`) only where the image lacks sudo, which
+docklint cannot always tell.
 
 ## Why is this bad?
 A build step already runs as whatever `USER` says: root by default, so `sudo` adds nothing but
@@ -37,19 +45,51 @@ from __future__ import annotations
 from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
+_ROOT = ("root", "0", "#0")
 
-@rule("DK432", "sudo", Severity.ERROR, tags={"security"}, aliases=("DL3004",))
+
+def _user_before(df, stage, ins) -> str | None:
+    """The user a step runs as: the last USER before ``ins`` in the stage's FROM chain, else
+    the base image's default ("root" when it runs as uid 0); None when unknown."""
+    user = None
+    for st in reversed(df.graph.chain(stage.index)):
+        for other in st.instructions:
+            if other is ins:
+                break
+            if other.keyword == "USER" and other.args:
+                user = df.expand(other.args[0].value, st.env_before(other)).value
+                user = user.split(":", 1)[0] if user else None
+                if user is None:
+                    return None
+    if user is not None:
+        return user
+    base = facts_of(df).base_facts(stage.index)
+    if base is None or base.default_uid is None:
+        return "root"              # docklint's default for images it does not know
+    return "root" if base.default_uid == 0 else str(base.default_uid)
+
+
+def _other_user(cmd) -> str | None:
+    """The user of ``sudo -u NAME`` when it is not root."""
+    user = cmd.flag_value("-u", "--user")
+    return user if user and user not in _ROOT else None
+
+
+@rule("DK432", "sudo", Severity.WARNING, tags={"security"}, aliases=("DL3004",))
 def check(df, options):
     for stage in df.stages:
         found: dict[int, list] = {}
-        for _ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
+        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name == "sudo" and cmd.name_word is not None:
-                found.setdefault(id(script), [script]).append(cmd)
-        for script, *cmds in found.values():
+                found.setdefault(id(script), [ins, script]).append(cmd)
+        for ins, script, *cmds in found.values():
             cmds.sort(key=lambda c: c.start)
+            if all(_other_user(c) for c in cmds) and \
+                    _user_before(df, stage, ins) in _ROOT:
+                continue            # root running one command as another user
             cmd = cmds[0]
-            user = cmd.flag_value("-u", "--user")
-            if user and user not in ("root", "0", "#0"):
+            user = _other_user(cmd)
+            if user:
                 message = (f"do not use `sudo -u {user}` in a RUN: put `USER {user}` before "
                            "this step (or use `setpriv`/`gosu`)")
             else:

@@ -2,10 +2,14 @@
 
 ## What it does
 Fires on a `RUN` that directly follows another `RUN` (only comments and blank lines between
-them) when both have exactly the same flags and each runs at most two commands (`apt-get update
-&& apt-get install ...` is two). It reports the second `RUN` and points at the first.
+them) when both have exactly the same flags and each runs a single command (`RUN apt-get
+update`, then `RUN apt-get install ...`). Shell options do not count: `RUN set -eux; apk add
+...` runs one command, like `RUN apk add ...`. It reports the second `RUN` and points at the
+first.
 
-This is hadolint's DL3059 condition, kept as it is. Flags count: a `RUN --mount=type=cache,...`
+This is hadolint's DL3059 condition (both `RUN`s single commands), except that hadolint counts
+`set -eux` as a command, so that it never reports the `RUN set -eux; ...` style of the Docker
+Official Images. Flags count: a `RUN --mount=type=cache,...`
 next to a plain `RUN`, or two `RUN`s with different `--mount`s (or `--network`, `--security`),
 are kept apart, because merging them would change what each command sees. Commands are counted
 in the script as the shell runs it: each part of an `&&`/`||`/`;` list or a pipe, and the
@@ -39,12 +43,19 @@ from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 
+# shell options: `set -eux` is how a script starts, not something it does
+_OPTIONS = {"set", "shopt"}
+
+
 def _count(df, ins) -> int | None:
-    """How many commands a RUN runs (None when its shell is not one docklint parses)."""
+    """How many commands a RUN runs, shell options aside (None when its shell is not one
+    docklint parses)."""
     if ins.json:
         return 1
     script = facts_of(df).script(ins)
-    return len(script.commands) if script is not None else None
+    if script is None:
+        return None
+    return sum(1 for c in script.commands if c.name not in _OPTIONS)
 
 
 def _flags(ins) -> list[tuple[str, str | None]]:
@@ -64,8 +75,9 @@ def check(df, options):
             count = _count(df, ins)
             if prev is not None and ins.index == prev.index + 1 and \
                     count is not None and prev_count is not None and \
-                    count <= 2 and prev_count <= 2 and _flags(ins) == _flags(prev):
+                    count <= 1 and prev_count <= 1 and _flags(ins) == _flags(prev):
                 yield Finding(ins.span, "this RUN follows another RUN with the same flags; "
-                                        "both are short: merge them with `&&` into one layer",
+                                        "each runs one command: merge them with `&&` into one "
+                                        "layer",
                               related=(Related(prev.span, "the previous RUN"),))
             prev, prev_count = ins, count

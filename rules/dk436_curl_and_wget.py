@@ -1,14 +1,17 @@
 """One stage downloads with both curl and wget.
 
 ## What it does
-Fires when the `RUN`s of one stage (`ONBUILD RUN` included) call both `curl` and `wget`. Each
-`RUN` that calls either is reported once, at its first `curl` or `wget`, with a pointer to where
-the stage uses the other tool. Installing a tool is not calling it, and stages are independent:
+Fires when the `RUN`s of one stage (`ONBUILD RUN` included) call both `curl` and `wget`, and
+the stage (or a stage it is built on) installs at least one of them with a package manager.
+One finding per stage, at the first call of the tool the stage uses second, with a pointer to
+where it uses the other. Installing a tool is not calling it, and stages are independent:
 `curl` in a builder and `wget` in the final stage is fine.
 
-Difference from hadolint's DL4001: a `RUN` that checks which tool exists and uses whichever it
-finds (`command -v curl && curl ... || wget ...`, `if which wget ...`) is a portable download
-idiom, not a second tool; its calls are not counted.
+Differences from hadolint's DL4001, which reports every such `RUN`: where the base image
+already ships both tools and the Dockerfile installs neither, there is nothing to save, so
+nothing is reported; and a `RUN` that checks which tool exists and uses whichever it finds
+(`command -v curl && curl ... || wget ...`, `if which wget ...`) is a portable download idiom,
+not a second tool; its calls are not counted. It is info: the build works either way.
 
 ## Why is this bad?
 The two tools do the same job. Having both means installing (and patching, and scanning) two
@@ -34,6 +37,8 @@ RUN curl -fsSLo /tmp/b.tgz https://example.com/b.tgz
 
 from __future__ import annotations
 
+import re
+
 from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
@@ -47,35 +52,39 @@ def _probes(script) -> bool:
                for c in script.commands)
 
 
-@rule("DK436", "curl-and-wget", Severity.WARNING, tags={"size"}, aliases=("DL4001",))
+def _installs_one(df, stage) -> bool:
+    """Whether the stage's FROM chain installs curl or wget with a package manager."""
+    facts = facts_of(df)
+    for st in df.graph.chain(stage.index):
+        for pkg in facts.installed_packages(st):
+            name = re.split(r"[=<>~@:]", pkg, maxsplit=1)[0]
+            if name in TOOLS:
+                return True
+    return False
+
+
+@rule("DK436", "curl-and-wget", Severity.INFO, tags={"size"}, aliases=("DL4001",))
 def check(df, options):
     for stage in df.stages:
-        # instruction -> (its first curl/wget command, the script)
-        first: dict[int, tuple] = {}
-        order: list = []
-        seen: dict[str, tuple] = {}
+        seen: dict[str, tuple] = {}         # tool -> its first call (script, command)
         probing: dict[int, bool] = {}
-        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
+        for _ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
             if cmd.name not in TOOLS or cmd.name_word is None:
                 continue
             key = id(script)
             if key not in probing:
                 probing[key] = _probes(script)
-            if probing[key]:
-                continue
-            seen.setdefault(cmd.name, (script, cmd, ins))
-            if key not in first:
-                first[key] = (script, cmd, ins)
-                order.append(key)
-        if len(seen) < 2:
+            if not probing[key]:
+                seen.setdefault(cmd.name, (script, cmd))
+        if len(seen) < 2 or not _installs_one(df, stage):
             continue
-        for key in order:
-            script, cmd, ins = first[key]
-            other = "wget" if cmd.name == "curl" else "curl"
-            oscript, ocmd, _oins = seen[other]
-            where = oscript.word_span(ocmd.name_word)
-            line = df.source.line_of(where.start)
-            yield Finding(script.word_span(cmd.name_word),
-                          f"this stage downloads with both curl and wget ({other} on line "
-                          f"{line}); use one of them",
-                          related=(Related(where, f"{other} used here"),))
+        first, second = sorted(seen, key=lambda t: (
+            seen[t][0].span(seen[t][1].start, seen[t][1].end).start))
+        script, cmd = seen[second]
+        oscript, ocmd = seen[first]
+        where = oscript.word_span(ocmd.name_word)
+        line = df.source.line_of(where.start)
+        yield Finding(script.word_span(cmd.name_word),
+                      f"this stage downloads with both {first} and {second} ({first} on line "
+                      f"{line}); use one of them, and install only that one",
+                      related=(Related(where, f"{first} used here"),))

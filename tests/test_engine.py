@@ -233,3 +233,13 @@ def test_json_marks_the_other_places_with_their_fixes() -> None:
     assert rel["occurrence"] is True and rel["line"] == 3
     assert rel["fix"]["edits"][0]["text"] == "="
     assert len(item["fix"]["edits"]) == 2
+
+
+def test_merged_places_messages_are_one_line_like_their_positions() -> None:
+    """Found by the fuzzer: a merged place quotes the file (a CR-only file is one long line)."""
+    def check(df, options):
+        yield Finding(Span(5, 6), "first")
+        yield Finding(Span(7, 8), "second\rquoted\nlines")
+    rule = Rule("DK998", "test-merge", Severity.WARNING, check, "", module="t")
+    (f,) = lint_text("FROM alpine:3.20\n", rules=[rule]).findings
+    assert f.related[0].message == f.related_positions[0][4] == "second\\rquoted\\nlines"

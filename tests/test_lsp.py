@@ -849,7 +849,7 @@ def test_docklint_lsp_subcommand(tmp_path):
 
 def test_quick_lint_leaves_the_shellcheck_pass_for_a_second_publish(tmp_path):
     from docklint.shellcheck import binary
-    (tmp_path / ".docklint.yaml").write_text("select: [DK404, DK440]\n")
+    (tmp_path / ".docklint.yaml").write_text("select: [DK404, DK440, SC2086]\n")
     path = tmp_path / "Dockerfile"
     text = "FROM debian:12-slim\nRUN apt-get install curl && echo $HOME_DIR\n"
     uri = from_fs_path(str(path))

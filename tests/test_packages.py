@@ -307,3 +307,11 @@ def test_mounted() -> None:
     assert P.mounted(["/pip-cache"], "pip", ["/pip-cache"])
     assert not P.mounted(["/tmp"], "pip", ["/pip-cache"])
     assert P.mounted(["/usr/local/share/.cache/yarn"], "yarn")
+
+
+def test_glob_patterns_are_not_packages() -> None:
+    assert pkgs("apt-get install -y curl android-tools* 'libfoo-*' 'lib?ssl' vim=2:9.*") == \
+        [("curl", False), ("vim=2:9.*", True)]
+    assert pkgs("apk add 'py3-*' cfssl@testing") == [("cfssl@testing", False)]
+    assert pkgs("yum install -y 'php-*' httpd") == [("httpd", False)]
+    assert pkgs("pip install 'uvicorn[standard]'") == [("uvicorn[standard]", False)]

@@ -447,3 +447,19 @@ def test_a_pathological_script_is_given_up_on(monkeypatch):
 def test_program_of(words, expected):
     from docklint.shell import program_of
     assert program_of(words) == expected
+
+
+@pytest.mark.parametrize("text, tested", [
+    ("if a | grep -q x; then b | c; fi", {"a": True, "grep": True, "b": False, "c": False}),
+    ("while a | read l; do g | h; done", {"a": True, "read": True, "g": False, "h": False}),
+    ("if x; then :; elif c | d; then e; fi", {"x": True, ":": False, "c": True, "d": True, "e": False}),
+    ("a | b || d", {"a": True, "b": True, "d": False}),
+    ("a | b && c || d", {"a": True, "b": True, "c": True, "d": False}),
+    ("x && a | b", {"x": False, "a": False, "b": False}),
+    ("! a | b; e | f", {"a": True, "b": True, "e": False, "f": False}),
+    ("{ a | b; } || true", {"a": True, "b": True, "true": False}),
+    ("sh -c 'a | b || c'", {"sh": False, "a": True, "b": True, "c": False}),
+])
+def test_commands_whose_status_is_tested(text, tested) -> None:
+    script = parse_script(text)
+    assert {c.name: c.tested for c in script.commands} == tested

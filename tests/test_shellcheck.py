@@ -28,7 +28,8 @@ needs_binary = pytest.mark.skipif(
 
 
 def lint(text: str, **settings):
-    settings.setdefault("select", ["DK440"])
+    # SC2086 is off by default; most of these tests use it as their example of a finding
+    settings.setdefault("select", ["DK440", "SC2086"])
     result = lint_text(textwrap.dedent(text).lstrip("\n"), settings=Settings(**settings))
     assert result.internal == []
     return result.findings
@@ -191,7 +192,7 @@ def test_startup_does_not_import_subprocess() -> None:
 def test_exact_positions_in_a_multi_line_run() -> None:
     findings = lint("""
         FROM debian:12-slim
-        ARG version=1.2.3
+        ARG version
         RUN mkdir -p /opt/app \\
         # a comment line inside the continuation
         \t&& cd /opt/app; tar -xzf /tmp/app-$version.tgz \\
@@ -287,8 +288,8 @@ def test_subcodes_select_ignore_and_pragmas() -> None:
     assert [f.code for f in lint(text)] == ["SC2164", "SC2086", "SC2154"]
     assert [f.code for f in lint(text, ignore=["SC2086"])] == ["SC2164", "SC2154"]
     assert [f.code for f in lint(text, select=["SC2154"])] == ["SC2154"]
-    assert [f.code for f in lint(text, select=["shellcheck"], ignore=["sc2164"])] == \
-        ["SC2086", "SC2154"]
+    assert [f.code for f in lint(text, select=["shellcheck", "SC2086"], ignore=["sc2164"])] \
+        == ["SC2086", "SC2154"]
     assert lint(text, select=["DK4"], ignore=["DK440"]) == []
     silenced = text.replace("RUN", "# docklint ignore=SC2086,SC2154\n        RUN")
     assert [f.code for f in lint(silenced)] == ["SC2164"]
@@ -298,8 +299,9 @@ def test_subcodes_select_ignore_and_pragmas() -> None:
 
 @needs_binary
 def test_default_rule_set_runs_it() -> None:
-    result = lint_text("FROM debian:12-slim\nRUN echo $undefined\n")
-    assert {"SC2086", "SC2154"} <= {f.code for f in result.findings}
+    result = lint_text("FROM debian:12-slim\nRUN cd /tmp; echo $undefined\n")
+    assert {"SC2164", "SC2154"} <= {f.code for f in result.findings}
+    assert "SC2086" not in {f.code for f in result.findings}      # off by default
 
 
 @needs_binary
@@ -391,5 +393,132 @@ def test_a_run_buildkit_refuses_is_not_checked() -> None:
     ShellCheck, which would spend seconds and gigabytes on a multi-megabyte script."""
     long_run = "RUN echo $A " + "a" * 70000 + "\n"
     result = lint_text("FROM debian:12\n" + long_run + "RUN echo $B\n",
-                       settings=Settings(select=["DK000", "DK440"]))
+                       settings=Settings(select=["DK000", "DK440", "SC2086"]))
     assert sorted((f.code, f.line) for f in result.findings) == [("DK000", 2), ("SC2086", 3)]
+
+
+# ---------------------------------------------------------------- values, dialects, defaults
+
+def test_prepare_assigns_known_values_quoted() -> None:
+    job = shellcheck.prepare("echo $A", "dash", ["B"],
+                             values={"A": "it's 1.2", "C": "two\nlines", "D": ""})
+    assert job.header == 2
+    assert job.file_text.splitlines()[1] == "export A='it'\\''s 1.2' B= C= D=''"
+
+
+@needs_binary
+def test_values_from_env_and_arg_defaults_end_sc2086_on_them() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        ARG VERSION=1.2.3
+        ARG TARGETARCH
+        ARG EXTRA
+        ENV PREFIX=/usr/local FLAGS="-a -b"
+        RUN echo $VERSION $TARGETARCH $PREFIX $FLAGS $EXTRA
+    """)
+    assert where(findings) == [("SC2086", 6, 39, 6, 45)]
+    assert [pos[:4] for pos in findings[0].related_positions] == [(6, 46, 6, 52)]
+    # ONBUILD RUNs run in the image built later: names only
+    onbuild = lint("FROM debian:12-slim\nENV A=1\nONBUILD RUN echo $A\n")
+    assert [f.code for f in onbuild] == ["SC2086"]
+
+
+@needs_binary
+@pytest.mark.parametrize("base, local, pipefail, message", [
+    ("debian:12-slim", False, True, "In dash, [[ ]] is not supported"),
+    ("python:3.12-slim", False, True, "In dash"),
+    ("ubuntu:24.04", False, True, "In dash"),
+    ("example.com/unknown:1", False, False, "In POSIX sh, [[ ]] is undefined"),
+    ("fedora:40", False, False, "In POSIX sh"),
+])
+def test_sh_dialect_follows_the_base(base, local, pipefail, message) -> None:
+    findings = lint(f"""
+        FROM {base}
+        RUN f() {{ local x=1; echo "$x"; }}; f
+        RUN if [[ -f /etc/os-release ]]; then echo yes; fi
+        RUN set -o pipefail; echo a | cat
+    """)
+    codes = [f.code for f in findings]
+    assert ("SC3043" in codes) == local
+    assert [f.message for f in findings if f.code == "SC3010"][0].startswith(
+        f"ShellCheck SC3010: {message}")
+    assert [f.severity for f in findings if f.code == "SC3010"] == [Severity.WARNING]
+    if pipefail:
+        assert [(f.code, f.line, f.column) for f in findings if f.code == "SC3040"] == \
+            [("SC3040", 4, 12)]
+    else:
+        assert all(f.code != "SC3040" or "POSIX" in f.message for f in findings)
+
+
+@needs_binary
+def test_sh_of_an_alpine_derived_base_is_busybox() -> None:
+    if not shellcheck.supports("busybox"):
+        pytest.skip("ShellCheck before 0.10 has no busybox dialect")
+    text = """
+        FROM example.com/tools:1
+        RUN apk add --no-cache git && set -o pipefail && f=a; echo "${f/a/b}"
+    """
+    assert lint(text) == []
+
+
+@needs_binary
+def test_codes_off_by_default_come_back_when_named() -> None:
+    text = """
+        FROM debian:12-slim
+        RUN echo 'export PATH=$HOME/bin:$PATH' >> /etc/profile && find -name '*.a' -delete
+    """
+    assert lint(text, select=["DK440"]) == []
+    assert all(f.code not in ("SC2016", "SC2185") for f in lint(text, select=None))
+    assert [f.code for f in lint(text, select=["SC2016"])] == ["SC2016"]
+    assert [f.code for f in lint(text, select=["DK440", "SC2185"])] == ["SC2185"]
+    assert [f.code for f in lint(text, options={"DK440": {"off-by-default": []}})] == \
+        ["SC2016", "SC2185"]
+    assert get("DK440").default_options()["off-by-default"] == ["SC2016", "SC2185", "SC2086"]
+    unquoted = "FROM debian:12-slim\nRUN x=$(cat /etc/hostname); echo $x\n"
+    assert lint(unquoted, select=["DK440"]) == []
+    assert [f.code for f in lint(unquoted, select=["DK440", "SC2086"])] == ["SC2086"]
+
+
+@needs_binary
+def test_levels_docklint_sets() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        RUN set -e; ! grep -q x /etc/hosts; chmod +x $(ls /opt/bin)
+    """)
+    levels = {f.code: f.severity for f in findings}
+    assert levels["SC2251"] == Severity.WARNING
+    assert levels["SC2046"] == Severity.INFO
+
+
+@needs_binary
+def test_noise_patterns_dropped_and_their_neighbours_kept() -> None:
+    findings = lint("""
+        FROM debian:12-slim
+        RUN export GNUPGHOME="$(mktemp -d)" A="$(dpkg --print-architecture)"; \\
+            make -j $(nproc) $(test "$A" = amd64 && echo --lto) $(getconf LONG_BIT); \\
+            /bin/echo -e 'a\\tb'
+        RUN export B="$(git describe)"; chmod +x $(ls /opt)
+    """)
+    assert [(f.code, f.line) for f in findings] == [("SC2155", 5), ("SC2046", 5)]
+
+
+@pytest.mark.parametrize("text, flavour", [
+    ("FROM debian:12-slim\n", "dash"),
+    ("FROM python:3.12-slim\n", "dash"),
+    ("FROM eclipse-temurin:21-jdk-noble\n", "dash"),
+    ("FROM python:3.12-alpine\n", "ash"),
+    ("FROM example.com/tools-alpine:1\n", "ash"),
+    ("FROM example.com/tools:1\nRUN apk add --no-cache git\n", "ash"),
+    ("FROM example.com/tools:1\nRUN apt-get update\n", "dash"),
+    ("FROM fedora:40\n", "bash"),
+    ("FROM maven:3-amazoncorretto-21\n", "bash"),
+    ("FROM example.com/tools:1\n", None),
+    ("FROM debian:12-slim\nRUN ln -sf bash /bin/sh\n", None),
+    ("FROM debian:12-slim AS base\nFROM base\n", "dash"),
+])
+def test_what_bin_sh_is(text, flavour) -> None:
+    from docklint.facts import facts_of
+    from docklint.model import build
+    from docklint.source import Source
+    df = build(Source(text, "Dockerfile"))
+    assert facts_of(df).bin_sh(len(df.stages) - 1) == flavour
