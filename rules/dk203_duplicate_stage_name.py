@@ -6,12 +6,13 @@ uses. Names are compared the way BuildKit compares them, ignoring case: `AS Buil
 `AS build` are the same name. The message gives the line of the first stage with that name.
 
 The same check as hadolint's DL3024 and BuildKit's DuplicateStageName (both also accepted as
-names of this rule), with BuildKit's case-insensitive comparison.
+names of this rule), with BuildKit's case-insensitive comparison. BuildKit reports it as a
+build-check warning and builds the file anyway (it fails only with `# check=error=true`), so
+this is a warning here too.
 
 ## Why is this bad?
-BuildKit refuses a Dockerfile with duplicate stage names. Even where a tool accepts it, every
-`FROM name`, `COPY --from=name` and `--target name` becomes ambiguous: it silently means one
-of the stages while the author may have edited the other.
+Every `FROM name`, `COPY --from=name` and `--target name` becomes ambiguous: it silently means
+one of the stages while the author may have edited the other.
 
 ## Example
 ```dockerfile
@@ -37,7 +38,7 @@ from __future__ import annotations
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK203", "duplicate-stage-name", Severity.ERROR, tags={"stages"},
+@rule("DK203", "duplicate-stage-name", Severity.WARNING, tags={"stages"},
       aliases=("DL3024", "DuplicateStageName"))
 def check(df, options):
     for stage in df.stages:

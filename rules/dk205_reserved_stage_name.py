@@ -2,13 +2,13 @@
 
 ## What it does
 Fires at the name of a stage called `scratch` or `context` (in any case). Same as hadolint's
-DL3063 and BuildKit's ReservedStageName; hadolint rates it a warning, docklint an error because
-BuildKit refuses such a name.
+DL3063 and BuildKit's ReservedStageName, both warnings: BuildKit reports it as a build check and
+builds the file anyway (it fails only with `# check=error=true`).
 
 ## Why is this bad?
 Both names already mean something to BuildKit: `scratch` is the empty image and `context` is the
-build context. BuildKit rejects a stage with either name, and in tools that accept it,
-`FROM scratch` or `--from=context` no longer says which one is meant.
+build context. With a stage of either name, `FROM scratch` or `--from=context` no longer says
+which one is meant.
 
 ## Example
 ```dockerfile
@@ -36,11 +36,11 @@ from docklint.rule import Finding, Severity, rule
 _MEANING = {"scratch": "the empty base image", "context": "the build context"}
 
 
-@rule("DK205", "reserved-stage-name", Severity.ERROR, tags={"stages"},
+@rule("DK205", "reserved-stage-name", Severity.WARNING, tags={"stages"},
       aliases=("DL3063", "ReservedStageName"))
 def check(df, options):
     for stage in df.stages:
         if stage.name in _MEANING and stage.name_word is not None:
             yield Finding(stage.name_word.span,
                           f"`{stage.name_word.value}` is a reserved name ({_MEANING[stage.name]}) "
-                          f"and cannot name a stage: choose another name")
+                          f"that should not name a stage: choose another name")

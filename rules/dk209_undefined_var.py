@@ -11,16 +11,23 @@ USER, VOLUME, STOPSIGNAL, ARG defaults and the options of `RUN --mount`. This ru
 - not `PATH`, which BuildKit always sets,
 - not in the `known-vars` option, the names your base images define in their environment.
 
-It follows BuildKit's UndefinedVar check (also accepted as a name of this rule): every form
-counts, including `${NAME:-default}`; an escaped `\$NAME` and `'$NAME'` (where quotes are
-processed) are not variables; one finding per variable per instruction; an ENV with several
+It follows BuildKit's UndefinedVar check (also accepted as a name of this rule), with one
+difference: a name declared nowhere in the file is not reported in a form that says what to do
+when it is unset, `${NAME:-default}`, `${NAME-default}`, `${NAME:+alternative}` or
+`${NAME+alternative}` (nor a plain `$NAME` inside such an alternative: in
+`${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/opt/lib` it is only expanded when set). The author has
+handled the unset case, usually to extend a variable the base image may set; BuildKit reports
+these too. A global ARG or an automatic platform ARG is still reported in those forms, since the
+default then hides a scoping mistake. Otherwise: an escaped `\$NAME` and `'$NAME'` (where quotes
+are processed) are not variables; one finding per variable per instruction; an ENV with several
 pairs expands all of them against the environment *before* it, so `ENV A=1 B=$A` uses an
 undefined `A`, while `ARG A=1 B=$A` does not (that same-ENV case is reported by DK605
-`env-self-reference`, hadolint's DL3044, not twice here). When a defined name is close, the message suggests
-it. A name that is a global ARG gets a message naming that declaration and the fix, and so do
-the automatic platform ARGs (`TARGETARCH`...), which a stage must also declare before use; for
-these two cases EXPOSE is checked too (BuildKit expands EXPOSE but does not report unknown
-names there). FROM lines are DK207's; RUN, CMD and the other shell commands are DK206's.
+`env-self-reference`, hadolint's DL3044, not twice here). When a defined name is close, the
+message suggests it. A name that is a global ARG gets a message naming that declaration and the
+fix, and so do the automatic platform ARGs (`TARGETARCH`...), which a stage must also declare
+before use; for these two cases EXPOSE is checked too (BuildKit expands EXPOSE but does not
+report unknown names there). FROM lines are DK207's; RUN, CMD and the other shell commands are
+DK206's.
 
 BuildKit knows the environment of the base image; docklint does not pull images. It knows what
 the widely used official images set (`GOPATH` in golang, `JAVA_HOME` in eclipse-temurin,
@@ -80,6 +87,8 @@ from docklint.rule import Finding, Option, Related, Severity, rule
 
 # "same-instruction" (ENV A=1 B=$A) is DK605's finding
 _REPORTED = ("unknown", "global-arg", "automatic-arg")
+# forms that say what to do when the variable is unset: ${X:-default}, ${X:+alternative}...
+_GUARDS = (":-", "-", ":+", "+")
 
 
 @rule("DK209", "undefined-var", Severity.WARNING, tags={"args"}, aliases=("UndefinedVar",),
@@ -108,10 +117,16 @@ def check(df, options):
                 continue
             env = stage.envs[k]
             seen: set[str] = set()
+            guarded = [(u.name, u.span) for u in uses
+                       if u.how == "unknown" and u.modifier in _GUARDS]
             for use in uses:
                 if use.defined or use.how not in _REPORTED or use.name in known or \
                         use.name in seen:
                     continue
+                if use.how == "unknown" and (use.modifier in _GUARDS or any(
+                        n == use.name and sp.start <= use.span.start and use.span.end <= sp.end
+                        for n, sp in guarded)):
+                    continue      # the author handles "unset" (an alternative or a default)
                 if ins.keyword == "EXPOSE" and use.how not in ("global-arg", "automatic-arg"):
                     continue
                 guess = closest(use.name, [*env, *from_image]) if use.how == "unknown" else None

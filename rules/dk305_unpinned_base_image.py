@@ -16,6 +16,10 @@ docklint differs in that it substitutes `ARG` values first: hadolint skips any `
 and never sees a `latest` that comes from an ARG default, and it flags `FROM img${SUFFIX}` even
 when the ARG supplies a pinned tag.
 
+For distroless images (`gcr.io/distroless/...`), which publish no version tags, the advice is a
+digest, and for one without the Debian release in its name (`gcr.io/distroless/static`, which
+moves to a new Debian release without notice), the release too.
+
 ## Why is this bad?
 A missing tag means `latest`, and `latest` moves whenever the publisher pushes: two builds of
 the same commit can produce different images, a rebuild can pick up a new major version that
@@ -40,6 +44,8 @@ CMD ["node", "server.js"]
 """
 
 from __future__ import annotations
+
+import re
 
 from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
@@ -66,8 +72,24 @@ def check(df, options):
             origin = _origin(df, pull, lambda v: v == "latest" or v.endswith(":latest"))
             if origin:
                 problem += f": tag `latest` comes from {origin}"
-        yield Finding(pull.span, f"{problem}; `latest` moves with every release: pin a version "
-                                 f"tag, and a digest for a reproducible build")
+        yield Finding(pull.span, f"{problem}; `latest` moves with every release: "
+                                 f"{_advice(ref)}")
+
+
+_DISTROLESS = re.compile(r"^(?:gcr\.io|[a-z0-9.-]*\.pkg\.dev/[^/]+)/distroless/")
+_DEBIAN_RELEASE = re.compile(r"-debian\d+$")
+
+
+def _advice(ref) -> str:
+    """How to pin ``ref``: distroless images have no version tags, only a digest pins them."""
+    name = ref.repository
+    if _DISTROLESS.match(name):
+        if _DEBIAN_RELEASE.search(name):
+            return ("distroless images have no version tags (the Debian release is in the "
+                    "name), so pin a digest (`@sha256:...`)")
+        return ("distroless images have no version tags: name the Debian release "
+                "(`-debian13`) and pin a digest (`@sha256:...`)")
+    return "pin a version tag, and a digest for a reproducible build"
 
 
 def _origin(df, pull, wanted, whole: bool = False) -> str | None:

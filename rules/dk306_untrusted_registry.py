@@ -9,7 +9,8 @@ registry; the finding points at the image reference.
 A reference without a registry host (`golang:1.22`, `bitnami/redis`) is a Docker Hub image and
 counts as `docker.io`; listing any of Docker Hub's names (`docker.io`, `index.docker.io`,
 `registry-1.docker.io`, `hub.docker.com`) trusts it. Patterns match the registry host, ignoring
-case: `*` matches everything, `*.example.com` any subdomain of example.com, `registry.example*`
+case: `*` matches everything, `*.example.com` any subdomain of example.com (but not
+`example.com` itself: list both to trust both), `registry.example*`
 anything that starts with `registry.example`, and anything else the exact host. A registry with
 a port is matched with its port (`localhost:5000`), so list it that way or use `localhost*`.
 Stage names, `scratch` and references that depend on a build argument with no value are left

@@ -6,7 +6,11 @@ Fires on a `FROM --platform=<value>` whose value uses no variable at all and rea
 variable (`$BUILDPLATFORM`, `$TARGETOS/$TARGETARCH`, your own `ARG`), when the value is not a
 platform (the build itself rejects that), and when the stage name contains the platform's
 operating system or architecture (`AS build-arm64`, `AS linux-tools`): such a stage is one of a
-set written per platform on purpose. Platform names are normalised first, as the builder does
+set written per platform on purpose. docklint also stays quiet where the Dockerfile's path
+names the architecture (`ubuntu22.04-arm32v7/Dockerfile`, `Dockerfile.arm64`: a file written
+for one architecture) and for an operating system other than Linux (`wasi/wasm`,
+`windows/amd64`, `darwin/arm64`), which no build gets by default, so the value cannot be a
+default someone forgot to make variable. Platform names are normalised first, as the builder does
 (`x86_64` is `amd64`, `aarch64` is `arm64`), so `--platform=linux/x86_64` needs `amd64` (or
 `linux`) in the stage name. Every stage is checked, reachable or not.
 
@@ -83,10 +87,36 @@ def check(df, options):
         name = stage.name or ""
         if os_name in name or (arch is not None and arch in name):
             continue
+        if os_name != "linux":
+            continue      # wasi/wasm, windows, darwin: no build targets them by default
+        if _in_path(df.path, arch):
+            continue      # a Dockerfile written for one architecture, as its path says
         yield Finding(flag.span, f"`--platform={value}` is a constant: the stage uses the "
                                  f"{value} variant of its base whatever platform the build "
                                  f"targets; use `--platform=$BUILDPLATFORM` for a stage that "
                                  f"cross-compiles, or drop the flag")
+
+
+# the spellings of an architecture that name a per-architecture directory or file
+_ARCH_SPELLINGS = {"amd64": ("amd64", "x86_64", "x86-64", "x64"),
+                   "arm64": ("arm64", "aarch64", "armv8", "arm64v8"),
+                   "arm": ("arm32", "armv7", "armv6", "armv5", "armhf", "armel", "arm32v"),
+                   "386": ("i386", "i686", "x86"),
+                   "ppc64le": ("ppc64le",), "s390x": ("s390x",), "riscv64": ("riscv64",)}
+
+
+def _in_path(path: str | None, arch: str | None) -> bool:
+    """Whether a directory or the name of the file names the architecture (`.../arm32v7/...`,
+    `Dockerfile.arm64`): a file written for that architecture alone."""
+    if not path or arch is None:
+        return False
+    spellings = _ARCH_SPELLINGS.get(arch, (arch,))
+    low = path.lower()
+    if any(sp in low for sp in spellings if not sp.isalnum()):
+        return True           # x86_64, x86-64: split below
+    parts = [p for p in re.split(r"[/\\._-]+", low) if p]
+    return any(p == sp or (p.startswith(sp) and not p[len(sp):].isalpha())
+               for p in parts for sp in spellings)
 
 
 def parse_platform(text: str) -> tuple[str, str | None] | None:

@@ -4,7 +4,9 @@
 Looks up every external image the build pulls (each `FROM` base, `COPY --from=<image>` and
 `RUN --mount=...,from=<image>`, after build arguments are substituted) in docklint's base-image
 data, and fires when the data records an end-of-life date for it that is today or earlier. The
-message gives the date and where it comes from, and names a supported successor when the data
+message gives the date (unless the data only knows that the image was already end-of-life when
+it was recorded) and who says so (the full provenance is in `linter/data/base_images.tsv`), and
+names a supported successor when the data
 has one: for a distroless image tied to a Debian release, the same image on the newest Debian
 release the data records as supported, keeping a tag such as `nonroot`
 (`gcr.io/distroless/static-debian11` -> `gcr.io/distroless/static-debian13`).
@@ -47,11 +49,24 @@ ENTRYPOINT ["/app"]
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from docklint import images
 from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
+
+
+_SOURCE = re.compile(r"^(?P<who>[^:]+?)(?::(?P<doc>[^@:\s]+))?(?:@\w+)?:\s")
+
+
+def _who(source: str | None) -> str:
+    """Who says so, in a few words: `distroless SUPPORT_POLICY.md`, `CentOS project`."""
+    m = _SOURCE.match(source or "")
+    if m is None:
+        return "docklint's base-image data"
+    who = m.group("who").rsplit("/", 1)[-1]
+    return f"{who} {m.group('doc')}" if m.group("doc") else who
 
 
 def today() -> date:
@@ -67,8 +82,9 @@ def check(df, options):
         if facts is None or not images.is_eol(facts, now):
             continue
         name = pull.image.raw
-        message = (f"{pull.what} `{name}` is end-of-life as of {facts.eol} "
-                   f"(source: {facts.eol_source}), so it gets no security updates")
+        when = "" if "upper bound" in (facts.eol_source or "") else f" since {facts.eol}"
+        message = (f"{pull.what} `{name}` is end-of-life{when} ({_who(facts.eol_source)}), "
+                   f"so it gets no security updates")
         successor = images.successor(pull.image, now)
         if successor:
             message += f"; move to its supported successor `{successor}`"

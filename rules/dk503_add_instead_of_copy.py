@@ -14,7 +14,11 @@ Differences from hadolint's DL3020:
 - git sources are not reported: fetching a repository is something only `ADD` does;
 - a source that depends on a build argument without a value is skipped instead of reported (it
   may be a URL or an archive); one with a known value is judged by that value;
-- `.zip` and the like are reported, with a message saying `ADD` does not unpack them.
+- `.zip` and the like are reported, with a message saying `ADD` does not unpack them;
+- it is a warning, not an error: the build works, and a local file is copied as `COPY` would.
+
+A word that is a flag written after the first source (`ADD a --chown=x /b/`, DK507's finding)
+is not a source here.
 
 ## Why is this bad?
 `ADD` does more than copy: it fetches URLs and repositories and unpacks tar archives. Used for
@@ -63,7 +67,7 @@ from __future__ import annotations
 import os
 import posixpath
 
-from docklint.checks import archive_suffix, has_parse_error, is_remote_source
+from docklint.checks import archive_suffix, copy_words, has_parse_error, is_remote_source
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.source import Span
 
@@ -121,7 +125,7 @@ def _unpack(ins) -> bool:
     return (flag.value or "true").lower() in ("true", "1", "t", "yes")
 
 
-@rule("DK503", "add-instead-of-copy", Severity.ERROR, tags={"style"}, aliases=("DL3020",),
+@rule("DK503", "add-instead-of-copy", Severity.WARNING, tags={"style"}, aliases=("DL3020",),
       fixable="sometimes")
 def check(df, options):
     for stage in df.stages:
@@ -132,14 +136,14 @@ def check(df, options):
             env = stage.env_before(holder) if ins is holder else {}
             heredocs = {h.name for h in ins.heredocs}
             markers = {(h.marker_lstart, h.marker_lend): h.name for h in ins.heredocs}
-            words = list(ins.args)
-            if len(words) < 2:
+            words = copy_words(ins)
+            if words is None:
                 continue
             flagged = []
             all_local = True
             plain = True
             unpack = _unpack(ins)
-            for word in words[:-1]:
+            for word in words[0]:
                 if (word.lstart, word.lend) in markers:
                     flagged.append((word, f"here-document `{markers[word.lstart, word.lend]}`",
                                     ""))

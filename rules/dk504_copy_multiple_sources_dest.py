@@ -11,10 +11,18 @@ both. A destination with a variable is judged by its value (`ARG DEST=/app/` the
 single wildcard source (`COPY *.json /app`) is not counted as several: how many files it matches
 is only known at build time.
 
+Words that BuildKit reads as sources but that were meant as flags (`COPY a --chown=x /b`) or
+as a JSON array (`COPY ['a', 'b']`) are DK507's: they are not counted as sources here, and an
+instruction whose JSON array is broken, or whose last word is such a flag, is left to DK507.
+
+The severity is warning: BuildKit, the default builder, does not refuse the build.
+
 ## Why is this bad?
 Several sources can only go into a directory, and the Dockerfile reference requires such a
-destination to end with `/`. The classic builder refuses to build without it, and readers (and
-other tools) cannot tell whether `/app` names a directory or a file.
+destination to end with `/`. The classic builder refuses to build without it. BuildKit builds,
+but unless the destination already exists as a directory it copies the sources onto that one
+path in turn, which is not what the line suggests; and readers (and other tools) cannot tell
+whether `/app` names a directory or a file.
 
 ## Example
 ```dockerfile
@@ -35,7 +43,7 @@ so the fix is safe.
 
 from __future__ import annotations
 
-from docklint.checks import has_parse_error
+from docklint.checks import copy_words, has_parse_error
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.source import Span
 
@@ -45,16 +53,18 @@ def _is_dir(dest: str) -> bool:
         dest.endswith(("/.", "/..", "\\.", "\\.."))
 
 
-@rule("DK504", "copy-multiple-sources-dest", Severity.ERROR, tags={"syntax"},
+@rule("DK504", "copy-multiple-sources-dest", Severity.WARNING, tags={"syntax"},
       aliases=("DL3021",), fixable="always")
 def check(df, options):
     for stage in df.stages:
         for holder in stage.instructions:
             ins = holder.effective
-            if ins.keyword not in ("COPY", "ADD") or len(ins.args) < 3 or \
-                    has_parse_error(df, holder):
+            if ins.keyword not in ("COPY", "ADD") or has_parse_error(df, holder):
                 continue
-            word = ins.args[-1]
+            words = copy_words(ins)
+            if words is None or len(words[0]) < 2:
+                continue
+            sources, word = words
             if any((word.lstart, word.lend) == (h.marker_lstart, h.marker_lend)
                    for h in ins.heredocs):
                 continue                # a heredoc as destination: a parse error
@@ -63,8 +73,11 @@ def check(df, options):
             if dest is None or _is_dir(dest):
                 continue
             at = word.span.end - 1 if ins.json else word.span.end
-            count = len(ins.args) - 1
-            yield Finding(word.span, f"{ins.keyword} with {count} sources copies them into a "
-                                     f"directory; the destination `{dest}` must end with `/`",
+            count = len(sources)
+            yield Finding(word.span, f"{ins.keyword} with {count} sources into `{dest}`, which "
+                                     f"does not end with `/`: unless `{dest}` is already a "
+                                     f"directory, BuildKit copies the sources onto that one "
+                                     f"path in turn (the classic builder refuses the build); "
+                                     f"write `{dest}/`",
                           fix=Fix(f"Write the destination as `{dest}/`",
                                   (Edit(Span(at, at), "/"),)))

@@ -1,65 +1,100 @@
-"""COPY or ADD to a relative destination before any WORKDIR.
+"""COPY or ADD to a relative destination before any WORKDIR, where it matters.
 
 ## What it does
-Fires on a `COPY` or `ADD` whose destination, after ARG and ENV substitution, is a relative path
-(`.`, `app/`, `config.yml`) while no `WORKDIR` has set the working directory yet: not earlier
-in the stage, and not in any stage its `FROM` chain leads through (`FROM builder` inherits the
-builder's `WORKDIR`, however many stages up; an `ONBUILD WORKDIR` of such a stage counts too).
-It reports the destination.
+Looks at each `COPY` or `ADD` whose destination, after ARG and ENV substitution, is a relative
+path (`.`, `app/`, `config.yml`) while no `WORKDIR` has set the working directory yet: not
+earlier in the stage, and not in any stage its `FROM` chain leads through (`FROM builder`
+inherits the builder's `WORKDIR`, however many stages up; an `ONBUILD WORKDIR` of such a stage
+counts too). The files then land in the working directory the base image left behind. That is
+reported, at the destination, where the Dockerfile depends on it:
 
-Differences from hadolint's DL3045:
+- the whole build context (`COPY . .`, `COPY ./ ./`) is copied there: on most images that is
+  `/`, where the project mixes with `/bin`, `/etc` and the rest of the system;
+- the copy is part of the final image, and its `CMD` or `ENTRYPOINT` names what the copy put
+  there by a relative path (`COPY app .` with `CMD ["./app"]`, `COPY main.py .` with
+  `CMD ["python", "main.py"]`) or by an absolute path that is right only while the working
+  directory is `/` (`COPY server .` with `CMD ["/server"]`).
 
-- the whole chain of in-file base stages counts, not only the stage named in this `FROM`;
-- `ADD` is checked as well as `COPY`;
-- a destination with a variable is judged by its value (`ARG DEST=app` then `COPY x $DEST` is
-  relative) instead of being accepted because it starts with `$`; one that depends on a build
-  argument without a value is skipped;
-- a stage built on `scratch` is not reported: there the working directory can only be `/`.
+Not reported: a file copied to `.` for a command of the same stage (`COPY requirements.txt .`
+then `RUN pip install -r requirements.txt` works wherever `.` is), a stage built on `scratch`
+(there the working directory can only be `/`), and a base image whose working directory is a
+documented part of it (`golang`: `/go`, `php` and `wordpress`: `/var/www/html`, `tomcat`,
+`httpd`, `pytorch/pytorch`: `/workspace`...). A destination with a variable is judged by its
+value (`ARG DEST=app` then `COPY x $DEST` is relative); one that depends on a build argument
+without a value is skipped.
+
+hadolint's DL3045 reports every relative destination before a `WORKDIR`; docklint reports the
+ones that matter, checks `ADD` as well as `COPY`, and follows the whole chain of in-file base
+stages.
 
 ## Why is this bad?
-A relative destination is resolved against the working directory the base image left behind:
-`/` for most images, `/go` for `golang`, another directory for others, and it changes when the
-base does. Files then end up somewhere the Dockerfile does not say, and the `CMD` that expects
-them there breaks after an innocent base image bump.
+The working directory is whatever the base image set: `/` for most images, and it can change
+when the base does. The whole project copied into `/` clutters the system directories (and
+may overwrite one of their files); a `CMD` that finds its program only because the working
+directory happens to be `/` breaks after an innocent base image change. An explicit `WORKDIR`
+says where the application lives.
 
 ## Example
 ```dockerfile
 FROM python:3.12-slim
-COPY requirements.txt .
+COPY . .
 RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "main.py"]
 ```
 
 ## Use instead
 ```dockerfile
 FROM python:3.12-slim
 WORKDIR /app
-COPY requirements.txt .
+COPY . .
 RUN pip install --no-cache-dir -r requirements.txt
+CMD ["python", "main.py"]
 ```
 """
 
 from __future__ import annotations
 
-from docklint.checks import has_parse_error, is_absolute, workdir_before
-from docklint.rule import Finding, Severity, rule
+import posixpath
+
+from docklint.checks import copy_words, has_parse_error, is_absolute, workdir_before
+from docklint.facts import facts_of
+from docklint.rule import Finding, Related, Severity, rule
+
+# images whose working directory is part of their documented interface (their Dockerfiles set
+# it): a relative destination there is where the image means files to go
+_KNOWN_WORKDIRS = {"golang": "/go", "php": "/var/www/html", "wordpress": "/var/www/html",
+                   "drupal": "/var/www/html", "joomla": "/var/www/html",
+                   "tomcat": "/usr/local/tomcat", "httpd": "/usr/local/apache2",
+                   "pytorch/pytorch": "/workspace", "nvcr.io/nvidia/pytorch": "/workspace",
+                   "jupyter/base-notebook": "/home/jovyan", "jenkins/jenkins": "/var/jenkins_home"}
+_CONTEXT = (".", "./")
 
 
 @rule("DK505", "copy-relative-without-workdir", Severity.WARNING, tags={"portability"},
       aliases=("DL3045",))
 def check(df, options):
+    target = df.target
+    final = {st.index for st in df.graph.chain(target.index)} if target is not None else set()
+    runs = None
     for stage in df.stages:
         root = df.graph.root_base(stage.index)
-        if root is not None and root.kind == "scratch":
+        if root is None or root.kind == "scratch":
+            continue
+        if root.kind == "image" and root.image is not None and \
+                root.image.repository in _KNOWN_WORKDIRS:
             continue
         for ins in stage.instructions:
-            if ins.keyword not in ("COPY", "ADD") or len(ins.args) < 2 or \
-                    has_parse_error(df, ins):
+            if ins.keyword not in ("COPY", "ADD") or has_parse_error(df, ins):
                 continue
-            word = ins.args[-1]
+            words = copy_words(ins)
+            if words is None:
+                continue
+            word = words[1]
             if any((word.lstart, word.lend) == (h.marker_lstart, h.marker_lend)
                    for h in ins.heredocs):
                 continue
-            exp = df.expand(word.value, stage.env_before(ins))
+            env = stage.env_before(ins)
+            exp = df.expand(word.value, env)
             dest = exp.value
             if dest is None:
                 if word.value.lstrip("\"'").startswith("$"):
@@ -67,9 +102,63 @@ def check(df, options):
                 dest = exp.text
             if is_absolute(dest) or workdir_before(df, stage, ins) is not None:
                 continue
-            base = f" ({root.text})" if root is not None and root.kind == "image" and \
+            sources = [df.expand(w.value, env).value for w in words[0]]
+            base = f" (`/` unless {root.text} sets another)" if root.kind == "image" and \
                 root.text else ""
-            yield Finding(word.span, f"{ins.keyword} to the relative destination `{dest}` "
-                                     "before any WORKDIR: it lands in the working directory "
-                                     f"of the base image{base}; set an absolute WORKDIR first "
-                                     "or use an absolute destination")
+            start = f"{ins.keyword} to the relative destination `{dest}` before any WORKDIR"
+            if posixpath.normpath(dest) == "." and any(src in _CONTEXT for src in sources) \
+                    and ins.flag("from") is None:
+                yield Finding(word.span, f"{start}: the whole build context lands in the "
+                                         f"working directory of the base image{base}; set an "
+                                         f"absolute WORKDIR first")
+                continue
+            if stage.index not in final:
+                continue
+            if runs is None:
+                runs = _run_words(df, target)
+            hit = _relies(dest, [s for s in sources if s], runs)
+            if hit is None:
+                continue
+            user, word_text = hit
+            yield Finding(word.span, f"{start}: it lands in the working directory of the base "
+                                     f"image{base}, and the {user.keyword} on line {user.line} "
+                                     f"finds it there as `{word_text}`; set an absolute WORKDIR "
+                                     f"first or use an absolute destination",
+                          related=(Related(user.span, f"uses `{word_text}`"),))
+
+
+def _run_words(df, target) -> list[tuple[object, str]]:
+    """(instruction, word) of the final image's ENTRYPOINT and CMD."""
+    facts = facts_of(df)
+    out = []
+    for kw in ("ENTRYPOINT", "CMD"):
+        ins = facts.last_in_chain(target.index, kw)
+        if ins is None:
+            continue
+        if ins.json:
+            words = [w.value for w in ins.args]
+        else:
+            text = ins.args[0].value if ins.args else ""
+            words = [w.strip("\"'") for w in text.split()]
+        out += [(ins, w) for w in words if w and not w.startswith("-")]
+    return out
+
+
+def _relies(dest: str, sources: list[str], runs) -> tuple[object, str] | None:
+    """The ENTRYPOINT/CMD word that names what the copy put in the working directory."""
+    rel = posixpath.normpath(dest)
+    if rel == ".":
+        prefixes = {posixpath.basename(s.rstrip("/")) for s in sources
+                    if s not in _CONTEXT and not any(c in s for c in "*?[")}
+    else:
+        prefixes = {rel}
+    prefixes -= {"", ".", ".."}
+    for ins, word in runs:
+        path = word[1:] if word.startswith("/") else word
+        while path.startswith("./"):
+            path = path[2:]
+        if word.startswith("/") and "/" in path.strip("/") and rel == ".":
+            continue        # /usr/bin/app is not the copied `app`
+        if any(path == p or path.startswith(p + "/") for p in prefixes):
+            return ins, word
+    return None

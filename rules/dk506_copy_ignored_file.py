@@ -20,6 +20,10 @@ This is BuildKit's CopyIgnoredFile check, with its limits:
 BuildKit reads `<name>.dockerignore` next to a Dockerfile called `<name>` in preference to the
 context's `.dockerignore`, and so does docklint.
 
+A source written without wildcards that is excluded makes the build fail (`not found`): that
+finding is an **error**. A wildcard source BuildKit skips when it matches nothing, and a copy of
+the whole context copies an empty directory: those are warnings.
+
 ## Why is this bad?
 The builder never sees an ignored file: the `COPY` fails with "not found", or, when the source
 is a directory, silently copies it without the ignored part. Either the pattern or the `COPY` is
@@ -51,7 +55,7 @@ from __future__ import annotations
 import os
 import posixpath
 
-from docklint.checks import has_parse_error, is_remote_source
+from docklint.checks import copy_words, has_parse_error, is_remote_source
 from docklint.rule import Finding, Severity, rule
 
 _EVERYTHING = ("*", "**", "**/*")
@@ -76,14 +80,16 @@ def check(df, options):
                        if posixpath.normpath(text.lstrip("/")) in _EVERYTHING), None)
     for stage in df.stages:
         for ins in stage.instructions:
-            if ins.keyword not in ("COPY", "ADD") or len(ins.args) < 2 or \
-                    has_parse_error(df, ins):
+            if ins.keyword not in ("COPY", "ADD") or has_parse_error(df, ins):
+                continue
+            words = copy_words(ins)
+            if words is None:
                 continue
             if ins.keyword == "COPY" and ins.flag("from") is not None and ins.flag("from").value:
                 continue
             markers = {(h.marker_lstart, h.marker_lend) for h in ins.heredocs}
             env = stage.env_before(ins)
-            for word in ins.args[:-1]:
+            for word in words[0]:
                 if (word.lstart, word.lend) in markers:
                     continue
                 src = df.expand(word.value, env).value
@@ -96,7 +102,17 @@ def check(df, options):
                     pattern = next((text for _neg, rx, text in rules if rx.match(path)), None)
                 if pattern is None:
                     continue
-                what = "the whole build context" if path == "." else f"`{src}`"
-                yield Finding(word.span, f"{ins.keyword} source {what} is excluded by the "
-                                         f".dockerignore pattern `{pattern}`: the builder "
-                                         "never sees it")
+                if path == ".":
+                    yield Finding(word.span, f"{ins.keyword} of the whole build context, which "
+                                             f"the .dockerignore pattern `{pattern}` empties: "
+                                             f"the builder sees none of its files")
+                elif any(c in src for c in "*?["):
+                    yield Finding(word.span, f"{ins.keyword} source `{src}` is excluded by the "
+                                             f".dockerignore pattern `{pattern}`: the builder "
+                                             f"never sees what it matches, and skips the "
+                                             f"pattern")
+                else:
+                    yield Finding(word.span, f"{ins.keyword} source `{src}` is excluded by the "
+                                             f".dockerignore pattern `{pattern}`: the builder "
+                                             f"never sees it, and the build fails (`not "
+                                             f"found`)", severity=Severity.ERROR)

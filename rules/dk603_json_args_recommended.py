@@ -17,7 +17,24 @@ This is BuildKit's JSONArgsRecommended check, with these differences, and not ha
   still expands `$PORT`. A shell-form `ENTRYPOINT` is reported even then, because it also
   ignores `CMD` and the arguments of `docker run`.
 - Where DK102 (`shell-form-without-shell`) already reports the instruction as an error (the
-  final image has no `/bin/sh` at all), this rule stays quiet: one finding per problem.
+  final image has no `/bin/sh` at all), this rule stays quiet: one finding per problem. So it
+  does for a `CMD` or `ENTRYPOINT` that a later one in the same stage overrides (DK602's
+  finding: it has no effect at all).
+- A command that is more than one program, a loop (`while ...; do ...; done`), a pipeline
+  (`app | tee log`, also inside `sh -c '...'`) or several commands (`./migrate && ./server`),
+  gets a different message, as **info** for `CMD`: exec form cannot express it, and writing it
+  as `["sh", "-c", "..."]` keeps the same shell as PID 1. The advice is to `exec` the
+  long-running program as the last command, or to run the container under an init that
+  forwards signals (tini, `docker run --init`).
+- A command that was meant as exec form but is not valid JSON, and is therefore shell form
+  (`CMD ['node', 'app.js']` with single quotes, a trailing comma, a missing comma or `]`, a
+  backslash that is not a JSON escape such as `C:\app`), gets a precise message. Without a
+  `SHELL`, the container runs `/bin/sh -c "['node', 'app.js']"`, which looks for a program
+  named `[node,` and fails at start: an **error**, for an `ENTRYPOINT` and for a `CMD` no
+  exec-form `ENTRYPOINT` receives. A `CMD` that an exec-form `ENTRYPOINT` receives as
+  arguments, or one a `SHELL` runs, is a warning: what happens then depends on that program.
+  A shell test such as `CMD [ -f /ready ] || exit 1` (no comma after the first quoted word)
+  is not taken for such an attempt.
 
 On a Windows base image (`mcr.microsoft.com/windows/...`, `dotnet/framework`, a `nanoserver`
 or `servercore` tag) the message names `cmd /S /C`, the shell Windows images run shell form
@@ -46,6 +63,10 @@ CMD ["node", "server.js"]
 ```
 
 ## Fix safety
+For a JSON array that is broken only in its quotes or commas, the fix writes it as valid JSON;
+the container then runs what the line says instead of failing (or passing other arguments),
+which changes what it does: the fix is unsafe.
+
 When the command is a plain list of words (no variables, quotes, escapes, operators,
 redirections, globs, comments or `~`, no `NAME=value` prefix, and not a word only the shell knows
 such as `cd` or `export`), the fix rewrites it in exec form; a leading `exec` is dropped. That
@@ -56,7 +77,9 @@ DK102 offers the same rewrite where the image has no shell at all.
 
 from __future__ import annotations
 
-from docklint.checks import has_parse_error, windows_stage
+import json
+
+from docklint.checks import broken_exec_form, has_parse_error, windows_stage
 from docklint.facts import facts_of
 from docklint.fixes import exec_form, exec_form_text
 from docklint.rule import Edit, Finding, Fix, Severity, rule
@@ -98,6 +121,71 @@ def _execs(df, ins) -> bool:
     return bool(top) and top[-1].name == "exec" and bool(top[-1].args)
 
 
+_SHELLS = ("sh", "bash", "ash", "dash", "zsh", "ksh")
+
+
+def _compound(df, ins) -> str | None:
+    """What makes the command more than one program (a loop, a pipeline, several commands), or
+    None for a single command. A command that is ``sh -c '...'`` is judged by its script."""
+    script = facts_of(df).script(ins)
+    if script is None or script.has_error:
+        return None
+    depth = 0
+    top = [c for c in script.commands if c.depth == 0]
+    if len(top) == 1 and top[0].name in _SHELLS and top[0].has_flag("-c"):
+        depth = 1
+        top = [c for c in script.commands if c.depth == 1]
+    text = ins.args[0].value if ins.args else ""
+    first = text.lstrip().split(None, 1)[0] if text.strip() else ""
+    if depth == 0 and first in ("while", "until", "for") or \
+            any(w in text.split() for w in ("do", "done")) and len(top) > 1:
+        return "a loop"
+    if any(c.pipeline_next for c in top):
+        return "a pipeline"
+    if len(top) > 1:
+        return "several commands"
+    return None
+
+
+def _overridden(stage, ins) -> bool:
+    """A later instruction of the same kind in the stage overrides it (DK602's finding)."""
+    return any(o.keyword == ins.keyword and o.index > ins.index for o in stage.instructions)
+
+
+def _broken(df, stage, ins, shell_set: bool):
+    """A finding for a shell-form CMD/ENTRYPOINT that was meant as a JSON array."""
+    text = ins.args[0].value if ins.args else ""
+    broken = broken_exec_form(text)
+    if broken is None:
+        return None
+    shown = text.strip() if len(text.strip()) <= 50 else text.strip()[:47] + "..."
+    windows = windows_stage(df, stage)
+    shell = "cmd /S /C" if windows else "/bin/sh -c"
+    entry = facts_of(df).last_in_chain(stage.index, "ENTRYPOINT")
+    passed = ins.keyword == "CMD" and entry is not None and entry.json and entry.args
+    if shell_set:
+        what = (f"so the SHELL of the stage runs the text `{shown}` as a command, which is not "
+                f"what was meant")
+        severity = Severity.WARNING
+    elif passed:
+        what = (f"so the ENTRYPOINT gets `{shell}` and the text `{shown}` as its arguments, "
+                f"not the program and arguments that were meant")
+        severity = Severity.WARNING
+    else:
+        what = (f"so the container runs `{shell}` with the text `{shown}`, which starts a "
+                f"command named after its first word, `[` and all: there is no such program "
+                f"and the container fails at start")
+        severity = Severity.ERROR
+    message = (f"{ins.keyword} is not a JSON array ({broken.reason}): it is shell form, "
+               f"{what}")
+    fix = None
+    if broken.items and not any(c in item for item in broken.items for c in '"\\'):
+        written = json.dumps(list(broken.items))
+        message += f"; write `{ins.written} {written}`"
+        fix = Fix(f"Write valid JSON: {written}", (Edit(ins.rest_span, written),), safe=False)
+    return Finding(ins.rest_span, message, fix=fix, severity=severity)
+
+
 @rule("DK603", "json-args-recommended", Severity.WARNING, tags={"runtime"},
       aliases=("DL3025", "JSONArgsRecommended"), fixable="sometimes")
 def check(df, options):
@@ -106,13 +194,35 @@ def check(df, options):
         for ins in stage.instructions:
             if ins.keyword not in ("CMD", "ENTRYPOINT") or ins.json or has_parse_error(df, ins):
                 continue
-            if _shell_set(df, stage, ins):
-                continue
+            if _overridden(stage, ins):
+                continue        # it has no effect: DK602 says so
             if skip is None:
                 skip = _dk102_reports(df)
             if id(ins) in skip:
                 continue
+            shell_set = _shell_set(df, stage, ins)
+            found = _broken(df, stage, ins, shell_set)
+            if found is not None:
+                yield found
+                continue
+            if shell_set:
+                continue
             if ins.keyword == "CMD" and _execs(df, ins):
+                continue
+            windows = windows_stage(df, stage)
+            shell = "cmd /S /C" if windows else "/bin/sh -c"
+            span = ins.rest_span if ins.args else ins.keyword_span
+            compound = None if windows or _execs(df, ins) else _compound(df, ins)
+            if compound is not None:
+                why = (f"{ins.keyword} runs {compound} under `{shell}`: the shell stays PID 1 "
+                       f"and does not pass SIGTERM on, so `docker stop` waits out its timeout; "
+                       f"exec form cannot express this: make the long-running program the "
+                       f"last command and `exec` it, or run it under an init that forwards "
+                       f"signals (tini, `docker run --init`)")
+                if ins.keyword == "ENTRYPOINT":
+                    why += "; a shell-form ENTRYPOINT also ignores CMD and `docker run` arguments"
+                yield Finding(span, why, severity=Severity.INFO
+                              if ins.keyword == "CMD" else None)
                 continue
             text = ins.args[0].value if ins.args else ""
             fix = None
@@ -123,8 +233,6 @@ def check(df, options):
                 hint = f": `{ins.written} {json_form}`"
                 fix = Fix(f"Rewrite in exec form: {json_form}",
                           (Edit(ins.rest_span, json_form),), safe=False)
-            windows = windows_stage(df, stage)
-            shell = "cmd /S /C" if windows else "/bin/sh -c"
             if ins.keyword == "ENTRYPOINT":
                 why = "it ignores CMD and `docker run` arguments" + (
                     "" if windows else ", and the shell may stay PID 1 and not pass SIGTERM on")
@@ -135,6 +243,5 @@ def check(df, options):
                     "the shell may stay PID 1 and not pass SIGTERM to the program"
                 if not hint:
                     hint = ", or make the command end by `exec`-ing the program"
-            span = ins.rest_span if ins.args else ins.keyword_span
             yield Finding(span, f"{ins.keyword} in shell form runs under `{shell}`: {why}; "
                                 f"use exec (JSON) form{hint}", fix=fix)

@@ -13,6 +13,13 @@ hadolint's DL3066 checks every `USER` of every stage (its newer versions only th
 the last stage); docklint checks the one that decides how the final image runs, wherever in the
 chain it is written. Builder stages never run as containers, so their users do not matter.
 
+The message gives the numeric ID to write where docklint knows it: from a `useradd` or
+`adduser` in the image's stages that sets it (`-u 1001`, `--uid 1001`; the group's from
+`-g`/`--gid` or a `groupadd -g`), or from the base image (`node` is 1000 in the node images,
+`nonroot` 65532 in distroless, `nobody` 65534 and `www-data` 33 on Debian or Ubuntu, 82 on
+Alpine). Otherwise it says how to find it, never an invented number: a UID that is not in the
+image's `/etc/passwd` would not own the files the Dockerfile gave the user.
+
 ## Why is this bad?
 A user name only means something inside the image's `/etc/passwd`. Kubernetes, with
 `runAsNonRoot: true`, cannot verify that a named user is not root and refuses to start the
@@ -64,6 +71,19 @@ def check(df, options):
     span = word_part_span(ins, word, 0, len(raw_name)) if raw_name == name else word.span
     stage = df.stage_of(ins)
     where = "" if stage is target else f" (set in stage {stage.label} and inherited)"
-    yield Finding(span, f"the final image runs as the user name `{name}`{where}: give the "
-                        "numeric user ID instead (e.g. `USER 10001`), which Kubernetes' "
-                        "runAsNonRoot can verify without the image's /etc/passwd")
+    _, sep, group = user.partition(":")
+    uid, gid = facts_of(df).user_ids(target.index, name, group or None)
+    if uid is not None:
+        if gid is not None and (sep or gid == uid):
+            numeric, ids, of = f"{uid}:{gid}", "the user and group IDs", user
+        elif sep:
+            numeric, ids, of = f"{uid}:{group}", "the user ID", name
+        else:
+            numeric, ids, of = str(uid), "the user ID", name
+        advice = f"write `USER {numeric}` ({ids} of `{of}` in this image)"
+    else:
+        advice = (f"give `{name}`'s numeric ID instead (`id -u {name}` in the image prints "
+                  f"it; create the user with a fixed `--uid` to keep it stable)")
+    yield Finding(span, f"the final image runs as the user name `{name}`{where}, which "
+                        f"Kubernetes' runAsNonRoot cannot verify without the image's "
+                        f"/etc/passwd: {advice}")

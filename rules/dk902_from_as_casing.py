@@ -4,7 +4,11 @@
 Fires when a `FROM image AS name` line writes `FROM` in upper case but `AS` not in upper case
 (`FROM x as y`), or `from` in lower case but `as` not in lower case (`from x AS y`). A keyword
 in mixed case (`From`) is not checked here: DK904 reports it. The finding points at `AS`. This
-is BuildKit's FromAsCasing check (accepted as an alias), with the same trigger.
+is BuildKit's FromAsCasing check (accepted as an alias), with the same trigger, except where
+the `FROM` keyword itself is not in the case of most keywords of the file, which DK904 reports:
+there `AS` is compared with the file's case, so that the two rules never give opposite advice
+(in an upper-case file, `from x AS y` gets DK904's "write `FROM`" alone, and `from x as y`
+gets "write `FROM`" and "write `AS`").
 
 ## Why is this bad?
 Both spellings work, but a file that mixes them reads as if `as` were something other than the
@@ -29,22 +33,33 @@ build is the same.
 
 from __future__ import annotations
 
+from docklint.checks import keyword_case
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
 @rule("DK902", "from-as-casing", Severity.WARNING, tags={"style"}, aliases=("FromAsCasing",),
       fixable="always")
 def check(df, options):
+    case = None
     for stage in df.stages:
         ins = stage.from_
         if len(ins.args) < 3 or ins.args[1].value.lower() != "as":
             continue
         kw, word = ins.written, ins.args[1]
-        if kw == kw.upper() and word.value != word.value.upper():
-            want = word.value.upper()
-        elif kw == kw.lower() and word.value != word.value.lower():
-            want = word.value.lower()
+        if kw not in (kw.upper(), kw.lower()):
+            continue          # `From`: DK904 reports the keyword
+        if case is None:
+            case = keyword_case(df)
+        upper = kw == kw.upper()
+        if upper == (case == "upper"):
+            why = f"the case of `{kw}`"
         else:
+            # DK904 asks for the keyword in the file's case: agree with it, not with `kw`
+            upper = not upper
+            why = (f"the case of this file's keywords (DK904 asks for "
+                   f"`{kw.upper() if upper else kw.lower()}`)")
+        want = word.value.upper() if upper else word.value.lower()
+        if word.value == want:
             continue
-        yield Finding(word.span, f"`{word.value}` does not match the case of `{kw}`: write "
-                                 f"`{want}`", fix=Fix(f"Write `{want}`", (Edit(word.span, want),)))
+        yield Finding(word.span, f"`{word.value}` does not match {why}: write `{want}`",
+                      fix=Fix(f"Write `{want}`", (Edit(word.span, want),)))

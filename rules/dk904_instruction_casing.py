@@ -36,6 +36,7 @@ the same.
 
 from __future__ import annotations
 
+from docklint.checks import keyword_counts
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
@@ -48,13 +49,7 @@ def _keywords(df):
 @rule("DK904", "instruction-casing", Severity.WARNING, tags={"style"},
       aliases=("ConsistentInstructionCasing",), fixable="always")
 def check(df, options):
-    lower = upper = 0
-    for ins in _keywords(df):
-        w = ins.written
-        if w == w.lower():
-            lower += 1
-        elif w == w.upper():
-            upper += 1
+    lower, upper = keyword_counts(df)
     majority_lower = lower > upper
     case = "lower" if majority_lower else "upper"
     for ins in _keywords(df):

@@ -8,11 +8,18 @@ location (each with its own fix; `--fix` rewrites them all). `ARG` has no such f
 LegacyKeyValueFormat check (accepted as an alias). BuildKit reports an `ONBUILD ENV` only when
 a later build runs the trigger; docklint reports the trigger where it is written.
 
+The severity is info, and the rule stays on by default. For a single key the two forms mean
+exactly the same thing, and many careful authors keep the legacy form as a deliberate house
+style: it is used in about four out of five of the official images' Dockerfiles
+(docker-library). BuildKit prints the same check (as it prints all its checks) at the end of
+every build, and fails the build on it only with `# check=error=true`, which raises this rule
+to an error as well. A project that keeps the legacy form on purpose can switch the rule off
+(`--ignore DK905`, or BuildKit's `# check=skip=LegacyKeyValueFormat`).
+
 ## Why is this bad?
 The legacy form does not look like what it does: `ENV A B C` sets `A` to `B C`, while
 `ENV A=B C=D` sets two variables, and adding a second key to a legacy line silently turns it
-into part of the value. Docker's documentation calls the form deprecated and BuildKit warns
-about it on every build.
+into part of the value. Docker's documentation calls the form deprecated.
 
 ## Example
 ```dockerfile
@@ -57,7 +64,7 @@ def _fix(df, ins):
     return Fix(f"Write `{key.value}=...`", tuple(edits))
 
 
-@rule("DK905", "legacy-key-value-format", Severity.WARNING, tags={"style"},
+@rule("DK905", "legacy-key-value-format", Severity.INFO, tags={"style"},
       aliases=("LegacyKeyValueFormat",), fixable="sometimes", group="file",
       group_message="{count} ENV/LABEL instructions use the legacy `KEY value` form "
                     "(keys {labels}); write `KEY=value`")

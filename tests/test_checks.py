@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from docklint.checks import (archive_suffix, has_parse_error, is_absolute, is_git_source,
-                             is_remote_source, label_key_problems, parse_port_spec,
-                             secret_reason, windows_stage, workdir_before)
+from docklint.checks import (archive_suffix, broken_exec_form, copy_words, has_parse_error,
+                             is_absolute, is_git_source, is_remote_source, keyword_case,
+                             keyword_counts, label_key_problems, parse_port_spec,
+                             secret_reason, stray_flags, windows_stage, workdir_before)
 from docklint.engine import lint_text
 
 
@@ -143,8 +144,76 @@ def test_rules_do_not_pile_on_parse_errors() -> None:
     assert found and {f.code for f in found} == {"DK000"}
 
 
+def test_graph_rules_do_not_pile_on_invalid_stage_names() -> None:
+    """``AS ${NAME}`` is a parse error; the ``--from`` that means that stage is not a second
+    problem (DK201), nor is the stage unreachable (DK204)."""
+    from docklint.engine import Settings
+    text = ("ARG FIRST_STAGE=first-stage\nFROM alpine:3.20 AS ${FIRST_STAGE}\n"
+            "RUN echo hi > /output.txt\nFROM alpine:3.20\n"
+            "COPY --from=first-stage /output.txt /app/output.txt\n")
+    found = lint_text(text, settings=Settings(select=["DK000", "DK201", "DK204"])).findings
+    assert [f.code for f in found] == ["DK000"]
+
+
 def test_windows_stage() -> None:
     df = lint_text("ARG REPO=mcr.microsoft.com/dotnet/framework/sdk\nFROM $REPO:4.8 AS a\n"
                    "FROM a\nFROM alpine:3.20\nFROM --platform=windows/amd64 x/y:1\n"
                    "FROM $UNSET:ltsc2022-nanoserver\n").dockerfile
     assert [windows_stage(df, s) for s in df.stages] == [True, True, False, True, True]
+
+
+# ---- exec forms that are not JSON, COPY/ADD flags BuildKit reads as paths -------------------
+
+@pytest.mark.parametrize("text, reason, items", [
+    ("['node', 'app.js']", "single quotes (JSON needs double quotes)", ("node", "app.js")),
+    ('["--port", "80",]', "a trailing comma", ("--port", "80")),
+    ('["a" "b"]', "a missing comma", ("a", "b")),
+    ('["a", "b"', "no closing `]`", ("a", "b")),
+    ('["a", "/b"] extra', "text after the closing `]`", None),
+    ('["C:\\app\\run.exe"]', "`\\a` is not a JSON escape (write `\\\\`)", None),
+    ("[\u201cnode\u201d, \u201capp.js\u201d]",
+     "typographic quotes (JSON needs straight double quotes)", ("node", "app.js")),
+])
+def test_broken_exec_forms(text: str, reason: str, items) -> None:
+    broken = broken_exec_form(text)
+    assert broken is not None and broken.reason == reason and broken.items == items
+
+
+@pytest.mark.parametrize("text", ['[ "$(find /data -type f | wc -l)" == "2" ]', "[ -f x ]",
+                                  "[[ -f x ]] && y", '[ "$A" = "b" ] || exit 1', "node app.js",
+                                  '["a", "b"]', "[--chown=a:b] . /dst/", "[]"])
+def test_shell_text_is_no_exec_form_attempt(text: str) -> None:
+    assert broken_exec_form(text) is None
+
+
+def _copy(line: str):
+    return lint_text(f"FROM alpine:3.20\n{line}\n").dockerfile.stages[0].instructions[0]
+
+
+@pytest.mark.parametrize("line, found", [
+    ("COPY [--chown=a:b] . /dst/", [("--chown=a:b", "bracketed", True, False)]),
+    ('COPY ["--chmod=755", "a", "/b/"]', [("--chmod=755", "json", False, False)]),
+    ("COPY a --exclude=*.md /b/", [("--exclude=*.md", "after-source", True, False)]),
+    ("COPY a /b --link", [("--link", "after-source", False, True)]),
+    ('COPY "--chown=x" a /b/', [("--chown=x", "quoted", False, False)]),
+    ("COPY --chown=x:y a /b/", []),
+    ("COPY -- --odd /b/", []),
+    ("COPY a --unknown-flag=1 /b/", []),
+])
+def test_stray_flags(line: str, found) -> None:
+    got = [(s.flag, s.how, s.glob, s.destination) for s in stray_flags(_copy(line))]
+    assert got == found
+
+
+def test_copy_words_leave_out_stray_flags() -> None:
+    sources, dest = copy_words(_copy("COPY a --chown=x:y b /c"))
+    assert [w.value for w in sources] == ["a", "b"] and dest.value == "/c"
+    assert copy_words(_copy("COPY a /b --chown=x")) is None        # the flag is the destination
+    assert copy_words(_copy("COPY ['a', '/b/']")) is None           # not JSON: DK507's
+    assert copy_words(_copy("COPY a")) is None
+
+
+def test_keyword_case_counts_like_buildkit() -> None:
+    df = lint_text("ARG X=1\nFROM alpine:3.20\nrun echo\nRun echo\nfrom alpine:3.20\n"
+                   "COPY a /b\n").dockerfile
+    assert keyword_counts(df) == (2, 2) and keyword_case(df) == "upper"
