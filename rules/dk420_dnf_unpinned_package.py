@@ -18,17 +18,18 @@ patterns, words built from variables, and option values (`--enablerepo crb`, `--
 Without a version, dnf installs whatever the repository offers on the day of the build, so two
 builds of the same Dockerfile can differ, and an update can break the build or the program.
 
-It is only info, because for distribution packages pinning is a trade-off, not a plain fix.
-Whether a pinned version stays installable depends on the repository: Fedora's `updates`
-repository, for one, keeps only the newest build. Where the repository drops old builds, the
-build fails until someone edits the pin; where it keeps them, the pinned image goes without the
-security fixes of newer builds. That is why the Docker Official Images do not pin distribution
-packages, on purpose: the release in the base image tag already fixes what the packages are, and
-updates within a release bring fixes. Pin where you also pin the repository (a snapshot or a
-local mirror of one date, on a base image pinned by digest), so that the pinned versions stay
-installable. The rule stays on by default so that hadolint users keep DL3041 (`.hadolint.yaml`
-settings and `# hadolint ignore=DL3041` still reach it); turn it off with `--ignore DK420` where
-you rely on the release instead.
+It is only info and off by default, because for distribution packages pinning is a trade-off, not a
+plain fix. Whether a pinned version stays installable depends on the repository: Fedora's `updates`
+repository, for one, keeps only the newest build. Where the repository drops old builds, the build
+fails until someone edits the pin; where it keeps them, the pinned image goes without the security
+fixes of newer builds. That is why the Docker Official Images do not pin distribution packages, on
+purpose: the release in the base image tag already fixes what the packages are, and updates within
+a release bring fixes. Pin where you also pin the repository (a snapshot or a local mirror of one
+date, on a base image pinned by digest), so that the pinned versions stay installable. None of its
+findings on docklint's test corpus was worth changing (see `docs/rule-stats.md`). Turn it on with
+`--select default,DK420` (`select: [default, DK420]` in the configuration) where you pin the
+repository too. A `.hadolint.yaml` turns it on, since hadolint runs DL3041 by default, and
+`# hadolint ignore=DL3041` reaches it.
 
 hadolint's DL3041 counts any dash followed by a digit as a version and skips module installs;
 docklint requires the version at the end, where RPM puts it, asks module installs for a stream,
@@ -54,7 +55,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK420", "dnf-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
-      aliases=("DL3041",),
+      aliases=("DL3041",), default_enabled=False,
       group_message="{count} dnf packages or modules are not pinned: {labels}; write "
                     "`name-<version>` (a module: `name:<stream>`) for each")
 def check(df, options):

@@ -23,16 +23,21 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
-def bench_fuzz():
-    """bench/fuzz.py as a module (bench/ is not a package): its generators, mutators and the
-    invariant checks the property and corpus tests share."""
-    name = "docklint_bench_fuzz"
+def _bench_module(script: str):
+    """A script of bench/ as a module (bench/ is not a package)."""
+    name = f"docklint_bench_{script}"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "fuzz.py")
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{script}.py")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def bench_fuzz():
+    """bench/fuzz.py: its generators, mutators and the invariant checks the property and corpus
+    tests share."""
+    return _bench_module("fuzz")
 
 
 def corpus_files() -> tuple[Path, list[str]]:
@@ -45,3 +50,42 @@ def corpus_files() -> tuple[Path, list[str]]:
     rows = manifest.read_text(encoding="utf-8").splitlines()
     col = rows[0].split("\t").index("file")
     return corpus, [r.split("\t")[col] for r in rows[1:] if r.strip()]
+
+
+class Linted:
+    """One corpus file linted with the default rules: its result, or the traceback if
+    ``lint_file`` raised."""
+
+    def __init__(self, path: str, result, crash: str | None) -> None:
+        self.path, self.result, self.crash = path, result, crash
+
+
+def lint_corpus_file(corpus: Path, rel: str, settings) -> Linted:
+    import traceback
+    from docklint.engine import lint_file
+    try:
+        return Linted(rel, lint_file(str(corpus / rel), settings), None)
+    except Exception:  # noqa: BLE001 - the point is to report any crash
+        return Linted(rel, None, traceback.format_exc())
+
+
+@pytest.fixture(scope="session")
+def corpus_linted() -> list[Linted]:
+    """Every corpus file linted once per test session, in this process, with the default
+    rules (the corpus robustness tests and the rule statistics share it)."""
+    import time
+    from docklint.engine import Settings
+    root, files = corpus_files()
+    settings = Settings()
+    started = time.perf_counter()
+    out = [lint_corpus_file(root, f, settings) for f in files]
+    elapsed = time.perf_counter() - started
+    findings = sum(len(x.result.findings) for x in out if x.result)
+    print(f"\ncorpus: linted {len(files)} files in {elapsed:.2f} s "
+          f"({len(files) / elapsed:.0f} files/s), {findings} findings")
+    return out
+
+
+def bench_noise():
+    """bench/noise.py: the counting the rule statistics share with the benchmark."""
+    return _bench_module("noise")

@@ -13,7 +13,8 @@ the exclusive end column); ``col=S end=L:E`` ends on another line. The quoted te
 the message. A fixture without expectations must produce no findings.
 
 A first-line header ``# fixture: key=value ...`` sets ``target=``, ``build-arg=K=V`` (repeatable),
-``option=NAME=VALUE`` (the rule's options) and ``unsafe-fixes=true`` (the ``.fixed`` file
+``option=NAME=VALUE`` (the rule's options), ``select=CODE`` (repeatable: a sub-code that is off
+by default, such as ShellCheck's SC2086, selected besides the rule) and ``unsafe-fixes=true`` (the ``.fixed`` file
 shows the result with unsafe fixes applied too). A sibling directory ``<case>.context/`` is the
 build context; without one the fixture has no context on disk.
 """
@@ -76,6 +77,7 @@ class Fixture:
     options: dict[str, object] = field(default_factory=dict)
     context: Path | None = None
     unsafe_fixes: bool = False
+    select: list[str] = field(default_factory=list)     # more selectors (a sub-code off by default)
 
 
 def _value(raw: str) -> object:
@@ -119,6 +121,8 @@ def load(path: Path) -> Fixture:
                 elif key == "option":
                     k, _, v = value.partition("=")
                     fx.options[k] = _value(v)
+                elif key == "select":
+                    fx.select.append(value)
                 elif key == "unsafe-fixes":
                     fx.unsafe_fixes = _value(value) is True
                 else:

@@ -206,8 +206,35 @@ def test_hadolint_mapping():
         "strict-labels": True, "failure-threshold": "style", "disable-ignore-pragma": True,
     }) == {"ignore": ["DL3008", "DL3009"], "severity": {"DL3015": "warning", "DL3059": "info"},
            "trusted-registries": ["docker.io"], "label-schema": {"author": "text"},
-           "strict-labels": True, "fail-on": "info", "allow-pragmas": False}
+           "strict-labels": True, "fail-on": "info", "allow-pragmas": False,
+           # hadolint's rule set: docklint's defaults, what hadolint runs by default, what
+           # the override names, and every ShellCheck code
+           "select": ["default", "hadolint", "DL3015", "DL3059"],
+           "rules": {"DK440": {"off-by-default": []}}}
     assert cfg.hadolint_to_docklint({"no-fail": True})["fail-on"] == "none"
+
+
+def test_a_hadolint_configuration_brings_hadolints_rule_set(tmp_path):
+    """DK401 (DL3008) is off by default in docklint but on in hadolint: a hadolint user gets
+    it, and DL3057's DK615 only once the override gives it a severity, as in hadolint."""
+    from docklint.engine import lint_file
+    text = ("FROM debian:12-slim\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n"
+            " && rm -rf /var/lib/apt/lists/*\n"
+            "USER 1000\n")
+    dockerfile = write(tmp_path / "Dockerfile", text)
+
+    def codes(config_text: str | None) -> set[str]:
+        config = None
+        if config_text is not None:
+            config = cfg.load(str(write(tmp_path / ".hadolint.yaml", config_text)))
+        settings = cfg.resolve_settings(str(dockerfile), config, cli={}).settings
+        return {f.code for f in lint_file(str(dockerfile), settings).findings}
+
+    assert "DK401" not in codes(None)
+    found = codes("ignored: [DL3006]\n")
+    assert "DK401" in found and "DK615" not in found
+    assert {"DK401", "DK615"} <= codes("override:\n  info: [DL3057]\n")
 
 
 def test_unknown_hadolint_key_is_an_error(tmp_path):
@@ -232,8 +259,9 @@ def test_config_show_and_migrate(tmp_path):
     assert data["ignore"] == ["DK110"]
     assert data["rules"]["DK306"] == {"trusted-registries": ["docker.io"]}
     assert data["origin"]["ignore"] == f"{tmp_path / '.hadolint.yml'}:1 (hadolint ignored)"
-    assert migrated.output.splitlines()[1:] == ['ignore: ["DK110"]',
-                                                'trusted-registries: ["docker.io"]']
+    assert 'ignore: ["DK110"]' in migrated.output.splitlines()
+    assert 'trusted-registries: ["docker.io"]' in migrated.output.splitlines()
+    assert 'select: ["default", "hadolint"]' in migrated.output.splitlines()
     # the migrated file is itself a valid docklint configuration
     write(tmp_path / "m" / ".docklint.yaml", "\n".join(migrated.output.splitlines()[1:]) + "\n")
     assert cfg.load(str(tmp_path / "m" / ".docklint.yaml")).values["ignore"] == ["DK110"]

@@ -1,7 +1,8 @@
 """Robustness over the shared corpus of real Dockerfiles (../shared/corpus).
 
-Every file is linted once, in this process, through the public engine API with the default rules;
-the whole corpus takes a couple of seconds, so nothing is sampled except the determinism check.
+Every file is linted once per session, in this process, through the public engine API with the
+default rules (``conftest.corpus_linted``, shared with the rule statistics of
+``test_rule_stats.py``); nothing is sampled except the determinism check.
 Checked: no exception and no rule crash (``FileResult.internal``); every finding's span lies
 inside the text, and its line/column/end positions are the ones its span gives (also for related
 locations and fix edits); rules do not lean on the engine's clamping of out-of-range spans; the
@@ -12,36 +13,19 @@ JSON-serialisable.
 from __future__ import annotations
 
 import json
-import time
-import traceback
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from docklint.engine import FileResult, Settings, lint_file, select_rules
+from docklint.engine import Settings, select_rules
 from docklint.inspect import inspect_json
 from docklint.source import Span
 
-from .conftest import bench_fuzz, corpus_files
+from .conftest import Linted, bench_fuzz, corpus_files, lint_corpus_file
 
 fuzz = bench_fuzz()
 
 SAMPLE_SIZE = 100
-
-
-@dataclass
-class Linted:
-    path: str
-    result: FileResult | None
-    crash: str | None            # the traceback if lint_file raised
-
-
-def _lint(corpus: Path, rel: str, settings: Settings) -> Linted:
-    try:
-        return Linted(rel, lint_file(str(corpus / rel), settings), None)
-    except Exception:  # noqa: BLE001 - the point is to report any crash
-        return Linted(rel, None, traceback.format_exc())
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +34,8 @@ def corpus() -> tuple[Path, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def linted(corpus) -> list[Linted]:
-    root, files = corpus
-    settings = Settings()
-    started = time.perf_counter()
-    out = [_lint(root, f, settings) for f in files]
-    elapsed = time.perf_counter() - started
-    findings = sum(len(x.result.findings) for x in out if x.result)
-    print(f"\ncorpus: linted {len(files)} files in {elapsed:.2f} s "
-          f"({len(files) / elapsed:.0f} files/s), {findings} findings")
-    return out
+def linted(corpus_linted) -> list[Linted]:
+    return corpus_linted
 
 
 def test_manifest_lists_existing_files(corpus):
@@ -116,7 +92,7 @@ def test_output_is_deterministic(corpus, linted):
     settings = Settings()
     differ = []
     for i in reversed(sample):
-        again = _lint(root, files[i], settings)
+        again = lint_corpus_file(root, files[i], settings)
         assert again.crash is None, again.crash
         if fuzz.finding_keys(again.result) != fuzz.finding_keys(linted[i].result):
             differ.append(files[i])

@@ -28,7 +28,7 @@ def _run(path: Path):
         if binary() is None:
             pytest.skip("ShellCheck is not installed (the shellcheck extra, part of the test "
                         "extra); DK440 does nothing without it")
-    settings = Settings(select=[code], target=fx.target, build_args=fx.build_args,
+    settings = Settings(select=[code, *fx.select], target=fx.target, build_args=fx.build_args,
                         options={rule.code: fx.options})
     result = lint_bytes(fx.data, str(path), settings,
                         context=str(fx.context) if fx.context else None)
@@ -72,7 +72,7 @@ def test_fix_produces_the_fixed_file(fixed: Path) -> None:
     fx = load(case)
     code = case.parent.name
     rule = get(code)
-    settings = Settings(select=[code], target=fx.target, build_args=fx.build_args,
+    settings = Settings(select=[code, *fx.select], target=fx.target, build_args=fx.build_args,
                         options={rule.code: fx.options})
     context = str(fx.context) if fx.context else None
     out = fix_bytes(fx.data, str(case), settings, [rule], unsafe=fx.unsafe_fixes,
