@@ -61,6 +61,7 @@ from __future__ import annotations
 import re
 
 from docklint.rule import Finding, Severity, rule
+from docklint.source import project_path
 from docklint.variables import references
 
 # containerd's platforms package: what it accepts and how it normalises
@@ -111,7 +112,7 @@ def _in_path(path: str | None, arch: str | None) -> bool:
     if not path or arch is None:
         return False
     spellings = _ARCH_SPELLINGS.get(arch, (arch,))
-    low = path.lower()
+    low = project_path(path).lower()
     if any(sp in low for sp in spellings if not sp.isalnum()):
         return True           # x86_64, x86-64: split below
     parts = [p for p in re.split(r"[/\\._-]+", low) if p]

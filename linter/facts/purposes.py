@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Dockerfile
+from ..source import project_path
 from ..syntax import Instruction
 from ._core import memo
 
@@ -157,7 +158,7 @@ def purpose(df: Dockerfile, index: int) -> str:
     stage = df.stages[index]
     if _named_for(stage.name or "", _DEV_STAGE_WORDS):
         return "tooling"
-    path = (df.path or "").replace("\\", "/").split("/")
+    path = project_path(df.path).split("/")
     if _named_for(path[-1], _DEV_FILE_WORDS) or any(_test_dir(part) for part in path[:-1]):
         return "tooling"
     if any(ins.keyword == "ONBUILD" for ins in stage.instructions):
