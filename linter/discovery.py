@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from .projects import git_top as _git_top
+
 __all__ = ["SKIP_DIRS", "GitIgnore", "Pattern", "parse_gitignore", "walk"]
 
 # Directories a search never enters (a directory named on the command line is always searched).
@@ -231,18 +233,6 @@ def _read_patterns(path: str) -> list[Pattern]:
     except OSError:  # unreadable or absent: as git does, go on without it
         return []
     return parse_gitignore(data.decode("utf-8", "surrogateescape"))
-
-
-def _git_top(directory: str) -> str | None:
-    """The nearest ancestor of ``directory`` (itself included) that holds ``.git``."""
-    current = directory
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
 
 
 def _rel(path: str, top: str) -> str:

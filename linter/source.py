@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-__all__ = ["Span", "Source", "Decoded", "decode_bytes", "project_path", "MAX_LINE_BYTES"]
+__all__ = ["Span", "Source", "Decoded", "decode_bytes", "MAX_LINE_BYTES"]
 
 # BuildKit reads a Dockerfile with a bufio.Scanner whose default token limit is 64 KiB.
 MAX_LINE_BYTES = 65535
@@ -175,17 +175,3 @@ class Source:
     def line_span(self, line: int) -> Span:
         return Span(self.line_start(line), self.line_end(line))
 
-
-def project_path(path: str | None) -> str:
-    """The part of a Dockerfile's path that belongs to the project, with ``/`` separators: the
-    path as given when relative, the part below the working directory when absolute and below
-    it, else the file name alone. Rules that read meaning into directory names (`tests/`,
-    `arm64/`) use this, so that where a checkout happens to live (`/builds/ci/`,
-    `/home/me/tests/`) says nothing about the file."""
-    import os
-    import re
-    path = (path or "").replace("\\", "/")
-    if path.startswith("/") or re.match(r"[A-Za-z]:/", path):
-        cwd = os.getcwd().replace("\\", "/").rstrip("/") + "/"
-        path = path[len(cwd):] if path.startswith(cwd) else path.rsplit("/", 1)[-1]
-    return "/".join(p for p in path.split("/") if p not in ("", "."))

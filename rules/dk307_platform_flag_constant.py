@@ -60,8 +60,8 @@ from __future__ import annotations
 
 import re
 
+from docklint.projects import project_path
 from docklint.rule import Finding, Severity, rule
-from docklint.source import project_path
 from docklint.variables import references
 
 # containerd's platforms package: what it accepts and how it normalises

@@ -303,3 +303,38 @@ def test_agrees_with_git(tmp_path, case):
                          capture_output=True, text=True, check=True, env=env).stdout
     expected = sorted(p for p in out.split("\0") if p and not p.endswith(".gitignore"))
     assert sorted(found(tmp_path, lambda name: name != ".gitignore")) == expected
+
+
+def test_project_path_keeps_only_the_projects_part(tmp_path, monkeypatch) -> None:
+    """Rules that read meaning into directory names (`tests/`, `arm64/`) see the part of the
+    path inside the project: below its git checkout, else below the working directory; where
+    a checkout lives says nothing about a file."""
+    from docklint.projects import project_path
+    repo = tmp_path / "ci" / "tests" / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "services" / "api").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert project_path(str(repo / "services" / "api" / "Dockerfile")) == \
+        "services/api/Dockerfile"
+    assert project_path("ci/tests/repo/services/api/Dockerfile") == "services/api/Dockerfile"
+    elsewhere = tmp_path / "work"
+    (elsewhere / "e2e").mkdir(parents=True)
+    assert project_path(str(elsewhere / "e2e" / "Dockerfile")) == "work/e2e/Dockerfile"
+    assert project_path(None) == project_path("-") == ""
+
+
+def test_a_checkout_in_a_directory_named_for_ci_is_still_an_application(tmp_path,
+                                                                         monkeypatch) -> None:
+    from docklint.engine import Settings, lint_text
+    text = ("FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
+            "FROM golang:1.22\nCOPY --from=build /app /app\nCMD [\"/app\"]\n")
+    repo = tmp_path / "builds" / "ci"
+    (repo / ".git").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+
+    def fires(path) -> bool:
+        return bool(lint_text(text, str(path), Settings(select=["DK301"])).findings)
+
+    assert fires(repo / "service" / "Dockerfile")
+    assert not fires(repo / "ci" / "Dockerfile")          # the project's own CI image
+    assert not fires(repo / "tests" / "e2e" / "Dockerfile")

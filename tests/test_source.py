@@ -137,31 +137,3 @@ def test_decode_empty():
     d = decode_bytes(b"")
     assert (d.text, d.problems, d.fatal) == ("", (), None)
 
-
-def test_project_path_keeps_only_the_projects_part(tmp_path, monkeypatch) -> None:
-    """Rules that read meaning into directory names (`tests/`, `arm64/`) see only the part of
-    the path below the working directory: where a checkout lives says nothing about a file."""
-    from docklint.source import project_path
-    monkeypatch.chdir(tmp_path)
-    assert project_path("tests/e2e/Dockerfile") == "tests/e2e/Dockerfile"
-    assert project_path("./ci\\Dockerfile") == "ci/Dockerfile"
-    assert project_path(str(tmp_path / "images" / "Dockerfile.arm64")) == \
-        "images/Dockerfile.arm64"
-    assert project_path("/builds/ci/tests/app/Dockerfile") == "Dockerfile"
-    assert project_path(None) == ""
-
-
-def test_a_checkout_in_a_directory_named_for_ci_is_still_an_application(tmp_path,
-                                                                         monkeypatch) -> None:
-    from docklint.engine import Settings, lint_text
-    text = ("FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
-            "FROM golang:1.22\nCOPY --from=build /app /app\nCMD [\"/app\"]\n")
-    monkeypatch.chdir(tmp_path)
-
-    def fires(path: str) -> bool:
-        return bool(lint_text(text, path, Settings(select=["DK301"])).findings)
-
-    assert fires("/builds/ci/service/Dockerfile")
-    assert fires(str(tmp_path / "service" / "Dockerfile"))
-    assert not fires(str(tmp_path / "ci" / "Dockerfile"))       # the project's own CI image
-    assert not fires("tests/e2e/Dockerfile")

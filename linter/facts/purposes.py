@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Dockerfile
-from ..source import project_path
+from ..projects import project_path
 from ..syntax import Instruction
 from ._core import memo
 
