@@ -61,7 +61,7 @@ def _fix(df, ins):
         if written != v or any(c in v for c in "\"'\\`"):
             return None
         edits.append(Edit(value.span, f'"{v}"'))
-    return Fix(f"Write `{key.value}=...`", tuple(edits))
+    return Fix("Write `KEY=value`", tuple(edits))
 
 
 @rule("DK905", "legacy-key-value-format", Severity.INFO, tags={"style"},
