@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 __all__ = ["SECRET_TOKENS", "ALLOW_TOKENS", "secret_reason", "PortSpec", "parse_port_spec",
            "label_key_problems", "is_absolute", "TAR_SUFFIXES", "COMPRESSED_SUFFIXES",
            "NON_TAR_ARCHIVES", "archive_suffix", "is_remote_source", "is_git_source",
-           "word_part_span", "workdir_before", "has_parse_error", "windows_stage", "COPY_FLAGS",
+           "word_part_span", "workdir_before", "has_parse_error", "foreign_instructions",
+           "windows_stage", "COPY_FLAGS",
            "StrayFlag", "stray_flags", "copy_words", "BrokenExecForm", "broken_exec_form",
-           "keyword_counts", "keyword_case"]
+           "keyword_counts", "keyword_case", "ImageCommand", "image_command"]
 
 
 # ---- secret-looking variable names ---------------------------------------------------------
@@ -372,8 +373,10 @@ class BrokenExecForm:
 def broken_exec_form(text: str) -> BrokenExecForm | None:
     """What is wrong with ``text`` (the argument text of a shell-form instruction) as a JSON
     array, when it is meant as one: it starts with ``[`` and a quoted element followed by ``,``
-    or ``]``. A shell test such as ``[ "$A" = "b" ]`` (no comma after the first quoted word)
-    is not an attempt: None. So is text that starts with anything else."""
+    or ``]``. A shell test such as ``[ "$A" = "b" ]`` (no comma after the first quoted word),
+    or ``[ "$X" ] && ./migrate`` (quoted words without commas, blanks inside both brackets,
+    and a shell operator after the ``]``), is not an attempt: None. So is text that starts
+    with anything else."""
     t = text.strip()
     n = len(t)
     if not t.startswith("["):
@@ -389,6 +392,7 @@ def broken_exec_form(text: str) -> BrokenExecForm | None:
 
     i = skip(1)
     closed = False
+    commas = 0                     # commas read between elements
     while i < n:
         c = t[i]
         if c == "]" and items:
@@ -427,6 +431,7 @@ def broken_exec_form(text: str) -> BrokenExecForm | None:
         items.append("".join(chars))
         i = skip(j + 1)
         if i < n and t[i] == ",":
+            commas += 1
             i = skip(i + 1)
             if i < n and t[i] == "]":
                 problems.append("a trailing comma")
@@ -443,6 +448,8 @@ def broken_exec_form(text: str) -> BrokenExecForm | None:
         break
     if not items:
         return None
+    if closed and not commas and _shell_test(t, i):
+        return None                # `[ "$X" ] && ...`: the test command `[`, then more shell
     if not closed and clean:
         problems.append("no closing `]`")
     elif closed and t[i:].strip():
@@ -452,6 +459,19 @@ def broken_exec_form(text: str) -> BrokenExecForm | None:
         return None                # valid JSON after all (the caller's line was shell form)
     problems = list(dict.fromkeys(problems))
     return BrokenExecForm(tuple(problems), tuple(items) if clean else None)
+
+
+# a shell operator that may follow a test command: `&&`, `||`, `;`, `|`, `&`, a redirection
+_AFTER_TEST = re.compile(r"^\s+(?:&&|\|\||[;|&)]|\d*[<>])")
+
+
+def _shell_test(t: str, after: int) -> bool:
+    """Whether ``t``, whose elements (quoted, without commas between them) end at the ``]``
+    just before ``after``, is the shell's test command ``[ ... ]`` followed by more shell
+    (``[ "$X" ] && ./migrate``) rather than a broken JSON array: blanks inside both brackets
+    and a shell operator after the ``]``."""
+    return (t[1:2].isspace() and t[after - 2:after - 1].isspace()
+            and bool(_AFTER_TEST.match(t[after:])))
 
 
 # ---- WORKDIR ---------------------------------------------------------------------------------
@@ -474,6 +494,50 @@ def workdir_before(df: "Dockerfile", stage: "Stage", before: "Instruction | None
         if found is not None:
             return found
     return None
+
+
+# ---- the command an image runs -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageCommand:
+    """The ENTRYPOINT and CMD in effect for the image of a stage, as BuildKit sets its config.
+
+    The nearest stage of the FROM chain that sets one wins (its last one). An ENTRYPOINT in a
+    stage that sets no CMD itself resets the CMD inherited from its base (``cleared_by``): then
+    ``cmd`` is None. ``known`` is False when an ONBUILD CMD/ENTRYPOINT trigger of a stage in the
+    chain may change this (it runs in the child stage).
+    """
+
+    entrypoint: "Instruction | None"
+    cmd: "Instruction | None"
+    cleared_by: "Instruction | None"
+    known: bool
+
+
+def image_command(df: "Dockerfile", index: int) -> ImageCommand:
+    """The ENTRYPOINT and CMD the image of stage ``index`` runs (see :class:`ImageCommand`);
+    None where the base image's own applies or nothing sets one."""
+    entry = cmd = cleared = None
+    entry_done = cmd_done = False
+    known = True
+    for k, st in enumerate(df.graph.chain(index)):
+        last: dict[str, "Instruction"] = {}
+        for ins in st.instructions:
+            if ins.keyword in ("CMD", "ENTRYPOINT"):
+                last[ins.keyword] = ins
+            elif k > 0 and ins.keyword == "ONBUILD" and ins.sub is not None and \
+                    ins.sub.keyword in ("CMD", "ENTRYPOINT"):
+                known = False
+        if not entry_done and "ENTRYPOINT" in last:
+            entry, entry_done = last["ENTRYPOINT"], True
+        if not cmd_done:
+            if "CMD" in last:
+                cmd, cmd_done = last["CMD"], True
+            elif "ENTRYPOINT" in last:
+                cleared, cmd_done = last["ENTRYPOINT"], True
+        if entry_done and cmd_done:
+            break
+    return ImageCommand(entry, cmd, cleared, known)
 
 
 # ---- keyword case -----------------------------------------------------------------------------
@@ -511,6 +575,15 @@ def build_time_value(df: "Dockerfile", stage: "Stage", ins: "Instruction", word)
     if "$(" in word.raw or "`" in word.raw:
         return None
     return df.expand(word.value, stage.env_before(ins)).value or None
+
+
+def foreign_instructions(df: "Dockerfile") -> bool:
+    """Whether the file selects another frontend (``# syntax=``, see ``Parsed.frontend``) and
+    uses instructions BuildKit's Dockerfile frontend does not have (``INCLUDE``): what the
+    image gets from those is unknown, so rules about something missing stay quiet."""
+    from .syntax import KNOWN_INSTRUCTIONS
+    return df.parsed.frontend is not None and \
+        any(i.keyword not in KNOWN_INSTRUCTIONS for i in df.instructions)
 
 
 def has_parse_error(df: "Dockerfile", ins: "Instruction") -> bool:

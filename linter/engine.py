@@ -199,8 +199,10 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
         kept.append((r, f))
     findings: list[Finding] = []
     for r, f in _merge(df, kept):
-        override = Severity.ERROR if check_error and _suppress.is_buildkit(r) \
-            else severities.get(r.code)
+        # `check=error=true`: a check BuildKit runs here fails the build (an experimental one
+        # only where `experimental=` enables it)
+        override = Severity.ERROR if check_error and sup is not None and \
+            sup.fails_build(r, f.span) else severities.get(r.code)
         findings.append(_stamp(source, r, f, override))
     if judge:
         assert active is not None and unused_rule is not None

@@ -88,8 +88,11 @@ def parse_image_ref(text: str) -> ImageRef:
             error = error or f"invalid tag {tag!r}"
     parts = text.split("/")
     explicit = False
+    # Docker's splitDockerDomain: the first component is a registry host when it has a `.` or
+    # `:`, is `localhost`, or is not all lower case (`MyRegistry/app`: host names may have
+    # capitals, repository paths may not)
     if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"
-                           or parts[0].startswith("[")):
+                           or parts[0].startswith("[") or parts[0] != parts[0].lower()):
         registry = parts[0]
         path_parts = parts[1:]
         explicit = True

@@ -19,7 +19,8 @@ from .source import MAX_LINE_BYTES, Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap,
                      ParseError, Word)
 
-__all__ = ["Parsed", "parse", "parse_heredoc_word", "validate"]
+__all__ = ["Parsed", "Frontend", "parse", "parse_heredoc_word", "validate", "MOUNT_TYPES",
+           "is_dockerfile_frontend"]
 
 _DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
                         r"[\t\n\f\r ]*$")
@@ -47,9 +48,29 @@ def _rstrip_ws(s: str, end: int, start: int = 0) -> int:
     return end
 
 
+@dataclass(frozen=True)
+class Frontend:
+    """A frontend other than BuildKit's Dockerfile frontend that the file selects.
+
+    ``ref`` is the frontend image as written; ``form`` is how the file names it: ``#`` (a
+    ``# syntax=`` directive), ``//`` (a ``//syntax=`` line) or ``json`` (the whole file is a
+    JSON object with a ``syntax`` key); ``span`` is that line (the first line for ``json``).
+    """
+
+    ref: str
+    form: str
+    span: Span
+    line: int
+
+
 @dataclass
 class Parsed:
-    """What the scanner found in one file."""
+    """What the scanner found in one file.
+
+    ``frontend`` is set when the file selects another frontend (:class:`Frontend`): that
+    frontend decides what is valid, so ``errors`` is empty; with the ``//`` and ``json`` forms
+    the file is not read as a Dockerfile at all (no instructions).
+    """
 
     source: Source
     instructions: list[Instruction] = field(default_factory=list)
@@ -58,6 +79,7 @@ class Parsed:
     comments: list[Comment] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     escape: str = "\\"
+    frontend: Frontend | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -701,14 +723,92 @@ def _frontend_directives(source: Source, lines: list[tuple[int, int, int]]
     return out
 
 
+# the frontends that are BuildKit's Dockerfile frontend (on any registry: mirrors keep the path)
+_DOCKERFILE_FRONTENDS = ("docker/dockerfile", "docker/dockerfile-upstream")
+_SLASH_DIRECTIVE = re.compile(r"^//[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*="
+                              r"[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
+
+
+def is_dockerfile_frontend(value: str) -> bool:
+    """Whether a ``syntax`` value (its first word) names BuildKit's Dockerfile frontend:
+    ``[registry/][.../]docker/dockerfile[-upstream][:tag][@digest]``. An invalid reference
+    counts as one (BuildKit fails to resolve it; that is not another frontend's syntax)."""
+    from .imageref import parse_image_ref
+    word = value.split(None, 1)[0] if value.strip() else ""
+    ref = parse_image_ref(word)
+    if ref.error:
+        return True
+    path = ref.path
+    return any(path == name or path.endswith("/" + name) for name in _DOCKERFILE_FRONTENDS)
+
+
+def _other_syntax(source: Source, lines: list[tuple[int, int, int]],
+                  directives: dict[str, Directive]) -> Frontend | None:
+    """The frontend the file selects, when it is not the Dockerfile frontend, as BuildKit's
+    frontend detector finds it: a ``# syntax=`` directive, else a ``//syntax=`` line in the
+    leading block (after a ``#!`` line), else a whole-file JSON object with a ``syntax``
+    string (every value a string)."""
+    found = directives.get("syntax")
+    if found is not None:
+        value = found.value
+        if is_dockerfile_frontend(value):
+            return None
+        return Frontend(value.split(None, 1)[0], "#", found.span, found.line)
+    text = source.text
+    seen: set[str] = set()
+    for idx, (start, end, _) in enumerate(lines):
+        line = text[start:end]
+        if idx == 0 and line.startswith("#!"):
+            continue
+        m = _SLASH_DIRECTIVE.match(line)
+        if not m or m.group(1).lower() not in _VALID_DIRECTIVES or m.group(1).lower() in seen:
+            break
+        key = m.group(1).lower()
+        seen.add(key)
+        if key == "syntax":
+            if is_dockerfile_frontend(m.group(2)):
+                return None
+            return Frontend(m.group(2).split(None, 1)[0], "//", Span(start, end), idx + 1)
+    stripped = text.lstrip("\ufeff").strip()
+    if stripped.startswith("{") and '"syntax"' in stripped:
+        try:
+            obj = json.loads(stripped)
+        except (ValueError, RecursionError):
+            return None
+        if isinstance(obj, dict) and all(isinstance(v, str) for v in obj.values()) and \
+                isinstance(obj.get("syntax"), str) and obj["syntax"].strip() and \
+                not is_dockerfile_frontend(obj["syntax"]):
+            k = next((k for k, (a, b, _) in enumerate(lines) if text[a:b].strip()), 0)
+            a, b, _ = lines[k] if lines else (0, 0, 0)
+            return Frontend(obj["syntax"].split(None, 1)[0], "json", Span(a, b), k + 1)
+    return None
+
+
 def parse(source: Source, *, typed: bool = True) -> Parsed:
     """Scan ``source`` into instructions, directives, comments and parse errors.
 
     With ``typed`` (the default) the errors also include what BuildKit's typed layer rejects
     (unknown instructions, bad flags, wrong argument counts...); without it, only what its
-    parser proper rejects.
+    parser proper rejects. A file that selects another frontend (see :class:`Frontend`) has
+    no errors: that frontend decides.
     """
-    parsed = _Scanner(source).run()
+    scanner = _Scanner(source)
+    lines = scanner.lines
+    head = source.text.lstrip("\ufeff")
+    if head.lstrip().startswith(("//", "{")) or (head.startswith("#!") and len(lines) > 1):
+        other = _other_syntax(source, lines, {})
+        if other is not None and other.form != "#":
+            return Parsed(source=source, frontend=other)
+    parsed = scanner.run()
+    other = None
+    if not any(e.message == "only one syntax parser directive can be used"
+               for e in parsed.errors):
+        # (with two, BuildKit's frontend detector finds none and the Dockerfile parser fails)
+        other = _other_syntax(source, lines, parsed.file_directives)
+    if other is not None:
+        parsed.frontend = other
+        parsed.errors = []
+        return parsed
     if typed:
         parsed.errors.extend(validate(parsed.instructions))
     if parsed.errors and _LONE_CR.search(source.text):
@@ -726,9 +826,9 @@ def _explain_lone_cr(source: Source, err: ParseError) -> ParseError:
     start = source.line_start(line)
     if not _LONE_CR.search(source.text, start, source.line_end(line)):
         return err
-    return ParseError(err.message + " (this line holds carriage returns (CR) without line "
-                      "feeds: BuildKit ends lines only at LF, so CR line endings join lines; "
-                      "convert the file to LF or CRLF line endings)", err.span)
+    return replace(err, message=err.message + " (this line holds carriage returns (CR) without "
+                   "line feeds: BuildKit ends lines only at LF, so CR line endings join lines; "
+                   "convert the file to LF or CRLF line endings)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -746,11 +846,38 @@ _FLAGS: dict[str, dict[str, bool]] = {   # flag -> repeatable
                     "start-interval": False, "retries": False},
 }
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
-_DURATION = re.compile(r"^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$|^0$")
+_DURATION_PART = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+_DURATION_UNITS = {"ns": 1, "us": 1_000, "\u00b5s": 1_000, "\u03bcs": 1_000, "ms": 1_000_000,
+                   "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
+
+
+def _go_duration(text: str) -> float | None:
+    """Go's ``time.ParseDuration`` in nanoseconds (signed), or None when it rejects ``text``."""
+    s = text
+    sign = 1
+    if s and s[0] in "+-":
+        sign = -1 if s[0] == "-" else 1
+        s = s[1:]
+    if s == "0":
+        return 0
+    if not s:
+        return None
+    total = 0.0
+    pos = 0
+    while pos < len(s):
+        m = _DURATION_PART.match(s, pos)
+        if m is None or not (m.group(1) or m.group(2)):
+            return None
+        whole = int(m.group(1) or "0")
+        frac = float("0." + m.group(2)) if m.group(2) else 0.0
+        total += (whole + frac) * _DURATION_UNITS[m.group(3)]
+        pos = m.end()
+    return sign * total
 _MOUNT_KEYS = {"type", "from", "source", "src", "target", "dst", "destination", "readonly",
                "ro", "readwrite", "rw", "id", "sharing", "mode", "uid", "gid", "size", "required",
                "env", "bind-propagation", "bind-nonrecursive", "tmpfs-size"}
 _MOUNT_TYPES = {"bind", "cache", "tmpfs", "secret", "ssh"}
+MOUNT_TYPES = frozenset(_MOUNT_TYPES)
 
 
 def _suggest(word: str, choices) -> str:
@@ -774,17 +901,31 @@ def _validate_flags(ins: Instruction, errors: list[ParseError]) -> None:
             if f.name not in _BOOL_FLAGS:
                 errors.append(ParseError(f"missing a value on flag: --{f.name}", f.span))
             continue
-        if f.name in _BOOL_FLAGS and f.value.lower() not in (
-                "true", "false", "1", "0", "t", "f"):
+        if f.name in _BOOL_FLAGS and f.value == "":
+            errors.append(ParseError(f"missing a value on flag: --{f.name}", f.span))
+        elif f.name in _BOOL_FLAGS and f.value.lower() not in ("true", "false"):
             errors.append(ParseError(
                 f"expecting boolean value for flag {f.name}, not: {f.value}", f.span))
-        elif ins.keyword == "HEALTHCHECK" and f.name != "retries" and "$" not in f.value \
-                and not _DURATION.match(f.value):
-            errors.append(ParseError(f"invalid duration {f.value!r} for --{f.name} "
-                                     "(use a unit: 30s, 5m, 1h)", f.span))
-        elif ins.keyword == "HEALTHCHECK" and f.name == "retries" and \
-                not re.fullmatch(r"-?\d+", f.value):
-            errors.append(ParseError(f"--retries must be an integer, not {f.value!r}", f.span))
+        elif ins.keyword == "HEALTHCHECK" and f.name != "retries" and f.value and \
+                "$" not in f.value:
+            # BuildKit's parseOptInterval: empty is the default, else Go's time.ParseDuration,
+            # and a duration other than 0 must be at least 1ms
+            ns = _go_duration(f.value)
+            if ns is None:
+                errors.append(ParseError(f"invalid duration {f.value!r} for --{f.name} "
+                                         "(use a unit: 30s, 5m, 1h)", f.span))
+            elif ns != 0 and ns < 1_000_000:
+                errors.append(ParseError(f"--{f.name} {f.value!r} cannot be less than 1ms",
+                                         f.span))
+        elif ins.keyword == "HEALTHCHECK" and f.name == "retries" and f.value:
+            # strconv.ParseInt(value, 10, 32), then no negative count
+            m = re.fullmatch(r"[-+]?\d+", f.value)
+            if m is None or not -2**31 <= int(f.value) < 2**31:
+                errors.append(ParseError(f"--retries must be an integer, not {f.value!r}",
+                                         f.span))
+            elif int(f.value) < 0:
+                errors.append(ParseError(f"--retries cannot be negative ({int(f.value)})",
+                                         f.span))
         elif f.name == "network" and f.value not in ("default", "none", "host") \
                 and "$" not in f.value:
             errors.append(ParseError(f"network mode {f.value!r} not supported", f.span))
@@ -807,13 +948,16 @@ def _validate_mount(f: Flag, errors: list[ParseError]) -> None:
             return
         keys[key] = value
         if key == "type":
-            mtype = value
-            if value not in _MOUNT_TYPES:
-                errors.append(ParseError(f"unsupported mount type {value!r}", f.span))
+            # BuildKit expands the value first (a `$` waits for the rule, which knows the
+            # stage's variables) and compares it in lower case
+            mtype = value.lower()
+            if "$" not in value and mtype not in _MOUNT_TYPES:
+                errors.append(ParseError(f"unsupported mount type {value!r}" +
+                                         _suggest(mtype, _MOUNT_TYPES), f.span))
                 return
     if mtype == "secret" and "from" in keys:
         errors.append(ParseError("secret mount should not have a from", f.span))
-    if "from" in keys and "$" in keys["from"]:
+    if "from" in keys and "$" in keys["from"][:-1]:
         errors.append(ParseError("'from' of a --mount may not contain variables "
                                  "(use an alias stage instead)", f.span))
 
@@ -837,6 +981,7 @@ def _csv_fields(value: str) -> list[str]:
 
 
 def _validate_one(ins: Instruction, errors: list[ParseError], trigger: bool = False) -> None:
+    """What BuildKit's typed layer rejects in ``ins`` (``trigger``: an ONBUILD's trigger)."""
     kw = ins.keyword
     n = len(ins.args)
     where = ins.keyword_span if ins.span.end > ins.span.start else ins.span
@@ -847,7 +992,9 @@ def _validate_one(ins: Instruction, errors: list[ParseError], trigger: bool = Fa
     if kw not in KNOWN_INSTRUCTIONS:
         err(f"unknown instruction: {ins.written}" + _suggest(kw, KNOWN_INSTRUCTIONS), where)
         return
-    _validate_flags(ins, errors)
+    if not (kw == "HEALTHCHECK" and ins.args and ins.args[0].value.upper() == "NONE"):
+        # BuildKit declares and parses HEALTHCHECK's flags only for CMD: NONE ignores them
+        _validate_flags(ins, errors)
     if kw == "FROM":
         if n not in (1, 3) or (n == 3 and ins.args[1].value.lower() != "as"):
             err("FROM requires either one or three arguments")
@@ -876,10 +1023,8 @@ def _validate_one(ins: Instruction, errors: list[ParseError], trigger: bool = Fa
             if typ == "NONE":
                 if n > 1:
                     err("HEALTHCHECK NONE takes no arguments")
-                elif ins.flags:
-                    err("HEALTHCHECK NONE does not accept flags")
             elif typ == "CMD":
-                if n == 1 and not ins.json:
+                if n == 1:
                     err("Missing command after HEALTHCHECK CMD")
             else:
                 err(f"Unknown type {ins.args[0].value!r} in HEALTHCHECK (try CMD)",
@@ -890,7 +1035,11 @@ def _validate_one(ins: Instruction, errors: list[ParseError], trigger: bool = Fa
         elif ins.sub.keyword in ("ONBUILD", "FROM", "MAINTAINER"):
             err(f"{ins.sub.keyword} isn't allowed as an ONBUILD trigger", ins.sub.keyword_span)
         else:
-            _validate_one(ins.sub, errors, trigger=True)
+            # BuildKit stores the trigger as text: its typed-layer errors surface only in
+            # the builds that run it
+            found: list[ParseError] = []
+            _validate_one(ins.sub, found, trigger=True)
+            errors.extend(replace(e, trigger=True) for e in found)
 
 
 def validate(instructions: list[Instruction]) -> list[ParseError]:

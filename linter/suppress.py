@@ -20,8 +20,11 @@ aliases):
     whole file; ``skip=all`` every rule carrying a non-experimental BuildKit name. ``skip`` never
     affects the experimental check (InvalidDefinitionDescription). ``error=true`` turns every
     finding of a rule carrying a BuildKit name into an error (BuildKit fails the build when any
-    check fires). ``experimental=`` is validated but does not turn docklint rules on: which rules
-    run is the configuration's business. Only the text before the first space counts.
+    check fires), except the experimental check's where ``experimental=`` (in the same
+    configuration, or in a ``# check=`` comment attached to the instruction) does not enable it:
+    BuildKit does not run it there. ``experimental=`` is validated but does not turn docklint
+    rules on: which rules run is the configuration's business. Only the text before the first
+    space counts.
 ``# check=skip=...`` among the comments attached to an instruction (BuildKit >= 1.21)
     Only that instruction (for MultipleInstructionsDisallowed, reported at the earlier
     instruction, the comment above the *later* one counts, as in BuildKit). Only the first such
@@ -527,6 +530,26 @@ class Suppressions:
     problems: list[PragmaProblem]
     error: bool                       # `error=true` in effect (file directive or build arg)
     instructions: list[Instruction]
+    # the experimental checks BuildKit runs: in the whole file (the file-level `experimental=`)
+    # and in single instructions (a `# check=experimental=` comment attached to them)
+    experimental: frozenset[str] = frozenset()
+    experimental_at: tuple[tuple[Span, frozenset[str]], ...] = ()
+
+    def fails_build(self, rule: "Rule", span: Span) -> bool:
+        """Whether ``error=true`` makes a finding of ``rule`` at ``span`` fail BuildKit's build:
+        the rule carries the name of a BuildKit check that BuildKit runs there (an experimental
+        check only where ``experimental=`` enables it)."""
+        if not self.error:
+            return False
+        for name in rule.aliases:
+            if name not in BUILDKIT_CHECKS:
+                continue
+            if name not in BUILDKIT_EXPERIMENTAL or name in self.experimental:
+                return True
+            if any(where.start <= span.start < where.end and name in names
+                   for where, names in self.experimental_at):
+                return True
+        return False
 
     def active(self, allow_pragmas: bool = True) -> "Active":
         """What may silence findings in a run. With ``allow_pragmas`` off only the
@@ -562,6 +585,7 @@ def _suppressions(df: "Dockerfile") -> Suppressions:
     directive = df.parsed.file_directives.get("check")
     override = df.build_args.get(CHECK_BUILD_ARG)
     error = False
+    experimental: frozenset[str] = frozenset()
     if directive is not None:
         opts, why = _parse_check(directive.value)
         if opts is None:
@@ -572,6 +596,7 @@ def _suppressions(df: "Dockerfile") -> Suppressions:
             problems.extend(PragmaProblem(directive.span, msg) for msg in msgs)
             if override is None:
                 error = bool(opts.error)
+                experimental = _experimental(opts)
                 if entries:
                     pragmas.append(Pragma("check", "file", tuple(entries), directive.span,
                                           reason=directive.value.partition(" ")[2].strip()))
@@ -592,6 +617,7 @@ def _suppressions(df: "Dockerfile") -> Suppressions:
             problems.extend(PragmaProblem(Span(0, 0), f"{CHECK_BUILD_ARG} build arg: {msg}")
                             for msg in msgs)
             error = bool(opts.error)
+            experimental = _experimental(opts)
             if entries:
                 pragmas.append(Pragma("check", "file", tuple(entries), None))
     where = directive.span if directive is not None else None
@@ -609,7 +635,26 @@ def _suppressions(df: "Dockerfile") -> Suppressions:
                 c.span, "this `# check=` comment applies to nothing: it is not among the comments "
                 "attached to an instruction (an empty `#` line or the end of the file comes "
                 "first) and not the file-level directive at the top"))
-    return Suppressions(pragmas, problems, error, df.instructions)
+    experimental_at: list[tuple[Span, frozenset[str]]] = []
+    if error and any(c.text[:5].lower() == "check" and not c.directive for c in df.comments):
+        attached = _attached_checks(df.comments, df.instructions)
+        for c in df.comments:
+            where = attached.get(id(c))
+            if where is None or not where[1]:
+                continue            # not attached, or not the block's first check comment
+            m = _CHECK.match(c.text)
+            opts = _parse_check(m.group("value"))[0] if m else None
+            if opts is not None and _experimental(opts):
+                experimental_at.append((where[0].span, _experimental(opts)))
+    return Suppressions(pragmas, problems, error, df.instructions, experimental,
+                        tuple(experimental_at))
+
+
+def _experimental(opts: _CheckOptions) -> frozenset[str]:
+    """The experimental checks a check configuration turns on."""
+    if opts.experimental_all:
+        return BUILDKIT_EXPERIMENTAL
+    return frozenset(opts.experimental) & BUILDKIT_EXPERIMENTAL
 
 
 # ---------------------------------------------------------------- matching

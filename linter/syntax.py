@@ -213,7 +213,13 @@ class Comment:
 
 @dataclass(frozen=True, slots=True)
 class ParseError:
-    """Something BuildKit would reject, at a location."""
+    """Something BuildKit would reject, at a location.
+
+    ``trigger``: a typed-layer error inside an ONBUILD trigger. BuildKit stores the trigger as
+    text and builds the file; the error fails the builds that run the trigger (a stage or an
+    image built FROM this one).
+    """
 
     message: str
     span: Span
+    trigger: bool = False

@@ -14,7 +14,10 @@ case: `*` matches everything, `*.example.com` any subdomain of example.com (but 
 anything that starts with `registry.example`, and anything else the exact host. A registry with
 a port is matched with its port (`localhost:5000`), so list it that way or use `localhost*`.
 Stage names, `scratch` and references that depend on a build argument with no value are left
-alone. Without `--target` every stage is checked; with `--target`, only the stages its build
+alone, and so is a bare name in `COPY --from=name` or a mount's `from=name` (no `/`, `:` or
+`@`): BuildKit takes it for a named build context (`--build-context name=...`, bake's
+`contexts`) when the build passes one, and only otherwise for a Docker Hub image (DK201 warns
+about it). Without `--target` every stage is checked; with `--target`, only the stages its build
 reaches.
 
 The option takes a list in a configuration file, or a comma-separated string on the command
@@ -74,6 +77,8 @@ def check(df, options):
     if not patterns:
         return
     for pull in facts_of(df).pulls:
+        if pull.kind != "from" and not any(c in pull.image.raw for c in "/:@"):
+            continue        # a bare `--from=name`: maybe a build context (DK201 says so)
         registry = pull.image.registry.lower()
         if any(_matches(registry, p) for p in patterns):
             continue

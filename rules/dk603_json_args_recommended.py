@@ -30,11 +30,16 @@ This is BuildKit's JSONArgsRecommended check, with these differences, and not ha
   (`CMD ['node', 'app.js']` with single quotes, a trailing comma, a missing comma or `]`, a
   backslash that is not a JSON escape such as `C:\app`), gets a precise message. Without a
   `SHELL`, the container runs `/bin/sh -c "['node', 'app.js']"`, which looks for a program
-  named `[node,` and fails at start: an **error**, for an `ENTRYPOINT` and for a `CMD` no
-  exec-form `ENTRYPOINT` receives. A `CMD` that an exec-form `ENTRYPOINT` receives as
-  arguments, or one a `SHELL` runs, is a warning: what happens then depends on that program.
-  A shell test such as `CMD [ -f /ready ] || exit 1` (no comma after the first quoted word)
-  is not taken for such an attempt.
+  named `[node,` and fails at start: an **error** when the target image (`--target`, else the
+  last stage) runs it: the instruction is in the target's `FROM` chain, no nearer stage
+  overrides it, and for a `CMD`, no nearer stage's `ENTRYPOINT` resets it (an `ENTRYPOINT` in a
+  stage that sets no `CMD` clears the inherited one), no exec-form `ENTRYPOINT` receives it as
+  arguments and no shell-form `ENTRYPOINT` ignores it. Otherwise it is a warning that says why
+  the image does not run it: a `CMD` an exec-form `ENTRYPOINT` receives, or one a `SHELL`
+  runs, depends on that program; a stage outside the chain still fails where it is built as a
+  target. A shell test such as `CMD [ -f /ready ] || exit 1` (no comma after the first quoted
+  word), or `CMD [ "$MIGRATE" ] && ./migrate; exec ./server` (quoted words without commas,
+  blanks inside the brackets, a shell operator after them), is not taken for such an attempt.
 
 On a Windows base image (`mcr.microsoft.com/windows/...`, `dotnet/framework`, a `nanoserver`
 or `servercore` tag) the message names `cmd /S /C`, the shell Windows images run shell form
@@ -79,7 +84,7 @@ from __future__ import annotations
 
 import json
 
-from docklint.checks import broken_exec_form, has_parse_error, windows_stage
+from docklint.checks import broken_exec_form, has_parse_error, image_command, windows_stage
 from docklint.facts import facts_of
 from docklint.fixes import exec_form, exec_form_text
 from docklint.rule import Edit, Finding, Fix, Severity, rule
@@ -152,6 +157,39 @@ def _overridden(stage, ins) -> bool:
     return any(o.keyword == ins.keyword and o.index > ins.index for o in stage.instructions)
 
 
+def _not_run(df, stage, ins) -> str | None:
+    """Why the target image does not run ``ins`` (None when it does): the stage is outside the
+    target's FROM chain, a nearer CMD/ENTRYPOINT overrides it, a nearer ENTRYPOINT resets the
+    CMD, a shell-form ENTRYPOINT ignores the CMD, or ONBUILD triggers make it uncertain."""
+    target = df.target
+    if target is None:
+        return None
+    chain = [s.index for s in df.graph.chain(target.index)]
+    if stage.index not in chain:
+        return (f"stage `{stage.label}` is not in the FROM chain of the target image "
+                f"(stage `{target.label}`), which therefore does not run it"
+                + (f" (a build with `--target {stage.name}` would)" if stage.name else ""))
+    run = image_command(df, target.index)
+    if ins.keyword == "ENTRYPOINT":
+        if run.entrypoint is not ins and run.entrypoint is not None:
+            return (f"the ENTRYPOINT on line {run.entrypoint.line} overrides it in the target "
+                    f"image")
+    elif run.cmd is not ins:
+        if run.cmd is not None:
+            return f"the CMD on line {run.cmd.line} overrides it in the target image"
+        if run.cleared_by is not None:
+            return (f"the ENTRYPOINT on line {run.cleared_by.line}, in a stage that sets no CMD, "
+                    f"resets the CMD inherited from its base, so the target image does not "
+                    f"run it")
+    elif run.entrypoint is not None and not run.entrypoint.json:
+        return (f"the shell-form ENTRYPOINT on line {run.entrypoint.line} ignores CMD, so it has "
+                f"no effect")
+    if not run.known:
+        return ("an ONBUILD CMD or ENTRYPOINT trigger in the chain may replace it in the target "
+                "image")
+    return None
+
+
 def _broken(df, stage, ins, shell_set: bool):
     """A finding for a shell-form CMD/ENTRYPOINT that was meant as a JSON array."""
     text = ins.args[0].value if ins.args else ""
@@ -161,9 +199,15 @@ def _broken(df, stage, ins, shell_set: bool):
     shown = text.strip() if len(text.strip()) <= 50 else text.strip()[:47] + "..."
     windows = windows_stage(df, stage)
     shell = "cmd /S /C" if windows else "/bin/sh -c"
-    entry = facts_of(df).last_in_chain(stage.index, "ENTRYPOINT")
+    target = df.target
+    entry = image_command(df, target.index).entrypoint if target is not None else None
     passed = ins.keyword == "CMD" and entry is not None and entry.json and entry.args
-    if shell_set:
+    not_run = _not_run(df, stage, ins)
+    if not_run is not None:
+        what = (f"so a container that runs it starts `{shell}` with the text `{shown}` and "
+                f"fails; but {not_run}")
+        severity = Severity.WARNING
+    elif shell_set:
         what = (f"so the SHELL of the stage runs the text `{shown}` as a command, which is not "
                 f"what was meant")
         severity = Severity.WARNING

@@ -10,7 +10,9 @@ present here; DK609 reports the empty value.
 
 Labels the external base image already carries, and labels added with `docker build --label`,
 are not known to docklint and do not count. A `LABEL` whose key depends on a build argument
-with no value may set any label, so the rule stays quiet when one is in the chain.
+with no value may set any label, so the rule stays quiet when one is in the chain, and so it
+does when the file's `# syntax=` names another frontend and the file uses an instruction
+BuildKit's Dockerfile frontend does not have (such as `INCLUDE`), which may set any label.
 
 hadolint's DL3049 (accepted as an alias) checks every stage of the file except named stages
 that a `COPY --from` reads. docklint checks only the image the build produces, the target (the
@@ -50,6 +52,7 @@ COPY app /usr/local/bin/app
 
 from __future__ import annotations
 
+from docklint.checks import foreign_instructions
 from docklint.labels import SCHEMA_OPTION, label_keys_in_chain, schema_from
 from docklint.rule import Finding, Severity, rule
 
@@ -63,7 +66,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.source": "url",
 def check(df, options):
     schema = schema_from(options)
     target = df.target
-    if not schema or target is None:
+    if not schema or target is None or foreign_instructions(df):
         return
     keys, unknown = label_keys_in_chain(df, target.index)
     if unknown:

@@ -11,7 +11,10 @@ hadolint's DL3057 checks every stage. docklint checks only the image that ships,
 stage (the last one, or `--target`) with its chain: a builder stage whose files are copied out
 never runs as a container, so a health check there would be dead weight. A `HEALTHCHECK` the
 base image itself declares is not known to docklint (it does not pull images); silence the rule
-for such files, or write `HEALTHCHECK` again to make it visible.
+for such files, or write `HEALTHCHECK` again to make it visible. Nor is what an instruction of
+another frontend adds (a file whose `# syntax=` names another frontend and that uses an
+instruction BuildKit's Dockerfile frontend does not have, such as `INCLUDE`): the rule stays
+quiet there.
 
 ## Why is this bad?
 Without a health check, the engine only knows whether the main process is alive, not whether it
@@ -34,6 +37,7 @@ HEALTHCHECK --interval=30s --timeout=3s CMD curl -fsS http://localhost/ || exit 
 
 from __future__ import annotations
 
+from docklint.checks import foreign_instructions
 from docklint.rule import Finding, Severity, rule
 
 
@@ -41,7 +45,7 @@ from docklint.rule import Finding, Severity, rule
       default_enabled=False)
 def check(df, options):
     target = df.target
-    if target is None:
+    if target is None or foreign_instructions(df):
         return
     chain = df.graph.chain(target.index)
     for k, stage in enumerate(chain):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from docklint.checks import (archive_suffix, broken_exec_form, copy_words, has_parse_error,
+                             image_command,
                              is_absolute, is_git_source, is_remote_source, keyword_case,
                              keyword_counts, label_key_problems, parse_port_spec,
                              secret_reason, stray_flags, windows_stage, workdir_before)
@@ -181,9 +182,40 @@ def test_broken_exec_forms(text: str, reason: str, items) -> None:
 
 @pytest.mark.parametrize("text", ['[ "$(find /data -type f | wc -l)" == "2" ]', "[ -f x ]",
                                   "[[ -f x ]] && y", '[ "$A" = "b" ] || exit 1', "node app.js",
-                                  '["a", "b"]', "[--chown=a:b] . /dst/", "[]"])
+                                  '["a", "b"]', "[--chown=a:b] . /dst/", "[]",
+                                  '[ "$MIGRATE" ] && ./migrate; exec ./server',
+                                  '[ "$MODE" "=" "dev" ] && exec dev || exec prod',
+                                  "[ '$X' ] || exit 1", '[ "a,b" ] > /dev/null'])
 def test_shell_text_is_no_exec_form_attempt(text: str) -> None:
     assert broken_exec_form(text) is None
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('["a"] && b', "text after the closing `]`"),                 # no blanks in the brackets
+    ('[ "a", "b" ] && c', "text after the closing `]`"),          # a comma: JSON meant
+    ('[ "a" "b" ]', "a missing comma"),                            # nothing after it
+    ('[ "a" ] b', "text after the closing `]`"),                  # no shell operator after
+])
+def test_shell_test_lookalikes_are_still_broken_json(text: str, reason: str) -> None:
+    broken = broken_exec_form(text)
+    assert broken is not None and broken.reason == reason
+
+
+@pytest.mark.parametrize("text, entry, cmd, cleared, known", [
+    ("FROM a\nENTRYPOINT [\"e\"]\nCMD [\"c\"]\n", 2, 3, None, True),
+    ("FROM a AS b\nCMD [\"c\"]\nFROM b\nENTRYPOINT [\"e\"]\n", 4, None, 4, True),
+    ("FROM a AS b\nCMD [\"c\"]\nFROM b\nENTRYPOINT [\"e\"]\nCMD [\"d\"]\n", 4, 5, None, True),
+    ("FROM a AS b\nENTRYPOINT [\"e\"]\nCMD [\"c\"]\nFROM b\nCMD [\"d\"]\n", 2, 5, None, True),
+    ("FROM a AS b\nCMD [\"c\"]\nFROM b\nRUN x\n", None, 2, None, True),
+    ("FROM a AS b\nONBUILD CMD [\"c\"]\nFROM b\n", None, None, None, False),
+    ("FROM a\nRUN x\n", None, None, None, True),
+])
+def test_image_command(text, entry, cmd, cleared, known) -> None:
+    df = lint_text(text).dockerfile
+    got = image_command(df, df.target.index)
+    line = (lambda ins: ins.line if ins is not None else None)
+    assert (line(got.entrypoint), line(got.cmd), line(got.cleared_by), got.known) == \
+        (entry, cmd, cleared, known)
 
 
 def _copy(line: str):

@@ -513,8 +513,27 @@ def test_unknown_instructions():
     ("CMD --doit x", [("unknown flag: --doit", "--doit")]),
     ("HEALTHCHECK FOO x", [("Unknown type 'FOO' in HEALTHCHECK (try CMD)", "FOO")]),
     ("HEALTHCHECK NONE x", [("HEALTHCHECK NONE takes no arguments", "HEALTHCHECK NONE x")]),
-    ("HEALTHCHECK --interval=5s NONE", [("HEALTHCHECK NONE does not accept flags",
-                                         "HEALTHCHECK --interval=5s NONE")]),
+    # BuildKit parses HEALTHCHECK's flags only for CMD: NONE ignores them
+    ("HEALTHCHECK --interval=5s NONE", []),
+    ("HEALTHCHECK --bogus=1 NONE", []),
+    ("HEALTHCHECK --interval= --retries= --timeout=-0 --start-period=+0 CMD x", []),
+    ("HEALTHCHECK --retries=+3 --interval=0 --start-interval=.5s CMD x", []),
+    ("HEALTHCHECK --interval=-5s CMD x", [("--interval '-5s' cannot be less than 1ms",
+                                           "--interval=-5s")]),
+    ("HEALTHCHECK --timeout=500us CMD x", [("--timeout '500us' cannot be less than 1ms",
+                                            "--timeout=500us")]),
+    ("HEALTHCHECK --retries=-1 CMD x", [("--retries cannot be negative (-1)", "--retries=-1")]),
+    ("HEALTHCHECK --retries=three CMD x", [("--retries must be an integer, not 'three'",
+                                            "--retries=three")]),
+    ("HEALTHCHECK CMD []", [("Missing command after HEALTHCHECK CMD", "HEALTHCHECK CMD []")]),
+    ("COPY --link=1 x y", [("expecting boolean value for flag link, not: 1", "--link=1")]),
+    ("COPY --link=TRUE x y", []),
+    ("COPY --link= x y", [("missing a value on flag: --link", "--link=")]),
+    ("RUN --mount=type=Cache,target=/c x", []),
+    ("RUN --mount=type=$MT,target=/c x", []),
+    ("RUN --mount=type=cahce,target=/c x", [("unsupported mount type 'cahce' (did you mean "
+                                             "cache?)", "--mount=type=cahce,target=/c")]),
+    ("RUN --mount=type=bind,from=a$,target=/c x", []),
     ("HEALTHCHECK none", []),
     ("HEALTHCHECK CMD", [("Missing command after HEALTHCHECK CMD", "HEALTHCHECK CMD")]),
     ("HEALTHCHECK", [("HEALTHCHECK requires at least one argument", "HEALTHCHECK")]),
@@ -558,7 +577,7 @@ def test_instruction_before_the_first_from():
 
 
 def test_file_with_no_instructions():
-    for text in ("", "\n\n", "# only a comment\n", "# syntax=x\n"):
+    for text in ("", "\n\n", "# only a comment\n", "# syntax=docker/dockerfile:1\n"):
         p = P(text)
         assert [e.message for e in p.errors] == ["file with no instructions"]
         assert p.errors[0].span == Span(0, 0)
@@ -733,3 +752,51 @@ def test_instruction_helpers():
     assert copy.flag("chmod") is None
     assert copy.rest == "s d"
     assert copy.shell_form and copy.effective is copy
+
+
+# ========================================================================= other frontends
+
+@pytest.mark.parametrize("text, ref, form", [
+    ("# syntax = devthefuture/dockerfile-x\nFROM alpine:3.20\nINCLUDE ./common.dockerfile\n",
+     "devthefuture/dockerfile-x", "#"),
+    ("#!/usr/bin/env buildctl\n# syntax=example.com/fe:1 comment\nFROM a\nFOO x\n",
+     "example.com/fe:1", "#"),
+    ("//syntax=example.com/myfrontend:1\nwhatever: the frontend's own format\n",
+     "example.com/myfrontend:1", "//"),
+    ('{"syntax": "example.com/myfrontend:1", "base": "alpine"}\n',
+     "example.com/myfrontend:1", "json"),
+])
+def test_another_frontend_decides_what_is_valid(text: str, ref: str, form: str) -> None:
+    p = P(text)
+    assert p.frontend is not None and (p.frontend.ref, p.frontend.form) == (ref, form)
+    assert p.errors == []
+    if form != "#":
+        assert p.instructions == []           # not a Dockerfile at all
+
+
+@pytest.mark.parametrize("text", [
+    "# syntax=docker/dockerfile:1\nFROM a\nINCLUDE x\n",
+    "# syntax=docker.io/docker/dockerfile:1.7-labs\nFROM a\nINCLUDE x\n",
+    "# syntax=docker/dockerfile-upstream:master\nFROM a\nINCLUDE x\n",
+    "# syntax=mirror.example.com/docker/dockerfile:1@sha256:" + "a" * 64 + "\nFROM a\nINCLUDE x\n",
+    # the Dockerfile frontend reads `//syntax=` and JSON as instructions, and fails
+    "//syntax=docker/dockerfile:1\nFROM a\nINCLUDE x\n",
+    '{"syntax": "docker/dockerfile:1"}\nINCLUDE x\n',
+    # a value that is not a string: BuildKit's detector does not read it
+    '{"syntax": "example.com/fe:1", "n": 1}\nINCLUDE x\n',
+    # not at the top: an ordinary comment
+    "FROM a\n# syntax=example.com/fe:1\nINCLUDE x\n",
+    # two syntax directives: the detector finds none, the parser fails
+    "# syntax=example.com/fe:1\n# syntax=example.com/fe:2\nFROM a\nINCLUDE x\n",
+])
+def test_the_dockerfile_frontend_is_checked(text: str) -> None:
+    p = P(text)
+    assert p.frontend is None
+    assert p.errors
+
+
+def test_trigger_errors_are_marked() -> None:
+    p = P("FROM a\nONBUILD COPY onlyone\nONBUILD ONBUILD RUN x\nCOPY onlyone\n")
+    assert [(e.message.split(",")[0].split(" isn't")[0], e.trigger) for e in p.errors] == [
+        ("COPY requires at least two arguments", True), ("ONBUILD", False),
+        ("COPY requires at least two arguments", False)]

@@ -305,11 +305,38 @@ def test_check_error_makes_buildkit_rules_errors(value: str, error: bool) -> Non
                      severity={"UndefinedVar": "info"})
     sev = {(f.code, f.line): f.severity for f in found}
     assert sev[("DK906", 3)] == Severity.WARNING          # no BuildKit name
+    # the experimental check: BuildKit does not run it unless `experimental=` names it
+    assert sev[("DK905", 2)] == Severity.INFO
     if error:
-        assert {sev[k] for k in [("DK901", 2), ("DK902", 3), ("DK905", 2)]} == {Severity.ERROR}
+        assert {sev[k] for k in [("DK901", 2), ("DK902", 3)]} == {Severity.ERROR}
     else:
-        assert (sev[("DK901", 2)], sev[("DK902", 3)], sev[("DK905", 2)]) == (
-            Severity.WARNING, Severity.INFO, Severity.INFO)
+        assert (sev[("DK901", 2)], sev[("DK902", 3)]) == (Severity.WARNING, Severity.INFO)
+
+
+@pytest.mark.parametrize("config, build_arg, lines", [
+    ("error=true;experimental=InvalidDefinitionDescription", None, {2, 4}),
+    ("error=true;experimental=all", None, {2, 4}),
+    ("error=true", None, set()),
+    ("error=false;experimental=all", None, set()),
+    # the build arg replaces the directive
+    ("error=true;experimental=all", "error=true", set()),
+    ("error=true", "error=true;experimental=InvalidDefinitionDescription", {2, 4}),
+])
+def test_check_error_raises_the_experimental_check_only_where_it_runs(
+        config: str, build_arg, lines: set) -> None:
+    text = f"# check={config}\n" + STAGES
+    found = findings(text, ["DK905"], build_args={"BUILDKIT_DOCKERFILE_CHECK": build_arg}
+                     if build_arg else {})
+    assert {f.line for f in found if f.severity == Severity.ERROR} == lines
+    assert {f.line for f in found} == {2, 4}
+
+
+def test_check_error_raises_the_experimental_check_enabled_above_an_instruction() -> None:
+    text = ("# check=error=true\n\n"
+            "# check=experimental=InvalidDefinitionDescription\n"
+            "FROM alpine:3.20 AS base\nRUN a\nFROM base\nRUN b\n")
+    sev = {f.line: f.severity for f in findings(text, ["DK905"])}
+    assert sev == {4: Severity.ERROR, 6: Severity.INFO}
 
 
 def test_check_directive_only_counts_in_the_directive_block() -> None:
