@@ -20,8 +20,8 @@ from .conftest import ROOT
 pytestmark = pytest.mark.precommit
 
 BAD = ("FROM golang:1.22-alpine AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
-       "FROM scratch\nCOPY --from=build /app /app\nENV API=https://api.example.com\n"
-       'ENTRYPOINT ["/app"]\n')
+       "FROM scratch\nCOPY --from=build /app /app\n"
+       'ENTRYPOINT ["/app", "--upstream", "https://api.example.com"]\n')
 GOOD = ("FROM golang:1.22-alpine AS build\nRUN CGO_ENABLED=0 go build -o /app .\n"
         "FROM gcr.io/distroless/static-debian13:nonroot\nCOPY --from=build /app /app\n"
         'ENTRYPOINT ["/app"]\n')

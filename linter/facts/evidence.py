@@ -11,6 +11,7 @@ variables build tools read are left out.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Evidence", "URL_RE", "TLS_CALL_RE", "TZ_API_RE", "TLS_PROBE", "TZ_PROBE",
            "TZ_EMBED_PROBE", "CGO_PROBE", "tls_evidence", "tz_evidence", "cgo_evidence",
-           "tz_sources", "reaches_https", "needs_zoneinfo"]
+           "tz_sources", "reaches_https", "needs_zoneinfo", "client_calls", "embedded_roots"]
 
 URL_RE = re.compile(r"\b(?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)\]}]*")
 # TLS client calls in program source, by language
@@ -34,6 +35,40 @@ TLS_CALL_RE = re.compile(
     r"|\bHttpsURLConnection\b|\bSSLContext\.getInstance\b|\breqwest::Client\b")
 # in context files, a URL only counts inside a string literal (comments are full of links)
 _QUOTED_URL_RE = re.compile(r"[\"'`]((?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)]*)")
+# an outbound client call: an HTTP/TLS client API whose arguments hold an https:// or wss://
+# literal (or a name bound to one): Go http.Get/Post/NewRequest and client methods, Python
+# requests/httpx/urllib, Node fetch/axios/got, Rust reqwest/ureq, Java HttpClient/RestTemplate/
+# OkHttp, .NET HttpClient, PHP curl/Guzzle, Ruby Net::HTTP/HTTParty, libcurl
+_CLIENT_HEAD_RE = re.compile(
+    r"(?:\.|::|->)(?:get|post|put|patch|delete|head|request|fetch|urlopen|urlretrieve|uri|url|"
+    r"Get|Post|Put|Patch|Delete|Head|PostForm|NewRequest|NewRequestWithContext|Dial|"
+    r"DialContext|connect|newBuilder|getForObject|getForEntity|postForObject|postForEntity|"
+    r"exchange|GetAsync|PostAsync|PutAsync|DeleteAsync|SendAsync|GetStringAsync|"
+    r"GetStreamAsync|GetByteArrayAsync|GetFromJsonAsync|PostAsJsonAsync|get_response|"
+    r"post_form|open)\s*\("
+    r"|(?<![\w.])(?:fetch|urlopen|urlretrieve|axios|got|needle|superagent|curl_init|"
+    r"curl_easy_setopt|file_get_contents|connect_async|WebSocket|HttpGet|HttpPost)\s*\(")
+# calls that open a TLS client connection whatever their arguments
+_TLS_CLIENT_RE = re.compile(
+    r"\btls\.Dial(?:WithDialer)?\s*\(|\btls\.connect\s*\(|\bhttps\.(?:get|request)\s*\("
+    r"|\bHTTPSConnection\s*\(|\bHttpsURLConnection\b"
+    r"|\bcredentials\.NewClientTLSFromCert\s*\(\s*nil\b")
+# a name bound to a URL literal: `api := "https://..."`, `const API = '...'`, `let u: &str = "..."`
+_BINDING_RE = re.compile(
+    r"\b([A-Za-z_]\w*)\s*(?::\s*[\w&'<>\[\]. ]{1,40})?(?::=|=)\s*[rRbBfFuU]{0,2}[\"'`]"
+    r"((?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)]*)")
+# a line where a URL literal is not a place the program calls: a CORS allow-list, a redirect
+# target, a link in HTML the program serves, the service's own address
+_NOT_CALLED_LINE = re.compile(
+    r"[Oo]rigin|CORS|[Cc]ors[A-Z_]|[Rr]edirect|\bhref\s*=|\bsrc\s*=|<a\s|<link\b|<script\b|"
+    r"<img\b|<meta\b|\bLocation\b|[Cc]anonical|[Hh]omepage|[Rr]epository|[Ll]icense|"
+    r"[Pp]ublicU[Rr][Ll]|PUBLIC_URL|[Ee]xternalU[Rr][Ll]|[Ss]elfU[Rr][Ll]|[Aa]udience|"
+    r"[Aa]llowed[A-Z_]|ALLOWED_|[Tt]rusted[A-Z_]|TRUSTED_")
+# a TLS server, whose tls.Config needs no CA bundle; and what shows a client beside it
+_TLS_SERVER_RE = re.compile(r"ListenAndServeTLS|\bServeTLS\b|\btls\.Listen\b|tls\.NewListener|"
+                            r"\bTLSConfig\s*:|createServer\s*\(\s*\{|\bssl\.PROTOCOL_TLS_SERVER")
+_TLS_CLIENT_HINT_RE = re.compile(r"TLSClientConfig|\btls\.Dial|http\.Transport|grpc\.Dial|"
+                                 r"grpc\.NewClient|NewClientTLS|\bInsecureSkipVerify\b")
 
 TZ_API_RE = re.compile(
     r"\btime\.LoadLocation\s*\(|\bzoneinfo\.ZoneInfo\s*\(|\bfrom\s+zoneinfo\s+import\b"
@@ -54,6 +89,8 @@ class _Probe:
     file: "re.Pattern[str] | None"
     config: "re.Pattern[str] | None"
     keywords: tuple[str, ...]
+    # source text is also searched for outbound client calls (:func:`client_calls`)
+    calls: bool = False
 
 
 _CGO_RE = re.compile(r"\"(?:net|net/http|net/rpc|os/user|net/smtp)\"|\bimport\s+\"C\"")
@@ -65,7 +102,8 @@ TLS_PROBE = _Probe(
     text=re.compile(f"{URL_RE.pattern}|{TLS_CALL_RE.pattern}"),
     file=re.compile(f"{_QUOTED_URL_RE.pattern}|{TLS_CALL_RE.pattern}"),
     config=URL_RE,
-    keywords=("://", "tls", "ssl", "TLS", "SSL", "Https", "reqwest"))
+    keywords=("://", "tls", "ssl", "TLS", "SSL", "Https", "reqwest"),
+    calls=True)
 TZ_PROBE = _Probe(values=None, text=TZ_API_RE, file=TZ_API_RE, config=None,
                   keywords=("LoadLocation", "zoneinfo", "ZoneInfo", "gettz", "TZInfo"))
 TZ_EMBED_PROBE = _Probe(values=None, text=_TZ_EMBED_RE, file=_TZ_EMBED_RE, config=None,
@@ -132,10 +170,34 @@ _ENDPOINT_NAME = re.compile(
     r"JWKS|TOKEN|GATEWAY|BACKENDS?|BROKERS?|COLLECTOR|OTLP|OTEL|SINK|REMOTE|SERVICES?|"
     r"SERVERS?|HOSTS?|ADDR|ADDRESS|URLS?|URIS?)(?:_|$)", re.I)
 _NOT_ENDPOINT_NAME = re.compile(
-    r"(?:^|_)(?:PUBLIC|SITE|APP|ROOT|EXTERNAL|SELF|CALLBACK|REDIRECT|FRONTEND|CANONICAL|"
-    r"HOMEPAGE|HOME|WEB|WEBSITE|DOCS?|DOCUMENTATION|LICENSE|SOURCE|REPO|REPOSITORY|ISSUES?|"
-    r"CHANGELOG|LOGO|ICON|IMAGE|AVATAR|BADGE|SUPPORT|HELP|PRIVACY|TERMS|LINK|BASE_PATH|"
-    r"ASSETS?|STATIC|CDN|PROJECT|VENDOR|MAINTAINER|AUTHOR|URL_PREFIX)(?:_|$)", re.I)
+    r"(?:^|_)(?:PUBLIC|SITE|EXTERNAL|SELF|CALLBACK|REDIRECTS?|FRONTEND|CANONICAL|"
+    r"WEB|WEBSITE|BASE_PATH|URL_PREFIX|ORIGINS?|CORS|AUDIENCES?|AUD|ALLOWED|ALLOW|TRUSTED|"
+    r"LISTEN|BIND|ADVERTISED?|INGRESS|VIRTUAL_HOST|LETSENCRYPT|ACME)(?:_|$)", re.I)
+# names of links a variable documents (a value nothing reads): not options of a command
+_LINK_NAME = re.compile(
+    r"(?:^|_)(?:HOMEPAGE|HOME|DOCS?|DOCUMENTATION|LICENSE|SOURCE|REPO|REPOSITORY|ISSUES?|"
+    r"CHANGELOG|LOGO|ICON|IMAGE|AVATAR|BADGE|SUPPORT|HELP|PRIVACY|TERMS|LINK|ASSETS?|STATIC|"
+    r"CDN|PROJECT|VENDOR|MAINTAINER|AUTHOR)(?:_|$)", re.I)
+# names of the service's own address unless an endpoint word says otherwise: BASE_URL,
+# SERVER_URL, APP_URL, ROOT_URL are the service itself; API_BASE_URL is an API it calls
+_OWN_ADDRESS_NAME = re.compile(r"(?:^|_)(?:BASE|SERVER|SERVICE)_(?:URL|URI|ADDR)S?$|"
+                               r"(?:^|_)(?:APP|ROOT|DOMAINS?|HOSTNAME|FQDN)(?:_|$)", re.I)
+_CALLED_NAME = re.compile(
+    r"(?:^|_)(?:API|APIS|ENDPOINTS?|UPSTREAMS?|WEBHOOKS?|DSN|ISSUER|OIDC|OAUTH\w*|JWKS|TOKEN|"
+    r"GATEWAY|BACKENDS?|BROKERS?|COLLECTOR|OTLP|OTEL|SINK|REMOTE|AUTH\w*)(?:_|$)", re.I)
+
+
+def _not_endpoint(name: str, links: bool = True) -> bool:
+    """Whether a variable or option name says its URL is not a place the program calls: the
+    service's own address (``PUBLIC_URL``, ``BASE_URL``, ``SERVER_URL``, ``--web.external-url``),
+    an allow-list or identifier (``ALLOWED_HOSTS``, ``CORS_ORIGINS``, ``AUTH0_AUDIENCE``), a
+    redirect or callback target; with ``links``, a link it documents (``DOCS_URL``,
+    ``SOURCE_URL``: for a variable nothing reads, not for a command's option)."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)       # baseURL -> base_URL
+    name = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
+    if _NOT_ENDPOINT_NAME.search(name) or (links and _LINK_NAME.search(name)):
+        return True
+    return bool(_OWN_ADDRESS_NAME.search(name)) and not _CALLED_NAME.search(name)
 _SOURCE_EXTENSIONS = (".go", ".rs", ".py", ".js", ".mjs", ".cjs", ".ts", ".java", ".kt", ".rb",
                       ".php", ".c", ".cc", ".cpp", ".h", ".hpp", ".cs", ".swift", ".scala",
                       ".ex", ".exs", ".clj", ".dart", ".lua", ".pl")
@@ -295,8 +357,10 @@ def _evidence(facts: "Facts", index: int, probe: "_Probe") -> list[Evidence]:
             ins = facts.last_in_chain(index, kw)
             if ins is not None and not _no_verify(ins):
                 words = ins.args[1:] if kw == "HEALTHCHECK" else ins.args
+                previous = None
                 for word in words:
-                    out += _in_word(facts, ins, word, kw, probe.values)
+                    out += _in_word(facts, ins, word, kw, probe.values, previous)
+                    previous = word
     # program source the build writes, in every stage the target's build reaches; when
     # the program is compiled by a build docklint recognises, only that language's sources
     # (and configuration files) in the context count. Configuration files count (as weaker
@@ -352,8 +416,8 @@ def _env_evidence(facts: "Facts", stage, ins: Instruction, rx: "re.Pattern[str]"
     env = stage.env_before(ins)
     for key, value, _ in ins.pairs():
         name = key.value
-        if _BUILD_TOOL_VAR.match(name):
-            continue
+        if _BUILD_TOOL_VAR.match(name) or _not_endpoint(name):
+            continue            # what a build tool reads; the service's own address, a link
         text = facts.df.expand(value.value, env).value or value.value
         urls = [m.group(0) for m in _urls(text, rx)]
         if not urls:
@@ -365,8 +429,6 @@ def _env_evidence(facts: "Facts", stage, ins: Instruction, rx: "re.Pattern[str]"
             continue            # used at build time only, or passed on to another ENV
         elif all(_DOWNLOAD.search(u) for u in urls):
             continue            # a file to download (an archive, an installer), not a service
-        elif _NOT_ENDPOINT_NAME.search(name):
-            continue            # the service's own address, documentation, a link
         elif _ENDPOINT_NAME.search(name):
             strength, where = "program", f"ENV {name}, a service endpoint the program reads"
         else:
@@ -424,11 +486,16 @@ def _env_uses(facts: "Facts", stage, ins: Instruction, name: str) -> set[str]:
 
 def _no_verify(ins: Instruction) -> bool:
     """Whether a CMD/ENTRYPOINT/HEALTHCHECK turns certificate checks off (``curl -k``,
-    ``wget --no-check-certificate``): its URLs need no CA bundle."""
+    ``wget --no-check-certificate``, any program's ``--insecure``, ``--tls-skip-verify``...):
+    its URLs need no CA bundle."""
     words = [w.value for w in ins.args]
     text = " ".join(words)
-    return bool(re.search(r"(?:^|\s)(?:-k|--insecure|--no-check-certificate|-[a-zA-Z]*k"
-                          r"[a-zA-Z]*)(?=\s|$)", text)) and bool(
+    if re.search(r"(?:^|\s)--?(?:insecure|no-check-certificate|(?:tls-?)?skip-(?:tls-)?verify|"
+                 r"insecure-skip-tls-verify|tls-insecure|no-verify|no-tls-verify|"
+                 r"tls-verify=false|verify=false|ssl-verify=false)(?:=true)?(?=\s|$)", text,
+                 re.I):
+        return True
+    return bool(re.search(r"(?:^|\s)(?:-k|-[a-zA-Z]*k[a-zA-Z]*)(?=\s|$)", text)) and bool(
         re.search(r"(?:^|[\s/])(?:curl|wget)(?=\s|$)", text))
 
 
@@ -469,30 +536,43 @@ def _reaches(facts: "Facts", index: int, ins: Instruction, path: str) -> bool:
     return False
 
 
-def _in_word(facts: "Facts", ins: Instruction, word, where: str, rx: re.Pattern[str]
-             ) -> list[Evidence]:
+def _in_word(facts: "Facts", ins: Instruction, word, where: str, rx: re.Pattern[str],
+             previous=None) -> list[Evidence]:
+    """The URLs in one word of a CMD/ENTRYPOINT/HEALTHCHECK: arguments of the program the
+    image runs, so evidence of a call (``call``), unless the option they are the value of
+    names something the program does not call (``--public-url``, ``--web.external-url=``,
+    ``--cors-origin``: :func:`_not_endpoint`)."""
+    value = word.value
+    flag = None
+    m = re.match(r"(-{1,2}[A-Za-z][\w.-]*)=", value)
+    if m:
+        flag = m.group(1)
+    elif previous is not None and re.fullmatch(r"-{1,2}[A-Za-z][\w.-]*", previous.value):
+        flag = previous.value
+    if flag is not None and _not_endpoint(flag.lstrip("-"), links=False):
+        return []
     out = []
-    for m in _urls(word.value, rx):
-        if ins.json or word.lend - word.lstart != len(word.value):
+    for m in _urls(value, rx):
+        if ins.json or word.lend - word.lstart != len(value):
             span = word.span
         else:
             span = ins.span_of(word.lstart + m.start(), word.lstart + m.end())
-        out.append(Evidence(m.group(0), where, span, facts.df.source.position(span.start)[0]))
+        out.append(Evidence(m.group(0), where, span, facts.df.source.position(span.start)[0],
+                            "call"))
     return out
 
 
 def _in_text(facts: "Facts", text: str, base: int, where: str, probe: "_Probe", kind: str,
              script: Script | None = None, env=None) -> list[Evidence]:
     """Evidence in the text of a file the build writes (``kind``: :func:`_file_kind`): in
-    program source a TLS call or a quoted URL, in other files any URL, outside comment
+    program source an outbound client call (:func:`client_calls`, strength ``call``), a TLS
+    API or a quoted URL (``program``), in other files any URL (``config``), outside comment
     lines; with ``env``, also the values of the ``$VAR`` references the text expands."""
-    rx = probe.file if kind == "source" else probe.config
-    if rx is None:
+    if kind != "source" and probe.config is None:
         return []
-    strength = "program" if kind == "source" else "config"
     out = []
 
-    def add(start: int, end: int, what: str) -> None:
+    def add(start: int, end: int, what: str, strength: str) -> None:
         if script is not None:
             span = script.span(base + start, base + end)
         else:
@@ -500,15 +580,8 @@ def _in_text(facts: "Facts", text: str, base: int, where: str, probe: "_Probe", 
         out.append(Evidence(what, where, span, facts.df.source.position(span.start)[0],
                             strength))
 
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        # (an echo argument keeps its quotes: `echo '; a comment' >> php.ini`)
-        stripped = line.lstrip().lstrip("'\"").lstrip()
-        if not stripped.startswith(("//", "#", "*", "/*", ";", "--")):
-            for m in _urls(line, rx):
-                group = m.lastindex or 0
-                add(offset + m.start(group), offset + m.end(group), m.group(group))
-        offset += len(line)
+    for start, end, what, strength in _text_matches(text, probe, kind != "source"):
+        add(start, end, what, strength)
     if env is not None and probe.values is not None and "$" in text:
         from ..variables import references
         for r in references(text, "\\", quotes=False):
@@ -516,8 +589,135 @@ def _in_text(facts: "Facts", text: str, base: int, where: str, probe: "_Probe", 
             if not value:
                 continue
             for m in _urls(value, probe.values):
-                add(r.start, r.end, m.group(0))
+                add(r.start, r.end, m.group(0), "program" if kind == "source" else "config")
     return out
+
+
+def _mask_comments(text: str) -> str:
+    """``text`` with its comment lines blanked (same length, newlines kept)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        # (an echo argument keeps its quotes: `echo '; a comment' >> php.ini`)
+        stripped = line.lstrip().lstrip("'\"").lstrip()
+        if stripped.startswith(("//", "#", "*", "/*", ";", "--")):
+            body = line.rstrip("\r\n")
+            out.append(" " * len(body) + line[len(body):])
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def _text_matches(text: str, probe: "_Probe", config: bool
+                  ) -> list[tuple[int, int, str, str]]:
+    """(start, end, what, strength) of the evidence in a file's text, comment lines
+    skipped: in program source (``config`` False) outbound client calls first (``call``),
+    then TLS APIs and quoted URLs (``program``), leaving out a URL on a line that shows it is
+    not called (a CORS allow-list, a redirect target, an HTML link: ``_NOT_CALLED_LINE``) and
+    a ``tls.Config`` of a TLS server; in configuration files any URL (``config``)."""
+    rx = probe.config if config else probe.file
+    if rx is None:
+        return []
+    masked = _mask_comments(text)
+    out: list[tuple[int, int, str, str]] = []
+    calls = client_calls(masked, masked=True) if probe.calls and not config else []
+    out += [(a, b, what, "call") for a, b, what in calls]
+    server = probe.calls and not config and bool(_TLS_SERVER_RE.search(masked)) and \
+        not _TLS_CLIENT_HINT_RE.search(masked)
+    called = {a for a, _b, _w in calls}
+    weak = 0
+    offset = 0
+    for line in masked.splitlines(keepends=True):
+        not_called = None
+        for m in _urls(line, rx):
+            group = m.lastindex or 0
+            a, b = offset + m.start(group), offset + m.end(group)
+            if a in called:
+                continue
+            if probe.calls and not config:
+                what = m.group(group)
+                if "://" in what:
+                    if not_called is None:
+                        not_called = bool(_NOT_CALLED_LINE.search(line))
+                    if not_called:
+                        continue    # an allow-list, a redirect, a link: not called
+                elif server and what.startswith("tls.Config"):
+                    continue        # a TLS server's configuration
+            out.append((a, b, m.group(group), "config" if config else "program"))
+            weak += 1
+            if weak >= 100:
+                break               # a budget: enough to show
+        if weak >= 100:
+            break
+        offset += len(line)
+    out.sort()
+    return out
+
+
+def client_calls(text: str, masked: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, what) of the outbound TLS client calls in program source: an HTTP/TLS
+    client API whose arguments hold an ``https://``/``wss://`` literal, or a name the text
+    binds to one (``http.Get("https://...")``, ``requests.post(API + "/x")`` with ``API =
+    "https://..."``; ``what`` is the URL), and calls that open a TLS client connection
+    whatever their arguments (``tls.Dial``, Node's ``https.get``, ``HTTPSConnection``;
+    ``what`` is the call). Comment lines are skipped (``masked``: already blanked)."""
+    if not masked:
+        text = _mask_comments(text)
+    out: list[tuple[int, int, str]] = []
+    bindings: dict[str, str] = {}
+    for m in _BINDING_RE.finditer(text):
+        if not _NOT_CALLED.match(m.group(2)):
+            bindings.setdefault(m.group(1), m.group(2))
+    for m in _TLS_CLIENT_RE.finditer(text):
+        out.append((m.start(), m.end(), m.group(0).rstrip("( ")))
+    for n, m in enumerate(_CLIENT_HEAD_RE.finditer(text)):
+        if n >= 2000:
+            break               # a budget for pathological files
+        open_at = m.end() - 1
+        close = _closing(text, open_at)
+        args = text[open_at + 1:close]
+        found = False
+        if len(out) >= 100:
+            break                   # a budget: enough to show
+        for u in _QUOTED_URL_RE.finditer(args):
+            if not _NOT_CALLED.match(u.group(1)):
+                out.append((open_at + 1 + u.start(1), open_at + 1 + u.end(1), u.group(1)))
+                found = True
+        if not found and bindings:
+            for ident in re.finditer(r"(?<![\w.\"'])([A-Za-z_]\w*)\b(?!\s*[:(])", args):
+                url = bindings.get(ident.group(1))
+                if url is not None:
+                    at = open_at + 1 + ident.start(1)
+                    out.append((at, at + len(ident.group(1)), url))
+                    break
+    out.sort()
+    return out
+
+
+def _closing(text: str, open_at: int, limit: int = 400) -> int:
+    """The offset of the parenthesis that closes the one at ``open_at`` (strings skipped;
+    at most ``limit`` characters on, or the end of the text)."""
+    depth = 0
+    quote = None
+    i = open_at
+    end = min(len(text), open_at + limit)
+    while i < end:
+        c = text[i]
+        if quote is not None:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+        elif c in "\"'`":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return end
 
 
 def _written_by_run(facts: "Facts", stage, ins: Instruction, probe: "_Probe", final: bool,
@@ -552,18 +752,306 @@ def _written_by_run(facts: "Facts", stage, ins: Instruction, probe: "_Probe", fi
     return out
 
 
+_LANGUAGE_SOURCES = {"node": (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"),
+                     "python": (".py",), "ruby": (".rb",), "php": (".php",),
+                     "jar": (".java", ".kt", ".scala", ".clj")}
+_BROWSER_SOURCES = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts")
+_NODE_EXES = {"node", "nodejs", "npm", "npx", "yarn", "pnpm", "bun", "deno", "tsx", "ts-node"}
+
+
 def _source_extensions(facts: "Facts", index: int) -> tuple[str, ...] | None:
-    """The source file extensions of the programs built for the image of stage ``index``
-    (every build in the stages it reaches is go, cargo or a C compiler), or None."""
-    extensions: set[str] = set()
-    for si in facts.df.graph.reachable(index):
-        for _ins, _script, cmd in facts.commands(facts.df.graph.stages[si]):
-            if cmd.name in _INTERPRETER_BUILDS:
-                return None      # a mixed build: any source may be the program's
-            for tools, exts in _BUILD_SOURCES:
-                if cmd.name in tools:
-                    extensions.update(exts)
-    return tuple(sorted(extensions)) or None
+    """The source file extensions of the program the image of stage ``index`` runs: the
+    language of the build that made it (go, cargo, a C compiler) or of the interpreter that
+    runs it; else those of the programs built in the stages it reaches (every build is go,
+    cargo or a C compiler); else None (any language). JavaScript and TypeScript count only
+    where the image can run them (Node.js, Bun or Deno in it): elsewhere they are what a
+    node stage bundles for the browser, served as static files."""
+    from ._core import memo
+    cache = memo(facts, "_source_extensions")
+    if index in cache:
+        return cache[index]
+    try:
+        rt = facts.runtime(index)
+    except Exception:           # an unexpected shape of the build: fall back below
+        rt = None
+    found: tuple[str, ...] | None = None
+    if rt is not None and rt.build is not None:
+        tool = (rt.build.tool or "").split()[0] if rt.build.tool else ""
+        for tools, exts in _BUILD_SOURCES:
+            if tool in tools or tool.rsplit("/", 1)[-1] in tools:
+                found = exts
+    elif rt is not None and rt.kind in _LANGUAGE_SOURCES:
+        found = _LANGUAGE_SOURCES[rt.kind]
+    if found is None:
+        extensions: set[str] = set()
+        mixed = False
+        for si in facts.df.graph.reachable(index):
+            for _ins, _script, cmd in facts.commands(facts.df.graph.stages[si]):
+                if cmd.name in _INTERPRETER_BUILDS:
+                    mixed = True         # a mixed build: any source may be the program's
+                for tools, exts in _BUILD_SOURCES:
+                    if cmd.name in tools:
+                        extensions.update(exts)
+        if not mixed and extensions:
+            found = tuple(sorted(extensions))
+        elif mixed and not _runs_node(facts, index, rt):
+            found = tuple(e for e in _SOURCE_EXTENSIONS if e not in _BROWSER_SOURCES)
+    cache[index] = found
+    return found
+
+
+def _runs_node(facts: "Facts", index: int, rt) -> bool:
+    """Whether the image of stage ``index`` may run JavaScript on a server: it runs Node.js
+    (Bun, Deno), its base is such an image, or it installs or copies one in."""
+    if rt is not None and rt.kind == "node":
+        return True
+    exe = (facts.entry_exe(index) or "").rsplit("/", 1)[-1]
+    if exe in _NODE_EXES:
+        return True
+    base = facts.base_facts(index)
+    if base is None:
+        return True             # an image docklint does not know may have Node.js
+    if any(k in (base.family or "") for k in ("node", "bun", "deno")):
+        return True
+    for stage in facts.df.graph.chain(index):
+        if any(p.split("=")[0] in ("nodejs", "npm", "node") for p in
+               facts.installed_packages(stage)):
+            return True
+    return any(posixpath.basename(p.landing) in _NODE_EXES or
+               posixpath.basename(p.source.rstrip("/")) in _NODE_EXES
+               for p in facts.placed(index))
+
+
+# ---- which Go files are the program: the main packages the build compiles
+_GO_VALUE_FLAGS = {"-o", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "-modfile",
+                   "-p", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix",
+                   "-pkgdir", "-overlay", "-pgo", "-exec", "-C", "-toolexec", "-covermode",
+                   "-coverpkg", "-buildvcs"}
+_GO_MAIN_RE = re.compile(r"^package\s+main\b", re.M)
+_GO_IGNORED_RE = re.compile(r"^//\s*(?:go:build|\+build)\s+(?:ignore|tools)\s*$", re.M)
+_GO_BUILD_LINE = re.compile(r"^//go:build\s+(.+?)\s*$", re.M)
+_GO_TRUE = {"linux", "unix", "gc", "cgo", "386", "amd64", "arm", "arm64", "loong64", "mips",
+            "mipsle", "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"}
+
+
+def _go_excluded(text: str, tags: frozenset[str] = frozenset()) -> bool:
+    """Whether a Go file is left out of a Linux build with ``tags``: ``//go:build ignore``
+    (or ``tools``), another OS (``windows``), or a tag the build does not set
+    (``integration``, ``e2e``); architecture tags and ``cgo`` count as set."""
+    if _GO_IGNORED_RE.search(text[:4096]):
+        return True
+    m = _GO_BUILD_LINE.search(text[:4096])
+    if m is None:
+        return False
+    expr = m.group(1)
+    if not re.fullmatch(r"[\w.!&|() ]+", expr):
+        return False
+
+    def value(tag: "re.Match[str]") -> str:
+        t = tag.group(0)
+        on = t in tags or t in _GO_TRUE or t.startswith("go1.")
+        return " True " if on else " False "
+    py = re.sub(r"[A-Za-z_][\w.]*", value, expr)
+    py = py.replace("&&", " and ").replace("||", " or ").replace("!", " not ")
+    try:
+        return not eval(py, {"__builtins__": {}}, {})     # noqa: S307 (only booleans)
+    except Exception:
+        return False
+
+
+def _go_builds(facts: "Facts", index: int) -> list[tuple[str, str]] | None:
+    """(pattern, how) of the Go packages the builds reachable from stage ``index`` compile:
+    ``how`` is ``dir`` (an absolute directory), ``tree`` (a directory and everything below:
+    ``./...``) or ``path`` (an import path, matched by its last elements). None when there is
+    no ``go build``/``go install`` of local packages."""
+    out: list[tuple[str, str]] = []
+    for si in sorted(facts.df.graph.reachable(index)):
+        stage = facts.df.graph.stages[si]
+        for ins in stage.instructions:
+            if ins.keyword != "RUN":
+                continue
+            script = facts.script(ins)
+            if script is None:
+                continue
+            cwd = facts.workdir(stage, ins)
+            for cmd in script.commands:
+                if cmd.name == "cd" and cmd.args:
+                    target = cmd.args[0].value
+                    if "$" not in target:
+                        cwd = _norm_join(cwd, target)
+                    continue
+                if cmd.name != "go" or not cmd.args or \
+                        cmd.args[0].value not in ("build", "install"):
+                    continue
+                wd = cwd
+                pkgs: list[str] = []
+                args = [a.value for a in cmd.args[1:]]
+                i = 0
+                while i < len(args):
+                    a = args[i]
+                    if a.startswith("-"):
+                        flag = a.split("=", 1)[0].replace("--", "-")
+                        if flag in _GO_VALUE_FLAGS and "=" not in a:
+                            if flag == "-C" and i + 1 < len(args):
+                                wd = _norm_join(wd, args[i + 1])
+                            i += 2
+                            continue
+                        i += 1
+                        continue
+                    pkgs.append(a)
+                    i += 1
+                for pkg in pkgs or ["."]:
+                    if "@" in pkg or "$" in pkg:
+                        continue            # a tool from a module proxy; unknown
+                    if pkg.endswith(".go"):
+                        out.append((posixpath.dirname(_norm_join(wd, pkg)), "dir"))
+                    elif pkg.startswith((".", "/")):
+                        if pkg.endswith("/...") or pkg == "...":
+                            out.append((_norm_join(wd, pkg[:-4] or "."), "tree"))
+                        else:
+                            out.append((_norm_join(wd, pkg), "dir"))
+                    elif pkg.endswith("..."):
+                        out.append(("/", "tree"))
+                    else:
+                        out.append(("/".join(pkg.split("/")[-2:]), "path"))
+    return out or None
+
+
+def _go_tags(facts: "Facts", index: "int | None") -> frozenset[str]:
+    """The build tags (``-tags``) of the Go builds reachable from stage ``index``."""
+    if index is None:
+        return frozenset()
+    from ._core import memo
+    cache = memo(facts, "_go_tags")
+    if index not in cache:
+        tags: set[str] = set()
+        for si in facts.df.graph.reachable(index):
+            for _ins, _script, cmd in facts.commands(facts.df.graph.stages[si]):
+                if cmd.name != "go":
+                    continue
+                words = [a.value for a in cmd.args]
+                for i, w in enumerate(words):
+                    if w in ("-tags", "--tags") and i + 1 < len(words):
+                        tags.update(re.split(r"[,\s]+", words[i + 1]))
+                    elif w.startswith(("-tags=", "--tags=")):
+                        tags.update(re.split(r"[,\s]+", w.split("=", 1)[1]))
+        cache[index] = frozenset(t for t in tags if t)
+    return cache[index]
+
+
+def _norm_join(wd: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(wd, path))
+
+
+class _GoProgram:
+    """The Go packages of the program a build compiles, where the build's COPYs put them:
+    ``mains`` the main packages it compiles, ``dirs`` those and the packages of the same
+    module they import (transitively), ``modules`` the roots of the modules (go.mod) whose
+    import graph docklint read."""
+
+    def __init__(self, mains: set[str], dirs: set[str], modules: set[str],
+                 tags: frozenset[str]) -> None:
+        self.mains, self.dirs, self.modules, self.tags = mains, dirs, modules, tags
+
+    def includes(self, text: str, landing: str) -> bool:
+        """Whether a Go file landing at ``landing`` is part of the program: not excluded
+        from every build (``//go:build ignore``, ``tools``); a main package the build
+        compiles; a package those import, when docklint read the module's imports (a file
+        of another module, or with no go.mod, counts)."""
+        if _go_excluded(text, self.tags):
+            return False
+        directory = posixpath.dirname(landing)
+        if _GO_MAIN_RE.search(text):
+            return directory in self.mains
+        if any(directory == m or directory.startswith(m.rstrip("/") + "/")
+               for m in self.modules):
+            return directory in self.dirs
+        return True
+
+
+_GO_IMPORT_RE = re.compile(r'^\s*import\s*(?:[\w.]+\s+)?"([^"]+)"|^\s*import\s*\(([^)]*)\)',
+                           re.M)
+_GO_MODULE_RE = re.compile(r"^\s*module\s+(\S+)", re.M)
+
+
+def _go_program(facts: "Facts", index: int) -> "_GoProgram | None":
+    """The Go packages of the program the builds reachable from stage ``index`` compile
+    (:class:`_GoProgram`); None when docklint cannot tell (no such build, no context, or no
+    main package in the context lands where a build looks)."""
+    from ._core import memo
+    cache = memo(facts, "_go_program")
+    if index in cache:
+        return cache[index]
+    cache[index] = None
+    builds = _go_builds(facts, index)
+    if not builds or facts.df.context is None:
+        return None
+    tags = _go_tags(facts, index)
+    from ..context import context_for
+    ctx = context_for(facts.df.context, facts.df.path)
+    mains: set[str] = set()
+    imports: dict[str, set[str]] = {}       # package dir -> import paths
+    modules: dict[str, str] = {}            # module root dir -> module path
+    budget = 3000
+    for si in sorted(facts.df.graph.reachable(index)):
+        for ins in facts.df.graph.stages[si].instructions:
+            if ins.keyword not in ("COPY", "ADD") or ins.flag("from") is not None:
+                continue
+            srcs, dest = facts.copy_paths(ins)
+            for src in srcs:
+                if src.startswith("<<"):
+                    continue
+                for rel, path in ctx.files(src):
+                    name = rel.rsplit("/", 1)[-1]
+                    if name != "go.mod" and (not name.endswith(".go") or
+                                             name.endswith("_test.go")):
+                        continue
+                    budget -= 1
+                    if budget < 0:
+                        return None
+                    text = ctx.read_text(path)
+                    if not text:
+                        continue
+                    directory = posixpath.dirname(_landing(src, rel, dest or "/"))
+                    if name == "go.mod":
+                        m = _GO_MODULE_RE.search(text)
+                        if m:
+                            modules[directory] = m.group(1)
+                        continue
+                    if _go_excluded(text, tags):
+                        continue
+                    if _GO_MAIN_RE.search(text):
+                        mains.add(directory)
+                    found = imports.setdefault(directory, set())
+                    for m in _GO_IMPORT_RE.finditer(text):
+                        if m.group(1):
+                            found.add(m.group(1))
+                        else:
+                            found.update(re.findall(r'"([^"]+)"', m.group(2) or ""))
+    chosen = {d for d in mains if any(_go_matches(d, pattern, how) for pattern, how in builds)}
+    if not chosen:
+        return None
+    dirs = set(chosen)
+    todo = list(chosen)
+    while todo:
+        directory = todo.pop()
+        for path in imports.get(directory, ()):
+            for root, module in modules.items():
+                if path.startswith(module + "/"):
+                    target = posixpath.normpath(posixpath.join(root, path[len(module) + 1:]))
+                    if target in imports and target not in dirs:
+                        dirs.add(target)
+                        todo.append(target)
+    cache[index] = _GoProgram(chosen, dirs, set(modules), tags)
+    return cache[index]
+
+
+def _go_matches(directory: str, pattern: str, how: str) -> bool:
+    if how == "dir":
+        return directory == pattern
+    if how == "tree":
+        return pattern == "/" or directory == pattern or directory.startswith(pattern + "/")
+    return directory == "/" + pattern or directory.endswith("/" + pattern)
 
 
 def _context_evidence(facts: "Facts", ins: Instruction, probe: "_Probe",
@@ -574,7 +1062,9 @@ def _context_evidence(facts: "Facts", ins: Instruction, probe: "_Probe",
     from ..context import context_for
     ctx = context_for(facts.df.context, facts.df.path)
     srcs, dest = facts.copy_paths(ins)
+    program = _go_program(facts, index) if index is not None else None
     out: list[Evidence] = []
+    strong = 0
     for s in srcs:
         if s.startswith("<<"):
             continue
@@ -586,19 +1076,25 @@ def _context_evidence(facts: "Facts", ins: Instruction, probe: "_Probe",
             kind = _file_kind("/" + rel)
             if kind == "build":
                 continue
+            landing = _landing(s, rel, dest or "/")
             if kind != "source" and index is not None and \
-                    not _reaches(facts, index, ins, _landing(s, rel, dest or "/")):
+                    not _reaches(facts, index, ins, landing):
                 continue
             text = ctx.read_text(path)
             if not text or not any(k in text for k in probe.keywords):
                 continue
+            if rel.endswith(".go") and (_go_excluded(text, _go_tags(facts, index)) or (
+                    program is not None and not program.includes(text, landing))):
+                continue
             found = _file_evidence(text, probe, kind != "source")
             if found:
-                lineno, what = found
+                lineno, what, strength = found
+                if strength != "call" and len(out) - strong >= 3:
+                    continue
                 out.append(Evidence(what, f"in {rel}:{lineno}, copied by {ins.keyword}",
-                                    ins.span, ins.line,
-                                    "program" if kind == "source" else "config"))
-                if len(out) >= 3:
+                                    ins.span, ins.line, strength))
+                strong += strength == "call"
+                if strong >= 3:
                     return out
     return out
 
@@ -626,15 +1122,160 @@ def _is_program_file(rel: str) -> bool:
     return name.endswith(_SOURCE_EXTENSIONS) or name.endswith(_CONFIG_EXTENSIONS)
 
 
-def _file_evidence(text: str, probe: "_Probe", config: bool) -> tuple[int, str] | None:
-    """(line, evidence) of the first match of ``probe`` in a context file, skipping comments."""
-    rx = probe.config if config else probe.file
-    if rx is None:
+def _file_evidence(text: str, probe: "_Probe", config: bool) -> tuple[int, str, str] | None:
+    """(line, evidence, strength) of the strongest, then first, match of ``probe`` in a
+    context file, skipping comments (see :func:`_text_matches`)."""
+    found = _text_matches(text, probe, config)
+    if not found:
         return None
-    for lineno, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip()
-        if stripped.startswith(("//", "#", "*", "/*", ";", "--")):
-            continue
-        for m in _urls(line, rx):
-            return lineno, m.group(m.lastindex or 0)
-    return None
+    best = next((f for f in found if f[3] == "call"), found[0])
+    return text.count("\n", 0, best[0]) + 1, best[2], best[3]
+
+
+# ---- programs that carry their own root certificates
+_NATIVE_FEATURE = re.compile(r"native-certs|native-tls|native-roots|platform-verifier|openssl")
+
+
+def embedded_roots(facts: "Facts", index: int) -> str | None:
+    """How the program of the image of stage ``index`` carries its own root certificates,
+    so that it verifies TLS peers without a CA bundle in the image; None when nothing shows
+    it does. Go: an import of ``golang.org/x/crypto/x509roots/fallback`` (in its source or
+    go.mod). Rust: a dependency on ``webpki-roots``, ``reqwest`` with ``rustls-tls`` (whose
+    roots are webpki-roots), ``ureq`` with its default TLS (rustls with webpki-roots; not with
+    ``native-certs``/``native-tls``), any crate feature naming webpki roots; or a Cargo.lock
+    with webpki-roots and no native certificate loader or OpenSSL. Read from the files the
+    reachable stages copy from the build context or write themselves."""
+    from ._core import memo
+    cache = memo(facts, "_embedded_roots")
+    if index in cache:
+        return cache[index]
+    cache[index] = None
+    ureq_used = ureq_native = False
+    found = None
+    for name, text in _build_texts(facts, index):
+        base = name.rsplit("/", 1)[-1]
+        if base == "go.mod" or base.endswith(".go"):
+            if "x509roots/fallback" in text and (
+                    base == "go.mod" or not _GO_IGNORED_RE.search(text)):
+                found = "it imports golang.org/x/crypto/x509roots/fallback"
+        elif base == "Cargo.toml":
+            why, uses_ureq, native = _cargo_roots(text)
+            found = found or why
+            ureq_used |= uses_ureq
+            ureq_native |= native
+        elif base == "Cargo.lock":
+            if 'name = "webpki-roots"' in text and not re.search(
+                    r'name = "(?:rustls-native-certs|openssl-sys|native-tls|'
+                    r'rustls-platform-verifier)"', text):
+                found = found or "its Cargo.lock links webpki-roots and no system store"
+        elif base.endswith(".rs") and re.search(r"\bureq::", text):
+            ureq_used = True
+        if found:
+            break
+    if found is None and ureq_used and not ureq_native:
+        found = "it uses ureq, whose default TLS brings webpki-roots"
+    cache[index] = found
+    return found
+
+
+def _cargo_roots(text: str) -> tuple[str | None, bool, bool]:
+    """(why the crate carries its own roots or None, whether it depends on ureq, whether
+    its ureq uses the system store) from a Cargo.toml."""
+    deps: dict[str, object] = {}
+    try:
+        import tomllib
+        data = tomllib.loads(text)
+        tables = [data.get(k, {}) for k in ("dependencies", "build-dependencies")]
+        tables.append(data.get("workspace", {}).get("dependencies", {}))
+        for target in (data.get("target") or {}).values():
+            if isinstance(target, dict):
+                tables.append(target.get("dependencies", {}))
+        for table in tables:
+            if isinstance(table, dict):
+                deps.update(table)
+    except Exception:           # not TOML docklint can read: a line-based look
+        for m in re.finditer(r"^\s*([A-Za-z0-9_-]+)\s*=\s*(.*)$", text, re.M):
+            deps[m.group(1)] = m.group(2)
+
+    def features(spec: object) -> list[str]:
+        if isinstance(spec, dict):
+            return [str(f) for f in spec.get("features") or []]
+        if isinstance(spec, str):
+            return re.findall(r"[\"']([\w-]+)[\"']", spec.split("features", 1)[1]) \
+                if "features" in spec else []
+        return []
+
+    def no_defaults(spec: object) -> bool:
+        if isinstance(spec, dict):
+            return spec.get("default-features") is False or \
+                spec.get("default_features") is False
+        return isinstance(spec, str) and bool(re.search(r"default[-_]features\s*=\s*false",
+                                                        spec))
+
+    why = None
+    if "webpki-roots" in deps:
+        why = "it depends on webpki-roots"
+    for name, spec in deps.items():
+        feats = features(spec)
+        if name == "reqwest" and any(re.fullmatch(r"rustls-tls(?:-webpki-roots"
+                                                  r"(?:-no-provider)?)?", f) for f in feats):
+            why = why or "reqwest with rustls-tls brings webpki-roots"
+        elif any("webpki-roots" in f or f == "webpki-tokio" for f in feats):
+            why = why or f"{name} with {next(f for f in feats if 'webpki' in f)}"
+    ureq = deps.get("ureq")
+    uses = ureq is not None
+    native = False
+    if uses:
+        feats = features(ureq)
+        native = any(_NATIVE_FEATURE.search(f) for f in feats) or (
+            no_defaults(ureq) and not any(f in ("tls", "rustls") for f in feats))
+    return why, uses, native
+
+
+def _build_texts(facts: "Facts", index: int):
+    """(name, text) of the Go and Rust sources and manifests the stages a build of stage
+    ``index`` reaches copy from the build context or write (COPY heredocs, RUN echo/printf/cat
+    into a file); a budget of files."""
+    wanted = (".go", ".rs", "go.mod", "Cargo.toml", "Cargo.lock")
+    ctx = None
+    if facts.df.context is not None:
+        from ..context import context_for
+        ctx = context_for(facts.df.context, facts.df.path)
+    budget = 3000
+    for si in sorted(facts.df.graph.reachable(index)):
+        stage = facts.df.graph.stages[si]
+        for ins in stage.instructions:
+            if ins.keyword in ("COPY", "ADD"):
+                srcs, dest = facts.copy_paths(ins)
+                for h in ins.heredocs:
+                    path = (dest or "") + h.name if (dest or "").endswith("/") else dest or ""
+                    if path.endswith(wanted):
+                        yield path, h.content
+                if ctx is None or ins.flag("from") is not None:
+                    continue
+                for src in srcs:
+                    if src.startswith("<<"):
+                        continue
+                    for rel, path in ctx.files(src):
+                        if not rel.endswith(wanted) or rel.endswith("_test.go"):
+                            continue
+                        budget -= 1
+                        if budget < 0:
+                            return
+                        text = ctx.read_text(path)
+                        if text:
+                            yield rel, text
+            elif ins.keyword == "RUN":
+                script = facts.script(ins)
+                if script is None:
+                    continue
+                for cmd in script.commands:
+                    targets = [w.value for w in cmd.writes_to()]
+                    if cmd.name == "tee":
+                        targets += [a.value for a in cmd.positional()]
+                    target = next((t for t in targets if t.endswith(wanted)), None)
+                    if target is None:
+                        continue
+                    parts = [a.raw for a in cmd.args] if cmd.name in ("echo", "printf") else []
+                    parts += [r.body for r in cmd.redirects if r.body is not None]
+                    yield target, "\n".join(parts).replace("\\n", "\n")
