@@ -16,8 +16,9 @@ from functools import lru_cache
 from docklint.imageref import ImageRef, parse_image_ref
 
 
-__all__ = ["ImageFacts", "Suggestion", "describe", "format_size", "image_env", "is_eol",
-           "lookup", "saving", "scratch", "ships_compiler", "successor", "suggest_lighter"]
+__all__ = ["ImageFacts", "Suggestion", "describe", "env_values", "format_size", "image_env",
+           "is_eol", "lookup", "saving", "scratch", "ships_compiler", "successor",
+           "suggest_lighter", "tools", "is_tool"]
 
 KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
                    "chainguard"})
@@ -388,6 +389,50 @@ def ships_compiler(facts: ImageFacts) -> bool:
 
 _DEBIAN_CODENAMES = frozenset("jessie stretch buster bullseye bookworm trixie forky sid".split())
 
+# The command-line tools of an image that a HEALTHCHECK or a start command typically calls, by
+# how the image is made (see :func:`tools`). buildpack-deps (and the full golang, node, python,
+# ruby and rust images built on it, and gcc) installs curl, wget and git (buildpack-deps
+# Dockerfiles: its `curl` variant adds curl and wget, `scm` adds git); the php image keeps curl
+# among its run-time dependencies (docker-library/php); Debian, Ubuntu and the -slim images
+# have bash but neither curl nor wget; Alpine and BusyBox have BusyBox's wget and nc; a base
+# without a shell (scratch, distroless, Chainguard static) has none.
+_NET_TOOLS = ("curl", "wget", "nc", "ncat", "netcat", "git")
+_BUILDPACK_TOOLS = frozenset({"curl", "wget", "git", "bash", "sh"})
+_DEBIAN_TOOLS = frozenset({"bash", "sh"})
+_BUSYBOX_TOOLS = frozenset({"wget", "nc", "sh", "ash"})
+
+
+def tools(facts: ImageFacts) -> frozenset[str] | None:
+    """The tools among curl, wget, nc, git, bash and sh the image has, as far as docklint
+    knows; None when it does not know (a tool outside that list is never answered for).
+
+    Full golang, node, python, ruby, rust and gcc images and buildpack-deps have curl, wget
+    and git; full php has curl; Debian, Ubuntu and the ``-slim`` images have none of the
+    network tools; Alpine-based images and BusyBox have BusyBox's wget and nc; distroless
+    ``:debug`` has BusyBox too; a base without a shell has none."""
+    if facts.has_shell is False:
+        return frozenset()
+    if facts.kind == "distroless" and facts.has_shell:
+        return _BUSYBOX_TOOLS            # :debug: BusyBox under /busybox, on its PATH
+    if facts.libc == "musl" or facts.family == "busybox":
+        return _BUSYBOX_TOOLS
+    if facts.family in ("buildpack-deps", "gcc") or (
+            facts.variant == "full" and facts.family in ("golang", "node", "python", "ruby",
+                                                         "rust")):
+        return _BUILDPACK_TOOLS - ({"git"} if facts.family == "buildpack-deps" and
+                                   facts.variant == "curl" else set())
+    if facts.family == "php" and facts.variant == "full":
+        return frozenset({"curl", "bash", "sh"})
+    if facts.family in ("debian", "ubuntu") or (
+            facts.variant == "slim" and facts.family in ("debian", "node", "python", "ruby")):
+        return _DEBIAN_TOOLS
+    return None
+
+
+def is_tool(name: str) -> bool:
+    """Whether :func:`tools` answers for ``name`` (curl, wget, nc, git, bash, sh...)."""
+    return name in _NET_TOOLS or name in ("bash", "sh", "ash")
+
 
 def _with_shell(ref: ImageRef, current: ImageFacts, runs: str) -> list[str | ImageFacts]:
     """Bases with a shell for a native program: Debian's slim image, on the Debian release the
@@ -490,6 +535,23 @@ def _image_env_table() -> dict[str, frozenset[str]]:
             raise ValueError(f"image_env.tsv:{n}: expected image, variables and a source")
         out[cells[0]] = frozenset(v for v in cells[1].split(",") if v)
     return out
+
+
+# Values of variables well-known images set that Dockerfiles use in paths (the docker-library
+# Dockerfiles: rust sets `RUSTUP_HOME=/usr/local/rustup CARGO_HOME=/usr/local/cargo`, golang
+# `GOPATH=/go`), for every tag of the image.
+_ENV_VALUES = {"rust": {"CARGO_HOME": "/usr/local/cargo", "RUSTUP_HOME": "/usr/local/rustup"},
+               "golang": {"GOPATH": "/go"}}
+
+
+def env_values(ref: ImageRef | str) -> dict[str, str]:
+    """The values docklint knows of variables the image ``ref`` sets in its config (rust's
+    ``CARGO_HOME``, golang's ``GOPATH``): a COPY or RUN of a stage on that image expands them
+    to these; {} when it knows none."""
+    ref = parse_image_ref(ref) if isinstance(ref, str) else ref
+    if "$" in ref.raw or not ref.valid:
+        return {}
+    return dict(_ENV_VALUES.get(_canonical(ref), {}))
 
 
 def image_env(name: str) -> frozenset[str] | None:

@@ -6,17 +6,28 @@ which Docker runs as `/bin/sh -c "app --flag"`) while the target image has no sh
 scratch, a distroless image without `:debug`, or a Chainguard static image, and no `COPY` puts
 the shell there. A shell-form CMD is only checked when no exec-form ENTRYPOINT takes it as
 arguments. Also fires for a shell-form RUN in any stage whose image has no shell: that build
-step cannot run. A `SHELL` instruction that names a shell the build copied in (for example
-busybox) satisfies both. A RUN whose own `--mount=type=bind` puts a shell at that path
+step cannot run, unless its command is a here-document alone that starts with `#!` (BuildKit runs
+that body with the interpreter the `#!` line names). A `SHELL` instruction that names a shell the build copied in (for example
+busybox) satisfies both; a shell named without a slash (`SHELL ["busybox", "sh", "-c"]`) is
+looked up on the image's PATH, as BuildKit and the runtime do. A RUN whose own
+`--mount=type=bind` puts a shell at that path
 (`--mount=type=bind,from=busybox:1.36-musl,source=/bin,target=/bin`) runs, as BuildKit mounts it
 before it starts the shell; a mount from the build context, or one docklint cannot place, may do
 the same and is not reported. Such a mount is gone once the step is done: it gives the image no
-shell, so a shell-form CMD is still reported.
+shell, so a shell-form CMD is still reported. A RUN before that may have made files docklint
+cannot place (an exec-form `RUN ["/bin/busybox", "--install", "-s", "/bin"]`, or a shell-form
+RUN that does more than `mkdir`/`chmod`-style housekeeping) may have made the shell too:
+nothing is reported after it.
+
+The CMD, ENTRYPOINT and RUN findings are errors. The HEALTHCHECK finding is a warning: the
+container still runs, only its health status is wrong (see below).
 
 ## Why is this bad?
 The container never starts: `exec: "/bin/sh": stat /bin/sh: no such file or directory`. For
 RUN, the build fails at that step. The mistake is easy to make when moving a working Dockerfile
-to a smaller base.
+to a smaller base. A shell-form HEALTHCHECK fails on every run instead: the container is
+reported unhealthy, so Docker Swarm keeps replacing it and Compose services that wait for it to
+be healthy never start (Kubernetes ignores HEALTHCHECK).
 
 ## Example
 ```dockerfile
@@ -93,19 +104,42 @@ def check(df, options):
             if ins is None or ins.json or not ins.args or \
                     (ins.keyword == "HEALTHCHECK" and len(ins.args) < 2):
                 continue
-            effect = "every health check fails" if ins.keyword == "HEALTHCHECK" else \
-                "the container cannot start"
+            probe = ins.keyword == "HEALTHCHECK"
+            effect = "every health check fails and the container is reported unhealthy" \
+                if probe else "the container cannot start"
             hint, fix = _exec_form(ins)
             yield Finding(ins.span, f"shell-form {ins.keyword} runs through {shell}, but the "
-                                    f"final image ({what}) has no shell, so {effect} (exec: "
-                                    f"\"{shell}\": no such file or directory){hint}", fix=fix)
+                                    f"final image ({what}) has no shell, so {effect} "
+                                    f"({_exec_error(shell)}){hint}", fix=fix,
+                          severity=Severity.WARNING if probe else None)
     for stage in df.stages:
         for ins in stage.instructions:
             if ins.keyword != "RUN" or ins.json or not ins.args and not ins.heredocs:
                 continue
+            if _shebang_script(ins):
+                continue      # BuildKit runs the body with the interpreter its `#!` names
             if facts.run_has_shell(ins) is False:
                 shell = facts.shell_path(stage.index, ins)
                 yield Finding(ins.span, f"shell-form RUN needs {shell}, but the image of stage "
                                         f"{stage.label} has no shell: the build fails at this "
-                                        "step; use exec form, or copy a shell in and point "
-                                        "SHELL at it")
+                                        f"step ({_exec_error(shell)}); use exec form, or copy "
+                                        "a shell in and point SHELL at it")
+
+
+def _shebang_script(ins) -> bool:
+    """A RUN whose command is a here-document alone, starting with `#!`: BuildKit runs the
+    body as a script with the interpreter that line names, not with the SHELL."""
+    if len(ins.heredocs) != 1:
+        return False
+    heredoc = ins.heredocs[0]
+    alone = ins.original[ins.rest_lstart:ins.rest_lend].strip() == \
+        ins.original[heredoc.marker_lstart:heredoc.marker_lend].strip()
+    return alone and heredoc.content.lstrip(" \t").startswith("#!")
+
+
+def _exec_error(shell: str) -> str:
+    """What the runtime says when it cannot find the shell: a path that is not there, or a
+    name not found on the PATH."""
+    if "/" in shell:
+        return f'exec: "{shell}": no such file or directory'
+    return f'exec: "{shell}": executable file not found in $PATH'

@@ -11,7 +11,10 @@ the PATH before; else the default one). A WebAssembly module (`ENTRYPOINT ["app.
 entrypoint of an image for a `wasi/wasm` platform) is also looked for where wasm shims look:
 relative to the WORKDIR and to the root. A source docklint cannot place (an unresolved
 variable, a directory copy that may contain the file, `COPY --parents`) is assumed to provide
-it, and a PATH it cannot resolve stops it, so the rule only fires when nothing could.
+it, and a PATH it cannot resolve stops it, so the rule only fires when nothing could. So does a
+RUN in the chain that may have made files docklint cannot place (an exec-form
+`RUN ["/bin/busybox", "--install", "-s", "/bin"]`, or a shell-form RUN that does more than
+`mkdir`/`chmod`-style housekeeping).
 
 ## Why is this bad?
 A scratch image contains exactly what the Dockerfile copies into it. When the entrypoint path
@@ -72,6 +75,8 @@ def check(df, options):
         return            # an ENV PATH docklint cannot resolve
     if any(facts.provider(target.index, c) for c in candidates):
         return
+    if facts.writer(target.index) is not None:
+        return            # a RUN docklint cannot follow may have made it
     placed = [p.landing for p in facts.placed(target.index) if p.resolved]
     shown = ", ".join(sorted(set(placed))[:5]) or "nothing"
     wasm = exe.endswith(".wasm") or facts.wasm_image(target.index)

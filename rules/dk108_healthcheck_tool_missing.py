@@ -6,12 +6,20 @@ while the image has none: its base has no shell and no tools (scratch, distroles
 `:debug`, Chainguard static) and no COPY puts the tool where the image looks for it (a bare name
 in each directory of its PATH, from its `ENV PATH` or the default one). Both exec form
 (`HEALTHCHECK CMD ["curl", ...]`) and the commands of a shell form are checked (a shell form
-also needs `/bin/sh`, which DK102 reports). The finding points at the tool.
+also needs `/bin/sh`, which DK102 reports). The finding points at the tool. A RUN in the chain
+that may have made files docklint cannot place (an exec-form
+`RUN ["/bin/busybox", "--install", "-s", "/bin"]`, or a shell-form RUN that does more than
+`mkdir`/`chmod`-style housekeeping) may have made the tool: nothing is reported then.
+
+It is a warning, not an error: the image builds and the container runs; only its health
+status is wrong.
 
 ## Why is this bad?
 The health check itself fails on every run (`exec: "curl": executable file not found in
-$PATH`), so the container is marked unhealthy and an orchestrator restarts or never routes to it,
-although the program is fine. The check usually comes from a Dockerfile that had a fuller base.
+$PATH`), so the container is reported unhealthy although the program is fine: Docker Swarm
+keeps replacing it, Compose services that wait for it to be healthy never start, and
+monitoring that reads the status alerts (Kubernetes ignores HEALTHCHECK; its probes are
+configured elsewhere). The check usually comes from a Dockerfile that had a fuller base.
 
 ## Example
 ```dockerfile
@@ -51,7 +59,7 @@ from docklint.rule import Finding, Severity, rule
 TOOLS = ("curl", "wget", "nc", "ncat", "netcat", "sh", "bash", "ash")
 
 
-@rule("DK108", "healthcheck-tool-missing", Severity.ERROR, tags={"runtime"})
+@rule("DK108", "healthcheck-tool-missing", Severity.WARNING, tags={"runtime"})
 def check(df, options):
     target = df.target
     if target is None:
@@ -63,6 +71,8 @@ def check(df, options):
     base = facts.base_facts(target.index)
     if base is None or base.has_shell is not False:
         return            # only images known to carry no tools at all
+    if facts.writer(target.index) is not None:
+        return            # a RUN docklint cannot follow may have made them
     uses = []             # (tool, span)
     if health.json:
         uses.append((health.args[1].value, health.args[1].span))
@@ -81,5 +91,5 @@ def check(df, options):
             continue      # copied in (or an ENV PATH docklint cannot resolve)
         yield Finding(span, f"HEALTHCHECK runs {name}, but the final image ({what}) has no "
                             f"{name} and nothing copies it in: every check fails and the "
-                            "container is reported unhealthy; let the program check itself "
-                            "or copy a static probe binary in")
+                            "container is reported unhealthy (it still runs); let the program "
+                            "check itself or copy a static probe binary in")

@@ -14,14 +14,18 @@ argument; the class only binds them, so its body is an index of which module ans
 - ``stages``: which stages ship or are bases of others, the instruction in effect for an
   image, the working directory, cache mounts;
 - ``bases``: what docklint's data knows about the image at the end of a FROM chain;
-- ``files``: what COPY/ADD put where, and which copy may provide a path;
+- ``files``: what COPY/ADD put where, which copy may provide a path, and the RUNs that may
+  have made files docklint cannot place;
 - ``users``: the users in /etc/passwd, /etc/group, the user an image runs as, their IDs;
 - ``installs``: the packages a stage installs;
-- ``ca``: what puts a CA bundle into an image, and the RUNs docklint cannot read that might;
-- ``evidence``: what shows the program makes TLS calls, loads time zones or uses cgo;
+- ``ca``: what puts a CA bundle into an image, and what may without docklint being able
+  to tell (RUNs it cannot read, package lists it cannot resolve, trees copied whole);
+- ``evidence``: what shows the program makes TLS calls (and how strongly), loads time
+  zones or uses cgo, and whether it carries its own root certificates;
 - ``builds``: how the programs were built, and which build made a file;
 - ``targets``: what a compile command builds for (its target, from the resolved command line);
-- ``runtime``: what the image runs, and what its RUNs do;
+- ``runtime``: what the image runs, what its RUNs do, and the loaders and shared libraries
+  it gives a dynamically linked program;
 - ``purposes``: what an image is for (app, tooling, interactive, base), how it starts its
   program (through a shell? dropping root itself?) and what kind of program that is;
 - ``pulls``: the external images a build pulls;
@@ -41,7 +45,7 @@ from . import installs as _installs
 from . import pulls as _pulls
 from . import runtime as _runtime
 from .builds import BuildInfo
-from .ca import CaSource
+from .ca import CaDoubt, CaSource
 from .evidence import Evidence
 from .files import Placed
 from .installs import PACKAGE_MANAGERS
@@ -49,8 +53,8 @@ from .pulls import Pull, pulled_images
 from .purposes import is_tooling_command, purpose
 from .runtime import Runtime
 
-__all__ = ["Facts", "facts_of", "Evidence", "CaSource", "Runtime", "BuildInfo", "Placed",
-           "Pull", "PACKAGE_MANAGERS", "pulled_images", "purpose", "is_tooling_command"]
+__all__ = ["Facts", "facts_of", "Evidence", "CaSource", "CaDoubt", "Runtime", "BuildInfo",
+           "Placed", "Pull", "PACKAGE_MANAGERS", "pulled_images", "purpose", "is_tooling_command"]
 
 
 class Facts:
@@ -86,6 +90,7 @@ class Facts:
     placed = files.placed
     provider = files.provider
     outputs = files.outputs
+    writer = files.writer
 
     # ---- users
     passwd_users = users.passwd_users
@@ -96,18 +101,23 @@ class Facts:
     # ---- installs
     installs = staticmethod(_installs.installs)
     installed_packages = _installs.installed_packages
+    package_words = _installs.package_words
+    run_commands = _installs.run_commands
+    exec_script = _installs.exec_script
 
     # ---- ca
     ca_sources = ca.ca_sources
     stage_has_ca = ca.stage_has_ca
     installs_ca = ca.installs_ca
     opaque_steps = ca.opaque_steps
+    ca_doubts = ca.ca_doubts
 
     # ---- evidence
     tls_evidence = evidence.tls_evidence
     tz_evidence = evidence.tz_evidence
     cgo_evidence = evidence.cgo_evidence
     tz_sources = evidence.tz_sources
+    embedded_roots = evidence.embedded_roots
     reaches_https = cached_property(evidence.reaches_https)
 
     # ---- builds
@@ -124,6 +134,7 @@ class Facts:
     entry_exe = _runtime.entry_exe
     runtime = _runtime.runtime
     run_activity = _runtime.run_activity
+    libraries = _runtime.libraries
 
     # ---- purposes
     purpose = purposes.stage_purpose

@@ -35,7 +35,11 @@ class BuildInfo:
     cannot see (a Go build without CGO_ENABLED=0 is dynamic only if it uses cgo; a cargo build
     may take its target or flags from a .cargo/config the build copies in); ``caveat`` says
     what. ``output`` is the absolute path it writes, when the command names it; ``target`` the
-    target triple (or GOOS/GOARCH) it builds for, when it names one."""
+    target triple (or GOOS/GOARCH) it builds for, when it names one. ``libs`` are the shared
+    libraries beyond the C library a ``cc`` program needs: ``libgcc_s`` for Rust (its standard
+    library unwinds with it) and for C++ linked with ``-static-libstdc++``, ``libgcc_s`` and
+    ``libstdc++`` for other C++. ``tags`` are the Go build tags of a go build (``-tags``, also
+    from ``GOFLAGS``)."""
 
     kind: str
     how: str
@@ -47,6 +51,8 @@ class BuildInfo:
     workdir: str = "/"
     target: str | None = None
     caveat: str = ""
+    libs: tuple[str, ...] = ()
+    tags: frozenset[str] = frozenset()
 
 
 # ---- what was built
@@ -101,18 +107,23 @@ def builds(facts: "Facts", index: int) -> list[BuildInfo]:
                 continue
             workdir = facts.workdir(stage, ins)
             span = script.command_span(cmd)
-            for kind, how, tool, output, certain, target, caveat in found:
+            for kind, how, tool, output, certain, target, caveat, *more in found:
                 if output is not None:
                     output = _norm(posixpath.join(workdir, output))
+                libs = more[0] if more else ()
+                if kind == "cc" and not libs:
+                    libs = ("libgcc_s",) if tool in ("cargo", "rustc") else \
+                        ("libgcc_s", "libstdc++")
+                tags = _go_tags(cl) if cmd.name == "go" else frozenset()
                 out.append(BuildInfo(kind, f"{how}, line {ins.line}", tool, ins, span,
-                                     certain, output, workdir, target, caveat))
+                                     certain, output, workdir, target, caveat, libs, tags))
     cache[index] = out
     return out
 
 
 _BUILDERS = ("go", "tinygo", "cargo", "cross", "rustc", "zig", "emcc", "em++", "wasm-pack",
              "trunk")
-_Found = tuple  # (kind, how, tool, output, certain, target, caveat)
+_Found = tuple  # (kind, how, tool, output, certain, target, caveat[, libs])
 
 
 def _build(facts: "Facts", cl: CommandLine, libc: str | None, has_cc: bool
@@ -197,11 +208,14 @@ def _go(facts: "Facts", cl: CommandLine, libc: str | None, has_cc: bool
         return [(kind, f"go {sub} for {_target_text(target)}", tool, output,
                  kind != "unknown", target.text, "")]
     cgo = cl.var("CGO_ENABLED")
-    # the words as written too: "-extldflags -static" inside an -ldflags with a $(...)
-    flags = " ".join([a for a in cl.args if a is not None] + [w.value for w in cl.cmd.args])
+    # the words as written too: "-extldflags -static" inside an -ldflags with a $(...); and
+    # GOFLAGS, which go reads as flags of every command
+    goflags = cl.var("GOFLAGS")
+    flags = " ".join([a for a in cl.args if a is not None] + [w.value for w in cl.cmd.args] +
+                     ([goflags] if isinstance(goflags, str) else []))
     if cgo == "0":
         return [("static", f"go {sub} with CGO_ENABLED=0", tool, output, True, None, "")]
-    if "-static" in flags or ("netgo" in flags and "osusergo" in flags):
+    if "-static" in flags or {"netgo", "osusergo"} <= _go_tags(cl):
         return [("static", f"go {sub} with static linking", tool, output, True, None, "")]
     if libc == "musl" and not has_cc and cgo is UNSET:
         return [("static", f"go {sub} on alpine without a C compiler (so cgo is off)", tool,
@@ -239,6 +253,22 @@ def _go(facts: "Facts", cl: CommandLine, libc: str | None, has_cc: bool
              False, None, "")]
 
 
+def _go_tags(cl: CommandLine) -> frozenset[str]:
+    """The build tags of a go command: its ``-tags`` (comma- or space-separated), else those
+    of a ``-tags=`` in ``GOFLAGS``; unresolved values give none."""
+    values = cl.flag_values("-tags", "--tags", stop=None)
+    if not values:
+        goflags = cl.var("GOFLAGS")
+        if isinstance(goflags, str):
+            values = [m.group(1) for m in re.finditer(
+                r"(?:^|\s)--?tags=(\S+)", goflags)]
+    tags: set[str] = set()
+    for v in values:
+        if v is not None:
+            tags.update(t for t in re.split(r"[,\s]+", v.strip("'\"")) if t)
+    return frozenset(tags)
+
+
 def _rust(facts: "Facts", cl: CommandLine, libc: str | None) -> list[_Found] | None:
     name = cl.cmd.name
     if name == "rustc":
@@ -255,7 +285,9 @@ def _rust(facts: "Facts", cl: CommandLine, libc: str | None) -> list[_Found] | N
                 return None
         tool, what, output = "cargo", f"{name} {sub}", None
     target = target_of(facts, cl)
-    static, flags_doubt = rust_crt_static(facts, cl)
+    static, flags_doubt = rust_crt_static(
+        facts, cl, target.text if target is not None and target.kind in ("gnu", "musl")
+        and target.text and ", " not in target.text else None)
     target_doubt = False
     if target is None:
         if name != "rustc":
@@ -307,6 +339,15 @@ def _c(facts: "Facts", cl: CommandLine, libc: str | None, name: str, cxx: bool
     if cl.hides_flags("-Wl", "-Xlinker"):
         return [("unknown", f"{name} with arguments docklint cannot resolve", name, output,
                  False, None, "")]
+    # C++ linked with -static-libstdc++ and -static-libgcc needs only the C library; with
+    # -static-libstdc++ alone, libgcc_s too (libstdc++.so itself needs libgcc_s, so
+    # -static-libgcc alone changes nothing)
+    cxx_libs: tuple[str, ...] = ("libgcc_s", "libstdc++")
+    no_lib = ""
+    if cxx and cl.has("-static-libstdc++"):
+        cxx = not cl.has("-static-libgcc")
+        cxx_libs = ("libgcc_s",)
+        no_lib = " with -static-libstdc++" + ("" if cxx else " -static-libgcc")
     if target is not None:
         # the compiler's name says the target; a --target flag is named
         what = name if target.via == "the compiler's name" else \
@@ -317,8 +358,8 @@ def _c(facts: "Facts", cl: CommandLine, libc: str | None, name: str, cxx: bool
                          target.text, "")]
             return [("musl", f"{what} without -static", name, output, True, target.text, "")]
         if target.kind == "gnu":
-            return [("cc" if cxx else "glibc", f"{what} without -static", name, output, True,
-                     target.text, "")]
+            return [("cc" if cxx else "glibc", f"{what} without -static{no_lib}", name, output,
+                     True, target.text, "", cxx_libs if cxx else ())]
         kind = _kind_of(target)
         return [(kind, f"{name} for {_target_text(target)}", name, output, kind != "unknown",
                  target.text, "")]
@@ -327,7 +368,8 @@ def _c(facts: "Facts", cl: CommandLine, libc: str | None, name: str, cxx: bool
     if libc is None or libc == "none":
         return [("unknown", name, name, output, False, None, "")]
     kind = "cc" if cxx and libc == "glibc" else libc
-    return [(kind, f"{name} without -static", name, output, True, None, "")]
+    return [(kind, f"{name} without -static{no_lib}", name, output, True, None, "",
+             cxx_libs if kind == "cc" else ())]
 
 
 def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
@@ -351,8 +393,11 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
             return b
         if b.output is None and b.tool in ("go",) and posixpath.dirname(path) == b.workdir:
             return b
-    # one build whose output docklint could not name, and nothing else writes the file
-    if len(builds) == 1 and builds[0].output is None and builds[0].tool != "go install":
+    # one build whose output docklint could not name, and nothing else writes the file (a
+    # go build without -o writes into its working directory, or nowhere for several
+    # packages: it is matched above or not at all)
+    if len(builds) == 1 and builds[0].output is None and \
+            builds[0].tool not in ("go install", "go"):
         return builds[0]
     return None
 

@@ -15,7 +15,8 @@ from ._core import _norm, memo
 if TYPE_CHECKING:
     from . import Facts
 
-__all__ = ["Placed", "copy_paths", "placed", "provider", "outputs"]
+__all__ = ["Placed", "copy_paths", "placed", "provider", "outputs", "writer", "image_values",
+           "with_image_values"]
 
 _ARCHIVES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
              ".gz", ".bz2", ".xz", ".zst")
@@ -77,6 +78,10 @@ def copy_paths(facts: "Facts", ins: Instruction) -> tuple[list[str], str | None]
     out = []
     for w in words:
         v = facts.df.expand(w, env).value
+        if v is None and stage is not None and "$" in w:
+            # a variable the stage's base image sets (rust's $CARGO_HOME): BuildKit expands
+            # COPY/ADD words against the image's environment too
+            v = facts.df.expand(w, with_image_values(facts, stage.index, env)).value
         out.append(v)
     dest = out[-1]
     srcs = [s for s in out[:-1] if s is not None]
@@ -157,6 +162,82 @@ def _placements(facts: "Facts", stage: Stage, ins: Instruction, dirs: set[str]
         out.append(Placed(ins, stage.index, "", dest, True, from_stage, kind,
                           resolved=False))
     return out
+
+
+def image_values(facts: "Facts", index: int) -> dict[str, str]:
+    """The values docklint knows of variables the image at the root of stage ``index``'s FROM
+    chain sets (:func:`docklint.images.env_values`: rust's ``CARGO_HOME``, golang's
+    ``GOPATH``)."""
+    cache = memo(facts, "_image_values")
+    if index not in cache:
+        root = facts.df.graph.root_base(index)
+        found: dict[str, str] = {}
+        if root is not None and root.kind == "image" and root.image is not None:
+            from .. import images
+            found = images.env_values(root.image)
+        cache[index] = found
+    return cache[index]
+
+
+def with_image_values(facts: "Facts", index: int, env) -> dict:
+    """``env`` (the ARG/ENV values in scope) over the values the base image of stage ``index``
+    sets (:func:`image_values`): what a ``$NAME`` in a COPY or RUN of that stage reads."""
+    values = image_values(facts, index)
+    if not values:
+        return env
+    merged = dict(values)
+    merged.update({k: v for k, v in env.items() if v is not None or k not in values})
+    return merged
+
+
+# commands that create no file at a path docklint would have to place (a RUN made only of
+# them, without output redirections, adds no program to the image)
+_NO_NEW_FILES = frozenset({
+    "mkdir", "chmod", "chown", "chgrp", "rm", "rmdir", "touch", "true", "false", "set", "cd",
+    "test", "[", "ls", "cat", "echo", "printf", "id", "env", "export", "exit", "umask",
+    "unset", ":", "addgroup", "adduser", "useradd", "groupadd", "usermod", "setcap",
+    "update-ca-certificates", "sleep", "whoami", "pwd", "stat", "du", "df", "uname", "date"})
+
+
+def writer(facts: "Facts", index: int, before: Instruction | None = None
+           ) -> Instruction | None:
+    """The last RUN in the chain of stage ``index`` (before ``before``, if given) that may
+    have created files docklint cannot place: an exec-form RUN (``RUN ["/bin/busybox",
+    "--install", "-s", "/bin"]`` makes /bin/sh, wget, nc...), or a shell-form RUN that runs a
+    command other than plain housekeeping (``mkdir``, ``chmod``, ``adduser``...) or
+    redirects output into a file. None when there is none. A path no COPY/ADD provides may
+    still be in the image when there is one."""
+    cache = memo(facts, "_writer")
+    key = (index, before.index if before is not None else None)
+    if key in cache:
+        return cache[key]
+    found = None
+    for stage in facts.df.graph.chain(index):       # newest first
+        for ins in reversed(stage.instructions):
+            if before is not None and ins.index >= before.index:
+                continue
+            if ins.keyword != "RUN" or (not ins.args and not ins.heredocs):
+                continue
+            if ins.json or _may_write(facts, ins):
+                found = ins
+                break
+        if found is not None:
+            break
+    cache[key] = found
+    return found
+
+
+def _may_write(facts: "Facts", ins: Instruction) -> bool:
+    script = facts.script(ins)
+    if script is None:
+        return True                     # a shell docklint cannot read (SHELL is not POSIX)
+    for cmd in script.commands:
+        name = posixpath.basename(cmd.name)
+        if name == "busybox" and cmd.args and cmd.args[0].value in _NO_NEW_FILES:
+            name = cmd.args[0].value
+        if name not in _NO_NEW_FILES or cmd.writes_to():
+            return True
+    return False
 
 
 def _next(stage: Stage, ins: Instruction) -> Instruction | None:

@@ -62,23 +62,46 @@ def posix_shell(facts: "Facts", ins: Instruction) -> bool:
 
 
 def shell_path(facts: "Facts", index: int, before: Instruction | None = None) -> str:
-    """The absolute path of the shell shell-form instructions of stage ``index`` run."""
+    """The shell shell-form instructions of stage ``index`` run: its absolute path; for a
+    name without a slash (``SHELL ["busybox", "sh", "-c"]``), which BuildKit and the runtime
+    look up on the PATH, the first place on the image's PATH where a COPY/ADD puts it, else
+    the name as written."""
     shell = facts.shell_of(facts.df.stages[index], before)[0]
-    return shell if shell.startswith("/") else "/bin/" + shell
+    if shell.startswith("/"):
+        return shell
+    for path in _candidates(facts, index, shell) or ():
+        if facts.provider(index, path, before):
+            return path
+    return shell
+
+
+def _candidates(facts: "Facts", index: int, shell: str) -> list[str] | None:
+    """Where the image looks for the shell ``shell``; None when its PATH is unknown."""
+    if shell.startswith("/"):
+        return [shell]
+    return facts.exe_paths(index, shell)
 
 
 def has_shell(facts: "Facts", index: int, before: Instruction | None = None) -> bool | None:
-    """Whether the image of stage ``index`` has the shell its SHELL (or /bin/sh) names:
-    copied in, or in the base image; None when unknown."""
-    path = facts.shell_path(index, before)
-    if facts.provider(index, path):
+    """Whether the image of stage ``index`` (just before ``before``, if given) has the shell
+    its SHELL (or /bin/sh) names: copied in (a name without a slash is looked up on the
+    image's PATH), or in the base image; None when unknown: the PATH is unknown, or the base
+    has no shell but a RUN before may have made one (an exec-form
+    ``RUN ["/bin/busybox", "--install", "-s", "/bin"]``, see :func:`.files.writer`)."""
+    shell = facts.shell_of(facts.df.stages[index], before)[0]
+    paths = _candidates(facts, index, shell)
+    if paths is None:
+        return None
+    if any(facts.provider(index, p, before) for p in paths):
         return True
     base = facts.base_facts(index)
     if base is None or base.has_shell is None:
         return None
-    if not base.has_shell:
-        return False
-    return True if path == "/bin/sh" else None
+    if base.has_shell:
+        return True if shell in ("/bin/sh", "sh") else None
+    if facts.writer(index, before) is not None:
+        return None
+    return False
 
 
 def run_has_shell(facts: "Facts", ins: Instruction) -> bool | None:
@@ -93,7 +116,7 @@ def run_has_shell(facts: "Facts", ins: Instruction) -> bool | None:
     found = facts.has_shell(stage.index, before=ins)
     if found is not False:
         return found
-    path = facts.shell_path(stage.index, ins)
+    paths = _candidates(facts, stage.index, facts.shell_of(stage, ins)[0]) or []
     answer: bool | None = False
     for mount in _bind_mounts(ins):
         target = (mount.target or "").rstrip("/") or "/"
@@ -101,14 +124,16 @@ def run_has_shell(facts: "Facts", ins: Instruction) -> bool | None:
         if "$" in target or "$" in source:
             answer = None               # a mount docklint cannot place may hold it
             continue
-        if not (path == target or path.startswith(target.rstrip("/") + "/")):
-            continue
-        inside = posixpath.normpath(posixpath.join("/", source, posixpath.relpath(path, target)))
-        has = _image_has_file(facts, stage, ins, mount, inside)
-        if has:
-            return True
-        if has is None:
-            answer = None
+        for path in paths:
+            if not (path == target or path.startswith(target.rstrip("/") + "/")):
+                continue
+            inside = posixpath.normpath(posixpath.join("/", source,
+                                                       posixpath.relpath(path, target)))
+            has = _image_has_file(facts, stage, ins, mount, inside)
+            if has:
+                return True
+            if has is None:
+                answer = None
     return answer
 
 

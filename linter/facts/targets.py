@@ -444,68 +444,250 @@ _CRT_STATIC = re.compile(r"target-feature\s*=\s*[\"']?([^\s\"'\]]*?)([+-])crt-st
 _RUSTFLAGS_ENV = ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS")
 
 
-def rust_crt_static(facts: "Facts", cl: CommandLine) -> tuple[bool | None, str]:
-    """Whether a cargo/rustc build sets ``-C target-feature=+crt-static`` (True) or
-    ``-crt-static`` (False), or says nothing (None); and, when that answer is not certain,
-    why: flags docklint cannot read (an unresolved RUSTFLAGS or argument), a .cargo/config
-    it cannot see (``""`` when certain)."""
-    texts: list[str] = []
+def rust_crt_static(facts: "Facts", cl: CommandLine, triple: str | None = None
+                    ) -> tuple[bool | None, str]:
+    """Whether a cargo/rustc build for ``triple`` (None: the builder's own, taken to be
+    x86_64 Linux with the builder's libc, as docklint assumes a linux/amd64 build) sets
+    ``-C target-feature=+crt-static`` (True) or ``-crt-static`` (False), or says nothing
+    (None); and, when that answer is not certain, why: flags docklint cannot read (an
+    unresolved RUSTFLAGS or argument), a .cargo/config it cannot see (``"config"``), a
+    ``[target.'cfg(...)']`` table it cannot match (``""`` when certain).
+
+    Cargo takes the flags from the first of: ``CARGO_ENCODED_RUSTFLAGS``, ``RUSTFLAGS``, every
+    ``target.<triple>.rustflags`` and ``target.<cfg>.rustflags`` setting that matches the
+    target (``CARGO_TARGET_<TRIPLE>_RUSTFLAGS``, ``--config``, the config files), and
+    ``build.rustflags`` (``CARGO_BUILD_RUSTFLAGS``, ``--config``, the config files); a
+    setting for another target does not apply. rustc reads only its own arguments."""
     why = ""
-    for name in ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS"):
-        v = cl.var(name)
-        if v is None:
-            why = f"{name} has a value docklint cannot resolve"
-        elif v is not UNSET:
-            texts.append(str(v).replace("\x1f", " "))
-    for name in cl.env():
-        if name.startswith("CARGO_TARGET_") and name.endswith("_RUSTFLAGS"):
+    texts: list[str] = []
+    config_args = set()
+    if cl.cmd.name != "rustc":
+        config_args = {i for i, a in enumerate(cl.args) if a is not None and i > 0 and
+                       cl.args[i - 1] == "--config"} | \
+            {i for i, a in enumerate(cl.args) if a is not None and a.startswith("--config=")}
+        env_flags = None
+        for name in _RUSTFLAGS_ENV:
             v = cl.var(name)
             if v is None:
-                why = f"{name} has a value docklint cannot resolve"
-            elif v is not UNSET:
-                texts.append(str(v))
+                why = why or f"{name} has a value docklint cannot resolve"
+            elif v is not UNSET and env_flags is None:
+                env_flags = str(v).replace("\x1f", " ")
+        if env_flags is not None:
+            texts.append(env_flags)
+        else:
+            flags, doubt = _config_rustflags(facts, cl, triple)
+            texts += flags
+            why = why or doubt
     if cl.hides_flags("--config", "-C", "--codegen"):
         why = why or "its arguments have values docklint cannot resolve"
-    texts += [a for a in cl.args if a is not None]
+    texts += [a for i, a in enumerate(cl.args) if a is not None and i not in config_args]
     # -C target-feature=... may be split over two words
     joined = " ".join(texts).replace("-C target-feature", "-Ctarget-feature")
-    env_set = any(cl.var(n) not in (UNSET, None) for n in _RUSTFLAGS_ENV)
-    if cl.cmd.name != "rustc" and not env_set:
-        # RUSTFLAGS replaces the flags of .cargo/config; without it they apply
-        config = cargo_config(facts, cl.stage, cl.ins)
-        joined += " " + " ".join(config.rustflags)
-        if config.unseen:
-            why = why or "config"
     found = _CRT_STATIC.findall(joined)
     if not found:
         return None, why
     return found[-1][1] == "+", why
 
 
+def _config_rustflags(facts: "Facts", cl: CommandLine, triple: str | None
+                      ) -> tuple[list[str], str]:
+    """The rustflags cargo takes from its configuration for a build for ``triple`` (see
+    :func:`rust_crt_static`), and why that may be incomplete (``""`` when certain)."""
+    host = None
+    if triple is None:
+        base = facts.base_facts(cl.stage.index)
+        libc = base.libc if base else None
+        host = "musl" if libc == "musl" else "gnu" if libc == "glibc" else None
+        triple = f"x86_64-unknown-linux-{host}" if host else None
+    why = ""
+    config = cargo_config(facts, cl.stage, cl.ins)
+    if config.unseen:
+        why = "config"
+    # settings, highest precedence first: --config on the command line, the environment,
+    # the files
+    settings: list[tuple[str, str]] = []
+    for value in cl.flag_values("--config"):
+        if value is None:
+            continue            # hides_flags reports it
+        m = re.match(r"\s*((?:[\w.\-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[\w\-]+|\"[^\"]*\""
+                     r"|'[^']*'))*)\s*=\s*(.*)$", value, re.S)
+        if m:
+            path = _key_path(m.group(1))
+            if path[-1:] == ("rustflags",):
+                settings.append((".".join(path[:-1]) if path[:1] == ("build",) else
+                                 "target." + ".".join(path[1:-1]), m.group(2)))
+    if triple is not None:
+        env_name = "CARGO_TARGET_" + re.sub(r"[^A-Za-z0-9]", "_", triple).upper() + "_RUSTFLAGS"
+        v = cl.var(env_name)
+        if v is None:
+            why = why or f"{env_name} has a value docklint cannot resolve"
+        elif v is not UNSET:
+            settings.append((f"target.{triple}", str(v)))
+    build_env = cl.var("CARGO_BUILD_RUSTFLAGS")
+    if build_env is None:
+        why = why or "CARGO_BUILD_RUSTFLAGS has a value docklint cannot resolve"
+    elif build_env is not UNSET:
+        settings.append(("build", str(build_env)))
+    settings += list(config.rustflags)
+    target_flags: list[str] = []
+    build_flags: list[str] = []
+    for table, text in settings:
+        if table == "build":
+            build_flags.append(text)
+            continue
+        if not table.startswith("target."):
+            continue
+        applies = _target_applies(table[len("target."):], triple)
+        if applies:
+            target_flags.append(text)
+        elif applies is None and _CRT_STATIC.search(text):
+            why = why or (f"its cargo configuration sets rustflags for {table}, which may "
+                          "apply")
+    if target_flags:
+        # every matching target table is joined; build.rustflags is then ignored
+        return list(reversed(target_flags)), why
+    return list(reversed(build_flags)), why
+
+
+def _key_path(key: str) -> tuple[str, ...]:
+    """The parts of a dotted TOML key (``target."x86_64-unknown-linux-gnu".rustflags``)."""
+    return tuple(a or b or c for a, b, c in
+                 re.findall(r"\"([^\"]*)\"|'([^']*)'|([^.\s\"']+)", key))
+
+
+def _target_applies(key: str, triple: str | None) -> bool | None:
+    """Whether the ``[target.<key>]`` table of a cargo configuration (a triple, or
+    ``cfg(...)``) applies to a build for ``triple``; None when docklint cannot tell."""
+    key = key.strip()
+    if triple is None:
+        return None
+    if not key.startswith("cfg("):
+        return key == triple
+    return _cfg(key, triple)
+
+
+_CFG_TOKEN = re.compile(r"\s*(?:([A-Za-z_][\w]*)\s*(?:=\s*\"([^\"]*)\")?|([(),]))")
+
+
+def _cfg(expr: str, triple: str) -> bool | None:
+    """The value of a ``cfg(...)`` predicate for a build for ``triple``: True, False, or
+    None (a key docklint does not know: target_feature, feature...). Bounded by the text."""
+    parts = triple.lower().split("-")
+    arch = parts[0]
+    kind = classify(triple)
+    os_ = "linux" if "linux" in parts else "windows" if kind == "windows" else \
+        "macos" if kind == "apple" else "android" if kind == "android" else \
+        "none" if kind == "bare" else None
+    env = "musl" if kind == "musl" else "gnu" if kind == "gnu" else \
+        "msvc" if "msvc" in parts else None
+    known = {"target_arch": arch, "target_os": os_, "target_env": env,
+             "target_family": "unix" if os_ in ("linux", "macos", "android") else
+             "windows" if os_ == "windows" else "wasm" if kind == "wasm" else None}
+    pos = 0
+
+    def atom() -> bool | None:
+        nonlocal pos
+        m = _CFG_TOKEN.match(expr, pos)
+        if m is None or not m.group(1):
+            raise ValueError(expr)
+        pos = m.end()
+        name, value = m.group(1), m.group(2)
+        if name in ("all", "any", "not") and value is None:
+            m2 = _CFG_TOKEN.match(expr, pos)
+            if m2 is None or m2.group(3) != "(":
+                raise ValueError(expr)
+            pos = m2.end()
+            args: list[bool | None] = []
+            while True:
+                m3 = _CFG_TOKEN.match(expr, pos)
+                if m3 is None:
+                    raise ValueError(expr)
+                if m3.group(3) == ")":
+                    pos = m3.end()
+                    break
+                if m3.group(3) == ",":
+                    pos = m3.end()
+                    continue
+                args.append(atom())
+            if name == "not":
+                return None if not args or args[0] is None else not args[0]
+            if name == "all":
+                return False if False in args else None if None in args else True
+            return True if True in args else None if None in args else False
+        if value is None:
+            if name in ("unix", "windows"):
+                family = known["target_family"]
+                return None if family is None else family == name
+            return None
+        if name in known:
+            return None if known[name] is None else known[name] == value
+        return None
+
+    try:
+        m = re.match(r"\s*cfg\s*\((.*)\)\s*$", expr, re.S)
+        if m is None:
+            return None
+        expr = m.group(1)
+        result = atom()
+        if expr[pos:].strip():
+            return None
+        return result
+    except (ValueError, RecursionError):
+        return None
+
+
 # ---- .cargo/config files the build writes or copies in
 @dataclass(frozen=True)
 class CargoConfig:
     """What the cargo configuration files of a build say: ``targets`` (build.target),
-    ``rustflags`` (the text of rustflags settings), and ``unseen`` when the build copies in
-    files docklint cannot read that may hold one (a whole context it does not have)."""
+    ``rustflags`` (each rustflags setting: the table it is in, ``build`` or
+    ``target.<triple or cfg(...)>``, and its text), and ``unseen`` when the build copies in
+    or writes files docklint cannot read that may hold one (a whole context it does not
+    have, a path it cannot resolve)."""
 
     targets: tuple[str, ...] = ()
-    rustflags: tuple[str, ...] = ()
+    rustflags: tuple[tuple[str, str], ...] = ()
     unseen: bool = False
 
 
 _CONFIG_PATH = re.compile(r"(?:^|/)\.?cargo/config(?:\.toml)?$")
-_TOML_TARGET = re.compile(r"^\s*target\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|'[^']*')", re.M)
-_TOML_RUSTFLAGS = re.compile(r"^\s*rustflags\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|'[^']*')", re.M)
+# a path that may be a cargo configuration file once its variables are known
+_MAYBE_CONFIG = re.compile(r"(?i)cargo[^/]*(?:/config(?:\.toml)?)?/?$|/config(?:\.toml)?$")
+_TOML_HEADER = re.compile(r"^[ \t]*\[(?!\[)([^\]\n]*)\][ \t]*(?:#.*)?$", re.M)
+_TOML_SETTING = re.compile(
+    r"^[ \t]*((?:[\w\-]+|\"[^\"\n]*\"|'[^'\n]*')(?:[ \t]*\.[ \t]*(?:[\w\-]+|\"[^\"\n]*\""
+    r"|'[^'\n]*'))*)[ \t]*=[ \t]*(\[[^\]]*\]|\"[^\"\n]*\"|'[^'\n]*')", re.M)
+
+
+def _toml_settings(text: str) -> list[tuple[tuple[str, ...], str]]:
+    """The ``target`` and ``rustflags`` settings of a cargo configuration text: (the full key
+    path, table headers included, the value as written). A light scan, not a TOML parser:
+    it also reads text that is not quite valid TOML (a printf with its quotes gone)."""
+    headers = [(m.start(), _key_path(m.group(1))) for m in _TOML_HEADER.finditer(text)]
+    out = []
+    for m in _TOML_SETTING.finditer(text):
+        key = _key_path(m.group(1))
+        if not key or key[-1] not in ("target", "rustflags"):
+            continue
+        table: tuple[str, ...] = ()
+        for at, path in headers:
+            if at > m.start():
+                break
+            table = path
+        out.append((table + key, m.group(2)))
+    return out
 
 
 def cargo_config(facts: "Facts", stage: "Stage", before: "Instruction") -> CargoConfig:
     """The cargo configuration a cargo command run by ``before`` (in ``stage``) reads: files
     the chain writes with RUN or COPY heredocs, and files of the build context it copies in
-    (``.cargo/config.toml`` in the working directory or above it, ``$CARGO_HOME/config.toml``).
-    ``unseen`` when a copy may bring one docklint cannot read: a directory copied to the
-    working directory (or above it) from a context docklint does not have on disk, or one
-    that does not hold the Cargo project (so not the context the build uses)."""
+    (``.cargo/config.toml`` in the working directory or above it, ``$CARGO_HOME/config.toml``,
+    with ``CARGO_HOME`` read from the ENV in scope or from the image: the rust image sets
+    ``/usr/local/cargo``). ``unseen`` when a copy may bring one docklint cannot read: a
+    directory copied to the working directory (or above it) from a context docklint does
+    not have on disk, or one that does not hold the Cargo project (so not the context the
+    build uses); or a copy or a RUN writes to a path it cannot resolve that may be one
+    (``$HOME/.cargo/config.toml`` with HOME unknown)."""
     from ._core import memo
     cache = memo(facts, "_cargo_config")
     key = (stage.index, before.index)
@@ -519,10 +701,18 @@ def cargo_config(facts: "Facts", stage: "Stage", before: "Instruction") -> Cargo
             if st is stage and ins.index >= before.index:
                 break
             if ins.keyword == "RUN":
-                texts += _run_written(facts, ins)
+                found, blind = _run_written(facts, st, ins)
+                texts += found
+                unseen = unseen or blind
             elif ins.keyword in ("COPY", "ADD"):
                 srcs, dest = facts.copy_paths(ins)
                 if dest is None:
+                    words = [w.value for w in ins.effective.args]
+                    if len(words) >= 2 and "$" in words[-1] and (
+                            _MAYBE_CONFIG.search(words[-1]) or any(
+                                w.rstrip("/").rsplit("/", 1)[-1] in
+                                (".cargo", "config.toml", "config") for w in words[:-1])):
+                        unseen = True       # $CARGO_HOME/config.toml, CARGO_HOME unknown
                     continue
                 for h in ins.heredocs:
                     if _CONFIG_PATH.search(dest.rstrip("/")) or (
@@ -534,30 +724,49 @@ def cargo_config(facts: "Facts", stage: "Stage", before: "Instruction") -> Cargo
                 texts += found
                 unseen = unseen or blind
     targets: list[str] = []
-    flags: list[str] = []
+    flags: list[tuple[str, str]] = []
     for text in texts:
-        for m in _TOML_TARGET.finditer(text):
-            targets += re.findall(r"[\"']([^\"']+)[\"']", m.group(1))
-        flags += [m.group(1) for m in _TOML_RUSTFLAGS.finditer(text)]
-    cache[key] = result = CargoConfig(tuple(targets), tuple(flags), unseen)
+        for path, value in _toml_settings(text):
+            if path == ("build", "target"):
+                targets += re.findall(r"[\"']([^\"']+)[\"']", value)
+            elif path == ("build", "rustflags"):
+                flags.append(("build", value))
+            elif len(path) >= 3 and path[0] == "target" and path[-1] == "rustflags":
+                flags.append(("target." + ".".join(path[1:-1]), value))
+    # the files later in the chain come last; cargo_config's callers read the last mention
+    cache[key] = result = CargoConfig(tuple(targets), tuple(reversed(flags)), unseen)
     return result
 
 
-def _run_written(facts: "Facts", ins: "Instruction") -> list[str]:
+def _run_written(facts: "Facts", stage: "Stage", ins: "Instruction") -> tuple[list[str], bool]:
+    """(the cargo configuration texts a RUN writes, whether it writes to a path that may be
+    one docklint cannot resolve)."""
     script = facts.script(ins)
     if script is None:
-        return []
+        return [], False
+    from .files import with_image_values
+    env = with_image_values(facts, stage.index, stage.env_before(ins))
     out = []
+    blind = False
     for cmd in script.commands:
         targets = [w.value for w in cmd.writes_to()]
         if cmd.name == "tee":
             targets += [a.value for a in cmd.positional()]
-        if not any(_CONFIG_PATH.search(t) for t in targets):
+        resolved = []
+        for t in targets:
+            if "$" in t:
+                value = expand(t, env, "\\").value
+                if value is None:
+                    blind = blind or bool(_MAYBE_CONFIG.search(t))
+                    continue
+                t = value
+            resolved.append(t)
+        if not any(_CONFIG_PATH.search(t) for t in resolved):
             continue
         if cmd.name in ("echo", "printf"):
             out.append(" ".join(a.value for a in cmd.args).replace("\\n", "\n"))
         out += [r.body for r in cmd.redirects if r.body is not None]
-    return out
+    return out, blind
 
 
 def _context_config(facts: "Facts", ins: "Instruction", srcs: list[str], dest: str,
