@@ -316,3 +316,28 @@ def test_dk101_fixture_severity(path: Path) -> None:
 def test_go_build_constraints(header, tags, excluded) -> None:
     from docklint.facts.evidence import _go_excluded
     assert _go_excluded(f"{header}\n\npackage main\n", frozenset(tags)) is excluded
+
+
+# ---- work per instruction, not per source
+def test_copy_with_many_sources_is_read_once(monkeypatch):
+    """A COPY naming thousands of sources is placed once per source; what it copies and where
+    is worked out once for the instruction (the fuzzer found a 6,000-source COPY on scratch
+    taking minutes: every placement re-expanded every word)."""
+    from docklint.facts import files
+
+    calls: list[int] = []
+    real = files._copy_paths
+
+    def counting(facts, ins):
+        calls.append(ins.line)
+        return real(facts, ins)
+
+    monkeypatch.setattr(files, "_copy_paths", counting)
+    sources = " ".join(f"$X/f{i}" for i in range(3000))
+    text = ("FROM golang:1.22 AS build\nARG X=src\n"
+            f"COPY {sources} /out/\n"
+            "FROM scratch\nCOPY --from=build /out/ /\n"
+            'ENTRYPOINT ["/app"]\n')
+    result = lint_bytes(text.encode(), "Dockerfile", Settings(select=["ALL"], ignore=["DK440"]))
+    assert result.error is None and not result.internal
+    assert calls and len(calls) == len(set(calls)), "copy_paths worked out again"

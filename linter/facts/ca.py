@@ -296,13 +296,16 @@ def _tree_copies(facts: "Facts", index: int) -> list[tuple[str, Instruction, str
     cache[index] = []
     out: list[tuple[str, Instruction, str]] = []
     done: set[int] = set()
+    own: dict[int, bool] = {}      # per instruction: a CA source of its own (ca_sources)
     for p in facts.placed(index):
         ins = p.instruction
         if id(ins) in done or p.kind in ("url", "heredoc"):
             continue
-        srcs, dest = facts.copy_paths(ins)
-        if any(_is_ca_path(s) for s in srcs) or _is_ca_path(dest or "") or \
-                _whole_etc(facts, ins, srcs, dest, image=True):
+        if id(ins) not in own:
+            srcs, dest = facts.copy_paths(ins)
+            own[id(ins)] = any(_is_ca_path(s) for s in srcs) or _is_ca_path(dest or "") or \
+                _whole_etc(facts, ins, srcs, dest, image=True)
+        if own[id(ins)]:
             continue            # a source of its own (ca_sources)
         if not any(p.may_provide(path, _single_file(facts, p)) for path in _BUNDLE_FILES) or \
                 (p.source and _looks_like_file(p.source)):

@@ -68,11 +68,21 @@ class Placed:
 
 def copy_paths(facts: "Facts", ins: Instruction) -> tuple[list[str], str | None]:
     """(sources, destination) of a COPY/ADD after ARG/ENV expansion (unresolved words
-    dropped)."""
+    dropped). Worked out once per instruction: a COPY with thousands of sources is asked
+    about once per source it places."""
     ins = ins.effective
+    cache = memo(facts, "_copy_paths")
+    hit = cache.get(id(ins))
+    if hit is None or hit[0] is not ins:
+        hit = cache[id(ins)] = (ins, _copy_paths(facts, ins))
+    srcs, dest = hit[1]
+    return list(srcs), dest
+
+
+def _copy_paths(facts: "Facts", ins: Instruction) -> tuple[tuple[str, ...], str | None]:
     words = [w.value for w in ins.args]
     if len(words) < 2:
-        return [], None
+        return (), None
     stage = facts.df.stage_of(ins)
     env = stage.env_before(ins) if stage else {}
     out = []
@@ -91,7 +101,7 @@ def copy_paths(facts: "Facts", ins: Instruction) -> tuple[list[str], str | None]
         workdir = facts.workdir(stage, ins) if stage else "/"
         dest = _norm(posixpath.join(workdir, dest)) + \
             ("/" if dest.endswith("/") else "")
-    return srcs, dest
+    return tuple(srcs), dest
 
 
 # ---- what the image contains
