@@ -1,23 +1,35 @@
 """The build context on disk: ``.dockerignore`` and the files a COPY/ADD brings in.
 
-Reading is bounded: files over 1 MiB, binary files and symlinks that leave the context are
-skipped, virtual environments and VCS/dependency directories are not walked, and a walk stops
-after a few thousand files, so a huge context never makes a lint slow. A context's walks and
+Reading is bounded: every file is read through :mod:`docklint.reading` (regular files only, so
+a FIFO or a link to ``/dev/zero`` is refused, never read), files over 1 MiB, binary files and
+symlinks that leave the context are skipped, virtual environments and VCS/dependency directories
+are not walked, symlinked directories are never followed, and a walk stops after a few thousand
+files, a budget of directory entries or a depth, so a huge or hostile context never makes a lint
+slow. A ``.dockerignore`` that cannot be read (not a regular file, over 1 MiB or
+:data:`MAX_IGNORE_PATTERNS` patterns, unreadable) counts as empty, and
+:attr:`BuildContext.ignore_error` says why. A context's walks and
 file texts are kept for the process (a batch lints many Dockerfiles of one context); a
 long-lived process (the language server) calls :func:`forget` to see changes on disk.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from functools import lru_cache
 from typing import Iterator
 
-__all__ = ["BuildContext", "MAX_FILE_BYTES", "MAX_FILES", "context_for", "forget"]
+from .reading import IGNORE_LIMIT, ReadError, read_regular
+
+__all__ = ["BuildContext", "MAX_FILE_BYTES", "MAX_FILES", "MAX_ENTRIES", "MAX_DEPTH",
+           "MAX_IGNORE_PATTERNS", "context_for", "forget"]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_FILES = 3000
+MAX_ENTRIES = 50_000                     # directory entries a walk looks at (files and dirs)
+MAX_DEPTH = 64                           # directories below the walk's top
+MAX_IGNORE_PATTERNS = 10_000             # lines of a .dockerignore (each costs every match)
 _MAX_CACHED_TEXT = 32 * 1024 * 1024      # characters of file text kept per context
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox",
               "site-packages", "dist-packages"}
@@ -73,6 +85,8 @@ class BuildContext:
         # BuildKit prefers `<Dockerfile name>.dockerignore` next to the Dockerfile
         self.ignore_file = ignore_file or os.path.join(self.root, ".dockerignore")
         self._rules: list[tuple[bool, re.Pattern[str], str]] | None = None
+        #: why the ignore file could not be used (it then counts as empty), or None
+        self.ignore_error: str | None = None
         self._walks: dict[str, list[tuple[str, str]]] = {}
         self._texts: dict[str, str | None] = {}
         self._cached_chars = 0
@@ -86,11 +100,7 @@ class BuildContext:
         """(is exception, regex, pattern text) for every line of ``.dockerignore``."""
         if self._rules is None:
             rules = []
-            try:
-                with open(self.ignore_file, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
-            except (OSError, ValueError):
-                text = ""
+            text = self._ignore_text()
             for line in text.splitlines():
                 line = line.strip()
                 if not line or line.startswith("#"):
@@ -102,8 +112,24 @@ class BuildContext:
                 if pat == ".":
                     pat = ""
                 rules.append((neg, _pattern_regex(pat), line))
+                if len(rules) > MAX_IGNORE_PATTERNS:
+                    self.ignore_error = (f"{self.ignore_file}: more than {MAX_IGNORE_PATTERNS} "
+                                         "patterns, over the limit")
+                    rules = []
+                    break
             self._rules = rules
         return self._rules
+
+    def _ignore_text(self) -> str:
+        """The ignore file's text; "" when there is none or it cannot be read (then
+        ``ignore_error`` says why)."""
+        try:
+            data = read_regular(self.ignore_file, IGNORE_LIMIT, what="ignore file")
+        except ReadError as exc:
+            if exc.errno != errno.ENOENT or os.path.islink(self.ignore_file):
+                self.ignore_error = exc.message     # a FIFO, /dev/zero, a directory, too big...
+            return ""
+        return data.decode("utf-8", errors="replace")
 
     def ignored(self, rel: str) -> bool:
         """Whether a context-relative path is excluded by ``.dockerignore``."""
@@ -155,25 +181,46 @@ class BuildContext:
                 return
 
     def _walk(self, top: str) -> list[tuple[str, str]]:
-        """(relative path, path) of the files below ``top`` in a stable order, at most
-        MAX_FILES; virtual environments and VCS/dependency directories are skipped."""
+        """(relative path, path) of the files below ``top`` in a stable order (top-down, a
+        directory's files before its subdirectories), at most MAX_FILES; virtual environments and
+        VCS/dependency directories are skipped, symlinked directories are not followed, and the
+        walk stops after MAX_ENTRIES directory entries or MAX_DEPTH levels (iterative: a deep
+        tree cannot exhaust the stack)."""
         if top in self._walks:
             return self._walks[top]
         out: list[tuple[str, str]] = []
         root = self.root
-        for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-            if "pyvenv.cfg" in filenames and dirpath != top:
-                dirnames[:] = []
+        entries = 0
+        pending: list[tuple[str, int]] = [(top, 0)]          # a stack: last in, first walked
+        while pending and len(out) < MAX_FILES and entries < MAX_ENTRIES:
+            dirpath, depth = pending.pop()
+            # (name, is a directory, is a symlink): as os.walk, a link to a directory is a
+            # directory (not a file), and is not entered
+            names: list[tuple[str, bool, bool]] = []
+            try:
+                with os.scandir(dirpath) as it:
+                    for entry in it:
+                        entries += 1
+                        if entries > MAX_ENTRIES:
+                            break
+                        try:
+                            names.append((entry.name, entry.is_dir(), entry.is_symlink()))
+                        except OSError:
+                            continue
+            except OSError:
                 continue
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-            for name in sorted(filenames):
+            if dirpath != top and any(n == "pyvenv.cfg" and not d for n, d, _ in names):
+                continue
+            subdirs = sorted(n for n, d, link in names if d and not link and n not in _SKIP_DIRS)
+            for name in sorted(n for n, d, _ in names if not d):
                 path = os.path.join(dirpath, name)
                 if os.path.islink(path) and not self._inside(path):
                     continue
                 out.append((os.path.relpath(path, root).replace(os.sep, "/"), path))
                 if len(out) >= MAX_FILES:
-                    self._walks[top] = out
-                    return out
+                    break
+            if depth < MAX_DEPTH:
+                pending.extend((os.path.join(dirpath, d), depth + 1) for d in reversed(subdirs))
         self._walks[top] = out
         return out
 
@@ -182,21 +229,22 @@ class BuildContext:
         if path in self._texts:
             return self._texts[path]
         text = _read_text(path)
-        if text is not None and self._cached_chars + len(text) <= _MAX_CACHED_TEXT:
+        if text is None:
+            self._texts[path] = None                # not read again: the answer is the same
+        elif self._cached_chars + len(text) <= _MAX_CACHED_TEXT:
             self._cached_chars += len(text)
             self._texts[path] = text
         return text
 
 
 def _read_text(path: str) -> str | None:
+    """The text of a context file read as evidence; None when it is not a regular file (a FIFO
+    or a link to a device is refused, never read), too big, binary or unreadable."""
     try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except (OSError, ValueError):
+        data = read_regular(path, MAX_FILE_BYTES)
+    except ReadError:
         return None
-    if len(data) > MAX_FILE_BYTES or b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192]:
         return None
     return data.decode("utf-8", errors="replace")
 
@@ -206,9 +254,19 @@ def context_for(root: str, dockerfile: str | None = None) -> BuildContext:
     ``<dockerfile>.dockerignore`` when that file exists (BuildKit prefers it), else the
     context's ``.dockerignore``. One per (directory, ignore file) per process."""
     special = f"{dockerfile}.dockerignore" if dockerfile and dockerfile != "-" else None
-    if special is not None and not os.path.isfile(special):
+    if special is not None and not _exists(special):
         special = None
     return _context(os.path.abspath(root), os.path.abspath(special) if special else None)
+
+
+def _exists(path: str) -> bool:
+    """Whether something is at ``path`` (a FIFO or a broken link too: it is then the ignore
+    file that applies, and reading it says what is wrong)."""
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 @lru_cache(maxsize=32)

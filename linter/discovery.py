@@ -21,6 +21,12 @@ What a search honours:
   or :data:`SKIP_DIRS` would skip it.
 * Symbolic links to directories are never followed; a symbolic link to a file is taken only when
   its target lies inside the searched directory (a broken link is skipped).
+* A ``.gitignore`` is read through :mod:`docklint.reading`: only a regular file (a symlink to one
+  is followed) of at most 1 MiB and :data:`MAX_PATTERNS` patterns. One that is not (a FIFO, a
+  link to ``/dev/zero``, a directory, too big, unreadable) is skipped, and ``on_ignore_error``
+  is told why; a missing one is simply absent, as for git.
+* The walk is iterative (a deep tree cannot exhaust the stack) and never follows a symlinked
+  directory, so a link loop cannot make it go round.
 
 Entries are visited in sorted order, a directory's files before its subdirectories, so that the
 order of the report does not depend on the file system.
@@ -28,14 +34,19 @@ order of the report does not depend on the file system.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from .projects import git_top as _git_top
+from .reading import IGNORE_LIMIT, ReadError, read_regular
 
-__all__ = ["SKIP_DIRS", "GitIgnore", "Pattern", "parse_gitignore", "walk"]
+__all__ = ["SKIP_DIRS", "MAX_PATTERNS", "GitIgnore", "Pattern", "parse_gitignore", "walk"]
+
+#: patterns one ignore file may hold (each one costs every path it is matched against)
+MAX_PATTERNS = 10_000
 
 # Directories a search never enters (a directory named on the command line is always searched).
 # Not "build": Go's common layout keeps Dockerfiles in build/package/.
@@ -226,13 +237,24 @@ class GitIgnore:
         return verdict
 
 
-def _read_patterns(path: str) -> list[Pattern]:
+def _read_patterns(path: str, on_ignore_error: Callable[[str], None] | None = None
+                   ) -> list[Pattern]:
+    """The patterns of the ignore file ``path``; none when it is absent, or when it cannot be
+    used (then ``on_ignore_error`` gets a message naming it and saying why)."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:  # unreadable or absent: as git does, go on without it
+        data = read_regular(path, IGNORE_LIMIT, what="ignore file")
+    except ReadError as exc:
+        # absent: as for git, nothing to apply. Anything else (a FIFO, /dev/zero, a directory,
+        # too big, unreadable) is said, and the file is skipped
+        if (exc.errno != errno.ENOENT or os.path.islink(path)) and on_ignore_error is not None:
+            on_ignore_error(exc.message)
         return []
-    return parse_gitignore(data.decode("utf-8", "surrogateescape"))
+    patterns = parse_gitignore(data.decode("utf-8", "surrogateescape"))
+    if len(patterns) > MAX_PATTERNS:
+        if on_ignore_error is not None:
+            on_ignore_error(f"{path}: more than {MAX_PATTERNS} patterns, over the limit")
+        return []
+    return patterns
 
 
 def _rel(path: str, top: str) -> str:
@@ -240,7 +262,8 @@ def _rel(path: str, top: str) -> str:
     return "" if rel == os.curdir else rel.replace(os.sep, "/")
 
 
-def _initial(root: str) -> tuple[GitIgnore, str]:
+def _initial(root: str, on_ignore_error: Callable[[str], None] | None = None
+             ) -> tuple[GitIgnore, str]:
     """The ignore files that apply above ``root`` (from the top of its work tree down to its
     parent) and ``root``'s path relative to that top."""
     absolute = os.path.abspath(root)
@@ -250,69 +273,75 @@ def _initial(root: str) -> tuple[GitIgnore, str]:
         return ignore, ""
     git_dir = os.path.join(top, ".git")
     if os.path.isdir(git_dir):
-        ignore.add("", _read_patterns(os.path.join(git_dir, "info", "exclude")))
+        ignore.add("", _read_patterns(os.path.join(git_dir, "info", "exclude"),
+                                      on_ignore_error))
     prefix = _rel(absolute, top)
     directory = top
     parts = prefix.split("/") if prefix else []
     for depth in range(len(parts)):       # the root's own .gitignore is read by the walk
-        ignore.add("/".join(parts[:depth]), _read_patterns(os.path.join(directory,
-                                                                        ".gitignore")))
+        ignore.add("/".join(parts[:depth]),
+                   _read_patterns(os.path.join(directory, ".gitignore"), on_ignore_error))
         directory = os.path.join(directory, parts[depth])
     return ignore, prefix
 
 
 def walk(root: str, wanted: Callable[[str], bool],
-         on_error: Callable[[str, OSError], None]) -> Iterator[str]:
+         on_error: Callable[[str, OSError], None],
+         on_ignore_error: Callable[[str], None] | None = None) -> Iterator[str]:
     """Yield the files under the directory ``root`` whose base name is ``wanted`` (paths start
     with ``root`` as given). A directory that cannot be listed is passed to ``on_error`` with the
-    exception, and the search goes on."""
-    ignore, prefix = _initial(root)
+    exception, and the search goes on; an ignore file that cannot be used is skipped and its
+    problem passed to ``on_ignore_error`` (one message naming it)."""
+    ignore, prefix = _initial(root, on_ignore_error)
     real_root = os.path.realpath(root)
 
     def inside_root(path: str) -> bool:
         target = os.path.realpath(path)
         return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
 
-    def visit(directory: str, rel_dir: str) -> Iterator[str]:
+    # an explicit stack instead of recursion: ("visit", directory, rel) enters a directory,
+    # ("pop",) drops the patterns of the directory whose subtree is done
+    stack: list[tuple[str, ...]] = [("visit", root, prefix)]
+    while stack:
+        task = stack.pop()
+        if task[0] == "pop":
+            ignore.files.pop()
+            continue
+        _, directory, rel_dir = task
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             on_error(directory, exc)
-            return
+            continue
         patterns = []
         if any(e.name == ".gitignore" for e in entries):
-            patterns = _read_patterns(os.path.join(directory, ".gitignore"))
+            patterns = _read_patterns(os.path.join(directory, ".gitignore"), on_ignore_error)
         pushed = bool(patterns)
         if pushed:
             ignore.add(rel_dir, patterns)
-        try:
-            subdirs = []
-            for entry in entries:
-                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-                try:
-                    is_link = entry.is_symlink()
-                    is_dir = not is_link and entry.is_dir(follow_symlinks=False)
-                except OSError:
+        subdirs = []
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name not in SKIP_DIRS and not ignore.ignored(rel, True):
+                    subdirs.append((entry.path, rel))
+                continue
+            if not wanted(entry.name) or ignore.ignored(rel, False):
+                continue
+            if is_link:
+                # a link to a directory is not followed; a link to a file counts only
+                # when the file is inside the searched tree
+                if not os.path.isfile(entry.path) or not inside_root(entry.path):
                     continue
-                if is_dir:
-                    if entry.name not in SKIP_DIRS and not ignore.ignored(rel, True):
-                        subdirs.append((entry.path, rel))
-                    continue
-                if not wanted(entry.name) or ignore.ignored(rel, False):
-                    continue
-                if is_link:
-                    # a link to a directory is not followed; a link to a file counts only
-                    # when the file is inside the searched tree
-                    if not os.path.isfile(entry.path) or not inside_root(entry.path):
-                        continue
-                elif not entry.is_file(follow_symlinks=False):
-                    continue      # a FIFO, socket or device named like a Dockerfile
-                yield entry.path
-            for path, rel in subdirs:
-                yield from visit(path, rel)
-        finally:
-            if pushed:
-                ignore.files.pop()
-
-    yield from visit(root, prefix)
+            elif not entry.is_file(follow_symlinks=False):
+                continue      # a FIFO, socket or device named like a Dockerfile
+            yield entry.path
+        if pushed:
+            stack.append(("pop",))
+        stack.extend(("visit", path, rel) for path, rel in reversed(subdirs))

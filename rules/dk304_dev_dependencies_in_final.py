@@ -187,10 +187,11 @@ def _declares_none(context: str | None, tool: str) -> bool:
     if context is None or tool not in _MANIFEST:
         return False
     name, key = _MANIFEST[tool]
+    from docklint.reading import ReadError, read_regular
     try:
-        with open(os.path.join(context, name), encoding="utf-8") as fh:
-            manifest = json.loads(fh.read(1 << 20))
-    except (OSError, ValueError):
+        # a FIFO or a link to a device is refused, never read; over 1 MiB: not judged
+        manifest = json.loads(read_regular(os.path.join(context, name), 1 << 20))
+    except (ReadError, ValueError, RecursionError):
         return False
     return isinstance(manifest, dict) and not manifest.get(key)
 

@@ -77,10 +77,10 @@ _COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
 
 
 def _may_be_tar(path) -> bool:
+    from docklint.reading import ReadError, read_head
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(262)
-    except OSError:
+        head = read_head(path, 262)     # a FIFO or a device is refused, never read
+    except ReadError:
         return True
     return head.startswith(_COMPRESSED_MAGIC) or head[257:262] == b"ustar"
 
