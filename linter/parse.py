@@ -590,7 +590,7 @@ class _Scanner:
 
     # ---- one logical line -> Instruction
     def _node(self, line: str, start: int, end: int, lmap: LineMap, first_line: int,
-              comments: tuple[str, ...]) -> Instruction:
+              comments: tuple[str, ...], nest: int = 0) -> Instruction:
         ts = _lstrip_ws(line, start)
         te = _rstrip_ws(line, end, ts)
         ke = ts
@@ -631,8 +631,10 @@ class _Scanner:
             elif kw == "healthcheck":
                 args, is_json = self._health(line, as_, ae)
             elif kw == "onbuild":
-                if as_ < ae:
-                    sub = self._node(line, as_, ae, lmap, first_line, ())
+                # `ONBUILD ONBUILD ...` is an error (DK000) whatever follows; the chain is read
+                # a few levels deep, not one Python frame per word of a hostile line
+                if as_ < ae and nest < _MAX_ONBUILD_NEST:
+                    sub = self._node(line, as_, ae, lmap, first_line, (), nest + 1)
             # unknown instructions: BuildKit drops their arguments
         except _JSONNotStringArray:
             raise _LineError(f"{cmd.upper()}: the JSON array must contain only strings "
@@ -978,6 +980,9 @@ def _csv_fields(value: str) -> list[str]:
         cur.append(ch)
     out.append("".join(cur))
     return [x for x in out if x != ""]
+
+
+_MAX_ONBUILD_NEST = 8
 
 
 def _validate_one(ins: Instruction, errors: list[ParseError], trigger: bool = False) -> None:

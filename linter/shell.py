@@ -9,6 +9,7 @@ the analysed text, and :meth:`Script.span` maps them back to the Dockerfile.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -228,6 +229,9 @@ class Script:
     has_error: bool = False
     variables: list[ShellVar] = field(default_factory=list)
     assigned: dict[str, int] = field(default_factory=dict)
+    # nested deeper than MAX_DEPTH: the commands past that depth are missing (``has_error``
+    # is set too, so rules that need the whole script leave it alone)
+    too_deep: bool = False
 
     def span(self, start: int, end: int) -> Span:
         if self.lmap is None:
@@ -245,6 +249,12 @@ class Script:
             if c.name in names:
                 yield c
 
+
+# How deep the walk over a script's syntax tree goes (tree levels, counting those of the
+# scripts nested in it: ``$(...)``, subshells, groups, ``sh -c '...'``, ``sh <<EOF``). A flat
+# chain (``a && b && ...``, pipes, ``;``) is one level however long; past the bound the script
+# is opaque (:attr:`Script.too_deep`), and DK000 says so at its instruction.
+MAX_DEPTH = 100
 
 _WORD_NODES = ("word", "string", "raw_string", "ansi_c_string", "concatenation", "number",
                "simple_expansion", "expansion", "command_substitution", "arithmetic_expansion",
@@ -268,6 +278,8 @@ class _Walker:
         self.vars: list[ShellVar] = []
         self.assigned: dict[str, int] = {}
         self.tested: list[tuple[int, int]] = []     # text ranges whose exit status is tested
+        self.level = 0              # tree levels being walked (see MAX_DEPTH)
+        self.too_deep = False       # a part of the tree lay past MAX_DEPTH and was not walked
 
     def analyse(self, depth: int = 0) -> None:
         """Parse the text; collect its commands, expansions and assignments."""
@@ -279,10 +291,21 @@ class _Walker:
         self.walk(root, depth)
         self.collect(root, depth)
         if self.tested:
-            ranges = sorted(self.tested)
+            # the ranges merged into disjoint ones, each command found by bisection: `a || b
+            # || c ...` has as many ranges as commands
+            starts: list[int] = []
+            ends: list[int] = []
+            for s, e in sorted(self.tested):
+                if starts and s <= ends[-1]:
+                    ends[-1] = max(ends[-1], e)
+                elif s < e:
+                    starts.append(s)
+                    ends.append(e)
             for i, c in enumerate(self.commands):
-                if not c.tested and any(s <= c.start < e for s, e in ranges):
-                    self.commands[i] = replace(c, tested=True)
+                if not c.tested:
+                    k = bisect.bisect_right(starts, c.start) - 1
+                    if k >= 0 and c.start < ends[k]:
+                        self.commands[i] = replace(c, tested=True)
 
     def conditions(self, node) -> None:
         """Record the parts of ``node`` whose exit status the shell tests (see
@@ -320,6 +343,14 @@ class _Walker:
         for name, at in sub.assigned.items():
             self.assign(name, f(at))
         self.has_error = self.has_error or sub.has_error
+        self.too_deep = self.too_deep or sub.too_deep
+
+    def nested(self, text: str) -> "_Walker":
+        """A walker for a script nested in this one (``sh -c``, ``sh <<EOF``): it starts at
+        this one's depth."""
+        sub = _Walker(text)
+        sub.level = self.level
+        return sub
 
     def assign(self, name: str, at: int) -> None:
         if _VAR_NAME.fullmatch(name) and (name not in self.assigned or at < self.assigned[name]):
@@ -475,7 +506,35 @@ class _Walker:
              pipe: tuple[bool, bool] = (False, False)) -> tuple[int | None, int | None]:
         """Collect the commands under ``node`` in source order. Returns the indexes of the first
         and the last command that ``node`` itself runs (not those nested in ``$(...)`` or an
-        ``sh -c`` string), None when it runs none."""
+        ``sh -c`` string), None when it runs none. Past MAX_DEPTH levels nothing is walked
+        (and the script is marked ``too_deep``)."""
+        if self.level >= MAX_DEPTH:
+            self.too_deep = self.has_error = True
+            return None, None
+        self.level += 1
+        try:
+            return self._walk(node, depth, redirects, pipe)
+        finally:
+            self.level -= 1
+
+    def _items(self, node) -> list:
+        """The operands and operators of a ``list`` (``a && b || c; d``) in order: tree-sitter
+        nests each operator's left side (``((a && b) || c)``), so a long chain is a deep tree,
+        flattened here without recursion."""
+        out = []
+        todo = [node]
+        while todo:
+            n = todo.pop()
+            if n.type == "list":
+                if n is not node:
+                    self.conditions(n)
+                todo.extend(reversed(n.children))
+            else:
+                out.append(n)
+        return out
+
+    def _walk(self, node, depth: int, redirects: tuple[Redirect, ...],
+              pipe: tuple[bool, bool]) -> tuple[int | None, int | None]:
         t = node.type
         if t == "ERROR":
             self.has_error = True
@@ -544,7 +603,7 @@ class _Walker:
             return None, None
         before = len(self.commands)
         first = last = None
-        for c in node.children:
+        for c in (self._items(node) if t == "list" else node.children):
             if c.is_named or c.type == "ERROR":
                 cf, cl = self.walk(c, depth, redirects, pipe)
                 if cf is not None and first is None:
@@ -607,7 +666,7 @@ class _Walker:
             return
         for r in cmd.redirects:
             if r.op in ("<<", "<<-") and r.body is not None and r.body_start >= 0:
-                sub = _Walker(r.body)
+                sub = self.nested(r.body)
                 sub.analyse(depth + 1)
                 d = r.body_start
                 self.merge(sub, lambda p, _d=d: p + _d)
@@ -642,7 +701,14 @@ class _Walker:
             elif ct == "heredoc_end":
                 pass
             elif ct in ("file_redirect", "herestring_redirect"):
-                red, more_extra, more, more_args = self.redirect(c)
+                if self.level >= MAX_DEPTH:
+                    self.too_deep = self.has_error = True
+                    continue
+                self.level += 1
+                try:
+                    red, more_extra, more, more_args = self.redirect(c)
+                finally:
+                    self.level -= 1
                 extra.append(red)
                 extra.extend(more_extra)
                 follow.extend(more)
@@ -710,7 +776,7 @@ class _Walker:
                     # raw word, since quotes and escapes make them differ
                     value, offs = _unquote_map(body.raw)
                     bstart = body.start
-                    sub = _Walker(value)
+                    sub = self.nested(value)
                     sub.analyse(depth + 1)
                     self.merge(sub, lambda p, _o=offs, _b=bstart: _b + _o[min(p, len(_o) - 1)])
                     break
@@ -838,7 +904,7 @@ def _script(text: str, walker: _Walker, lmap: LineMap | None) -> Script:
             seen.add((v.name, v.start))
             variables.append(v)
     return Script(text, walker.commands, lmap, walker.has_error, variables,
-                  dict(walker.assigned))
+                  dict(walker.assigned), walker.too_deep)
 
 
 def parse_script(text: str, lmap: LineMap | None = None) -> Script:

@@ -218,8 +218,13 @@ class ParseError:
     ``trigger``: a typed-layer error inside an ONBUILD trigger. BuildKit stores the trigger as
     text and builds the file; the error fails the builds that run the trigger (a stage or an
     image built FROM this one).
+
+    ``limit``: not BuildKit's error but docklint's: the input passed one of its budgets (an
+    expansion too large, a script nested too deep), so it did not check everything there; a
+    warning.
     """
 
     message: str
     span: Span
     trigger: bool = False
+    limit: bool = False

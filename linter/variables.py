@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-__all__ = ["VarRef", "Expansion", "expand", "expand_pattern", "references", "UNSET"]
+__all__ = ["VarRef", "Expansion", "Budget", "expand", "expand_pattern", "references", "UNSET",
+           "MAX_VALUE", "MAX_TOTAL", "MAX_NESTING"]
 
 # Marks a variable that is declared (``ARG X``) but has no value.
 UNSET = None
@@ -20,6 +21,35 @@ _NAME_START = re.compile(r"[A-Za-z_]")
 _NAME = re.compile(r"[A-Za-z0-9_]*")
 _SPECIAL = set("0123456789@*#?-$!")
 _MODIFIERS = (":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/")
+
+# Budgets. Expansion is exponential in the number of lines (``ARG A1=$A0$A0``, ``ARG A2=$A1$A1``
+# ... doubles each time), so what one expansion may build is capped, and checked while it is
+# built: nothing past the cap is ever made. A value over it is *unknown* (``value`` None,
+# ``overflow`` says why) and the model reports it once, as a DK000 finding.
+MAX_VALUE = 262144              # characters one expanded value may have
+MAX_TOTAL = 16 * MAX_VALUE      # characters the expansions of one file may add to their input
+MAX_NESTING = 64                # ${X:-${Y:-...}} levels (BuildKit has no limit; real files use 2)
+_PATTERN_STEPS = 20_000_000     # work one ${X#pattern} / ${X/pattern/...} may take
+
+
+class _Overflow(Exception):
+    """Raised inside the lexer when a budget is spent; ``expand`` turns it into
+    ``Expansion.overflow``."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class Budget:
+    """What the expansions of one file may still add to their input text (see
+    :data:`MAX_TOTAL`); shared by every :func:`expand` given it."""
+
+    __slots__ = ("left", "total")
+
+    def __init__(self, total: int = MAX_TOTAL) -> None:
+        self.total = total
+        self.left = total
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +79,24 @@ class Expansion:
     unresolved: tuple[str, ...] = ()
     error: str | None = None
     text: str = ""
+    # set when a budget stopped the expansion (then ``value`` is None and ``text`` is the text
+    # as written, unexpanded): the reason, worded to follow the name of what was expanded
+    # ("expands to more than ...")
+    overflow: str | None = None
 
 
 class _Lexer:
     def __init__(self, text: str, env: Mapping[str, str | None], esc: str,
-                 keep_quotes: bool, quotes: bool = True) -> None:
+                 keep_quotes: bool, quotes: bool = True, limit: int = MAX_VALUE,
+                 why: str = "") -> None:
         self.s = text
+        # the most characters one word may build, and what to say when it is passed
+        self.limit = limit
+        self.why = why or f"expands to more than {limit} characters"
+        # characters every word of this call may build together: a value built through
+        # nested defaults is copied once per level
+        self.work = 8 * limit + len(text)
+        self.depth = 0
         # False: quotes are ordinary characters (BuildKit's SkipProcessQuotes, for heredocs)
         self.quotes = quotes
         self.n = len(text)
@@ -72,18 +114,37 @@ class _Lexer:
     def peek(self) -> str:
         return self.s[self.i] if self.i < self.n else ""
 
+    def grow(self, size: int, piece: str) -> int:
+        """The size of a word after ``piece`` is added to it; raises _Overflow past a budget
+        (before anything is built)."""
+        size += len(piece)
+        self.work -= len(piece)
+        if size > self.limit or self.work < 0:
+            raise _Overflow(self.why)
+        return size
+
     def word(self, stop: str = "") -> str:
         out: list[str] = []
+        size = 0
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _Overflow(f"nests variable references deeper than {MAX_NESTING} levels")
         while self.i < self.n:
             ch = self.s[self.i]
             if stop and ch in stop:
                 break
             if ch == "'" and self.quotes:
-                out.append(self.single_quote())
+                piece = self.single_quote()
+                size = self.grow(size, piece)
+                out.append(piece)
             elif ch == '"' and self.quotes:
-                out.append(self.double_quote())
+                piece = self.double_quote()
+                size = self.grow(size, piece)
+                out.append(piece)
             elif ch == "$":
-                out.append(self.dollar())
+                piece = self.dollar()
+                size = self.grow(size, piece)
+                out.append(piece)
             elif ch == self.esc:
                 self.i += 1
                 if self.i < self.n:
@@ -94,6 +155,7 @@ class _Lexer:
             else:
                 out.append(ch)
                 self.i += 1
+        self.depth -= 1
         return "".join(out)
 
     def single_quote(self) -> str:
@@ -110,6 +172,7 @@ class _Lexer:
     def double_quote(self) -> str:
         self.i += 1
         out: list[str] = []
+        size = 0
         closed = False
         while self.i < self.n:
             ch = self.s[self.i]
@@ -118,7 +181,9 @@ class _Lexer:
                 closed = True
                 break
             if ch == "$":
-                out.append(self.dollar())
+                piece = self.dollar()
+                size = self.grow(size, piece)
+                out.append(piece)
                 continue
             self.i += 1
             if ch == self.esc and self.i < self.n:
@@ -277,7 +342,7 @@ class _Lexer:
         for n in word_unresolved:
             self.mark_unresolved(n)
         try:
-            return _pattern(value, mod, word, replacement)
+            return _pattern(value, mod, word, replacement, self.limit, self.why)
         except ValueError as exc:
             self.error = self.error or f"invalid pattern ({word}) in substitution: {exc}"
             return ""
@@ -315,35 +380,139 @@ def _glob(pattern: str) -> str:
     return "".join(out)
 
 
-def _pattern(value: str, mod: str, word: str, replacement: str = "") -> str:
-    if mod in ("#", "##", "%", "%%"):
-        rx = re.compile(_glob(word), re.S)
-        n = len(value)
-        if mod in ("#", "##"):
-            cuts = range(n + 1) if mod == "#" else range(n, -1, -1)
-            for k in cuts:
-                if rx.fullmatch(value, 0, k):
-                    return value[k:]
+_STAR = object()
+_ONE = object()
+
+
+def _tokens(pattern: str) -> list:
+    """A BuildKit substitution pattern as a list of literal characters, ``_ONE`` (``?``) and
+    ``_STAR`` (``*``; runs of stars merged), with the escapes of :func:`_glob`."""
+    out: list = []
+    i = 0
+    n = len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "*":
+            if not out or out[-1] is not _STAR:
+                out.append(_STAR)
+        elif ch == "?":
+            out.append(_ONE)
+        elif ch == "\\":
+            nxt = pattern[i + 1] if i + 1 < n else ""
+            if nxt in ("}", "/"):
+                i += 1
+                continue
+            if nxt not in ("*", "?", "\\"):
+                raise ValueError(f"invalid escape '\\{nxt}'")
+            i += 1
+            out.append(nxt)
         else:
-            cuts = range(n, -1, -1) if mod == "%" else range(n + 1)
-            for k in cuts:
-                if rx.fullmatch(value, k, n):
-                    return value[:k]
-        return value
-    return re.sub(_glob(word), lambda _m: replacement, value, count=0 if mod == "//" else 1,
-                  flags=re.S)
+            out.append(ch)
+        i += 1
+    return out
+
+
+def _prefix_matches(value: str, tokens: list, shortest: bool) -> int | None:
+    """The length of the shortest (or longest) prefix of ``value`` the pattern ``tokens``
+    matches as a whole, None when none does. An NFA run with the states as the bits of an int:
+    linear in ``len(value)`` whatever the pattern (a regex per prefix is quadratic, and
+    exponential with several stars)."""
+    m = len(tokens)
+    stars = 0
+    one = 0
+    lits: dict[str, int] = {}
+    for i, t in enumerate(tokens):
+        if t is _STAR:
+            stars |= 1 << i
+        elif t is _ONE:
+            one |= 1 << i
+        else:
+            lits[t] = lits.get(t, 0) | (1 << i)
+    accept = 1 << m
+    state = 1
+    state |= (state & stars) << 1
+    found = 0 if state & accept else None
+    if found is not None and shortest:
+        return 0
+    get = lits.get
+    for k, ch in enumerate(value, 1):
+        state = ((state & (get(ch, 0) | one)) << 1) | (state & stars)
+        if not state:
+            break
+        state |= (state & stars) << 1
+        if state & accept:
+            found = k
+            if shortest:
+                return k
+    return found
+
+
+def _pattern(value: str, mod: str, word: str, replacement: str = "",
+             limit: int = MAX_VALUE, why: str = "") -> str:
+    if mod in ("#", "##", "%", "%%"):
+        tokens = _tokens(word)
+        if len(value) * (len(tokens) // 60 + 1) > _PATTERN_STEPS:
+            raise _Overflow("uses a pattern too costly to match against its value")
+        if mod in ("#", "##"):
+            k = _prefix_matches(value, tokens, mod == "#")
+            return value if k is None else value[k:]
+        k = _prefix_matches(value[::-1], tokens[::-1], mod == "%")
+        return value if k is None else value[:len(value) - k]
+    rx = _glob(word)
+    # Python's regex backtracks: a search costs up to len(value) ** (stars + 1) steps
+    n = len(value) + 1
+    stars = word.count("*")
+    cost = n ** min(stars + 1, 8) if stars else n * (len(word) if "?" in word else 1)
+    if cost > _PATTERN_STEPS:
+        raise _Overflow("uses a pattern too costly to match against its value")
+    out: list[str] = []
+    size = 0
+    at = 0
+    for m in re.finditer(rx, value, flags=re.S):
+        piece = value[at:m.start()]
+        size += len(piece) + len(replacement)
+        if size > limit:
+            raise _Overflow(why or f"expands to more than {limit} characters")
+        out.append(piece)
+        out.append(replacement)
+        at = m.end()
+        if mod == "/":
+            break
+    out.append(value[at:])
+    if size + len(value) - at > limit:
+        raise _Overflow(why or f"expands to more than {limit} characters")
+    return "".join(out)
 
 
 def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", *,
-           keep_quotes: bool = False) -> Expansion:
+           keep_quotes: bool = False, budget: Budget | None = None,
+           limit: int = MAX_VALUE) -> Expansion:
     """Expand ``text`` against ``env`` (name -> value, or None for declared-but-unset).
 
     Quotes are removed unless ``keep_quotes``. Names missing from ``env`` count as unset.
+
+    At most ``limit`` characters are built (and, with a ``budget``, no more than it has left
+    beyond the length of ``text``, which is then charged for what the result adds): past that,
+    or past :data:`MAX_NESTING` levels of ``${X:-${Y...}}``, the result is unknown, with
+    ``overflow`` saying why.
     """
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
         return Expansion(text, text=text)
-    lx = _Lexer(text, env, escape, keep_quotes)
-    value = lx.word()
+    why = ""
+    limit = max(limit, len(text))       # the text itself is never too large
+    if budget is not None and len(text) + budget.left < limit:
+        limit = len(text) + budget.left
+        why = (f"would take the values docklint expands in this file past "
+               f"{budget.total} characters")
+    lx = _Lexer(text, env, escape, keep_quotes, limit=limit, why=why)
+    try:
+        value = lx.word()
+        if len(value) > limit:
+            raise _Overflow(lx.why)
+    except _Overflow as exc:
+        return Expansion(None, tuple(lx.used), tuple(lx.unresolved), lx.error, text, exc.why)
+    if budget is not None and len(value) > len(text):
+        budget.left -= len(value) - len(text)
     resolved = None if lx.unresolved else value
     return Expansion(resolved, tuple(lx.used), tuple(lx.unresolved), lx.error, value)
 
@@ -356,8 +525,11 @@ def references(text: str, escape: str = "\\", *, quotes: bool = True) -> list[Va
     COPY/ADD heredoc (there ``'$X'`` is a reference)."""
     if "$" not in text:
         return []
-    lx = _Lexer(text, {}, escape, keep_quotes=False, quotes=quotes)
-    lx.word()
+    lx = _Lexer(text, {}, escape, keep_quotes=False, quotes=quotes, limit=len(text) + 1)
+    try:
+        lx.word()
+    except _Overflow:
+        pass                # nested past MAX_NESTING: the references found up to there
     return sorted(lx.refs, key=lambda r: r.start)
 
 
@@ -377,5 +549,8 @@ def expand_pattern(text: str, env: Mapping[str, str | None], escape: str = "\\",
     """A regex for what ``text`` may expand to when the unset variables can take any value (a
     ``--build-arg`` at build time, an automatic platform ARG): set variables expand as usual,
     each unset one matches any text. Use ``fullmatch``."""
-    value = expand(text, _Wild(env), escape).text
+    exp = expand(text, _Wild(env), escape)
+    if exp.overflow is not None:
+        return re.compile(".*", flags | re.S)     # unknown: it may be anything
+    value = exp.text
     return re.compile(".*".join(re.escape(part) for part in value.split(_ANY)), flags | re.S)

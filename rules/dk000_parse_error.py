@@ -35,6 +35,14 @@ frontend's to judge: its own instructions (dockerfile-x's `INCLUDE`) are no erro
 reports that once, as **info**, at the directive: what it did not check, and why. The other
 rules still read a `# syntax=` file as a Dockerfile; a `//syntax=` or JSON file is not linted.
 
+Two warnings say where docklint itself stopped, on input no real Dockerfile has: a value
+that would expand to more than 262144 characters (`ARG A2=$A1$A1` doubling line after line)
+or nest `${X:-${Y:-...}}` more than 64 levels deep ("ARG A18 expands to more than 262144
+characters; docklint stopped expanding it (rules treat it as unknown)"), and a RUN, CMD,
+ENTRYPOINT or HEALTHCHECK script nested more than 100 levels deep ("RUN nested deeper than
+100 levels; shell checks skipped past that depth"). The rules then say less about that value
+or script, instead of guessing.
+
 ## Why is this bad?
 `docker build` stops at the first of these with an error; nothing else in the file matters
 until it is fixed. docklint keeps linting the rest of the file so you see every problem at once.
@@ -61,7 +69,11 @@ from docklint.facts import facts_of
 from docklint.model import mount_fields
 from docklint.parse import MOUNT_TYPES
 from docklint.rule import Finding, Severity, rule
+from docklint.shell import MAX_DEPTH
 from docklint.syntax import KNOWN_INSTRUCTIONS
+
+
+_SCRIPTED = ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK")
 
 
 @rule("DK000", "parse-error", Severity.ERROR, tags={"syntax"}, aliases=("DL3043", "DL3061"))
@@ -73,8 +85,11 @@ def check(df, options):
     for err in df.errors:
         if err.trigger:
             yield _trigger_error(df, err)
+        elif err.limit:
+            yield Finding(err.span, err.message, severity=Severity.WARNING)
         else:
             yield Finding(err.span, err.message)
+    yield from _too_deep(df)
     for stage in df.stages:
         base = stage.base
         if base.kind == "image" and "$" not in base.raw and base.image is not None and \
@@ -87,6 +102,20 @@ def check(df, options):
         if edge.kind != "base" and edge.image is not None and edge.image.error and \
                 "$" not in edge.raw and any(c in edge.raw for c in "/:@"):
             yield _bad_ref(edge.value_span or edge.span, edge.raw, edge.image.error)
+
+
+def _too_deep(df):
+    """A shell script nested past docklint's bound (see ``docklint.shell.MAX_DEPTH``): the
+    shell checks saw only the part above it."""
+    for stage in df.stages:
+        for ins in stage.instructions:
+            eff = ins.effective
+            if eff.keyword in _SCRIPTED and not eff.json:
+                script = df.script(ins)
+                if script is not None and script.too_deep:
+                    yield Finding(ins.span, f"{eff.keyword} nested deeper than {MAX_DEPTH} "
+                                            f"levels; shell checks skipped past that depth",
+                                  severity=Severity.WARNING)
 
 
 def _bad_ref(span, raw: str, error: str) -> Finding:

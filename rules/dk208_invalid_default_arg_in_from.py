@@ -66,7 +66,7 @@ def check(df, options):
         if "$" not in raw:
             continue
         exp = df.base_from_defaults(stage)
-        if exp.error:
+        if exp.error or exp.overflow:
             continue          # a malformed substitution; BuildKit stops before this check
         result = exp.text
         problem = "is empty" if result == "" else parse_image_ref(result).error

@@ -380,3 +380,16 @@ def test_distroless_users() -> None:
     f = facts("FROM gcr.io/distroless/static-debian13\n")
     assert f.passwd_users(0) == frozenset({"root", "nonroot", "nobody"})
     assert facts("FROM debian:12\n").passwd_users(0) is None
+
+
+def test_cfg_predicates_are_read_with_a_depth_bound() -> None:
+    """``[target.'cfg(...)']`` tables in a repository's .cargo/config: evaluated for a
+    target, unknown keys unknown, and a hostile nesting depth gives "unknown", not a
+    RecursionError."""
+    from docklint.facts.targets import _cfg
+    musl = "x86_64-unknown-linux-musl"
+    assert _cfg('cfg(all(target_os = "linux", not(target_env = "gnu")))', musl) is True
+    assert _cfg('cfg(target_env = "gnu")', musl) is False
+    assert _cfg('cfg(target_feature = "crt-static")', musl) is None
+    assert _cfg("cfg(" + "not(" * 20 + "unix" + ")" * 21, musl) is True
+    assert _cfg("cfg(" + "not(" * 5000 + "unix" + ")" * 5001, musl) is None

@@ -200,12 +200,15 @@ def is_tooling_command(words: list[str]) -> bool:
 
 
 def _purpose_of(words: list[str]) -> str:
-    exe, args = posixpath.basename(words[0]), words[1:]
-    if exe in ("npx", "bunx", "pnpx") and args:
-        exe, args = posixpath.basename(args[0]), args[1:]
-    if exe in ("bundle", "poetry", "uv", "pipenv", "pdm", "hatch") and args[:1] in \
-            (["exec"], ["run"]) and len(args) > 1:
-        return _purpose_of(args[1:])
+    while True:     # `bundle exec X...` is X's purpose (a loop: a chain of them is no stack)
+        exe, args = posixpath.basename(words[0]), words[1:]
+        if exe in ("npx", "bunx", "pnpx") and args:
+            exe, args = posixpath.basename(args[0]), args[1:]
+        if exe in ("bundle", "poetry", "uv", "pipenv", "pdm", "hatch") and args[:1] in \
+                (["exec"], ["run"]) and len(args) > 1:
+            words = args[1:]
+            continue
+        break
     if _IDLE.match(" ".join(words)):
         return "interactive"
     if exe in _SHELLS:

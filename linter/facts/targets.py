@@ -585,8 +585,10 @@ def _cfg(expr: str, triple: str) -> bool | None:
              "windows" if os_ == "windows" else "wasm" if kind == "wasm" else None}
     pos = 0
 
-    def atom() -> bool | None:
+    def atom(depth: int = 0) -> bool | None:
         nonlocal pos
+        if depth > 32:          # cargo's own predicates nest two or three levels
+            raise ValueError(expr)
         m = _CFG_TOKEN.match(expr, pos)
         if m is None or not m.group(1):
             raise ValueError(expr)
@@ -608,7 +610,7 @@ def _cfg(expr: str, triple: str) -> bool | None:
                 if m3.group(3) == ",":
                     pos = m3.end()
                     continue
-                args.append(atom())
+                args.append(atom(depth + 1))
             if name == "not":
                 return None if not args or args[0] is None else not args[0]
             if name == "all":
@@ -632,7 +634,7 @@ def _cfg(expr: str, triple: str) -> bool | None:
         if expr[pos:].strip():
             return None
         return result
-    except (ValueError, RecursionError):
+    except ValueError:
         return None
 
 
