@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from .engine import Settings
+from .reading import CONFIG_LIMIT
 from .rule import Severity
 
 __all__ = ["ConfigError", "Config", "load", "find", "resolve_settings", "PRESETS",
@@ -28,7 +29,18 @@ FAIL_ON = ("error", "warning", "info", "none")
 
 
 class ConfigError(Exception):
-    """A configuration problem: the message names the file, line and key."""
+    """A configuration problem: the message names the file, line and key.
+
+    ``redacted`` is the same message without anything quoted from the file (used for files whose
+    content must not be shown: ``extends`` targets, symlinks); ``config`` is the configuration
+    file at fault, when known (set by :func:`config_for`)."""
+
+    def __init__(self, message: str, *, redacted: str | None = None,
+                 config: str | None = None):
+        super().__init__(message)
+        self.redacted = redacted if redacted is not None else \
+            f"{message.split(': ', 1)[0]}: invalid configuration"
+        self.config = config
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,24 +171,188 @@ class Config:
 
 # ---------------------------------------------------------------------------------------------
 # reading files
+#
+# A configuration file comes from the repository being linted, which a pull request controls, so
+# reading one is bounded like any other read:
+#
+# - it is read through :func:`docklint.reading.read_regular`: a regular file (symlinks followed)
+#   of at most ``CONFIG_LIMIT`` bytes; a FIFO, a device or a directory is refused unread;
+# - YAML aliases are allowed (a shared list of known variables is a fair use, and hadolint files
+#   use them), but what a file holds is measured *as if every alias were expanded* before
+#   anything is built from it: at most ``MAX_VALUES`` values (scalars, lists and mappings, an
+#   alias counted each time it is used), ``MAX_TEXT`` characters of text, ``MAX_ENTRIES``
+#   entries in one list or mapping and ``MAX_DEPTH`` levels of nesting. A "billion laughs" file
+#   is refused after ``MAX_VALUES`` steps; nothing past the budget is built;
+# - a file too deeply nested for the YAML or TOML parser is "nested too deeply", not a crash;
+# - every message names the file and, when known, the line (and column), never a snippet of the
+#   text;
+# - the content of a file reached through ``extends`` or through a symlink is never quoted
+#   (``extends: /etc/shadow`` must not print a password hash): its messages keep the file, line
+#   and what is wrong, and drop the quoted key, value or rule name.
+
+#: values in one configuration file, an alias counted each time it is used
+MAX_VALUES = 100_000
+#: characters of text (keys and strings) in one configuration file, aliases expanded
+MAX_TEXT = 1024 * 1024
+#: entries in one list or mapping (a `select` list, `known-vars`...)
+MAX_ENTRIES = 10_000
+#: levels of nesting (the deepest docklint setting is 4: rules -> DK209 -> known-vars -> item)
+MAX_DEPTH = 32
+
+_NOT_SHOWN = {"extends": "not shown: the file is an extends target",
+              "symlink": "not shown: the file is reached through a symlink"}
+
+
+def _fail(where: str, detail: str, generic: str | None = None) -> ConfigError:
+    """A ConfigError ``WHERE: DETAIL``, whose content-free form is ``WHERE: GENERIC`` (the same
+    when ``generic`` is None: the detail quotes nothing from the file)."""
+    return ConfigError(f"{where}: {detail}",
+                       redacted=f"{where}: {detail if generic is None else generic}")
+
+
+def _too_deep(path: str) -> ConfigError:
+    return _fail(path, f"configuration nested too deeply (more than {MAX_DEPTH} levels)")
+
+
+class _Budget:
+    """Counts what a configuration holds as if its aliases were expanded; raises a ConfigError
+    naming the file, the line and the top-level key as soon as a limit is passed."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.values = 0
+        self.text = 0
+
+    def walk(self, root: Any, children: Callable[[Any], tuple[list, int] | None],
+             text_of: Callable[[Any], int], line_of: Callable[[Any], int | None]) -> None:
+        """Visit ``root`` and everything below it, iteratively. ``children(x)`` is (the nodes
+        under x, its number of entries) for a list or mapping, None for a scalar."""
+        stack: list[tuple[Any, int, str | None, int | None]] = [(root, 0, None, None)]
+        while stack:
+            node, depth, key, line = stack.pop()
+            self.values += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(self.path)
+            if self.values > MAX_VALUES:
+                raise self._over(key, line, f"more than {MAX_VALUES} values (each use of a "
+                                            "YAML alias counts)")
+            self.text += text_of(node)
+            if self.text > MAX_TEXT:
+                raise self._over(key, line, f"more than {MAX_TEXT} characters of text (each "
+                                            "use of a YAML alias counts)")
+            sub = children(node)
+            if sub is None:
+                continue
+            items, entries = sub
+            if entries > MAX_ENTRIES:
+                raise self._over(key, line, f"{entries} entries in one list or mapping, over "
+                                            f"the {MAX_ENTRIES}-entry limit")
+            if depth == 0 and isinstance(items, list) and items and isinstance(items[0], tuple):
+                # a top-level mapping: remember each value's key, for the messages
+                for k, v in reversed(items):
+                    name = _top_key(k)
+                    stack.append((v, 1, name, line_of(k)))
+                    stack.append((k, 1, name, line_of(k)))
+                continue
+            for item in reversed(items):
+                if isinstance(item, tuple):
+                    stack.append((item[1], depth + 1, key, line))
+                    stack.append((item[0], depth + 1, key, line))
+                else:
+                    stack.append((item, depth + 1, key, line))
+
+    def _over(self, key: str | None, line: int | None, what: str) -> ConfigError:
+        where = f"{self.path}:{line}" if line else self.path
+        if key is None:
+            return _fail(where, f"configuration too large: {what}")
+        shown = key if key in SCHEMA or key in _HADOLINT_KEYS else None
+        return _fail(where, f"{key}: {what}", f"{shown}: {what}" if shown else
+                     f"configuration too large: {what}")
+
+
+def _top_key(k: Any) -> str | None:
+    value = getattr(k, "value", k)
+    return value if isinstance(value, str) else None
+
+
+def _yaml_children(node: Any):
+    import yaml
+    if isinstance(node, yaml.MappingNode):
+        return list(node.value), len(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value), len(node.value)
+    return None
+
 
 def _yaml_with_lines(path: str, text: str) -> tuple[Any, dict[str, int]]:
-    """Parse YAML, returning the data and the line of each top-level key."""
+    """Parse YAML, returning the data and the line of each top-level key.
+
+    The document is composed into nodes first (aliases are shared nodes, so this is linear in
+    the text), measured against the budget with every alias expanded, and only then built."""
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)       # checks that every character may be in YAML
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else path
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+        raise _yaml_error(path, text, exc) from None
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _Budget(path).walk(
+                    node, _yaml_children,
+                    lambda n: len(n.value) if isinstance(n, yaml.ScalarNode) else 0,
+                    lambda n: n.start_mark.line + 1)
+            data = loader.construct_document(node) if node is not None else None
+        except yaml.YAMLError as exc:
+            raise _yaml_error(path, text, exc) from None
+        except RecursionError:
+            raise _too_deep(path) from None
+    finally:
+        loader.dispose()
     lines: dict[str, int] = {}
     if node is not None and isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
             lines[str(key_node.value)] = key_node.start_mark.line + 1
     return data, lines
+
+
+def _yaml_error(path: str, text: str, exc: Exception) -> ConfigError:
+    """``FILE:LINE:COLUMN: invalid YAML: PROBLEM``: the parser's description of the problem,
+    never its snippet of the text (the first line of an extends target could be a secret)."""
+    import yaml
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        where = f"{path}:{line}:{column}"
+        return _fail(where, f"invalid YAML: {exc.reason} (character #x{exc.character:04x})"
+                     if isinstance(exc.character, int) else f"invalid YAML: {exc.reason}",
+                     f"invalid YAML: {exc.reason}")
+    if mark is None:
+        mark = context_mark
+    where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path
+    if problem == "second occurrence" and context and context_mark is not None:
+        # ComposerError: context "found duplicate anchor 'x'; first occurrence"
+        anchor = context.split(";")[0]
+        return _fail(where, f"invalid YAML: {anchor} (first defined at line "
+                            f"{context_mark.line + 1})",
+                     f"invalid YAML: duplicate anchor (first defined at line "
+                     f"{context_mark.line + 1})")
+    detail = f"{context}, {problem}" if context and problem else \
+        problem or context or "cannot be parsed"
+    return _fail(where, f"invalid YAML: {detail}", "invalid YAML")
+
+
+def _toml_children(value: Any):
+    if isinstance(value, dict):
+        return list(value.items()), len(value)
+    if isinstance(value, list):
+        return list(value), len(value)
+    return None
 
 
 def _toml_table(path: str, text: str) -> tuple[Any, dict[str, int]]:
@@ -187,7 +363,9 @@ def _toml_table(path: str, text: str) -> tuple[Any, dict[str, int]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise _toml_error(path, text, exc) from None
+    except RecursionError:
+        raise _too_deep(path) from None
     table = data.get("tool", {}).get("docklint")
     lines: dict[str, int] = {}
     if isinstance(table, dict):
@@ -201,39 +379,83 @@ def _toml_table(path: str, text: str) -> tuple[Any, dict[str, int]]:
                 m = re.match(r'^\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
                 if m and m.group(1) in table and m.group(1) not in lines:
                     lines[m.group(1)] = n
+        _Budget(path).walk(table, _toml_children,
+                           lambda v: len(v) if isinstance(v, str) else 0,
+                           lambda k: lines.get(k) if isinstance(k, str) else None)
     return table, lines
 
 
+def _toml_error(path: str, text: str, exc: Exception) -> ConfigError:
+    """``FILE:LINE:COLUMN: invalid TOML: PROBLEM``."""
+    message = str(exc)
+    m = re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.S)
+    if m:
+        problem, where = m.group(1), f"{path}:{m.group(2)}:{m.group(3)}"
+    elif message.endswith(" (at end of document)"):
+        problem = message[: -len(" (at end of document)")]
+        column = len(text) - (text.rfind("\n") + 1) + 1
+        where = f"{path}:{text.count(chr(10)) + 1}:{column}"
+    else:
+        problem, where = message, path
+    return _fail(where, f"invalid TOML: {problem}", "invalid TOML")
+
+
+class ConfigReadError(ConfigError):
+    """The configuration file could not be read (missing, not a regular file, too big); the
+    message names the file and the problem, nothing of its content."""
+
+
 def _read(path: str) -> str:
+    from .reading import ReadError, read_regular
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        data = read_regular(path, CONFIG_LIMIT, what="configuration file")
+    except ReadError as exc:
+        raise ConfigReadError(exc.message, redacted=exc.message) from None  # names only
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _fail(f"{path}:{line}", "not UTF-8 text") from None
 
 
-def load(path: str, _seen: tuple[str, ...] = ()) -> Config:
+def _quotable(path: str, via_extends: bool) -> str | None:
+    """None when messages may quote the file; else why not ("extends", "symlink")."""
+    if via_extends:
+        return "extends"
+    return "symlink" if os.path.islink(path) else None
+
+
+def load(path: str, _seen: tuple[str, ...] = (), *, _via_extends: bool = False) -> Config:
     """Read and validate one configuration file, following ``extends``."""
     path = os.path.abspath(path)
+    hidden = _quotable(path, _via_extends)
+    try:
+        return _load(path, _seen, hidden)
+    except ConfigError as exc:
+        if hidden is None or exc.redacted == str(exc):
+            raise
+        raise ConfigError(f"{exc.redacted} ({_NOT_SHOWN[hidden]})",
+                          redacted=f"{exc.redacted} ({_NOT_SHOWN[hidden]})") from None
+
+
+def _load(path: str, _seen: tuple[str, ...], hidden: str | None) -> Config:
     if path in _seen:
-        raise ConfigError(f"{path}: extends itself (through {' -> '.join(_seen)})")
+        raise _fail(path, f"extends itself (through {' -> '.join(_seen)})", "extends itself")
     text = _read(path)
     name = os.path.basename(path)
     if name == "pyproject.toml":
         data, lines = _toml_table(path, text)
         if data is None:
-            raise ConfigError(f"{path}: has no [tool.docklint] table")
+            raise _fail(path, "has no [tool.docklint] table")
     else:
         data, lines = _yaml_with_lines(path, text)
     if name in HADOLINT_NAMES or name == "hadolint.yaml":
-        return _from_hadolint(path, data, lines)
+        return _from_hadolint(path, data, lines, quoted=hidden is None)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the configuration must be a mapping of keys to values, "
-                          f"not a {type(data).__name__}")
+        raise _fail(f"{path}:1", "the configuration must be a mapping of keys to values, "
+                                 f"not a {type(data).__name__}")
     config = _validate(path, data, lines)
     parents = config.values.pop("extends", [])
     merged = Config(path, kind="docklint")
@@ -248,13 +470,23 @@ def _load_extends(config: Config, ref: str, seen: tuple[str, ...]) -> Config:
     if ref in PRESETS:
         return Config(None, dict(PRESETS[ref]), {k: f"preset {ref}" for k in PRESETS[ref]},
                       "preset")
+    where = config.origin.get("extends", config.path or "")
     target = ref if os.path.isabs(ref) else os.path.join(config.directory, ref)
-    if not os.path.isfile(target):
-        where = config.origin.get("extends", config.path or "")
+    if not os.path.lexists(target):
         presets = ", ".join(PRESETS)
-        raise ConfigError(f"{where}: extends {ref!r}: no such file and no such preset "
-                          f"(presets: {presets})")
-    return load(target, seen)
+        raise _fail(where, f"extends {ref!r}: no such file and no such preset "
+                           f"(presets: {presets})", "extends: no such file and no such preset")
+    try:
+        return load(target, seen, _via_extends=True)
+    except ConfigReadError as exc:
+        # "/etc: is a directory", "/dev/zero: not a regular file (a device)"
+        raise _fail(where, f"extends {ref!r}: {exc}", "extends: cannot be read") from None
+    except ConfigError as exc:
+        # what is wrong in the target is said by its own messages, which quote nothing of it
+        # (the target is loaded as one whose content is not shown); the file that extends it is
+        # named as well
+        message = f"{exc} (extended from {where})"
+        raise ConfigError(message, redacted=message) from None
 
 
 def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
@@ -268,14 +500,15 @@ def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
             hint = difflib.get_close_matches(str(key), list(SCHEMA), n=1)
             extra = f" (did you mean {hint[0]!r}?)" if hint else \
                 f" (known keys: {', '.join(sorted(SCHEMA))})"
-            raise ConfigError(f"{where}: unknown key {key!r}{extra}")
+            raise _fail(where, f"unknown key {key!r}{extra}", "unknown key")
         try:
             value = SCHEMA[key](value)
         except ValueError as exc:
-            raise ConfigError(f"{where}: {key}: {exc}") from None
+            raise _fail(where, f"{key}: {exc}", f"{key}: invalid value") from None
         # every rule named must exist
         names: Iterable[str] = ()
         if key in ("select", "ignore"):
+            value = list(dict.fromkeys(value))      # a repeated selector adds nothing
             names = value
         elif key in ("severity", "rules"):
             names = value.keys()
@@ -285,7 +518,7 @@ def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
             try:
                 resolve(name)
             except UnknownRule as exc:
-                raise ConfigError(f"{where}: {key}: {exc}") from None
+                raise _fail(where, f"{key}: {exc}", f"{key}: unknown rule") from None
         if key == "rules":
             value = _validate_rule_options(where, value)
         config.values[key] = value
@@ -300,16 +533,19 @@ def _validate_rule_options(where: str, value: dict[str, dict]) -> dict[str, dict
         try:
             rule = get(name)
         except UnknownRule as exc:
-            raise ConfigError(f"{where}: rules: {exc}") from None
+            raise _fail(where, f"rules: {exc}", "rules: unknown rule") from None
         for opt, val in options.items():
             if opt not in rule.options:
                 known = ", ".join(rule.options) or "none"
-                raise ConfigError(f"{where}: rules: {rule.code} has no option {opt!r} "
-                                  f"(options: {known})")
+                raise _fail(where, f"rules: {rule.code} has no option {opt!r} "
+                                   f"(options: {known})", f"rules: {rule.code}: unknown option")
             try:
                 rule.options[opt].validate(val)
+                if isinstance(val, list) and not all(isinstance(x, str) for x in val):
+                    raise ValueError("expected a list of strings")
             except ValueError as exc:
-                raise ConfigError(f"{where}: rules: {rule.code}.{opt}: {exc}") from None
+                raise _fail(where, f"rules: {rule.code}.{opt}: {exc}",
+                            f"rules: {rule.code}.{opt}: invalid value") from None
         out.setdefault(rule.code, {}).update(options)
     return out
 
@@ -382,18 +618,20 @@ def hadolint_to_docklint(data: dict) -> dict[str, Any]:
     return out
 
 
-def _from_hadolint(path: str, data: Any, lines: dict[str, int]) -> Config:
+def _from_hadolint(path: str, data: Any, lines: dict[str, int], *, quoted: bool = True
+                   ) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: the configuration must be a mapping")
+        raise _fail(f"{path}:1", "the configuration must be a mapping")
     for key in data:
         if key not in _HADOLINT_KEYS:
-            raise ConfigError(f"{path}:{lines.get(str(key), 1)}: unknown hadolint key {key!r}")
+            raise _fail(f"{path}:{lines.get(str(key), 1)}", f"unknown hadolint key {key!r}",
+                        "unknown hadolint key")
     try:
         mapped = hadolint_to_docklint(data)
     except ValueError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise _fail(path, str(exc), "invalid hadolint configuration") from None
     # hadolint accepts any code; docklint has no rule for a few (retired DL codes): say so and
     # drop them rather than fail a migration
     from .registry import UnknownRule, resolve
@@ -404,7 +642,8 @@ def _from_hadolint(path: str, data: Any, lines: dict[str, int]) -> Config:
             resolve(code)
             return True
         except UnknownRule:
-            notes.append(f"{path}: {code} has no docklint rule; it is left out")
+            notes.append(f"{path}: {code if quoted else 'a code'} has no docklint rule; "
+                         "it is left out")
             return False
 
     if "ignore" in mapped:
@@ -415,7 +654,7 @@ def _from_hadolint(path: str, data: Any, lines: dict[str, int]) -> Config:
                             if c in ("default", "hadolint") or c in mapped["severity"]]
     config = _validate(path, mapped, {})
     config.kind = "hadolint"
-    config.notes = notes
+    config.notes = list(dict.fromkeys(notes))
     source_key = {"ignore": "ignored", "severity": "override",
                   "trusted-registries": "trustedRegistries", "fail-on": "failure-threshold",
                   "allow-pragmas": "disable-ignore-pragma"}
@@ -450,18 +689,26 @@ def dump_yaml(values: dict[str, Any]) -> str:
 # discovery
 
 def _pyproject_has_table(path: str) -> bool:
+    """Whether ``pyproject.toml`` holds a docklint table. One too big to read is taken as a
+    configuration (loading it then says it is too big): its settings must not be skipped
+    silently."""
+    from .reading import ReadError, TooBig, read_regular
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return "[tool.docklint" in fh.read()
-    except OSError:
+        return b"[tool.docklint" in read_regular(path, CONFIG_LIMIT, what="configuration file")
+    except TooBig:
+        return True
+    except ReadError:
         return False
 
 
 @lru_cache(maxsize=1024)
 def _config_in(directory: str) -> str | None:
+    """The docklint configuration in ``directory``. A ``.docklint.yaml`` that is there but is
+    not a regular file (a directory, a FIFO, a broken symlink) is returned all the same: loading
+    it says what is wrong, rather than the settings of a parent directory being used instead."""
     for name in CONFIG_NAMES:
         candidate = os.path.join(directory, name)
-        if os.path.isfile(candidate):
+        if os.path.lexists(candidate):
             return candidate
     candidate = os.path.join(directory, "pyproject.toml")
     if os.path.isfile(candidate) and _pyproject_has_table(candidate):
@@ -473,7 +720,7 @@ def _config_in(directory: str) -> str | None:
 def _hadolint_in(directory: str) -> str | None:
     for name in HADOLINT_NAMES:
         candidate = os.path.join(directory, name)
-        if os.path.isfile(candidate):
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -510,8 +757,21 @@ def find(start_dir: str) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _load_cached(path: str) -> Config:
-    return load(path)
+def _load_cached(path: str) -> Config | ConfigError:
+    """The configuration at ``path``, or the error loading it (kept too: a broken configuration
+    is read once, not once per file under it)."""
+    try:
+        return load(path)
+    except ConfigError as exc:
+        exc.config = path
+        return exc
+
+
+def _load_config(path: str) -> Config:
+    found = _load_cached(path)
+    if isinstance(found, ConfigError):
+        raise found
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -602,7 +862,7 @@ def config_for(path: str | None, *, explicit: str | None, isolated: bool) -> Con
     if isolated:
         return None
     if explicit:
-        return _load_cached(os.path.abspath(explicit))
+        return _load_config(os.path.abspath(explicit))
     start = os.path.dirname(os.path.abspath(path)) if path and path != "-" else os.getcwd()
     found = find(start)
-    return _load_cached(found) if found else None
+    return _load_config(found) if found else None

@@ -88,7 +88,8 @@ def test_pyproject_without_table_is_not_a_config(tmp_path):
                                                   "true or false"),
     ("rules:\n  DK101:\n    nope: 1\n", "{p}:1: rules: DK101 has no option 'nope'"),
     ("- a\n- b\n", "{p}:1: the configuration must be a mapping of keys to values, not a list"),
-    ("select: [DK101\n", "{p}:2: invalid YAML"),
+    ("select: [DK101\n", "{p}:2:1: invalid YAML: while parsing a flow sequence, "
+                         "expected ',' or ']', but got '<stream end>'"),
     ("allow-pragmas: 1\n", "{p}:1: allow-pragmas: expected true or false"),
     ("extends: nowhere.yaml\n", "{p}:1: extends 'nowhere.yaml': no such file and no such "
                                 "preset"),
@@ -100,7 +101,9 @@ def test_config_errors_name_file_line_and_key(tmp_path, text, message):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith("docklint: " + message.format(p=path))
-    assert len(result.stderr.splitlines()) == 1
+    # the configuration's error, then the file it kept from being linted
+    assert result.stderr.splitlines()[1:] == [
+        f"docklint: {tmp_path / 'Dockerfile'}: not linted: configuration error in {path}"]
 
 
 def test_extends_a_file_and_a_preset(tmp_path):
