@@ -2,6 +2,7 @@
 """docklint fuzzer: lints many generated and mutated Dockerfiles and checks invariants.
 
     python bench/fuzz.py [--count N] [--seed S] [--jobs N] [--corpus DIR] [--minimize]
+                         [--timeout S] [--memory-limit MB] [--strict] [--json]
     python bench/fuzz.py --replay FILE            # check one saved input again
 
 Each input is one of:
@@ -14,7 +15,17 @@ Each input is one of:
   (truncated, spliced with another file, ``\\`` continuations, heredoc markers, stray quotes,
   escape characters, NULs, invalid UTF-8, a very long line, random byte flips, deleted or
   repeated ranges, CR/CRLF line endings, a BOM, an ``# escape=`` directive, a keyword);
-- **generated+mutated**: a generated file put through the same mutators.
+- **generated+mutated**: a generated file put through the same mutators;
+- **hostile** (``hostile-nesting``, ``hostile-bomb``, ``hostile-control``, sometimes
+  ``+mutated``): what a stranger's pull request may hold (:class:`HostileGenerator`): shell
+  nested up to a few thousand levels (``$(``, backticks, ``(``, ``{``, ``$((``, ``if``/``case``,
+  closed, half closed or not), ``${X:-`` nested as deep in FROM/ENV/LABEL/USER/COPY/...,
+  thousands of commands joined by ``&&``; doubling ARG/ENV chains of up to 40 lines
+  (``ARG A1=${A0}${A0}``...) used in FROM, RUN, LABEL, USER, WORKDIR...; control characters
+  (ESC sequences for clear screen, window title and hyperlinks, C1 such as 0x9B, bidi
+  overrides and isolates, BEL, NUL, DEL) in names, values, labels, users, file names, stage
+  names, packages and pragmas. The mutators ``nest``, ``control`` and ``bomb`` put the same
+  things into corpus and generated files.
 
 Input ``i`` depends only on ``--seed`` and ``i`` (``random.Random(f"...:{seed}:{i}")``), so a
 run is reproducible whatever ``--jobs`` is, and ``--only I`` regenerates one input.
@@ -25,16 +36,31 @@ Every input is linted through ``docklint.engine.lint_bytes`` with every rule
 the inputs (``--shellcheck-rate``, default 0.02) and only if the binary is installed. Checked
 (:func:`check`):
 
-1. linting never raises and no rule crashes (``FileResult.internal``); ``FileResult.error``
-   stays None;
+1. linting never raises and no rule crashes (``FileResult.internal``: an exception in a rule,
+   RecursionError and MemoryError included); ``FileResult.error`` stays None. A rule that gives
+   up within a budget (``docklint.rule.CannotCheck``: too deeply nested, ShellCheck out of
+   memory or time, a value over its size limit) is by design, not a failure: it must be a
+   DK005 finding at the place it names (``FileResult.failed``); the summary counts these by
+   reason;
 2. every span a rule yields (finding, related location, fix edit) lies inside the text, before
    the engine clamps it; after stamping, each finding's line/column/end_line/end_column are
    ``source.range(span)``, related positions are those of their spans, fix edits do not overlap;
 3. the parser's spans are consistent: each instruction inside the text, its keyword span holds
    the keyword as written, its flags and words inside it, heredoc bodies equal their content;
-4. linting the same bytes again gives identical findings;
+4. linting the same bytes again gives identical findings (a DK005 for ShellCheck running out
+   of time, which depends on the machine's load, aside);
 5. ``docklint.inspect.inspect_json`` does not raise and its result is JSON-serialisable
-   (``allow_nan=False``).
+   (``allow_nan=False``);
+6. no finding's message, related message or fix title holds a raw control character: C0 but
+   tab and line feed (a line feed is refused by 2. already: messages are one line), DEL, C1
+   (U+0080-U+009F) or a bidi control (U+061C, U+200E/F, U+202A-U+202E, U+2066-U+2069): the
+   engine shows them escaped.
+
+Bounds: an input that takes longer than ``--timeout`` (30 s) is stopped and reported as a hang
+(where it was stuck); each worker runs under an address-space limit (``--memory-limit``, 4 GiB),
+so that an input that makes docklint eat memory is a MemoryError, reported as a failure, not a
+machine out of memory; ShellCheck's own timeout is lowered to a third of ``--timeout`` so that
+two lints of one input fit in it.
 
 A failing input is written to ``bench/out/fuzz-failure-<i>.Dockerfile`` with the problems in
 ``fuzz-failure-<i>.txt`` (at most ``--max-saved`` files, the first few of each kind of failure);
@@ -569,6 +595,208 @@ def generate(c) -> bytes:
 
 
 # ==============================================================================================
+# hostile inputs: what a pull request from a stranger may hold (issue 12)
+
+# escape and control sequences a message must never carry raw to a terminal: clear screen,
+# window title, hyperlink, colour, BEL, backspace, C1 controls (0x9B is CSI on 8-bit terminals,
+# 0x85 is NEL), bidi overrides and isolates ("Trojan Source"), NUL, DEL, line breaks
+CONTROL_PIECES = (
+    "\x1b[2J\x1b[H", "\x1b]0;owned\x07", "\x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\",
+    "\x1b[31m", "\x1b[0m", "\x1b", "\x07", "\x08\x08\x08", "\x9b2J", "\x9b", "\x85", "\x90",
+    "\x9d0;t\x9c", "\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e",
+    "\u200f", "\u061c", "\u202a", "\u202b", "\u202c", "\x00", "\x7f", "\r", "\x0b", "\x0c",
+    "\x1b[1A\x1b[2K::error::forged", "\u2028", "\u2029")
+
+# the characters the control-character invariant refuses in a message: C0 but tab and line
+# feed (a line feed has its own invariant), DEL, C1, and the bidi controls
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                         "\u2066-\u2069]")
+
+# openers of shell nesting and what closes each (None: nests without a closer of its own)
+NESTERS = (("$(", ")"), ("`", "`"), ("(", ")"), ("{ ", "; }"), ("${X:-", "}"), ("$((", "))"),
+           ('"$(', ')"'), ("<(", ")"), ("$(( (", ") ))"), ("if true; then ", "; fi"),
+           ("while false; do ", "; done"), ("case x in x) ", ";; esac"))
+
+
+class HostileGenerator(Generator):
+    """A :class:`Generator` whose files also hold what a hostile contributor would write: shell
+    and variables nested thousands deep, thousands of ``&&``, doubling ARG/ENV chains (an
+    "expansion bomb"), and control characters in names, values, labels, users and file
+    names."""
+
+    def __init__(self, c, controls: bool = False) -> None:
+        super().__init__(c)
+        self.controls = controls
+
+    # -- control characters in what the other generators write -------------------------------
+
+    def spiced(self, s: str, p: float = 0.35) -> str:
+        """``s`` with a control sequence put somewhere in it (when this generator adds them)."""
+        c = self.c
+        if not self.controls or not c.chance(p):
+            return s
+        i = c.randint(0, len(s))
+        return s[:i] + c.choice(CONTROL_PIECES) + s[i:]
+
+    def name(self) -> str:
+        return self.spiced(super().name(), 0.15)
+
+    def text(self) -> str:
+        return self.spiced(super().text())
+
+    def value(self) -> str:
+        return self.spiced(super().value())
+
+    def image(self) -> str:
+        return self.spiced(super().image(), 0.2)
+
+    def command(self) -> str:
+        return self.spiced(super().command(), 0.2)
+
+    def control_instruction(self) -> list[str]:
+        """An instruction quoting a control sequence where rules quote the Dockerfile: a user,
+        a label, an ARG/ENV name or value, a file name, a package, a stage, a port, a pragma."""
+        c = self.c
+        x = c.choice(CONTROL_PIECES)
+        return [c.choice((
+            f"USER app{x}", f"USER {x}", f"USER 0{x}:0", f'LABEL maintainer="a{x}b"',
+            f"LABEL org.opencontainers.image.version={x}1.0", f"LABEL l{x}bel=v",
+            f"LABEL org.opencontainers.image.source=https://x{x}.example/",
+            f"ARG NA{x}ME=1", f"ARG SECRET_TOKEN=abc{x}", f"ENV PASS{x}WORD=hunter2",
+            f"ENV PATH=/usr/bin{x}:$PATH", f"COPY fi{x}le.txt /app/", f'COPY ["a{x}b", "/x/"]',
+            f"ADD https://ex{x}ample.com/f.tgz /opt/", f"COPY --from=bu{x}ild /out /app",
+            f"COPY --chown=us{x}er:grp x /y", f"WORKDIR /ap{x}p", f"WORKDIR rel{x}ative",
+            f"EXPOSE 80{x}", f"EXPOSE {x}", f"STOPSIGNAL SIG{x}TERM",
+            f'SHELL ["/bin/b{x}sh", "-c"]', f"RUN apt-get install -y cu{x}rl",
+            f"RUN pip install fla{x}sk", f"RUN npm install lo{x}dash",
+            f"RUN apk add bash{x}", f"RUN cd /tm{x}p && make", f"RUN useradd -u 1234567 us{x}er",
+            f"RUN echo ${{UN{x}SET}}", f"FROM alpine:3.20 AS st{x}age", f"FROM alp{x}ine",
+            f"FROM ${{BA{x}SE}}", f"HEALTHCHECK --interval=3{x}s CMD true", f"CMD [\"a{x}\"]",
+            f"# docklint ignore=DK4{x}01", f"# hadolint ignore=DL3{x}008", f"# check=skip={x}",
+            f"ONBUILD RUN echo {x}", f"MAINTAINER me{x}", f"VOLUME /da{x}ta"))]
+
+    # -- deep nesting ------------------------------------------------------------------------
+
+    def depth(self) -> int:
+        c = self.c
+        k = c.randint(0, 9)
+        if k < 3:
+            return c.randint(1, 60)
+        if k < 7:
+            return c.randint(60, 600)
+        return c.randint(600, 3000)
+
+    def nested(self, depth: int | None = None) -> str:
+        """A shell word or command nested ``depth`` deep: one kind of opener or a mix, closed,
+        half closed or not closed at all."""
+        c = self.c
+        depth = self.depth() if depth is None else depth
+        if c.chance(0.5):
+            kinds = [c.choice(NESTERS)] * depth
+        else:
+            pool = [c.choice(NESTERS) for _ in range(c.randint(2, 4))]
+            kinds = [c.choice(pool) for _ in range(depth)]
+        inner = c.choice(("x", "echo x", "true", "1", "$X", "${Y}", ""))
+        opened = "".join(o for o, _ in kinds)
+        closing = "".join(cl for _, cl in reversed(kinds))
+        k = c.randint(0, 5)
+        if k == 0:
+            closing = ""                                   # never closed
+        elif k == 1:
+            closing = closing[:c.randint(0, len(closing))]  # half closed
+        return opened + inner + closing
+
+    def chain(self) -> str:
+        """Thousands of commands joined by ``&&`` (or another separator, or a mix)."""
+        c = self.c
+        n = c.choice((c.randint(100, 1000), c.randint(1000, 5000)))
+        seps = (" && ",) if c.chance(0.6) else (" && ", " || ", " | ", "; ", " & ", " &&\\\n  ")
+        cmd = c.choice(("true", "echo $X", "apt-get install -y curl", "cd /tmp", "x=1", ":"))
+        return cmd + "".join(c.choice(seps) + cmd for _ in range(n - 1))
+
+    def nesting_instruction(self) -> list[str]:
+        c = self.c
+        k = c.randint(0, 9)
+        if k < 4:
+            return ("RUN echo " + self.nested()).split("\n")
+        if k < 6:
+            return ("RUN " + self.chain()).split("\n")
+        if k == 6:
+            return ["RUN <<EOF", "echo " + self.nested(), "EOF"]
+        # BuildKit expands variables in these: ${X:-${X:-...}} reaches the expander
+        word = "${X:-" * self.depth() + "a" + "}" * (0 if c.chance(0.3) else self.depth())
+        return [c.choice((f"FROM debian:{word}", f"ENV A={word}", f"LABEL l={word}",
+                          f"USER {word}", f"WORKDIR /{word}", f"COPY {word} /x/",
+                          f"ARG B={word}", f"EXPOSE {word}"))]
+
+    # -- expansion bombs ---------------------------------------------------------------------
+
+    def bomb(self) -> tuple[list[str], list[str], str]:
+        """A doubling chain (up to 40 lines): ``ARG A1=${A0}${A0}``, ... Returns the global
+        lines (before the first FROM), the stage lines and the last name."""
+        c = self.c
+        n = c.randint(2, 40)
+        kw = c.choice(("ARG", "ENV", "ARG"))
+        p = c.choice(("A", "V", "LONG_VARIABLE_NAME_"))
+        ref = c.choice(("${{{p}{j}}}", "${p}{j}", "${{{p}{j}:-x}}", "${{{p}{j}:+$$}}"))
+        times = c.choice((2, 2, 3))
+        first = c.choice(("ab", "x" * c.randint(1, 64), "a b", "$$", "${UNSET}"))
+        lines = [f"{kw} {p}0={first}"]
+        for i in range(1, n):
+            one = ref.format(p=p, j=i - 1)
+            if c.chance(0.15):              # several pairs on one ENV/ARG line
+                lines.append(f"{kw} {p}{i}a={one * times} {p}{i}={one * times}")
+            else:
+                lines.append(f"{kw} {p}{i}={one * times}")
+        last = f"{p}{n - 1}"
+        uses = [c.choice((f"RUN echo ${last}", f"LABEL big=${last}", f"USER ${last}",
+                          f"WORKDIR /${last}", f"COPY ${last} /x/", f"ENV COPY_OF=${last}",
+                          f"EXPOSE ${last}", f"ADD https://x.example/${last} /y",
+                          f"RUN --mount=type=cache,target=/${last} true",
+                          f"HEALTHCHECK CMD curl ${last}", f"STOPSIGNAL ${last}"))
+                for _ in range(c.randint(1, 3))]
+        if kw == "ARG" and c.chance(0.6):
+            return lines, [f"FROM debian:${last}", *uses], last          # global ARGs
+        return [], ["FROM debian:12", *lines, *uses], last
+
+    # -- the file -----------------------------------------------------------------------------
+
+    def hostile(self, kind: str) -> str:
+        """A generated file (small) with hostile instructions of ``kind`` put in it:
+        ``nesting``, ``bomb`` or ``control``."""
+        c = self.c
+        lines = self.dockerfile().split("\n") if c.chance(0.5) else ["FROM debian:12"]
+        extra: list[str] = []
+        front: list[str] = []
+        if kind == "nesting":
+            for _ in range(c.randint(1, 3)):
+                extra += self.nesting_instruction()
+        elif kind == "bomb":
+            front, extra, _ = self.bomb()
+        else:
+            for _ in range(c.randint(1, 6)):
+                extra += self.control_instruction()
+        # after the first FROM of the generated file, or at its end
+        at = next((i + 1 for i, ln in enumerate(lines) if ln.upper().startswith("FROM")),
+                  len(lines))
+        if c.chance(0.3):
+            at = len(lines)
+        if kind == "bomb" and front:
+            return "\n".join(front + lines[:at] + extra + lines[at:]) + "\n"
+        return "\n".join(lines[:at] + extra + lines[at:]) + "\n"
+
+
+HOSTILE_KINDS = ("nesting", "bomb", "control")
+
+
+def generate_hostile(c, kind: str | None = None) -> tuple[bytes, str]:
+    """One hostile Dockerfile, as bytes, and its kind."""
+    kind = kind or c.choice(HOSTILE_KINDS)
+    g = HostileGenerator(c, controls=(kind == "control"))
+    return g.hostile(kind).encode("utf-8", "surrogatepass"), kind
+
+
+# ==============================================================================================
 # mutators (bytes -> bytes); ``other`` is another input, for splicing
 
 def _pos(c, data: bytes) -> int:
@@ -684,10 +912,42 @@ def m_keyword(c, data, other):
     return data[:i] + kw + data[i:]
 
 
+def m_nest(c, data, other):
+    """Shell or variables nested deep (up to a few thousand levels), or thousands of ``&&``,
+    put at a line start or inside a line."""
+    g = HostileGenerator(c)
+    piece = "\n".join(g.nesting_instruction()) + "\n" if c.chance(0.6) else \
+        (g.nested() if c.chance(0.7) else g.chain())
+    i = _line_start(c, data) if piece.endswith("\n") else _pos(c, data)
+    return data[:i] + piece.encode("utf-8") + data[i:]
+
+
+def m_control(c, data, other):
+    """Control sequences (ESC, C1, bidi, BEL, NUL...) put at a few places; sometimes the raw
+    C1 byte 0x9B, which is not UTF-8."""
+    for _ in range(c.randint(1, 5)):
+        i = _pos(c, data)
+        piece = b"\x9b" if c.chance(0.1) else c.choice(CONTROL_PIECES).encode("utf-8")
+        data = data[:i] + piece + data[i:]
+    return data
+
+
+def m_bomb(c, data, other):
+    """A doubling ARG/ENV chain (up to 40 lines) put at the top (global ARGs) or at a line
+    start, with its uses."""
+    front, lines, _ = HostileGenerator(c).bomb()
+    block = "\n".join(front + lines if front else lines[1:]) + "\n"
+    if front:
+        return block.encode("utf-8") + data
+    i = _line_start(c, data)
+    return data[:i] + block.encode("utf-8") + data[i:]
+
+
 MUTATORS: tuple[Callable, ...] = (
     m_truncate, m_splice, m_continuation, m_continuation, m_heredoc, m_heredoc, m_quote,
     m_quote, m_escape, m_nul, m_invalid_utf8, m_long_line, m_flip, m_flip, m_delete, m_repeat,
-    m_line_endings, m_bom, m_escape_directive, m_keyword, m_keyword)
+    m_line_endings, m_bom, m_escape_directive, m_keyword, m_keyword, m_nest, m_control,
+    m_control, m_bomb)
 
 
 def mutate(c, data: bytes, other: bytes, rounds: int | None = None) -> tuple[bytes, list[str]]:
@@ -734,10 +994,16 @@ def make_input(c, corpus: Sequence[bytes]) -> tuple[bytes, str]:
         return data, "corpus+" + "+".join(names)
     if corpus and k < 42:
         return c.choice(corpus), "corpus"
-    if k < (62 if corpus else 35):
+    if k < (58 if corpus else 30):
         other = c.choice(corpus) if corpus and c.chance(0.5) else generate(c)
         data, names = mutate(c, generate(c), other)
         return data, "generated+" + "+".join(names)
+    if k < (70 if corpus else 45):
+        data, kind = generate_hostile(c)
+        if c.chance(0.25):
+            data, names = mutate(c, data, generate(c))
+            return data, f"hostile-{kind}+" + "+".join(names)
+        return data, f"hostile-{kind}"
     return generate(c), "generated"
 
 
@@ -760,6 +1026,7 @@ class Checker:
 
     def __init__(self) -> None:
         self.raw_problems: list[str] = []
+        self.gave_up: list[str] = []        # the last input's rules that gave up (budgets)
         self._text_length = 0
         self.rules = {True: self._wrap(select_rules(ALL)),
                       False: self._wrap(select_rules(WITHOUT_SHELLCHECK))}
@@ -816,13 +1083,16 @@ class Checker:
             signal.signal(signal.SIGALRM, previous)
 
     def _check(self, data: bytes, shellcheck: bool) -> tuple[list[str], int]:
+        self.gave_up = []
         try:
             result = self.lint(data, shellcheck)
         except Exception:  # noqa: BLE001 - the point is to report it
             return ["lint raised: " + _last_line(traceback.format_exc()),
                     traceback.format_exc()], 0
         problems = list(self.raw_problems)
-        problems += [f"rule crash: {m}" for m in result.internal]
+        problems += [f"rule crash: {m}" for m in result.internal if not gave_up(m)]
+        self.gave_up = [m for m in result.internal if gave_up(m)]
+        problems += failure_problems(result)
         if result.error:
             problems.append(f"FileResult.error: {result.error}")
         source = result.source
@@ -841,7 +1111,8 @@ class Checker:
         if finding_keys(again) != finding_keys(result):
             problems.append("findings differ between two runs: "
                             + _first_difference(finding_keys(result), finding_keys(again)))
-        if again.internal != result.internal:
+        if [m for m in again.internal if not _timing(m)] != \
+                [m for m in result.internal if not _timing(m)]:
             problems.append("rule crashes differ between two runs")
         try:
             json.dumps(inspect_json(result.dockerfile), allow_nan=False)
@@ -903,6 +1174,14 @@ def finding_problems(source: Source, f: Finding) -> list[str]:
                 out.append(f"fix edits overlap: {a.span} and {b.span}")
     if "\n" in f.message:
         out.append("message spans several lines")
+    texts = [("message", f.message)] + [("related message", r.message) for r in f.related]
+    texts += [("fix title", x.message) for x in (f.fix, *(r.fix for r in f.related))
+              if x is not None]
+    for what, text in texts:
+        m = RAW_CONTROL.search(text)
+        if m:
+            out.append(f"{what} holds the raw control character U+{ord(m.group()):04X}: "
+                       f"{text!r}"[:300])
     return out
 
 
@@ -956,8 +1235,42 @@ def _continuations(escape: str) -> re.Pattern:
 
 
 def finding_keys(result: FileResult) -> list[tuple]:
+    """What must not change between two lints of the same bytes (a ShellCheck timeout, which
+    depends on the machine's load, aside)."""
     return [(f.code, f.slug, f.severity, f.path, f.line, f.column, f.end_line, f.end_column,
-             f.message, f.span, f.fix, f.related_positions) for f in result.findings]
+             f.message, f.span, f.fix, f.related_positions) for f in result.findings
+            if not (f.code == "DK005" and _timing(f.message))]
+
+
+def _timing(message: str) -> bool:
+    return "ShellCheck ran out of time" in message
+
+
+# A rule may give up on hostile input by design (docklint.rule.CannotCheck: a depth or size
+# budget, ShellCheck out of memory or time); the engine reports it as a DK005 finding. Any other
+# reason, and any exception (RecursionError included), is a crash.
+_BUDGET = re.compile(r"too deeply nested|deeper than|too (?:large|long|big|many)|out of "
+                     r"(?:memory|time)|over the [^;]*limit|budget", re.I)
+
+
+def gave_up(internal: str) -> bool:
+    """Whether a ``FileResult.internal`` line is a rule that gave up within a budget (not a
+    crash)."""
+    return " internal error in rule " not in internal and " could not check " in internal \
+        and bool(_BUDGET.search(internal.split(" could not check ", 1)[1])) and \
+        "RecursionError" not in internal and "MemoryError" not in internal
+
+
+def failure_problems(result: FileResult) -> list[str]:
+    """Every rule that could not check the file is a DK005 finding at the place it names (the
+    report never looks complete when it is not)."""
+    out = []
+    at = {(f.line, f.column) for f in result.findings if f.code == "DK005"}
+    for x in getattr(result, "failed", ()):
+        if (x.line, x.column) not in at:
+            out.append(f"rule {x.code} failed at {x.line}:{x.column} without a DK005 finding "
+                       f"there: {x.message}")
+    return out
 
 
 def _first_difference(a: list, b: list) -> str:
@@ -997,13 +1310,34 @@ _state: dict = {}
 
 
 def _init_worker(corpus_dir: str | None, seed: int, shellcheck_rate: float,
-                 strict: bool = False, timeout: float = 30) -> None:
+                 strict: bool = False, timeout: float = 30, memory_mb: int = 0) -> None:
     _state["strict"] = strict
     _state["timeout"] = timeout
     _state["corpus"] = load_corpus(Path(corpus_dir)) if corpus_dir else []
     _state["seed"] = seed
     _state["rate"] = shellcheck_rate
+    limit_memory(memory_mb)
+    # two lints of one input (the determinism check) must fit in the hang guard even when
+    # ShellCheck runs out of time on both
+    from docklint import shellcheck
+    shellcheck.TIMEOUT = min(shellcheck.TIMEOUT, timeout / 3)
     _state["checker"] = Checker()
+
+
+def limit_memory(megabytes: int) -> None:
+    """Cap this process's address space (POSIX), so that an input that makes docklint eat
+    memory is a MemoryError (reported as a failure) rather than a machine out of memory."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = megabytes << 20
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
 
 
 def _uses_shellcheck(seed: int, index: int, rate: float) -> bool:
@@ -1019,6 +1353,7 @@ class Batch:
     failures: list = field(default_factory=list)      # (index, how, problems, data)
     known: dict = field(default_factory=dict)         # known issue -> [inputs, first input]
     slowest: list = field(default_factory=list)       # (seconds, index, how, size)
+    gave_up: dict = field(default_factory=dict)       # reason kind -> [inputs, first input]
 
 
 def _run_batch(indices: Sequence[int]) -> Batch:
@@ -1046,6 +1381,10 @@ def _run_batch(indices: Sequence[int]) -> Batch:
         if unknown or (problems and _state.get("strict")):
             out.failures.append((i, how, problems, data))
         out.slowest.append((elapsed, i, how, len(data)))
+        for m in dict.fromkeys(re.sub(r"\b\d+(?:\.\d+)?\b", "N", x.split(": ", 1)[-1])[:160]
+                               for x in checker.gave_up):
+            entry = out.gave_up.setdefault(m, [0, i])
+            entry[0] += 1
         out.slowest = sorted(out.slowest, reverse=True)[:5]
     return out
 
@@ -1096,6 +1435,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also write a minimised input for the first failure of each kind")
     ap.add_argument("--timeout", type=float, default=30,
                     help="seconds one input may take before it counts as a hang (30)")
+    ap.add_argument("--memory-limit", type=int, default=4096, metavar="MB",
+                    help="address space of each worker, in MiB (4096; 0: no limit)")
     ap.add_argument("--strict", action="store_true",
                     help="count known issues (KNOWN_ISSUES) as failures too")
     ap.add_argument("--only", type=int, metavar="I", help="check input I only")
@@ -1107,6 +1448,7 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus_dir = str(args.corpus) if (args.corpus / "MANIFEST.tsv").is_file() else None
     if args.replay or args.only is not None:
+        limit_memory(args.memory_limit)
         checker = Checker()
         if args.replay:
             data, how = args.replay.read_bytes(), str(args.replay)
@@ -1129,7 +1471,8 @@ def main(argv: list[str] | None = None) -> int:
     total = Batch()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     ctx = multiprocessing.get_context(method)
-    initargs = (corpus_dir, args.seed, args.shellcheck_rate, args.strict, args.timeout)
+    initargs = (corpus_dir, args.seed, args.shellcheck_rate, args.strict, args.timeout,
+                args.memory_limit)
     last_report = started
     if jobs == 1:
         _init_worker(*initargs)
@@ -1151,6 +1494,10 @@ def main(argv: list[str] | None = None) -> int:
                 entry[0] += n
                 entry[1] = min(entry[1], first)
             total.slowest = sorted(total.slowest + b.slowest, reverse=True)[:5]
+            for name, (n, first) in b.gave_up.items():
+                entry = total.gave_up.setdefault(name, [0, first])
+                entry[0] += n
+                entry[1] = min(entry[1], first)
             now = time.perf_counter()
             if not args.json and now - last_report > 15 and sys.stderr.isatty():
                 last_report = now
@@ -1213,6 +1560,8 @@ def main(argv: list[str] | None = None) -> int:
                          for name, _, test in KNOWN_ISSUES
                          for n, first in [total.known.get(name, (0, None))] if n},
         "saved": saved,
+        "gave_up": {kind: {"inputs": n, "first_input": first}
+                    for kind, (n, first) in sorted(total.gave_up.items())},
         "slowest": [{"seconds": round(s, 3), "input": i, "how": how, "bytes": size}
                     for s, i, how, size in total.slowest],
     }
@@ -1233,6 +1582,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{info['first_input']}; pinned by {info['test']})")
         for path in saved:
             print(f"    saved {path}")
+        for kind, info in summary["gave_up"].items():
+            print(f"  a rule gave up (by design, DK005) on {info['inputs']} inputs: {kind} "
+                  f"(first: input {info['first_input']})")
         print("  slowest: " + ", ".join(f"input {s['input']} {s['seconds']} s ({s['bytes']} "
                                         f"bytes, {s['how']})" for s in summary["slowest"]))
     return 1 if total.failures else 0

@@ -11,9 +11,21 @@ split between a few ShellCheck processes running side by side). Each comment's l
 are turned back into an offset in the script text, which :meth:`docklint.shell.Script.span`
 maps to the Dockerfile. Results are remembered per script text for the life of the process.
 
-Whatever goes wrong (no binary, a timeout, a crash, output that is not the expected JSON) gives
-no comments and raises nothing. ``subprocess``, ``tempfile`` and ``json`` are imported only when
-a check actually runs, so importing this module costs nothing at start-up.
+ShellCheck reads a script that a pull request wrote, so its work is bounded: each process is
+stopped after ``TIMEOUT`` seconds (wall clock) and, on POSIX, runs under resource limits set
+before it starts: ``MEMORY_LIMIT`` bytes of address space, a CPU time limit a little above the
+timeout, and at most ``OUTPUT_LIMIT`` bytes of output. It runs in a process group of its own,
+which is killed as a whole. The temporary directory (which holds the RUN text) is removed on
+every way out, including SIGTERM, SIGINT and SIGHUP delivered to docklint during the pass: in
+the main thread, a handler installed for the duration of the pass kills the ShellCheck
+processes, removes the directory, puts the previous handlers back and hands the signal on (the
+default action ends the process with the conventional status 128 + the signal number; Ctrl-C
+raises KeyboardInterrupt as usual).
+
+:func:`check` says which scripts could not be checked and why ("out of memory", "out of time",
+a crash, output that is not the expected JSON) so that the rule can report it; nothing raises.
+``subprocess``, ``tempfile`` and ``json`` are imported only when a check actually runs, so
+importing this module costs nothing at start-up.
 """
 
 from __future__ import annotations
@@ -25,14 +37,20 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-__all__ = ["Job", "Comment", "binary", "supports", "prepare", "run", "clear_cache",
-           "EXCLUDED",
-           "TIMEOUT", "PARALLEL", "SPLIT_CHARS", "DIALECTS", "wiki_url", "CACHE_SIZE"]
+__all__ = ["Job", "Comment", "Outcome", "binary", "supports", "prepare", "check", "run",
+           "clear_cache", "EXCLUDED", "TIMEOUT", "MEMORY_LIMIT", "OUTPUT_LIMIT", "PARALLEL",
+           "SPLIT_CHARS", "DIALECTS", "wiki_url", "CACHE_SIZE"]
 
 # Codes that make no sense for a script cut out of a Dockerfile: sourced files ShellCheck cannot
 # follow (SC1090, SC1091) and "ash is checked as dash" (SC2187).
 EXCLUDED = ("SC1090", "SC1091", "SC2187")
 TIMEOUT = 20.0                 # seconds for the one ShellCheck call of a file
+# resource limits of each ShellCheck process (POSIX): address space, and its output (a file)
+MEMORY_LIMIT = 1 << 30
+OUTPUT_LIMIT = 64 << 20
+# CPU seconds allowed over the wall-clock timeout (the timeout stops it first; the CPU limit is
+# the backstop for a process that outlives docklint)
+CPU_MARGIN = 5
 # A file with a lot of shell (over SPLIT_CHARS characters of scripts) is checked by up to
 # PARALLEL ShellCheck processes at once (None: the number of CPUs); the --jobs worker
 # processes set it to 1, since they already keep every CPU busy.
@@ -156,14 +174,27 @@ def _quoted(value: str | None) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
-def run(jobs: Sequence[Job], *, timeout: float = TIMEOUT) -> list[Comment]:
-    """Check every job with one ShellCheck call; [] when ShellCheck is missing or fails.
+@dataclass(frozen=True)
+class Outcome:
+    """What :func:`check` found: the comments, and the jobs ShellCheck could not check with the
+    reason (``{job index: "ShellCheck ran out of memory (over the 1 GiB limit)"}``)."""
+
+    comments: list[Comment]
+    failed: dict[int, str]
+
+
+def check(jobs: Sequence[Job], *, timeout: float | None = None) -> Outcome:
+    """Check every job with one ShellCheck call (or a few side by side, for a lot of shell).
 
     Results are remembered per script (the last ``CACHE_SIZE`` scripts of the process), so a
     script seen before (an editor re-linting a file, many similar Dockerfiles) costs nothing;
-    only the others go to ShellCheck."""
+    only the others go to ShellCheck. A script whose ShellCheck process failed (out of memory
+    or time, a crash, unexpected output) is in ``failed`` and is not remembered. Nothing when
+    ShellCheck is not installed. ``timeout``: seconds (default ``TIMEOUT``)."""
     if not jobs or binary() is None:
-        return []
+        return Outcome([], {})
+    if timeout is None:
+        timeout = TIMEOUT
     results: dict[str, tuple] = {}
     todo = []
     for text in dict.fromkeys(j.file_text for j in jobs):
@@ -172,20 +203,29 @@ def run(jobs: Sequence[Job], *, timeout: float = TIMEOUT) -> list[Comment]:
             results[text] = _CACHE[text]
         else:
             todo.append(text)
+    reasons: dict[str, str] = {}
     if todo:
-        found = _check(todo, timeout)
-        if found is None:
-            return []
+        found, reasons = _check(todo, timeout)
         for text in todo:
-            results[text] = tuple(found.get(text, ()))
-            _remember(text, results[text])
+            if text not in reasons:
+                results[text] = tuple(found.get(text, ()))
+                _remember(text, results[text])
     out: list[Comment] = []
+    failed: dict[int, str] = {}
     for i, job in enumerate(jobs):
+        if job.file_text in reasons:
+            failed[i] = reasons[job.file_text]
+            continue
         for code, level, message, line, col, end_line, end_col in results[job.file_text]:
             located = _locate(job, line, col, end_line, end_col)
             if located is not None:
                 out.append(Comment(i, code, level, message, *located))
-    return out
+    return Outcome(out, failed)
+
+
+def run(jobs: Sequence[Job], *, timeout: float | None = None) -> list[Comment]:
+    """The comments of :func:`check` (none for a script ShellCheck could not check)."""
+    return check(jobs, timeout=timeout).comments
 
 
 CACHE_SIZE = 4096
@@ -203,60 +243,307 @@ def _remember(text: str, comments: Sequence[tuple]) -> None:
         _CACHE.popitem(last=False)
 
 
-def _check(texts: Sequence[str], timeout: float) -> dict[str, list[tuple]] | None:
-    """Run ShellCheck once over ``texts``: the raw comments of each (``(code, level, message,
-    line, column, end line, end column)``), or None when the run failed."""
+def _check(texts: Sequence[str], timeout: float
+           ) -> tuple[dict[str, list[tuple]], dict[str, str]]:
+    """Run ShellCheck once over ``texts`` (a few processes for big inputs): the raw comments of
+    each text (``(code, level, message, line, column, end line, end column)``), and the texts
+    that could not be checked with the reason."""
     exe = binary()
     if exe is None:
-        return None
-    import json
+        return {}, {text: "ShellCheck is not installed" for text in texts}
     import subprocess
     import tempfile
     import time
-    names: list[str] = []
+    names = [f"run{i}.sh" for i in range(len(texts))]
+    index = dict(zip(names, texts))
+    groups = _groups(names, [len(t) for t in texts])
+    reasons: dict[str, str] = {}
+    found: dict[str, list[tuple]] = {}
+    state = _Pass()
+    guard = _Guard(state)
     try:
-        with tempfile.TemporaryDirectory(prefix="docklint-sc-") as tmp:
-            for i, text in enumerate(texts):
-                name = f"run{i}.sh"
-                with open(os.path.join(tmp, name), "w", encoding="utf-8", errors="replace",
-                          newline="") as fh:
-                    fh.write(text)
-                names.append(name)
-            base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
-            procs = [subprocess.Popen([*base, *group], cwd=tmp, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                      env=_env())
-                     for group in _groups(names, [len(t) for t in texts])]
-            comments = []
-            deadline = time.monotonic() + timeout
-            try:
-                for proc in procs:
-                    left = max(0.0, deadline - time.monotonic())
-                    stdout, _ = proc.communicate(timeout=left)
-                    data = json.loads(stdout.decode("utf-8", errors="replace"))
-                    if not isinstance(data["comments"], list):
-                        return None
-                    comments += data["comments"]
-            finally:
-                for proc in procs:
-                    if proc.poll() is None:
-                        proc.kill()
-                        proc.wait()
-    except (OSError, ValueError, KeyError, TypeError, subprocess.SubprocessError):
-        return None
-    index = {name: text for name, text in zip(names, texts)}
-    out: dict[str, list[tuple]] = {}
-    for c in comments:
+        guard.start()              # the signals wait until the processes are known
         try:
-            text = index[os.path.basename(str(c["file"]))]
-            line, col = int(c["line"]), int(c["column"])
-            item = (f"SC{int(c['code']):04d}", str(c.get("level", "warning")),
-                    str(c.get("message", "")), line, col, int(c.get("endLine", line)),
-                    int(c.get("endColumn", col)))
-        except (KeyError, TypeError, ValueError):
+            state.tmp = tempfile.mkdtemp(prefix="docklint-sc-")
+            for name, text in index.items():
+                with open(os.path.join(state.tmp, name), "w", encoding="utf-8",
+                          errors="replace", newline="") as fh:
+                    fh.write(text)
+            base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
+            for k, group in enumerate(groups):
+                with open(os.path.join(state.tmp, f".out{k}"), "wb") as out, \
+                        open(os.path.join(state.tmp, f".err{k}"), "wb") as err:
+                    state.procs.append(subprocess.Popen(
+                        [*base, *group], cwd=state.tmp, stdin=subprocess.DEVNULL, stdout=out,
+                        stderr=err, env=_env(), **_limited(timeout, guard.blocked)))
+        finally:
+            guard.unblock()        # a signal that came meanwhile is handled here
+        deadline = time.monotonic() + timeout
+        timed_out = set()
+        for k, proc in enumerate(state.procs):
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                timed_out.add(k)
+                _stop(proc)
+        if state.tmp is None:      # a signal handler of the program's own returned
+            return {}, {text: "ShellCheck was interrupted" for text in texts}
+        for k, (group, proc) in enumerate(zip(groups, state.procs)):
+            comments, reason = _result(state.tmp, k, proc.returncode, k in timed_out, timeout)
+            if reason is not None:
+                reasons.update((index[name], reason) for name in group)
+                continue
+            for c in comments:
+                try:
+                    text = index[os.path.basename(str(c["file"]))]
+                    line, col = int(c["line"]), int(c["column"])
+                    item = (f"SC{int(c['code']):04d}", str(c.get("level", "warning")),
+                            str(c.get("message", "")), line, col, int(c.get("endLine", line)),
+                            int(c.get("endColumn", col)))
+                except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+                    continue
+                found.setdefault(text, []).append(item)
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        why = getattr(exc, "strerror", None) or type(exc).__name__
+        return {}, {text: f"ShellCheck could not be run ({why})" for text in texts}
+    finally:
+        guard.stop()               # kills what runs, removes the directory, puts handlers back
+    # a comment for a script of a group that failed does not count
+    return {t: c for t, c in found.items() if t not in reasons}, reasons
+
+
+def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: float
+            ) -> tuple[list, str | None]:
+    """The comments ShellCheck process ``k`` wrote, or why there are none."""
+    import json
+    from .reading import ReadError, TooBig, read_regular
+    if timed_out:
+        return [], f"ShellCheck ran out of time (stopped after {timeout:g} s)"
+    err = b""
+    try:
+        err = read_regular(os.path.join(tmp, f".err{k}"), 64 * 1024)
+    except ReadError:
+        pass
+    if _out_of_memory(status, err):
+        return [], f"ShellCheck ran out of memory (over the {_size(MEMORY_LIMIT)} limit)"
+    signo = -status if status is not None and status < 0 else 0
+    if signo and signo == getattr(_signal(), "SIGXCPU", None):
+        return [], "ShellCheck ran out of time (over its CPU time limit)"
+    if signo and signo == getattr(_signal(), "SIGXFSZ", None):
+        return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit"
+    try:
+        data = json.loads(read_regular(os.path.join(tmp, f".out{k}"), OUTPUT_LIMIT))
+        comments = data["comments"]
+        if not isinstance(comments, list):
+            raise TypeError
+        return comments, None
+    except TooBig:
+        return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit"
+    except (ReadError, ValueError, KeyError, TypeError, RecursionError):
+        pass
+    if signo:
+        try:
+            name = _signal().Signals(signo).name
+        except ValueError:
+            name = str(signo)
+        return [], f"ShellCheck was stopped by signal {name}"
+    if status not in (0, 1):
+        return [], f"ShellCheck failed (exit status {status})"
+    return [], "ShellCheck's output is not the JSON it writes"
+
+
+def _out_of_memory(status: int | None, err: bytes) -> bool:
+    # GHC's runtime says "shellcheck: out of memory" and exits 251 when an allocation fails
+    # under the limit; a stand-in written in Python raises MemoryError
+    text = err.decode("utf-8", "replace").lower()
+    return status == 251 or any(s in text for s in ("out of memory", "memoryerror",
+                                                     "cannot allocate memory"))
+
+
+def _size(n: int) -> str:
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return f"{n} bytes"
+
+
+def _signal():
+    import signal
+    return signal
+
+
+def _limited(timeout: float, blocked) -> dict:
+    """The ``Popen`` arguments that bound one ShellCheck process: on POSIX, a process group of
+    its own (killed as a whole) and resource limits set in the child before ``exec``, which
+    also lets through the signals the parent holds back while it starts the processes."""
+    if os.name == "nt":
+        return {}
+    try:
+        import resource
+    except ImportError:              # a POSIX without the resource module: the group only
+        return {"start_new_session": True}
+    import math
+    limits = []
+    cpu = math.ceil(timeout) + CPU_MARGIN
+    for which, value in ((getattr(resource, "RLIMIT_AS", None), MEMORY_LIMIT),
+                         (getattr(resource, "RLIMIT_CPU", None), (cpu, cpu + CPU_MARGIN)),
+                         (getattr(resource, "RLIMIT_FSIZE", None), OUTPUT_LIMIT + 1)):
+        if which is None:
             continue
-        out.setdefault(text, []).append(item)
-    return out
+        soft, hard = value if isinstance(value, tuple) else (value, value)
+        try:
+            now_soft, now_hard = resource.getrlimit(which)
+        except (OSError, ValueError):
+            continue
+        # never more than docklint itself may use
+        if now_hard != resource.RLIM_INFINITY:
+            soft, hard = min(soft, now_hard), min(hard, now_hard)
+        if now_soft != resource.RLIM_INFINITY:
+            soft = min(soft, now_soft)
+        limits.append((which, (soft, hard)))
+    signal = _signal()
+    setrlimit = resource.setrlimit
+
+    def in_child() -> None:          # between fork and exec: as little as possible
+        if blocked is not None:
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            except (OSError, ValueError):
+                pass
+        for which, value in limits:
+            try:
+                setrlimit(which, value)
+            except (OSError, ValueError):
+                pass
+    return {"start_new_session": True, "preexec_fn": in_child}
+
+
+def _stop(proc) -> None:
+    """Kill a ShellCheck process that is still running, with its process group, and reap it.
+    Safe in the signal handler, which may interrupt ``Popen.wait`` holding its lock: on POSIX
+    the process is reaped with ``os.waitpid`` directly."""
+    if proc.returncode is not None:
+        return
+    if os.name == "nt":
+        try:
+            proc.kill()
+            proc.wait()
+        except Exception:  # noqa: BLE001 - nothing more can be done
+            pass
+        return
+    import signal
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)   # not reaped yet: the group id is still its pid
+    except (ProcessLookupError, PermissionError):
+        pass
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
+    try:
+        _, status = os.waitpid(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    except ChildProcessError:          # reaped already (by Popen)
+        if proc.returncode is None:
+            proc.returncode = -signal.SIGKILL
+    except (OSError, ValueError):
+        pass
+
+
+class _Pass:
+    """One pass's temporary directory and processes; :meth:`cleanup` may run more than once
+    (from the signal handler, then on the way out)."""
+
+    def __init__(self) -> None:
+        self.tmp: str | None = None
+        self.procs: list = []
+
+    def cleanup(self) -> None:
+        for proc in self.procs:
+            _stop(proc)
+        if self.tmp is not None:
+            import shutil
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+_GUARDED = ("SIGTERM", "SIGINT", "SIGHUP")
+
+
+class _Guard:
+    """SIGTERM, SIGINT and SIGHUP during a pass (main thread, POSIX): the handler kills the
+    ShellCheck processes, removes the temporary directory, puts the previous handlers back and
+    hands the signal on: to the previous Python handler (Ctrl-C raises KeyboardInterrupt), or
+    to the default action (the process ends by the signal, status 128 + its number). A signal
+    the process ignores stays ignored. While the directory and the processes are being set up
+    (and cleaned up), the signals are held back, so that none can come between a process
+    starting and its being known. Elsewhere (another thread, Windows) it does nothing: a
+    ``finally`` cleans up."""
+
+    def __init__(self, state: _Pass) -> None:
+        self.state = state
+        self.previous: dict[int, object] = {}
+        self.blocked = None            # the signal mask before start(), for the children
+        self.signals: set[int] = set()
+        import threading
+        signal = _signal()
+        if threading.current_thread() is threading.main_thread() and \
+                hasattr(signal, "pthread_sigmask"):
+            self.signals = {getattr(signal, n) for n in _GUARDED if hasattr(signal, n)}
+
+    def start(self) -> None:
+        if not self.signals:
+            return
+        signal = _signal()
+        self.blocked = signal.pthread_sigmask(signal.SIG_BLOCK, self.signals)
+        for signo in self.signals:
+            try:
+                previous = signal.getsignal(signo)
+                if previous in (signal.SIG_IGN, None):
+                    continue             # ignored, or a handler Python did not install
+                signal.signal(signo, self._handle)
+                self.previous[signo] = previous
+            except (OSError, ValueError):
+                continue
+
+    def unblock(self) -> None:
+        if self.blocked is not None:
+            signal = _signal()
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.blocked)
+
+    def _restore(self) -> None:
+        signal = _signal()
+        previous, self.previous = self.previous, {}
+        for signo, handler in previous.items():
+            try:
+                signal.signal(signo, handler)
+            except (OSError, ValueError, TypeError):
+                pass
+
+    def _handle(self, signo, frame) -> None:
+        previous = self.previous.get(signo, _signal().SIG_DFL)
+        self.state.cleanup()
+        self._restore()
+        if callable(previous):
+            previous(signo, frame)        # KeyboardInterrupt for SIGINT, or the program's own
+            return
+        os.kill(os.getpid(), signo)       # the default action: ends the process
+        raise SystemExit(128 + signo)     # (if it did not)
+
+    def stop(self) -> None:
+        """Clean up with the signals held back, put the handlers back, then let through a
+        signal that came meanwhile (to the previous handler)."""
+        signal = _signal()
+        if self.signals:
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, self.signals)
+            if self.blocked is None:
+                self.blocked = mask
+        try:
+            self.state.cleanup()
+        finally:
+            self._restore()
+            self.unblock()
 
 
 def _groups(names: list[str], sizes: list[int]) -> list[list[str]]:

@@ -65,8 +65,16 @@ brings them all.
 Each file costs one ShellCheck process, whatever the number of `RUN`s (a file with a lot of
 shell is split between a few processes running side by side), and a script already
 checked in the same docklint process (an editor re-linting, many similar Dockerfiles) is not
-checked again. A call that takes longer than 20 seconds, crashes or prints something unexpected
-gives no findings (and no error).
+checked again.
+
+ShellCheck reads what a pull request wrote, so it runs under limits: 20 seconds per file, and
+on Linux and macOS 1 GiB of memory, a CPU time limit a little over the 20 seconds and 64 MiB
+of output per ShellCheck process, whose whole process group is killed when it is stopped. A
+`RUN` that ShellCheck could not check (a limit hit, a crash, output that is not ShellCheck's
+JSON) is not left out silently: it is a DK005 finding (exit status 2), such as
+`rule DK440 (shellcheck) could not check this RUN: ShellCheck ran out of memory (over the 1 GiB
+limit)`, at the first such `RUN`, saying how many others were checked with it; the findings of
+the other `RUN`s are still reported.
 
 Select or silence single checks by their code anywhere a rule name goes:
 `--ignore SC2086`, `--select SC2046`, `# docklint ignore=SC2086`. `DK440` or `shellcheck`
@@ -103,7 +111,7 @@ from docklint import shellcheck
 from docklint.checks import has_parse_error, windows_stage
 from docklint.facts import facts_of
 from docklint.model import AUTOMATIC_ARG_VALUES, PROXY_ARGS
-from docklint.rule import SUBCODES_OFF, Finding, Option, Severity, rule
+from docklint.rule import SUBCODES_OFF, CannotCheck, Finding, Option, Severity, rule
 from docklint.shell import program_of
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
@@ -298,6 +306,7 @@ def check(df, options):
         return
     jobs = []
     scripts = []
+    runs = []
     for stage, ins, script in todo:
         dialect = _dialect(df, stage, ins, script)
         if dialect is None:
@@ -308,6 +317,7 @@ def check(df, options):
                                        disable=disable,
                                        values=None if onbuild else _values(stage, ins)))
         scripts.append(script)
+        runs.append(ins)
         if dialect == "dash":
             for word in _dash_pipefail(script):
                 yield Finding(script.word_span(word),
@@ -317,8 +327,9 @@ def check(df, options):
                               "`SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this "
                               f"RUN instead (see {shellcheck.wiki_url('SC3040')})",
                               severity=Severity.WARNING, code="SC3040", slug="sc3040")
+    outcome = shellcheck.check(jobs)
     seen = set()
-    for c in shellcheck.run(jobs):
+    for c in outcome.comments:
         script = scripts[c.job]
         if _noise(c.code, c.start, c.end, script):
             continue
@@ -331,3 +342,11 @@ def check(df, options):
                             f"(see {shellcheck.wiki_url(c.code)})",
                       severity=_severity(c.code, c.level), code=c.code,
                       slug=c.code.lower())
+    if outcome.failed:
+        # never a report that looks clean when RUNs were not checked: the engine makes this a
+        # DK005 finding at the first of them (exit status 2)
+        first = min(outcome.failed)
+        others = len({runs[i].span for i in outcome.failed}) - 1
+        raise CannotCheck(outcome.failed[first] +
+                          (f" (and {others} other RUN{'s' if others > 1 else ''} of this file "
+                           "checked with it)" if others else ""), runs[first].span)

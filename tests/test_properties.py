@@ -8,14 +8,20 @@ shrinks to a small input. Inputs:
   COPY/ADD, ENV, LABEL, USER, ONBUILD, HEALTHCHECK, SHELL, quotes, escapes, ``# escape=``, CRLF);
 - generated Dockerfiles put through 1 to 4 mutators (truncation, splicing, continuations,
   heredoc markers, stray quotes, escapes, NULs, invalid UTF-8, a very long line, byte flips, ...);
-- real files of ../shared/corpus, mutated the same way (skipped when ../shared is absent).
+- real files of ../shared/corpus, mutated the same way (skipped when ../shared is absent);
+- hostile files (what a stranger's pull request may hold): shell and variables nested up to a
+  few thousand deep, thousands of ``&&``, doubling ARG/ENV chains of up to 40 lines, and control
+  characters (ESC sequences, C1, bidi, BEL, NUL) in names, values, labels, users and file names;
+  alone and mutated.
 
 Every input is linted with every rule (``Settings(select=["ALL"], preview=True)``; DK440,
 which runs the external ShellCheck binary, only in its own small test) and must hold the
 properties of ``fuzz.Checker.check``: no exception and no rule crash; every span a rule yields
 inside the text (checked before the engine clamps it); each finding's line/column/end positions
 and related positions those of its spans; the parser's spans consistent; the same findings on a
-second lint; ``inspect_json`` JSON-serialisable.
+second lint; ``inspect_json`` JSON-serialisable; no raw control character (C0 but tab and line
+feed, DEL, C1, bidi) in a finding's message, related message or fix title; a rule that gives
+up within a budget (``CannotCheck``) is a DK005 finding, any other rule failure a crash.
 
 Known bugs that these properties found and that are not fixed yet go in ``fuzz.KNOWN_ISSUES``
 (the property tests let them through) with a strict xfail test here holding the smallest input;
@@ -92,6 +98,18 @@ def generated_mutated(draw) -> bytes:
 
 
 @st.composite
+def hostile(draw, kind: str | None = None) -> bytes:
+    return fuzz.generate_hostile(DrawChooser(draw), kind)[0]
+
+
+@st.composite
+def hostile_mutated(draw) -> bytes:
+    c = DrawChooser(draw)
+    data = fuzz.generate_hostile(c)[0]
+    return fuzz.mutate(c, data, fuzz.generate(c))[0]
+
+
+@st.composite
 def corpus_mutated(draw, corpus: list[bytes]) -> bytes:
     c = DrawChooser(draw)
     data, other = c.choice(corpus), c.choice(corpus)
@@ -141,6 +159,30 @@ def test_mutated_generated_dockerfiles(data):
 @given(st.data())
 def test_mutated_corpus_files(corpus, data):
     assert_properties(data.draw(corpus_mutated(corpus), label="input"))
+
+
+@_settings(25)
+@given(hostile("nesting"))
+def test_deeply_nested_dockerfiles(data):
+    assert_properties(data)
+
+
+@_settings(25)
+@given(hostile("bomb"))
+def test_expansion_bombs(data):
+    assert_properties(data)
+
+
+@_settings(60)
+@given(hostile("control"))
+def test_control_characters_never_reach_a_message(data):
+    assert_properties(data)
+
+
+@_settings(30)
+@given(hostile_mutated())
+def test_mutated_hostile_dockerfiles(data):
+    assert_properties(data)
 
 
 @_settings(8)
@@ -193,6 +235,84 @@ def test_checker_catches_a_span_outside_the_text():
     problems, _ = c.check(b"FROM alpine:3.20\n")
     assert any("DK990: rule yielded span" in p for p in problems), problems
     assert any("rule crash" in p and "DK991" in p and "RuntimeError: boom" in p
+               for p in problems), problems
+
+
+def test_hostile_generators_cover_what_they_promise():
+    """Nesting past a thousand levels and chains of thousands of commands, doubling chains of
+    up to 40 lines, and each family of control characters, in a few hundred inputs."""
+    import random
+    import re
+    deepest = longest_chain = longest_bomb = 0
+    controls = ""
+    for i in range(300):
+        c = fuzz.RandomChooser(random.Random(f"cover:{i}"))
+        data, kind = fuzz.generate_hostile(c, fuzz.HOSTILE_KINDS[i % 3])
+        text = data.decode("utf-8", "surrogateescape")
+        if kind == "nesting":
+            deepest = max(deepest, *(text.count(o) for o, _ in fuzz.NESTERS[:2]),
+                          text.count("${X:-"))
+            longest_chain = max(longest_chain, text.count("&&"))
+        elif kind == "bomb":
+            longest_bomb = max(longest_bomb, len(re.findall(r"(?m)^(?:ARG|ENV) [A-Z_]+\d+a?=",
+                                                            text)))
+        else:
+            controls += "".join(ch for ch in text if fuzz.RAW_CONTROL.match(ch))
+    assert deepest > 1000 and longest_chain > 1000
+    assert 30 <= longest_bomb <= 46                      # 40 lines, some with two pairs
+    for family in ("\x1b", "\x07", "\x00", "\x9b", "\x85", "\u202e", "\u2066", "\x7f"):
+        assert family in controls, repr(family)
+
+
+def test_checker_catches_a_raw_control_character(monkeypatch):
+    """The control-character invariant is not vacuous: with the engine's sanitising turned off,
+    a rule quoting an ESC sequence, a C1 or a bidi control in its message, related message or
+    fix title is reported; tab and line feed are not control characters to it."""
+    import docklint.engine as engine
+    from docklint.rule import Edit, Fix, Related
+    monkeypatch.setattr(engine, "printable", lambda text: text)
+    monkeypatch.setattr(engine, "_printable_related", lambda rel: rel)
+    monkeypatch.setattr(engine, "_printable_fix", lambda fix: fix)
+    c = fuzz.Checker()
+    base = select_rules(Settings(select=["DK000"]))[0]
+
+    def quoting(df, options):
+        yield Finding(Span(0, 4), "user \x1b]0;owned\x07 is\troot",
+                      related=(Related(Span(0, 1), "name \u202eexe.txt"),),
+                      fix=Fix("rename \x9b2J", (Edit(Span(0, 4), "FROM"),)))
+        yield Finding(Span(5, 11), "a\ttab is fine")
+
+    c.rules[False] = c._wrap([replace(base, code="DK992", check=quoting)])
+    problems, _ = c.check(b"FROM alpine:3.20\n")
+    assert [p.split(": ", 1)[1].split(":")[0] for p in problems] == [
+        "message holds the raw control character U+001B",
+        "related message holds the raw control character U+202E",
+        "fix title holds the raw control character U+009B"], problems
+
+
+def test_checker_tells_a_budget_from_a_crash():
+    """A rule that gives up within a budget (CannotCheck) is a DK005 finding and no failure; a
+    RecursionError in a rule is a crash."""
+    from docklint.rule import CannotCheck
+    c = fuzz.Checker()
+    base = select_rules(Settings(select=["DK000"]))[0]
+
+    def gives_up(df, options):
+        raise CannotCheck("too deeply nested (over 100 levels)", df.instructions[0].span)
+        yield  # pragma: no cover
+
+    def recurses(df, options):
+        def down(n):
+            return down(n + 1)
+        down(0)
+        yield  # pragma: no cover
+
+    c.rules[False] = c._wrap([replace(base, code="DK993", check=gives_up)])
+    assert c.check(b"FROM alpine:3.20\n")[0] == []
+    assert len(c.gave_up) == 1 and "DK993" in c.gave_up[0]
+    c.rules[False] = c._wrap([replace(base, code="DK994", check=recurses)])
+    problems, _ = c.check(b"FROM alpine:3.20\n")
+    assert any(p.startswith("rule crash: ") and "DK994" in p and "RecursionError" in p
                for p in problems), problems
 
 

@@ -368,9 +368,9 @@ def test_a_split_check_finds_what_one_process_finds(monkeypatch) -> None:
     assert where(lint(text)) == one
 
 
-def test_a_failing_process_among_several_gives_nothing(fake_binary, monkeypatch) -> None:
-    """Every group's output must be good: one crashed ShellCheck and the pass reports nothing
-    (as with one process), rather than half the comments."""
+def test_a_failing_process_among_several_is_reported(fake_binary, monkeypatch) -> None:
+    """One crashed ShellCheck among several: the RUNs it had are reported as not checked (never
+    a report that looks clean), the other processes' comments are kept."""
     fake_binary("""
         import json, sys
         files = [a for a in sys.argv[1:] if not a.startswith("--")]
@@ -384,7 +384,12 @@ def test_a_failing_process_among_several_gives_nothing(fake_binary, monkeypatch)
     monkeypatch.setattr(shellcheck, "PARALLEL", 2)
     # the control: two processes, one script each, both answer
     assert [f.line for f in lint("FROM debian:12\nRUN echo $A\nRUN echo $B\n")] == [2, 3]
-    assert lint("FROM debian:12\nRUN echo $A\nRUN echo CRASH\n") == []
+    result = lint_text("FROM debian:12\nRUN echo $A\nRUN echo CRASH\n",
+                       settings=Settings(select=["DK440", "SC2086"]))
+    assert [(f.code, f.line, f.message) for f in result.findings] == [
+        ("SC2086", 2, "ShellCheck SC2086: m (see https://www.shellcheck.net/wiki/SC2086)"),
+        ("DK005", 3, "rule DK440 (shellcheck) could not check this RUN: ShellCheck failed "
+                     "(exit status 3)")]
 
 
 @needs_binary

@@ -1,0 +1,376 @@
+"""The ShellCheck pass on hostile input (issue 12, items 7 and 9): bounded memory and time, a
+visible finding when a RUN could not be checked, and nothing left behind (temporary files, a
+running ``shellcheck``) on any way out, signals included.
+
+Most tests use a stand-in ``shellcheck`` (a Python script) whose behaviour they set; the one
+marked ``needs_binary`` drives the real ShellCheck into its memory limit.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from docklint import shellcheck
+from docklint.engine import Settings, lint_text
+
+posix_only = pytest.mark.skipif(os.name == "nt", reason="resource limits, process groups and "
+                                                        "signals are POSIX")
+needs_binary = pytest.mark.skipif(shellcheck.binary() is None,
+                                  reason="the shellcheck binary is not installed")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    shellcheck.clear_cache()
+    yield
+    shellcheck.clear_cache()
+
+
+def write_fake(path: Path, body: str) -> Path:
+    path.write_text(f"#!{sys.executable}\n{textwrap.dedent(body)}")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+@pytest.fixture
+def fake_binary(tmp_path, monkeypatch):
+    def make(body: str) -> Path:
+        exe = write_fake(tmp_path / "shellcheck", body)
+        monkeypatch.setattr(shellcheck, "_binary", str(exe))
+        monkeypatch.setattr(shellcheck, "_version", (0, 11))
+        return exe
+    return make
+
+
+def lint(text: str):
+    """(code, line, message) of every finding; a RUN ShellCheck could not check is a DK005
+    finding, which the engine also lists as a failure (stderr, SARIF, exit status 2)."""
+    result = lint_text(text, settings=Settings(select=["DK440", "SC2086"]))
+    failed = [f for f in result.findings if f.code == "DK005"]
+    assert [(x.code, x.line, x.message) for x in result.failed] == \
+        [("DK440", f.line, f.message) for f in failed]
+    return [(f.code, f.line, f.message) for f in result.findings]
+
+
+def not_checked(line: int, reason: str) -> tuple:
+    return ("DK005", line, f"rule DK440 (shellcheck) could not check this RUN: {reason}")
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie counts as dead)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def wait_for(predicate, limit: float = 30.0) -> bool:
+    """Poll ``predicate`` until it holds or ``limit`` seconds pass (a bound on a wait, not a
+    timing assertion)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+def kill_quietly(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+RUNS = "FROM debian:12\nRUN echo $A\nRUN echo $B\n"
+
+
+# ---------------------------------------------------------------- limits and what is reported
+
+@posix_only
+def test_the_child_runs_under_limits_in_its_own_group(fake_binary, tmp_path) -> None:
+    """Address space, CPU time (a little over the timeout) and output size are limited in the
+    child; it leads a process group of its own; the signals the parent holds back while it
+    starts the processes are not blocked in the child."""
+    record = tmp_path / "record"
+    fake_binary(f"""
+        import json, os, resource, signal
+        with open({str(record)!r}, "w") as fh:
+            json.dump({{"as": resource.getrlimit(resource.RLIMIT_AS),
+                       "cpu": resource.getrlimit(resource.RLIMIT_CPU),
+                       "fsize": resource.getrlimit(resource.RLIMIT_FSIZE),
+                       "leader": os.getpgid(0) == os.getpid(),
+                       "blocked": sorted(int(s) for s in signal.pthread_sigmask(
+                           signal.SIG_BLOCK, []))}}, fh)
+        print('{{"comments": []}}')
+    """)
+    import json
+    outcome = shellcheck.check([shellcheck.prepare("echo $a", "sh")], timeout=7.5)
+    assert outcome.failed == {} and outcome.comments == []
+    got = json.loads(record.read_text())
+    cpu = math.ceil(7.5) + shellcheck.CPU_MARGIN
+    assert got == {"as": [shellcheck.MEMORY_LIMIT] * 2, "cpu": [cpu, cpu + shellcheck.CPU_MARGIN],
+                   "fsize": [shellcheck.OUTPUT_LIMIT + 1] * 2, "leader": True, "blocked": []}
+
+
+@posix_only
+def test_out_of_memory_is_reported_at_the_run(fake_binary, monkeypatch) -> None:
+    monkeypatch.setattr(shellcheck, "MEMORY_LIMIT", 256 << 20)
+    fake_binary("""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        if any("$B" in open(f).read() for f in files):
+            hog = bytearray(1 << 30)          # over the limit: MemoryError
+        print(json.dumps({"comments": [{"file": f, "line": 3, "column": 6, "endLine": 3,
+                                        "endColumn": 8, "level": "info", "code": 2086,
+                                        "message": "m"} for f in files]}))
+    """)
+    # one RUN per ShellCheck process: the one that did not run out of memory is reported
+    monkeypatch.setattr(shellcheck, "SPLIT_CHARS", 1)
+    monkeypatch.setattr(shellcheck, "PARALLEL", 2)
+    assert lint(RUNS) == [
+        ("SC2086", 2, "ShellCheck SC2086: m (see https://www.shellcheck.net/wiki/SC2086)"),
+        not_checked(3, "ShellCheck ran out of memory (over the 256 MiB limit)")]
+
+
+@needs_binary
+@posix_only
+def test_the_real_shellcheck_stops_at_its_memory_limit(monkeypatch) -> None:
+    """ShellCheck's runtime stops with "out of memory" under the address-space limit (the
+    limit lowered so that a 1 MB script reaches it); a small script beside it, checked by
+    another process, still gets its comments."""
+    monkeypatch.setattr(shellcheck, "MEMORY_LIMIT", 150 << 20)
+    monkeypatch.setattr(shellcheck, "PARALLEL", 2)
+    big = 'echo $x $y "$(ls $z)"\n' * 40000
+    outcome = shellcheck.check([shellcheck.prepare(big, "sh"),
+                                shellcheck.prepare("echo $a", "sh")])
+    assert outcome.failed == {0: "ShellCheck ran out of memory (over the 150 MiB limit)"}
+    assert {(c.job, c.code) for c in outcome.comments} == {(1, "SC2154"), (1, "SC2086")}
+    assert big not in "".join(shellcheck._CACHE)        # a failure is not remembered
+
+
+@posix_only
+def test_a_timeout_is_reported_and_the_whole_group_killed(fake_binary, tmp_path,
+                                                          monkeypatch) -> None:
+    """The stand-in starts a child of its own (as a wrapper script would) and hangs: after the
+    timeout both are gone, and each RUN says it was not checked."""
+    pids = tmp_path / "pids"
+    fake_binary(f"""
+        import os, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        with open({str(pids)!r}, "w") as fh:
+            fh.write(f"{{os.getpid()}} {{child.pid}}")
+        time.sleep(60)
+    """)
+    monkeypatch.setattr(shellcheck, "TIMEOUT", 1.0)
+    try:
+        assert lint(RUNS) == [
+            not_checked(2, "ShellCheck ran out of time (stopped after 1 s) (and 1 other RUN of "
+                           "this file checked with it)")]
+        fake, child = map(int, pids.read_text().split())
+        assert not alive(fake)
+        # the grandchild was killed with the group; init reaps it
+        assert wait_for(lambda: not alive(child)), "the ShellCheck process group outlived it"
+    finally:
+        if pids.exists():
+            for pid in map(int, pids.read_text().split()):
+                kill_quietly(pid)
+
+
+@posix_only
+@pytest.mark.parametrize("body, reason", [
+    ("import os, signal; os.kill(os.getpid(), signal.SIGXCPU)",
+     "ShellCheck ran out of time (over its CPU time limit)"),
+    ("import os, signal; signal.signal(signal.SIGXFSZ, signal.SIG_DFL); "
+     "os.kill(os.getpid(), signal.SIGXFSZ)", "ShellCheck's output is over the 64 MiB limit"),
+    ("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)",
+     "ShellCheck was stopped by signal SIGSEGV"),
+    ("import sys; sys.exit(3)", "ShellCheck failed (exit status 3)"),
+    ("print('not json')", "ShellCheck's output is not the JSON it writes"),
+    ("print('{\"comments\": 5}')", "ShellCheck's output is not the JSON it writes"),
+    ("import sys; sys.stderr.write('shellcheck: out of memory\\n'); sys.exit(251)",
+     "ShellCheck ran out of memory (over the 1 GiB limit)"),
+])
+def test_every_failure_is_reported(fake_binary, body, reason) -> None:
+    fake_binary(body)
+    assert lint("FROM debian:12\nRUN echo $A\n") == [not_checked(2, reason)]
+
+
+def test_output_over_the_limit_is_not_read(fake_binary, monkeypatch) -> None:
+    """The output goes to a file whose size is capped: docklint never reads more than
+    OUTPUT_LIMIT bytes of it."""
+    monkeypatch.setattr(shellcheck, "OUTPUT_LIMIT", 1000)
+    fake_binary("""
+        import sys
+        sys.stdout.write('{"comments": [' + ",".join(["{}"] * 5000) + ']}')
+    """)
+    assert lint("FROM debian:12\nRUN echo $A\n") == [
+        not_checked(2, "ShellCheck's output is over the 1000 bytes limit")]
+
+
+def test_a_binary_that_cannot_run_is_reported(tmp_path, monkeypatch) -> None:
+    exe = tmp_path / "shellcheck"
+    exe.write_text("not a program")
+    exe.chmod(0o644)
+    monkeypatch.setattr(shellcheck, "_binary", str(exe))
+    monkeypatch.setattr(shellcheck, "_version", (0, 11))
+    assert lint("FROM debian:12\nRUN echo $A\n") == [
+        not_checked(2, "ShellCheck could not be run (Permission denied)")]
+
+
+def test_no_temporary_directory_is_left(fake_binary, tmp_path, monkeypatch) -> None:
+    """Success, failure and timeout: the directory holding the RUN text goes every time."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    for body in ('print(\'{"comments": []}\')', "import sys; sys.exit(3)",
+                 "import time; time.sleep(30)"):
+        fake_binary(body)
+        shellcheck.clear_cache()
+        shellcheck.check([shellcheck.prepare("echo $a", "sh")], timeout=1)
+        assert list(temp.iterdir()) == []
+
+
+# ---------------------------------------------------------------- signals during the pass
+
+_DRIVER = """
+import sys
+from docklint import shellcheck
+shellcheck._binary = sys.argv[1]
+shellcheck._version = (0, 11)
+from docklint.cli import main
+main(["--jobs", "1", "--no-color", "--select", "DK440", sys.argv[2]])
+"""
+
+
+@posix_only
+@pytest.mark.parametrize("signo, status", [
+    (signal.SIGTERM, -signal.SIGTERM),      # the default action: a shell sees 143
+    (signal.SIGHUP, -signal.SIGHUP),        # 129
+    (signal.SIGINT, 130),                   # KeyboardInterrupt: docklint exits 130
+])
+def test_a_signal_during_the_pass_leaves_nothing_behind(tmp_path, signo, status) -> None:
+    """docklint is signalled while ShellCheck (a stand-in that hangs) runs: it ends with the
+    conventional status, the temporary directory with the RUN text is gone and so is the
+    ShellCheck process."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    pid_file = tmp_path / "pid"
+    fake = write_fake(tmp_path / "shellcheck", f"""
+        import os, time
+        with open({str(pid_file)!r}, "w") as fh:
+            fh.write(str(os.getpid()))
+        time.sleep(60)
+    """)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM debian:12\nRUN echo secret-run-text $A\n")
+    env = {**os.environ, "TMPDIR": str(temp)}
+    proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(fake), str(dockerfile)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    pid = None
+    try:
+        assert wait_for(lambda: pid_file.exists() and pid_file.read_text() != ""), \
+            "the stand-in ShellCheck never started"
+        pid = int(pid_file.read_text())
+        assert [p.name for p in temp.iterdir()][0].startswith("docklint-sc-")   # the control
+        proc.send_signal(signo)
+        proc.communicate(timeout=30)
+        assert proc.returncode == status
+        assert list(temp.iterdir()) == []
+        assert wait_for(lambda: not alive(pid), 10), "an orphaned shellcheck is still running"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        if pid is not None:
+            kill_quietly(pid)
+
+
+_PARALLEL_DRIVER = _DRIVER.replace('"--jobs", "1"', '"--jobs", "2"').replace(
+    "sys.argv[2]]", "*sys.argv[2:]]")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="lists the workers with "
+                                                                  "Linux's ps --ppid")
+def test_sigterm_stops_the_worker_processes_and_their_shellcheck(tmp_path) -> None:
+    """With --jobs, files are linted in worker processes: SIGTERM to docklint reaches them too,
+    so that no worker and no ShellCheck outlives it and no temporary directory is left."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    fake = write_fake(tmp_path / "shellcheck", f"""
+        import os, time
+        with open(os.path.join({str(pids)!r}, str(os.getpid())), "w") as fh:
+            fh.write("x")
+        time.sleep(60)
+    """)
+    files = []
+    for i in range(8):                      # docklint uses workers from 8 files on
+        files.append(tmp_path / f"D{i}")
+        files[-1].write_text(f"FROM debian:12\nRUN echo $A{i}\n")
+    proc = subprocess.Popen([sys.executable, "-c", _PARALLEL_DRIVER, str(fake), *map(str, files)],
+                            env={**os.environ, "TMPDIR": str(temp)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started: list[int] = []
+    workers: list[str] = []
+    try:
+        assert wait_for(lambda: len(list(pids.iterdir())) >= 2), "two workers never started"
+        started = [int(p.name) for p in pids.iterdir()]
+        workers = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)],
+                                 capture_output=True, text=True).stdout.split()
+        assert len(workers) >= 2                                      # the control
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == -signal.SIGTERM
+        assert wait_for(lambda: not any(alive(int(w)) for w in workers), 10), \
+            "a worker process outlived docklint"
+        assert wait_for(lambda: not any(alive(p) for p in started), 10), \
+            "a ShellCheck process outlived docklint"
+        assert list(temp.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in [*started, *map(int, workers)]:
+            kill_quietly(pid)
+
+
+@posix_only
+def test_the_previous_handlers_are_back_after_the_pass(fake_binary) -> None:
+    """The handlers are the pass's only: before and after it, the program's own are in place
+    (an ignored signal stays ignored throughout)."""
+    fake_binary("print('{\"comments\": []}')")
+
+    def mine(signo, frame):
+        pass
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    try:
+        signal.signal(signal.SIGTERM, mine)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        shellcheck.check([shellcheck.prepare("echo $a", "sh")])
+        assert signal.getsignal(signal.SIGTERM) is mine
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is before[signal.SIGINT]
+        assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
