@@ -12,7 +12,9 @@ updated (the rename gives the path a new inode), and extended attributes are not
 
 from __future__ import annotations
 
+import bisect
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -47,17 +49,54 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-def _overlaps(a: list[Edit], taken: list[tuple[int, int]]) -> bool:
-    for e in a:
-        for start, end in taken:
-            # two insertions at the same point conflict too (their order would be arbitrary)
-            if e.span.start < end and start < e.span.end:
-                return True
-            if e.span.start == e.span.end == start == end:
-                return True
-            if e.span.start == e.span.end and start < e.span.start < end:
-                return True
+def _conflict(e: Edit, start: int, end: int) -> bool:
+    # two insertions at the same point conflict too (their order would be arbitrary)
+    if e.span.start < end and start < e.span.end:
+        return True
+    if e.span.start == e.span.end == start == end:
+        return True
+    if e.span.start == e.span.end and start < e.span.start < end:
+        return True
     return False
+
+
+def _overlaps(a: list[Edit], taken: list[tuple[int, int]]) -> bool:
+    return any(_conflict(e, start, end) for e in a for start, end in taken)
+
+
+class _Taken:
+    """The spans of the edits chosen so far, sorted: whether a new edit conflicts with one of
+    them is a look at its neighbours, not at all of them (a file with thousands of fixes)."""
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.disjoint = True     # sorted by start, the ends never decrease: neighbours suffice
+
+    def conflicts(self, edits: list[Edit]) -> bool:
+        if not self.disjoint:
+            return _overlaps(edits, self.spans)
+        spans = self.spans
+        for e in edits:
+            i = bisect.bisect_left(spans, (e.span.start, -1))
+            j = i - 1
+            while j >= 0 and spans[j][1] >= e.span.start:
+                if _conflict(e, *spans[j]):
+                    return True
+                j -= 1
+            while i < len(spans) and spans[i][0] <= e.span.end:
+                if _conflict(e, *spans[i]):
+                    return True
+                i += 1
+        return False
+
+    def add(self, edits: list[Edit]) -> None:
+        for e in edits:
+            item = (e.span.start, e.span.end)
+            i = bisect.bisect_right(self.spans, item)
+            if (i > 0 and self.spans[i - 1][1] > item[0]) or \
+                    (i < len(self.spans) and self.spans[i][0] < item[1]):
+                self.disjoint = False      # a fix whose own edits overlap: check them all
+            self.spans.insert(i, item)
 
 
 @dataclass
@@ -119,7 +158,7 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
     applied: Counter = Counter()
     for _round in range(max_rounds):
         chosen: list[tuple[Finding, list[Edit]]] = []
-        taken: list[tuple[int, int]] = []
+        taken = _Taken()
         for f in result.findings:
             if not _wanted(f, unsafe):
                 continue
@@ -127,10 +166,10 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
             assert fix is not None
             edits = [Edit(e.span, e.text.replace("\n", newline) if newline != "\n" else e.text)
                      for e in fix.edits]
-            if _overlaps(edits, taken):
+            if taken.conflicts(edits):
                 continue
             chosen.append((f, edits))
-            taken += [(e.span.start, e.span.end) for e in edits]
+            taken.add(edits)
         if not chosen:
             break
         new_text = apply_edits(text, [e for _, edits in chosen for e in edits])
@@ -169,17 +208,50 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
     return outcome
 
 
-def write_atomic(path: str, data: bytes) -> None:
+class ReadOnly(PermissionError):
+    """The file (or its directory) is read-only: docklint leaves it alone, even as root."""
+
+
+class Changed(Exception):
+    """The file on disk is not the one that was read."""
+
+
+def read_only(path: str) -> str | None:
+    """Why ``path`` (a resolved file path) is not ours to change, or None: no write permission
+    bit set on the file or on its directory, or no write access for this user. The bits are
+    checked, not only ``os.access``: for root, ``os.access`` says yes to everything."""
+    directory = os.path.dirname(path) or "."
+    st = os.stat(path)
+    if not stat.S_IMODE(st.st_mode) & 0o222 or not os.access(path, os.W_OK):
+        return f"the file is read-only (mode {stat.S_IMODE(st.st_mode):04o})"
+    dst = os.stat(directory)
+    if not stat.S_IMODE(dst.st_mode) & 0o222 or not os.access(directory, os.W_OK | os.X_OK):
+        return f"its directory is read-only (mode {stat.S_IMODE(dst.st_mode):04o})"
+    return None
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def write_atomic(path: str, data: bytes, *, expected: bytes | None = None,
+                 limit: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its permissions (and owner, where
     allowed). The original stays intact if anything fails (or the process dies) before the
     final rename. A symbolic link is followed: the file it points to is replaced, the link
-    stays. A file we may not write is refused (PermissionError), although replacing it through
-    its directory would work: a read-only Dockerfile is not ours to change."""
+    stays. A read-only file, or a file in a read-only directory, is refused (:class:`ReadOnly`)
+    even as root, although replacing it through its directory would work: a read-only
+    Dockerfile is not ours to change.
+
+    With ``expected`` (the SHA-256 digest of the bytes the new ones were computed from), the
+    file is read again right before the rename and :class:`Changed` is raised when its bytes
+    differ: an edit made meanwhile is never lost, even one that kept the size and the time."""
     path = os.path.realpath(path)
     directory = os.path.dirname(path)
     st = os.stat(path)
-    if not os.access(path, os.W_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+    why = read_only(path)
+    if why is not None:
+        raise ReadOnly(errno.EACCES, why, path)
     fd, tmp = tempfile.mkstemp(prefix=".docklint-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -191,6 +263,15 @@ def write_atomic(path: str, data: bytes) -> None:
             os.chown(tmp, st.st_uid, st.st_gid)
         except (PermissionError, AttributeError):
             pass
+        if expected is not None:
+            from .reading import ReadError, read_regular
+            try:
+                now = read_regular(path, limit if limit is not None else
+                                   max(st.st_size, len(data)) * 2 + (1 << 20))
+            except ReadError:
+                raise Changed() from None
+            if _digest(now) != expected:
+                raise Changed()
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -234,26 +315,20 @@ def fix_data(data: bytes, shown: str, settings: Settings, rules: list[Rule], *,
     return out
 
 
-def _stamp_of(st: os.stat_result) -> tuple:
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
 def fix_file(path: str, settings: Settings, rules: list[Rule], *, unsafe: bool = False,
              write: bool = True, display: str | None = None) -> FileFix:
     """Fix one file (write it back atomically with ``write``; else only compute the fixed
     bytes, for a diff). A file that cannot be read, or is over the size limit, is linted as
-    ``lint_file`` does and left alone. A file with nothing to fix is not written. The file is
-    not written either if it changed on disk while being fixed."""
+    ``lint_file`` does and left alone. A file with nothing to fix is not written. Nor is a
+    read-only file (or one in a read-only directory), nor a file whose bytes changed on disk
+    while it was being fixed (compared by content, right before the replace)."""
+    from .reading import ReadError, read_regular
     shown = display or path
-    data: bytes | None = None
     try:
-        st = os.stat(path)
-        if stat.S_ISREG(st.st_mode) and st.st_size <= settings.max_file_bytes:
-            with open(path, "rb") as fh:
-                data = fh.read(settings.max_file_bytes + 1)
-    except OSError:
+        data: bytes | None = read_regular(path, settings.max_file_bytes, shown=shown)
+    except ReadError:
         data = None
-    if data is None or len(data) > settings.max_file_bytes:
+    if data is None:
         # lint_file reads again and reports the problem (or the size) in its own words
         return FileFix(lint_file(path, settings, rules, display=shown))
     context = settings.context or os.path.dirname(os.path.abspath(path))
@@ -261,23 +336,21 @@ def fix_file(path: str, settings: Settings, rules: list[Rule], *, unsafe: bool =
     if not (write and out.changed):
         return out
     try:
-        if _stamp_of(os.stat(path)) != _stamp_of(st):
-            raise _Changed()
-        write_atomic(path, out.data)
+        write_atomic(path, out.data, expected=_digest(data),
+                     limit=settings.max_file_bytes)
         out.written = True
-    except (OSError, _Changed) as exc:
-        out.problem = ("not fixed: the file changed while it was being fixed" if
-                       isinstance(exc, _Changed) else
-                       f"cannot write: {getattr(exc, 'strerror', None) or exc}")
+    except (OSError, Changed) as exc:
+        if isinstance(exc, Changed):
+            out.problem = "not fixed: the file changed while it was being fixed"
+        elif isinstance(exc, ReadOnly):
+            out.problem = f"not fixed: {exc.strerror}; it was left alone"
+        else:
+            out.problem = f"cannot write: {getattr(exc, 'strerror', None) or exc}"
         # the report is about what is on disk: the original
         out.result = lint_bytes(data, shown, settings, rules, context=context)
         out.applied = Counter()
         out.data = data
     return out
-
-
-class _Changed(Exception):
-    """The file on disk is not the one that was read."""
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:

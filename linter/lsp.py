@@ -61,10 +61,11 @@ import logging
 import os
 import re
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from . import __version__
@@ -80,10 +81,14 @@ except ImportError:  # the lsp extra is not installed: main() says so
 
 __all__ = ["main", "create_server", "DocklintServer", "lint_document", "DocumentLint",
            "LineIndex", "apply_change", "hover_markdown", "MISSING_EXTRA", "DEBOUNCE_SECONDS",
-           "FIX_ALL_KIND", "WATCH_GLOBS", "SOURCE"]
+           "FIX_ALL_KIND", "WATCH_GLOBS", "SOURCE", "MAX_LINES", "LINT_BUDGET_SECONDS"]
 
 MISSING_EXTRA = "docklint lsp needs the lsp extra: pip install 'docklint[lsp]'"
 DEBOUNCE_SECONDS = 0.15
+#: a document with more lines is not linted in the editor: it gets one diagnostic saying so
+MAX_LINES = 10_000
+#: a lint (each pass) that runs longer is stopped: the document gets one diagnostic saying so
+LINT_BUDGET_SECONDS = 20.0
 SOURCE = "docklint"
 FIX_ALL_KIND = "source.fixAll.docklint"
 QUICK_FIX = "quickfix"
@@ -243,6 +248,7 @@ class DocumentLint:
     generation: int = 0
     seconds: float = 0.0
     partial: bool = False          # quick lint: the ShellCheck pass is still to come
+    stopped: str | None = None     # not linted fully: "too-large", "too-slow", "cancelled"
     _starts: list[int] | None = field(default=None, repr=False)   # instruction starts
 
     @property
@@ -302,7 +308,11 @@ def _to_bytes(text: str) -> bytes:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """A message for the client's log or a problem diagnostic: one line, with control and
+    bidi characters (of a file name, an exception's text) escaped (findings' messages already
+    are, by the engine)."""
+    from .rule import printable
+    return printable(" ".join(str(text).split()))
 
 
 def _clear_config_caches() -> None:
@@ -340,18 +350,69 @@ def _settings_for(path: str | None, problems: list[tuple[int, str]],
     return eff, rules
 
 
+class _Stopped(BaseException):
+    """Raised inside a lint to abandon it (over its time budget, or its text is stale): a
+    BaseException, so that the engine's guard around each rule does not catch it."""
+
+
+def _bounded(rule: Rule, stop: Callable[[], str | None]) -> Rule:
+    """``rule`` with a check that gives up (raises :class:`_Stopped`) as soon as ``stop``
+    says why, looked at before the rule starts and at each finding it makes."""
+    check = rule.check
+
+    def bounded_check(df, options):
+        why = stop()
+        if why:
+            raise _Stopped(why)
+        for finding in check(df, options):
+            why = stop()
+            if why:
+                raise _Stopped(why)
+            yield finding
+    return replace(rule, check=bounded_check)
+
+
+def _single(state: "DocumentLint", why: str, message: str) -> "DocumentLint":
+    """``state`` holding one diagnostic, on the first line, that says why it was not linted."""
+    state.stopped = why
+    state.partial = False
+    state.result = None
+    state.findings = []
+    state.diagnostics = [T.Diagnostic(
+        range=T.Range(start=T.Position(line=0, character=0),
+                      end=T.Position(line=0, character=0)),
+        message=message, severity=T.DiagnosticSeverity.Warning, source=SOURCE)]
+    return state
+
+
 def lint_document(uri: str, text: str, version: int | None = None, *,
                   path: str | None = None, encoding: str = "utf-16",
-                  generation: int = 0, quick: bool = False) -> DocumentLint:
+                  generation: int = 0, quick: bool = False,
+                  budget: float | None = LINT_BUDGET_SECONDS,
+                  cancel: threading.Event | None = None,
+                  max_lines: int = MAX_LINES) -> DocumentLint:
     """Lint one document's text with the settings its path's configuration gives, and turn
     the findings into LSP diagnostics. Never raises for a bad document: binary, oversized or
     mis-encoded text gives DK000/DK003 findings. With ``quick``, rules that run an external
     program (the ShellCheck pass) are left out and ``state.partial`` says so: the server
-    publishes that first, then the full result."""
+    publishes that first, then the full result.
+
+    Bounded: a document of more than ``max_lines`` lines is not linted, and a lint that runs
+    longer than ``budget`` seconds is stopped (between rules, or at a finding); either way the
+    document gets a single diagnostic saying so (``state.stopped``: ``too-large`` or
+    ``too-slow``). Setting ``cancel`` stops the lint the same way (``cancelled``: the server
+    does it when the text changed, so the lint of stale text does not hold up the next one)."""
     started = time.perf_counter()
     lines = LineIndex(text, encoding)
     shift = 1 if text.startswith("\ufeff") else 0
     state = DocumentLint(uri, version, text, lines, shift, generation=generation)
+    count = lines.line_count - (1 if text.endswith(("\n", "\r")) else 0)
+    if count > max_lines:
+        state.seconds = time.perf_counter() - started
+        return _single(state, "too-large",
+                       f"docklint: this document has {count} lines, more than the "
+                       f"{max_lines} the language server lints; it was not linted (run "
+                       "`docklint` on the file instead)")
     eff, rules = _settings_for(path, state.problems, state.logs)
     if quick and any(r.subcodes for r in rules):
         rules = [r for r in rules if not r.subcodes]
@@ -374,7 +435,25 @@ def lint_document(uri: str, text: str, version: int | None = None, *,
         ctx_module = sys.modules.get("docklint.context")
         if ctx_module is not None:
             ctx_module.forget()      # the build context may have changed on disk
-        result = lint_bytes(data, display, settings, rules, context=context)
+        deadline = None if budget is None else started + budget
+
+        def stop() -> str | None:
+            if cancel is not None and cancel.is_set():
+                return "cancelled"
+            if deadline is not None and time.perf_counter() > deadline:
+                return "too-slow"
+            return None
+        try:
+            result = lint_bytes(data, display, settings, [_bounded(r, stop) for r in rules],
+                                context=context)
+        except _Stopped as exc:
+            state.seconds = time.perf_counter() - started
+            why = str(exc)
+            return _single(state, why,
+                           f"docklint: linting this document took longer than {budget:g} s "
+                           "and was stopped; it was not linted fully (run `docklint` on the "
+                           "file instead)" if why == "too-slow" else
+                           "docklint: this lint was cancelled (the text changed)")
     state.result = result
     if result.error:
         state.problems.append((2, f"docklint: {_one_line(result.error)}"))
@@ -627,9 +706,13 @@ def hover_markdown(df, offset: int) -> tuple[str, int, int] | None:
 
 class _Doc:
     """An open document: its latest text (``content`` = (version, text), replaced as a whole
-    so the lint thread always reads a matching pair) and its lint scheduling state."""
+    so the lint thread always reads a matching pair) and its lint scheduling state.
 
-    __slots__ = ("uri", "path", "content", "timer", "queued", "lint")
+    Each document is linted on a thread of its own (``executor``, one lint at a time), so a
+    document that is slow to lint never holds up another's diagnostics; ``cancel`` is the
+    stop flag of its latest lint, set when the text it reads is replaced."""
+
+    __slots__ = ("uri", "path", "content", "timer", "queued", "lint", "executor", "cancel")
 
     def __init__(self, uri: str, path: str | None, version: int | None, text: str) -> None:
         self.uri = uri
@@ -638,6 +721,19 @@ class _Doc:
         self.timer: asyncio.TimerHandle | None = None
         self.queued = False
         self.lint: DocumentLint | None = None
+        self.executor: ThreadPoolExecutor | None = None
+        self.cancel: threading.Event | None = None
+
+    def close(self) -> None:
+        """Stop its lint (at the next rule) and let its thread end."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if self.cancel is not None:
+            self.cancel.set()
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
 
     @property
     def version(self) -> int | None:
@@ -685,7 +781,8 @@ class DocklintServer:
         self.shutdown_requested = False
         self._shown: set[str] = set()       # problems already shown (once per generation)
         self._tasks: set[asyncio.Future] = set()
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docklint-lint")
+        self.budget: float | None = LINT_BUDGET_SECONDS
+        self.max_lines = MAX_LINES
         self._register()
 
     # ---- plumbing
@@ -807,8 +904,8 @@ class DocklintServer:
         td = params.text_document
         doc = _Doc(td.uri, _fs_path(td.uri), td.version, td.text)
         old = self.docs.get(td.uri)
-        if old is not None and old.timer is not None:
-            old.timer.cancel()
+        if old is not None:
+            old.close()
         self.docs[td.uri] = doc
         if _is_config_file(doc.path):
             return                    # a configuration file, not a Dockerfile
@@ -827,6 +924,8 @@ class DocklintServer:
         for change in params.content_changes:
             text = apply_change(text, change, encoding)
         doc.content = (params.text_document.version, text)
+        if doc.cancel is not None:
+            doc.cancel.set()          # a lint of the old text is wasted work: stop it
         if not _is_config_file(doc.path):
             self._lint_soon(doc, self.debounce)
 
@@ -844,8 +943,8 @@ class DocklintServer:
     def _did_close(self, params) -> None:
         uri = params.text_document.uri
         doc = self.docs.pop(uri, None)
-        if doc is not None and doc.timer is not None:
-            doc.timer.cancel()
+        if doc is not None:
+            doc.close()
         self.ls.text_document_publish_diagnostics(
             T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -884,15 +983,20 @@ class DocklintServer:
     async def _run_lint(self, doc: _Doc, *, from_queue: bool,
                         quick: bool = False) -> DocumentLint:
         encoding = self._encoding
+        budget, max_lines = self.budget, self.max_lines
 
         def work() -> DocumentLint:
             if from_queue:
                 doc.queued = False
             version, text = doc.content
             generation = self.generation
+            cancel = doc.cancel = threading.Event()
+            if doc.content[0] != version:
+                cancel.set()
             try:
                 return lint_document(doc.uri, text, version, path=doc.path, encoding=encoding,
-                                     generation=generation, quick=quick)
+                                     generation=generation, quick=quick, budget=budget,
+                                     cancel=cancel, max_lines=max_lines)
             except Exception as exc:  # a docklint bug: log it, publish nothing for this text
                 log.error("internal error linting %s", doc.uri, exc_info=exc)
                 state = DocumentLint(doc.uri, version, text, LineIndex(text, encoding),
@@ -902,7 +1006,10 @@ class DocklintServer:
                                       "(please report this)"))
                 return state
 
-        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        if doc.executor is None:
+            doc.executor = ThreadPoolExecutor(max_workers=1,
+                                              thread_name_prefix="docklint-lint")
+        return await asyncio.get_running_loop().run_in_executor(doc.executor, work)
 
     def _current(self, doc: _Doc, state: DocumentLint) -> bool:
         return self.docs.get(doc.uri) is doc and state.version == doc.version and \
@@ -913,12 +1020,19 @@ class DocklintServer:
         # does not wait for an external program
         state = await self._run_lint(doc, from_queue=True, quick=True)
         if not self._current(doc, state):  # the text changed: its lint is already scheduled
+            if self.docs.get(doc.uri) is doc and state.version == doc.version and \
+                    state.generation != self.generation:
+                self._lint_soon(doc, 0)    # the configuration was re-read meanwhile: again
             return
         doc.lint = state
         self._publish(state)
         if state.partial:
             full = await self._run_lint(doc, from_queue=False)
-            if self._current(doc, full):
+            if full.stopped == "too-slow":
+                # the fast rules' diagnostics stay; only the ShellCheck pass was too slow
+                self._log(2, f"docklint: {doc.uri}: the ShellCheck pass took longer than "
+                             f"{self.budget:g} s and was stopped")
+            elif self._current(doc, full):
                 doc.lint = full
                 self._publish(full)
 
@@ -1053,7 +1167,8 @@ class DocklintServer:
         try:
             self.ls.start_io(stdin, stdout)
         finally:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            for doc in list(self.docs.values()):
+                doc.close()
 
 
 def create_server(debounce: float = DEBOUNCE_SECONDS) -> DocklintServer:

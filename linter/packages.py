@@ -37,7 +37,8 @@ from .shell import Command, Script, ShellWord
 __all__ = ["Package", "PackageCommand", "Use", "parse", "unwrap", "package_commands",
            "is_pinned", "pin_hint", "CACHES", "covers", "removes", "cleaned_after", "mounted",
            "uses", "unpinned", "ships", "shipping_stages", "leaves_cache", "last_per_run",
-           "earlier_text", "fed_yes", "rpm_assumes_yes", "append_hint", "INSTALL_ACTIONS",
+           "earlier_text", "earlier_search", "fed_yes", "rpm_assumes_yes", "append_hint",
+           "INSTALL_ACTIONS",
            "RPM_ASKS", "RPM_CACHING", "PIN_HINT", "TRUTHY_PIP"]
 
 # ---------------------------------------------------------------------------------------------
@@ -913,20 +914,115 @@ def earlier_text(df, use: Use) -> str:
     """The shell text that ran before ``use`` in its image: earlier RUNs of the stage's chain,
     heredoc files COPY/ADD wrote, and the start of its own script. Used to find manager
     configuration written to a file (``APT::Get::Assume-Yes``, ``assumeyes=1``...)."""
+    joined, before = _earlier_parts(df, use.stage.index)
+    # the parts before the use's own instruction (all of them when it is not in the stage's
+    # own list: an ONBUILD trigger's instruction)
+    end = before.get(id(use.instruction), len(joined) - 1)
+    head = joined[end]
+    own = use.script.text[:use.command.start]
+    return f"{head}\n{own}" if end else own
+
+
+def earlier_search(df, use: Use, pattern: "re.Pattern[str]") -> bool:
+    """``bool(pattern.search(earlier_text(df, use)))``, in time that does not grow with the
+    number of uses in the stage (a search of the whole earlier text for each use is quadratic).
+
+    The earlier text is the join of the chain's parts before the use, then the start of its own
+    script. Whether the pattern matches within the parts alone grows with their number, so the
+    first prefix that matches is found once per stage and pattern (a binary search); a match
+    that reaches into the use's own text is looked for in that text and the 4,096 characters
+    before it. For patterns that do not look behind their start, nor anchor at ``^``/``\\A``
+    (other than as an alternative to a newline), this is the same answer, except for a match
+    that spans more than 4,096 characters of earlier text and ends in the use's own text."""
+    joined, before = _earlier_parts(df, use.stage.index)
+    end = before.get(id(use.instruction), len(joined) - 1)
+    own = use.script.text[:use.command.start]
+    if not end:
+        return bool(pattern.search(own))
+    firsts = _EARLIER_FIRST.setdefault(df, {})
+    key = (use.stage.index, pattern)
+    first = firsts.get(key)
+    if first is None:
+        first = firsts[key] = _first_match(joined, pattern)
+    if end >= first:
+        return True
+    head_end = joined.ends[end]
+    cut = joined.text.rfind("\n", 0, max(0, head_end - _STRADDLE))
+    window = joined.text[cut if cut >= 0 else 0:head_end]
+    return bool(pattern.search(f"{window}\n{own}"))
+
+
+_STRADDLE = 4096
+# df -> (stage index, pattern) -> the number of parts of the first prefix the pattern matches
+_EARLIER_FIRST: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+def _first_match(joined: "_Prefixes", pattern: "re.Pattern[str]") -> int:
+    """The smallest k such that ``pattern`` matches in the join of the first k parts (the
+    number of prefixes when none)."""
+    n = len(joined)
+    if not pattern.search(joined.text, 0, joined.ends[n - 1]):
+        return n
+    lo, hi = 1, n - 1          # a match in the first hi parts; none in the first lo - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pattern.search(joined.text, 0, joined.ends[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+# df -> stage index -> (the texts of the chain's parts joined, prefix lengths): every use of a
+# stage shares one walk of its chain (a walk per use is quadratic in a long stage)
+_EARLIER: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+
+
+class _Prefixes:
+    """The texts ``"\n".join(parts[:k])`` of a list of parts, without building each: slices of
+    the whole join."""
+
+    __slots__ = ("text", "ends")
+
+    def __init__(self, parts: list[str]) -> None:
+        self.text = "\n".join(parts)
+        self.ends = [0]
+        pos = -1
+        for part in parts:
+            pos += len(part) + 1
+            self.ends.append(pos)
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def __getitem__(self, k: int) -> str:
+        return self.text[:self.ends[k]] if k else ""
+
+
+def _earlier_parts(df, index: int) -> tuple[_Prefixes, dict[int, int]]:
+    per_df = _EARLIER.get(df)
+    if per_df is None:
+        per_df = _EARLIER[df] = {}
+    got = per_df.get(index)
+    if got is not None:
+        return got
     parts: list[str] = []
-    chain = list(reversed(df.graph.chain(use.stage.index)))
-    for st in chain:
+    before: dict[int, int] = {}
+    chain = list(reversed(df.graph.chain(index)))
+    facts = facts_of(df)
+    for n, st in enumerate(chain):
+        own_stage = n == len(chain) - 1
         for ins in st.instructions:
-            if ins is use.instruction:
-                break
+            if own_stage:
+                before.setdefault(id(ins), len(parts))
             eff = ins.effective
             if eff.keyword == "RUN":
-                script = facts_of(df).script(ins)
+                script = facts.script(ins)
                 parts.append(script.text if script is not None else eff.rest)
             elif eff.keyword in ("COPY", "ADD"):
                 parts.extend(h.content for h in eff.heredocs)
-    parts.append(use.script.text[:use.command.start])
-    return "\n".join(parts)
+    got = per_df[index] = (_Prefixes(parts), before)
+    return got
 
 
 def fed_yes(use: Use) -> bool:
@@ -945,7 +1041,7 @@ def rpm_assumes_yes(df, use: Use) -> bool:
         return True
     if any(_ASSUMEYES_CONF.search(v) for v in pc.option_values("--setopt")):
         return True
-    return fed_yes(use) or bool(_ASSUMEYES_CONF.search(earlier_text(df, use)))
+    return fed_yes(use) or earlier_search(df, use, _ASSUMEYES_CONF)
 
 
 def last_per_run(found: Iterable[Use]) -> list[Use]:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from docklint.packages import earlier_text, fed_yes, uses
+from docklint.packages import earlier_search, fed_yes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 ASKS = {"install", "remove", "purge", "upgrade", "dist-upgrade", "full-upgrade", "autoremove",
@@ -54,7 +54,7 @@ def answered(df, use) -> bool:
         return True
     if any(_CONFIG.search(v) for v in pc.option_values("-o", "--option")):
         return True
-    return fed_yes(use) or bool(_CONFIG.search(earlier_text(df, use)))
+    return fed_yes(use) or earlier_search(df, use, _CONFIG)
 
 
 @rule("DK404", "apt-missing-yes", Severity.WARNING, tags={"packages", "build"},

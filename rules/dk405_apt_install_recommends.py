@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 
-from docklint.packages import earlier_text, ships, uses
+from docklint.packages import earlier_search, ships, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 _CONFIG = re.compile(r"APT::Install-Recommends[\"'\s=]+\"?(false|no|0)\b", re.I)
@@ -63,7 +63,7 @@ def check(df, options):
                 (pc.tool == "aptitude" and pc.has_option("-R")):
             continue
         if any(_CONFIG.search(v) for v in pc.option_values("-o", "--option")) or \
-                _CONFIG.search(earlier_text(df, use)):
+                earlier_search(df, use, _CONFIG):
             continue
         yield Finding(use.span(), f"`{pc.tool} install` also installs recommended packages; "
                                   f"add `{flag}` and name the packages you need",

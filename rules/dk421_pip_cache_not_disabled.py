@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 
-from docklint.packages import TRUTHY_PIP, earlier_text, leaves_cache, uses
+from docklint.packages import TRUTHY_PIP, earlier_search, leaves_cache, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 # pip's configuration: "pip config set global.no-cache-dir ...", or a pip.conf line
@@ -102,7 +102,7 @@ def check(df, options):
         dirs = [pc.option_value("--cache-dir"), use.command.env(dir_var), env.get(dir_var)]
         if not leaves_cache(df, use, cache, [d for d in dirs if d]):
             continue
-        if pc.family == "pip" and _CONFIG.search(earlier_text(df, use)):
+        if pc.family == "pip" and earlier_search(df, use, _CONFIG):
             continue
         where = "~/.cache/pip" if cache == "pip" else "~/.cache/uv"
         yield Finding(use.span(), f"`{pc.tool} install` keeps its download cache in {where} "

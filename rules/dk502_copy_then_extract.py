@@ -150,12 +150,22 @@ def _mentions(cmd, name: str) -> bool:
 def check(df, options):
     facts = facts_of(df)
     graph = df.graph
-    shipped = {s.index for s in graph.chain()} if df.target is not None else set()
+    target_chain = graph.chain() if df.target is not None else []
+    shipped = {s.index for s in target_chain}
+    position = {s.index: i for i, s in enumerate(target_chain)}
+    # the chain of a stage in the target's chain is the rest of that chain, unless the chain
+    # loops back (a cycle, DK202): then each stage's own chain is walked
+    last = target_chain[-1] if target_chain else None
+    cyclic = last is not None and last.base.kind == "stage" and last.base.stage is not None
     for stage in df.stages:
         if stage.index not in shipped:
             continue            # a builder's layers never reach the final image
-        later_stages = [s for s in graph.chain() if s.index != stage.index and
-                        any(c.index == stage.index for c in graph.chain(s.index))]
+        if cyclic:
+            later_stages = [s for s in target_chain if s.index != stage.index and
+                            any(c.index == stage.index for c in graph.chain(s.index))]
+        else:
+            # the stages built on this one: those before it in the target's chain
+            later_stages = target_chain[:position[stage.index]]
         for ins in stage.instructions:
             if ins.keyword != "COPY" or (ins.flag("from") is not None and ins.flag("from").value) \
                     or has_parse_error(df, ins):

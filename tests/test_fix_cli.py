@@ -441,7 +441,7 @@ def test_a_write_failure_is_an_error_and_the_report_is_of_the_file_on_disk(tmp_p
 
     from docklint import fix
 
-    def refuse(path, data):
+    def refuse(path, data, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
     monkeypatch.setattr(fix, "write_atomic", refuse)
     path = write(tmp_path / "Dockerfile", APT)
