@@ -56,7 +56,7 @@ class ConfigError(click.ClickException):
     exit_code = EXIT_ERROR
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"docklint: {self.format_message()}", err=True, file=file)
+        click.echo(f"docklint: {_printable(self.format_message())}", err=True, file=file)
 
 
 def is_dockerfile_name(name: str) -> bool:
@@ -96,7 +96,9 @@ def discover(paths: Sequence[str]) -> tuple[list[str], list[str]]:
                 errors.append(f"{exc.filename or directory}: cannot read directory: "
                               f"{exc.strerror or exc}")
 
-            found = list(walk(p, is_dockerfile_name, walk_error))
+            found = list(walk(p, is_dockerfile_name, walk_error,
+                              lambda message: errors.append(f"{message} (its patterns are not "
+                                                            "applied)")))
             if not found and len(errors) == before:
                 errors.append(f"{p}: no Dockerfiles found (looked for {_PATTERNS})")
             for f in found:
@@ -267,7 +269,9 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
     if context and not os.path.isdir(context):
         raise ConfigError(f"--context: {context}: not a directory")
     if config_path and not os.path.isfile(config_path):
-        raise ConfigError(f"--config: {config_path}: no such file")
+        kind = "is a directory" if os.path.isdir(config_path) else \
+            "not a regular file" if os.path.exists(config_path) else "no such file"
+        raise ConfigError(f"--config: {config_path}: {kind}")
     fixing = fix or unsafe_fixes or diff
     if diff and (fmts or outputs or statistics):
         raise ConfigError("--diff prints a diff, not a report: drop --format, --output and "
@@ -284,12 +288,17 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
     noted: set[str | None] = set()
 
     def effective(path: str | None):
-        """The settings and rules for one file (configuration found from its directory)."""
+        """The settings and rules for one file (configuration found from its directory).
+        Raises :class:`_BrokenConfig` when the configuration found for it is broken (the other
+        files are still linted), ConfigError (the run stops) when ``--config`` or the command
+        line is."""
         try:
             conf = cfg.config_for(path, explicit=config_path, isolated=isolated)
             eff = cfg.resolve_settings(path, conf, cli=cli_settings)
         except cfg.ConfigError as exc:
-            raise ConfigError(str(exc)) from None
+            if exc.config is None or config_path:
+                raise ConfigError(str(exc)) from None
+            raise _BrokenConfig(str(exc), exc.config) from None
         if conf is not None and conf.notes and conf.path not in noted:
             noted.add(conf.path)
             for note in conf.notes:
@@ -301,33 +310,53 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
                 rule_sets[key] = select_rules(s)
             except UnknownRule as exc:
                 raise ConfigError(str(exc)) from None
-            if not rule_sets[key]:
-                raise ConfigError("no rules left to run: the selection and the ignores "
-                                  "cancel out")
+        if not rule_sets[key]:
+            message = "no rules left to run: the selection and the ignores cancel out"
+            if conf is None or config_path:
+                raise ConfigError(message)
+            raise _BrokenConfig(f"{conf.path}: {message}", conf.path)
         return eff, rule_sets[key]
 
     if not paths:
         paths = ("-",) if stdin_filename else (".",)
     files, errors = discover(paths)
+    _refuse_reports_over_inputs(reports, files, stdin_filename)
     explicit = {os.path.normcase(os.path.abspath(p)) for p in paths if p != "-"}
     plan: list[tuple[str, object, list]] = []     # (path, effective settings, rules)
+    # a broken configuration costs the files under it, not the run: each such file is "not
+    # linted" (an error for that file, exit 2), the configuration's error is said once
+    broken: dict[int, tuple[str, str]] = {}       # position in the plan -> (file, error)
+    broken_configs: set[str] = set()
     for path in files:
         config_path_for = (stdin_filename or None) if path == "-" else path
-        eff, rules = effective(config_path_for)
+        try:
+            eff, rules = effective(config_path_for)
+        except _BrokenConfig as exc:
+            if exc.config not in broken_configs:
+                broken_configs.add(exc.config)
+                errors.append(exc.message)
+            shown = (stdin_filename or "-") if path == "-" else path
+            broken[len(plan)] = (shown, f"{shown}: not linted: configuration error in "
+                                        f"{exc.config}")
+            plan.append((path, cfg.Effective(cfg.Settings(), "none", None), []))
+            continue
         if path != "-" and eff.excluded and \
                 os.path.normcase(os.path.abspath(path)) not in explicit:
             continue
         plan.append((path, eff, rules))
-    workers = _workers(jobs, sum(1 for p, _, _ in plan if p != "-"))
+    todo = [entry for i, entry in enumerate(plan) if i not in broken]
+    workers = _workers(jobs, sum(1 for p, _, _ in todo if p != "-"))
     results: list[FileResult] = []
     thresholds: list[str] = [eff.fail_on for _, eff, _ in plan]
     fixes: list = []
     fix_mode = (unsafe_fixes, not diff) if fixing else None     # (unsafe, write)
     if workers > 1:
-        done = _lint_parallel(plan, workers, stdin_filename, fix_mode)
+        done = _lint_parallel(todo, workers, stdin_filename, fix_mode)
     else:
         done = [_lint_one(path, eff.settings, rules, stdin_filename, fix_mode)
-                for path, eff, rules in plan]
+                for path, eff, rules in todo]
+    if broken:
+        done = _with_not_linted(done, plan, broken, fix_mode is not None)
     if fix_mode is None:
         results = done
     else:
@@ -376,9 +405,7 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
         if console is None:  # fd 1 was closed before we started
             write_errors.append("cannot write the report: standard output is closed")
             continue
-        # color=True: click strips ANSI codes when stdout is not a terminal, which would
-        # defeat FORCE_COLOR
-        click.echo(text, nl=False, color=color or None, err=console is sys.stderr)
+        write_errors += _echo_report(text, color, console)
     if not any(fmt == "text" and output is None for fmt, output in reports):
         # what a text report on the console would have ended with goes to stderr
         tail = stats + ("\n" if stats and fixed else "") + fixed
@@ -387,7 +414,7 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
 
     status = EXIT_OK
     for message in write_errors + errors:
-        click.echo(f"docklint: {message}", err=True)
+        click.echo(f"docklint: {_printable(message)}", err=True)
         status = EXIT_ERROR
     status = max(status, _report_problems(results, fixes))
     if status == EXIT_OK:
@@ -397,6 +424,36 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
                                            for f in r.findings):
                 status = EXIT_FINDINGS
     sys.exit(status)
+
+
+class _BrokenConfig(Exception):
+    """The configuration found for a file is broken: ``message`` says what is wrong (it names
+    the file), ``config`` is its path."""
+
+    def __init__(self, message: str, config: str):
+        super().__init__(message)
+        self.message = message
+        self.config = config
+
+
+def _with_not_linted(done: list, plan: list, broken: dict[int, tuple[str, str]],
+                     fixing: bool) -> list:
+    """The results of the linted files with, in plan order, one for each file that was not
+    linted because its configuration is broken (its error says so)."""
+    from .engine import FileResult
+    linted = iter(done)
+    out = []
+    for i, (path, _, _) in enumerate(plan):
+        if i not in broken:
+            out.append(next(linted))
+            continue
+        result = FileResult(broken[i][0], error=broken[i][1])
+        if fixing:
+            from .fix import FileFix
+            out.append(FileFix(result))
+        else:
+            out.append(result)
+    return out
 
 
 def _pair_outputs(fmts: list[str], outputs: list[str]) -> list[tuple[str, str | None]]:
@@ -489,28 +546,99 @@ def _fix_one(path: str, shown: str, settings, rules, stdin_filename: str | None,
              unsafe: bool, write: bool):
     """Fix one file (written back with ``write``), or standard input (never written: the
     caller prints the fixed bytes)."""
-    from .engine import FileResult, _too_big
+    from .engine import FileResult
     from .fix import FileFix, fix_data, fix_file
+    from .reading import ReadError, TooBig
     if path != "-":
         return fix_file(path, settings, rules, unsafe=unsafe, write=write)
     try:
-        data, size = _read_stdin(settings.max_file_bytes)
-    except OSError as exc:
-        return FileFix(FileResult(shown, error=f"{shown}: cannot read standard input: "
-                                                f"{exc.strerror or exc}"))
-    if size > settings.max_file_bytes:
+        data = _read_stdin(settings.max_file_bytes)
+    except TooBig:
         # the input is not kept, so it cannot be given back: an error, not an empty output
-        return FileFix(_too_big(shown, size, settings, rules),
+        return FileFix(_stdin_too_big(shown, settings, rules),
                        problem="not fixed: standard input is over the size limit")
+    except ReadError as exc:
+        return FileFix(FileResult(shown, error=f"{shown}: cannot read standard input: "
+                                                f"{exc.message}"))
     return fix_data(data, shown, settings, rules, unsafe=unsafe,
                     context=_stdin_context(settings, stdin_filename))
 
 
 def _worker_started() -> None:
     """In each worker process: the workers already keep the CPUs busy, so a file's ShellCheck
-    pass runs one ShellCheck process, not one per CPU."""
+    pass runs one ShellCheck process, not one per CPU. The signal handlers the parent installed
+    to stop the workers (:func:`_workers_stop_with_us`), inherited through ``fork``, give way to
+    the ones before them."""
     from . import shellcheck
     shellcheck.PARALLEL = 1
+    if _SIGNALS_BEFORE:
+        import signal
+        for signo, handler in _SIGNALS_BEFORE.items():
+            try:
+                signal.signal(signo, handler)
+            except (OSError, ValueError, TypeError):
+                pass
+
+
+# the handlers _workers_stop_with_us replaced (signal number -> handler), for the workers
+_SIGNALS_BEFORE: dict = {}
+
+
+def _workers_stop_with_us():
+    """A context in which SIGTERM, SIGHUP or SIGINT to docklint (this process) is first passed
+    on to the worker processes as SIGTERM (each one's ShellCheck pass then kills its ShellCheck
+    and removes its temporary files), then takes its course here: the previous handler (Ctrl-C:
+    KeyboardInterrupt), or the default action (the process ends, status 128 + the signal
+    number). Without it, the workers and their ShellCheck processes would outlive docklint.
+    Main thread, POSIX only; elsewhere it does nothing."""
+    import contextlib
+    import signal
+    import threading
+
+    @contextlib.contextmanager
+    def guard():
+        names = [n for n in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, n)]
+        if os.name == "nt" or threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous: dict = {}
+
+        def restore() -> None:
+            for signo, handler in previous.items():
+                try:
+                    signal.signal(signo, handler)
+                except (OSError, ValueError, TypeError):
+                    pass
+
+        def handle(signo, frame) -> None:
+            import multiprocessing
+            for child in multiprocessing.active_children():
+                try:
+                    child.terminate()
+                except Exception:  # noqa: BLE001 - gone already
+                    pass
+            restore()
+            before = previous.get(signo, signal.SIG_DFL)
+            if callable(before):
+                before(signo, frame)
+                return
+            os.kill(os.getpid(), signo)
+            raise SystemExit(128 + signo)
+
+        for name in names:
+            signo = getattr(signal, name)
+            before = signal.getsignal(signo)
+            if before in (signal.SIG_IGN, None):
+                continue
+            previous[signo] = before
+            signal.signal(signo, handle)
+        _SIGNALS_BEFORE.update(previous)
+        try:
+            yield
+        finally:
+            restore()
+            _SIGNALS_BEFORE.clear()
+    return guard()
 
 
 def _lint_in_worker(job: tuple):
@@ -535,8 +663,9 @@ def _lint_parallel(plan, workers: int, stdin_filename: str | None,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method) if method else None
     chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_worker_started) as pool:
+    with _workers_stop_with_us(), \
+            ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                initializer=_worker_started) as pool:
         done = iter(pool.map(_lint_in_worker, jobs, chunksize=chunk))
     out = []
     for path, eff, rules in plan:
@@ -549,14 +678,86 @@ def _write_stdout_bytes(data: bytes) -> list[str]:
     """Write the fixed text of standard input, byte for byte; the errors to report."""
     if sys.stdout is None:
         return ["cannot write the fixed text: standard output is closed"]
-    sys.stdout.flush()
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:       # a text-only stand-in (an embedding harness)
-        sys.stdout.write(data.decode("utf-8", "surrogateescape"))
-    else:
-        stream.write(data)
-        stream.flush()
+    try:
+        sys.stdout.flush()
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:       # a text-only stand-in (an embedding harness)
+            sys.stdout.write(data.decode("utf-8", "surrogateescape"))
+        else:
+            stream.write(data)
+            stream.flush()
+    except OSError as exc:
+        if _is_pipe_error(exc):
+            raise
+        _discard(sys.stdout)
+        return [f"cannot write the fixed text: {exc.strerror or exc}"]
     return []
+
+
+def _echo_report(text: str, color: bool, console) -> list[str]:
+    """Write a report to the console (standard output, or standard error when standard output
+    carries fixed text) and flush it; the errors to report. A full device (``>/dev/full``) or
+    another write error is "cannot write the report: REASON"; a closed pipe is left to
+    :func:`main` (exit 141)."""
+    try:
+        # color=True: click strips ANSI codes when stdout is not a terminal, which would
+        # defeat FORCE_COLOR
+        click.echo(text, nl=False, color=color or None, err=console is sys.stderr)
+        console.flush()
+    except OSError as exc:
+        if _is_pipe_error(exc):
+            raise
+        _discard(console)
+        return [f"cannot write the report: {exc.strerror or exc}"]
+    return []
+
+
+def _discard(stream) -> None:
+    """Point ``stream``'s descriptor at the null device, so that what is still buffered for it
+    (which a failed write keeps) does not fail again at the next flush or at exit."""
+    try:
+        fd = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return          # not a real file (a test harness): nothing will flush it to a device
+    try:
+        os.dup2(devnull, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _refuse_reports_over_inputs(reports, files: Sequence[str],
+                                stdin_filename: str | None) -> None:
+    """A ConfigError (exit 2, nothing written) when an ``--output`` file is one of the files
+    being linted (the same file: through a symlink, a hard link or another spelling of its
+    path), or the file that ``--stdin-filename`` names: the report would replace it."""
+    outputs = [output for _fmt, output in reports if output is not None]
+    if not outputs:
+        return
+    inputs = [p for p in files if p != "-"]
+    if "-" in files and stdin_filename:
+        inputs.append(stdin_filename)
+
+    def identity(path: str):
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def spelling(path: str) -> str:
+        return os.path.normcase(os.path.realpath(path))
+
+    for output in outputs:
+        same = identity(output)
+        where = spelling(output)
+        for path in inputs:
+            if (same is not None and identity(path) == same) or spelling(path) == where:
+                named = "" if path == output else f" ({path})"
+                raise ConfigError(f"--output: {output} is a file being linted{named}; "
+                                  "the report would overwrite it: name another file")
 
 
 def _report_problems(results, fixes) -> int:
@@ -564,14 +765,17 @@ def _report_problems(results, fixes) -> int:
     status = EXIT_OK
     for i, r in enumerate(results):
         if r.error:
-            click.echo(f"docklint: {r.error}", err=True)
+            click.echo(f"docklint: {_printable(r.error)}", err=True)
             status = EXIT_ERROR
         for message in r.internal:
-            click.echo(f"docklint: {message} (please report this)", err=True)
+            # a rule that gave up within a budget (CannotCheck) is not a bug to report
+            bug = ": internal error" in message
+            click.echo(f"docklint: {_printable(message)}"
+                       f"{' (please report this)' if bug else ''}", err=True)
             status = EXIT_ERROR
         problem = fixes[i].problem if fixes else None
         if problem:
-            click.echo(f"docklint: {r.path}: {problem}", err=True)
+            click.echo(f"docklint: {_printable(f'{r.path}: {problem}')}", err=True)
             status = EXIT_ERROR
     return status
 
@@ -582,13 +786,13 @@ def _report_diff(fixes, unsafe: bool, errors: list[str]) -> int:
     from .fix import unified_diff
     for fx in fixes:
         if fx.changed:
-            click.echo(unified_diff(fx.result.path, fx.original, fx.data), nl=False)
+            click.echo(unified_diff(_printable(fx.result.path), fx.original, fx.data), nl=False)
     summary = _fix_summary(fixes, unsafe, would=True)
     if summary:
         click.echo(summary, nl=False, err=True)
     status = EXIT_OK
     for message in errors:
-        click.echo(f"docklint: {message}", err=True)
+        click.echo(f"docklint: {_printable(message)}", err=True)
         status = EXIT_ERROR
     status = max(status, _report_problems([fx.result for fx in fixes], fixes))
     if status == EXIT_OK and any(fx.changed for fx in fixes):
@@ -598,6 +802,25 @@ def _report_diff(fixes, unsafe: bool, errors: list[str]) -> int:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _printable(message: str) -> str:
+    """A message for stderr with the control and bidi characters of file names (and of
+    anything else quoted) escaped: see :func:`docklint.rule.printable`."""
+    from .rule import printable
+    return printable(str(message))
+
+
+def _failed_summary(results) -> str:
+    """``2 rules could not check 1 file (DK401, DK402): the report is incomplete ...``, or ''."""
+    failed = {(r.path, x.code) for r in results for x in getattr(r, "failed", ())}
+    if not failed:
+        return ""
+    codes = sorted({code for _, code in failed})
+    files = len({path for path, _ in failed})
+    shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
+    return (f"{_plural(len(codes), 'rule')} could not check {_plural(files, 'file')} ({shown}): "
+            f"the report is incomplete (see the DK005 findings).\n")
 
 
 def _fix_summary(fixes, unsafe: bool, would: bool = False) -> str:
@@ -620,47 +843,53 @@ def _fix_summary(fixes, unsafe: bool, would: bool = False) -> str:
                                   if f.fix is not None and f.fix.edits and not f.fix.safe)
     if hidden:
         left += f" ({hidden} fixable with --unsafe-fixes)"
+    failed = _failed_summary([fx.result for fx in fixes])
     if not applied:
-        return f"{'Nothing to fix' if would else 'Nothing fixed'}; {left}.\n"
+        return f"{'Nothing to fix' if would else 'Nothing fixed'}; {left}.\n" + failed
     total = sum(applied.values())
     per_rule = ", ".join(f"{code}: {n}" for code, n in sorted(applied.items()))
     return (f"{'Would fix' if would else 'Fixed'} {_plural(total, 'problem')} ({per_rule}) "
-            f"in {_plural(files, 'file')}; {left}.\n")
+            f"in {_plural(files, 'file')}; {left}.\n") + failed
 
 
-def _read_stdin(limit: int) -> tuple[bytes, int]:
-    """Up to ``limit + 1`` bytes of standard input, and its whole size. Raises OSError."""
+def _read_stdin(limit: int) -> bytes:
+    """At most ``limit`` bytes of standard input, reading no more than ``limit + 1``: an
+    endless input (``docklint - </dev/zero``, ``yes | docklint -``) is not read to its end.
+    Raises :class:`docklint.reading.TooBig` when there is more, and
+    :class:`docklint.reading.ReadError` (its message the reason alone) when it cannot be read."""
+    from .reading import ReadError, TooBig, read_stream
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     if stream is None:  # fd 0 was closed before we started
-        raise OSError(errno.EBADF, "standard input is closed")
-    chunks: list[bytes] = []
-    kept = size = 0
-    while True:
-        try:
-            chunk = stream.read(1 << 20)
-        except ValueError:  # I/O operation on a closed file
-            raise OSError(errno.EBADF, "standard input is closed") from None
-        if not chunk:
-            break
-        if isinstance(chunk, str):  # a text-only stand-in for stdin (an embedding harness)
-            chunk = chunk.encode("utf-8", "surrogateescape")
-        size += len(chunk)
-        if kept <= limit:
-            chunks.append(chunk)
-            kept += len(chunk)
-    return b"".join(chunks)[: limit + 1], size
+        raise ReadError("standard input is closed", errno.EBADF)
+    try:
+        return read_stream(stream, limit)
+    except TooBig:
+        raise
+    except ReadError as exc:
+        reason = "standard input is closed" if exc.errno == errno.EBADF else \
+            exc.message.partition(": ")[2] or exc.message
+        raise ReadError(reason, exc.errno) from None
+
+
+def _stdin_too_big(shown: str, settings, rules):
+    """The result for a standard input over ``max-file-size``: only "more than" is known, as
+    the rest of it was never read."""
+    from .engine import lint_bytes
+    return lint_bytes(b"", shown, settings, rules,
+                      fatal=f"standard input is more than {settings.max_file_bytes} bytes, over "
+                            "the limit; not linted (raise max-file-size to lint it)")
 
 
 def _lint_stdin(shown: str, settings, rules, context):
     """Lint standard input like a file: same size limit, I/O problems as ``result.error``."""
-    from .engine import FileResult, _too_big, lint_bytes
+    from .engine import FileResult, lint_bytes
+    from .reading import ReadError, TooBig
     try:
-        data, size = _read_stdin(settings.max_file_bytes)
-    except OSError as exc:
-        return FileResult(shown, error=f"{shown}: cannot read standard input: "
-                                       f"{exc.strerror or exc}")
-    if size > settings.max_file_bytes:
-        return _too_big(shown, size, settings, rules)
+        data = _read_stdin(settings.max_file_bytes)
+    except TooBig:
+        return _stdin_too_big(shown, settings, rules)
+    except ReadError as exc:
+        return FileResult(shown, error=f"{shown}: cannot read standard input: {exc.message}")
     return lint_bytes(data, shown, settings, rules, context=context)
 
 
@@ -676,7 +905,7 @@ def _summary(results) -> str:
     files = len({f.path for f in findings})
     total = len(findings)
     return (f"\nFound {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
-            f"in {files} file{'s' if files != 1 else ''}.\n")
+            f"in {files} file{'s' if files != 1 else ''}.\n") + _failed_summary(results)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -786,7 +1015,7 @@ def inspect_cmd(path, fmt, target, build_args, context):
         click.echo(inspect_text(df), nl=False)
     if df.errors:
         for f in result.findings:
-            click.echo(f"{f.path}:{f.line}:{f.column}: {f.message}", err=True)
+            click.echo(f"{_printable(f.path)}:{f.line}:{f.column}: {f.message}", err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -806,7 +1035,7 @@ def graph_cmd(path, fmt, target, build_args, context):
     click.echo(graph_mermaid(df) if fmt == "mermaid" else graph_dot(df), nl=False)
     if df.errors:
         for f in result.findings:
-            click.echo(f"{f.path}:{f.line}:{f.column}: {f.message}", err=True)
+            click.echo(f"{_printable(f.path)}:{f.line}:{f.column}: {f.message}", err=True)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -884,11 +1113,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         status = EXIT_INTERRUPTED
     except OSError as exc:
-        if not _is_pipe_error(exc):
-            status = _internal_error(exc)
-        else:
+        if _is_pipe_error(exc):
             _silence_std_streams()
             status = EXIT_BROKEN_PIPE
+        elif exc.errno in _WRITE_ERRNOS:     # standard output on a full device (>/dev/full)
+            status = _write_error(exc)
+        else:
+            status = _internal_error(exc)
     except Exception as exc:
         status = _internal_error(exc)
     sys.exit(status)
@@ -912,6 +1143,21 @@ def _dispatch(args: list[str]) -> int:
     except click.exceptions.Abort:
         raise KeyboardInterrupt from None
     return EXIT_OK
+
+
+# what only a write can fail with: a full device, a quota, a file size limit
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _write_error(exc: OSError) -> int:
+    """Output that could not be written (the lint's own writes say so themselves; this is for
+    what fails at the final flush, or in a subcommand): one line, exit 2, never a traceback."""
+    _discard(sys.stdout)
+    try:
+        click.echo(f"docklint: cannot write the report: {exc.strerror or exc}", err=True)
+    except Exception:  # stderr is gone too: the exit status is all we can give
+        pass
+    return EXIT_ERROR
 
 
 def _is_pipe_error(exc: OSError) -> bool:
@@ -943,7 +1189,7 @@ def _silence_std_streams() -> None:
 def _internal_error(exc: BaseException) -> int:
     if os.environ.get("DOCKLINT_DEBUG"):
         raise exc
-    message = " ".join(str(exc).split()) or "(no message)"
+    message = _printable(" ".join(str(exc).split())) or "(no message)"
     try:
         click.echo(f"docklint: internal error: {type(exc).__name__}: {message} "
                    "(please report this)", err=True)

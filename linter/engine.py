@@ -14,7 +14,8 @@ from typing import Any, Mapping
 from .model import Dockerfile, build
 from .parse import Parsed, parse
 from .registry import resolve
-from .rule import SUBCODES_OFF, Edit, Finding, Fix, Related, Rule, Severity
+from .rule import (SUBCODES_OFF, CannotCheck, Edit, Finding, Fix, Related, Rule, Severity,
+                   printable)
 from .source import Source, Span, decode_bytes
 from . import suppress as _suppress
 from .syntax import ParseError
@@ -25,6 +26,24 @@ __all__ = ["FileResult", "Settings", "lint_text", "lint_bytes", "lint_file", "se
 MAX_FILE_BYTES = 10 * 1024 * 1024
 PRAGMA_CODE = _suppress.PRAGMA_CODE      # invalid-pragma: never silenced
 UNUSED_CODE = _suppress.UNUSED_CODE      # unused-suppression: made here, after filtering
+FAILED_CODE = "DK005"                    # rule-failed: made here, never filtered or silenced
+_REASON_CHARS = 300                      # of an exception's text quoted in a DK005 message
+
+
+@dataclass(frozen=True)
+class RuleFailure:
+    """A rule that could not check a file: it raised (a docklint bug, or a budget such as
+    Python's recursion limit hit on hostile input) or gave up (:class:`CannotCheck`). The file
+    gets a DK005 finding at ``line``/``column`` (the instruction being checked, else line 1);
+    SARIF also lists each failure as a tool execution notification."""
+
+    code: str
+    slug: str
+    message: str                # "rule DK401 (slug) could not check this RUN: ..."
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1
 
 
 @dataclass
@@ -34,7 +53,9 @@ class FileResult:
     ``path`` is the path as reported to the user (as given on the command line, or the
     ``--stdin-filename``; ``-`` for anonymous stdin). ``source`` is None when the file could not be
     read; then ``error`` holds a one-line message and ``findings`` is empty. ``internal`` lists
-    rules that crashed (a docklint bug, reported on stderr).
+    rules that crashed (a docklint bug, reported on stderr: exit 2); ``failed`` describes the
+    same failures (and the rules that gave up, :class:`CannotCheck`), each of which is also a
+    DK005 finding, so that no report looks complete when it is not.
     """
 
     path: str
@@ -43,6 +64,7 @@ class FileResult:
     error: str | None = None
     internal: list[str] = field(default_factory=list)
     dockerfile: Dockerfile | None = None
+    failed: list[RuleFailure] = field(default_factory=list)
 
 
 @dataclass
@@ -97,28 +119,24 @@ def _severities(settings: Settings) -> dict[str, Severity]:
 
 def lint_file(path: str, settings: Settings, rules: list[Rule] | None = None,
               display: str | None = None) -> FileResult:
-    """Read and lint one file; I/O problems become ``FileResult.error``."""
+    """Read and lint one file; I/O problems become ``FileResult.error``.
+
+    The file is read through :func:`docklint.reading.read_regular`: a FIFO, a device or a
+    directory is refused without being read (a FIFO swapped in after discovery cannot make the
+    run hang), and at most ``max_file_bytes + 1`` bytes are read."""
+    from .reading import ReadError, TooBig, read_regular
     shown = display or path
     try:
-        if os.path.isdir(path):
-            return FileResult(shown, error=f"{shown}: is a directory")
-        st = os.stat(path)
-        import stat as _stat
-        if not _stat.S_ISREG(st.st_mode):
-            return FileResult(shown, error=f"{shown}: not a regular file")
-        if st.st_size > settings.max_file_bytes:
-            return _too_big(shown, st.st_size, settings, rules)
-        with open(path, "rb") as fh:
-            data = fh.read(settings.max_file_bytes + 1)
-    except FileNotFoundError:
-        kind = "broken symlink" if os.path.islink(path) else "no such file"
-        return FileResult(shown, error=f"{shown}: {kind}")
-    except PermissionError:
-        return FileResult(shown, error=f"{shown}: permission denied")
-    except OSError as exc:
-        return FileResult(shown, error=f"{shown}: {exc.strerror or exc}")
-    if len(data) > settings.max_file_bytes:
-        return _too_big(shown, len(data), settings, rules)
+        data = read_regular(path, settings.max_file_bytes, shown=shown)
+    except TooBig as exc:
+        if exc.size is not None:
+            return _too_big(shown, exc.size, settings, rules)
+        # it grew while read, or says size 0 (/proc): only "more than the limit" is known
+        return lint_bytes(b"", shown, settings, rules,
+                          fatal=f"file is more than {settings.max_file_bytes} bytes, over the "
+                                "limit; not linted (raise max-file-size to lint it)")
+    except ReadError as exc:
+        return FileResult(shown, error=exc.message)
     context = settings.context or os.path.dirname(os.path.abspath(path))
     return lint_bytes(data, shown, settings, rules, context=context)
 
@@ -165,6 +183,7 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     rules = select_rules(settings) if rules is None else rules
     severities = _severities(settings)
     raw: list[tuple[Rule, Finding]] = []
+    failures: list[tuple[Rule, Span, str, str]] = []    # (rule, where, what, why)
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
     for r in rules:
         options = r.default_options()
@@ -175,8 +194,16 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
             for f in r.check(df, options):
                 raw.append((r, f))
         except Exception as exc:  # a rule bug must not take the whole run down
-            result.internal.append(f"{result.path}: internal error in rule {r.code} "
-                                   f"({r.slug}): {type(exc).__name__}: {exc}")
+            # (the findings it made before failing are kept)
+            span, what = _where_failed(df, exc)
+            why = _why_failed(exc)
+            failures.append((r, span, what, why))
+            result.internal.append(printable(
+                f"{result.path}: internal error in rule {r.code} ({r.slug}): "
+                f"{type(exc).__name__}: {_shortened(str(exc))}"
+                if not isinstance(exc, CannotCheck) else
+                f"{result.path}: rule {r.code} ({r.slug}) could not check {what}: {why}"))
+            del exc
     # suppressions: pragmas, the file's `# check=` directive, BUILDKIT_DOCKERFILE_CHECK
     sup = _suppress.suppressions(df) \
         if df.comments or _suppress.CHECK_BUILD_ARG in df.build_args else None
@@ -204,11 +231,12 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
         override = Severity.ERROR if check_error and sup is not None and \
             sup.fails_build(r, f.span) else severities.get(r.code)
         findings.append(_stamp(source, r, f, override))
+    if failures:
+        findings += _failure_findings(df, failures, result)
     if judge:
         assert active is not None and unused_rule is not None
         crashed = _judge_unused(df, settings, rules, active)
-        crashed |= {r.code for r in rules
-                    if any(f" rule {r.code} ({r.slug}):" in m for m in result.internal)}
+        crashed |= {x.code for x in result.failed}
         options = unused_rule.default_options()
         options.update(settings.options.get(UNUSED_CODE, {}))
         forms = ("docklint", "hadolint", "check") if options.get("peer-pragmas", True) \
@@ -365,25 +393,116 @@ def _safe_resolve(selector: str) -> list[Rule]:
         return []
 
 
-def _one_line(message: str) -> str:
-    """A message on one line: text quoted from the Dockerfile may hold line breaks, which would
-    split a gnu or github report line in two; they are shown escaped."""
-    if "\n" in message or "\r" in message:
-        return message.replace("\r", "\\r").replace("\n", "\\n")
-    return message
+def _where_failed(df: Dockerfile, exc: BaseException) -> tuple[Span, str]:
+    """Where a rule failed, and what it was checking there ("this RUN"): the span a
+    :class:`CannotCheck` names, else the innermost instruction (or stage) the failing code was
+    working on, found in the locals of its traceback; else the start of the file."""
+    from .model import Stage
+    from .syntax import Instruction
+    n = len(df.source.text)
+    span: Span | None = exc.span if isinstance(exc, CannotCheck) else None
+    if span is None:
+        frames = []
+        tb = exc.__traceback__
+        while tb is not None:
+            frames.append(tb.tb_frame)
+            tb = tb.tb_next
+        stage_span = None
+        for frame in reversed(frames):         # innermost first
+            for value in frame.f_locals.values():
+                if isinstance(value, Instruction):
+                    span = value.span
+                    break
+                if stage_span is None and isinstance(value, Stage):
+                    stage_span = value.from_.span
+            if span is not None:
+                break
+        del frames
+        span = span or stage_span
+    if span is None or span.start > n:
+        return Span(0, 0), "this file"
+    span = Span(span.start, min(max(span.end, span.start), n))
+    k = bisect.bisect_right([i.span.start for i in df.instructions], span.start) - 1
+    if k >= 0 and span.start <= df.instructions[k].span.end:
+        ins = df.instructions[k]
+        return ins.span, f"this {ins.keyword}"
+    return span, "this file"
+
+
+def _shortened(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _REASON_CHARS else text[:_REASON_CHARS - 1] + "…"
+
+
+def _why_failed(exc: BaseException) -> str:
+    if isinstance(exc, CannotCheck):
+        return _shortened(exc.reason)
+    if isinstance(exc, RecursionError):
+        why = "too deeply nested (RecursionError)"
+    elif isinstance(exc, MemoryError):
+        why = "out of memory (MemoryError)"
+    else:
+        text = _shortened(str(exc))
+        why = f"{type(exc).__name__}{': ' + text if text else ''} (a docklint bug: please " \
+              "report it)"
+    return why + "; its findings for this file may be incomplete"
+
+
+def _failure_findings(df: Dockerfile, failures: list[tuple[Rule, Span, str, str]],
+                      result: FileResult) -> list[Finding]:
+    """DK005 findings for the rules that failed: one per place and reason, naming the rules.
+    Made after pragmas are applied: nothing in the file can silence them."""
+    from .registry import UnknownRule, get
+    try:
+        owner = get(FAILED_CODE)
+    except UnknownRule:        # pragma: no cover - the rule module ships with the engine
+        owner = Rule(FAILED_CODE, "rule-failed", Severity.ERROR, lambda df, o: (), "")
+    source = df.source
+    groups: dict[tuple[Span, str, str], list[Rule]] = {}
+    for r, span, what, why in failures:
+        groups.setdefault((span, what, why), []).append(r)
+        stamped = _stamp(source, owner, Finding(span, ""), None)
+        result.failed.append(RuleFailure(
+            r.code, r.slug, printable(f"rule {r.code} ({r.slug}) could not check {what}: {why}"),
+            stamped.line, stamped.column, stamped.end_line, stamped.end_column))
+    out = []
+    for (span, what, why), rules in groups.items():
+        if len(rules) == 1:
+            who = f"rule {rules[0].code} ({rules[0].slug})"
+        else:
+            codes = [r.code for r in rules]
+            who = f"{len(codes)} rules ({', '.join(codes[:-1])} and {codes[-1]})"
+        out.append(_stamp(source, owner, Finding(span, f"{who} could not check {what}: {why}"),
+                          None))
+    return out
+
+
+def _printable_fix(fix: Fix | None) -> Fix | None:
+    if fix is None or printable(fix.message) == fix.message:
+        return fix
+    return replace(fix, message=printable(fix.message))
+
+
+def _printable_related(rel: Related) -> Related:
+    message, fix = printable(rel.message), _printable_fix(rel.fix)
+    return rel if message == rel.message and fix is rel.fix else \
+        replace(rel, message=message, fix=fix)
 
 
 def _stamp(source: Source, r: Rule, f: Finding, override: Severity | None) -> Finding:
+    """The finding as reported: position, code, severity, and every message in it (its own,
+    its related places', its fixes') made printable (:func:`docklint.rule.printable`): the one
+    place where text quoted from the Dockerfile is made safe for a terminal and a report line."""
     span = f.span
     n = len(source.text)
     if span.start > n or span.end > n:
         span = Span(min(span.start, n), min(span.end, n))
     line, col, end_line, end_col = source.range(span)
-    rels = tuple(rel if _one_line(rel.message) == rel.message else
-                 replace(rel, message=_one_line(rel.message)) for rel in f.related)
+    rels = tuple(_printable_related(rel) for rel in f.related)
     related = tuple((*source.range(rel.span), rel.message) for rel in rels)
     sub = r.subcodes and f.code
-    return replace(f, span=span, message=_one_line(f.message), related=rels,
+    return replace(f, span=span, message=printable(f.message), related=rels,
+                   fix=_printable_fix(f.fix),
                    code=f.code.upper() if sub else r.code,
                    slug=(f.slug or r.slug) if sub else r.slug,
                    severity=override or f.severity or r.severity, path=source.path or "-",

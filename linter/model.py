@@ -20,7 +20,7 @@ from .shell import Script, script_for
 from .source import Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap, ParseError,
                      Word)
-from .variables import Expansion, expand, expand_pattern, references
+from .variables import Budget, Expansion, expand, expand_pattern, references
 
 __all__ = ["Instruction", "Flag", "Word", "Heredoc", "Directive", "Comment", "ParseError",
            "LineMap", "ImageRef", "ArgDecl", "Base", "Stage", "Edge", "StageGraph", "Env",
@@ -46,6 +46,10 @@ _SHELL_VARS = frozenset({"HOME", "HOSTNAME", "PWD", "OLDPWD", "SHLVL", "IFS", "P
                          "OPTARG", "OPTIND", "PS1", "PS2", "PS4", "REPLY"})
 # Instructions that put files into a stage's filesystem
 FILE_ADDING = ("COPY", "ADD", "RUN", "WORKDIR")
+# variable values kept in the per-instruction environments of one file (each ARG/ENV line
+# keeps a snapshot of every variable before it); the busiest real Dockerfiles keep a few
+# thousand
+MAX_ENV_CELLS = 200_000
 
 @dataclass(frozen=True)
 class ArgDecl:
@@ -221,7 +225,8 @@ class VarUse:
     re-declared), ``same-instruction`` (set by the same ENV instruction, which expands against
     the environment before it), ``build-only`` (an ARG, which a running container does not
     see: CMD, ENTRYPOINT, HEALTHCHECK), ``unknown`` (declared nowhere in the file: only the
-    base image could define it).
+    base image could define it); ``untracked`` (docklint stopped following ARG and ENV
+    before this instruction: a budget, see ``_Builder._copy_env``; counted as defined).
     """
 
     name: str
@@ -278,17 +283,23 @@ class Env(dict):
     """Variables visible at one point of a stage: name -> value (None = declared, no value).
 
     ``kinds`` says where each came from: "arg" or "env".
+
+    ``untracked`` is True past the model's budget of variable values (a file with thousands
+    of ARG/ENV lines, each a snapshot of all the variables before it): docklint stopped
+    following ARG and ENV there, so a name missing from it may still be set.
     """
 
-    __slots__ = ("kinds",)
+    __slots__ = ("kinds", "untracked")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kinds: dict[str, str] = {}
+        self.untracked = False
 
     def copy(self) -> "Env":
         new = Env(self)
         new.kinds = dict(self.kinds)
+        new.untracked = self.untracked
         return new
 
 
@@ -330,6 +341,9 @@ class Stage:
                 yield ins
 
 
+_CHAIN_CACHE_ENTRIES = 1_000_000     # StageGraph.chain: stages kept in remembered chains
+
+
 class StageGraph:
     """Stages and the edges between them, with the target and what a build of it reaches."""
 
@@ -353,9 +367,12 @@ class StageGraph:
         (``FROM base-$TARGETARCH``, ``FROM build-${MODE}`` whatever MODE's default,
         ``COPY --from=$SRC``)."""
         out: list[int] = []
-        for e in self.edges:
-            if e.source != index:
-                continue
+        by_source = self.__dict__.get("_edges_by_source")
+        if by_source is None:        # the edges of each stage, in order (built once)
+            by_source = self.__dict__["_edges_by_source"] = {}
+            for e in self.edges:
+                by_source.setdefault(e.source, []).append(e)
+        for e in by_source.get(index, ()):
             targets = (e.target,) if e.target is not None else ()
             for t in targets + (e.candidates if possibly else ()):
                 if t not in out:
@@ -438,13 +455,29 @@ class StageGraph:
     def chain(self, index: int | None = None) -> list[Stage]:
         """The stage and the in-file stages its FROM leads through, nearest first."""
         index = self.target if index is None else index
+        # chains are remembered (the graph is final once built), up to a total length: a
+        # file of thousands of stages built on each other asks for each stage's chain often
+        cache = self.__dict__.setdefault("_chains", {})
+        found = cache.get(index)
+        if found is not None:
+            return list(found)
+        start = index
         out: list[Stage] = []
         seen: set[int] = set()
         while index is not None and index not in seen:
+            rest = cache.get(index)
+            if rest is not None and not (rest[-1].base.kind == "stage" and
+                                         rest[-1].base.stage is not None):
+                out.extend(rest)   # a chain that ends outside the file cannot loop back here
+                break
             seen.add(index)
             stage = self.stages[index]
             out.append(stage)
             index = stage.base.stage if stage.base.kind == "stage" else None
+        kept = self.__dict__.get("_chains_kept", 0)
+        if kept + len(out) <= _CHAIN_CACHE_ENTRIES:
+            cache[start] = tuple(out)
+            self.__dict__["_chains_kept"] = kept + len(out)
         return out
 
     def root_base(self, index: int | None = None) -> Base | None:
@@ -480,6 +513,9 @@ class Dockerfile:
         # weak dictionary's value it would keep its key, and every Dockerfile, alive; here the
         # cache lives and dies with the Dockerfile, as the cached properties it replaces did.
         self._derived: dict[str, Any] = {}
+        # what expanding variables may build for this file (see docklint.variables); the model
+        # and df.expand share it, so an expansion bomb is paid for once
+        self.expand_budget = Budget()
         _Builder(self).run()
 
     @property
@@ -518,7 +554,9 @@ class Dockerfile:
         return out
 
     def expand(self, text: str, env: Mapping[str, str | None]) -> Expansion:
-        return expand(text, env, self.escape)
+        """``text`` expanded against ``env``; over docklint's budget the value is unknown
+        (``value`` None, ``overflow`` set)."""
+        return expand(text, env, self.escape, budget=self.expand_budget)
 
     # ---- global ARGs as BuildKit's checks see them
     def global_arg(self, name: str) -> ArgDecl | None:
@@ -535,7 +573,8 @@ class Dockerfile:
         for a in self.global_args:
             value = None
             if a.default is not None:
-                value = expand(a.default, env, self.escape).text
+                exp = expand(a.default, env, self.escape, budget=self.expand_budget)
+                value = None if exp.overflow else exp.text
             env[a.name] = value
             env.kinds[a.name] = "arg"
         return env
@@ -567,7 +606,8 @@ class Dockerfile:
     def base_from_defaults(self, stage: Stage) -> Expansion:
         """The stage's FROM image expanded with :attr:`default_global_env` (``.text`` reads
         unset variables as empty, as BuildKit does)."""
-        return expand(stage.base.raw, self.default_global_env, self.escape)
+        return expand(stage.base.raw, self.default_global_env, self.escape,
+                      budget=self.expand_budget)
 
     # ---- variable references
     def var_uses(self, ins: Instruction) -> list[VarUse]:
@@ -627,16 +667,46 @@ class Dockerfile:
     def shell_of(self, stage: Stage, before: Instruction | None = None) -> list[str]:
         """The SHELL in effect (inherited through FROM <stage>); else the platform's default:
         ``["/bin/sh", "-c"]``, or ``["cmd", "/S", "/C"]`` on Windows."""
-        for st in self.graph.chain(stage.index):
-            changes = self._shell_changes(st)
+        chain = self.graph.chain(stage.index)
+        last = chain[-1]
+        if last.base.kind == "stage" and last.base.stage is not None:   # a cycle (DK202)
+            for st in chain:
+                changes = self._shell_changes(st)
+                if before is not None:
+                    # the SHELLs of this stage that come before ``before``
+                    cut = bisect.bisect_left(changes, (before.index,))
+                    changes = changes[:cut]
+                if changes:
+                    return changes[-1][1]
+                before = None
+        else:
+            changes = self._shell_changes(chain[0])
             if before is not None:
-                # the SHELLs of this stage that come before ``before``
-                cut = bisect.bisect_left(changes, (before.index,))
-                changes = changes[:cut]
+                changes = changes[:bisect.bisect_left(changes, (before.index,))]
             if changes:
                 return changes[-1][1]
-            before = None
+            found = self._inherited_shell(chain) if len(chain) > 1 else None
+            if found is not None:
+                return found
         return ["cmd", "/S", "/C"] if self.windows(stage.index) else ["/bin/sh", "-c"]
+
+    def _inherited_shell(self, chain: list[Stage]) -> list[str] | None:
+        """The last SHELL of the nearest stage of ``chain[1:]`` (a chain that does not loop)
+        that has one; memoised per stage, so a long FROM chain is walked once, not per stage."""
+        memo = self.__dict__.setdefault("_shell_found", {})
+        pending: list[Stage] = []
+        found = None
+        for st in chain[1:]:
+            if st.index in memo:
+                found = memo[st.index]
+                break
+            pending.append(st)
+        for st in reversed(pending):
+            changes = self._shell_changes(st)
+            if changes:
+                found = changes[-1][1]
+            memo[st.index] = found
+        return found
 
     def _shell_changes(self, stage: Stage) -> list[tuple[int, list[str]]]:
         """(instruction index, shell) of every SHELL of a stage, in order (computed once)."""
@@ -666,6 +736,8 @@ _WINDOWS_HINTS = ("mcr.microsoft.com/windows", "microsoft/windows", "nanoserver"
 class _Builder:
     def __init__(self, df: Dockerfile) -> None:
         self.df = df
+        self._earlier: dict[str, int] = {}   # _base: the first stage of each name so far
+        self._earlier_n = 0
         # every stage name in the file -> its index (the first stage wins a duplicate name)
         self.names: dict[str, int] = {}
         idx = 0
@@ -675,6 +747,20 @@ class _Builder:
                     self.names.setdefault(ins.args[2].value.lower(), idx)
                 idx += 1
         self.count = idx       # stages in the file
+        self._overflowed: set[int] = set()      # instructions with a budget finding
+        self._env_cells = 0                     # variable values kept in snapshots so far
+
+    def _expand(self, raw: str, env: Mapping[str, str | None], ins: Instruction, what: str,
+                span: Span | None = None) -> Expansion:
+        """``raw`` expanded against ``env`` within the file's budget. Over it, the value is
+        unknown and the instruction gets one DK000 finding that says so."""
+        exp = expand(raw, env, self.df.escape, budget=self.df.expand_budget)
+        if exp.overflow is not None and id(ins) not in self._overflowed:
+            self._overflowed.add(id(ins))
+            self.df.errors.append(ParseError(
+                f"{what} {exp.overflow}; docklint stopped expanding it (rules treat it as "
+                f"unknown)", span or ins.span, limit=True))
+        return exp
 
     def run(self) -> None:
         df = self.df
@@ -724,10 +810,11 @@ class _Builder:
         out = []
         for word in ins.args:
             raw_name, eq, raw_default = word.value.partition("=")
-            name = expand(raw_name, env, self.df.escape).value or raw_name
+            name = self._expand(raw_name, env, ins, "the name of an ARG", word.span).value \
+                or raw_name
             default: str | None = None
             if eq:
-                exp = expand(raw_default, env, self.df.escape)
+                exp = self._expand(raw_default, env, ins, f"ARG {name}", word.span)
                 default = raw_default
                 value = exp.value
             elif globals_ is not None and name in globals_:
@@ -746,11 +833,12 @@ class _Builder:
         args = ins.args
         word = args[0] if args else Word("", ins.keyword_span, 0, 0)
         name_word = args[2] if len(args) == 3 and args[1].value.lower() == "as" else None
-        base = self._base(word, genv)
+        base = self._base(word, genv, ins)
         platform_flag = ins.flag("platform")
         platform = None
         if platform_flag is not None and platform_flag.value is not None:
-            platform = expand(platform_flag.value, genv, df.escape).value
+            platform = self._expand(platform_flag.value, genv, ins, "--platform",
+                                    platform_flag.span).value
         return Stage(index=index, from_=ins, base=base,
                      name=name_word.value.lower() if name_word else None, name_word=name_word,
                      platform=platform, platform_flag=platform_flag)
@@ -770,20 +858,24 @@ class _Builder:
         return tuple(sorted({i for n, i in names.items() if rx.fullmatch(n)} |
                             {i for i in indexes if rx.fullmatch(str(i))}))
 
-    def _base(self, word: Word, genv: Env) -> Base:
+    def _base(self, word: Word, genv: Env, ins: Instruction) -> Base:
         raw = word.value
-        exp = expand(raw, genv, self.df.escape)
-        earlier = {s.name: s.index for s in reversed(self.df.stages) if s.name}
+        exp = self._expand(raw, genv, ins, "the image of this FROM", word.span)
+        # the first stage of each name (kept up to date as stages are added: linear time)
+        earlier = self._earlier
+        for s in self.df.stages[self._earlier_n:]:
+            if s.name:
+                earlier.setdefault(s.name, s.index)
+        self._earlier_n = len(self.df.stages)
         if exp.value is None or (exp.value == "" and raw != ""):
             return Base("unresolved", raw, None, word.span, unresolved=exp.unresolved,
                         candidates=self._candidates(raw, genv, earlier))
         text = exp.value
         low = text.lower()
-        for s in self.df.stages:
-            if s.name == low:
-                # "FROM build-${MODE}": a build arg may pick another stage
-                cands = self._candidates(raw, genv, earlier) if "$" in raw else ()
-                return Base("stage", raw, text, word.span, stage=s.index, candidates=cands)
+        if low in earlier:
+            # "FROM build-${MODE}": a build arg may pick another stage
+            cands = self._candidates(raw, genv, earlier) if "$" in raw else ()
+            return Base("stage", raw, text, word.span, stage=earlier[low], candidates=cands)
         if low == "scratch":
             return Base("scratch", raw, text, word.span)
         return Base("image", raw, text, word.span, image=parse_image_ref(text))
@@ -794,7 +886,7 @@ class _Builder:
         triggers: list[Instruction] = []
         if stage.base.kind == "stage" and stage.base.stage is not None:
             parent = df.stages[stage.base.stage]
-            env = parent.env_end.copy()
+            env = self._copy_env(parent.env_end, stage.from_)
             # the parent's ONBUILD triggers run first in this stage
             triggers = [i for i in parent.instructions if i.keyword == "ONBUILD" and i.sub]
         else:
@@ -817,19 +909,39 @@ class _Builder:
     def _apply(self, eff: Instruction, ins: Instruction, env: Env, stage: Stage,
                genv: Env, decls: list[ArgDecl]) -> Env:
         """The environment after ``eff`` (ARG and ENV change it)."""
+        if eff.keyword in ("ARG", "ENV") and env.untracked:
+            return env          # past the budget: no longer followed (see _copy_env)
         if eff.keyword == "ARG":
-            env = env.copy()
+            env = self._copy_env(env, ins)
             found = self._args(eff, env, stage.index, genv)
             if eff is ins:
                 decls += found
         elif eff.keyword == "ENV":
             before = env
-            env = env.copy()
+            env = self._copy_env(env, ins)
             for key, value, _sep in eff.pairs():
-                exp = expand(value.value, before, self.df.escape)
+                exp = self._expand(value.value, before, ins, f"ENV {key.value}", value.span)
                 env[key.value] = exp.value
                 env.kinds[key.value] = "env"
         return env
+
+    def _copy_env(self, env: Env, ins: Instruction) -> Env:
+        """A copy of ``env`` to change (every instruction keeps the environment before it),
+        within the file's budget of variable values kept: a file of thousands of ARG/ENV lines
+        would otherwise keep millions (memory grows with the square of the file). Past the
+        budget the copy is *untracked*: ARG and ENV are no longer followed, and names missing
+        from it count as possibly set; the instruction gets one DK000 finding saying so."""
+        if env.untracked:
+            return env
+        self._env_cells += len(env) + 1
+        new = env.copy()
+        if self._env_cells > MAX_ENV_CELLS:
+            new.untracked = True
+            self.df.errors.append(ParseError(
+                f"the ARG and ENV lines up to here keep more than {MAX_ENV_CELLS} variable "
+                "values in all; docklint stopped following ARG and ENV here (later variables "
+                "are treated as unknown)", ins.span, limit=True))
+        return new
 
     def _refs(self, eff: Instruction, ins: Instruction, env: Env, stage: Stage,
               edges: list[Edge], onbuild: bool = False) -> None:
@@ -855,7 +967,8 @@ class _Builder:
 
     def _ref_edge(self, kind: str, stage: Stage, raw: str, ins: Instruction, span: Span,
                   env: Env, vspan: Span | None = None, onbuild: bool = False) -> Edge:
-        exp = expand(raw, env, self.df.escape)
+        exp = self._expand(raw, env, ins, f"--{'from' if kind == 'copy' else 'mount from'}",
+                           vspan or span)
         more = dict(raw=raw, value_span=vspan or span, onbuild=onbuild)
         if exp.value is None:
             return Edge(kind, stage.index, raw, ins, span, resolved=False,
@@ -930,6 +1043,8 @@ class _VarScan:
         build_only = runtime and name in env and kinds.get(name) != "env"
         if name in env and not build_only:
             defined, how = True, kinds.get(name, "env")
+        elif getattr(env, "untracked", False):
+            defined, how = True, "untracked"
         elif name == "PATH" or name in self.image_env:
             defined, how = True, "image"
         elif build_only:

@@ -15,9 +15,59 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .source import Span
 
-__all__ = ["Severity", "Edit", "Fix", "Related", "Finding", "Option", "Rule", "rule", "DOCS_URL"]
+__all__ = ["Severity", "Edit", "Fix", "Related", "Finding", "Option", "Rule", "rule", "DOCS_URL",
+           "CannotCheck", "printable", "UNPRINTABLE"]
 
 DOCS_URL = "https://github.com/docklint/docklint/blob/main/docs/rules.md#"
+
+# Characters that must never reach a terminal (or a line-oriented report) raw: C0 controls but
+# the tab (ESC starts clear-screen, window-title and hyperlink sequences; a line break would
+# split a report line), DEL, C1 controls (0x9B is a CSI on 8-bit terminals), the format
+# characters (Cf: bidi overrides, isolates and marks that reorder what is shown, "Trojan
+# Source"; zero-width and invisible characters; tag characters) except the zero-width joiner
+# and non-joiner that emoji sequences and several scripts need, the line and paragraph
+# separators, and lone surrogates (an undecodable byte of a file name, which would be written
+# back raw). Ordinary non-ASCII text (é, 中, emoji) is left alone.
+UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\ud800-\udfff\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: "re.Match[str]") -> str:
+    ch = match.group()
+    code = ord(ch)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    if 0xDC80 <= code <= 0xDCFF:        # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to show on a terminal and on one report line: the characters of
+    :data:`UNPRINTABLE` written as escapes (``\\x1b``, ``\\u202e``, ``\\n``); a tab stays a tab.
+    The engine applies it once to every message it stamps (finding, related, fix); reports
+    apply it to file names."""
+    return UNPRINTABLE.sub(_escaped, text) if UNPRINTABLE.search(text) else text
+
+
+class CannotCheck(Exception):
+    """Raised by a rule (or what it calls) that cannot check some input within its budget: the
+    engine reports it as a DK005 finding at ``span`` (else at the instruction being checked)
+    saying ``reason``, as it does for a rule that crashed."""
+
+    def __init__(self, reason: str, span: Span | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.span = span
 
 
 class Severity(enum.IntEnum):

@@ -109,6 +109,10 @@ def _with_config(name: str, content: str | bytes, *extra: str) -> Callable[[Path
     return make
 
 
+_NOT_LINTED = "docklint: Dockerfile: not linted: configuration error in {{tmp}}/{name}\n"
+_NOT_LINTED_RE = r"docklint: Dockerfile: not linted: configuration error in {{tmp}}/{name}\n"
+
+
 def _missing_config(tmp: Path) -> list[str]:
     (tmp / "Dockerfile").write_text("FROM alpine:3.20\nRUN true\n")
     return ["--config", "nope.yaml", "Dockerfile"]
@@ -191,35 +195,41 @@ CASES: dict[str, Case] = {
                                     stderr=f"docklint: emptydir: {NO_DOCKERFILES}\n"),
     "unreadable-file": Case(_unreadable, 2,
                             stderr="docklint: locked.Dockerfile: permission denied\n"),
-    "fifo": Case(_fifo, 2, stderr="docklint: fifo: not a regular file\n", timeout=20),
+    "fifo": Case(_fifo, 2, stderr="docklint: fifo: not a regular file (a FIFO)\n", timeout=20),
     "broken-symlink": Case(_broken_symlink, 2,
                            stderr="docklint: link.Dockerfile: broken symlink\n"),
-    "device": Case(_device, 2, stderr=f"docklint: {os.devnull}: not a regular file\n"),
+    "device": Case(_device, 2, stderr=f"docklint: {os.devnull}: not a regular file (a device)\n"),
+    # a broken configuration: its error, then the file it kept from being linted
     "config-invalid-yaml": Case(
         _with_config(".docklint.yaml", "select: [DK0\nignore: x\n"), 2,
-        stderr=re.compile(r"docklint: {tmp}/\.docklint\.yaml:2: invalid YAML: [^\n]+\n")),
+        stderr=re.compile(r"docklint: {tmp}/\.docklint\.yaml:2:7: invalid YAML: [^\n]+\n"
+                          + _NOT_LINTED_RE.format(name=r"\.docklint\.yaml"))),
     "config-unknown-key": Case(
         _with_config(".docklint.yaml", "select: [DK0]\nbogus-key: 1\n"), 2,
         stderr=re.compile(r"docklint: {tmp}/\.docklint\.yaml:2: unknown key 'bogus-key' "
-                          r"\(known keys: [a-z-]+(, [a-z-]+)*\)\n")),
+                          r"\(known keys: [a-z-]+(, [a-z-]+)*\)\n"
+                          + _NOT_LINTED_RE.format(name=r"\.docklint\.yaml"))),
     "config-not-a-mapping": Case(
         _with_config(".docklint.yaml", "- DK0\n- DK1\n"), 2,
         stderr="docklint: {tmp}/.docklint.yaml:1: the configuration must be a mapping of keys "
-               "to values, not a list\n"),
+               "to values, not a list\n" + _NOT_LINTED.format(name=".docklint.yaml")),
     "config-a-scalar": Case(
         _with_config(".docklint.yaml", "just a string\n"), 2,
         stderr="docklint: {tmp}/.docklint.yaml:1: the configuration must be a mapping of keys "
-               "to values, not a str\n"),
+               "to values, not a str\n" + _NOT_LINTED.format(name=".docklint.yaml")),
     "config-not-utf8": Case(
         _with_config(".docklint.yaml", b"select: [DK0]\n# caf\xe9\n"), 2,
-        stderr="docklint: {tmp}/.docklint.yaml: not UTF-8 text\n"),
+        stderr="docklint: {tmp}/.docklint.yaml:2: not UTF-8 text\n"
+               + _NOT_LINTED.format(name=".docklint.yaml")),
     "config-invalid-toml": Case(
         _with_config("pyproject.toml", "[tool.docklint\nselect = 1\n"), 2,
-        stderr=re.compile(r"docklint: {tmp}/pyproject\.toml: invalid TOML: [^\n]+\n")),
+        stderr=re.compile(r"docklint: {tmp}/pyproject\.toml:1:15: invalid TOML: [^\n]+\n"
+                          + _NOT_LINTED_RE.format(name=r"pyproject\.toml"))),
     "config-toml-unknown-key": Case(
         _with_config("pyproject.toml", '[tool.docklint]\nselect = ["DK0"]\nbogus = 1\n'), 2,
         stderr=re.compile(r"docklint: {tmp}/pyproject\.toml:3: unknown key 'bogus' "
-                          r"\(known keys: [a-z-]+(, [a-z-]+)*\)\n")),
+                          r"\(known keys: [a-z-]+(, [a-z-]+)*\)\n"
+                          + _NOT_LINTED_RE.format(name=r"pyproject\.toml"))),
     "config-missing": Case(_missing_config, 2,
                            stderr="docklint: --config: nope.yaml: no such file\n"),
     "unknown-rule-in-select": Case(_unknown_rule, 2,
@@ -231,7 +241,7 @@ CASES: dict[str, Case] = {
                   stdin=b"FROM alpine:3.20\nRUNN true\n"),
     "stdin-over-10MiB": Case(_stdin, 1,
                              [("DK000", 1, 1, "error",
-                               rf"^file is {len(TOO_BIG)} bytes, over the 10485760-byte limit")],
+                               r"^standard input is more than 10485760 bytes, over the limit")],
                              stdin=TOO_BIG, max_seconds=15),
 }
 
@@ -332,7 +342,7 @@ def test_batch_reports_bad_files_and_lints_the_rest(tmp_path, jobs):
                 *clean, "utf16.Dockerfile"], tmp_path, None, 60)
     assert proc.returncode == 2
     assert proc.stderr == (b"docklint: missing.Dockerfile: no such file\n"
-                           b"docklint: fifo: not a regular file\n")
+                           b"docklint: fifo: not a regular file (a FIFO)\n")
     assert [(f["file"], f["code"]) for f in json.loads(proc.stdout)] == \
         [(p, "DK000") for p in linted]
 
@@ -345,18 +355,22 @@ def test_batch_reports_bad_files_and_lints_the_rest(tmp_path, jobs):
 
 
 def test_batch_with_a_broken_config_in_one_directory(tmp_path):
-    """A configuration error is a usage error: the run stops with its one line and status 2,
-    even when other files have a good configuration (or none)."""
+    """A broken configuration costs the files under it only: its error is said once, each file
+    under it is "not linted", every other file is linted and reported, and the status is 2."""
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
         (tmp_path / d / "Dockerfile").write_text("FROM alpine:3.20\nRUNN true\n")
     (tmp_path / "b" / ".docklint.yaml").write_text("select: [DK0\n")
     proc = run(["--format", "json", "a/Dockerfile", "b/Dockerfile"], tmp_path, None, 60)
     assert proc.returncode == 2
+    assert [(f["file"], f["code"]) for f in json.loads(proc.stdout)] == [("a/Dockerfile",
+                                                                          "DK000")]
     stderr = proc.stderr.decode()
     tmp_re = "(?:" + "|".join(map(re.escape, {str(tmp_path), os.path.realpath(tmp_path)})) + ")"
-    assert re.fullmatch(rf"docklint: {tmp_re}/b/\.docklint\.yaml:2: "
-                        r"invalid YAML: [^\n]+\n", stderr), stderr
+    assert re.fullmatch(rf"docklint: {tmp_re}/b/\.docklint\.yaml:2:1: "
+                        r"invalid YAML: [^\n]+\n"
+                        rf"docklint: b/Dockerfile: not linted: configuration error in "
+                        rf"{tmp_re}/b/\.docklint\.yaml\n", stderr), stderr
 
 
 def test_stdin_closed(tmp_path):

@@ -340,7 +340,8 @@ def test_stdin_over_the_size_limit(tmp_path):
     assert proc.returncode == 1
     [(path, line, col, sev, code)] = gnu(proc.stdout.decode())
     assert (path, line, col, sev, code) == ("-", 1, 1, "error", "DK000")
-    assert f"file is {len(big)} bytes, over the 10485760-byte limit" in proc.stdout.decode()
+    # reading stops at the limit + 1 byte: the whole size is never known
+    assert "standard input is more than 10485760 bytes, over the limit" in proc.stdout.decode()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1135,16 +1136,17 @@ def test_unreadable_subdirectory_is_reported(tree, monkeypatch):
 
 def test_unreadable_file_in_process(tmp_path, monkeypatch):
     # test_bad_input covers chmod 000 (not as root); this covers the message at any uid
-    from docklint import engine
+    from docklint import reading
     write(tmp_path / "locked.Dockerfile", BROKEN)
     write(tmp_path / "ok.Dockerfile", BROKEN)
+    real_open = os.open
 
-    def fake_open(path, *args, **kwargs):
+    def fake_open(path, *args, **kwargs):      # every file docklint reads is opened there
         if os.fspath(path).endswith("locked.Dockerfile"):
             raise PermissionError(13, "Permission denied", path)
-        return open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "open", fake_open, raising=False)
+    monkeypatch.setattr(reading.os, "open", fake_open)
     result = lint_dk000("locked.Dockerfile", "ok.Dockerfile")
     assert result.exit_code == 2
     assert result.stderr == "docklint: locked.Dockerfile: permission denied\n"

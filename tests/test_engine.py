@@ -100,7 +100,11 @@ def test_rule_crash_is_reported_not_raised(monkeypatch) -> None:
 
     bad = Rule("DK999", "boom", Severity.ERROR, boom, "Boom.")
     result = lint_text("FROM alpine:3.20\n", rules=[bad])
-    assert result.findings == []
+    # never silent: a DK005 finding at line 1 (no instruction was being checked)
+    assert [(f.code, f.line, f.column, f.message) for f in result.findings] == [
+        ("DK005", 1, 1, "rule DK999 (boom) could not check this file: RuntimeError: kaboom "
+                        "(a docklint bug: please report it); its findings for this file may be "
+                        "incomplete")]
     assert result.internal == ["Dockerfile: internal error in rule DK999 (boom): RuntimeError: "
                                "kaboom"]
 

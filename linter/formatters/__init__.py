@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
     from ..rule import Finding, Rule
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "render", "printable", "json_safe"]
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab",
                              "junit")
@@ -96,6 +96,38 @@ def line_text(result: FileResult, finding: Finding) -> str:
     if source is None or not 1 <= finding.line <= source.line_count:
         return ""
     return source.line_text(finding.line).strip()
+
+
+def json_safe(text: str) -> str:
+    """JSON text with the characters a terminal must not get raw (C1 controls, DEL, bidi and
+    other format characters, line separators, lone surrogates but those of bytes 0xA0-0xFF of a
+    file name: see :data:`docklint.rule.UNPRINTABLE`) written as ``\\uXXXX`` escapes. The JSON means the same
+    (a file name keeps its exact value for the tools that read it); only its bytes change.
+    ``json.dumps`` already escapes C0 controls; outside strings JSON text is ASCII."""
+    from ..rule import UNPRINTABLE
+    if not UNPRINTABLE.search(text):
+        return text
+
+    def escape(match) -> str:
+        ch = match.group()
+        code = ord(ch)
+        if ch == "\n" or 0xDCA0 <= code <= 0xDCFF:
+            # JSON's own layout (json.dumps escapes it in strings); a byte of a file name that
+            # is not UTF-8 is written back as itself, so that the name round-trips, unless it
+            # is a C1 control byte
+            return ch
+        if code > 0xFFFF:            # JSON escapes astral characters as a surrogate pair
+            code -= 0x10000
+            return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+        return f"\\u{code:04x}"
+    return UNPRINTABLE.sub(escape, text)
+
+
+def printable(text: str) -> str:
+    """A file name (or other text) for a line-oriented report: see
+    :func:`docklint.rule.printable`. Messages are made printable by the engine already."""
+    from ..rule import printable as _printable
+    return _printable(text)
 
 
 def one_line(text: str) -> str:

@@ -14,7 +14,7 @@ import os
 from typing import TYPE_CHECKING, Sequence
 
 from ..rule import Severity
-from . import finding_path, relative_to_base
+from . import finding_path, printable, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -24,12 +24,14 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 
 def escape_data(text: str) -> str:
-    """Escape the message part of a workflow command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape the message part of a workflow command: GitHub's own escapes for ``%`` and line
+    breaks (so that no text can start a line, and a new command, of its own), then the other
+    control and bidi characters shown escaped (``\\x1b``), which GitHub has no escape for."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
-    """Escape a property value of a workflow command."""
+    """Escape a property value of a workflow command (``:`` and ``,`` too)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

@@ -30,7 +30,7 @@ import os
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..rule import Severity
-from . import finding_path, line_text, relative_to_base
+from . import finding_path, json_safe, line_text, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -61,7 +61,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
                 "location": {"path": path,
                              "lines": {"begin": begin, "end": max(finding.end_line, begin)}},
             })
-    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(issues, ensure_ascii=False, indent=2)) + "\n"
 
 
 def fingerprint(path: str, code: str, text: str, occurrence: int) -> str:

@@ -2,14 +2,16 @@
 
     Dockerfile:3:5: error: message [DK101]
 
-One line per finding (line breaks inside a message are folded into spaces).
+One line per finding: line breaks and other control characters in a message or a file name
+are written escaped (``\\n``, ``\\x1b``), so that no line can be split or start with text taken
+from the input.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from . import finding_path, one_line
+from . import finding_path, one_line, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -19,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
            show_source: bool, version: str, base_dir: str | None) -> str:
     lines = [
-        f"{finding_path(result, finding)}:{finding.line}:{finding.column}: "
+        f"{printable(finding_path(result, finding))}:{finding.line}:{finding.column}: "
         f"{finding.level.label}: {one_line(finding.message)} [{finding.code}]"
         for result in results if result.error is None
         for finding in result.findings

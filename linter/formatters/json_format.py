@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Sequence
 
-from . import finding_path
+from . import finding_path, json_safe
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -27,7 +27,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
     items = [finding_to_dict(finding, result.source, finding_path(result, finding))
              for result in results if result.error is None
              for finding in result.findings]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(items, ensure_ascii=False, indent=2)) + "\n"
 
 
 def finding_to_dict(finding: Finding, source: Source | None, path: str) -> dict[str, Any]:

@@ -26,7 +26,12 @@ Choices worth knowing:
   ``/``, so that several analyses of one commit (one per Dockerfile set, say) stay apart in
   GitHub code scanning.
 * Files that could not be read become ``invocations[0].toolExecutionNotifications`` (level
-  ``error``) and make ``executionSuccessful`` false; findings alone do not.
+  ``error``) and make ``executionSuccessful`` false; findings alone do not. So does each rule
+  that could not check a file (``FileResult.failed``): a notification whose ``associatedRule``
+  is the failing rule's descriptor, located where it failed; the file's DK005 finding is a
+  result as well.
+* The JSON is written with the characters a terminal must not get raw (C1 controls, bidi and
+  other format characters) as ``\\uXXXX`` escapes; the values are unchanged.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ import sarif_om as om
 
 from .. import __version__ as DOCKLINT_VERSION
 from ..rule import Severity
-from . import finding_path, relative_to_base
+from . import finding_path, json_safe, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -68,7 +73,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
            show_source: bool, version: str, base_dir: str | None,
            category: str | None = None) -> str:
     log = build_log(results, rules, version=version, base_dir=base_dir, category=category)
-    return json.dumps(to_sarif_dict(log), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(to_sarif_dict(log), ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- building the log -------------------------------------------------------------------------
@@ -99,10 +104,23 @@ def build_log(results: Sequence[FileResult], rules: Sequence[Rule], *, version: 
         for finding in result.findings:
             if finding.code not in rule_index:
                 rule_index[finding.code] = len(descriptors)
-                descriptors.append(om.ReportingDescriptor(id=finding.code,
-                                                          name=finding.slug or None))
+                descriptors.append(_descriptor_for(finding.code, finding.slug))
             sarif_results.append(result_object(result, finding, rule_index[finding.code], base,
                                                seen))
+        for failure in getattr(result, "failed", ()):
+            if failure.code not in rule_index:
+                rule_index[failure.code] = len(descriptors)
+                descriptors.append(_descriptor_for(failure.code, failure.slug))
+            notifications.append(om.Notification(
+                message=om.Message(text=failure.message),
+                level="error",
+                associated_rule=om.ReportingDescriptorReference(
+                    id=failure.code, index=rule_index[failure.code]),
+                locations=[om.Location(physical_location=om.PhysicalLocation(
+                    artifact_location=artifact_location(result.path, base),
+                    region=region(failure.line, failure.column, failure.end_line,
+                                  failure.end_column)))],
+            ))
 
     driver = om.ToolComponent(name="docklint", version=version or DOCKLINT_VERSION,
                               information_uri=INFORMATION_URI, rules=descriptors)
@@ -119,6 +137,20 @@ def build_log(results: Sequence[FileResult], rules: Sequence[Rule], *, version: 
         if category else None,
     )
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
+
+
+def _descriptor_for(code: str, slug: str) -> om.ReportingDescriptor:
+    """The descriptor of a rule that was not in the run's list (DK005, which the engine
+    reports whatever the selection; a rule run for a pragma): the full one when the registry
+    knows the code, else a minimal one."""
+    from ..registry import UnknownRule, get
+    try:
+        rule = get(code)
+    except UnknownRule:
+        rule = None
+    if rule is not None and rule.code == code and rule.slug == slug:
+        return rule_descriptor(rule)
+    return om.ReportingDescriptor(id=code, name=slug or None)
 
 
 def automation_id(category: str) -> str:

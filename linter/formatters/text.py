@@ -20,7 +20,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Sequence
 
 from ..rule import Severity
-from . import finding_path
+from ..rule import UNPRINTABLE
+from . import finding_path, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -68,7 +69,7 @@ def _paint(text: str, *codes: str, color: bool) -> str:
 def _finding_block(result: FileResult, finding: Finding, *, color: bool, show_source: bool) -> str:
     severity = finding.level
     sev_color = SEVERITY_COLORS.get(severity, "")
-    path = finding_path(result, finding)
+    path = printable(finding_path(result, finding))
     header = (f"{_paint(path, BOLD, color=color)}:{finding.line}:{finding.column}: "
               f"{_paint(finding.code, BOLD, color=color)} "
               f"[{_paint(severity.label, BOLD, sev_color, color=color)}] "
@@ -154,9 +155,9 @@ def display_line(text: str) -> tuple[str, list[int]]:
             shown, width = chr(0x2400 + code), 1  # control pictures: U+2400..U+241F
         elif code == 0x7F:
             shown, width = "\u2421", 1
-        elif 0x80 <= code < 0xA0:  # C1 controls (0x9b is a CSI on some terminals)
-            shown, width = "\ufffd", 1
-        elif ch in _BIDI:
+        elif ch in _BIDI or (UNPRINTABLE.match(ch) and ch not in "\n\r"):
+            # C1 controls (0x9b is a CSI on 8-bit terminals), bidi controls, the other
+            # invisible format characters, line separators, lone surrogates
             shown = f"<U+{code:04X}>"
             width = len(shown)
         elif unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
