@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 from typing import Iterator
 
+from .globs import NOT_SLASH, Glob
 from .reading import IGNORE_LIMIT, ReadError, read_regular
 
 __all__ = ["BuildContext", "MAX_FILE_BYTES", "MAX_FILES", "MAX_ENTRIES", "MAX_DEPTH",
@@ -35,9 +36,11 @@ _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "ve
               "site-packages", "dist-packages"}
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    """A .dockerignore pattern (Go filepath.Match plus ``**``) as a regex over '/'-paths."""
-    out: list[str] = []
+def _pattern_regex(pattern: str) -> Glob:
+    """A .dockerignore pattern (Go filepath.Match plus ``**``) as a :class:`~.globs.Glob` over
+    '/'-paths, matching the paths below a match too (matched without backtracking: the
+    pattern comes from the repository)."""
+    out: list[tuple[str, object]] = []
     i, n = 0, len(pattern)
     while i < n:
         ch = pattern[i]
@@ -46,33 +49,36 @@ def _pattern_regex(pattern: str) -> re.Pattern[str]:
                 i += 2
                 if i < n and pattern[i] == "/":
                     i += 1
-                    out.append("(?:.*/)?")
+                    out.append(("dirs", None))
                 else:
-                    out.append(".*")
+                    out.append(("any", None))
                 continue
-            out.append("[^/]*")
+            out.append(("star", None))
         elif ch == "?":
-            out.append("[^/]")
+            out.append(("one", NOT_SLASH))
         elif ch == "[":
             j = pattern.find("]", i + 1)
             if j < 0:
-                out.append(re.escape(ch))
+                out.append(("lit", ch))
             else:
                 body = pattern[i + 1:j]
                 negate = body[:1] in ("!", "^")
                 if negate:
                     body = body[1:]
                 body = body.replace("\\", "\\\\").replace("[", "\\[")
-                out.append("[" + ("^" if negate else "") + body + "]")
+                out.append(("one", "[" + ("^" if negate else "") + body + "]"))
                 i = j
         elif ch == "\\" and i + 1 < n:
             i += 1
-            out.append(re.escape(pattern[i]))
+            out.append(("lit", pattern[i]))
         else:
-            out.append(re.escape(ch))
+            out.append(("lit", ch))
         i += 1
     # a pattern also matches everything below a matching directory
-    return re.compile("^" + "".join(out) + "(?:/.*)?$")
+    try:
+        return Glob(out, below=True)
+    except re.error:        # a class the regex engine refuses ("[z-a]"): matches nothing
+        return Glob([], never=True)
 
 
 

@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from .globs import NOT_SLASH, Glob
 from .projects import git_top as _git_top
 from .reading import IGNORE_LIMIT, ReadError, read_regular
 
@@ -59,14 +60,14 @@ class Pattern:
     """One line of a ``.gitignore``: compiled against paths relative to the file's directory."""
 
     text: str
-    regex: re.Pattern[str]
+    regex: Glob                  # matched without backtracking (see globs.py)
     negated: bool
     dir_only: bool
 
     def matches(self, rel: str, is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
             return False
-        return self.regex.fullmatch(rel) is not None
+        return self.regex.fullmatch(rel)
 
 
 def _unescaped_trailing_spaces(line: str) -> str:
@@ -127,10 +128,11 @@ def _class(pattern: str, i: int) -> tuple[str, int] | None:
     return None
 
 
-def _translate(glob: str) -> str:
-    """A regex for a glob with ``/`` separators where ``*``, ``?`` and classes stay within one
-    path component, and ``**`` components span any number of them."""
-    out: list[str] = []
+def _translate(glob: str) -> list[tuple[str, object]] | None:
+    """The :class:`~.globs.Glob` tokens of a glob with ``/`` separators where ``*``, ``?`` and
+    classes stay within one path component, and ``**`` components span any number of them;
+    None for a pattern that matches nothing (an unclosed ``[``)."""
+    out: list[tuple[str, object]] = []
     i, n = 0, len(glob)
     while i < n:
         ch = glob[i]
@@ -142,30 +144,30 @@ def _translate(glob: str) -> str:
             ends_component = j == n or glob[j] == "/"
             if j - i >= 2 and starts_component and ends_component:
                 if j == n:                                # "x/**" (or "**"): everything below
-                    out.append(".*")
+                    out.append(("any", None))
                 else:                                     # "**/" zero or more directories
-                    out.append("(?:[^/]*/)*")
+                    out.append(("dirs", None))
                     j += 1                                # the "/" is part of the repetition
             else:                                         # other asterisks are plain ones
-                out.append("[^/]*")
+                out.append(("star", None))
             i = j
             continue
         if ch == "?":
-            out.append("[^/]")
+            out.append(("one", NOT_SLASH))
         elif ch == "[":
             translated = _class(glob, i)
             if translated is None:        # an unclosed "[": git's pattern matches nothing
-                return "(?!)"
-            out.append(translated[0])
+                return None
+            out.append(("one", translated[0]))
             i = translated[1]
             continue
         elif ch == "\\" and i + 1 < n:
             i += 1
-            out.append(re.escape(glob[i]))
+            out.append(("lit", glob[i]))
         else:
-            out.append(re.escape(ch))
+            out.append(("lit", ch))
         i += 1
-    return "".join(out)
+    return out
 
 
 def compile_pattern(line: str) -> Pattern | None:
@@ -187,10 +189,14 @@ def compile_pattern(line: str) -> Pattern | None:
     body = body.lstrip("/") if body.startswith("/") else body
     if not body:
         return None
-    regex = _translate(body)
-    if not anchored:
-        regex = "(?:.*/)?" + regex
-    return Pattern(line.rstrip("\r\n"), re.compile(regex, re.DOTALL), negated, dir_only)
+    tokens = _translate(body)
+    if tokens is not None and not anchored:
+        tokens = [("dirs", None), *tokens]
+    try:
+        glob = Glob(tokens or [], never=tokens is None)
+    except re.error:         # a class the regex engine refuses: matches nothing
+        glob = Glob([], never=True)
+    return Pattern(line.rstrip("\r\n"), glob, negated, dir_only)
 
 
 def parse_gitignore(text: str) -> list[Pattern]:

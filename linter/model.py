@@ -50,6 +50,9 @@ FILE_ADDING = ("COPY", "ADD", "RUN", "WORKDIR")
 # keeps a snapshot of every variable before it); the busiest real Dockerfiles keep a few
 # thousand
 MAX_ENV_CELLS = 200_000
+# stages a chain of FROMs is followed through (real files: a handful; each stage's facts walk
+# its chain, so thousands of stages each built on the one before would cost their square)
+MAX_CHAIN = 256
 
 @dataclass(frozen=True)
 class ArgDecl:
@@ -453,7 +456,9 @@ class StageGraph:
         return True
 
     def chain(self, index: int | None = None) -> list[Stage]:
-        """The stage and the in-file stages its FROM leads through, nearest first."""
+        """The stage and the in-file stages its FROM leads through, nearest first: at most
+        :data:`MAX_CHAIN` of them (a longer chain ends at a stage, as a cycle does, so what
+        its root would say is unknown; the model reports the file once)."""
         index = self.target if index is None else index
         # chains are remembered (the graph is final once built), up to a total length: a
         # file of thousands of stages built on each other asks for each stage's chain often
@@ -464,12 +469,12 @@ class StageGraph:
         start = index
         out: list[Stage] = []
         seen: set[int] = set()
-        while index is not None and index not in seen:
+        while index is not None and index not in seen and len(out) < MAX_CHAIN:
             rest = cache.get(index)
             if rest is not None and not (rest[-1].base.kind == "stage" and
                                          rest[-1].base.stage is not None):
-                out.extend(rest)   # a chain that ends outside the file cannot loop back here
-                break
+                out.extend(rest[:MAX_CHAIN - len(out)])   # a chain that ends outside the file
+                break                                     # cannot loop back here
             seen.add(index)
             stage = self.stages[index]
             out.append(stage)
@@ -790,6 +795,16 @@ class _Builder:
                            target=s.base.stage) for s in df.stages if s.base.kind == "stage"]
         target = self._target()
         df.graph = StageGraph(df.stages, base_edges + edges, target)
+        depth: list[int] = []
+        for s in df.stages:
+            parent = s.base.stage if s.base.kind == "stage" else None
+            depth.append(depth[parent] + 1 if parent is not None and parent < s.index else 1)
+            if depth[-1] == MAX_CHAIN + 1:
+                df.errors.append(ParseError(
+                    f"this stage is built on a chain of more than {MAX_CHAIN} stages; docklint "
+                    f"follows the first {MAX_CHAIN} (what the chain's root image holds is "
+                    "treated as unknown for this and later stages)", s.from_.span, limit=True))
+                break
 
     def _target(self) -> int | None:
         df = self.df

@@ -154,9 +154,10 @@ def check(df, options):
     shipped = {s.index for s in target_chain}
     position = {s.index: i for i, s in enumerate(target_chain)}
     # the chain of a stage in the target's chain is the rest of that chain, unless the chain
-    # loops back (a cycle, DK202): then each stage's own chain is walked
+    # loops back (a cycle, DK202): then each stage's own chain is walked (a chain cut at the
+    # model's MAX_CHAIN ends at a stage outside it: no cycle)
     last = target_chain[-1] if target_chain else None
-    cyclic = last is not None and last.base.kind == "stage" and last.base.stage is not None
+    cyclic = last is not None and last.base.kind == "stage" and last.base.stage in shipped
     for stage in df.stages:
         if stage.index not in shipped:
             continue            # a builder's layers never reach the final image

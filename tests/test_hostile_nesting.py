@@ -301,3 +301,27 @@ def test_thousands_of_env_lines_keep_a_bounded_environment() -> None:
     assert [(f.line, f.message.split(";")[0]) for f in result.findings if f.code == "DK209"] \
         == [(3, "usage of undefined variable `$UNSET_EARLY`")]
     assert_rest_linted(result, text)
+
+
+# ---- thousands of stages each built on the one before
+def test_a_long_chain_of_stages_is_followed_to_a_bound() -> None:
+    """Every stage's facts walk its FROM chain; 10,000 stages each built on the one before
+    cost the square of that. Chains are followed through MAX_CHAIN stages; the first stage past
+    it gets one DK000 warning, and what its root image holds counts as unknown (no guess)."""
+    from docklint.model import MAX_CHAIN, build
+    from docklint.source import Source
+    n = MAX_CHAIN + 50
+    text = "FROM scratch AS s0\n" + "".join(
+        f"FROM s{i - 1} AS s{i}\nRUN echo {i}\n" for i in range(1, n)) + TAIL
+    df = build(Source(text, "Dockerfile"))
+    assert len(df.graph.chain()) == MAX_CHAIN
+    assert len(df.graph.chain(10)) == 11 and df.graph.chain(10)[-1].base.kind == "scratch"
+    result = lint(text)
+    limit = f"this stage is built on a chain of more than {MAX_CHAIN} stages"
+    assert [(f.line, f.message.split(";")[0]) for f in result.findings if f.code == "DK000"] \
+        == [(2 * MAX_CHAIN, limit)]
+    # RUN on scratch (no shell) is reported while the root is in reach; past the bound the
+    # root is unknown: no guess
+    lines = {f.line for f in result.findings if f.code == "DK102"}
+    assert 3 in lines and max(lines) < 2 * MAX_CHAIN
+    assert_rest_linted(result, text)
