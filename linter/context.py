@@ -130,6 +130,13 @@ class BuildContext:
         """The ignore file's text; "" when there is none or it cannot be read (then
         ``ignore_error`` says why)."""
         try:
+            if os.path.islink(self.ignore_file) and os.path.isfile(self.ignore_file) and \
+                    not self._inside(self.ignore_file):
+                # BuildKit reads it from the context it sends; nothing outside is sent (and a
+                # rule quoting its patterns would show a stranger's file)
+                self.ignore_error = (f"{self.ignore_file}: a symlink out of the build context "
+                                     "(not read)")
+                return ""
             data = read_regular(self.ignore_file, IGNORE_LIMIT, what="ignore file")
         except ReadError as exc:
             if exc.errno != errno.ENOENT or os.path.islink(self.ignore_file):

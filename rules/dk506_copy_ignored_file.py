@@ -13,7 +13,9 @@ This is BuildKit's CopyIgnoredFile check, with its limits:
 - the whole context (`.` or `/`) is only reported when a pattern excludes everything (`*`,
   `**` or `**/*`);
 - it needs the build context on disk (the Dockerfile's directory, or `--context`); without
-  one, or without a `.dockerignore`, it stays quiet;
+  one, or without a `.dockerignore`, it stays quiet; a `.dockerignore` it cannot use (not a
+  regular file, over 1 MiB or 10,000 patterns, a symlink out of the context) is reported as a
+  DK005 finding: the check could not run;
 - a source that depends on a build argument without a value is skipped, and a wildcard is
   compared as written, as BuildKit does.
 
@@ -56,7 +58,7 @@ import os
 import posixpath
 
 from docklint.checks import copy_words, has_parse_error, is_remote_source
-from docklint.rule import Finding, Severity, rule
+from docklint.rule import CannotCheck, Finding, Severity, rule
 
 _EVERYTHING = ("*", "**", "**/*")
 
@@ -74,6 +76,11 @@ def check(df, options):
     from docklint.context import context_for
     ctx = context_for(df.context, df.path)
     rules = ctx.ignore_rules
+    if ctx.ignore_error:
+        # a .dockerignore that is a FIFO, a device, a link out of the context, too big...:
+        # this check cannot run, and the report says so (DK005)
+        raise CannotCheck(f"cannot use the ignore file: {ctx.ignore_error}",
+                          df.instructions[0].span if df.instructions else None)
     if not rules or any(neg for neg, _rx, _text in rules):
         return
     everything = next((text for _neg, _rx, text in rules

@@ -85,8 +85,8 @@ def _no_traceback(proc) -> str:
 @pytest.mark.parametrize("kind", ["zero", "fifo"])
 def test_dockerignore_that_is_not_a_file(tmp_path, kind):
     """A .dockerignore that is a link to /dev/zero or a FIFO is refused, not read: the lint
-    ends, within the memory cap, and reports the Dockerfile as it would without one (DK506 reads
-    the ignore file for the COPY)."""
+    ends, within the memory cap, reports the rest of the Dockerfile, and says that DK506 (which
+    reads the ignore file for the COPY) could not run: a DK005 error at the top, exit 2."""
     (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nCOPY app.sh /app.sh\nRUNN x\n")
     (tmp_path / "app.sh").write_text("echo hi\n")
     if kind == "zero":
@@ -94,9 +94,29 @@ def test_dockerignore_that_is_not_a_file(tmp_path, kind):
     else:
         os.mkfifo(tmp_path / ".dockerignore")
     proc = docklint(["--format", "json", "--select", "DK0,DK506", "Dockerfile"], tmp_path)
-    assert _no_traceback(proc) == ""
-    assert _findings(proc) == [("Dockerfile", "DK000", 3, 1)]
-    assert proc.returncode == 1
+    what = "a device" if kind == "zero" else "a FIFO"
+    assert _no_traceback(proc) == (
+        "docklint: Dockerfile: rule DK506 (copy-ignored-file) could not check this FROM: "
+        f"cannot use the ignore file: {os.path.realpath(tmp_path)}/.dockerignore: not a "
+        f"regular file ({what})\n")
+    assert _findings(proc) == [("Dockerfile", "DK005", 1, 1), ("Dockerfile", "DK000", 3, 1)]
+    assert proc.returncode == 2
+
+
+def test_dockerignore_linked_out_of_the_context_is_not_read(tmp_path):
+    """A .dockerignore that links to a file outside the build context is not read (BuildKit
+    sends only the context; DK506 would quote its lines): DK506 says it could not run."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s3cr3t-line\n")
+    ctx = tmp_path / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text("FROM alpine:3.20\nCOPY s3cr3t-line /x\n")
+    (ctx / ".dockerignore").symlink_to(secret)
+    proc = docklint(["--format", "json", "--select", "DK506", "Dockerfile"], ctx)
+    err = _no_traceback(proc)
+    assert "s3cr3t-line" not in err and "s3cr3t-line/" not in proc.stdout.decode()
+    assert "a symlink out of the build context (not read)" in err
+    assert [f[1] for f in _findings(proc)] == ["DK005"] and proc.returncode == 2
 
 
 @posix_only
