@@ -1,10 +1,13 @@
 """Configuration: ``.docklint.yaml`` (or ``.docklint.yml``, or ``[tool.docklint]`` in
 ``pyproject.toml``), found by walking up from each linted file; ``--config`` overrides.
 
-Every key is validated: an unknown key, a wrong type or an unknown rule is a
-:class:`ConfigError` naming the file, the line and the key, never silently ignored. When no
-docklint configuration exists, a hadolint one (``.hadolint.yaml``) is read with its keys mapped,
-so migrating is a one-line change.
+Every key of docklint's own configuration is validated: an unknown key, a wrong type or an
+unknown rule is a :class:`ConfigError` naming the file, the line and the key, never silently
+ignored. When no docklint configuration exists, a hadolint one (``.hadolint.yaml``) is read as
+hadolint reads it, with its keys mapped, so migrating is a one-line change: there a key hadolint
+does not have or a value of the wrong type is a warning (:attr:`Config.notes`, naming the file,
+the line and the key) and is left out, never an error; only a file that is not a YAML mapping
+is one.
 """
 
 from __future__ import annotations
@@ -284,8 +287,9 @@ def _yaml_children(node: Any):
     return None
 
 
-def _yaml_with_lines(path: str, text: str) -> tuple[Any, dict[str, int]]:
-    """Parse YAML, returning the data and the line of each top-level key.
+def _yaml_with_lines(path: str, text: str) -> tuple[Any, dict[Any, int]]:
+    """Parse YAML, returning the data and the line of each top-level key (and, keyed
+    ``(key, sub-key)``, of each key of a mapping under a top-level key).
 
     The document is composed into nodes first (aliases are shared nodes, so this is linear in
     the text), measured against the budget with every alias expanded, and only then built."""
@@ -310,10 +314,15 @@ def _yaml_with_lines(path: str, text: str) -> tuple[Any, dict[str, int]]:
             raise _too_deep(path) from None
     finally:
         loader.dispose()
-    lines: dict[str, int] = {}
+    lines: dict[Any, int] = {}
     if node is not None and isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             lines[str(key_node.value)] = key_node.start_mark.line + 1
+            if isinstance(value_node, yaml.MappingNode):
+                # (key, sub-key) -> line, for the messages about nested keys
+                for sub_node, _ in value_node.value:
+                    lines[(str(key_node.value), str(sub_node.value))] = \
+                        sub_node.start_mark.line + 1
     return data, lines
 
 
@@ -570,10 +579,134 @@ def _merge(into: Config, other: Config) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # hadolint migration
+#
+# A hadolint file is read as hadolint reads it: its keys as hadolint spells them, mapped to
+# docklint's. hadolint ignores a key it does not know, so docklint does too, with a warning naming
+# the file, the line and the key; a value of the wrong type is a warning and the key is left out.
+# Nothing in a hadolint file that parses as a YAML mapping stops a run (docklint's own
+# configuration stays strict). A file that is not YAML, or not a mapping, cannot be read at all:
+# that is a configuration error (exit 2, the files under it not linted), as hadolint refuses it.
 
-_HADOLINT_KEYS = {"ignored", "override", "trustedRegistries", "label-schema", "strict-labels",
-                  "failure-threshold", "no-fail", "disable-ignore-pragma", "format", "no-color",
-                  "verbose", "notrustedRegistries"}
+#: hadolint's configuration keys (hadolint 2.x ``Hadolint.Config.Configfile``)
+_HADOLINT_KEYS = ("no-fail", "no-color", "verbose", "format", "ignored", "override",
+                  "trustedRegistries", "label-schema", "strict-labels",
+                  "disable-ignore-pragma", "failure-threshold")
+#: the severities ``override`` takes, and what each is in docklint; ``ignore``/``none`` (not
+#: hadolint's) are read as ``ignored``
+_HADOLINT_OVERRIDE = {"error": "error", "warning": "warning", "info": "info", "style": "info",
+                      "ignore": None, "none": None}
+_HADOLINT_THRESHOLDS = {"error": "error", "warning": "warning", "info": "info", "style": "info",
+                        "ignore": "none", "none": "none"}
+_HADOLINT_FORMATS = ("tty", "json", "checkstyle", "codeclimate", "gitlab_codeclimate", "gnu",
+                     "codacy", "sonarqube", "sarif")
+
+
+def _hadolint_codes(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [x.strip() for x in value.split(",") if x.strip()]
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return [x.strip() for x in value if x.strip()]
+    raise ValueError("expected a list of rule codes")
+
+
+def _hadolint_choice(value: Any, choices) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in choices:
+        raise ValueError(f"expected one of {', '.join(choices)}")
+    return value.strip().lower()
+
+
+def _hadolint_map(data: dict, lines: dict, path: str = "", quoted: bool = True
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """The docklint settings a hadolint configuration's keys mean, and the warnings about what
+    was left out (unknown keys, wrong types). Never raises for what a mapping holds."""
+    out: dict[str, Any] = {"select": ["default", "hadolint"],
+                           "rules": {"DK440": {"off-by-default": []}}}
+    notes: list[str] = []
+
+    def at(key: Any, sub: Any = None) -> str:
+        line = lines.get((str(key), str(sub))) if sub is not None else None
+        return f"{path}:{line or lines.get(str(key), 1)}"
+
+    def wrong(key: str, problem: str, sub: Any = None, outcome: str = "ignored") -> None:
+        name = key if sub is None else f"{key}.{sub}" if quoted else f"{key}.<key>"
+        notes.append(f"{at(key, sub)}: warning: {name}: {problem}; {outcome}")
+
+    ignore: list[str] = []
+    severity: dict[str, str] = {}
+    for key, value in data.items():
+        try:
+            if key not in _HADOLINT_KEYS:
+                shown = repr(key) if quoted else "(not shown)"
+                notes.append(f"{at(key)}: warning: unknown hadolint key {shown}: ignored, as "
+                             "hadolint ignores it")
+            elif key == "ignored":
+                ignore += _hadolint_codes(value)
+            elif key == "override":
+                if value is None:
+                    continue
+                if not isinstance(value, dict):
+                    raise ValueError("expected a mapping of severity (error, warning, info, "
+                                     "style) -> rule codes")
+                for sev, codes in value.items():
+                    level = str(sev).strip().lower()
+                    if level not in _HADOLINT_OVERRIDE:
+                        wrong(key, "not one of hadolint's severities (error, warning, info, "
+                                   "style)", sev, "ignored, as hadolint ignores it")
+                        continue
+                    try:
+                        listed = _hadolint_codes(codes)
+                    except ValueError as exc:
+                        wrong(key, str(exc), sev)
+                        continue
+                    for code in listed:
+                        if _HADOLINT_OVERRIDE[level] is None:
+                            ignore.append(code)
+                        else:
+                            severity[code] = _HADOLINT_OVERRIDE[level]
+            elif key == "trustedRegistries":
+                if value is not None:
+                    out["trusted-registries"] = _str_list(value)
+            elif key == "label-schema":
+                if value is None:
+                    continue
+                from .labels import TYPES
+                schema = _str_map(value)
+                for label, typ in schema.items():
+                    if typ.strip().lower() not in TYPES:
+                        name = f"type {typ!r}" if quoted else "the type"
+                        wrong(key, f"{name} is not one of hadolint's label types "
+                                   f"({', '.join(TYPES)})", label if quoted else None,
+                              "checked as text (only its presence and emptiness)")
+                        schema[label] = "text"
+                out["label-schema"] = schema
+            elif key in ("strict-labels", "no-fail", "disable-ignore-pragma", "no-color",
+                         "verbose"):
+                flag = _bool(value)
+                if key == "strict-labels":
+                    out["strict-labels"] = flag
+                elif key == "no-fail" and flag:
+                    out["fail-on"] = "none"
+                elif key == "disable-ignore-pragma" and flag:
+                    out["allow-pragmas"] = False
+            elif key == "failure-threshold":
+                threshold = _hadolint_choice(value, tuple(_HADOLINT_THRESHOLDS))
+                if data.get("no-fail") is not True:         # no-fail wins
+                    out["fail-on"] = _HADOLINT_THRESHOLDS[threshold]
+            elif key == "format":
+                _hadolint_choice(value, _HADOLINT_FORMATS)
+                notes.append(f"{at(key)}: note: format: docklint takes the output format from "
+                             "the command line (--format), not from a configuration file: "
+                             "not applied")
+        except ValueError as exc:
+            wrong(str(key), str(exc))
+    if ignore:
+        out["ignore"] = ignore
+    if severity:
+        out["severity"] = severity
+        out["select"] += [c for c in severity if c not in out["select"]]
+    return out, notes
 
 
 def hadolint_to_docklint(data: dict) -> dict[str, Any]:
@@ -583,59 +716,21 @@ def hadolint_to_docklint(data: dict) -> dict[str, Any]:
     what one of hadolint's default rules does (``hadolint``: DL3008's unpinned apt packages, for
     one, which docklint leaves off by default), the rules the ``override`` names (which is how
     hadolint turns its off-by-default rules on), and every ShellCheck code, as hadolint reports
-    them all."""
-    out: dict[str, Any] = {"select": ["default", "hadolint"],
-                           "rules": {"DK440": {"off-by-default": []}}}
-    if data.get("ignored"):
-        out["ignore"] = _str_list(data["ignored"])
-    override = data.get("override") or {}
-    if not isinstance(override, dict):
-        raise ValueError("override: expected a mapping of severity -> rules")
-    severity: dict[str, str] = {}
-    for sev, codes in override.items():
-        if str(sev).lower() in ("ignore", "none"):
-            out.setdefault("ignore", []).extend(_str_list(codes or []))
-            continue
-        for code in _str_list(codes or []):
-            severity[code] = "info" if str(sev).lower() == "style" else str(sev).lower()
-    if severity:
-        out["severity"] = severity
-        out["select"] += [c for c in severity if c not in out["select"]]
-    if data.get("trustedRegistries"):
-        out["trusted-registries"] = _str_list(data["trustedRegistries"])
-    if data.get("label-schema"):
-        out["label-schema"] = _str_map(data["label-schema"])
-    if data.get("strict-labels") is not None:
-        out["strict-labels"] = _bool(data["strict-labels"])
-    threshold = data.get("failure-threshold")
-    if threshold is not None:
-        t = str(threshold).lower()
-        out["fail-on"] = {"style": "info", "ignore": "none"}.get(t, t)
-    if data.get("no-fail"):
-        out["fail-on"] = "none"
-    if data.get("disable-ignore-pragma"):
-        out["allow-pragmas"] = False
-    return out
+    them all. Keys hadolint does not have, and values of the wrong type, are left out (see
+    :func:`_from_hadolint` for the warnings)."""
+    return _hadolint_map(data, {})[0]
 
 
-def _from_hadolint(path: str, data: Any, lines: dict[str, int], *, quoted: bool = True
-                   ) -> Config:
+def _from_hadolint(path: str, data: Any, lines: dict, *, quoted: bool = True) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise _fail(f"{path}:1", "the configuration must be a mapping")
-    for key in data:
-        if key not in _HADOLINT_KEYS:
-            raise _fail(f"{path}:{lines.get(str(key), 1)}", f"unknown hadolint key {key!r}",
-                        "unknown hadolint key")
-    try:
-        mapped = hadolint_to_docklint(data)
-    except ValueError as exc:
-        raise _fail(path, str(exc), "invalid hadolint configuration") from None
+        raise _fail(f"{path}:1", "the configuration must be a mapping (hadolint refuses it "
+                                 "too)")
+    mapped, notes = _hadolint_map(data, lines, path, quoted)
     # hadolint accepts any code; docklint has no rule for a few (retired DL codes): say so and
     # drop them rather than fail a migration
     from .registry import UnknownRule, resolve
-    notes: list[str] = []
 
     def known(code: str) -> bool:
         try:
@@ -652,17 +747,24 @@ def _from_hadolint(path: str, data: Any, lines: dict[str, int], *, quoted: bool 
         mapped["severity"] = {c: v for c, v in mapped["severity"].items() if known(c)}
         mapped["select"] = [c for c in mapped["select"]
                             if c in ("default", "hadolint") or c in mapped["severity"]]
-    config = _validate(path, mapped, {})
-    config.kind = "hadolint"
-    config.notes = list(dict.fromkeys(notes))
     source_key = {"ignore": "ignored", "severity": "override",
                   "trusted-registries": "trustedRegistries", "fail-on": "failure-threshold",
                   "allow-pragmas": "disable-ignore-pragma"}
-    for key in config.values:
+    config = Config(path, kind="hadolint")
+    for key, value in mapped.items():
         original = source_key.get(key, key)
-        if key == "fail-on" and "no-fail" in data:
+        if key == "fail-on" and data.get("no-fail") is True:
             original = "no-fail"
+        try:
+            part = _validate(path, {key: value}, {})
+        except ConfigError as exc:             # not expected: the mapping gives valid values
+            detail = str(exc).split(": ", 1)[-1] if quoted else "invalid value"
+            notes.append(f"{path}:{lines.get(original, 1)}: warning: {original}: {detail}; "
+                         "ignored")
+            continue
+        config.values.update(part.values)
         config.origin[key] = f"{path}:{lines.get(original, 1)} (hadolint {original})"
+    config.notes = list(dict.fromkeys(notes))
     return config
 
 

@@ -181,6 +181,8 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
         result.error = f"{result.path}: {df.target_error}"
         return result
     rules = select_rules(settings) if rules is None else rules
+    # `# check=experimental=...`: BuildKit's experimental checks the file turns on
+    rules = _suppress.with_experimental(df, settings, rules)
     severities = _severities(settings)
     raw: list[tuple[Rule, Finding]] = []
     failures: list[tuple[Rule, Span, str, str]] = []    # (rule, where, what, why)

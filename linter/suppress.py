@@ -22,9 +22,14 @@ aliases):
     finding of a rule carrying a BuildKit name into an error (BuildKit fails the build when any
     check fires), except the experimental check's where ``experimental=`` (in the same
     configuration, or in a ``# check=`` comment attached to the instruction) does not enable it:
-    BuildKit does not run it there. ``experimental=`` is validated but does not turn docklint
-    rules on: which rules run is the configuration's business. Only the text before the first
-    space counts.
+    BuildKit does not run it there. ``experimental=NAME`` (or ``all``) turns on, for this file,
+    the off-by-default rules carrying that experimental BuildKit name (DK623 for
+    InvalidDefinitionDescription), as BuildKit runs the check, ``skip=all`` or not; in a
+    ``# check=`` comment attached to an instruction it turns them on for that instruction only.
+    It adds to a run whose rules are docklint's defaults (no ``select``, or one naming
+    ``default``, as a hadolint configuration does); an explicit ``select`` without ``default``
+    and an ``ignore`` naming the rule win (see :func:`with_experimental`). Only the text before
+    the first space counts.
 ``# check=skip=...`` among the comments attached to an instruction (BuildKit >= 1.21)
     Only that instruction (for MultipleInstructionsDisallowed, reported at the earlier
     instruction, the comment above the *later* one counts, as in BuildKit). Only the first such
@@ -62,7 +67,8 @@ if TYPE_CHECKING:
 __all__ = ["Entry", "Pragma", "PragmaProblem", "Collected", "Suppressions", "Active", "collect",
            "pragmas_of", "suppressions", "is_buildkit", "BUILDKIT_CHECKS",
            "BUILDKIT_EXPERIMENTAL", "BUILDKIT_FROM_LEVEL", "BUILDKIT_WHOLE_FILE", "HADOLINT_RULES",
-           "HADOLINT_RETIRED", "CHECK_BUILD_ARG", "PRAGMA_CODE", "UNUSED_CODE"]
+           "HADOLINT_RETIRED", "CHECK_BUILD_ARG", "PRAGMA_CODE", "UNUSED_CODE",
+           "with_experimental"]
 
 PRAGMA_CODE = "DK001"           # invalid-pragma: never silenced
 UNUSED_CODE = "DK002"           # unused-suppression
@@ -393,6 +399,8 @@ def _ignore_pragma(form: str, c: Comment, instructions: list[Instruction], start
         if not bad:
             problems.append(PragmaProblem(c.span, f"{form} pragma names no rule"))
         return None, problems
+    # with a name it cannot read, hadolint drops the whole pragma; docklint keeps the valid
+    # names (`# hadolint ignore=crazy,DL3002` still silences DL3002) and reports the others
     scope = (m.group("scope") or "next").lower()
     covers: Span | None = None
     if scope in ("next", "stage"):
@@ -636,7 +644,7 @@ def _suppressions(df: "Dockerfile") -> Suppressions:
                 "attached to an instruction (an empty `#` line or the end of the file comes "
                 "first) and not the file-level directive at the top"))
     experimental_at: list[tuple[Span, frozenset[str]]] = []
-    if error and any(c.text[:5].lower() == "check" and not c.directive for c in df.comments):
+    if any(c.text[:5].lower() == "check" and not c.directive for c in df.comments):
         attached = _attached_checks(df.comments, df.instructions)
         for c in df.comments:
             where = attached.get(id(c))
@@ -648,6 +656,61 @@ def _suppressions(df: "Dockerfile") -> Suppressions:
                 experimental_at.append((where[0].span, _experimental(opts)))
     return Suppressions(pragmas, problems, error, df.instructions, experimental,
                         tuple(experimental_at))
+
+
+def with_experimental(df: "Dockerfile", settings, rules: list["Rule"]) -> list["Rule"]:
+    """``rules`` plus the off-by-default rules that the file's check configuration enables with
+    ``experimental=`` (BuildKit runs an experimental check exactly when it is named there,
+    whatever ``skip=`` says).
+
+    They are added when the run uses docklint's default rule set (``settings.select`` is None or
+    names ``default``) and no ``ignore`` names them: an explicit selection, or an ignore, is the
+    user's choice and wins over the file. A rule enabled only by ``# check=`` comments attached to
+    instructions reports only in those instructions. ``rules`` itself is never modified."""
+    if not df.comments and CHECK_BUILD_ARG not in df.build_args:
+        return rules
+    sup = suppressions(df)
+    if not sup.experimental and not sup.experimental_at:
+        return rules
+    if settings.select is not None and \
+            "default" not in {str(s).strip().lower() for s in settings.select}:
+        return rules
+    have = {r.code for r in rules}
+    ignored: set[str] = set()
+    for sel in settings.ignore:
+        try:
+            ignored |= {r.code for r in resolve(sel)}
+        except UnknownRule:
+            pass
+    out = list(rules)
+    for r in registry.all_rules():
+        if r.default_enabled or r.code in have or r.code in ignored:
+            continue
+        names = {a for a in r.aliases if a in BUILDKIT_EXPERIMENTAL}
+        if not names:
+            continue
+        if names & sup.experimental:
+            out.append(r)
+            continue
+        spans = tuple(where for where, enabled in sup.experimental_at if names & enabled)
+        if spans:
+            out.append(_only_in(r, spans))
+    if len(out) == len(rules):
+        return rules
+    return sorted(out, key=lambda r: r.code)
+
+
+def _only_in(rule: "Rule", spans: tuple[Span, ...]) -> "Rule":
+    """``rule``, reporting only findings that start in one of ``spans``."""
+    import dataclasses
+    inner = rule.check
+
+    def check(df, options):
+        for f in inner(df, options):
+            if any(s.start <= f.span.start < s.end for s in spans):
+                yield f
+
+    return dataclasses.replace(rule, check=check)
 
 
 def _experimental(opts: _CheckOptions) -> frozenset[str]:

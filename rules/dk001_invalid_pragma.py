@@ -5,7 +5,8 @@ Reports a pragma that docklint (or the tool it is written for) cannot act on:
 
 - a `# docklint ...` or `# hadolint ...` comment that is not a well-formed pragma, names a rule
   that does not exist (`DL9999`, a retired hadolint code, a typo such as `DK1O1`), has no
-  instruction after it, or sits inside a continued instruction;
+  instruction after it, or sits inside a continued instruction (the valid names of a pragma
+  that also holds an unknown one still apply);
 - a `# check=` directive or comment (BuildKit's build-check configuration) with an option
   BuildKit rejects or ignores, a check name BuildKit does not have (names are case-sensitive, and
   BuildKit accepts unknown ones silently), `skip=` of the experimental check, `error=` in a
@@ -20,6 +21,12 @@ Reports a pragma that docklint (or the tool it is written for) cannot act on:
 A pragma that fails silently is worse than none: you believe a finding is silenced (or that a
 check runs) when it is not. A typo such as `DK1O1`, `ignore DK101` or `skip=stagenamecasing`
 would otherwise go unnoticed, in docklint and in the build.
+
+## Differences from hadolint
+hadolint drops a whole `# hadolint ignore=` pragma when one of its names is not a rule code it
+can read: `# hadolint ignore=crazy,DL3002` silences nothing there, silently. docklint keeps the
+names it knows and reports the others: that pragma still silences DL3002 (DK106), and `crazy`
+is reported here, so the typo is seen and the intended suppression holds.
 
 ## Example
 ```dockerfile

@@ -2,8 +2,12 @@
 
 ## What it does
 Off by default, like BuildKit's experimental InvalidDefinitionDescription check (accepted as an
-alias; BuildKit runs it only with `# check=experimental=InvalidDefinitionDescription`). It
-follows BuildKit exactly. It looks at a `FROM ... AS name` and at every `ARG` (global ones
+alias). As in BuildKit, `# check=experimental=InvalidDefinitionDescription` (or
+`experimental=all`) at the top of the Dockerfile, or the `BUILDKIT_DOCKERFILE_CHECK` build
+argument, turns it on for that file, even together with `skip=all`; the same `# check=` comment
+attached to one FROM or ARG turns it on for that instruction only. That applies when docklint
+runs its default rule set (an explicit `select` without `default` decides alone, and an
+`ignore` naming the rule wins); `select` turns it on everywhere. It follows BuildKit exactly. It looks at a `FROM ... AS name` and at every `ARG` (global ones
 included) that has comment lines attached, that is, the comment lines since the previous
 instruction (blank lines do not break the block; a lone `#` line clears it; parser directives
 are not part of it). It fires when the first word of the *last* attached comment line is not

@@ -240,10 +240,14 @@ def test_a_hadolint_configuration_brings_hadolints_rule_set(tmp_path):
     assert {"DK401", "DK615"} <= codes("override:\n  info: [DL3057]\n")
 
 
-def test_unknown_hadolint_key_is_an_error(tmp_path):
-    path = write(tmp_path / ".hadolint.yaml", "ignored: []\nignord: [DL3008]\n")
-    with pytest.raises(cfg.ConfigError, match=f"{path}:2: unknown hadolint key 'ignord'"):
-        cfg.load(str(path))
+def test_unknown_hadolint_key_is_a_warning(tmp_path):
+    # hadolint ignores a key it does not know: docklint says so and reads the rest
+    # (more in tests/test_hadolint_compat.py)
+    path = write(tmp_path / ".hadolint.yaml", "ignored: [DL3008]\nignord: [DL3009]\n")
+    config = cfg.load(str(path))
+    assert config.values["ignore"] == ["DL3008"]
+    assert config.notes == [f"{path}:2: warning: unknown hadolint key 'ignord': ignored, as "
+                            "hadolint ignores it"]
 
 
 def test_config_show_and_migrate(tmp_path):
