@@ -246,6 +246,9 @@ class PackageCommand:
     def has_option(self, *flags: str) -> bool:
         """Whether any of ``flags`` is among the options (short flags also in bundles such as
         ``-qy``, long ones also as ``--flag=value``)."""
+        if self.family == "go":     # single-dash long flags, never bundled: -n is not -version
+            return any(o.value == f or o.value.startswith(f + "=") for o in self.options
+                       for f in flags)
         return any(_flag_matches(o.value, f) for o in self.options for f in flags)
 
     def has_global_option(self, *flags: str) -> bool:
@@ -429,6 +432,10 @@ def parse(cmd: Command) -> PackageCommand | None:
     return _split(cmd, family, tool, args, start)
 
 
+# words that are an option's value, never a package: booleans and numbers
+_LITERAL_VALUE = re.compile(r"true|false|yes|no|on|off|\d+(?:\.\d+)?[smhkKMG]?", re.I)
+
+
 def _split(cmd: Command, family: str, tool: str, args: list[ShellWord], start: int
            ) -> PackageCommand:
     command_opts = _VALUE_OPTS[family]
@@ -447,6 +454,10 @@ def _split(cmd: Command, family: str, tool: str, args: list[ShellWord], start: i
     while i < len(args):
         w = args[i]
         v = w.value
+        if family == "go" and action == "run" and operands:
+            trailing.append(w)          # the program's own arguments follow its package
+            i += 1
+            continue
         if ended:
             if family == "gem":
                 trailing.append(w)
@@ -464,7 +475,10 @@ def _split(cmd: Command, family: str, tool: str, args: list[ShellWord], start: i
                 else command_opts
             if v.startswith("--") or single_dash_long:
                 key = v.split("=", 1)[0]
-                if "=" not in v and key in value_opts and i + 1 < len(args):
+                if "=" not in v and i + 1 < len(args) and \
+                        (key in value_opts or _LITERAL_VALUE.fullmatch(args[i + 1].value)):
+                    # a known option's value, or a word no package is named (`true`, `0`)
+                    # after an option docklint does not know: its value
                     values.append((v, args[i + 1]))
                     i += 2
                     continue
@@ -504,8 +518,8 @@ def _split(cmd: Command, family: str, tool: str, args: list[ShellWord], start: i
             continue
         operands.append(w)
         i += 1
-    if family == "go" and action == "run" and operands:
-        trailing = operands[1:]
+    if family == "go" and action == "run" and len(operands) > 1:
+        trailing = operands[1:] + trailing
         operands = operands[:1]
     if family == "pip" and tool == "uv pip":
         family = "uv"
@@ -560,6 +574,11 @@ def _packages(pc: PackageCommand) -> Iterator[Package]:
         v = w.value
         if not v or _is_variable(w) or v.startswith("-"):
             continue
+        if fam in ("pip", "uv"):
+            vcs = _pip_vcs(w, v)
+            if vcs is not None:
+                yield vcs
+                continue
         if fam == "npm" and (re.match(r"git\+|git://|git@", v) or
                              (_URL_RE.match(v) and v.split("#", 1)[0].endswith(".git"))):
             repo, sep, ref = v.partition("#")
@@ -573,6 +592,31 @@ def _packages(pc: PackageCommand) -> Iterator[Package]:
 
 
 _NAME_GLOB = re.compile(r"[*?\[]")
+# pip's VCS requirements: "git+https://host/repo.git@ref#egg=name", optionally after "name @ "
+_PIP_VCS = re.compile(r"(?:\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*)?"
+                      r"((?:git|hg|svn|bzr)\+[A-Za-z][A-Za-z0-9+.-]*://\S+)$", re.I)
+# refs that name a branch, not a release: the source moves
+MOVING_REFS = ("master", "main", "HEAD", "head", "trunk", "develop", "dev", "default", "tip")
+
+
+def _pip_vcs(w: ShellWord, v: str) -> Package | None:
+    """A pip VCS requirement (``git+https://host/org/repo.git@v1.2``, ``name @ git+ssh://...``)
+    as a package of kind "git": pinned by an ``@<tag or commit>`` after the repository path
+    (not the ``user@`` of the host part); a branch name (``@main``) moves. None when ``v`` is no
+    VCS URL."""
+    m = _PIP_VCS.match(v)
+    if m is None:
+        return None
+    url = m.group(1).split("#", 1)[0]
+    rest = url.split("://", 1)[1]
+    host, slash, path = rest.partition("/")
+    repo, at, ref = path.rpartition("@") if "@" in path else (path, "", "")
+    if not at or not ref:
+        return Package(w, url, "", False, kind="git")
+    if ref in MOVING_REFS:
+        return Package(w, f"{url.split('://', 1)[0]}://{host}{slash}{repo}", "@" + ref, False,
+                       f"`@{ref}` is a branch, which moves", kind="git")
+    return Package(w, url, "@" + ref, True, kind="git")
 
 
 def _package(fam: str, pc: PackageCommand, w: ShellWord, v: str) -> Package | None:
@@ -706,6 +750,9 @@ CACHES = {
     "apk": ("/var/cache/apk",),
     "yum": ("/var/cache/yum", "/var/cache/dnf"),
     "dnf": ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum", "~/.cache/libdnf5"),
+    # what microdnf fills (the same directories): any rpm manager's `clean all` empties it
+    "microdnf": ("/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum",
+                 "~/.cache/libdnf5"),
     "zypper": ("/var/cache/zypp",),
     "pip": ("~/.cache/pip",),
     "uv": ("~/.cache/uv",),
@@ -814,7 +861,9 @@ def removes(cmd: Command, cache: str) -> bool:
     if cache == "apk":
         return pc.family == "apk" and pc.action == "cache" and \
             any(o.value in ("clean", "purge") for o in pc.operands)
-    if cache in ("yum", "dnf"):
+    if cache == "dnf" and pc.name == "microdnf":
+        return False                   # microdnf cleans what microdnf filled, not dnf's cache
+    if cache in ("yum", "dnf", "microdnf"):
         return pc.family in ("yum", "dnf") and pc.action == "clean" and \
             any(o.value == "all" for o in pc.operands)
     if cache == "zypper":

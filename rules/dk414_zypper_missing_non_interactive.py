@@ -3,9 +3,11 @@
 ## What it does
 Fires on `zypper` commands that change packages (`install`/`in`, `remove`/`rm`,
 `source-install`/`si`, `patch`, `update`/`up`, `dist-upgrade`/`dup`) when nothing answers their
-questions: neither the global `-n`/`--non-interactive` (before the subcommand) nor the
-subcommand's `-y`/`--no-confirm`, nor a `yes |` pipe. A `-n` after the subcommand does not
-count: there it means `--name`. The finding points at the command from
+questions: neither `--non-interactive` (before or after the subcommand), the global `-n`
+(before the subcommand), the subcommand's `-y`/`--no-confirm`, nor a `yes |` pipe. A `-n` after
+the subcommand does not count: there it is the subcommand's own `-n`, `--name` (select packages
+by name), and zypper still asks; the message then says to move it. The finding points at the
+command from
 `zypper` to its subcommand, in multi-line RUNs, heredoc scripts, `sh -c` strings and
 `ONBUILD RUN` triggers.
 
@@ -14,8 +16,11 @@ A build has no terminal: zypper asks `Continue? [y/n/v/...? shows all options] (
 end-of-file and fails the step. Whether it asks depends on what there is to do, so the
 Dockerfile may only break on a later rebuild.
 
+## Differences from hadolint
 hadolint's DL3034 checks fewer subcommands (not `update` or `dist-upgrade`) and accepts `-n`
-anywhere; docklint covers every subcommand that asks and reads `-n` where zypper does.
+anywhere; docklint covers every subcommand that asks and reads `-n` where zypper does:
+`zypper install -n curl` is `zypper install --name curl`, which still asks. Both accept
+`--non-interactive` in either position.
 
 ## Example
 ```dockerfile
@@ -48,11 +53,12 @@ def check(df, options):
     for use in uses(df, "zypper"):
         pc = use.pc
         if pc.action not in ASKS or pc.simulates or fed_yes(use) or \
-                pc.has_global_option("-n", "--non-interactive") or \
-                pc.has_option("-y", "--no-confirm"):
+                pc.has_global_option("-n") or \
+                pc.has_option("-y", "--no-confirm", "--non-interactive"):
             continue
+        late = " (`-n` after the subcommand means `--name`)" if pc.has_option("-n") else ""
         yield Finding(use.span(), f"`zypper {pc.subcommand}` without `-n` stops at its "
                                   "first question and fails the build; write `zypper -n "
-                                  f"{pc.subcommand}`",
+                                  f"{pc.subcommand}`{late}",
                       fix=Fix("Add -n", (Edit(use.insert_after(pc.command.name_word),
                                               " -n"),)))

@@ -9,15 +9,22 @@ configuration earlier in the build (by a RUN or a COPY heredoc of the stage or t
 built on). The finding points at the command from `dnf` to its subcommand, in multi-line RUNs,
 heredoc scripts, `sh -c` strings and `ONBUILD RUN` triggers.
 
-`microdnf` is not reported: it never asks (its `-y` is accepted and does nothing).
+`microdnf` is not reported: in a build (no terminal) it goes ahead without `-y`. The Docker
+Official Images show it: `docker-library/openjdk` builds its `oraclelinux:9-slim` and
+`oraclelinux:10-slim` variants with `microdnf install gzip tar ...`, no `-y`, and they build.
 
 ## Why is this bad?
 A build has no terminal: dnf asks `Is this ok [y/N]:`, reads end-of-file, stops and fails the
 step. Whether it asks depends on what there is to do, so the Dockerfile may only break on a
 later rebuild.
 
-hadolint's DL3038 also reports `microdnf`, which cannot hang on a prompt, checks only the install
-subcommands and does not read dnf's configuration; docklint does not share those gaps.
+## Differences from hadolint
+hadolint's DL3038 checks only the install subcommands (`install`, `groupinstall`,
+`localinstall`) and does not see an answer given another way (`--setopt=assumeyes=1`, `yes |`,
+`assumeyes=1` in dnf's configuration); docklint covers every subcommand that asks and accepts
+every way of answering. hadolint also reports `microdnf install` without `-y`; docklint does
+not, because that command does not stop a build (see above): reporting it would ask for a change
+that fixes nothing.
 
 ## Example
 ```dockerfile

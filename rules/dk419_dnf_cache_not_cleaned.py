@@ -3,8 +3,9 @@
 ## What it does
 Fires on a `dnf` or `microdnf` command that fills the cache (`install`, `upgrade`/`update`,
 `upgrade-minimal`, `reinstall`, `downgrade`, `distro-sync`, `makecache`...) when nothing later in
-the same RUN cleans it: `dnf clean all`, `microdnf clean all` (or `yum clean all`, which is dnf
-on the systems that have both), or an `rm -rf` of `/var/cache/dnf`, `/var/cache/libdnf5` (dnf5)
+the same RUN cleans it: `dnf clean all` (or `yum clean all`, which is dnf on the systems that
+have both), `microdnf clean all` where `microdnf` did the install (microdnf's `clean` does not
+empty what `dnf` filled), or an `rm -rf` of `/var/cache/dnf`, `/var/cache/libdnf5` (dnf5)
 or `/var/cache/yum` (the directory, its contents, or an ancestor). The finding points at the
 last such command of the RUN, from the tool to its subcommand, and says what to append.
 Cleanups inside heredoc scripts and `sh -c` strings count.
@@ -18,9 +19,11 @@ dnf keeps repository metadata, and possibly downloaded packages, in its cache: o
 100 MB that are useless at run time and stay in the layer once the RUN ends. Cleaning in a
 later RUN does not shrink the image.
 
-hadolint's DL3040 checks every stage, accepts the cleanup only from the same tool and reports each
-install; docklint follows the stage graph, accepts any cleanup that covers the cache, and
-reports once per RUN.
+## Differences from hadolint
+hadolint's DL3040 checks every stage, accepts the cleanup only from the same tool (and only
+`rm -rf /var/cache/libdnf5*`) and reports each install; docklint follows the stage graph, accepts
+`yum clean all` and every `rm` that covers the cache, and reports once per RUN. Like hadolint, it
+does not accept `microdnf clean all` after a `dnf` install.
 
 ## Example
 ```dockerfile
@@ -45,7 +48,7 @@ from docklint.rule import Finding, Severity, rule
       aliases=("DL3040",))
 def check(df, options):
     found = [use for use in uses(df, "dnf") if use.pc.action in RPM_CACHING and
-             leaves_cache(df, use, "dnf")]
+             leaves_cache(df, use, "microdnf" if use.pc.name == "microdnf" else "dnf")]
     for use in last_per_run(found):
         yield Finding(use.span(), f"`{use.pc.name} {use.pc.subcommand}` leaves its cache in the "
                                   f"image; {append_hint(use, use.pc.name + ' clean all')}")

@@ -10,7 +10,8 @@ Not reported when the cache is off or stays out of the image some other way:
 - `--no-cache-dir`, or a prefix of it that pip accepts (`--no-cache`);
 - `PIP_NO_CACHE_DIR` (uv: `UV_NO_CACHE`) set on the command, earlier in the RUN, or by `ENV` or
   `ARG` in the stage or a stage it is built `FROM`. pip turns its cache off for any value it
-  accepts, `0` and `false` included, so any accepted value counts;
+  accepts, `0`, `off`, `false` and `no` included (see below); uv only for a true value
+  (`UV_NO_CACHE=0` or `false` leaves uv's cache on and is reported);
 - `no-cache-dir` written to pip's configuration earlier in the build (`pip config set
   global.no-cache-dir ...`, a `pip.conf`);
 - a cache or tmpfs mount on `~/.cache/pip` (uv: `~/.cache/uv`), an ancestor such as
@@ -24,9 +25,17 @@ pipx and pipenv are other tools and are not checked.
 pip stores every wheel it downloads or builds under `~/.cache/pip`. In an image that is tens or
 hundreds of megabytes nobody will use again, stored in the layer for good.
 
+## Differences from hadolint
 hadolint's DL3042 checks builder stages too (whose cache never ships), ignores a cleanup later in
 the RUN and misses `uv pip`; docklint follows the stage graph and accepts every way of keeping
 the cache out.
+
+hadolint accepts `PIP_NO_CACHE_DIR` only with a true value and reports `PIP_NO_CACHE_DIR=0`
+(`off`, `false`, `no`). pip does not read it that way: for backward compatibility, any value it
+accepts turns the cache off, false ones included (pip's `_handle_no_cache_dir`: "we disable the
+cache directory not just on values that parse to True, but ... also on values that parse to
+False"). docklint follows pip and stays quiet there; only a value pip rejects (which stops pip
+with an error) does not count.
 
 ## Example
 ```dockerfile
@@ -63,6 +72,7 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 # pip's configuration: "pip config set global.no-cache-dir ...", or a pip.conf line
 _CONFIG = re.compile(r"config\s+set\s+[\w.]*no-cache-dir\b"
                      r"|(?:^|\n|\\n|['\"])\s*no[-_]cache[-_]dir\s*=", re.I)
+_UV_FALSE = {"0", "false", "no", "off", "n", "f"}
 _TOOLS = {"pip": ("--no-cache-dir", "PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "pip"),
           "uv": ("--no-cache", "UV_NO_CACHE", "UV_CACHE_DIR", "uv")}
 
@@ -74,7 +84,10 @@ def _set(use, env, name: str) -> bool:
         if value is None:
             return True                   # declared without a value docklint knows
     if value is not None:
-        return use.pc.family == "uv" or value.strip("'\"").lower() in TRUTHY_PIP
+        value = value.strip("'\"").lower()
+        if use.pc.family == "uv":
+            return value not in _UV_FALSE      # uv reads a boolean: 0/false/no/off mean "off"
+        return value in TRUTHY_PIP
     at = use.script.assigned.get(name)
     return at is not None and at < use.command.start
 

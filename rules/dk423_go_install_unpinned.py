@@ -10,9 +10,19 @@ related locations (each at its exact position), in multi-line RUNs, `sh -c '...'
 scripts and `ONBUILD RUN` triggers. For `go run`, only the first argument is a package; the
 rest belong to the program.
 
+`go install`/`go run` of a module path without `@` is reported where no module can be in play:
+nothing was copied into the image (no `COPY`/`ADD` in the stage or the stages it is built on,
+no bind mount on the RUN), nothing fetched or unpacked source before it (`git clone`,
+`go mod init`, `go get`, `tar`, `unzip`, a `cd`), on a base image docklint knows (an official
+image such as `golang`, which holds no project); not in `ONBUILD RUN` triggers, whose image is
+not known. There, Go 1.16 and later refuse the command
+(`go: 'go install' requires a version when current directory is not in a module`) and older Go
+fetches the newest version. Inside a module (the project's sources copied in), such a path
+builds the version the main module's `go.mod` requires, which is pinned: not reported.
+
 Not reported: local packages and patterns (`.`, `./cmd/...`, `all`), `.go` files, words built
 from variables, `@none` (which removes a requirement), and `go install`/`go run` of a path
-without `@`: those build the version the main module's `go.mod` requires, which is pinned.
+without `@` where a module may be in play (see above).
 Nor is the GOPATH-era idiom that pins with git: `go get example.com/tool || true` followed, in
 the same stage, by a `git checkout` (or `git reset`) in the module's source directory
 (`cd $GOPATH/src/example.com/tool && git checkout "$VERSION"`, a `WORKDIR` there, or
@@ -25,8 +35,11 @@ later, where `go get` no longer builds binaries, that is `go install module@<ver
 A moving version resolves to whatever is newest on the day of the build, so rebuilding the same
 Dockerfile can give a different tool or program, and a new release can break the build.
 
-hadolint's DL3062 also reports `go install example.com/cmd` without `@`, which builds the version
-pinned in `go.mod` (or fails outside a module), and `@none`; docklint does not.
+## Differences from hadolint
+hadolint's DL3062 reports every `go install example.com/cmd` without `@`, and `@none`; docklint
+reports a path without `@` only where no `go.mod` can pin it (see above): after `COPY . .` it is
+usually the project's own command, built at the version of its sources. `@none` removes a
+requirement and installs nothing.
 
 ## Example
 ```dockerfile
@@ -44,10 +57,12 @@ RUN go install golang.org/x/tools/gopls@v0.16.2
 from __future__ import annotations
 
 import posixpath
+import re
 
 from docklint.checks import build_time_value
 from docklint.facts import facts_of
-from docklint.packages import unpinned
+from docklint import images
+from docklint.packages import earlier_search, unpinned, uses
 from docklint.rule import Finding, Severity, rule
 
 _PINNING_GIT = ("checkout", "reset", "switch")
@@ -116,6 +131,45 @@ def _source_of(where: str, path: str) -> bool:
     return bool(repo) and (path == repo or path.startswith(repo + "/"))
 
 
+# what may bring a module's sources (and its go.mod) into the image before the command
+_SOURCES = re.compile(r"\b(?:git\s+clone|go\s+mod\s+init|go\s+get|go\.mod|tar|unzip|cd|"
+                      r"svn|hg|bzr|wget|curl)\b")
+
+
+def _bare_paths(use):
+    """The module paths that ``go install``/``go run`` names without ``@``."""
+    pc = use.pc
+    if pc.action not in ("install", "run") or pc.simulates:
+        return
+    for w in pc.operands:
+        v = w.value
+        if not v or "@" in v or "$" in w.raw or "`" in w.raw or v.startswith((".", "/", "~", "-")) or \
+                v.endswith(".go") or "." not in v.split("/", 1)[0] or "/" not in v:
+            continue
+        yield w
+
+
+def _outside_module(df, use) -> bool:
+    """Whether no module can be in play for ``use``: a known base image, nothing copied in
+    (COPY/ADD in the chain, a bind mount on the RUN), and no earlier command that fetches or
+    unpacks sources or changes directory."""
+    root = df.graph.root_base(use.stage.index)
+    if root is None or root.kind != "image" or root.image is None or \
+            images.lookup(root.image) is None:
+        return False
+    for st in df.graph.chain(use.stage.index):
+        for ins in st.instructions:
+            if st is use.stage and ins is use.instruction:
+                break
+            if ins.effective.keyword in ("COPY", "ADD", "ONBUILD"):
+                return False
+    for flag in use.instruction.effective.flags:
+        if flag.name == "mount" and not re.search(r"(?:^|,)type=(?:cache|tmpfs|secret|ssh)\b",
+                                                  flag.value or ""):
+            return False
+    return not earlier_search(df, use, _SOURCES)
+
+
 @rule("DK423", "go-install-unpinned", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3062",),
       group_message="{count} Go modules are fetched at a moving version: {labels}; write "
@@ -134,3 +188,14 @@ def check(df, options):
             msg += f" (to install a tool with Go 1.16 or later: `go install " \
                    f"{pkg.name}@<version>`)"
         yield Finding(use.word_span(pkg.word), msg, label=pkg.text)
+    for use in uses(df, "go"):
+        if use.onbuild:
+            continue            # the child image's sources are unknown
+        words = list(_bare_paths(use))
+        if not words or not _outside_module(df, use):
+            continue
+        for w in words:
+            yield Finding(use.word_span(w),
+                          f"`go {use.pc.action} {w.value}` names no version: outside a module, "
+                          f"Go 1.16 and later refuse it and older Go fetches the newest; write "
+                          f"`{w.value}@<version>`", label=w.value)

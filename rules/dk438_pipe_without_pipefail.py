@@ -48,9 +48,20 @@ offers `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` (or downloading to a file f
 Alpine and BusyBox (ash), and where the shell is bash, `set -o pipefail` works too. Where
 docklint does not know what `/bin/sh` is, it says so.
 
-Differences from hadolint's DL4006: hadolint forgets the `SHELL` of the parent stage on every
-`FROM`, does not see `set -o pipefail` in the script, and reports every pipe, whatever its
-consumer or left side.
+`sh -o pipefail` (in `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` or `sh -o pipefail -c '...'`)
+counts, except where `/bin/sh` is known to be a dash without `pipefail`: dash accepts
+`-o pipefail` only from 0.5.13 on, and the Debian and Ubuntu releases docklint can name from the
+base image ship older ones (Debian 12 "bookworm" and older, Ubuntu 24.04 "noble" and older, and
+the images built on them, e.g. `python:3.12-slim-bookworm`). There dash rejects the option
+(`sh: 0: Illegal option -o pipefail`): the script does not run with `pipefail`, and the RUN
+fails. The pipe is reported with a message that says so and offers `/bin/bash`. On other bases (`debian:latest`,
+`python:3.12-slim`, newer releases, images docklint does not know) it is taken at its word.
+
+## Differences from hadolint
+hadolint's DL4006 forgets the `SHELL` of the parent stage on every `FROM`, does not see
+`set -o pipefail` in the script, and reports every pipe, whatever its consumer or left side. It
+accepts only a `SHELL` running bash, zsh or ash with `-o pipefail`; docklint also accepts `sh`
+and `dash` with it, except on the bases known to have a dash without `pipefail` (see above).
 
 ## Why is this bad?
 Without `pipefail` a pipeline's exit status is that of its last command. In
@@ -75,6 +86,7 @@ RUN curl -fsSL https://example.com/install.sh | sh
 from __future__ import annotations
 
 import bisect
+import re
 
 from docklint.checks import windows_stage
 from docklint.facts import facts_of
@@ -120,12 +132,39 @@ def _option(words) -> list[tuple[int, bool]]:
     return out
 
 
-def _shell_sets_pipefail(words) -> bool:
+def _shell_sets_pipefail(words, old_dash: bool = False) -> bool:
+    """Whether the shell command ``words`` runs with ``-o pipefail``; with ``old_dash`` (its
+    ``/bin/sh`` is a dash without the option), ``sh -o pipefail`` and ``dash -o pipefail`` do
+    not."""
     exe, rest = _program(words)
-    if exe not in _PIPEFAIL_SHELLS:
+    if exe not in _PIPEFAIL_SHELLS or (old_dash and exe in _DASH_NAMES):
         return False
     found = _option(rest)
     return bool(found) and found[-1][1]
+
+
+_DASH_NAMES = {"sh", "dash"}
+# base images whose /bin/sh is a dash older than 0.5.13 (no `-o pipefail`): Debian 12 and
+# older, Ubuntu 24.04 and older, by release number or codename in the tag
+_OLD_DEBIAN = re.compile(r"(?:^|[-_.])(?:jessie|stretch|buster|bullseye|bookworm|xenial|bionic|"
+                         r"focal|jammy|noble)(?:$|[-_.])")
+_OLD_RELEASE = {"debian": re.compile(r"(?:8|9|10|11|12)(?:$|[.-])"),
+                "ubuntu": re.compile(r"(?:14|16|18|20|22|24)\.04(?:$|[.-])")}
+
+
+def _old_dash(df, facts, stage) -> bool:
+    """Whether the stage's ``/bin/sh`` is known to be a dash without ``-o pipefail``."""
+    if facts.bin_sh(stage.index) != "dash":
+        return False
+    root = df.graph.root_base(stage.index)
+    if root is None or root.kind != "image" or root.image is None:
+        return False
+    tag = (root.image.tag or "").lower()
+    if not tag or "$" in tag:
+        return False
+    repo = root.image.repository.lower().rsplit("/", 1)[-1]
+    release = _OLD_RELEASE.get(repo)
+    return bool(_OLD_DEBIAN.search(tag) or (release is not None and release.match(tag)))
 
 
 def _bodies(script):
@@ -347,7 +386,10 @@ def check(df, options):
                 script.text == ins.heredocs[0].content
             shell_words = script.text[2:].split("\n", 1)[0].split() if shebang else \
                 facts.shell_of(stage, before=ins)
-            on = _shell_sets_pipefail(shell_words)
+            old_dash = _old_dash(df, facts, stage)
+            on = _shell_sets_pipefail(shell_words, old_dash)
+            # `-o pipefail` given to a dash that rejects it
+            rejected = old_dash and not on and _shell_sets_pipefail(shell_words)
             bodies = _bodies(script)
             hit = None
             for members in _pipelines(script, bodies):
@@ -368,7 +410,7 @@ def check(df, options):
                     else:
                         shell_cmd = ctx[2]
                         if _shell_sets_pipefail([shell_cmd.name] +
-                                                [a.value for a in shell_cmd.args]) \
+                                                [a.value for a in shell_cmd.args], old_dash) \
                                 or _set_before(script, cmd, ctx, bodies):
                             continue
                     if hit is None or cmd.start < hit[0].start:
@@ -378,6 +420,17 @@ def check(df, options):
                 continue
             cmd, ctx = hit
             name = cmd.name or "the command"
+            inner = [ctx[2].name] + [a.value for a in ctx[2].args] if ctx is not None else None
+            if rejected if ctx is None else \
+                    (old_dash and _shell_sets_pipefail(inner) and ctx[3] == "string"):
+                what = "this SHELL runs" if ctx is None else f"`{ctx[2].name}` runs"
+                fix = ("put `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this "
+                       "RUN") if ctx is None else "run it with `bash -o pipefail -c`"
+                yield Finding(script.command_span(cmd),
+                              f"{what} dash with `-o pipefail`, which this base's dash (older "
+                              "than 0.5.13) rejects (`Illegal option -o pipefail`): the RUN "
+                              f"fails, and `{name}` gets no pipefail; {fix}")
+                continue
             if ctx is not None:
                 where = "stdin" if ctx[3] == "heredoc" else "string"
                 advice = _advice(facts, stage, ctx[2].name, where)
