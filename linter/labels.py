@@ -34,7 +34,8 @@ from typing import Any, Callable, Iterator, Mapping
 from .rule import Finding, Option
 
 __all__ = ["TYPES", "parse_schema", "schema_from", "SchemaOption", "SCHEMA_OPTION",
-           "STRICT_OPTION", "LabelSetting", "label_settings", "label_keys_in_chain", "valid",
+           "STRICT_OPTION", "LabelSetting", "label_settings", "label_keys_in_chain", "final_images",
+           "valid",
            "is_url", "is_rfc3339", "is_spdx", "is_git_hash", "is_semver", "is_email",
            "check_values", "shown"]
 
@@ -184,6 +185,30 @@ def label_keys_in_chain(df, index: int) -> tuple[set[str], bool]:
                 else:
                     keys.add(name)
     return keys, unknown
+
+
+def final_images(df) -> list:
+    """The stages whose image a build of this file produces, in file order: the target when one
+    is given (``--target``); otherwise every stage that no other stage builds on, copies from
+    or mounts (the last stage, and any other stage a ``--target`` build would stop at), the
+    target included. The implicit stage of instructions before the first FROM is left out."""
+    target = df.target
+    if target is None:
+        return []
+    if getattr(df, "target_name", None):
+        return [target]
+    used: set[int] = set()
+    for e in df.graph.edges:
+        if e.target is not None:
+            used.add(e.target)
+        used.update(e.candidates)      # a reference with a variable may name these
+    for st in df.stages:
+        used.update(st.base.candidates)
+    out = [st for st in df.stages
+           if st.index not in used and not getattr(st, "implicit", False)]
+    if target not in out:
+        out.append(target)
+    return sorted(out, key=lambda st: st.index)
 
 
 def shown(item: LabelSetting) -> str:

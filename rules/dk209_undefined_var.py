@@ -21,8 +21,8 @@ these too. A global ARG or an automatic platform ARG is still reported in those 
 default then hides a scoping mistake. Otherwise: an escaped `\$NAME` and `'$NAME'` (where quotes
 are processed) are not variables; one finding per variable per instruction; an ENV with several
 pairs expands all of them against the environment *before* it, so `ENV A=1 B=$A` uses an
-undefined `A`, while `ARG A=1 B=$A` does not (that same-ENV case is reported by DK605
-`env-self-reference`, hadolint's DL3044, not twice here). When a defined name is close, the
+undefined `A`, while `ARG A=1 B=$A` does not: that same-ENV case is reported as BuildKit
+reports it (DK605 `env-self-reference`, hadolint's DL3044, says more about it). When a defined name is close, the
 message suggests it. A name that is a global ARG gets a message naming that declaration and the
 fix, and so do the automatic platform ARGs (`TARGETARCH`...), which a stage must also declare
 before use; for these two cases EXPOSE is checked too (BuildKit expands EXPOSE but does not
@@ -85,8 +85,8 @@ from docklint.fixes import stage_arg_fix
 from docklint.model import closest
 from docklint.rule import Finding, Option, Related, Severity, rule
 
-# "same-instruction" (ENV A=1 B=$A) is DK605's finding
-_REPORTED = ("unknown", "global-arg", "automatic-arg")
+# "same-instruction": ENV A=1 B=$A, where A is set only by an earlier pair of the same ENV
+_REPORTED = ("unknown", "global-arg", "automatic-arg", "same-instruction")
 # forms that say what to do when the variable is unset: ${X:-default}, ${X:+alternative}...
 _GUARDS = (":-", "-", ":+", "+")
 
@@ -118,12 +118,13 @@ def check(df, options):
             env = stage.envs[k]
             seen: set[str] = set()
             guarded = [(u.name, u.span) for u in uses
-                       if u.how == "unknown" and u.modifier in _GUARDS]
+                       if u.how in ("unknown", "same-instruction") and u.modifier in _GUARDS]
             for use in uses:
                 if use.defined or use.how not in _REPORTED or use.name in known or \
                         use.name in seen:
                     continue
-                if use.how == "unknown" and (use.modifier in _GUARDS or any(
+                if use.how in ("unknown", "same-instruction") and (
+                        use.modifier in _GUARDS or any(
                         n == use.name and sp.start <= use.span.start and use.span.end <= sp.end
                         for n, sp in guarded)):
                     continue      # the author handles "unset" (an alternative or a default)
@@ -149,6 +150,10 @@ def _finding(use, guess: str | None, after: int, fix=None) -> Finding:
         message += (f": it is a global ARG (line {use.decl.instruction.line}) that is not in "
                     f"scope here; add `ARG {name}` after line {after}")
         related = (Related(use.decl.word.span, "declared here, before the first FROM"),)
+    elif use.how == "same-instruction":
+        message += (f": `{name}` is set by an earlier pair of this same ENV, but BuildKit "
+                    f"expands every value of an ENV against the environment before it, so it "
+                    f"is empty here; set `{name}` in an earlier ENV")
     elif use.how == "automatic-arg":
         message += (f": it is an automatic platform ARG, which a stage must declare before "
                     f"use; add `ARG {name}` after line {after}")

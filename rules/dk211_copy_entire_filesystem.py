@@ -3,17 +3,22 @@
 ## What it does
 Fires on a COPY with `--from` (any other flags allowed) that copies the root directory of the
 source (`/`, also written `/.` or `//`, after ARG substitution) to the root of the stage (a
-destination that resolves to `/`, a relative one under `WORKDIR /` included), when the source
-is a whole operating system or runtime: an image docklint's image data knows (debian, alpine,
-golang, distroless...), or a stage built on one.
+destination that resolves to `/`, a relative one under `WORKDIR /` included), whatever the
+source is: an image (known to docklint or not), a name that is not a stage (BuildKit pulls it
+as an image), a reference with a variable, or a stage built on any of these.
 
-It is narrower than hadolint's DL3067, which flags every `COPY --from=X / /`. docklint stays
-quiet when
+## Differences from hadolint
+hadolint's DL3067 flags every `COPY --from=X / /`. docklint stays quiet when copying all of
+the source is the point:
 
-- the source is a stage built up from `scratch`, or an image docklint does not know: such
-  images are often made to be copied whole (`tonistiigi/xx` documents `COPY --from=xx / /`);
+- the source is a stage built up from `scratch` (files assembled to be copied together);
+- the source is an image made to be copied whole (`tonistiigi/xx`, whose documentation says
+  `COPY --from=xx / /`), directly or through a stage built on it;
 - the stage being built is still empty at that point (`FROM scratch` and nothing added yet):
   that is the usual way to squash a filesystem into one layer, and nothing is overwritten.
+
+It also sees `/.` and `//` as the root, expands ARGs in the paths, and counts a relative
+destination under `WORKDIR /`.
 
 ## Why is this bad?
 The whole source image, its package database, `/etc` and libraries included, is laid over the
@@ -55,17 +60,47 @@ def _root(path: str | None) -> bool:
     return bool(path) and path.startswith("/") and posixpath.normpath(path) in ("/", "//")
 
 
+# images made to be copied whole: their documentation says `COPY --from=xx / /`
+_COPIED_WHOLE = ("tonistiigi/xx", "docker.io/tonistiigi/xx")
+
+
+def _assembled(df, index: int, depth: int = 0) -> bool:
+    """The stage is built up from `scratch`: directly, through other stages, or through a
+    `FROM` with a variable all of whose possible stages are (`FROM binaries-$TARGETOS`)."""
+    base = df.graph.root_base(index)
+    if base is None:
+        return False
+    if base.kind == "scratch":
+        return True
+    options = base.candidates
+    return bool(options) and depth < 8 and all(
+        c != index and _assembled(df, c, depth + 1) for c in options)
+
+
 def _whole_system(df, edge) -> str | None:
-    """What the source is, when it is known to be a full OS or runtime image."""
+    """What the source is, or None when copying all of it is the point: a stage assembled on
+    `scratch`, an image made to be copied whole."""
     if edge.target is not None:
         base = df.graph.root_base(edge.target)
+        if _assembled(df, edge.target):
+            return None
         ref = base.image if base is not None and base.kind == "image" else None
-        what = f"stage `{df.stages[edge.target].label}` (built on {ref})"
-    else:
+        built = f" (built on {ref})" if ref is not None else ""
+        what = f"stage `{df.stages[edge.target].label}`{built}"
+    elif edge.image is not None:
         ref = edge.image
         what = f"`{edge.ref}`"
-    known = images.lookup(ref) if ref is not None else None
-    return what if known is not None and known.kind != "scratch" else None
+    elif not edge.resolved:
+        return f"`{edge.raw or edge.ref}` (whatever it names)"
+    else:
+        return None           # a stage index out of range: DK201's finding
+    if ref is not None:
+        if ref.repository in _COPIED_WHOLE:
+            return None
+        known = images.lookup(ref)
+        if known is not None and known.kind == "scratch":
+            return None
+    return what
 
 
 @rule("DK211", "copy-entire-filesystem", Severity.WARNING, tags={"size"}, aliases=("DL3067",))

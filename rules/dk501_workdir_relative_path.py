@@ -8,16 +8,19 @@ an `ONBUILD WORKDIR` of such a stage) has set a working directory before. A path
 nothing is reported as `""`. A path whose value depends on a build argument without a value is
 skipped, unless its literal start already makes it relative (`app/$VERSION`).
 
-This is BuildKit's WorkdirRelativePath check. hadolint's DL3000 fires on every `WORKDIR` that
-does not start with `/`, `$` or a drive letter; docklint follows BuildKit instead:
+This is BuildKit's WorkdirRelativePath check. It applies on every base image, `scratch`
+included, as both peers do: the working directory an image leaves behind is not written in the
+Dockerfile, so a reader cannot tell where a relative path lands without knowing the base.
+
+## Differences from hadolint
+hadolint's DL3000 fires on every `WORKDIR` that does not start with `/`, `$` or a drive
+letter; docklint follows BuildKit instead:
 
 - a relative `WORKDIR` *after* an absolute one is well defined (`WORKDIR /src` then
   `WORKDIR cmd/server` is `/src/cmd/server` whatever the base image), so it is not reported;
 - a path that starts with a variable is expanded rather than trusted: `ARG DIR=app` then
   `WORKDIR $DIR` is relative and is reported, `WORKDIR $HOME/app` with an absolute `HOME` is
-  not;
-- a stage built on `scratch` (directly or through other stages) is not reported: there the
-  working directory can only be `/` (BuildKit reports it).
+  not.
 
 ## Why is this bad?
 A relative `WORKDIR` is resolved against the working directory the base image left behind.
@@ -44,7 +47,8 @@ CMD ["python", "main.py"]
 ## Fix safety
 When the path is a plain word, the fix puts a `/` in front of it. That is what the build does
 already on a base image whose working directory is `/`, but not on one that sets another (on
-`golang`, `WORKDIR app` is `/go/app`), so the fix is unsafe.
+`golang`, `WORKDIR app` is `/go/app`), so the fix is unsafe, except on `scratch`, whose working
+directory is `/`.
 """
 
 from __future__ import annotations
@@ -75,20 +79,23 @@ def check(df, options):
                 has_parse_error(df, first):
             continue
         root = df.graph.root_base(stage.index)
-        if root is not None and root.kind == "scratch":
-            continue            # the working directory of scratch can only be /
         path = _path(df, stage, first)
         if path is None or is_absolute(path):
             continue
         word = first.args[0]
-        base = f"the base image ({root.text})" if root is not None and root.kind == "image" \
-            and root.text else "the base image"
+        if root is not None and root.kind == "scratch":
+            base = "the base image (`/` for scratch, but a reader has to know that)"
+        elif root is not None and root.kind == "image" and root.text:
+            base = f"the base image ({root.text})"
+        else:
+            base = "the base image"
         fix = None
         plain = word.value == path and path and not first.json and \
             not any(c in path for c in "\"'$" + df.escape)
         if plain:
             at = Span(word.span.start, word.span.start)
-            fix = Fix(f"Make it absolute: `/{path}`", (Edit(at, "/"),), safe=False)
+            fix = Fix(f"Make it absolute: `/{path}`", (Edit(at, "/"),),
+                      safe=root is not None and root.kind == "scratch")
         shown = path if path else '""'
         yield Finding(word.span, f"WORKDIR `{shown}` is relative, so it depends on the working "
                                  f"directory of {base}, which no earlier WORKDIR in this stage "

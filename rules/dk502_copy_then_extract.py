@@ -1,4 +1,4 @@
-"""A tar archive is copied into the image and then unpacked by a RUN.
+r"""A tar archive is copied into the image and then unpacked by a RUN.
 
 ## What it does
 Fires on a `COPY` of a local tar archive (`.tar`, `.tar.gz`, `.tgz`, `.tar.xz`, `.tar.bz2`,
@@ -7,11 +7,17 @@ a stage built `FROM` it, unpacks that file with `tar -x` as a whole. Only the st
 make up the final image are checked: the target and the stages its `FROM` chain leads through.
 It reports the archive in the COPY and points at the `tar` command.
 
+The file is matched by its name, whatever the path around it: quotes are removed and Windows
+separators count (`COPY dist\app.tar C:\tmp\` then `RUN tar -xf C:\tmp\app.tar`). In a Windows
+stage, whose RUN runs under `cmd` or PowerShell, the commands are split on `&&`, `||`, `&`, `|`
+and `;` and `tar.exe` counts as `tar`; deleting the archive afterwards (`rm`, `del`, `erase`,
+`Remove-Item`) does not count as another use of it.
+
+## Differences from hadolint
 It is narrower than hadolint's DL3010, which checks every stage, and only fires where the
 archive costs image size and `ADD` really can do the job:
 
 - a builder stage whose files are copied out is not reported: its layers never ship;
-
 - `.zip` files unpacked with `unzip`, and single files compressed with `gzip`/`xz` (`gunzip`,
   `zcat`), are not reported: `ADD` only unpacks tar archives;
 - a `tar` that does more than unpack the whole archive is not reported: `--strip-components`,
@@ -42,6 +48,8 @@ ADD jdk-21.tar.gz /opt/jdk/
 from __future__ import annotations
 
 import posixpath
+import re
+from dataclasses import dataclass
 
 from docklint.checks import archive_suffix, has_parse_error
 from docklint.facts import facts_of
@@ -136,11 +144,51 @@ def _tar_extract(cmd):
     return file_word, directory
 
 
+def _basename(path: str) -> str:
+    """The last part of a path, Windows separators included (``C:\\tmp\\app.tar``), quotes
+    around it removed."""
+    path = path.strip().strip("\"'").rstrip("/\\")
+    return re.split(r"[\\/]", path)[-1]
+
+
+@dataclass(frozen=True)
+class _Word:
+    value: str
+
+
+@dataclass(frozen=True)
+class _Command:
+    name: str
+    args: tuple
+
+
+class _WindowsScript:
+    """The commands of a RUN in a Windows stage (run by `cmd /S /C` or PowerShell, which the
+    POSIX shell parser does not read): split on `&&`, `||`, `&`, `|` and `;`, words on blanks
+    outside double quotes. Enough to see ``tar -xf C:\\tmp\\app.tar``."""
+
+    def __init__(self, ins) -> None:
+        self._ins = ins
+        text = " ".join(w.value for w in ins.args) if ins.json else \
+            (ins.args[0].value if ins.args else "")
+        commands = []
+        for part in re.split(r"&&|\|\||[&|;]", text[:20000]):
+            words = [w.strip('"') for w in re.findall(r'"[^"]*"|[^\s"]+', part)]
+            if words:
+                name = _basename(words[0]).lower()
+                name = name[:-4] if name.endswith(".exe") else name
+                commands.append(_Command(name, tuple(_Word(w) for w in words[1:])))
+        self.commands = commands
+
+    def command_span(self, _cmd):
+        return self._ins.span
+
+
 def _mentions(cmd, name: str) -> bool:
     """The command names the archive, or a file named after it (``app.tar.gz.sha256``)."""
     for a in cmd.args:
-        base = posixpath.basename(a.value.rstrip("/").partition("=")[2] or a.value.rstrip("/")) \
-            if a.value.startswith("--") else posixpath.basename(a.value.rstrip("/"))
+        base = _basename(a.value.partition("=")[2] or a.value) \
+            if a.value.startswith("--") else _basename(a.value)
         if base == name or base.startswith(name + "."):
             return True
     return False
@@ -183,13 +231,19 @@ def check(df, options):
                 kind = archive_suffix(src)
                 if kind is None or kind[0] != "tar":
                     continue
-                name = posixpath.basename(src.rstrip("/"))
+                name = _basename(src)
                 found = _extraction(facts, stage, ins, later_stages, name)
+                raw = _basename(word.value)
+                if found is None and raw != name and "$" not in raw:
+                    # a Windows path the escape character ate (`dist\app.tar`)
+                    name, src = raw, word.value.strip("\"'")
+                    found = _extraction(facts, stage, ins, later_stages, name)
                 if found is None:
                     continue
                 run, script, cmd, directory = found
-                dest = f"{directory.rstrip('/')}/" if directory and "$" not in directory \
-                    else "<directory>/"
+                sep = "\\" if directory and "\\" in directory else "/"
+                dest = f"{directory.rstrip('/' + sep)}{sep}" if directory and \
+                    "$" not in directory else "<directory>/"
                 yield Finding(
                     word.span,
                     f"`{name}` is copied in and then unpacked by `tar` on line {run.line}: the "
@@ -214,27 +268,30 @@ def _extraction(facts, stage, copy, later_stages, name):
     for ins in runs:
         script = facts.script(ins)
         if script is None:
-            continue
+            st = facts.df.stage_of(ins)
+            if st is None or not facts.windows(st.index):
+                continue
+            script = _WindowsScript(ins)
         for cmd in script.commands:
             if not _mentions(cmd, name):
                 continue
             if cmd.name == "tar":
-                if not any(posixpath.basename(a.value.partition("=")[2] if
-                                              a.value.startswith("--") else a.value) == name
+                if not any(_basename(a.value.partition("=")[2] if
+                                     a.value.startswith("--") else a.value) == name
                            for a in cmd.args):
                     return None          # a file named after the archive, not the archive
                 got = _tar_extract(cmd)
                 if got is None:
                     return None
                 file_word, directory = got
-                if posixpath.basename(file_word) != name:
+                if _basename(file_word) != name:
                     return None
                 if found is None:
                     if directory is None and not any(c.name == "cd" for c in script.commands):
                         st = facts.df.stage_of(ins)
                         directory = facts.workdir(st, ins) if st is not None else None
                     found = (ins, script, cmd, directory)
-            elif cmd.name not in ("rm", "ls", "echo", "mkdir"):
+            elif cmd.name not in ("rm", "ls", "echo", "mkdir", "del", "erase", "remove-item"):
                 return None      # checked, moved, copied: it is used as a file
     return found
 

@@ -1,12 +1,14 @@
-"""COPY or ADD to a relative destination before any WORKDIR, where it matters.
+"""COPY or ADD to a relative destination before any WORKDIR.
 
 ## What it does
-Looks at each `COPY` or `ADD` whose destination, after ARG and ENV substitution, is a relative
+Fires on each `COPY` or `ADD` whose destination, after ARG and ENV substitution, is a relative
 path (`.`, `app/`, `config.yml`) while no `WORKDIR` has set the working directory yet: not
 earlier in the stage, and not in any stage its `FROM` chain leads through (`FROM builder`
 inherits the builder's `WORKDIR`, however many stages up; an `ONBUILD WORKDIR` of such a stage
-counts too). The files then land in the working directory the base image left behind. That is
-reported, at the destination, where the Dockerfile depends on it:
+counts too). The files then land in the working directory the base image left behind, which
+the Dockerfile does not show. That holds on every base image, `scratch` included. It is a
+warning where the Dockerfile depends on it and the base is not known to use another directory
+than `/`:
 
 - the whole build context (`COPY . .`, `COPY ./ ./`) is copied there: on most images that is
   `/`, where the project mixes with `/bin`, `/etc` and the rest of the system;
@@ -15,17 +17,20 @@ reported, at the destination, where the Dockerfile depends on it:
   `CMD ["python", "main.py"]`) or by an absolute path that is right only while the working
   directory is `/` (`COPY server .` with `CMD ["/server"]`).
 
-Not reported: a file copied to `.` for a command of the same stage (`COPY requirements.txt .`
-then `RUN pip install -r requirements.txt` works wherever `.` is), a stage built on `scratch`
-(there the working directory can only be `/`), and a base image whose working directory is a
-documented part of it (`golang`: `/go`, `php` and `wordpress`: `/var/www/html`, `tomcat`,
-`httpd`, `pytorch/pytorch`: `/workspace`...). A destination with a variable is judged by its
-value (`ARG DEST=app` then `COPY x $DEST` is relative); one that depends on a build argument
-without a value is skipped.
+Every other relative destination is an info: a file copied to `.` for a command of the same
+stage (`COPY requirements.txt .` then `RUN pip install -r requirements.txt` works wherever `.`
+is), a stage built on `scratch` (where the directory is `/`), or a base image whose working
+directory is a documented part of it (`golang`: `/go`, `php` and `wordpress`: `/var/www/html`,
+`tomcat`, `httpd`, `pytorch/pytorch`: `/workspace`...; the message names it). A destination
+with a variable is judged by its value (`ARG DEST=app` then `COPY x $DEST` is relative); one
+that depends on a build argument without a value is skipped.
 
-hadolint's DL3045 reports every relative destination before a `WORKDIR`; docklint reports the
-ones that matter, checks `ADD` as well as `COPY`, and follows the whole chain of in-file base
-stages.
+## Differences from hadolint
+hadolint's DL3045 reports every relative `COPY` destination before a `WORKDIR` of the stage or
+of the stage it names as its base, all alike. docklint reports the same destinations, but
+grades them (a warning where it matters, an info otherwise, see above), checks `ADD` as well
+as `COPY`, follows the whole chain of in-file base stages, and expands variables instead of
+trusting any destination that starts with `$`.
 
 ## Why is this bad?
 The working directory is whatever the base image set: `/` for most images, and it can change
@@ -78,11 +83,7 @@ def check(df, options):
     runs = None
     for stage in df.stages:
         root = df.graph.root_base(stage.index)
-        if root is None or root.kind == "scratch":
-            continue
-        if root.kind == "image" and root.image is not None and \
-                root.image.repository in _KNOWN_WORKDIRS:
-            continue
+        workdir, base = _inherited(root)
         for ins in stage.instructions:
             if ins.keyword not in ("COPY", "ADD") or has_parse_error(df, ins):
                 continue
@@ -103,28 +104,51 @@ def check(df, options):
             if is_absolute(dest) or workdir_before(df, stage, ins) is not None:
                 continue
             sources = [df.expand(w.value, env).value for w in words[0]]
-            base = f" (`/` unless {root.text} sets another)" if root.kind == "image" and \
-                root.text else ""
             start = f"{ins.keyword} to the relative destination `{dest}` before any WORKDIR"
+            # on `/` (where most images leave it) the files mix with the system directories;
+            # a base whose directory is known and is not `/` (golang's /go) or scratch (where
+            # `/` is certain) only hides where the files go
+            serious = workdir is None
             if posixpath.normpath(dest) == "." and any(src in _CONTEXT for src in sources) \
                     and ins.flag("from") is None:
                 yield Finding(word.span, f"{start}: the whole build context lands in the "
                                          f"working directory of the base image{base}; set an "
-                                         f"absolute WORKDIR first")
+                                         f"absolute WORKDIR first",
+                              severity=None if serious else Severity.INFO)
                 continue
-            if stage.index not in final:
+            hit = None
+            if stage.index in final:
+                if runs is None:
+                    runs = _run_words(df, target)
+                hit = _relies(dest, [s for s in sources if s], runs)
+            if hit is not None:
+                user, word_text = hit
+                yield Finding(word.span, f"{start}: it lands in the working directory of the "
+                                         f"base image{base}, and the {user.keyword} on line "
+                                         f"{user.line} finds it there as `{word_text}`; set an "
+                                         f"absolute WORKDIR first or use an absolute "
+                                         f"destination",
+                              related=(Related(user.span, f"uses `{word_text}`"),),
+                              severity=None if serious else Severity.INFO)
                 continue
-            if runs is None:
-                runs = _run_words(df, target)
-            hit = _relies(dest, [s for s in sources if s], runs)
-            if hit is None:
-                continue
-            user, word_text = hit
             yield Finding(word.span, f"{start}: it lands in the working directory of the base "
-                                     f"image{base}, and the {user.keyword} on line {user.line} "
-                                     f"finds it there as `{word_text}`; set an absolute WORKDIR "
-                                     f"first or use an absolute destination",
-                          related=(Related(user.span, f"uses `{word_text}`"),))
+                                     f"image{base}, which this file does not show; set an "
+                                     f"absolute WORKDIR first or use an absolute destination",
+                          severity=Severity.INFO)
+
+
+def _inherited(root) -> tuple[str | None, str]:
+    """The working directory the root base is known to leave (None when unknown: most images
+    leave `/`), and how a message names it."""
+    if root is not None and root.kind == "scratch":
+        return "/", " (`/` in scratch)"
+    if root is not None and root.kind == "image" and root.image is not None:
+        known = _KNOWN_WORKDIRS.get(root.image.repository)
+        if known is not None:
+            return known, f" (`{known}` in {root.text})"
+        if root.text:
+            return None, f" (`/` unless {root.text} sets another)"
+    return None, ""
 
 
 def _run_words(df, target) -> list[tuple[object, str]]:

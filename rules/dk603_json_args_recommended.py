@@ -7,11 +7,21 @@ in effect: earlier in the stage, in a stage its `FROM` chain leads through, or i
 `ONBUILD SHELL` of such a stage. Whoever sets `SHELL` has chosen shell form on purpose. It
 reports the command text.
 
-This is BuildKit's JSONArgsRecommended check, with these differences, and not hadolint's DL3025:
+On a Windows base image (`mcr.microsoft.com/windows/...`, `dotnet/framework`, a `nanoserver`
+or `servercore` tag) the message names `cmd /S /C`, the shell Windows images run shell form
+with.
 
-- `HEALTHCHECK CMD` is not reported (hadolint reports it). A health check is a short-lived
-  command the engine starts and waits for; signals and PID 1 do not matter there, and shell
-  features such as `curl -f http://localhost/ || exit 1` are what it is usually written with.
+## Differences from hadolint
+hadolint's DL3025 also reports a shell-form `HEALTHCHECK CMD`. docklint does not, as BuildKit's
+JSONArgsRecommended does not (it checks only `CMD` and `ENTRYPOINT`): a health check is a
+short-lived command the engine starts and waits for; signals and PID 1 do not matter there,
+and shell features such as `curl -f http://localhost/ || exit 1` are what it is usually
+written with. A shell-form health check in an image without a shell is DK102's finding
+(`shell-form-without-shell`). The other differences below apply to DL3025 as well.
+
+## Differences from BuildKit
+This is BuildKit's JSONArgsRecommended check, with these differences:
+
 - A `CMD` whose command ends by `exec`-ing the program (`CMD exec gunicorn --bind :$PORT
   app:app`) is not reported: the program replaces the shell, gets the signals, and the shell
   still expands `$PORT`. A shell-form `ENTRYPOINT` is reported even then, because it also
@@ -40,10 +50,6 @@ This is BuildKit's JSONArgsRecommended check, with these differences, and not ha
   target. A shell test such as `CMD [ -f /ready ] || exit 1` (no comma after the first quoted
   word), or `CMD [ "$MIGRATE" ] && ./migrate; exec ./server` (quoted words without commas,
   blanks inside the brackets, a shell operator after them), is not taken for such an attempt.
-
-On a Windows base image (`mcr.microsoft.com/windows/...`, `dotnet/framework`, a `nanoserver`
-or `servercore` tag) the message names `cmd /S /C`, the shell Windows images run shell form
-with.
 
 ## Why is this bad?
 In shell form the program is a child of `sh`. Depending on the shell and on the command (any

@@ -1,4 +1,4 @@
-r"""An ENV value uses a variable that an earlier pair of the same ENV sets.
+r"""An ENV value uses a variable that another pair of the same ENV sets.
 
 ## What it does
 Fires on a `$NAME` (or `${NAME...}`) in the value of an `ENV` pair when an earlier pair of the
@@ -9,20 +9,44 @@ one that pair sets:
   `FROM` chain leads through): the reference expands to nothing;
 - `NAME` is set before, to another value: the reference gets the old value.
 
+It also fires when only a *later* pair of the same `ENV` sets `NAME` and `NAME` is not set
+before (`ENV URL=$HOST/api HOST=example.com`: `URL` is `/api`). When `NAME` is set before, a
+reference ahead of the pair that replaces it means the old value (`ENV OLD_PATH=$PATH
+PATH=/opt/bin`) and is fine.
+
 What counts is the value the reference gets, modifiers included: `${NAME:-default}` and
 `${NAME:+alt}` are expanded as BuildKit expands them, so `ENV X=${X:-/opt} Y=${X:-/opt}/bin`
 is fine (both ways `Y` is `/opt/bin`) while `ENV X=/srv Y=${X:-/opt}/bin` is not (`Y` is
-`/opt/bin`). It reports the reference. A pair that uses its own variable (`PATH=/opt/bin:$PATH`) is fine:
-it means the old value (unless an earlier pair of the same ENV sets that variable too:
-`ENV GOFLAGS=-mod=vendor GOFLAGS="$GOFLAGS -trimpath"` loses `-mod=vendor`). So is a reference whose old value is the same as the new one
-(`ARG VERSION=1.2` then `ENV VERSION=$VERSION URL=.../$VERSION`).
+`/opt/bin`). It reports the reference. A pair that uses its own variable
+(`PATH=/opt/bin:$PATH`) is fine: it means the old value, unless an earlier pair of the same ENV
+sets that variable too: `ENV GOFLAGS=-mod=vendor GOFLAGS="$GOFLAGS -trimpath"` loses
+`-mod=vendor`, and with `ENV B=0` before it, `ENV B=x:${B} B=y:${B}` sets `y:0`, losing the
+first pair. When such a name is not set before and the earlier pair uses it too
+(`ENV A=x:${A} A=y:${A}`), every `${A}` is empty: DK209 (`undefined-var`, BuildKit's
+UndefinedVar) reports that, and this rule stays quiet. So is a reference whose old value is
+the same as the new one (`ARG VERSION=1.2` then `ENV VERSION=$VERSION URL=.../$VERSION`).
 
-hadolint's DL3044 only reports the first case, without looking at values. docklint also
-reports a stale old value (`ENV MODE=dev` ... `ENV MODE=prod CONFIG=/etc/$MODE.yml` gives
-`/etc/dev.yml`), and stays quiet when the base image is known to set the variable (docklint
-knows the environment of the common official images; `JAVA_HOME` on `eclipse-temurin`) or when
-the old value depends on a build argument without a value. On a base image docklint does not
-know, a name set nowhere in the file is reported: such images rarely set it.
+It stays quiet when the base image is known to set the variable (docklint knows the
+environment of the common official images; `JAVA_HOME` on `eclipse-temurin`) or when the old
+value depends on a build argument without a value. On a base image docklint does not know, a
+name set nowhere in the file is reported: such images rarely set it.
+
+BuildKit has no check of its own for this; its UndefinedVar (DK209 here) reports the
+reference when `NAME` is not set before, and docklint's DK209 does too, so with both rules on,
+such a reference gets both findings, as it would get one from each peer.
+
+## Differences from hadolint
+hadolint's DL3044 fires when a pair refers to the name of *another* pair of the same `ENV`
+(earlier or later) that no earlier ENV or ARG defined, without looking at values. docklint
+reports the same references, and also:
+
+- a stale old value (`ENV MODE=dev` ... `ENV MODE=prod CONFIG=/etc/$MODE.yml` gives
+  `/etc/dev.yml`), which DL3044 accepts because `MODE` was defined before;
+- a name set twice in one `ENV` whose second pair uses it (`GOFLAGS` and `B` above): DL3044
+  compares names only, and a pair using its own name never counts there;
+
+and it stays quiet where the reference gets the value that was meant anyway (a modifier, the
+same old value, a variable the known base image sets), which DL3044 reports.
 
 It is a warning, not an error: the build succeeds and the container starts; the variable just
 holds a value other than the one written.
@@ -65,15 +89,21 @@ def check(df, options):
             before = stage.env_before(ins)
             uses = [u for u in df.var_uses(ins) if u.part == "value"]
             earlier: dict[str, tuple] = {}
-            for key, value, _sep in pairs:
+            for k, (key, value, _sep) in enumerate(pairs):
                 for use in uses:
                     if not (value.span.start <= use.span.start and
                             use.span.end <= value.span.end):
                         continue
                     hit = earlier.get(use.name)
+                    later = False
+                    if hit is None and use.name != key.value and use.name not in before:
+                        # `ENV URL=$HOST/x HOST=example.com`: set only by a later pair
+                        hit = next(((k2, v2) for k2, v2, _s in pairs[k + 1:]
+                                    if k2.value == use.name), None)
+                        later = True
                     if hit is None:
                         continue
-                    message = _problem(df, stage, before, use, hit[1])
+                    message = _problem(df, stage, before, use, hit[1], later=later)
                     if message:
                         yield Finding(use.span, message,
                                       related=(Related(hit[0].span, f"`{use.name}` is set "
@@ -81,10 +111,11 @@ def check(df, options):
                 earlier[key.value] = (key, value)
 
 
-def _problem(df, stage, before, use, value) -> str | None:
+def _problem(df, stage, before, use, value, *, later: bool = False) -> str | None:
     name = use.name
     new = df.expand(value.value, before).value
-    what = f"`{name}` is set by an earlier pair of this same ENV, but ENV expands all its " \
+    which = "a later" if later else "an earlier"
+    what = f"`{name}` is set by {which} pair of this same ENV, but ENV expands all its " \
            "values before it sets any"
     # what the reference, modifiers included (`${X:-default}`, `${X:+alt}`), expands to as
     # BuildKit does it, against what it would give with the earlier pair applied

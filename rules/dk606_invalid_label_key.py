@@ -10,10 +10,18 @@ Fires on each `LABEL` key (after quote removal and ARG/ENV substitution) that
 - or is in a namespace Docker reserves for itself: `com.docker.`, `io.docker.`,
   `org.dockerproject.`.
 
-It reports the key and says what is wrong with it. These are hadolint's DL3048 conditions, with
-one exception: the `com.docker.desktop.extension.*` and `com.docker.extension.*` keys, which
-Docker's own documentation tells Docker Desktop extension authors to set, are accepted. A key
-that depends on a build argument without a value is skipped.
+It reports the key and says what is wrong with it. A key built from a variable that has no
+value at that point (`LABEL a$b=1` where `b` is not set, `LABEL ${NS}.tier=web` with `ARG NS`
+without a default) is reported as having a `$` in it: its name is not known until the build.
+
+## Differences from hadolint
+These are hadolint's DL3048 conditions, with two differences:
+
+- the `com.docker.desktop.extension.*` and `com.docker.extension.*` keys, which Docker's own
+  documentation tells Docker Desktop extension authors to set, are accepted;
+- a key with a variable whose value docklint knows (`ARG NS=com.example` then
+  `LABEL ${NS}.tier=web`) is judged by the key BuildKit sets, `com.example.tier`, not by the
+  `$` and braces as written (hadolint reports every `$`).
 
 ## Why is this bad?
 Docker's guidelines ask for lower-case, reverse-DNS label keys (`org.opencontainers.image.
@@ -49,8 +57,16 @@ def check(df, options):
                 continue
             env = stage.env_before(ins)
             for key, _value, _sep in ins.pairs():
-                name = df.expand(key.value, env).value
+                exp = df.expand(key.value, env)
+                name = exp.value
                 if name is None:
+                    names = ", ".join(f"`{n}`" for n in dict.fromkeys(exp.unresolved)) or \
+                        "a variable"
+                    yield Finding(key.span, f"label key `{key.value}` has `$` in it: it is "
+                                            f"built from {names}, which has no value here, so "
+                                            "the key is not known until the build; use a fixed, "
+                                            "lower-case reverse-DNS key such as "
+                                            "`org.opencontainers.image.title`")
                     continue
                 problems = label_key_problems(name)
                 if problems:

@@ -2,22 +2,30 @@
 
 ## What it does
 Does nothing until the option `label-schema` lists labels (hadolint's configuration key of the
-same name is read too). Then every label of the schema must be set on the image the build
-produces: by a `LABEL` in the target stage, in a stage of this Dockerfile it is built `FROM`
-(a stage keeps the labels of its base stage), or by an `ONBUILD LABEL` of such a base stage.
-One finding per missing label, at the target's `FROM`. A label set to an empty value counts as
-present here; DK609 reports the empty value.
+same name is read too). Then every label of the schema must be set on each image the file
+produces: by a `LABEL` in that stage, in a stage of this Dockerfile it is built `FROM` (a stage
+keeps the labels of its base stage), or by an `ONBUILD LABEL` of such a base stage. A label in
+any other stage (one the image only copies files from, or an unrelated one) does not count.
+One finding per missing label, at the `FROM` of the stage that lacks it. A label set to an
+empty value counts as present here; DK609 reports the empty value.
+
+The images the file produces are the target when one is given (`--target`, or the `target`
+option); otherwise every stage that no other stage builds on, copies from or mounts: the last
+stage, and any other stage a `docker build --target` would stop at (`FROM base AS dev` next to
+`FROM base AS prod`). A stage that another one uses is a step, not an image.
 
 Labels the external base image already carries, and labels added with `docker build --label`,
 are not known to docklint and do not count. A `LABEL` whose key depends on a build argument
-with no value may set any label, so the rule stays quiet when one is in the chain, and so it
-does when the file's `# syntax=` names another frontend and the file uses an instruction
-BuildKit's Dockerfile frontend does not have (such as `INCLUDE`), which may set any label.
+with no value may set any label, so the rule stays quiet for an image with one in its chain,
+and for every image when the file's `# syntax=` names another frontend and the file uses an
+instruction BuildKit's Dockerfile frontend does not have (such as `INCLUDE`), which may set any
+label.
 
+## Differences from hadolint
 hadolint's DL3049 (accepted as an alias) checks every stage of the file except named stages
-that a `COPY --from` reads. docklint checks only the image the build produces, the target (the
-last stage, or `--target`) and the stages it is built on: labels on a builder stage never reach
-anyone, so asking for them there is noise.
+that a `COPY --from` reads, so it also asks for the labels on a stage that others are built
+`FROM`, even when the stage built on it sets them. docklint checks only the images the build
+produces, as described above: labels on a stage that is only a step never reach anyone.
 
 ## Why is this bad?
 Teams that agree on a label schema rely on it downstream: registries show the source URL and
@@ -53,7 +61,8 @@ COPY app /usr/local/bin/app
 from __future__ import annotations
 
 from docklint.checks import foreign_instructions
-from docklint.labels import SCHEMA_OPTION, label_keys_in_chain, schema_from
+from docklint.labels import SCHEMA_OPTION, final_images, label_keys_in_chain, \
+    schema_from
 from docklint.rule import Finding, Severity, rule
 
 # the options the documentation's Example and Use instead are linted with (a docs test reads it)
@@ -68,14 +77,19 @@ def check(df, options):
     target = df.target
     if not schema or target is None or foreign_instructions(df):
         return
-    keys, unknown = label_keys_in_chain(df, target.index)
-    if unknown:
-        return
-    chain = df.graph.chain(target.index)
-    stages = "" if len(chain) == 1 else \
-        " (set in none of its stages: " + ", ".join(s.label for s in chain) + ")"
-    for label, typ in schema.items():
-        if label not in keys:
-            yield Finding(target.from_.span,
-                          f"the final image has no label `{label}`{stages}, which the label "
-                          f"schema requires (type `{typ}`); add `LABEL {label}=...`")
+    finals = final_images(df)
+    for stage in finals:
+        keys, unknown = label_keys_in_chain(df, stage.index)
+        if unknown:
+            continue
+        chain = df.graph.chain(stage.index)
+        stages = "" if len(chain) == 1 else \
+            " (set in none of its stages: " + ", ".join(s.label for s in chain) + ")"
+        what = "the final image" if stage is target else \
+            f"the image of stage `{stage.label}` (no other stage builds on it or copies from " \
+            f"it, so a build with `--target` produces it)"
+        for label, typ in schema.items():
+            if label not in keys:
+                yield Finding(stage.from_.span,
+                              f"{what} has no label `{label}`{stages}, which the label "
+                              f"schema requires (type `{typ}`); add `LABEL {label}=...`")

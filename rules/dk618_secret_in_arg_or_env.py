@@ -26,15 +26,23 @@ secret. The name is split on `_` and each part is compared, ignoring case:
 
 So `GITHUB_TOKEN`, `API_KEY`, `APIKEY`, `DB_PASSWORD`, `PGPASSWORD`, `SMTP_PASS` and
 `AWS_SECRET_ACCESS_KEY` fire; `TOKENIZER`, `API_KEYS`, `PUBLIC_KEY`, `SECRET_FILE`,
-`DB_PASSWORD_VERSION`, `USERNAME` and `PRIVATE_REGISTRY` do not. hadolint's DL3064 matches
-substrings (so `TOKENIZER_PATH` fires) and also flags `username` and `private`, which are not
-secrets; docklint follows the whole-word rule of BuildKit's SecretsUsedInArgOrEnv check, with
-the additions above.
+`DB_PASSWORD_VERSION`, `USERNAME` and `PRIVATE_REGISTRY` do not.
 
-Global ARGs (before the first `FROM`) are only visible to `FROM` lines and never reach an image
-by themselves. BuildKit never reports them, hadolint always does; docklint reports one only when
-it carries a default value written in the Dockerfile, which puts the secret in the repository.
-A stage that redeclares the ARG to use it (`ARG NPM_TOKEN`) is reported there.
+Global ARGs (before the first `FROM`) are checked too: `ARG AWS_SECRET_ACCESS_KEY` before the
+first `FROM` is reported. A value passed with `--build-arg` is recorded with the build (in its
+provenance), and a default value puts the secret in the repository. When a stage redeclares
+the ARG to use it (`ARG NPM_TOKEN`), the stage's ARG is reported instead of the global one
+(one finding per secret), unless the global one has a default value.
+
+## Differences from BuildKit
+BuildKit's SecretsUsedInArgOrEnv never looks at global ARGs; docklint reports them, as
+hadolint's DL3064 does. It also adds the words and the well-known names listed above, and
+leaves out values written as file paths and keys that are public by design.
+
+## Differences from hadolint
+hadolint's DL3064 matches substrings (so `TOKENIZER_PATH` fires) and also flags `username`
+and `private`, which are not secrets; docklint follows the whole-word rule of BuildKit's check,
+with the additions above. A global ARG that a stage redeclares is reported once, in the stage.
 
 ## Why is this bad?
 Build arguments and environment variables are not secret stores: ENV values are part of the
@@ -109,18 +117,30 @@ def _findings(ins, where: str):
       aliases=("DL3064", "SecretsUsedInArgOrEnv"))
 def check(df, options):
     seen: set[int] = set()
+    redeclared = None
     for decl in df.global_args:
         ins = decl.instruction
-        if not decl.default or _is_path(decl.default) or id(decl.word) in seen:
+        if _is_path(decl.default) or id(decl.word) in seen:
             continue
         seen.add(id(decl.word))
         why = _why(decl.name)
-        if why is not None:
-            w = decl.word
-            span = ins.span_of(w.lstart, w.lstart + len(w.value.partition("=")[0]))
+        if why is None:
+            continue
+        w = decl.word
+        span = ins.span_of(w.lstart, w.lstart + len(w.value.partition("=")[0]))
+        if decl.default:
             yield Finding(span, f"global ARG `{decl.name}` looks like a secret{why} and "
                                 "has a default value: the secret is written in the "
                                 f"Dockerfile; {_ADVICE}")
+            continue
+        if redeclared is None:
+            redeclared = {name for st in df.stages for i in st.instructions
+                          if i.keyword == "ARG" for name, _s, _d in _arg_keys(i)}
+        if decl.name in redeclared:
+            continue          # the stage that uses it is reported
+        yield Finding(span, f"global ARG `{decl.name}` looks like a secret{why}: a value "
+                            "passed with `--build-arg` is recorded with the build (in its "
+                            f"provenance, and in the history of an image that uses it); {_ADVICE}")
     for stage in df.stages:
         for ins in stage.instructions:
             if has_parse_error(df, ins):
