@@ -548,7 +548,8 @@ def keyword_counts(df: "Dockerfile") -> tuple[int, int]:
     and all in upper case, as BuildKit's ConsistentInstructionCasing counts them."""
     lower = upper = 0
     for stage in df.stages:
-        for ins in (stage.from_, *stage.instructions):
+        # the implicit stage's FROM (instructions before the first FROM) is not in the file
+        for ins in stage.instructions if stage.implicit else (stage.from_, *stage.instructions):
             w = ins.written
             if w == w.lower():
                 lower += 1
@@ -590,8 +591,9 @@ def has_parse_error(df: "Dockerfile", ins: "Instruction") -> bool:
     """Whether a parse error (DK000) lies inside ``ins``: its words are then not what the author
     meant (``COPY --from stage a b`` reads ``stage`` as a source), so rules leave it alone."""
     span = ins.span
-    return any(span.start <= e.span.start < span.end or e.span.start == e.span.end == span.start
-               for e in df.errors)
+    # an instruction before the first FROM is well formed: it is linted in its implicit stage
+    return any((span.start <= e.span.start < span.end or e.span.start == e.span.end == span.start)
+               and not e.outside_stage for e in df.errors)
 
 
 def windows_stage(df: "Dockerfile", stage: "Stage") -> bool:

@@ -79,6 +79,7 @@ def inspect_json(df: Dockerfile) -> dict[str, Any]:
     for s in df.stages:
         stages.append({
             "index": s.index, "name": s.name, "line": df.source.position(s.from_.span.start)[0],
+            "implicit": s.implicit,
             "base": _base(df, s), "platform": s.platform,
             "instructions": [index[id(i)] for i in (s.from_, *s.instructions)
                              if id(i) in index],
@@ -113,10 +114,16 @@ def inspect_text(df: Dockerfile) -> str:
     reach = df.graph.reachable()
     for s in df.stages:
         mark = " (target)" if s.index == df.graph.target else \
-            ("" if s.index in reach else " (unreachable)")
+            ("" if s.index in reach or s.implicit else " (unreachable)")
         base = s.base.text or f"{s.base.raw} (unresolved: {', '.join(s.base.unresolved)})"
         name = f" {s.name}" if s.name else ""
-        lines.append(f"stage {s.index}{name}{mark}: FROM {base} [{s.base.kind}]")
+        if s.implicit:
+            lines.append(f"stage {s.index}{mark}: implicit, the instructions before the first "
+                         f"FROM (line {s.from_.line}; BuildKit refuses them) [unknown base]")
+        elif s.base.kind == "unknown":
+            lines.append(f"stage {s.index}{name}{mark}: FROM without an image [unknown base]")
+        else:
+            lines.append(f"stage {s.index}{name}{mark}: FROM {base} [{s.base.kind}]")
         facts = _stage_facts(df, s)
         bi = facts["base_image"]
         if bi:
@@ -148,7 +155,11 @@ def inspect_text(df: Dockerfile) -> str:
 
 
 def _node_label(df: Dockerfile, s: Stage) -> str:
+    if s.implicit:
+        return "before the first FROM\n(implicit stage, base unknown)"
     name = s.name or f"stage {s.index}"
+    if s.base.kind == "unknown":
+        return f"{name}\nFROM (no image: base unknown)"
     base = s.base.text if s.base.kind != "unresolved" else f"{s.base.raw} (unresolved)"
     return f"{name}\nFROM {base}"
 
@@ -175,11 +186,11 @@ def graph_mermaid(df: Dockerfile) -> str:
         label = _mm(_node_label(df, s)).replace("\n", "<br/>")
         if s.index == df.graph.target:
             label += "<br/>(target)"
-        elif s.index not in reach:
+        elif s.index not in reach and not s.implicit:
             label += "<br/>(unreachable)"
         out.append(f'  s{s.index}["{label}"]')
     for s in df.stages:
-        if s.base.kind != "stage":
+        if s.base.kind not in ("stage", "unknown"):
             out.append(f"  {ext[s.base.text or s.base.raw]} -->|base| s{s.index}")
     for e in df.graph.edges:
         src = f"s{e.target}" if e.target is not None else ext[str(e.image) if e.image else e.ref]
@@ -187,7 +198,7 @@ def graph_mermaid(df: Dockerfile) -> str:
     if df.graph.target is not None:
         out.append("  classDef target stroke-width:3px")
         out.append(f"  class s{df.graph.target} target")
-    dead = [f"s{s.index}" for s in df.stages if s.index not in reach]
+    dead = [f"s{s.index}" for s in df.stages if s.index not in reach and not s.implicit]
     if dead:
         out.append("  classDef unreachable stroke-dasharray:5 5,color:#888")
         out.append(f"  class {','.join(dead)} unreachable")
@@ -211,12 +222,12 @@ def graph_dot(df: Dockerfile) -> str:
         if s.index == df.graph.target:
             label += "\\n(target)"
             attrs = ", penwidth=3"
-        elif s.index not in reach:
+        elif s.index not in reach and not s.implicit:
             label += "\\n(unreachable)"
             attrs = ", style=dashed, fontcolor=gray"
         out.append(f'  s{s.index} [label="{label}"{attrs}];')
     for s in df.stages:
-        if s.base.kind != "stage":
+        if s.base.kind not in ("stage", "unknown"):
             out.append(f'  {ext[s.base.text or s.base.raw]} -> s{s.index} [label="base"];')
     for e in df.graph.edges:
         src = f"s{e.target}" if e.target is not None else ext[str(e.image) if e.image else e.ref]

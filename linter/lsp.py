@@ -619,6 +619,10 @@ def _base_markdown(df, stage) -> str:
     if base.kind == "stage" and base.stage is not None:
         parent = df.stages[base.stage]
         parts.append(f"Built on {_stage_title(parent)}, line {parent.from_.line}.")
+    elif base.kind == "unknown":
+        parts.append("Built on an image docklint does not know: the text has no `FROM` (or "
+                     "its `FROM` names no image), so nothing is assumed about the base.")
+        return "\n\n".join(parts)
     elif base.kind == "unresolved":
         names = ", ".join(f"`${n}`" for n in base.unresolved) or "a build argument"
         parts.append(f"The base {_code(base.raw)} depends on {names} without a value; "
@@ -681,6 +685,10 @@ def hover_markdown(df, offset: int) -> tuple[str, int, int] | None:
                     f"the image {_code(edge.ref)}.")
             if facts is not None:
                 text += "\n\n" + _table(_facts_rows(facts))
+        elif not edge.resolved and not edge.unresolved:
+            # a fragment without FROM: the name is most likely a stage of the file it belongs in
+            text = (f"**`{ref}`** names no stage of this text (it has no `FROM`); docklint "
+                    "leaves it unresolved.")
         elif not edge.resolved:
             names = ", ".join(f"`${n}`" for n in edge.unresolved) or "a build argument"
             text = f"**`{ref}`** depends on {names} without a value."
@@ -692,6 +700,8 @@ def hover_markdown(df, offset: int) -> tuple[str, int, int] | None:
         return text, span.start, span.end
     for stage in df.stages:
         ins = stage.from_
+        if getattr(stage, "implicit", False):
+            continue        # no FROM line of its own to hover
         if ins.span.start <= offset <= ins.span.end:
             title = _stage_title(stage)
             title = title[:1].upper() + title[1:]

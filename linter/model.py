@@ -3,6 +3,31 @@
 Built once per file from the parser's output. Rules never re-derive stages, aliases or ARG values:
 they read them here. Anything that depends on a build argument without a value stays unresolved
 (``None`` values, ``Base.kind == "unresolved"``) and rules skip it rather than guess.
+
+Error recovery: instructions before the first FROM. BuildKit refuses such a file (``no build
+stage in current context``, DK000), but a fragment, a snippet or a file whose FROM line is
+broken is still worth linting, so the model puts them in an *implicit stage*
+(``Stage.implicit``) whose base is unknown (``Base.kind == "unknown"``: nothing is known about
+its shell, user, libc, size or environment, and the rules about the final image's contents stay
+quiet for it). The rules about instructions read it like any stage.
+
+- Only a non-ARG instruction starts it: ARGs before it are global ARGs, as in any Dockerfile
+  (FROM lines see them), and the implicit stage sees them too (its environment starts with
+  them, as if the fragment were pasted into a stage after them: a fragment's leading ARGs are
+  most likely meant for its own instructions, and BuildKit has no rule to follow here). An ARG
+  after it (still before the first FROM) belongs to the implicit stage: a stage ARG its later
+  instructions see, and no global ARG for the FROM lines.
+- It is numbered *after* the real stages (``index == len(real stages)``, last in
+  ``df.stages``) so the numbers of the FROM stages stay BuildKit's (``COPY --from=0`` is the
+  first FROM); it has no name, and no ``--from``/FROM can refer to it. Only ``df.stages``'
+  order differs from the text's for it.
+- Its ``from_`` is a synthetic FROM that is not in ``df.instructions``: keyword ``FROM``,
+  written ``""``, no flags or words, an empty span at the start of the stage's first
+  instruction, on that instruction's line.
+- The target (without ``--target``) is the last real stage; in a file without a FROM it is the
+  implicit stage (whose unknown base keeps the final-image rules quiet).
+- A FROM without an image (``FROM``, ``FROM --platform=x``) gives a real stage with an
+  ``unknown`` base too.
 """
 
 from __future__ import annotations
@@ -74,7 +99,9 @@ class ArgDecl:
 class Base:
     """What a FROM points at after ARG substitution."""
 
-    kind: str                  # "stage" | "image" | "scratch" | "unresolved"
+    # "unknown": no image at all: the implicit stage of instructions before the first FROM, or
+    # a FROM without an image (the file does not build; DK000 says why)
+    kind: str                  # "stage" | "image" | "scratch" | "unresolved" | "unknown"
     raw: str                   # as written
     text: str | None           # after expansion (None when unresolved)
     span: Span                 # the image word
@@ -92,6 +119,9 @@ class Edge:
 
     A copy or mount edge with neither ``target`` nor ``image`` is unresolved (``resolved`` is
     False; ``candidates`` lists the stages it may name) or a stage index out of range.
+    In the implicit stage (instructions before the first FROM, see the module's docstring) a
+    number or a bare name that names no stage of the file is unresolved too (``unresolved``
+    empty): it most likely names a stage of the file the fragment belongs in.
     ``onbuild`` edges come from an ``ONBUILD COPY --from``/``ONBUILD RUN --mount`` trigger of
     the stage ``source`` is built on: BuildKit runs it at the start of ``source``;
     ``instruction`` is then the ONBUILD instruction.
@@ -308,7 +338,12 @@ class Env(dict):
 
 @dataclass(eq=False)
 class Stage:
-    """One build stage: its FROM and the instructions up to the next FROM."""
+    """One build stage: its FROM and the instructions up to the next FROM.
+
+    ``implicit``: the stage of the instructions before the first FROM (see the module's
+    docstring): its ``from_`` is synthetic, its base ``unknown``, its index after the real
+    stages'.
+    """
 
     index: int
     from_: Instruction
@@ -322,10 +357,14 @@ class Stage:
     # environment before each instruction (same order as ``instructions``), and at the end
     envs: tuple[Env, ...] = ()
     env_end: Env = field(default_factory=Env)
+    implicit: bool = False
 
     @property
     def label(self) -> str:
-        """How to call the stage in a message: its name, or ``#index``."""
+        """How to call the stage in a message: its name, or ``#index`` (``(before FROM)`` for
+        the implicit stage)."""
+        if self.implicit:
+            return "(before FROM)"
         return self.name if self.name else f"#{self.index}"
 
     def env_before(self, ins: Instruction) -> Env:
@@ -535,6 +574,12 @@ class Dockerfile:
     def target(self) -> Stage | None:
         t = self.graph.target
         return self.stages[t] if t is not None else None
+
+    @property
+    def implicit(self) -> Stage | None:
+        """The implicit stage of the instructions before the first FROM, if there are any (see
+        the module's docstring)."""
+        return self.stages[-1] if self.stages and self.stages[-1].implicit else None
 
     @property
     def global_env(self) -> Env:
@@ -773,6 +818,7 @@ class _Builder:
         edges: list[Edge] = []
         current: Stage | None = None
         body: list[Instruction] = []
+        implicit: Stage | None = None
         for ins in df.instructions:
             if ins.keyword not in KNOWN_INSTRUCTIONS:
                 continue   # BuildKit rejects it (DK000); the model leaves it out
@@ -782,14 +828,20 @@ class _Builder:
                 current = self._stage(ins, len(df.stages), genv)
                 df.stages.append(current)
                 body = []
+            elif current is None and ins.keyword == "ARG":
+                for decl in self._args(ins, genv, None, None):
+                    df.global_args.append(decl)
             elif current is None:
-                if ins.keyword == "ARG":
-                    for decl in self._args(ins, genv, None, None):
-                        df.global_args.append(decl)
+                # before the first FROM (DK000): an implicit stage, numbered after the real
+                # ones (self.count of them) so that --from=N keeps BuildKit's numbers
+                current = implicit = self._implicit(ins)
+                body = [ins]
             else:
                 body.append(ins)
         if current is not None:
             self._finish(current, body, edges)
+        if implicit is not None:
+            df.stages.append(implicit)
         # FROM-stage edges first, in stage order
         base_edges = [Edge("base", s.index, s.base.raw, s.from_, s.base.span,
                            target=s.base.stage) for s in df.stages if s.base.kind == "stage"]
@@ -818,7 +870,20 @@ class _Builder:
             names = ", ".join(s.name for s in df.stages if s.name) or "none"
             df.target_error = f"target stage {df.target_name!r} not found (stages: {names})"
             return None
-        return len(df.stages) - 1
+        real = [s for s in df.stages if not s.implicit]
+        return real[-1].index if real else df.stages[-1].index
+
+    def _implicit(self, first: Instruction) -> Stage:
+        """The implicit stage that ``first``, an instruction before the first FROM, starts; its
+        ``from_`` is a synthetic FROM at the start of ``first`` (see the module's docstring)."""
+        at = first.span.start
+        here = Span(at, at)
+        from_ = Instruction(keyword="FROM", written="", span=here, keyword_span=here, flags=(),
+                            args=(), json=False, heredocs=(), original="",
+                            line_map=LineMap([(0, at, 0)]), rest_lstart=0, rest_lend=0,
+                            line=first.line, end_line=first.line, index=first.index)
+        base = Base("unknown", "", None, here)
+        return Stage(index=self.count, from_=from_, base=base, implicit=True)
 
     def _args(self, ins: Instruction, env: Env, stage: int | None,
               globals_: Mapping[str, str | None] | None) -> list[ArgDecl]:
@@ -848,7 +913,8 @@ class _Builder:
         args = ins.args
         word = args[0] if args else Word("", ins.keyword_span, 0, 0)
         name_word = args[2] if len(args) == 3 and args[1].value.lower() == "as" else None
-        base = self._base(word, genv, ins)
+        # "FROM" or "FROM --platform=x" without an image (DK000): nothing known about the base
+        base = self._base(word, genv, ins) if args else Base("unknown", "", None, word.span)
         platform_flag = ins.flag("platform")
         platform = None
         if platform_flag is not None and platform_flag.value is not None:
@@ -904,6 +970,10 @@ class _Builder:
             env = self._copy_env(parent.env_end, stage.from_)
             # the parent's ONBUILD triggers run first in this stage
             triggers = [i for i in parent.instructions if i.keyword == "ONBUILD" and i.sub]
+        elif stage.implicit:
+            # the global ARGs declared before it: a fragment's leading ARGs are most likely
+            # meant for its own instructions (BuildKit has no rule here: it refuses the file)
+            env = self._copy_env(genv, stage.from_)
         else:
             env = Env()
         for ins in triggers:
@@ -993,17 +1063,24 @@ class _Builder:
         ref = exp.value
         # "--from=build-${MODE}" naming a stage: a build arg may pick another stage
         cands = self._candidates(raw, env, self.names, range(self.count)) if "$" in raw else ()
+        # in the implicit stage (before the first FROM), a number or a bare name that names no
+        # stage of the file most likely names one of the file the fragment is pasted into
+        outside = stage.implicit and not any(c in ref for c in "/:@")
         if ref.isdigit():
             idx = int(ref)
             if idx < self.count:
                 return Edge(kind, stage.index, ref, ins, span, target=idx, candidates=cands,
                             **more)
+            if outside:
+                return Edge(kind, stage.index, ref, ins, span, resolved=False, **more)
             return Edge(kind, stage.index, ref, ins, span, **more)   # out of range: neither
         low = ref.lower()
         # a name refers to any stage in the file (BuildKit errors on later ones; DK202 says so)
         idx = self.names.get(low)
         if idx is not None:
             return Edge(kind, stage.index, ref, ins, span, target=idx, candidates=cands, **more)
+        if outside:
+            return Edge(kind, stage.index, ref, ins, span, resolved=False, **more)
         return Edge(kind, stage.index, ref, ins, span, image=parse_image_ref(ref), **more)
 
 

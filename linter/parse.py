@@ -1058,6 +1058,6 @@ def validate(instructions: list[Instruction]) -> list[ParseError]:
         elif not seen_from and ins.keyword != "ARG" and ins.keyword in KNOWN_INSTRUCTIONS:
             errors.append(ParseError(
                 f"no build stage in current context: {ins.keyword} before the first FROM",
-                ins.keyword_span))
+                ins.keyword_span, outside_stage=True))
             seen_from = True  # BuildKit stops at the first one; report it once
     return errors

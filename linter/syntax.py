@@ -222,9 +222,15 @@ class ParseError:
     ``limit``: not BuildKit's error but docklint's: the input passed one of its budgets (an
     expansion too large, a script nested too deep), so it did not check everything there; a
     warning.
+
+    ``outside_stage``: the instruction is well formed but comes before the first FROM (BuildKit:
+    ``no build stage in current context``). The model puts it in an implicit stage (see
+    :class:`docklint.model.Stage`) and the rules read it as usual: unlike the other errors, it
+    does not mean the instruction's words are not what the author meant.
     """
 
     message: str
     span: Span
     trigger: bool = False
     limit: bool = False
+    outside_stage: bool = False

@@ -43,9 +43,25 @@ ENTRYPOINT or HEALTHCHECK script nested more than 100 levels deep ("RUN nested d
 100 levels; shell checks skipped past that depth"). The rules then say less about that value
 or script, instead of guessing.
 
+Instructions before the first `FROM` (ARGs aside) are reported once, at the first of them, as
+BuildKit does (`no build stage in current context`), but they are still linted: docklint puts
+them in an implicit stage whose base image is unknown, so a fragment, a snippet or a file whose
+`FROM` line is broken (`FROM` with no image, `FRM alpine`) gets every finding about its `RUN`,
+`COPY`, `ENV`, `LABEL` and `ONBUILD` lines. Nothing is guessed about that stage's image (its
+shell, user, libc, size, environment): the rules about the final image stay quiet for it, a
+`--from=builder` or `--from=0` in it that names no stage of the file is taken to name one of the
+file it belongs in, and it is no stage a build could run (`docklint inspect` and `graph` show
+it as the implicit stage). ARGs before its first instruction are global ARGs, which it sees;
+ARGs after it are its own. A `FROM` without an image gives a stage with an unknown base in the
+same way.
+
 ## Why is this bad?
 `docker build` stops at the first of these with an error; nothing else in the file matters
 until it is fixed. docklint keeps linting the rest of the file so you see every problem at once.
+
+## Differences from hadolint
+hadolint's DL3061 flags every instruction before the first `FROM`; docklint reports the first
+one, as BuildKit stops there, and lints them all.
 
 ## Example
 ```dockerfile

@@ -19,7 +19,9 @@ mysqld, cron, supervisord, an init system such as s6-overlay's `/init`). It also
 for onbuild bases (ONBUILD triggers in the target stage) and for development, test and
 interactive images: a shell, interpreter, toolchain, test runner or SDK CLI as the command, or
 a target stage, Dockerfile or directory named for development, tests or building. An image
-without `CMD`/`ENTRYPOINT` is still reported: it runs its base's command, as root.
+without `CMD`/`ENTRYPOINT` is still reported: it runs its base's command, as root. A fragment
+without a `FROM` (or with a `FROM` that names no image) is not: which image it ends up in, and
+what runs there, is unknown.
 
 ## Why is this bad?
 A process running as root inside a container is root on the host's kernel: a container escape
@@ -131,7 +133,8 @@ def check(df, options):
     if not _is_root(user):
         return
     purpose = facts.purpose(target.index)
-    if purpose in ("tooling", "interactive") or facts.drops_privileges(target.index) or \
+    if purpose in ("tooling", "interactive", "unknown") or \
+            facts.drops_privileges(target.index) or \
             any(i.keyword == "ONBUILD" for i in target.instructions):
         return            # a development, test or interactive image, an onbuild base, or an
         #                   image that leaves root on its own

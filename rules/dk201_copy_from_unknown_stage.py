@@ -76,7 +76,8 @@ def check(df, options):
         if e.raw != e.ref:
             shown += f" (`{e.ref}`)"
         if e.out_of_range:
-            last = len(stages) - 1
+            # the implicit stage (before the first FROM) comes last and has no number
+            last = len([s for s in stages if not s.implicit]) - 1
             yield Finding(e.value_span,
                           f"{shown} names stage index {e.ref}, but the stages are numbered 0 to "
                           f"{last}; did you mean {_describe(stages[last])}?")

@@ -22,7 +22,9 @@ where the group is unlikely to be built on purpose with `--target`:
 A named stage that builds on the rest of the file (`FROM build AS test`, a `FROM scratch`
 stage that collects binaries for `--output`, a `dev` image that copies from the builders), or
 that is an image meant to run, is an alternative target: it is not reported. Nor is a file
-where a stage name is invalid (DK000): its stage graph is not what the author meant.
+where a stage name is invalid (DK000): its stage graph is not what the author meant. Nor are
+the instructions before the first `FROM` (DK000), which docklint lints as an implicit stage:
+that is no stage a build could run.
 
 ## Why is this bad?
 BuildKit skips such a stage entirely, so whatever it does never reaches the image: a
@@ -76,7 +78,8 @@ def check(df, options):
         return            # a FROM BuildKit refuses (DK000): the graph is not what was meant
     graph = df.graph
     used = graph.reachable(possibly=True)
-    unused = [st for st in df.stages if st.index not in used]
+    # the implicit stage (instructions before the first FROM, DK000) is no stage to build
+    unused = [st for st in df.stages if st.index not in used and not st.implicit]
     if not unused:
         return
     needed = {d for st in unused for d in graph.deps(st.index, possibly=True)

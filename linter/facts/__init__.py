@@ -26,7 +26,8 @@ argument; the class only binds them, so its body is an index of which module ans
 - ``targets``: what a compile command builds for (its target, from the resolved command line);
 - ``runtime``: what the image runs, what its RUNs do, and the loaders and shared libraries
   it gives a dynamically linked program;
-- ``purposes``: what an image is for (app, tooling, interactive, base), how it starts its
+- ``purposes``: what an image is for (app, tooling, interactive, base, or unknown for a
+  stage built on no image), how it starts its
   program (through a shell? dropping root itself?) and what kind of program that is;
 - ``pulls``: the external images a build pulls;
 - ``_core``: the memo tables and path normalisation the others share.

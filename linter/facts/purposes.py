@@ -134,7 +134,7 @@ _SELF_DROPPING = frozenset({
 
 
 def stage_purpose(facts: "Facts", index: int) -> str:
-    """What the image of stage ``index`` is for: base | interactive | tooling | app."""
+    """What the image of stage ``index`` is for: base | interactive | tooling | app | unknown."""
     return purpose(facts.df, index)
 
 
@@ -154,8 +154,14 @@ def purpose(df: Dockerfile, index: int) -> str:
     configuration (``tests/``, ``e2e-image/``, ``testdata/``, ``.devcontainer/``,
     ``.github/``). ``app``: anything else, including ``sh -c '...'``. An entrypoint script
     (``docker-entrypoint.sh``) defers to the CMD, as such scripts ``exec "$@"``.
+    ``unknown``: the stage's FROM chain starts at no image (the implicit stage of the
+    instructions before the first FROM, or a FROM without an image; see docklint.model): a
+    fragment of some image docklint does not see, whose purpose it does not guess.
     """
     stage = df.stages[index]
+    root = df.graph.root_base(index)
+    if root is not None and root.kind == "unknown":
+        return "unknown"
     if _named_for(stage.name or "", _DEV_STAGE_WORDS):
         return "tooling"
     path = project_path(df.path).split("/")
