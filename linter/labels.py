@@ -34,7 +34,8 @@ from typing import Any, Callable, Iterator, Mapping
 from .rule import Finding, Option
 
 __all__ = ["TYPES", "parse_schema", "schema_from", "SchemaOption", "SCHEMA_OPTION",
-           "STRICT_OPTION", "LabelSetting", "label_settings", "label_keys_in_chain", "final_images",
+           "STRICT_OPTION", "LabelSetting", "label_settings", "trigger_env", "in_trigger",
+           "label_keys_in_chain", "final_images",
            "valid",
            "is_url", "is_rfc3339", "is_spdx", "is_git_hash", "is_semver", "is_email",
            "check_values", "shown"]
@@ -139,25 +140,53 @@ class LabelSetting:
     value: str | None
     key_word: Any
     value_word: Any
+    onbuild: Any = None      # the ONBUILD instruction whose trigger this LABEL is, if any
 
     @property
     def raw_value(self) -> str:
         return self.value_word.value
 
 
-def label_settings(df, stages=None) -> Iterator[LabelSetting]:
+def label_settings(df, stages=None, triggers: bool = False) -> Iterator[LabelSetting]:
     """Every key/value of every LABEL in ``stages`` (default: all stages), in file order.
-    ONBUILD triggers are left out: they are expanded where they run."""
+    ONBUILD LABEL triggers are left out unless ``triggers``; theirs are expanded with
+    :func:`trigger_env` and carry the ONBUILD in ``onbuild``."""
     for stage in df.stages if stages is None else stages:
-        for ins in stage.instructions:
+        tenv = None
+        for holder in stage.instructions:
+            ins = holder.effective if triggers else holder
             if ins.keyword != "LABEL":
                 continue
-            env = stage.env_before(ins)
+            if ins is holder:
+                env = stage.env_before(ins)
+            else:
+                env = tenv = trigger_env(stage) if tenv is None else tenv
             for key, value, _sep in ins.pairs():
                 k = df.expand(key.value, env).value if "$" in key.value or \
                     any(c in key.value for c in "\"'\\`") else key.value
                 v = df.expand(value.value, env).value
-                yield LabelSetting(stage, ins, k, v, key, value)
+                yield LabelSetting(stage, ins, k, v, key, value,
+                                   holder if ins is not holder else None)
+
+
+def trigger_env(stage) -> dict[str, str | None]:
+    """The variables docklint knows an ONBUILD trigger of ``stage`` sees: it runs in the build
+    of an image FROM this one, whose environment starts as this stage's ENV values. Its ARGs
+    do not reach that build, the base image's ENV is not known, and a name an ONBUILD ARG or
+    ENV of the stage sets may change first: all those are left out (unknown, so a value built
+    from them is unknown too)."""
+    end = stage.env_end
+    if getattr(end, "untracked", False):
+        return {}
+    kinds = getattr(end, "kinds", {})
+    out = {k: v for k, v in end.items() if kinds.get(k) == "env"}
+    for holder in stage.instructions:
+        sub = holder.sub
+        if holder.keyword == "ONBUILD" and sub is not None and sub.keyword in ("ARG", "ENV"):
+            words = [k for k, _v, _s in sub.pairs()] if sub.keyword == "ENV" else sub.args
+            for word in words:
+                out.pop(word.value.partition("=")[0], None)
+    return out
 
 
 def label_keys_in_chain(df, index: int) -> tuple[set[str], bool]:
@@ -220,21 +249,27 @@ def shown(item: LabelSetting) -> str:
     return f"`{value}`"
 
 
+def in_trigger(item: LabelSetting) -> str:
+    """What a finding on a label adds when the LABEL is an ONBUILD trigger."""
+    return " (in an ONBUILD trigger: images built FROM this one get this label)" \
+        if item.onbuild is not None else ""
+
+
 def check_values(df, options: Mapping[str, Any], typ: str, what: str) -> Iterator[Finding]:
     """Findings for the schema labels of type ``typ`` whose non-empty, resolved value is not
-    valid; ``what`` completes "is not ..." in the message."""
+    valid, ONBUILD LABEL triggers included; ``what`` completes "is not ..." in the message."""
     schema = schema_from(options)
     wanted = {k for k, t in schema.items() if t == typ}
     if not wanted:
         return
-    for item in label_settings(df):
+    for item in label_settings(df, triggers=True):
         if item.key not in wanted or item.value is None or item.value == "":
             continue
         if valid(typ, item.value):
             continue
         yield Finding(item.value_word.span,
                       f"label `{item.key}` is {shown(item)}, not {what} as its label-schema "
-                      f"type `{typ}` requires")
+                      f"type `{typ}` requires{in_trigger(item)}")
 
 
 # ---- value types

@@ -5,6 +5,8 @@ Off by default. Reports every inline pragma that silences rules for the next ins
 `# docklint ignore=...` and hadolint's `# hadolint ignore=...`. File-wide (`global ignore=`) and
 stage-wide (`stage ignore=`) pragmas, BuildKit's `# check=` comments, and `# hadolint shell=`
 are not reported; neither is a malformed pragma (DK001 reports that one).
+A pragma before an `ONBUILD` line is reported like any other (it silences the trigger's
+findings).
 
 Like hadolint's DL1001, which only knows its own comments; docklint also reports its own
 `# docklint ignore=`, since both silence the same rules.

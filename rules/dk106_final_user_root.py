@@ -23,6 +23,13 @@ without `CMD`/`ENTRYPOINT` is still reported: it runs its base's command, as roo
 without a `FROM` (or with a `FROM` that names no image) is not: which image it ends up in, and
 what runs there, is unknown.
 
+Under ONBUILD: an `ONBUILD USER` trigger of a stage that the target's chain is built `FROM`
+runs in this build, at the start of the stage built on it, and counts like a `USER` there (the
+finding points at the trigger's `USER`). An `ONBUILD USER` of the target stage itself runs
+only in the images later built `FROM` this one, whose authors choose their own final user: it
+does not change the user this image runs as, and is not reported (hadolint's DL3002 does not
+look inside ONBUILD either).
+
 ## Why is this bad?
 A process running as root inside a container is root on the host's kernel: a container escape
 or a writable host mount turns an application bug into a host compromise. Most images switch to
@@ -108,6 +115,29 @@ def _fix(df, target, root_ins) -> Fix | None:
                (user_insertion(df, target, [line], after=after),), safe=False)
 
 
+def _trigger_user(df, target):
+    """The ``ONBUILD USER`` trigger of a stage in the target's chain that sets the user the
+    final image runs as (a trigger runs at the start of the stage built FROM its stage, so it
+    comes after every USER of its own stage and before those of that child), with the user it
+    sets; (None, None) when a plain USER has the last word, or no trigger sets one."""
+    chain = list(reversed(df.graph.chain(target.index)))
+    last = None
+    for k, stage in enumerate(chain):
+        if k > 0:
+            parent = chain[k - 1]
+            for ins in parent.instructions:
+                if ins.keyword == "ONBUILD" and ins.sub is not None and \
+                        ins.sub.keyword == "USER" and ins.sub.args:
+                    last = (ins, parent)
+        for ins in stage.instructions:
+            if ins.keyword == "USER" and ins.args:
+                last = None
+    if last is None:
+        return None, None
+    ins, parent = last
+    return ins, df.expand(ins.sub.args[0].value, parent.env_end).value
+
+
 def _from_args(df, ins) -> str:
     """`` ($USER_ID defaults to 0)`` when the USER's root comes from build ARG defaults."""
     stage = df.stage_of(ins)
@@ -127,7 +157,11 @@ def check(df, options):
     if target is None:
         return
     facts = facts_of(df)
-    user, ins = facts.effective_user(target.index)
+    trigger, user = _trigger_user(df, target)
+    if trigger is None:
+        user, ins = facts.effective_user(target.index)
+    else:
+        ins = trigger
     if ins is None or user is None:
         return
     if not _is_root(user):
@@ -138,6 +172,13 @@ def check(df, options):
             any(i.keyword == "ONBUILD" for i in target.instructions):
         return            # a development, test or interactive image, an onbuild base, or an
         #                   image that leaves root on its own
+    if trigger is not None:
+        where = f" (set by an ONBUILD trigger of stage {df.stage_of(ins).label}, which runs " \
+                f"in the stage built FROM it)"
+        yield Finding(ins.sub.span, f"the final image runs as {user}{where}; switch to an "
+                                    "unprivileged user after the steps that need root, e.g. "
+                                    "`USER 10001:10001`", fix=_fix(df, target, ins))
+        return
     where = "" if df.stage_of(ins) is target else \
         f" (set in stage {df.stage_of(ins).label} and inherited)"
     yield Finding(ins.span, f"the final image runs as {user}{_from_args(df, ins)}{where}; "

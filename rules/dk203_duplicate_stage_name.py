@@ -10,6 +10,9 @@ names of this rule), with BuildKit's case-insensitive comparison. BuildKit repor
 build-check warning and builds the file anyway (it fails only with `# check=error=true`), so
 this is a warning here too.
 
+Under ONBUILD: nothing to check, since stage names are only given by `FROM` and BuildKit refuses
+`ONBUILD FROM` (DK000).
+
 ## Why is this bad?
 Every `FROM name`, `COPY --from=name` and `--target name` becomes ambiguous: it silently means
 one of the stages while the author may have edited the other.

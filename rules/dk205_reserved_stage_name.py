@@ -5,6 +5,9 @@ Fires at the name of a stage called `scratch` or `context` (in any case). Same a
 DL3063 and BuildKit's ReservedStageName, both warnings: BuildKit reports it as a build check and
 builds the file anyway (it fails only with `# check=error=true`).
 
+Under ONBUILD: nothing to check, since stage names are only given by `FROM` and BuildKit refuses
+`ONBUILD FROM` (DK000).
+
 ## Why is this bad?
 Both names already mean something to BuildKit: `scratch` is the empty image and `context` is the
 build context. With a stage of either name, `FROM scratch` or `--from=context` no longer says

@@ -20,6 +20,12 @@ the source is the point:
 It also sees `/.` and `//` as the root, expands ARGs in the paths, and counts a relative
 destination under `WORKDIR /`.
 
+Under ONBUILD: an `ONBUILD COPY --from=X / /` trigger is checked too (the finding points at
+the trigger's paths). Where a stage of this file is built `FROM` the trigger's stage, `X` is
+the stage or image it names there, with the exceptions above; where the trigger runs only in
+another build, `X` names something of that build, so only an image made to be copied whole
+(or known to be empty) is exempt. hadolint's DL3067 does not look inside ONBUILD.
+
 ## Why is this bad?
 The whole source image, its package database, `/etc` and libraries included, is laid over the
 current one in a single layer: files of the base are silently replaced by those of another
@@ -53,6 +59,8 @@ import posixpath
 
 from docklint import images
 from docklint.facts import facts_of
+from docklint.imageref import parse_image_ref
+from docklint.model import FILE_ADDING
 from docklint.rule import Finding, Severity, rule
 
 
@@ -103,10 +111,71 @@ def _whole_system(df, edge) -> str | None:
     return what
 
 
+def _other_build(ref: str) -> str | None:
+    """What ``COPY --from=<ref>`` of a trigger that runs in another build copies (None when
+    it is an image made to be copied whole)."""
+    if "$" not in ref:
+        image = parse_image_ref(ref)
+        if image is not None and image.valid:
+            if image.repository in _COPIED_WHOLE:
+                return None
+            known = images.lookup(image)
+            if known is not None and known.kind == "scratch":
+                return None
+    return f"`{ref}` (whatever it names in the build that runs the trigger)"
+
+
+def _trigger_lands_in_empty(df, stage, trigger) -> bool:
+    """The image built FROM ``stage`` is still empty when ``trigger`` (an ONBUILD of it) runs."""
+    if not df.graph.is_empty(stage.index):
+        return False
+    for ins in stage.instructions:
+        if ins is trigger:
+            return True
+        if ins.keyword == "ONBUILD" and ins.sub is not None and ins.sub.keyword in FILE_ADDING:
+            return False
+    return True
+
+
+def _triggers(df, facts):
+    """Findings for ``ONBUILD COPY --from=X / /`` triggers: through the edges of the stages
+    built FROM the trigger's stage in this file, else as they run in another build."""
+    by_trigger: dict[int, list] = {}
+    for e in df.graph.edges:
+        if e.kind == "copy" and e.onbuild:
+            by_trigger.setdefault(id(e.instruction), []).append(e)
+    for stage in df.stages:
+        for ins in stage.instructions:
+            sub = ins.sub if ins.keyword == "ONBUILD" else None
+            if sub is None or sub.keyword != "COPY":
+                continue
+            flag = sub.flag("from")
+            if flag is None or not flag.value:
+                continue
+            srcs, dest = facts.copy_paths(sub)
+            if not _root(dest) or not any(_root(s) for s in srcs):
+                continue
+            if _trigger_lands_in_empty(df, stage, ins):
+                continue      # squashing into an image still empty
+            edges = by_trigger.get(id(ins))
+            if edges:
+                what = next((w for w in map(lambda e: _whole_system(df, e), edges)
+                             if w is not None), None)
+            else:
+                what = _other_build(flag.value)
+            if what is None:
+                continue
+            words = list(sub.args)
+            span = sub.span_of(words[0].lstart, words[-1].lend) if words else sub.span
+            yield Finding(span, f"this trigger copies the entire filesystem of {what} over "
+                                f"the image built FROM this one: copy only the paths it needs")
+
+
 @rule("DK211", "copy-entire-filesystem", Severity.WARNING, tags={"size"}, aliases=("DL3067",))
 def check(df, options):
     graph = df.graph
     facts = facts_of(df)
+    yield from _triggers(df, facts)
     for e in graph.edges:
         if e.kind != "copy" or e.onbuild:
             continue

@@ -16,6 +16,14 @@ docklint differs in that it substitutes `ARG` values first: hadolint skips any `
 and never sees a `latest` that comes from an ARG default, and it flags `FROM img${SUFFIX}` even
 when the ARG supplies a pinned tag.
 
+Under ONBUILD: `ONBUILD FROM` is refused (DK000), but the images an `ONBUILD COPY --from=` or
+`ONBUILD RUN --mount=...,from=` trigger pulls are checked (the finding points inside the
+trigger). Where a stage of this file is built `FROM` the trigger's stage, the reference is read
+as that stage's build reads it (once, however many stages run the trigger); where only other
+builds run it, only a reference that must be an image (it has a `/`, `:` or `@`, which stage
+and build-context names cannot have) and uses no variable (expanded in that build) is checked.
+hadolint's DL3006 and DL3007 look only at `FROM`.
+
 For distroless images (`gcr.io/distroless/...`), which publish no version tags, the advice is a
 digest, and for one without the Debian release in its name (`gcr.io/distroless/static`, which
 moves to a new Debian release without notice), the release too.
@@ -48,14 +56,28 @@ from __future__ import annotations
 import re
 
 from docklint.facts import facts_of
+from docklint.facts.pulls import trigger_pulls
 from docklint.rule import Finding, Severity, rule
 from docklint.variables import references
+
+
+def _pulls(df):
+    """The images the build pulls, and those the ONBUILD triggers no stage here runs pull in
+    the builds that run them; one per reference (a trigger that several stages run, once)."""
+    seen = set()
+    out = []
+    for pull in sorted([*facts_of(df).pulls, *trigger_pulls(df)], key=lambda p: p.span.start):
+        key = (pull.span.start, pull.span.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(pull)
+    return out
 
 
 @rule("DK305", "unpinned-base-image", Severity.WARNING, tags={"reproducibility"},
       aliases=("DL3006", "DL3007"))
 def check(df, options):
-    for pull in facts_of(df).pulls:
+    for pull in _pulls(df):
         ref = pull.image
         if not ref.valid or ref.pinned:
             continue

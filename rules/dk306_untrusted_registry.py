@@ -20,6 +20,14 @@ alone, and so is a bare name in `COPY --from=name` or a mount's `from=name` (no 
 about it). Without `--target` every stage is checked; with `--target`, only the stages its build
 reaches.
 
+Under ONBUILD: `ONBUILD FROM` is refused (DK000), but the images an `ONBUILD COPY --from=` or
+`ONBUILD RUN --mount=...,from=` trigger pulls are checked like those of a COPY or RUN (the
+finding points inside the trigger). Where a stage of this file is built `FROM` the trigger's
+stage, the reference is read as that stage's build reads it (once, however many stages run the
+trigger); where only other builds run it, only a reference that must be an image (it has a
+`/`, `:` or `@`) and uses no variable (expanded in that build) is checked. hadolint's DL3026
+does not look inside ONBUILD.
+
 The option takes a list in a configuration file, or a comma-separated string on the command
 line (`--rule-option DK306.trusted-registries=docker.io,registry.example.com`).
 
@@ -57,6 +65,7 @@ from __future__ import annotations
 import fnmatch
 
 from docklint.facts import facts_of
+from docklint.facts.pulls import trigger_pulls
 from docklint.imageref import DOCKER_HUB
 from docklint.rule import Finding, Option, Severity, rule
 
@@ -65,6 +74,19 @@ EXAMPLE_OPTIONS = {"trusted-registries": ["registry.example.com"]}
 
 _HUB_NAMES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com",
               "hub.docker.com"}
+
+
+def _pulls(df):
+    """The images the build pulls, and those the ONBUILD triggers no stage here runs pull in
+    the builds that run them; one per reference (a trigger that several stages run, once)."""
+    seen = set()
+    out = []
+    for pull in sorted([*facts_of(df).pulls, *trigger_pulls(df)], key=lambda p: p.span.start):
+        key = (pull.span.start, pull.span.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(pull)
+    return out
 
 
 @rule("DK306", "untrusted-registry", Severity.ERROR, tags={"security"}, aliases=("DL3026",),
@@ -76,7 +98,7 @@ def check(df, options):
     patterns = _patterns(options.get("trusted-registries"))
     if not patterns:
         return
-    for pull in facts_of(df).pulls:
+    for pull in _pulls(df):
         if pull.kind != "from" and not any(c in pull.image.raw for c in "/:@"):
             continue        # a bare `--from=name`: maybe a build context (DK201 says so)
         registry = pull.image.registry.lower()

@@ -23,6 +23,9 @@ only an operating system (`--platform=linux`), BuildKit also accepts the stage n
 the architecture of the machine running the build, which a linter cannot know; docklint
 checks the operating system only.
 
+Under ONBUILD: nothing to check, since only `FROM` takes this flag here and BuildKit refuses
+`ONBUILD FROM` (DK000).
+
 ## Why is this bad?
 A fixed platform pins the stage to one architecture whatever the build asks for: on an arm64
 machine, or in a multi-platform build, `FROM --platform=linux/amd64` still pulls and runs the

@@ -10,6 +10,9 @@ This is BuildKit's `RedundantTargetPlatform` check, with its name accepted as an
 `# check=skip=RedundantTargetPlatform` works), and hadolint's DL3065, also an alias: all three
 fire on the same two spellings.
 
+Under ONBUILD: nothing to check, since only `FROM` takes this flag here and BuildKit refuses
+`ONBUILD FROM` (DK000).
+
 ## Why is this bad?
 Every stage is built for the target platform unless told otherwise, so the flag changes nothing.
 It is noise that suggests a cross-compilation setup where there is none, and it is often a

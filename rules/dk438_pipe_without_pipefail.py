@@ -11,8 +11,12 @@ succeed. It points at that command (one finding per RUN). `pipefail` is on when:
 A pipe inside `sh -c '...'` runs in a new shell that does not inherit the `SHELL` options, so
 there it takes `bash -o pipefail -c` or a `set -o pipefail` inside the string. A heredoc script
 with its own `#!` line is not run through `SHELL` either. A PowerShell or cmd `SHELL` turns the
-rule off, and so does a Windows base image (whose default shell is `cmd`). As in hadolint,
-`ONBUILD RUN` is not checked: the `SHELL` it runs under is the one of the image built later.
+rule off, and so does a Windows base image (whose default shell is `cmd`).
+
+Under ONBUILD: an `ONBUILD RUN` trigger is checked like a RUN (the finding points inside the
+trigger). It runs at the start of a build `FROM` this image, before anything of that build, so
+under the `SHELL` this stage ends with (a `SHELL` after the `ONBUILD` line counts) and on this
+image's `/bin/sh`.
 
 A pipe is not reported when the failure cannot go unnoticed, or is handled on purpose:
 - the command at the end fails on the empty or truncated input a failed command leaves it, and
@@ -62,6 +66,8 @@ hadolint's DL4006 forgets the `SHELL` of the parent stage on every `FROM`, does 
 `set -o pipefail` in the script, and reports every pipe, whatever its consumer or left side. It
 accepts only a `SHELL` running bash, zsh or ash with `-o pipefail`; docklint also accepts `sh`
 and `dash` with it, except on the bases known to have a dash without `pipefail` (see above).
+hadolint does not look inside ONBUILD; a pipe in a trigger hides a failure in the build that
+runs it just the same, so docklint checks `ONBUILD RUN` too.
 
 ## Why is this bad?
 Without `pipefail` a pipeline's exit status is that of its last command. In
@@ -377,15 +383,21 @@ def check(df, options):
         if windows_stage(df, stage):
             continue
         for ins in stage.instructions:
-            if ins.keyword != "RUN" or ins.json:
+            eff = ins.effective
+            if eff is None or eff.keyword != "RUN" or eff.json:
                 continue
             script = facts.script(ins)
             if script is None or not any(c.pipeline_next for c in script.commands):
                 continue
-            shebang = script.text.startswith("#!") and len(ins.heredocs) == 1 and \
-                script.text == ins.heredocs[0].content
+            shebang = script.text.startswith("#!") and len(eff.heredocs) == 1 and \
+                script.text == eff.heredocs[0].content
+            # a trigger runs under the SHELL this stage ends with (the built image's)
             shell_words = script.text[2:].split("\n", 1)[0].split() if shebang else \
-                facts.shell_of(stage, before=ins)
+                facts.shell_of(stage, before=None if eff is not ins else ins)
+            if eff is not ins and not shebang and shell_words and any(
+                    x in shell_words[0].rsplit("/", 1)[-1].lower()
+                    for x in ("powershell", "pwsh", "cmd")):
+                continue        # the stage ends with a PowerShell or cmd SHELL
             old_dash = _old_dash(df, facts, stage)
             on = _shell_sets_pipefail(shell_words, old_dash)
             # `-o pipefail` given to a dash that rejects it

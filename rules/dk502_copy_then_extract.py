@@ -25,6 +25,12 @@ archive costs image size and `ADD` really can do the job:
 - an archive the build also does something else with (checks its checksum or signature, moves
   it elsewhere) is not reported: `ADD` would leave nothing to check.
 
+Under ONBUILD: an `ONBUILD COPY` trigger of such a stage is checked too, against the later
+`ONBUILD RUN` triggers of the same stage (they run in that order, in the build `FROM` this
+image) and the RUNs of a stage built `FROM` it in this file; the finding points at the
+archive in the trigger. A plain RUN of the stage is not counted: it runs in this build, before
+any trigger. hadolint's DL3010 does not look inside ONBUILD.
+
 ## Why is this bad?
 The archive stays in the layer the `COPY` made, even when the `RUN` deletes it afterwards, so
 the image carries it twice: packed and unpacked. `ADD archive.tar.gz /dest/` unpacks a local
@@ -216,14 +222,20 @@ def check(df, options):
             # the stages built on this one: those before it in the target's chain
             later_stages = target_chain[:position[stage.index]]
         for ins in stage.instructions:
-            if ins.keyword != "COPY" or (ins.flag("from") is not None and ins.flag("from").value) \
+            eff = ins.effective
+            if eff.keyword != "COPY" or (eff.flag("from") is not None and eff.flag("from").value) \
                     or has_parse_error(df, ins):
                 continue
-            markers = {(h.marker_lstart, h.marker_lend) for h in ins.heredocs}
-            words = [w for w in ins.args if (w.lstart, w.lend) not in markers]
+            markers = {(h.marker_lstart, h.marker_lend) for h in eff.heredocs}
+            words = [w for w in eff.args if (w.lstart, w.lend) not in markers]
             if len(words) < 2:
                 continue
-            env = stage.env_before(ins)
+            if eff is ins:
+                env = stage.env_before(ins)
+            else:
+                # a trigger expands in the build FROM this image: with its ENV, not its ARGs
+                end = stage.env_end
+                env = {k: end.get(k) for k in end if end.kinds.get(k) == "env"}
             for word in words[:-1]:
                 src = df.expand(word.value, env).value
                 if not src or any(c in src for c in "*?["):
@@ -244,10 +256,11 @@ def check(df, options):
                 sep = "\\" if directory and "\\" in directory else "/"
                 dest = f"{directory.rstrip('/' + sep)}{sep}" if directory and \
                     "$" not in directory else "<directory>/"
+                add = "ADD" if eff is ins else "ONBUILD ADD"
                 yield Finding(
                     word.span,
                     f"`{name}` is copied in and then unpacked by `tar` on line {run.line}: the "
-                    f"archive stays in the COPY layer; `ADD {src} {dest}` unpacks a local tar "
+                    f"archive stays in the COPY layer; `{add} {src} {dest}` unpacks a local tar "
                     "archive itself (or bind-mount it into that RUN)",
                     related=(Related(script.command_span(cmd), "unpacked here"),))
 
@@ -257,10 +270,15 @@ def _extraction(facts, stage, copy, later_stages, name):
     or when the build also uses the archive for something ADD would not allow."""
     runs = []
     after = False
+    trigger = copy.keyword == "ONBUILD"
     for ins in stage.instructions:
         if ins is copy:
             after = True
-        elif after and ins.keyword == "RUN":
+        elif after and (ins.keyword == "RUN" if not trigger else
+                        ins.keyword == "ONBUILD" and ins.sub is not None and
+                        ins.sub.keyword == "RUN"):
+            # a COPY trigger is followed by the later RUN triggers (both run in the build
+            # FROM this image, in order), then by the RUNs of a stage built FROM this one
             runs.append(ins)
     for st in later_stages:
         runs += [i for i in st.instructions if i.keyword == "RUN"]
@@ -269,7 +287,7 @@ def _extraction(facts, stage, copy, later_stages, name):
         script = facts.script(ins)
         if script is None:
             st = facts.df.stage_of(ins)
-            if st is None or not facts.windows(st.index):
+            if st is None or not facts.windows(st.index) or ins.keyword == "ONBUILD":
                 continue
             script = _WindowsScript(ins)
         for cmd in script.commands:
@@ -287,7 +305,8 @@ def _extraction(facts, stage, copy, later_stages, name):
                 if _basename(file_word) != name:
                     return None
                 if found is None:
-                    if directory is None and not any(c.name == "cd" for c in script.commands):
+                    if directory is None and ins.keyword != "ONBUILD" and \
+                            not any(c.name == "cd" for c in script.commands):
                         st = facts.df.stage_of(ins)
                         directory = facts.workdir(st, ins) if st is not None else None
                     found = (ins, script, cmd, directory)

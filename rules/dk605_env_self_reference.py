@@ -31,6 +31,13 @@ environment of the common official images; `JAVA_HOME` on `eclipse-temurin`) or 
 value depends on a build argument without a value. On a base image docklint does not know, a
 name set nowhere in the file is reported: such images rarely set it.
 
+Under ONBUILD: an `ONBUILD ENV` trigger is checked the same way (the finding points inside the
+trigger). It runs at the start of a build `FROM` this image, so "set before" means set by an
+ENV of this stage (anywhere in it: the image keeps the last value) or its `FROM` chain, or by an
+earlier `ENV` trigger of the stage; an ARG does not count (the image does not keep it). A name
+an earlier trigger sets has a value docklint does not know there: such a reference is left
+alone. hadolint's DL3044 does not look inside ONBUILD.
+
 BuildKit has no check of its own for this; its UndefinedVar (DK209 here) reports the
 reference when `NAME` is not set before, and docklint's DK209 does too, so with both rules on,
 such a reference gets both findings, as it would get one from each peer.
@@ -73,42 +80,92 @@ ENV DATA_DIR=$APP_HOME/data
 
 from __future__ import annotations
 
-from docklint.checks import has_parse_error
+from typing import NamedTuple
+
+from docklint.checks import has_parse_error, word_part_span
 from docklint.rule import Finding, Related, Severity, rule
+from docklint.variables import references
 
 
 @rule("DK605", "env-self-reference", Severity.WARNING, tags={"args"}, aliases=("DL3044",))
 def check(df, options):
     for stage in df.stages:
+        triggered: dict[str, str | None] = {}
         for ins in stage.instructions:
-            if ins.keyword != "ENV" or has_parse_error(df, ins):
+            if ins.keyword == "ENV" and not has_parse_error(df, ins):
+                yield from _check(df, stage, ins, stage.env_before(ins),
+                                  [u for u in df.var_uses(ins) if u.part == "value"])
+            elif ins.keyword == "ONBUILD" and ins.sub is not None and \
+                    ins.sub.keyword == "ENV" and not has_parse_error(df, ins):
+                yield from _check(df, stage, ins.sub, _trigger_env(stage, triggered),
+                                  _trigger_uses(df, stage, ins.sub))
+                for key, value, _sep in ins.sub.pairs():
+                    triggered[key.value] = _UNKNOWN
+
+
+# the value of a variable an earlier trigger sets (expanded where it runs: unknown here)
+_UNKNOWN = None
+
+
+class _Use(NamedTuple):
+    name: str
+    span: object
+    how: str
+
+
+def _trigger_env(stage, triggered) -> dict:
+    """What an ``ONBUILD ENV`` trigger expands against: it runs at the start of a build FROM
+    this image, so with the ENV this stage ends with (not its ARGs, which the image does not
+    keep) and those the stage's earlier ENV triggers set."""
+    end = stage.env_end
+    env = {k: end.get(k) for k in end if end.kinds.get(k) == "env"}
+    env.update(triggered)
+    return env
+
+
+def _trigger_uses(df, stage, eff) -> list[_Use]:
+    """The variable references in the values of the ``ENV`` trigger ``eff``."""
+    known = df.image_env(stage.index) or frozenset()
+    out = []
+    for _key, value, _sep in eff.pairs():
+        for ref in references(value.value, df.escape):
+            how = "image" if ref.name == "PATH" or ref.name in known else ""
+            out.append(_Use(ref.name, word_part_span(eff, value, ref.start, ref.end), how))
+    return out
+
+
+def _check(df, stage, ins, before, uses):
+    pairs = ins.pairs()
+    if len(pairs) < 2:
+        return
+    earlier: dict[str, tuple] = {}
+    uses = sorted(uses, key=lambda u: u.span.start)
+    at = 0                      # pairs and uses in text order: each use is looked at once
+    for k, (key, value, _sep) in enumerate(pairs):
+        while at < len(uses) and uses[at].span.start < value.span.start:
+            at += 1
+        mine = []
+        while at < len(uses) and uses[at].span.start < value.span.end:
+            mine.append(uses[at])
+            at += 1
+        for use in mine:
+            if use.span.end > value.span.end:
                 continue
-            pairs = ins.pairs()
-            if len(pairs) < 2:
+            hit = earlier.get(use.name)
+            later = False
+            if hit is None and use.name != key.value and use.name not in before:
+                # `ENV URL=$HOST/x HOST=example.com`: set only by a later pair
+                hit = next(((k2, v2) for k2, v2, _s in pairs[k + 1:]
+                            if k2.value == use.name), None)
+                later = True
+            if hit is None:
                 continue
-            before = stage.env_before(ins)
-            uses = [u for u in df.var_uses(ins) if u.part == "value"]
-            earlier: dict[str, tuple] = {}
-            for k, (key, value, _sep) in enumerate(pairs):
-                for use in uses:
-                    if not (value.span.start <= use.span.start and
-                            use.span.end <= value.span.end):
-                        continue
-                    hit = earlier.get(use.name)
-                    later = False
-                    if hit is None and use.name != key.value and use.name not in before:
-                        # `ENV URL=$HOST/x HOST=example.com`: set only by a later pair
-                        hit = next(((k2, v2) for k2, v2, _s in pairs[k + 1:]
-                                    if k2.value == use.name), None)
-                        later = True
-                    if hit is None:
-                        continue
-                    message = _problem(df, stage, before, use, hit[1], later=later)
-                    if message:
-                        yield Finding(use.span, message,
-                                      related=(Related(hit[0].span, f"`{use.name}` is set "
-                                                                    "here"),))
-                earlier[key.value] = (key, value)
+            message = _problem(df, stage, before, use, hit[1], later=later)
+            if message:
+                yield Finding(use.span, message,
+                              related=(Related(hit[0].span, f"`{use.name}` is set "
+                                                            "here"),))
+        earlier[key.value] = (key, value)
 
 
 def _problem(df, stage, before, use, value, *, later: bool = False) -> str | None:

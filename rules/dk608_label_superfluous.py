@@ -7,8 +7,13 @@ option `label-schema`; each other key is reported where it is written. With `str
 and an empty schema, no label is allowed at all. Keys are compared exactly, after build
 arguments are substituted; a key that depends on a build argument with no value is left alone.
 
+Under ONBUILD: the keys of an `ONBUILD LABEL` trigger are checked too, at the key in the
+ONBUILD line: the images built FROM this one get those labels. A key built from a variable
+that only that build can give a value (anything but this image's `ENV`) is left alone.
+
 This is hadolint's DL3050 (accepted as an alias), reported per key instead of once per `LABEL`
-instruction, so that the position shows which key is extra.
+instruction, so that the position shows which key is extra; hadolint does not look inside
+`ONBUILD`.
 
 ## Why is this bad?
 A strict schema keeps image metadata to an agreed vocabulary: a misspelt key
@@ -39,7 +44,8 @@ LABEL org.opencontainers.image.source="https://github.com/example/app" \
 
 from __future__ import annotations
 
-from docklint.labels import SCHEMA_OPTION, STRICT_OPTION, label_settings, schema_from
+from docklint.labels import SCHEMA_OPTION, STRICT_OPTION, in_trigger, label_settings, \
+    schema_from
 from docklint.model import closest
 from docklint.rule import Finding, Severity, rule
 
@@ -55,11 +61,11 @@ def check(df, options):
     if options.get("strict-labels") is not True:
         return
     schema = schema_from(options)
-    for item in label_settings(df):
+    for item in label_settings(df, triggers=True):
         if item.key is None or item.key in schema:
             continue
         near = closest(item.key, schema)
         hint = f"; did you mean `{near}`?" if near else ""
         yield Finding(item.key_word.span,
                       f"label `{item.key}` is not in the label schema, and strict labels are "
-                      f"on{hint}")
+                      f"on{hint}{in_trigger(item)}")

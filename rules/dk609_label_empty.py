@@ -8,8 +8,13 @@ after `ARG VERSION=` is empty, while after a bare `ARG VERSION` (no default and 
 argument given to docklint) it is unknown and left alone. The format rules (DK610-DK616)
 leave empty values to this rule.
 
+Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
+the images built FROM this one get the empty label. Its variables are expanded when that build
+runs, with this image's `ENV` values only; a value built from anything else is unknown and
+left alone.
+
 This is hadolint's DL3051 (accepted as an alias); hadolint does not substitute build
-arguments, so it reports `""` but not `$EMPTY`.
+arguments, so it reports `""` but not `$EMPTY`, and does not look inside `ONBUILD`.
 
 ## Why is this bad?
 An empty required label is worse than a missing one: it passes a presence check while telling
@@ -38,7 +43,7 @@ LABEL org.opencontainers.image.version=$VERSION
 
 from __future__ import annotations
 
-from docklint.labels import SCHEMA_OPTION, label_settings, schema_from
+from docklint.labels import SCHEMA_OPTION, in_trigger, label_settings, schema_from
 from docklint.rule import Finding, Severity, rule
 
 # the options the documentation's Example and Use instead are linted with (a docs test reads it)
@@ -51,10 +56,10 @@ def check(df, options):
     schema = schema_from(options)
     if not schema:
         return
-    for item in label_settings(df):
+    for item in label_settings(df, triggers=True):
         if item.key not in schema or item.value != "":
             continue
         word = item.value_word if len(item.value_word.span) else item.key_word
         how = f" (`{item.raw_value}` expands to nothing)" if "$" in item.raw_value else ""
         yield Finding(word.span, f"label `{item.key}` of the label schema is empty{how}; give "
-                                 "it a value or drop it")
+                                 f"it a value or drop it{in_trigger(item)}")

@@ -9,6 +9,11 @@ required too (`https://` alone is not enough). Values are read after `ARG` and `
 substitution; values that depend on a build argument with no value, and empty values (DK609),
 are left alone.
 
+Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
+the images built FROM this one get the label. Its variables are expanded when that build runs,
+with this image's `ENV` values only; a value built from anything else is unknown and left alone.
+hadolint does not look inside `ONBUILD`.
+
 This is hadolint's DL3052 (accepted as an alias). hadolint accepts any string its URI parser
 takes, `http:` with no host included, and does not substitute build arguments.
 

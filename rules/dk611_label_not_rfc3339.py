@@ -8,6 +8,11 @@ fraction is allowed), and a time zone: `Z` or an offset such as `+02:00`. Every 
 in range, so `2023-02-29` is refused. Values are read after `ARG` and `ENV` substitution;
 values that depend on a build argument with no value, and empty values (DK609), are left alone.
 
+Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
+the images built FROM this one get the label. Its variables are expanded when that build runs,
+with this image's `ENV` values only; a value built from anything else is unknown and left alone.
+hadolint does not look inside `ONBUILD`.
+
 This is hadolint's DL3053 (accepted as an alias); hadolint does not substitute build
 arguments, so `$BUILD_DATE` with a bad default slips through there.
 

@@ -9,6 +9,11 @@ letter case does not matter), a `LicenseRef-...` of your own, or several of thos
 Values are read after `ARG` and `ENV` substitution; values that depend on a build argument with
 no value, and empty values (DK609), are left alone.
 
+Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
+the images built FROM this one get the label. Its variables are expanded when that build runs,
+with this image's `ENV` values only; a value built from anything else is unknown and left alone.
+hadolint does not look inside `ONBUILD`.
+
 This is hadolint's DL3054 (accepted as an alias), with one difference: hadolint accepts only a
 single license identifier, so it reports `Apache-2.0 OR MIT`. docklint accepts a full
 expression, because that is what `org.opencontainers.image.licenses` is defined to hold.

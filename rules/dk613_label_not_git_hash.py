@@ -8,6 +8,11 @@ SHA-256). Values are read after `ARG` and `ENV` substitution, so a placeholder d
 `ARG REVISION=unknown` is reported; a bare `ARG REVISION` (no default) is unknown and left
 alone, as are empty values (DK609).
 
+Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
+the images built FROM this one get the label. Its variables are expanded when that build runs,
+with this image's `ENV` values only; a value built from anything else is unknown and left alone.
+hadolint does not look inside `ONBUILD`.
+
 This is hadolint's DL3055 (accepted as an alias). hadolint accepts exactly 7 or 40 digits;
 docklint also accepts the longer abbreviations git prints when 7 digits are ambiguous, and
 SHA-256 ids.

@@ -8,6 +8,11 @@ docklint accepts a bare address (`team@example.com`), an address with a display 
 after `ARG` and `ENV` substitution; values that depend on a build argument with no value, and
 empty values (DK609), are left alone.
 
+Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
+the images built FROM this one get the label. Its variables are expanded when that build runs,
+with this image's `ENV` values only; a value built from anything else is unknown and left alone.
+hadolint does not look inside `ONBUILD`.
+
 This is hadolint's DL3058 (accepted as an alias). hadolint accepts only a bare address, so it
 reports the common `Name <address>` form, and does not substitute build arguments.
 

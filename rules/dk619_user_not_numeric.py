@@ -9,9 +9,18 @@ value is skipped. `USER root` is left to DK106 (`final-user-root`), which report
 problem of its own. Windows images are skipped: their users (`ContainerUser`,
 `ContainerAdministrator`) have names, not numeric IDs.
 
+Under ONBUILD: an `ONBUILD USER` trigger counts where it runs. One in a stage that another
+stage of the chain is built FROM acts as a `USER` at the start of that stage (its own `USER`s
+come after it), so it is reported when it is the one in effect. One in the target stage decides
+how the images built FROM the final image run, unless they set a user of their own: a name
+there is reported too, at the name in the ONBUILD line. A trigger's variables are expanded in
+that later build, with this image's `ENV` values only; a user built from anything else is
+unknown and skipped.
+
 hadolint's DL3066 checks every `USER` of every stage (its newer versions only the last one of
-the last stage); docklint checks the one that decides how the final image runs, wherever in the
-chain it is written. Builder stages never run as containers, so their users do not matter.
+the last stage) and does not look inside `ONBUILD`; docklint checks the one that decides how
+the final image runs, wherever in the chain it is written, and the final image's
+`ONBUILD USER`. Builder stages never run as containers, so their users do not matter.
 
 The message gives the numeric ID to write where docklint knows it: from a `useradd` or
 `adduser` in the image's stages that sets it (`-u 1001`, `--uid 1001`; the group's from
@@ -49,28 +58,77 @@ from __future__ import annotations
 
 from docklint.checks import has_parse_error, windows_stage, word_part_span
 from docklint.facts import facts_of
+from docklint.labels import trigger_env
 from docklint.rule import Finding, Severity, rule
+
+
+def _trigger(stage, keyword: str):
+    """The last ONBUILD trigger of ``keyword`` in ``stage``, with its ONBUILD, or (None, None)."""
+    found = (None, None)
+    for holder in stage.instructions:
+        if holder.keyword == "ONBUILD" and holder.sub is not None and \
+                holder.sub.keyword == keyword:
+            found = (holder.sub, holder)
+    return found
+
+
+def _effective_user(df, target):
+    """(USER, its ONBUILD or None, stage it is written in, stage it runs in, variables) of the
+    USER in effect for the image of ``target``: the last USER of the nearest stage of the chain
+    that has one, where a stage's own USERs come after the ONBUILD USER triggers of its parent,
+    which run first when it is built."""
+    chain = df.graph.chain(target.index)
+    for k, stage in enumerate(chain):
+        plain = None
+        for ins in stage.instructions:
+            if ins.keyword == "USER":
+                plain = ins
+        if plain is not None:
+            return plain, None, stage, stage, stage.env_before(plain)
+        if k + 1 < len(chain):
+            parent = chain[k + 1]
+            sub, holder = _trigger(parent, "USER")
+            if sub is not None:
+                return sub, holder, parent, stage, trigger_env(parent)
+    return None, None, None, None, None
 
 
 @rule("DK619", "user-not-numeric", Severity.INFO, tags={"runtime", "security"},
       aliases=("DL3066",))
 def check(df, options):
     target = df.target
-    if target is None:
-        return
-    user, ins = facts_of(df).effective_user(target.index)
-    if ins is None or user is None or has_parse_error(df, ins):
-        return
-    if windows_stage(df, target):
+    if target is None or windows_stage(df, target):
         return          # Windows users are names (ContainerUser); there are no numeric IDs
-    name = user.split(":", 1)[0]
-    if not name or name.isdigit() or name == "root":
+    ins, holder, written, runs, env = _effective_user(df, target)
+    if ins is not None:
+        where = ""
+        if holder is not None:
+            where = (f" (set by an ONBUILD trigger of stage {written.label}, which runs when "
+                     f"stage {runs.label} is built FROM it"
+                     + (", and inherited)" if runs is not target else ")"))
+        elif written is not target:
+            where = f" (set in stage {written.label} and inherited)"
+        yield from _finding(df, target, ins, holder, env, "the final image runs as", where)
+    # the target's own ONBUILD USER decides how the images built FROM the final image run
+    sub, holder = _trigger(target, "USER")
+    if sub is not None:
+        yield from _finding(df, target, sub, holder, trigger_env(target),
+                            "images built FROM the final image run as", " (set by this "
+                            "ONBUILD trigger, unless they set a USER of their own)")
+
+
+def _finding(df, target, ins, holder, env, subject, where):
+    if not ins.args or has_parse_error(df, holder or ins):
         return
     word = ins.args[0]
+    user = df.expand(word.value, env).value
+    if user is None:
+        return
+    name = user.split(":", 1)[0]
+    if not name or name.isdigit() or name == "root":
+        return          # root is DK106's
     raw_name = word.value.split(":", 1)[0]
     span = word_part_span(ins, word, 0, len(raw_name)) if raw_name == name else word.span
-    stage = df.stage_of(ins)
-    where = "" if stage is target else f" (set in stage {stage.label} and inherited)"
     _, sep, group = user.partition(":")
     uid, gid = facts_of(df).user_ids(target.index, name, group or None)
     if uid is not None:
@@ -84,6 +142,6 @@ def check(df, options):
     else:
         advice = (f"give `{name}`'s numeric ID instead (`id -u {name}` in the image prints "
                   f"it; create the user with a fixed `--uid` to keep it stable)")
-    yield Finding(span, f"the final image runs as the user name `{name}`{where}, which "
+    yield Finding(span, f"{subject} the user name `{name}`{where}, which "
                         f"Kubernetes' runAsNonRoot cannot verify without the image's "
                         f"/etc/passwd: {advice}")

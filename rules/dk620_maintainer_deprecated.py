@@ -2,8 +2,10 @@
 
 ## What it does
 Fires on every `MAINTAINER` instruction. This is hadolint's DL4000 and BuildKit's
-MaintainerDeprecated; docklint agrees with both. (`ONBUILD MAINTAINER` is something BuildKit
-refuses outright; DK000 reports it.)
+MaintainerDeprecated; docklint agrees with both.
+
+Under ONBUILD: nothing to add, since BuildKit refuses `ONBUILD MAINTAINER` outright (the file
+does not build) and DK000 reports it as that error, as hadolint's DL3043 does.
 
 ## Why is this bad?
 `MAINTAINER` has been deprecated since Docker 1.13. It fills the image's `Author` field, which

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..imageref import ImageRef
-from ..model import AUTOMATIC_ARGS, Dockerfile
+from ..imageref import ImageRef, parse_image_ref
+from ..model import AUTOMATIC_ARGS, Dockerfile, _flag_value_span, mount_fields, parse_mount
 from ..source import Span
 from ..syntax import Instruction
 from ..variables import references
@@ -15,7 +15,7 @@ from ..variables import references
 if TYPE_CHECKING:
     from . import Facts
 
-__all__ = ["Pull", "pulled_images", "pulls"]
+__all__ = ["Pull", "pulled_images", "pulls", "trigger_pulls"]
 
 
 @dataclass(frozen=True)
@@ -83,4 +83,51 @@ def pulled_images(df: Dockerfile) -> list[Pull]:
         if not platform_dependent(raw):
             out.append(Pull(edge.kind, edge.image, raw, span, edge.source, edge.instruction))
     out.sort(key=lambda p: p.span.start)
+    return out
+
+
+def trigger_pulls(df: Dockerfile) -> list[Pull]:
+    """The images pulled by the ONBUILD triggers that no stage of this file runs (a trigger a
+    stage built FROM its stage runs is in :func:`pulled_images`, through that stage), in file
+    order: the ``COPY --from`` and bind/cache mount ``from=`` values of those triggers that can
+    only name an image (a ``/``, ``:`` or ``@`` in them: stage and build-context names have
+    none) and use no variable (a trigger is expanded in the build that runs it). Stages are
+    in scope as for :func:`pulled_images`."""
+    graph = df.graph
+    if df.target_name is not None:
+        scope = graph.reachable() if graph.target is not None else set()
+    else:
+        scope = {s.index for s in df.stages}
+    parents = {s.base.stage for s in df.stages
+               if s.index in scope and s.base.kind == "stage" and s.base.stage is not None}
+    out: list[Pull] = []
+    for stage in df.stages:
+        if stage.index not in scope or stage.index in parents:
+            continue
+        for ins in stage.instructions:
+            sub = ins.sub if ins.keyword == "ONBUILD" else None
+            if sub is None:
+                continue
+            refs: list[tuple[str, str, Span]] = []
+            if sub.keyword == "COPY":
+                flag = sub.flag("from")
+                if flag is not None and flag.value:
+                    refs.append(("copy", flag.value,
+                                 _flag_value_span(sub, flag, 0, len(flag.value))))
+            elif sub.keyword == "RUN":
+                for flag in sub.flags:
+                    if flag.name != "mount" or not flag.value:
+                        continue
+                    mount = parse_mount(flag)
+                    ref = mount.source_from
+                    if ref and mount.type in ("bind", "cache"):
+                        at = next((a for k, _v, a in mount_fields(flag) if k == "from"), -1)
+                        refs.append(("mount", ref, _flag_value_span(sub, flag, at, at + len(ref))
+                                     if at >= 0 else flag.span))
+            for kind, ref, span in refs:
+                if "$" in ref or not any(c in ref for c in "/:@"):
+                    continue
+                image = parse_image_ref(ref)
+                if image.valid:
+                    out.append(Pull(kind, image, ref, span, stage.index, ins))
     return out
