@@ -341,3 +341,25 @@ def test_copy_with_many_sources_is_read_once(monkeypatch):
     result = lint_bytes(text.encode(), "Dockerfile", Settings(select=["ALL"], ignore=["DK440"]))
     assert result.error is None and not result.internal
     assert calls and len(calls) == len(set(calls)), "copy_paths worked out again"
+
+
+def test_stage_outputs_are_worked_out_once(monkeypatch):
+    """What a stage writes is asked once per source a COPY --from places; it is worked out
+    once per stage (the fuzzer found a 36,000-source COPY --from taking minutes)."""
+    from docklint.facts import files
+
+    calls: list[int] = []
+    real = files._outputs
+
+    def counting(facts, index):
+        calls.append(index)
+        return real(facts, index)
+
+    monkeypatch.setattr(files, "_outputs", counting)
+    sources = " ".join(f"/out/f{i}.bin" for i in range(3000))
+    text = ("FROM golang:1.22 AS build\nRUN go build -o /out/app .\n"
+            f"FROM scratch\nCOPY --from=build {sources} /\n"
+            'ENTRYPOINT ["/app"]\n')
+    result = lint_bytes(text.encode(), "Dockerfile", Settings(select=["ALL"], ignore=["DK440"]))
+    assert result.error is None and not result.internal
+    assert calls and len(calls) == len(set(calls)), "outputs worked out again"

@@ -289,9 +289,17 @@ def _is_file_output(facts: "Facts", p: Placed) -> bool:
     return False
 
 
-def outputs(facts: "Facts", index: int) -> set[str]:
+def outputs(facts: "Facts", index: int) -> frozenset[str]:
     """Files the chain of stage ``index`` is known to write: build outputs (``-o``), files
-    copied to a file path, downloads to a path."""
+    copied to a file path, downloads to a path. Worked out once per stage (asked once per
+    source a COPY --from places)."""
+    cache = memo(facts, "_outputs")
+    if index not in cache:
+        cache[index] = frozenset(_outputs(facts, index))
+    return cache[index]        # type: ignore[return-value]
+
+
+def _outputs(facts: "Facts", index: int) -> set[str]:
     out: set[str] = {b.output for b in facts.builds(index) if b.output}
     for stage in facts.df.graph.chain(index):
         for ins, script, cmd in facts.commands(stage):
