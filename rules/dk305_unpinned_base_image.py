@@ -55,29 +55,15 @@ from __future__ import annotations
 
 import re
 
-from docklint.facts import facts_of
-from docklint.facts.pulls import trigger_pulls
+from docklint.facts.pulls import all_pulls
 from docklint.rule import Finding, Severity, rule
 from docklint.variables import references
-
-
-def _pulls(df):
-    """The images the build pulls, and those the ONBUILD triggers no stage here runs pull in
-    the builds that run them; one per reference (a trigger that several stages run, once)."""
-    seen = set()
-    out = []
-    for pull in sorted([*facts_of(df).pulls, *trigger_pulls(df)], key=lambda p: p.span.start):
-        key = (pull.span.start, pull.span.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(pull)
-    return out
 
 
 @rule("DK305", "unpinned-base-image", Severity.WARNING, tags={"reproducibility"},
       aliases=("DL3006", "DL3007"))
 def check(df, options):
-    for pull in _pulls(df):
+    for pull in all_pulls(df):
         ref = pull.image
         if not ref.valid or ref.pinned:
             continue

@@ -64,8 +64,7 @@ from __future__ import annotations
 
 import fnmatch
 
-from docklint.facts import facts_of
-from docklint.facts.pulls import trigger_pulls
+from docklint.facts.pulls import all_pulls
 from docklint.imageref import DOCKER_HUB
 from docklint.rule import Finding, Option, Severity, rule
 
@@ -74,19 +73,6 @@ EXAMPLE_OPTIONS = {"trusted-registries": ["registry.example.com"]}
 
 _HUB_NAMES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com",
               "hub.docker.com"}
-
-
-def _pulls(df):
-    """The images the build pulls, and those the ONBUILD triggers no stage here runs pull in
-    the builds that run them; one per reference (a trigger that several stages run, once)."""
-    seen = set()
-    out = []
-    for pull in sorted([*facts_of(df).pulls, *trigger_pulls(df)], key=lambda p: p.span.start):
-        key = (pull.span.start, pull.span.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(pull)
-    return out
 
 
 @rule("DK306", "untrusted-registry", Severity.ERROR, tags={"security"}, aliases=("DL3026",),
@@ -98,7 +84,7 @@ def check(df, options):
     patterns = _patterns(options.get("trusted-registries"))
     if not patterns:
         return
-    for pull in _pulls(df):
+    for pull in all_pulls(df):
         if pull.kind != "from" and not any(c in pull.image.raw for c in "/:@"):
             continue        # a bare `--from=name`: maybe a build context (DK201 says so)
         registry = pull.image.registry.lower()

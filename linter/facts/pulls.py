@@ -15,7 +15,7 @@ from ..variables import references
 if TYPE_CHECKING:
     from . import Facts
 
-__all__ = ["Pull", "pulled_images", "pulls", "trigger_pulls"]
+__all__ = ["Pull", "pulled_images", "pulls", "trigger_pulls", "all_pulls"]
 
 
 @dataclass(frozen=True)
@@ -130,4 +130,19 @@ def trigger_pulls(df: Dockerfile) -> list[Pull]:
                 image = parse_image_ref(ref)
                 if image.valid:
                     out.append(Pull(kind, image, ref, span, stage.index, ins))
+    return out
+
+
+def all_pulls(df: Dockerfile) -> list[Pull]:
+    """The images the build pulls, and those the ONBUILD triggers no stage here runs pull in
+    the builds that run them; one per reference (a trigger that several stages run, once), in
+    file order."""
+    from . import facts_of
+    seen: set[tuple[int, int]] = set()
+    out: list[Pull] = []
+    for pull in sorted([*facts_of(df).pulls, *trigger_pulls(df)], key=lambda p: p.span.start):
+        key = (pull.span.start, pull.span.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(pull)
     return out
