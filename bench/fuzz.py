@@ -1229,9 +1229,11 @@ def parser_problems(df) -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def _continuations(escape: str) -> re.Pattern:
-    """The escape character, end of line, and the empty or comment lines after it."""
-    return re.compile(re.escape(escape or "\\") + r"[ \t]*(?:\r\n|\n|\r)"
-                      r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*")
+    """The escape character, end of line, and the empty or comment lines after it; "empty"
+    as BuildKit reads it (Go's unicode.IsSpace: U+2028, U+3000... too)."""
+    ws = "[ \\t\\v\\f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+    return re.compile(re.escape(escape or "\\") + ws + r"*(?:\r\n|\n|\r)"
+                      r"(?:" + ws + r"*(?:#[^\r\n]*)?(?:\r\n|\n|\r))*")
 
 
 def finding_keys(result: FileResult) -> list[tuple]:

@@ -247,3 +247,14 @@ def test_dk301_warns_about_packages_built_on_the_full_image(copy: str, warned: b
                  "CMD [\"node\", \"dist/server.js\"]\n", "DK301")
     assert len(found) == 1
     assert ("may hold compiled extensions" in found[0].message) is warned
+
+
+def test_entrypoint_named_like_a_script_with_an_unknown_path() -> None:
+    """An ENV PATH docklint cannot resolve makes the search path unknown: an entrypoint named
+    `docker-entrypoint` is then neither found nor missing, and no rule crashes (fuzzer input
+    40329: DK303/DK304 raised TypeError)."""
+    from docklint.engine import Settings, lint_text
+    text = ('FROM node:20-slim\nARG EXTRA\nENV PATH=$EXTRA:$PATH\n'
+            'ENTRYPOINT ["docker-entrypoint"]\nCMD ["node", "app.js"]\n')
+    result = lint_text(text, "Dockerfile", Settings(select=["ALL"], ignore=["DK440"]))
+    assert result.internal == [] and not [f for f in result.findings if f.code == "DK005"]

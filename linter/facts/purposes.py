@@ -368,7 +368,7 @@ def _is_script(facts: "Facts", index: int, exe: str) -> bool:
         return True
     if "entrypoint" not in name or "." in name:
         return False
-    for path in facts.exe_paths(index, exe):
+    for path in facts.exe_paths(index, exe) or ():     # None: the PATH is unknown
         placed = facts.provider(index, path)
         if placed is not None and placed.kind == "stage" and placed.from_stage is not None \
                 and facts.build_for(placed.from_stage, placed.source) is not None:
