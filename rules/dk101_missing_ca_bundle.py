@@ -72,6 +72,9 @@ final stage on `gcr.io/distroless/static-debian13`; on Debian, or install `ca-ce
 
 With the option `assume-tls = true` it fires for any CA-less final image, evidence or not.
 
+Under ONBUILD: a trigger is not read as TLS use, because it runs in the builds FROM this image,
+whose final image (its program, its base chain, what it copies in) this file does not describe.
+
 ## Why is this bad?
 The image builds and starts, then fails on its first HTTPS request with
 `x509: certificate signed by unknown authority` (Go), `unable to get local issuer certificate`

@@ -22,6 +22,10 @@ nothing is reported after it.
 The CMD, ENTRYPOINT and RUN findings are errors. The HEALTHCHECK finding is a warning: the
 container still runs, only its health status is wrong (see below).
 
+Under ONBUILD: a trigger (`ONBUILD RUN`, `ONBUILD CMD`...) is not checked, because it runs in a
+build FROM its stage's image, which may put a shell there first and whose final image this file
+does not describe.
+
 ## Why is this bad?
 The container never starts: `exec: "/bin/sh": stat /bin/sh: no such file or directory`. For
 RUN, the build fails at that step. The mistake is easy to make when moving a working Dockerfile

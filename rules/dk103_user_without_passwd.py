@@ -8,6 +8,10 @@ only `root`, `nonroot` and `nobody`) and no COPY brings an `/etc/passwd` (or `/e
 group name) in. Numeric ids never need a passwd entry and are always fine. Bases docklint has no
 user data for, and names that come from unset variables, stay quiet.
 
+Under ONBUILD: an `ONBUILD USER` or a trigger's `--chown` is not checked, because it acts in a
+build FROM this image, whose files (an /etc/passwd that build or an earlier trigger copies in)
+and final image this file does not describe.
+
 ## Why is this bad?
 Docker resolves names through the image's own `/etc/passwd` and `/etc/group`. When the name is
 missing the container fails to start (`unable to find user app: no matching entries in passwd

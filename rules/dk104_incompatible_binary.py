@@ -51,6 +51,9 @@ says how the binary was built, what is missing and how to fix it. The binary is 
 through the COPY that puts it where the image runs it back to the command that wrote it; a
 binary docklint cannot trace (built by a script or `make`, say) is left alone.
 
+Under ONBUILD: triggers are not followed, because they run in the builds FROM this image, whose
+final image and program this file does not describe.
+
 ## Why is this bad?
 When the dynamic loader the binary asks for does not exist in the final image, the kernel
 refuses to run it with the famously misleading `exec /app: no such file or directory`: the file

@@ -12,6 +12,9 @@ or copies in from the context. It stays quiet when something provides the databa
 build with `-tags timetzdata` or a program that imports `time/tzdata`, `ZONEINFO` pointing at
 one, or a runtime that brings its own: Node.js (built with full ICU) and the JVM.
 
+Under ONBUILD: triggers (`ONBUILD ENV TZ=...`, an `ONBUILD COPY` of source code) are not read,
+because they act in the builds FROM this image, whose final image this file does not describe.
+
 ## Why is this bad?
 Without zoneinfo, `time.LoadLocation("Europe/Paris")` returns `unknown time zone`, Python raises
 `ZoneInfoNotFoundError`, and `TZ=Europe/Paris` silently falls back to UTC: timestamps shift by

@@ -16,6 +16,10 @@ RUN in the chain that may have made files docklint cannot place (an exec-form
 `RUN ["/bin/busybox", "--install", "-s", "/bin"]`, or a shell-form RUN that does more than
 `mkdir`/`chmod`-style housekeeping).
 
+Under ONBUILD: an `ONBUILD ENTRYPOINT` or `ONBUILD CMD` is not checked, because it takes effect
+in a build FROM this image, which may copy the program in and whose final image this file does
+not describe.
+
 ## Why is this bad?
 A scratch image contains exactly what the Dockerfile copies into it. When the entrypoint path
 does not match, the image builds and the container fails at once with

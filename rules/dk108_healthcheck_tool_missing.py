@@ -14,6 +14,9 @@ that may have made files docklint cannot place (an exec-form
 It is a warning, not an error: the image builds and the container runs; only its health
 status is wrong.
 
+Under ONBUILD: an `ONBUILD HEALTHCHECK` is not checked, because it takes effect in a build FROM
+this image, which may copy the tool in and whose final image this file does not describe.
+
 ## Why is this bad?
 The health check itself fails on every run (`exec: "curl": executable file not found in
 $PATH`), so the container is reported unhealthy although the program is fine: Docker Swarm

@@ -16,6 +16,10 @@ undeclared, exec-form commands, and shells other than a POSIX one (a `SHELL ["pw
 The same mistake in instructions BuildKit expands itself (COPY, ENV, WORKDIR, LABEL...) is
 reported by DK209.
 
+Under ONBUILD: a trigger's commands are not checked, because the trigger runs in a build FROM
+this image, where this file's ARGs are not declared and that build's own ARGs and ENV (which
+this file does not know) are in scope.
+
 ## Why is this bad?
 A global ARG is visible only to FROM lines. Inside a stage the variable is simply not set, so
 the shell expands it to an empty string and the command runs with a missing version, path or

@@ -11,6 +11,8 @@ UndefinedArgInFrom check (also accepted as a name of this rule).
 An ARG written between two stages belongs to the stage above it, not to the global scope: a
 later FROM cannot use it, and the message says so.
 
+Under ONBUILD: nothing to check, because `ONBUILD FROM` is not allowed (DK000 reports it).
+
 ## Why is this bad?
 FROM lines see only global ARGs. An undeclared variable expands to an empty string, so
 `FROM python:$PY_VERSION-slim` becomes `python:-slim` and the build fails, or, with a default in

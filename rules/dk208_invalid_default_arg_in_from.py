@@ -20,6 +20,8 @@ of two ways:
 
 FROM lines without variables are not this rule's business.
 
+Under ONBUILD: nothing to check, because `ONBUILD FROM` is not allowed (DK000 reports it).
+
 ## Why is this bad?
 A build that forgets `--build-arg` (a developer's laptop, a CI job, `docker compose build`)
 fails with `invalid reference format` or, for an empty name, a confusing parse error. A

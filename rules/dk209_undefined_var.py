@@ -44,6 +44,10 @@ platform ARGs are reported on every base. Two options adjust this:
 empty), and `unknown-base-env-is-empty = true` treats every unknown base like `scratch`, to
 report everything BuildKit would report for an image that sets nothing.
 
+Under ONBUILD: a trigger's variables are not checked, because the trigger is expanded in a build
+FROM this image, where this file's ARGs are not in scope and that build's own ARGs (which this
+file does not know) may define them.
+
 ## Why is this bad?
 BuildKit replaces an undefined variable with an empty string and goes on: `COPY app $APP_DIR/`
 copies to `/`, `WORKDIR $HOME/app` becomes `/app`, `USER $APP_UID` sets an empty user (so the

@@ -27,6 +27,10 @@ in the same working directory needs the development dependencies (`npm test`, `n
 `npx tsc`, `pytest`, `vendor/bin/phpunit`), the advice is to prune them after it or to use a
 separate stage, not to leave them out of the install, which would break that step.
 
+Under ONBUILD: an `ONBUILD RUN npm install` (or any other trigger) is not checked, because it
+installs into the image of a build FROM this one, not into this build's final image, and that
+build's own settings (`NODE_ENV`...) decide what it installs.
+
 ## Why is this bad?
 Test frameworks, linters, bundlers and type checkers often outweigh the application itself,
 and each is code that runs with the application's privileges if anything loads it. They also

@@ -17,6 +17,12 @@ on Debian 12 (support ended in September 2026), per distroless' support policy, 
 end-of-life date, is never reported: docklint does not guess. Without `--target` every stage
 is checked; with `--target`, only the stages its build reaches. No peer linter has this check.
 
+Under ONBUILD: `ONBUILD FROM` is refused (DK000), but the images an `ONBUILD COPY --from=` or
+`ONBUILD RUN --mount=...,from=` trigger pulls are checked (the finding points inside the
+trigger): where a stage of this file is built `FROM` the trigger's stage, as that stage's build
+reads the reference (once, however many stages run it); where only other builds run it, only a
+reference that must be an image (it has a `/`, `:` or `@`) and uses no variable.
+
 ## Why is this bad?
 An end-of-life image gets no more security updates: every vulnerability found after that date
 stays in your image for good, and scanners will keep reporting it. Registries also tend to stop
@@ -53,7 +59,7 @@ import re
 from datetime import date
 
 from docklint import images
-from docklint.facts import facts_of
+from docklint.facts.pulls import all_pulls
 from docklint.rule import Finding, Severity, rule
 
 
@@ -77,7 +83,7 @@ def today() -> date:
 @rule("DK309", "end-of-life-base", Severity.WARNING, tags={"security"})
 def check(df, options):
     now = today()
-    for pull in facts_of(df).pulls:
+    for pull in all_pulls(df):
         facts = images.lookup(pull.image)
         if facts is None or not images.is_eol(facts, now):
             continue

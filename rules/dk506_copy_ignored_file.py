@@ -26,6 +26,9 @@ A source written without wildcards that is excluded makes the build fail (`not f
 finding is an **error**. A wildcard source BuildKit skips when it matches nothing, and a copy of
 the whole context copies an empty directory: those are warnings.
 
+Under ONBUILD: an `ONBUILD COPY`/`ONBUILD ADD` is not checked, because it reads the build
+context (and `.dockerignore`) of the build that runs the trigger, not this one.
+
 ## Why is this bad?
 The builder never sees an ignored file: the `COPY` fails with "not found", or, when the source
 is a directory, silently copies it without the ignored part. Either the pattern or the `COPY` is

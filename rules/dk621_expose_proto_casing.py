@@ -7,6 +7,11 @@ substituted, as the builder does, so `EXPOSE $PORT` with `ENV PORT=80/TCP` fires
 that depends on a variable with no value is left alone. Each spec gets its own finding, at the
 spec as written.
 
+Under ONBUILD: an `ONBUILD EXPOSE` trigger is checked the same way (the finding points inside
+the ONBUILD line), except that a spec with a variable is left alone: the build that runs the
+trigger expands it with its own build arguments, which this file does not know. BuildKit's
+check does not look inside an ONBUILD line.
+
 This is BuildKit's ExposeProtoCasing check (accepted as an alias). BuildKit reports the whole
 instruction; docklint points at the spec.
 
@@ -34,23 +39,43 @@ itself, so the image is the same. Specs that come from a variable are not fixed.
 
 from __future__ import annotations
 
+from docklint.checks import has_parse_error
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.source import Span
 
 
-def expose_specs(df, ins):
+def exposes(df):
+    """Each EXPOSE of the file, an ONBUILD EXPOSE's trigger included: (the instruction, the
+    instruction in the stage: the ONBUILD for a trigger)."""
+    for stage in df.stages:
+        for holder in stage.instructions:
+            ins = holder.effective
+            if ins.keyword != "EXPOSE":
+                continue
+            if ins is not holder and has_parse_error(df, holder):
+                continue
+            yield ins, holder
+
+
+def expose_specs(df, ins, holder=None):
     """(spec after expansion, the word it comes from, whether the spec is the word as written)
-    for each port spec of an EXPOSE; specs depending on an unset variable are skipped."""
-    stage = df.stage_of(ins)
+    for each port spec of an EXPOSE; specs depending on an unset variable are skipped. For an
+    ONBUILD trigger (``holder`` the ONBUILD), a spec with a variable is skipped: the build that
+    runs the trigger expands it, with its own variables."""
+    holder = ins if holder is None else holder
+    stage = df.stage_of(holder)
     if stage is None:
         return
-    env = stage.env_before(ins)
+    trigger = ins is not holder
+    env = stage.env_before(holder)
     for word in ins.args:
         literal = not any(c in word.value for c in "$\"'\\`")
         if literal:
             yield word.value, word, True
             continue
-        value = df.expand(word.value, env).value
+        if trigger and "$" in word.value:
+            continue
+        value = df.expand(word.value, {} if trigger else env).value
         if value is None:
             continue
         for spec in value.split():
@@ -69,17 +94,16 @@ def proto_of(spec: str) -> tuple[str, int]:
 @rule("DK621", "expose-proto-casing", Severity.WARNING, tags={"style"},
       aliases=("ExposeProtoCasing",), fixable="sometimes")
 def check(df, options):
-    for stage in df.stages:
-        for ins in stage.of_kind("EXPOSE"):
-            for spec, word, literal in expose_specs(df, ins):
-                proto, at = proto_of(spec)
-                if proto == proto.lower():
-                    continue
-                fix = None
-                if literal:
-                    start = word.span.start + at
-                    fix = Fix(f"Write `{proto.lower()}`", (
-                        Edit(Span(start, start + len(proto)), proto.lower()),))
-                via = "" if literal else f" (from `{word.value}`)"
-                yield Finding(word.span, f"protocol `{proto}` of port `{spec}`{via} should be "
-                                         f"lower case: `{proto.lower()}`", fix=fix)
+    for ins, holder in exposes(df):
+        for spec, word, literal in expose_specs(df, ins, holder):
+            proto, at = proto_of(spec)
+            if proto == proto.lower():
+                continue
+            fix = None
+            if literal:
+                start = word.span.start + at
+                fix = Fix(f"Write `{proto.lower()}`", (
+                    Edit(Span(start, start + len(proto)), proto.lower()),))
+            via = "" if literal else f" (from `{word.value}`)"
+            yield Finding(word.span, f"protocol `{proto}` of port `{spec}`{via} should be "
+                                     f"lower case: `{proto.lower()}`", fix=fix)

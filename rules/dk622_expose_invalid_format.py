@@ -9,6 +9,11 @@ empty. Specs are checked after build arguments and `ENV` values are substituted;
 depends on a variable with no value is left alone. Each spec gets its own finding, at the spec
 as written.
 
+Under ONBUILD: an `ONBUILD EXPOSE` trigger is checked the same way (the finding points inside
+the ONBUILD line), except that a spec with a variable is left alone: the build that runs the
+trigger expands it with its own build arguments, which this file does not know. BuildKit's
+check does not look inside an ONBUILD line.
+
 This is BuildKit's ExposeInvalidFormat check (accepted as an alias). BuildKit reports the whole
 instruction; docklint points at the spec.
 
@@ -41,7 +46,7 @@ not fixed.
 from __future__ import annotations
 
 from docklint.rule import Edit, Finding, Fix, Severity, rule
-from docklint.rules.dk621_expose_proto_casing import expose_specs
+from docklint.rules.dk621_expose_proto_casing import expose_specs, exposes
 
 
 def split_parts(spec: str) -> tuple[str, str, str]:
@@ -61,17 +66,16 @@ def split_parts(spec: str) -> tuple[str, str, str]:
 @rule("DK622", "expose-invalid-format", Severity.WARNING, tags={"correctness"},
       aliases=("ExposeInvalidFormat",), fixable="sometimes")
 def check(df, options):
-    for stage in df.stages:
-        for ins in stage.of_kind("EXPOSE"):
-            for spec, word, literal in expose_specs(df, ins):
-                ip, host, port = split_parts(spec)
-                if not ip and not host:
-                    continue
-                what = " and ".join(x for x in (f"IP address `{ip}`" if ip else "",
-                                                f"host port `{host}`" if host else "") if x)
-                fix = Fix(f"Expose only `{port}`", (Edit(word.span, port),)) \
-                    if literal and port else None
-                via = "" if literal else f" (from `{word.value}`)"
-                yield Finding(word.span, f"`{spec}`{via} gives {what}, which EXPOSE ignores; "
-                                         f"expose the container port (`{port}`) and publish "
-                                         "with `docker run -p`", fix=fix)
+    for ins, holder in exposes(df):
+        for spec, word, literal in expose_specs(df, ins, holder):
+            ip, host, port = split_parts(spec)
+            if not ip and not host:
+                continue
+            what = " and ".join(x for x in (f"IP address `{ip}`" if ip else "",
+                                            f"host port `{host}`" if host else "") if x)
+            fix = Fix(f"Expose only `{port}`", (Edit(word.span, port),)) \
+                if literal and port else None
+            via = "" if literal else f" (from `{word.value}`)"
+            yield Finding(word.span, f"`{spec}`{via} gives {what}, which EXPOSE ignores; "
+                                     f"expose the container port (`{port}`) and publish "
+                                     "with `docker run -p`", fix=fix)

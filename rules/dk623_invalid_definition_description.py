@@ -19,6 +19,9 @@ header above the first instruction, since blank lines do not detach it: end the 
 lone `#` line to keep it out. The finding points
 at the stage name or the ARG's first name, with the comment as related location.
 
+Under ONBUILD: an `ONBUILD ARG` is not checked, because BuildKit's check does not look inside
+an ONBUILD line (it keeps the trigger as text) and this rule follows BuildKit exactly.
+
 ## Why is this bad?
 `docker buildx build --call=outline` and `--call=targets` show a stage's or build argument's
 description to users, taking it from the attached comment that starts with the name. A comment

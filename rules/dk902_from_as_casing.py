@@ -10,6 +10,8 @@ there `AS` is compared with the file's case, so that the two rules never give op
 (in an upper-case file, `from x AS y` gets DK904's "write `FROM`" alone, and `from x as y`
 gets "write `FROM`" and "write `AS`").
 
+Under ONBUILD: nothing to check, because `ONBUILD FROM` is not allowed (DK000 reports it).
+
 ## Why is this bad?
 Both spellings work, but a file that mixes them reads as if `as` were something other than the
 keyword, and BuildKit warns about it on every build.

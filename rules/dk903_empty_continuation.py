@@ -10,6 +10,9 @@ BuildKit reports the instruction's *last* line, because that is where its parser
 when it notices. docklint points at the empty line itself: that is the line to delete, and it
 is often far from the last line of a long `RUN`.
 
+Under ONBUILD: an `ONBUILD` instruction is checked like any other, its trigger being part of its
+lines.
+
 ## Why is this bad?
 The builder skips the empty line and keeps reading the instruction, so it looks as if the
 instruction ended there when it did not. When someone deletes the `\` above it on purpose, or
