@@ -356,28 +356,8 @@ def _glob(pattern: str) -> str:
     """A BuildKit substitution pattern as a regex: ``*`` and ``?`` are wildcards; ``\\`` makes
     ``*``, ``?`` and ``\\`` literal, is dropped before ``}`` and ``/``, and is an error before
     anything else (BuildKit's convertShellPatternToRegex)."""
-    out: list[str] = []
-    i = 0
-    n = len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "*":
-            out.append(".*")
-        elif ch == "?":
-            out.append(".")
-        elif ch == "\\":
-            nxt = pattern[i + 1] if i + 1 < n else ""
-            if nxt in ("}", "/"):
-                i += 1
-                continue
-            if nxt not in ("*", "?", "\\"):
-                raise ValueError(f"invalid escape '\\{nxt}'")
-            i += 1
-            out.append(re.escape(nxt))
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
+    return "".join(".*" if t is _STAR else "." if t is _ONE else re.escape(t)
+                   for t in _tokens(pattern))
 
 
 _STAR = object()
@@ -386,7 +366,7 @@ _ONE = object()
 
 def _tokens(pattern: str) -> list:
     """A BuildKit substitution pattern as a list of literal characters, ``_ONE`` (``?``) and
-    ``_STAR`` (``*``; runs of stars merged), with the escapes of :func:`_glob`."""
+    ``_STAR`` (``*``; runs of stars merged), with BuildKit's escapes (see :func:`_glob`)."""
     out: list = []
     i = 0
     n = len(pattern)

@@ -14,6 +14,7 @@ from ..model import Stage
 from ..source import Span
 from ..syntax import Instruction
 from ._core import _norm, memo
+from .files import _is_file_output
 
 if TYPE_CHECKING:
     from . import Facts
@@ -307,7 +308,7 @@ def _tree_copies(facts: "Facts", index: int) -> list[tuple[str, Instruction, str
                 _whole_etc(facts, ins, srcs, dest, image=True)
         if own[id(ins)]:
             continue            # a source of its own (ca_sources)
-        if not any(p.may_provide(path, _single_file(facts, p)) for path in _BUNDLE_FILES) or \
+        if not any(p.may_provide(path, _is_file_output(facts, p)) for path in _BUNDLE_FILES) or \
                 (p.source and _looks_like_file(p.source)):
             continue
         if p.kind == "image" and p.resolved:
@@ -364,20 +365,6 @@ def _looks_like_file(src: str) -> bool:
         return False
     name = posixpath.basename(src)
     return name in _FILES_IN_ETC or ("." in name.lstrip(".") and not _ARCHIVE.search(name))
-
-
-def _single_file(facts: "Facts", p) -> bool:
-    """Whether the source of placement ``p`` is known to be one file (not a tree)."""
-    src = p.source
-    if not src or src.endswith(("/", "/.")) or src in (".", "/") or \
-            any(c in src for c in "*?["):
-        return False
-    if p.kind == "heredoc" or (p.kind == "context" and p.instruction.keyword == "COPY"
-                               and "." in posixpath.basename(src)):
-        return True
-    if p.kind == "stage" and p.from_stage is not None:
-        return _norm(src) in facts.outputs(p.from_stage)
-    return False
 
 
 def _stage_puts_ca(facts: "Facts", index: int, source: str) -> Instruction | None:
