@@ -87,3 +87,28 @@ def test_codes_and_slugs_are_unique() -> None:
     rules = all_rules()
     assert len({r.code for r in rules}) == len(rules)
     assert len({r.slug for r in rules}) == len(rules)
+
+
+def _peers(rule) -> list[str]:
+    """The tools a rule stands in for: hadolint (a DL alias), BuildKit (a check name)."""
+    peers = []
+    if any(re.fullmatch(r"DL\d{4}", a) for a in rule.aliases):
+        peers.append("hadolint")
+    if any(not re.fullmatch(r"DL\d{4}|SC\d{4}", a) for a in rule.aliases):
+        peers.append("BuildKit")
+    return peers
+
+
+@pytest.mark.parametrize("rule", [r for r in all_rules() if _peers(r)], ids=lambda r: r.code)
+def test_aliased_rule_says_how_it_differs_from_its_peer(rule) -> None:
+    # A user migrating from hadolint or `docker build --check` reads, for every rule that
+    # answers to a peer's name, where docklint behaves differently and why (or that it does
+    # not), under "## Differences from hadolint" / "## Differences from BuildKit", naming the
+    # peer's code so that a search for it finds the paragraph.
+    for peer in _peers(rule):
+        text = rule.section(f"Differences from {peer}")
+        assert text and len(text.split()) >= 8, \
+            f"{rule.code} docs lack a '## Differences from {peer}' paragraph"
+        names = [a for a in rule.aliases if (peer == "hadolint") == a.startswith("DL")]
+        assert any(n in text for n in names), \
+            f"{rule.code}: its 'Differences from {peer}' paragraph names none of {names}"
