@@ -966,13 +966,26 @@ def rule_cmd(name):
         click.echo(r.docs)
 
 
+def _declared_images(path: str) -> tuple:
+    """The `images:` the configuration for ``path`` declares, so that `inspect` and `graph`
+    show the base-image facts a lint uses; a configuration that cannot be read is said so on
+    stderr and left out (these commands show the file, not the settings)."""
+    from . import config as cfg
+    try:
+        conf = cfg.config_for(path, explicit=None, isolated=False)
+        return cfg.resolve_settings(path, conf, cli={}).settings.images if conf else ()
+    except cfg.ConfigError as exc:
+        click.echo(f"docklint: warning: {exc}; declared images left out", err=True)
+        return ()
+
+
 def _load_for_inspect(path: str, target, build_args, context):
     from .engine import Settings, lint_file
     if context and not os.path.isdir(context):
         raise ConfigError(f"--context: {context}: not a directory")
     # no pragmas: a `# docklint ignore=DK000` must not hide what BuildKit would reject
     settings = Settings(select=["DK000"], target=target, build_args=_build_args(build_args),
-                        context=context, allow_pragmas=False)
+                        context=context, allow_pragmas=False, images=_declared_images(path))
     if path == "-":
         return _lint_stdin("-", settings, None, context)
     return lint_file(path, settings)

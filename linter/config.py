@@ -117,6 +117,34 @@ def _ignores_map(value: Any) -> dict[str, list[str]]:
     return {str(k): _str_list(v) for k, v in value.items()}
 
 
+def _images(value: Any, path: str, lines: dict) -> dict[str, Any]:
+    """``images:``: pattern -> facts of a base image (docklint.imagedecl), each entry checked
+    on its own and remembered with the file and line it was written at."""
+    from .imagedecl import Declared, validate_entry, validate_pattern
+    if path and os.path.isabs(path):        # messages name the file as the user would
+        rel = os.path.relpath(path)
+        path = path if rel.startswith("..") else rel
+    if not isinstance(value, dict):
+        raise ValueError("expected a mapping of image patterns to facts")
+    out: dict[str, Any] = {}
+    for pattern, entry in value.items():
+        line = lines.get(("images", str(pattern)), lines.get("images", 1))
+        try:
+            pattern = validate_pattern(pattern)
+            out[pattern] = Declared(pattern, validate_entry(entry), f"{path}:{line}")
+        except ValueError as exc:
+            raise _ImageError(line, f"{pattern!r}: {exc}") from None
+    return out
+
+
+class _ImageError(ValueError):
+    """A bad ``images:`` entry, at its own line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def _extends(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else _str_list(value)
 
@@ -140,6 +168,7 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "strict-labels": _bool,
     "shellcheck": _bool,
     "max-file-size": _int,
+    "images": lambda value: _images(value, "", {}),
 }
 
 # top-level keys that are really options of a rule: key -> (rule code, option name)
@@ -383,6 +412,14 @@ def _toml_table(path: str, text: str) -> tuple[Any, dict[str, int]]:
             stripped = line.strip()
             if stripped.startswith("["):
                 in_table = stripped.startswith("[tool.docklint")
+                # [tool.docklint.images."PATTERN"]: the line of an `images:` entry
+                m = re.match(r'^\[tool\.docklint\.images(?:\.(?:"((?:[^"\\]|\\.)*)"|'
+                             r"'([^']*)'|([A-Za-z0-9_-]+)))?\s*\]", stripped)
+                if m:
+                    lines.setdefault("images", n)
+                    pattern = m.group(1) or m.group(2) or m.group(3)
+                    if pattern:
+                        lines.setdefault(("images", pattern), n)   # type: ignore[index]
                 continue
             if in_table:
                 m = re.match(r'^\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
@@ -504,6 +541,14 @@ def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
     config = Config(path)
     for key, value in data.items():
         where = f"{path}:{lines.get(str(key), 1)}"
+        if key == "images":
+            try:
+                config.values[key] = _images(value, path, lines)
+            except _ImageError as exc:
+                raise _fail(f"{path}:{exc.line}", f"images: {exc}", "images: invalid entry") \
+                    from None
+            config.origin[key] = where
+            continue
         if key not in SCHEMA:
             import difflib
             hint = difflib.get_close_matches(str(key), list(SCHEMA), n=1)
@@ -952,7 +997,8 @@ def resolve_settings(path: str | None, config: Config | None, *, cli: dict[str, 
         select=values.get("select"), ignore=ignore, severity=values.get("severity", {}),
         options=options, build_args=values.get("build-args", {}), target=values.get("target"),
         context=context, allow_pragmas=values.get("allow-pragmas", True),
-        preview=values.get("preview", False))
+        preview=values.get("preview", False),
+        images=tuple(values.get("images", {}).values()))
     if "max-file-size" in values:
         settings.max_file_bytes = values["max-file-size"]
     return Effective(settings, values.get("fail-on", "warning"), config, excluded,

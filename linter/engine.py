@@ -81,6 +81,7 @@ class Settings:
     allow_pragmas: bool = True
     max_file_bytes: int = MAX_FILE_BYTES
     preview: bool = False                    # run rules whose status is "preview"
+    images: tuple = ()                       # declared base images (docklint.imagedecl)
 
 
 def select_rules(settings: Settings) -> list[Rule]:
@@ -159,7 +160,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule] | N
     else:
         parsed = parse(source)
     df = build(source, build_args=settings.build_args, target=settings.target,
-               context=context if not fatal else None, parsed=parsed)
+               context=context if not fatal else None, parsed=parsed, images=settings.images)
     df.encoding_problems = list(decoded.problems) if not fatal else []
     return _run(df, settings, rules)
 
@@ -170,7 +171,7 @@ def lint_text(text: str, path: str = "Dockerfile", settings: Settings | None = N
     settings = settings or Settings()
     source = Source(text, path)
     df = build(source, build_args=settings.build_args, target=settings.target,
-               context=context or settings.context)
+               context=context or settings.context, images=settings.images)
     return _run(df, settings, rules)
 
 

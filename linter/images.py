@@ -12,8 +12,12 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from docklint.imageref import ImageRef, parse_image_ref
+
+if TYPE_CHECKING:
+    from docklint.imagedecl import Declared
 
 
 __all__ = ["ImageFacts", "Suggestion", "describe", "env_values", "format_size", "image_env",
@@ -21,11 +25,11 @@ __all__ = ["ImageFacts", "Suggestion", "describe", "env_values", "format_size", 
            "suggest_lighter", "tools", "is_tool"]
 
 KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
-                   "chainguard"})
+                   "chainguard", "custom"})
 _HEAVY = frozenset({"toolchain", "os"})
 # Rough weight of each kind, used when sizes are not both known.
 _WEIGHT = {"scratch": 0, "distroless": 1, "chainguard": 1, "minimal": 2, "os-slim": 3,
-           "runtime": 3, "toolchain": 4, "os": 4}
+           "runtime": 3, "toolchain": 4, "os": 4, "custom": 3}
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,35 @@ class ImageFacts:
     eol_source: str | None
     source: str
     notes: str
+    # Facts only a declared or learned image carries (the data file has no columns for them):
+    # the users and groups of /etc/passwd and /etc/group (name -> id, None when the id is not
+    # given), the image config's default user, working directory, environment, entrypoint and
+    # command. None: not known.
+    users: tuple[tuple[str, int | None], ...] | None = None
+    groups: tuple[tuple[str, int | None], ...] | None = None
+    default_user: str | None = None
+    workdir: str | None = None
+    env: tuple[tuple[str, str], ...] | None = None
+    entrypoint: tuple[str, ...] | None = None
+    cmd: tuple[str, ...] | None = None
+    shell_path: str | None = None
+    # where the facts come from: "data" (data/base_images.tsv), or "declared" (the `images:`
+    # key of a configuration); ``origin_note`` says which file, line and pattern, and what the
+    # entry started from (``like:``) or was learned from (``docklint image learn``)
+    origin: str = "data"
+    origin_note: str = ""
+    declared_keys: frozenset[str] = frozenset()
+    like: str | None = None             # the ``like:`` image a declared entry starts from
+
+    def fact_source(self, key: str) -> str:
+        """Where one fact (an ``images:`` key: ``shell``, ``users``, ``ca-bundle``...) comes
+        from, in words: ``declared in .docklint.yaml:4``, ``like python:3.12-slim (data
+        file)``, ``docklint's base-image data``."""
+        if self.origin != "declared":
+            return "docklint's base-image data"
+        if key in self.declared_keys:
+            return self.origin_note
+        return f"like {self.like} (docklint's base-image data)" if self.like else "not declared"
 
     @property
     def size_bytes(self) -> int | None:
@@ -251,8 +284,11 @@ def scratch() -> ImageFacts:
     return _table().by_image["scratch"]["full"]
 
 
-def lookup(ref: ImageRef | str) -> ImageFacts | None:
+def lookup(ref: ImageRef | str, declared: "tuple[Declared, ...]" = ()) -> ImageFacts | None:
     """Facts for the image ``ref`` names, or None when it is unknown or not fully resolved.
+
+    ``declared`` holds the configuration's ``images:`` entries (see :mod:`docklint.imagedecl`):
+    an entry whose pattern matches ``ref`` describes it, before the data file is looked at.
 
     The repository is matched however it is written (``golang``, ``docker.io/library/golang``,
     ``mirror.gcr.io/golang``, ``public.ecr.aws/docker/library/golang``, or any registry path
@@ -263,6 +299,11 @@ def lookup(ref: ImageRef | str) -> ImageFacts | None:
     ref = parse_image_ref(ref) if isinstance(ref, str) else ref
     if "$" in ref.raw or not ref.valid:
         return None
+    if declared:
+        from .imagedecl import facts_for, match
+        entry = match(declared, ref)
+        if entry is not None:
+            return facts_for(entry, ref)
     image = _canonical(ref)
     if image == "scratch":
         return scratch()
@@ -495,8 +536,8 @@ def _lighter(candidate: ImageFacts, current: ImageFacts) -> bool:
     return _WEIGHT[candidate.kind] < _WEIGHT[current.kind]
 
 
-def suggest_lighter(ref: ImageRef | str, runs: str,
-                    needs_shell: bool = False) -> Suggestion | None:
+def suggest_lighter(ref: ImageRef | str, runs: str, needs_shell: bool = False,
+                    declared: "tuple[Declared, ...]" = ()) -> Suggestion | None:
     """A lighter, documented, supported base for a final image that runs ``runs``.
 
     ``runs`` is one of ``RUNS``: ``static`` (a static binary: distroless ``static``),
@@ -510,7 +551,7 @@ def suggest_lighter(ref: ImageRef | str, runs: str,
     """
     if runs not in RUNS:
         raise ValueError(f"runs must be one of {', '.join(RUNS)}, not {runs!r}")
-    current = lookup(ref)
+    current = lookup(ref, declared)
     if current is None:
         return None
     for candidate in _candidates(ref if isinstance(ref, ImageRef) else parse_image_ref(ref),

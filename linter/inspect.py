@@ -52,7 +52,16 @@ def _stage_facts(df: Dockerfile, stage: Stage) -> dict[str, Any]:
             "ca_certificates": base.has_ca_certs, "libc": base.libc, "tzdata": base.has_tzdata,
             "default_uid": base.default_uid, "compressed_bytes": base.size_bytes,
             "end_of_life": base.eol,
+            # where these facts come from: docklint's data file, or the configuration's
+            # `images:` entry (its file:line and pattern, `like:` and what it was learned from)
+            "source": "data" if base.origin == "data" else "declared",
+            "source_note": base.origin_note or "docklint's base-image data",
         }
+        if base.origin == "declared":
+            out["base_image"]["like"] = base.like
+            out["base_image"]["declared"] = sorted(base.declared_keys)
+            if base.users is not None:
+                out["base_image"]["users"] = [n for n, _ in base.users]
     out["ca_bundle_added_by"] = [f"line {c.instruction.line}: {c.description}"
                                  for c in facts.ca_sources(stage.index)]
     built = facts.built_kind(stage.index)

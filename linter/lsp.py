@@ -587,6 +587,18 @@ def _facts_rows(facts) -> list[tuple[str, str]]:
         eol = "none recorded"
     else:
         eol = f"{facts.eol} ({'ended' if images.is_eol(facts) else 'supported until then'})"
+    if facts.origin == "declared":
+        source = facts.origin_note
+        if facts.like:
+            source += f"; other facts like `{facts.like}` (docklint's base-image data)"
+        rows = [("Described by", source)]
+        if facts.users is not None:
+            rows.append(("Users", ", ".join(n for n, _ in facts.users) or "none"))
+        return [*rows, ("Kind", facts.kind),
+                ("Shell", facts.shell_path or _yes_no(facts.has_shell)),
+                ("CA bundle", _yes_no(facts.has_ca_certs)), ("libc", facts.libc or "unknown"),
+                ("tzdata", _yes_no(facts.has_tzdata)),
+                ("Default user", facts.default_user or user), ("Size", size)]
     return [("Data row", matched), ("Kind", facts.kind),
             ("Shell", _yes_no(facts.has_shell)), ("CA bundle", _yes_no(facts.has_ca_certs)),
             ("libc", facts.libc or "unknown"), ("tzdata", _yes_no(facts.has_tzdata)),
@@ -638,7 +650,7 @@ def _base_markdown(df, stage) -> str:
         facts = images.scratch()
         name = "scratch"
     elif root.kind == "image" and root.image is not None:
-        facts = images.lookup(root.image)
+        facts = df.image_facts(root.image)
         name = root.text or root.raw
     else:
         if root.kind == "unresolved":
@@ -649,7 +661,12 @@ def _base_markdown(df, stage) -> str:
     if base.kind == "stage":
         parts.append(f"The chain ends at image {_code(name)}.")
     if facts is None:
-        parts.append(f"docklint's base-image data has no row for {_code(name)}.")
+        parts.append(f"docklint's base-image data has no row for {_code(name)}, and the "
+                     "configuration's `images:` does not describe it: the runtime checks are "
+                     "skipped for it (`docklint image learn` describes an image from its "
+                     "archive).")
+    elif facts.origin == "declared":
+        parts.append(_table(_facts_rows(facts)))
     else:
         parts.append(_table(_facts_rows(facts)))
         parts.append("_From docklint's base-image data (one row per image variant, not per "
@@ -680,7 +697,7 @@ def hover_markdown(df, offset: int) -> tuple[str, int, int] | None:
             text = (f"**`{ref}`** is {_stage_title(stage)}, line "
                     f"{stage.from_.line}: {_code(first)}\n\n{_base_markdown(df, stage)}")
         elif edge.image is not None:
-            facts = images.lookup(edge.image)
+            facts = df.image_facts(edge.image)
             text = (f"**`{ref}`** names no stage of this Dockerfile: BuildKit uses "
                     f"the image {_code(edge.ref)}.")
             if facts is not None:

@@ -534,8 +534,12 @@ class Dockerfile:
     """Everything known about one Dockerfile: syntax, stages, graph, and derived facts."""
 
     def __init__(self, source: Source, parsed: Parsed, *, build_args: Mapping[str, str],
-                 target_name: str | None, context: str | None) -> None:
+                 target_name: str | None, context: str | None,
+                 images: tuple[Any, ...] = ()) -> None:
         self.source = source
+        # the configuration's `images:` entries (docklint.imagedecl.Declared): base images the
+        # user described, looked up before the data file (see image_facts)
+        self.declared_images = tuple(images)
         self.path = source.path
         self.parsed = parsed
         self.build_args = dict(build_args)
@@ -629,6 +633,13 @@ class Dockerfile:
             env.kinds[a.name] = "arg"
         return env
 
+    def image_facts(self, ref: Any) -> Any:
+        """What docklint knows of the image ``ref`` (an ImageRef or its text): a declared
+        ``images:`` entry of the configuration, else the data file's row; None when unknown
+        (:func:`docklint.images.lookup`)."""
+        from .images import lookup
+        return lookup(ref, self.declared_images)
+
     def image_env(self, index: int) -> frozenset[str] | None:
         """Names the environment of the image at the root of stage ``index``'s FROM chain
         defines, as far as docklint knows (``PATH`` always; ``data/image_env.tsv`` for well-known
@@ -641,6 +652,15 @@ class Dockerfile:
         if root.kind != "image" or root.image is None:
             return None
         ref = root.image
+        if self.declared_images:
+            declared = self.image_facts(ref)
+            if declared is not None and declared.origin == "declared":
+                if declared.env is not None:
+                    return frozenset(k for k, _ in declared.env) | {"PATH"}
+                if declared.like is None:
+                    return None
+                from .imageref import parse_image_ref
+                ref = parse_image_ref(declared.like)     # the environment of the `like:` image
         parts = ref.path.split("/")
         if ref.registry in ("docker.io", "mirror.gcr.io") and \
                 (len(parts) == 1 or (len(parts) == 2 and parts[0] == "library")):
@@ -1288,8 +1308,9 @@ def _flag_value_span(ins: Instruction, flag: Flag, start: int, end: int) -> Span
 
 def build(source: Source, *, build_args: Mapping[str, str] | None = None,
           target: str | None = None, context: str | None = None,
-          parsed: Parsed | None = None) -> Dockerfile:
-    """Parse (once) and model ``source``."""
+          parsed: Parsed | None = None, images: tuple[Any, ...] = ()) -> Dockerfile:
+    """Parse (once) and model ``source``; ``images`` are the configuration's declared base
+    images (see :mod:`docklint.imagedecl`)."""
     parsed = parsed if parsed is not None else parse(source)
     return Dockerfile(source, parsed, build_args=build_args or {}, target_name=target,
-                      context=context)
+                      context=context, images=images)

@@ -212,7 +212,7 @@ def check(df, options):
     donor = _donor(df, target)
     ref = _ref(donor) if donor is not None else "<a stage or image with certs>"
     copy = f"COPY --from={ref} {BUNDLE} /etc/ssl/certs/"
-    what = "scratch" if root.kind == "scratch" else (root.text or root.raw)
+    what = facts.base_label(target.index)
     if evidence:
         shown = ", ".join(e.describe() for e in shown_evidence[:2])
         rest = len(evidence) - len(shown_evidence[:2])

@@ -101,8 +101,7 @@ def check(df, options):
         health = facts.last_in_chain(target.index, "HEALTHCHECK")
         if health is not None and health.args and health.args[0].value.upper() == "CMD":
             checks.append(health)
-        base = df.graph.root_base(target.index)
-        what = "scratch" if base.kind == "scratch" else base.text
+        what = facts.base_label(target.index)
         shell = facts.shell_path(target.index)
         for ins in checks:
             if ins is None or ins.json or not ins.args or \

@@ -53,8 +53,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 def _describe(df, index: int) -> str:
-    base = df.graph.root_base(index)
-    return "scratch" if base.kind == "scratch" else (base.text or base.raw)
+    return facts_of(df).base_label(index)
 
 
 def _problem(df, index: int, spec: str, before=None) -> str | None:

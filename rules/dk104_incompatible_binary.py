@@ -175,7 +175,7 @@ def check(df, options):
     if info is None or runtime.builder is None or base is None or base.libc is None:
         return
     root = df.graph.root_base(target.index)
-    what = "scratch" if root.kind == "scratch" else root.text
+    what = facts.base_label(target.index)
     copy = runtime.copy or next((ins for ins, stage, _s, _d in facts.copies_from(target.index)
                                  if stage == runtime.builder), None)
     if copy is None:

@@ -65,8 +65,7 @@ def check(df, options):
     evidence = facts.tz_evidence(target.index)
     if not evidence or facts.tz_sources(target.index):
         return
-    root = df.graph.root_base(target.index)
-    what = "scratch" if root.kind == "scratch" else root.text
+    what = facts.base_label(target.index)
     shown = ", ".join(e.describe() for e in evidence[:2])
     install = " or install tzdata" if base.has_shell else ""
     message = (f"the final image ({what}) has no time-zone database but the program uses time "

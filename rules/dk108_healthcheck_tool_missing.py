@@ -84,7 +84,7 @@ def check(df, options):
         for cmd in script.commands if script else ():
             if cmd.name_word is not None:
                 uses.append((cmd.name_word.value, script.word_span(cmd.name_word)))
-    what = "scratch" if base.kind == "scratch" else df.graph.root_base(target.index).text
+    what = facts.base_label(target.index)
     for exe, span in uses:
         name = posixpath.basename(exe)
         if name not in TOOLS:

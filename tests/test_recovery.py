@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from docklint.engine import lint_text
+from docklint.engine import Settings, lint_text
 from docklint.inspect import graph_dot, graph_mermaid, inspect_json, inspect_text
 from docklint.model import build
 from docklint.registry import get
@@ -295,3 +295,10 @@ def test_hover_in_a_fragment() -> None:
     df = build(Source("FROM\nRUN echo hi\n", "Dockerfile"))
     md, _start, _end = hover_markdown(df, 1)
     assert "Built on an image docklint does not know" in md
+
+
+def test_a_fragment_says_nothing_about_a_final_base_it_does_not_have() -> None:
+    # DK310 (unknown final base) is about a FROM the file has; a fragment has none, and DK000
+    # already says so: no second finding about an image that does not exist.
+    result = lint_text("RUN echo hello\n", settings=Settings(select=["DK000", "DK310"]))
+    assert [f.code for f in result.findings] == ["DK000"]

@@ -85,6 +85,7 @@ class Facts:
 
     # ---- bases
     base_facts = bases.base_facts
+    base_label = bases.base_label
 
     # ---- files
     copy_paths = files.copy_paths

@@ -1,4 +1,5 @@
-"""What the image at the end of a stage's FROM chain is, from docklint's image data."""
+"""What the image at the end of a stage's FROM chain is: from the configuration's declared
+``images:``, else from docklint's image data."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .. import images
 if TYPE_CHECKING:
     from . import Facts
 
-__all__ = ["base_facts"]
+__all__ = ["base_facts", "base_label"]
 
 
 def base_facts(facts: "Facts", index: int) -> images.ImageFacts | None:
@@ -20,5 +21,22 @@ def base_facts(facts: "Facts", index: int) -> images.ImageFacts | None:
     if root.kind == "scratch":
         return images.scratch()
     if root.kind == "image" and root.image is not None:
-        return images.lookup(root.image)
+        return facts.df.image_facts(root.image)
     return None
+
+
+def base_label(facts: "Facts", index: int) -> str:
+    """How a message names the image at the end of stage ``index``'s FROM chain: ``scratch``,
+    the reference as written (``golang:1.22``), and for an image the configuration describes,
+    where (``registry.corp.example/base:1, declared in .docklint.yaml:4 (images: '...')``), so
+    that a finding resting on a declared fact says where that fact comes from."""
+    root = facts.df.graph.root_base(index)
+    if root is None:
+        return "its base"
+    if root.kind == "scratch":
+        return "scratch"
+    text = root.text or root.raw
+    base = base_facts(facts, index)
+    if base is not None and base.origin == "declared":
+        return f"{text}, {base.origin_note}"
+    return text

@@ -184,7 +184,13 @@ def image_values(facts: "Facts", index: int) -> dict[str, str]:
         found: dict[str, str] = {}
         if root is not None and root.kind == "image" and root.image is not None:
             from .. import images
-            found = images.env_values(root.image)
+            declared = facts.df.image_facts(root.image) if facts.df.declared_images else None
+            if declared is not None and declared.origin == "declared":
+                # a declared image: the values its entry gives, else those of its `like:` image
+                found = dict(declared.env) if declared.env is not None else \
+                    images.env_values(declared.like) if declared.like else {}
+            else:
+                found = images.env_values(root.image)
         cache[index] = found
     return cache[index]
 

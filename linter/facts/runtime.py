@@ -158,8 +158,7 @@ def libraries(facts: "Facts", index: int, program: Instruction | None = None) ->
     maybe = ""
     base = facts.base_facts(index)
     root = facts.df.graph.root_base(index)
-    what = "scratch" if root is not None and root.kind == "scratch" else \
-        (root.text if root is not None else "its base")
+    what = facts.base_label(index)
     if base is not None and base.libc == "glibc":
         have.update({"glibc-loader": what, "libc": what})
         if base.family not in _NO_LIBGCC:

@@ -162,8 +162,7 @@ def _image_has_file(facts: "Facts", stage: Stage, ins: Instruction, mount, path:
             return True
         base = facts.base_facts(edge.target)
     elif edge.image is not None:
-        from .. import images
-        base = images.lookup(edge.image)
+        base = facts.df.image_facts(edge.image)
     else:
         return None
     if base is None or base.has_shell is None:

@@ -97,6 +97,9 @@ def _base_ids(base: "images.ImageFacts | None") -> dict[str, int]:
     """User (and group) names the base image gives known ids."""
     if base is None or base.kind == "scratch":
         return {}
+    if base.users is not None or base.groups is not None:     # declared or learned
+        return {name: ident for name, ident in (*(base.groups or ()), *(base.users or ()))
+                if ident is not None}
     out = {}
     if base.family.startswith("distroless"):
         return {"nonroot": 65532, "nobody": 65534}     # their whole /etc/passwd, but root
@@ -126,9 +129,8 @@ def _base_users(base: "images.ImageFacts | None") -> frozenset[str] | None:
         return None
     if base.kind == "scratch":
         return frozenset()
-    users = getattr(base, "users", None)
-    if users is not None:
-        return frozenset(users)
+    if base.users is not None:                # declared or learned: its /etc/passwd
+        return frozenset(name for name, _ in base.users)
     if base.family.startswith("distroless-"):
         return _DISTROLESS_USERS
     return None
