@@ -35,10 +35,15 @@ you pin the archive too. A `.hadolint.yaml` turns it on, since hadolint runs DL3
 `name/release` (`curl/bookworm-backports`) counts as pinned, as in hadolint, although it picks
 a release rather than a version (while `-t bookworm-backports curl` does not).
 
-Compared with hadolint's DL3008, docklint looks through wrappers (`sudo`, `env`, `xargs`,
-`eatmydata`) and into `sh -c` strings and heredocs, points at each package (one finding per
-instruction, naming them all), and leaves variables and glob patterns (`android-tools*`) alone
-instead of calling them unpinned.
+## Differences from hadolint
+hadolint's DL3008 is on by default; DK401 is off by default (see above). Where both run, they
+fire on the same `apt-get install` of a package without `=version`, both take `name/release` as
+pinned and skip `.deb` files and the value of `-t`. docklint also checks `apt install` and
+`aptitude install`, looks through wrappers (`sudo`, `env`, `xargs`, `eatmydata`) and into
+`sh -c` strings and heredocs, and points at each package (one finding per instruction, naming
+them all). hadolint reports a word made of a shell variable (`apt-get install $buildDeps`) and
+glob patterns (`android-tools*`) as unpinned packages; docklint cannot tell what they hold and
+leaves them alone.
 
 ## Example
 ```dockerfile

@@ -3,15 +3,15 @@
 ## What it does
 Fires on `apt-get update` (also `apt update`, `aptitude update`) when nothing later in the same
 RUN removes `/var/lib/apt/lists`: `rm -rf /var/lib/apt/lists/*` (or the directory itself, or an
-ancestor such as `/var/lib/apt`), `find /var/lib/apt/lists ... -delete`, or `apt-get distclean`.
-The cleanup may sit anywhere after the update in the same RUN, including inside a heredoc script
-or an `sh -c` string. The finding points at `apt-get update` (the last one of the RUN, when it
-updates twice) and says what to append.
+ancestor such as `/var/lib/apt`), `find /var/lib/apt/lists ... -delete`, or `apt-get distclean`
+(`dist-clean`). The cleanup may sit anywhere after the update in the same RUN, including inside
+a heredoc script or an `sh -c` string. The finding points at `apt-get update` (the last one of
+the RUN, when it updates twice) and says what to append.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers. A builder stage whose output is only
-copied from is left alone, because its lists never reach the final image. A RUN with a cache or
-tmpfs mount on `/var/lib/apt/lists` or on a directory above it (the usual
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers. A builder stage
+whose output is only copied from is left alone, because its lists never reach the final image. A
+RUN with a cache or tmpfs mount on `/var/lib/apt/lists` or on a directory above it (the usual
 `--mount=type=cache,target=/var/lib/apt`) is exempt: the lists stay in the mount.
 
 ## Why is this bad?
@@ -19,8 +19,15 @@ The lists are tens of megabytes of index files that are useless at run time. Rem
 later RUN does not help: they are already stored in the earlier layer. They also make a later
 `apt-get install` in a derived image use a stale index instead of failing clearly.
 
-hadolint's DL3009 reports every stage, builders included; docklint follows the stage graph and
-accepts any removal that covers the directory.
+## Differences from hadolint
+hadolint's DL3009 also reports only the final stage and stages used as a base, but it counts a
+stage that a later builder is built `FROM`; docklint counts only the target's own `FROM` chain
+(a base of builders whose files are copied out never ships). hadolint accepts only
+`rm -rf /var/lib/apt/lists/*`, anywhere in the RUN; docklint accepts any removal that covers the
+directory (`rm /var/lib/apt/lists/*_*`, `find ... -delete`, `apt-get distclean` or
+`dist-clean` of apt 3, as the Docker Official Images on Debian trixie use), but only after the
+last `apt-get update` of the RUN: an `update` run again after the cleanup (a second repository
+added) leaves fresh lists, which hadolint misses.
 
 ## Example
 ```dockerfile

@@ -16,8 +16,12 @@ A build has no terminal: apt asks `Do you want to continue? [Y/n]`, reads end-of
 and the build step fails. Whether the question is asked depends on what has to be installed,
 so the failure may only show up on a later rebuild.
 
-hadolint's DL3014 checks `install` only and does not notice configuration files that turn the
-prompt off; docklint covers every subcommand that asks and reads the build's apt settings.
+## Differences from hadolint
+hadolint's DL3014 checks `apt-get install` only; docklint covers every subcommand that asks
+(`upgrade`, `dist-upgrade`, `remove`, `purge`, `autoremove`...), `apt` and `aptitude`, and reads the
+build's apt settings (`APT::Get::Assume-Yes` written earlier). Both take `-qq` (and `-q -q`,
+`-q=2`) as answering yes. hadolint also reports `apt-get install -s` (a simulation, often
+`if apt-get install -s pkg >/dev/null; then`), which never asks; docklint does not.
 
 ## Example
 ```dockerfile

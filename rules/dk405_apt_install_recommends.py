@@ -9,17 +9,21 @@ other way: `-o APT::Install-Recommends=false` (or `0`/`no`) on the command, or a
 `apt-get install`. An install with no package arguments (`apt-get install -f`) is not
 reported.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers. In a builder whose output is copied out, the
-extra packages cost some build time but never reach the final image.
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers. In a builder
+whose output is copied out, the extra packages cost some build time but never reach the final image.
 
 ## Why is this bad?
 Recommended packages are not needed for the package to work, and they are many: documentation,
 extra tools, fonts, sometimes a whole X11 stack. They make the image larger and add code that
 needs security updates.
 
-hadolint's DL3015 reports builder stages too, and does not read apt configuration written
-earlier in the build; docklint does both the stage-aware way.
+## Differences from hadolint
+hadolint's DL3015 reports every stage, builders included, and does not read apt configuration
+written earlier in the build; docklint follows the stage graph and reads it. hadolint also
+reports `apt-get install -f` with no package (it only completes earlier installs) and
+`apt-get install -s` (a simulation); docklint does not. docklint also checks `apt install` and
+`aptitude install`.
 
 ## Example
 ```dockerfile

@@ -21,7 +21,11 @@ Dockerfile builds different images over time, and a new major version can break 
 the program. Global tools installed this way (`npm i -g typescript`) are a common source of
 builds that break for no visible reason.
 
-hadolint's DL3016 accepts `@latest`; docklint does not, because it pins nothing.
+## Differences from hadolint
+Same trigger as hadolint's DL3016 for `npm install` of a registry package, scoped or not, or of a
+git URL without `#ref`. hadolint checks only the `install` spelling; docklint also checks its
+aliases (`npm i`, `npm add`...). hadolint accepts `@latest`; docklint does not, because it pins
+nothing.
 
 ## Example
 ```dockerfile

@@ -32,8 +32,12 @@ runs DL3018 by default, and `# hadolint ignore=DL3018` reaches it.
 A package from a tagged repository (`cfssl@testing`) is pinned as `cfssl@testing=<version>`:
 apk reads the tag as part of the name, before the version.
 
-Compared with hadolint's DL3018, docklint points at each package (one finding per instruction,
-naming them all) and leaves variables and glob patterns alone.
+## Differences from hadolint
+hadolint's DL3018 is on by default; DK407 is off by default (see above). Where both run they fire
+on the same `apk add` packages and skip the same option values (`-t/--virtual`, `--repository`,
+`-X`). docklint points at each package (one finding per instruction, naming them all) and leaves
+alone words made of a shell variable (`apk add $buildDeps`) and glob patterns, which hadolint
+reports as unpinned.
 
 ## Example
 ```dockerfile

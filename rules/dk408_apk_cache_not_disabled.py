@@ -8,9 +8,9 @@ the RUN covers `/var/cache/apk`. The finding points at the command from `apk` to
 subcommand (`apk add`), in multi-line RUNs, heredoc scripts, `sh -c` strings and `ONBUILD RUN`
 triggers.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers; a builder whose output is copied out never
-ships its cache.
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers; a builder whose
+output is copied out never ships its cache.
 
 ## Why is this bad?
 `apk update` and `apk add --update` download the repository indexes into `/var/cache/apk`, a
@@ -18,9 +18,13 @@ few megabytes that stay in the layer and are useless at run time. `--no-cache` f
 index into a temporary place and leaves nothing behind, and makes a separate `apk update`
 unnecessary.
 
-hadolint's DL3019 checks every stage and only `apk add`; docklint follows the stage graph,
-accepts a later cleanup, and also catches the index an `apk update` leaves behind when the
-install itself uses `--no-cache`.
+## Differences from hadolint
+hadolint's DL3019 checks `apk add` in every stage; docklint follows the stage graph (a builder
+whose output is copied out never ships its cache), accepts a later cleanup in the RUN, and treats
+`apk add --no-network` as leaving no index behind (it downloads nothing; the Docker Official
+Images' PHP-based images use it), where hadolint reports it. docklint also reports `apk upgrade`
+without `--no-cache` and an `apk update` whose index nothing removes, even when the install
+itself uses `--no-cache`.
 
 ## Example
 ```dockerfile

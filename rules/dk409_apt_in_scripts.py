@@ -13,8 +13,10 @@ and it warns `apt does not have a stable CLI interface. Use with caution in scri
 run. `apt-get` and `apt-cache` do the same work with an interface meant for scripts. It is info:
 the build works with `apt` today. One finding per `RUN` names every `apt` in it.
 
-This is hadolint's DL3027; docklint also finds `apt` behind wrappers, in heredoc scripts and
-`sh -c` strings, points at the word itself, names the replacement, and offers a fix.
+## Differences from hadolint
+Same trigger as hadolint's DL3027: `apt` in a RUN. docklint also finds `apt` behind wrappers,
+in heredoc scripts and `sh -c` strings, points at the word itself, names the replacement, and
+offers a fix.
 
 ## Example
 ```dockerfile

@@ -16,8 +16,10 @@ Without a version, RubyGems installs the newest release on the day of the build,
 the same Dockerfile can give a different image; `gem install bundler` is the classic case that
 breaks a build when a new Bundler major version drops support for the project's Ruby.
 
-Compared with hadolint's DL3028, docklint knows which words are option values and build
-options, and points at each gem (one finding per instruction, naming them all).
+## Differences from hadolint
+Same trigger as hadolint's DL3028 (`gem install`/`gem i` of a gem with no `:version` and no
+`-v/--version`). docklint also knows which words are option values and build options (after
+`--`), and points at each gem (one finding per instruction, naming them all).
 
 ## Example
 ```dockerfile

@@ -14,8 +14,10 @@ A build has no terminal: yum asks `Is this ok [y/N]:`, reads end-of-file, gives 
 the step. Whether it asks depends on what there is to do, so a Dockerfile that built once may
 fail on a later rebuild.
 
-hadolint's DL3030 checks only the install subcommands and does not notice `assumeyes` in the
-configuration; docklint covers every subcommand that asks and reads the build's yum settings.
+## Differences from hadolint
+hadolint's DL3030 checks only the install subcommands (`install`, `groupinstall`,
+`localinstall`) and does not notice `assumeyes` in the configuration; docklint covers every
+subcommand that asks (`update`, `remove`...) and reads the build's yum settings.
 
 ## Example
 ```dockerfile

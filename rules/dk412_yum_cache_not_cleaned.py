@@ -8,18 +8,19 @@ is dnf), `rm -rf /var/cache/yum` or `/var/cache/dnf` (the directory, its content
 ancestor). The finding points at the last such command of the RUN, from `yum` to its
 subcommand, and says what to append. Cleanups inside heredoc scripts and `sh -c` strings count.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers. A RUN with a cache or tmpfs mount on
-`/var/cache/yum` (or `/var/cache/dnf`) is exempt.
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers. A RUN with a
+cache or tmpfs mount on `/var/cache/yum` (or `/var/cache/dnf`) is exempt.
 
 ## Why is this bad?
 yum keeps repository metadata, and often the downloaded packages, under `/var/cache/yum`: tens
 to hundreds of megabytes that are useless at run time and stay in the layer forever once the
 RUN ends. Cleaning in a later RUN does not shrink the image.
 
+## Differences from hadolint
 hadolint's DL3032 checks every stage, accepts only `yum clean all` or the exact `rm` of
 `/var/cache/yum/*`, and reports each install; docklint follows the stage graph, accepts any
-cleanup that covers the cache, and reports once per RUN.
+cleanup that covers the cache (`dnf clean all` included), and reports once per RUN.
 
 ## Example
 ```dockerfile

@@ -11,8 +11,9 @@ vendors: the result depends on the day of the build and may no longer match the 
 release. Update the base image instead (a newer tag or digest), and use `zypper patch` or
 `zypper update` for the security fixes the base image lacks.
 
-This is hadolint's DL3035; docklint also finds it in heredoc scripts, `sh -c` strings and
-behind wrappers such as `sudo`.
+## Differences from hadolint
+Same trigger as hadolint's DL3035: `zypper dist-upgrade` or `zypper dup`. docklint also finds
+it in heredoc scripts, `sh -c` strings and behind wrappers such as `sudo`.
 
 ## Example
 ```dockerfile

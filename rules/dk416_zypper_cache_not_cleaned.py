@@ -7,17 +7,19 @@ options), or `rm -rf /var/cache/zypp` (the directory, its contents, or an ancest
 finding points at the last such command of the RUN, from `zypper` to its subcommand, and says
 what to append. Cleanups inside heredoc scripts and `sh -c` strings count.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers. A RUN with a cache or tmpfs mount on
-`/var/cache/zypp` is exempt.
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers. A RUN with a
+cache or tmpfs mount on `/var/cache/zypp` is exempt.
 
 ## Why is this bad?
 zypper keeps repository metadata (and, for some repositories, the packages) under
 `/var/cache/zypp`. It is useless at run time and stays in the layer once the RUN ends;
 cleaning in a later RUN does not shrink the image.
 
-hadolint's DL3036 checks every stage and reports each install; docklint follows the stage
-graph, accepts any cleanup that covers the cache, and reports once per RUN.
+## Differences from hadolint
+hadolint's DL3036 checks every stage, accepts only `zypper clean`/`zypper cc` and reports each
+install; docklint follows the stage graph, accepts any cleanup that covers the cache
+(`rm -rf /var/cache/zypp`), and reports once per RUN.
 
 ## Example
 ```dockerfile

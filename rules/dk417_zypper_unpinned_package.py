@@ -29,8 +29,11 @@ distribution package rules (DK401, DK407, DK413, DK420) are off by default too. 
 repository too. A `.hadolint.yaml` turns it on, since hadolint runs DL3037 by default, and
 `# hadolint ignore=DL3037` reaches it.
 
-Compared with hadolint's DL3037, docklint skips patterns and other non-package types and points at
-each package (one finding per instruction, naming them all).
+## Differences from hadolint
+hadolint's DL3037 is on by default; DK417 is off by default (see above). Where both run they
+fire on the same packages without `=`, `>`, `<` and skip `.rpm` files; docklint also skips
+patterns and other non-package types (`-t pattern`) and points at each package (one finding per
+instruction, naming them all).
 
 ## Example
 ```dockerfile

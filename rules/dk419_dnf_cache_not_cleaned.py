@@ -10,9 +10,9 @@ or `/var/cache/yum` (the directory, its contents, or an ancestor). The finding p
 last such command of the RUN, from the tool to its subcommand, and says what to append.
 Cleanups inside heredoc scripts and `sh -c` strings count.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers. A RUN with a cache or tmpfs mount on one of
-those directories (or `~/.cache/libdnf5`) is exempt.
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers. A RUN with a
+cache or tmpfs mount on one of those directories (or `~/.cache/libdnf5`) is exempt.
 
 ## Why is this bad?
 dnf keeps repository metadata, and possibly downloaded packages, in its cache: often more than

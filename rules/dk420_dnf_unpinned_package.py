@@ -31,9 +31,12 @@ findings on docklint's test corpus was worth changing (see `docs/rule-stats.md`)
 repository too. A `.hadolint.yaml` turns it on, since hadolint runs DL3041 by default, and
 `# hadolint ignore=DL3041` reaches it.
 
-hadolint's DL3041 counts any dash followed by a digit as a version and skips module installs;
-docklint requires the version at the end, where RPM puts it, asks module installs for a stream,
-and points at each package (one finding per instruction, naming them all).
+## Differences from hadolint
+hadolint's DL3041 is on by default; DK420 is off by default (see above). hadolint counts any
+dash followed by a digit as a version, so `java-11-openjdk` passes there; docklint requires the
+version at the end, where RPM puts it. hadolint reports a local `./x.rpm`; docklint does not.
+Both ask module installs for a stream (`nodejs:18`). docklint points at each package (one
+finding per instruction, naming them all).
 
 ## Example
 ```dockerfile

@@ -3,8 +3,8 @@
 ## What it does
 Fires on `pip install` (`pip`, `pip3`, `python -m pip`) without `--no-cache-dir`, and on
 `uv pip install` without `--no-cache`, in a stage whose files reach an image that ships (the
-target stage, stages other stages are built `FROM`, and `ONBUILD RUN` triggers). The finding
-points at the command from the tool to `install`.
+target stage, the stages it is built `FROM` (directly or through other stages), and `ONBUILD
+RUN` triggers). The finding points at the command from the tool to `install`.
 
 Not reported when the cache is off or stays out of the image some other way:
 - `--no-cache-dir`, or a prefix of it that pip accepts (`--no-cache`);
@@ -28,7 +28,8 @@ hundreds of megabytes nobody will use again, stored in the layer for good.
 ## Differences from hadolint
 hadolint's DL3042 checks builder stages too (whose cache never ships), ignores a cleanup later in
 the RUN and misses `uv pip`; docklint follows the stage graph and accepts every way of keeping
-the cache out.
+the cache out, including the abbreviation `--no-cache` that pip accepts for `--no-cache-dir`
+(hadolint reports it). docklint also finds pip called by its path (`/venv/bin/pip install`).
 
 hadolint accepts `PIP_NO_CACHE_DIR` only with a true value and reports `PIP_NO_CACHE_DIR=0`
 (`off`, `false`, `no`). pip does not read it that way: for backward compatibility, any value it

@@ -8,17 +8,20 @@ cache directory (`/usr/local/share/.cache/yarn` for root, `~/.cache/yarn`,
 `"$(yarn cache dir)"`). The finding points at the last such command of the RUN and says what
 to append. Cleanups inside heredoc scripts and `sh -c` strings count.
 
-Only stages whose files reach an image that ships are checked: the target stage, stages other
-stages are built `FROM`, and `ONBUILD RUN` triggers. A builder whose `node_modules` or build
-output is copied out never ships its cache. A RUN with a cache or tmpfs mount on the cache
-directory (or on the folder `--cache-folder` or `YARN_CACHE_FOLDER` names) is exempt.
+Only stages whose files reach an image that ships are checked: the target stage, the stages it
+is built `FROM` (directly or through other stages), and `ONBUILD RUN` triggers. A builder whose
+`node_modules` or build output is copied out never ships its cache. A RUN with a cache or tmpfs
+mount on the cache directory (or on the folder `--cache-folder` or `YARN_CACHE_FOLDER` names) is
+exempt.
 
 ## Why is this bad?
 yarn keeps a copy of every package it downloads, often as large as `node_modules` itself. In an
 image it is dead weight, and removing it in a later RUN does not shrink the layer that holds it.
 
-hadolint's DL3060 only knows `yarn install`; docklint also covers bare `yarn` and `yarn add`,
-accepts any removal of the cache directory, and the cache mounts of yarn's real cache paths.
+## Differences from hadolint
+hadolint's DL3060 only knows `yarn install` (in the final stage and stages used as a base);
+docklint also covers bare `yarn` and `yarn add`, follows the target's `FROM` chain only, accepts
+any removal of the cache directory, and the cache mounts of yarn's real cache paths.
 
 ## Example
 ```dockerfile

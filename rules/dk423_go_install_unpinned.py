@@ -39,7 +39,10 @@ Dockerfile can give a different tool or program, and a new release can break the
 hadolint's DL3062 reports every `go install example.com/cmd` without `@`, and `@none`; docklint
 reports a path without `@` only where no `go.mod` can pin it (see above): after `COPY . .` it is
 usually the project's own command, built at the version of its sources. `@none` removes a
-requirement and installs nothing.
+requirement and installs nothing. hadolint also reports the GOPATH-era `go get example.com/tool`
+pinned by a later `git checkout` in its source directory, paths whose first element has no dot
+(`go install app/server`: a package of the GOPATH, not a module to download), and `go run
+build.go`; docklint does not.
 
 ## Example
 ```dockerfile
