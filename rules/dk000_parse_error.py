@@ -61,7 +61,12 @@ until it is fixed. docklint keeps linting the rest of the file so you see every 
 
 ## Differences from hadolint
 hadolint's DL3061 flags every instruction before the first `FROM`; docklint reports the first
-one, as BuildKit stops there, and lints them all.
+one, as BuildKit stops there, and lints them all. hadolint's DL3043 (`ONBUILD ONBUILD`,
+`ONBUILD FROM`, `ONBUILD MAINTAINER`) fires where this rule does. The rest of what this rule
+reports (a flag BuildKit does not know or that lacks its `=`, an invalid stage name such as
+`AS platform-arm/v7`, an unknown `--mount` option, an invalid image reference) hadolint parses
+without complaint; since both DL codes name this rule, a comparison by code counts those
+findings as docklint's alone.
 
 ## Example
 ```dockerfile

@@ -8,8 +8,10 @@ are not reported; neither is a malformed pragma (DK001 reports that one).
 A pragma before an `ONBUILD` line is reported like any other (it silences the trigger's
 findings).
 
-Like hadolint's DL1001, which only knows its own comments; docklint also reports its own
-`# docklint ignore=`, since both silence the same rules.
+## Differences from hadolint
+Same trigger as hadolint's DL1001 for `# hadolint ignore=` (with or without a space after `#`),
+and off by default as DL1001 is (its severity is "ignore"). hadolint only knows its own
+comments; docklint also reports its own `# docklint ignore=`, since both silence the same rules.
 
 ## Why is this bad?
 Scattered inline exceptions are hard to review: nobody sees the list of what a repository

@@ -4,11 +4,10 @@
 Fires when the last `USER` in the target's chain (the target stage and the stages its `FROM`
 leads through) is `root`, `0`, `root:<group>` or `0:<group>`. It reports that `USER` line.
 
-Unlike hadolint's DL3002, which flags the last `USER` of every stage, builder stages are never
-flagged: running a build step as root in a stage whose files are copied out is normal and does
-not make the final image run as root. A `USER root` in an ancestor stage counts when the target
-does not switch away from it. When the root comes from a build ARG's default
-(`USER $UID:$GID` with `ARG UID=0`), the message says so.
+Builder stages are never flagged: running a build step as root in a stage whose files are
+copied out is normal and does not make the final image run as root. A `USER root` in an
+ancestor stage counts when the target does not switch away from it. When the root comes from a
+build ARG's default (`USER $UID:$GID` with `ARG UID=0`), the message says so.
 
 It stays quiet when the image leaves root on its own: it starts through a tool that switches
 user (`gosu`, `su-exec`, `setpriv`, `runuser`, `chroot --userspec`, `s6-setuidgid`...) or
@@ -34,6 +33,16 @@ look inside ONBUILD either).
 A process running as root inside a container is root on the host's kernel: a container escape
 or a writable host mount turns an application bug into a host compromise. Most images switch to
 root to install packages and forget to switch back.
+
+## Differences from hadolint
+hadolint's DL3002 flags the last `USER` of every stage when it is root. docklint judges only the
+image that runs: the target's chain (a root builder stage whose files are copied out is not
+reported, a `USER root` inherited from a stage the target is built FROM is), and it stays quiet
+where the image leaves root on its own or is a development, test or onbuild image (the cases
+above: hadolint reports a `.gitpod.Dockerfile` or a test fixture ending in `USER root`). It also
+resolves `USER $UID` with `ARG UID=0` (hadolint sees `$UID`, not root) and follows `ONBUILD
+USER` triggers of a parent stage. Like DL3002, it says nothing when no `USER` is written (the
+chain then runs as its base image's user, which docklint does not assume to be root).
 
 ## Example
 ```dockerfile

@@ -16,19 +16,30 @@ stage another stage is built on) after ARG substitution, and at what X turns out
 - anything that is clearly an image (`nginx:1.27`, `ghcr.io/o/tool`, an `@sha256:` digest, a
   name docklint knows such as `alpine` or `golang`): quiet.
 
-`--from=$VAR` whose variable has no value stays quiet: docklint cannot tell what it names. So
-does every name that is not a stage when a `FROM ... AS name` of the file has a stage name
-BuildKit refuses (`AS ${NAME}`, reported by DK000): the reference may well mean that stage.
-
-hadolint's DL3022 differs: it flags every `--from=$VAR` and every bare image name such as
-`hello-world` alike. docklint resolves the variable first and only errs on what is almost
-certainly a mistake.
+A `COPY --from` that uses a variable (`--from=$SRC`, `--from=build-${FLAVOUR}`, also in an
+ONBUILD trigger) is a **warning** whatever the variable holds: BuildKit does not expand
+variables in `--from`, so `docker build` fails, while podman and buildah expand them (the message
+gives the value the variable has in this file, if any). When the value names no stage and is a
+likely typo or an index out of range, that error says so too. (A `RUN --mount` with `from=$X`
+is refused by BuildKit's parser: DK000 reports it.) A name that is not a stage stays quiet when
+a `FROM ... AS name` of the file has a stage name BuildKit refuses (`AS ${NAME}`, reported by
+DK000): the reference may well mean that stage.
 
 ## Why is this bad?
 A `--from` value that is not a stage is an image reference, so a misspelt stage name does not
 fail as a missing stage: BuildKit tries to pull `docker.io/library/bulider:latest`, and the build
 fails later with a confusing pull error or, worse, copies from an unrelated public image that
 happens to have that name. A numeric index past the last stage fails the build outright.
+
+## Differences from hadolint
+hadolint's DL3022 flags every `--from` that is not an earlier stage name or index and has no
+`:`: variables (`--from=$SRC`) and image names without a tag (`hello-world`,
+`webdevops/toolbox`) alike. docklint reports every variable too, as a warning that names the
+builders it breaks (BuildKit) and those it works with (podman, buildah), but it leaves an image
+with a `/` or `@`, or one docklint knows (`alpine`), to DK305 (which asks for a tag); an unknown
+bare name is a warning, as it may be a build context. docklint also checks `RUN
+--mount=from=` and ONBUILD triggers, names the stage a typo meant, and reports a stage named
+later in the file as DK202's error, not as an unknown stage.
 
 ## Example
 ```dockerfile
@@ -55,11 +66,12 @@ from __future__ import annotations
 from docklint import images
 from docklint.checks import has_parse_error
 from docklint.model import closest
+from docklint.rule import Finding, Severity, rule
+from docklint.variables import references
 
 # names shorter than this are never called a typo of each other (`xx` is a common build
 # context, `x` a stage)
 _MIN_TYPO = 4
-from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK201", "copy-from-unknown-stage", Severity.ERROR, tags={"stages"},
@@ -69,40 +81,92 @@ def check(df, options):
     names = [s.name for s in stages if s.name]
     broken_names = any(s.name_word is not None and has_parse_error(df, s.from_)
                        for s in stages)
+    done: set[int] = set()         # value spans already reported (a variable's, once)
     for e in df.graph.edges:
-        if e.kind == "base" or not e.resolved or e.target is not None:
+        if e.kind == "base":
             continue
-        shown = f"`from={e.raw}` of `--mount`" if e.kind == "mount" else f"`--from={e.raw}`"
-        if e.raw != e.ref:
-            shown += f" (`{e.ref}`)"
-        if e.out_of_range:
-            # the implicit stage (before the first FROM) comes last and has no number
-            last = len([s for s in stages if not s.implicit]) - 1
-            yield Finding(e.value_span,
-                          f"{shown} names stage index {e.ref}, but the stages are numbered 0 to "
-                          f"{last}; did you mean {_describe(stages[last])}?")
+        variable = e.kind == "copy" and _has_variable(df, e.raw, e.value_span)
+        found = _unknown(df, e, stages, names, broken_names) \
+            if e.resolved and e.target is None else None
+        if not variable:
+            if found is not None:
+                yield found
             continue
-        ref = e.ref
-        if any(c in ref for c in "/:@") or images.lookup(ref) is not None:
+        if e.value_span.start in done:
             continue
-        if broken_names:
-            continue          # a stage name BuildKit refuses (DK000): the name may be meant
-        guess = closest(ref, names)
-        if guess is not None and min(len(guess), len(ref)) < _MIN_TYPO:
-            guess = None      # `xx` and `x`: too short to call one a typo of the other
-        if guess is not None:
-            stage = df.graph.stage_named(guess)
-            yield Finding(e.value_span,
-                          f"{shown} names no stage; did you mean `{guess}` (line "
-                          f"{stage.from_.line})? As written, BuildKit pulls an image called "
-                          f"`{ref}`")
+        done.add(e.value_span.start)
+        if found is not None and found.severity is None:
+            # an error in its own right (a typo, an index out of range): say both
+            yield Finding(found.span, f"{found.message}; besides, {_NOT_EXPANDED}")
             continue
-        yield Finding(e.value_span,
-                      f"{shown} names no stage of this Dockerfile: BuildKit will pull an image "
-                      f"called `{ref}` (or use a build context passed with "
-                      f"`--build-context {ref}=...`); if you mean an image, give it a tag "
-                      f"(`{ref}:<tag>`)",
-                      severity=Severity.WARNING)
+        value = e.ref if e.resolved else None
+        yield _variable(e.value_span, e.raw, value)
+    # COPY --from=$X of an ONBUILD trigger that only other builds run (no edge here)
+    for ins in df.instructions:
+        sub = ins.sub if ins.keyword == "ONBUILD" else None
+        if sub is None or sub.keyword != "COPY":
+            continue
+        flag = sub.flag("from")
+        if flag is None or not flag.value:
+            continue
+        span = flag.value_span
+        if not _has_variable(df, flag.value, span):
+            continue
+        if span.start not in done:
+            done.add(span.start)
+            yield _variable(span, flag.value, None)
+
+
+def _has_variable(df, value: str, span) -> bool:
+    """Whether a ``--from`` value uses a variable as written (``\\$X`` is none)."""
+    return "$" in value and bool(references(df.source.text[span.start:span.end], df.escape))
+
+
+_NOT_EXPANDED = ("BuildKit does not expand variables in `--from`, so `docker build` fails "
+                 "here (podman and buildah expand it)")
+
+
+def _variable(span, raw: str, value: str | None) -> Finding:
+    """``COPY --from=$X``: BuildKit refuses it, buildah and podman expand it."""
+    got = f", to `{value}`" if value is not None else ""
+    return Finding(span, f"`--from={raw}`: BuildKit does not expand variables in `--from`, so "
+                         f"`docker build` fails (podman and buildah expand it{got}); for "
+                         f"BuildKit, add a stage `FROM {raw} AS <name>` (with a global ARG) "
+                         f"and use `--from=<name>`",
+                   severity=Severity.WARNING)
+
+
+def _unknown(df, e, stages, names, broken_names) -> Finding | None:
+    """A resolved ``--from`` that names no stage: what is wrong with it, if anything."""
+    shown = f"`from={e.raw}` of `--mount`" if e.kind == "mount" else f"`--from={e.raw}`"
+    if e.raw != e.ref:
+        shown += f" (`{e.ref}`)"
+    if e.out_of_range:
+        # the implicit stage (before the first FROM) comes last and has no number
+        last = len([s for s in stages if not s.implicit]) - 1
+        return Finding(e.value_span,
+                       f"{shown} names stage index {e.ref}, but the stages are numbered 0 to "
+                       f"{last}; did you mean {_describe(stages[last])}?")
+    ref = e.ref
+    if any(c in ref for c in "/:@") or images.lookup(ref) is not None:
+        return None
+    if broken_names:
+        return None           # a stage name BuildKit refuses (DK000): the name may be meant
+    guess = closest(ref, names)
+    if guess is not None and min(len(guess), len(ref)) < _MIN_TYPO:
+        guess = None          # `xx` and `x`: too short to call one a typo of the other
+    if guess is not None:
+        stage = df.graph.stage_named(guess)
+        return Finding(e.value_span,
+                       f"{shown} names no stage; did you mean `{guess}` (line "
+                       f"{stage.from_.line})? As written, BuildKit pulls an image called "
+                       f"`{ref}`")
+    return Finding(e.value_span,
+                   f"{shown} names no stage of this Dockerfile: BuildKit will pull an image "
+                   f"called `{ref}` (or use a build context passed with "
+                   f"`--build-context {ref}=...`); if you mean an image, give it a tag "
+                   f"(`{ref}:<tag>`)",
+                   severity=Severity.WARNING)
 
 
 def _describe(stage) -> str:

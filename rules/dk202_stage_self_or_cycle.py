@@ -9,17 +9,23 @@ BuildKit matches stage names (case-insensitive names, or a 0-based index), is:
 - a stage defined further down the file. If that stage in turn depends on this one (through
   FROM, COPY --from or mounts), the message shows the cycle.
 
-Both are errors.
-
-hadolint's DL3023 catches only a stage naming its own alias. A reference to a later stage is
-sometimes described as a warning that "works with BuildKit only" (the request for this rule
-said so too); BuildKit in fact rejects it, the build stops with `cannot copy from stage "x", it
-needs to be defined before current stage`, so docklint reports it as an error.
+Both are errors. A reference to a later stage is sometimes described as a warning that "works
+with BuildKit only" (the request for this rule said so too); BuildKit in fact rejects it, the
+build stops with `cannot copy from stage "x", it needs to be defined before current stage`, so
+docklint reports it as an error.
 
 ## Why is this bad?
 A stage cannot read its own result before it exists, and BuildKit builds stages in file order
 for `--from` references: a reference to a later stage, to the stage itself, or around a cycle
 fails the build.
+
+## Differences from hadolint
+hadolint's DL3023 fires only when `COPY --from` names the current stage's own alias, compared
+as written. docklint also catches the stage's own index (`--from=1` in stage 1), an alias in
+another case (`--from=Build` in `AS build`), a name that comes from an ARG, mounts
+(`RUN --mount=from=`), ONBUILD triggers that run in a stage of the file, and a stage defined
+later (hadolint reports that one as DL3022, a warning; here it is this error, with the cycle
+if there is one).
 
 ## Example
 ```dockerfile

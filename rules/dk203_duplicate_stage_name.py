@@ -5,10 +5,8 @@ Fires at the name of every stage (`FROM image AS name`) whose name an earlier st
 uses. Names are compared the way BuildKit compares them, ignoring case: `AS Build` and
 `AS build` are the same name. The message gives the line of the first stage with that name.
 
-The same check as hadolint's DL3024 and BuildKit's DuplicateStageName (both also accepted as
-names of this rule), with BuildKit's case-insensitive comparison. BuildKit reports it as a
-build-check warning and builds the file anyway (it fails only with `# check=error=true`), so
-this is a warning here too.
+BuildKit reports it as a build-check warning and builds the file anyway (it fails only with
+`# check=error=true`), so this is a warning here too.
 
 Under ONBUILD: nothing to check, since stage names are only given by `FROM` and BuildKit refuses
 `ONBUILD FROM` (DK000).
@@ -16,6 +14,15 @@ Under ONBUILD: nothing to check, since stage names are only given by `FROM` and 
 ## Why is this bad?
 Every `FROM name`, `COPY --from=name` and `--target name` becomes ambiguous: it silently means
 one of the stages while the author may have edited the other.
+
+## Differences from hadolint
+hadolint's DL3024 (an error there) compares names as written, so `AS build` and `AS Build` pass;
+docklint compares them ignoring case, as BuildKit does, and reports a warning, as BuildKit does.
+
+## Differences from BuildKit
+Same trigger as BuildKit's DuplicateStageName (the later stage of each pair). BuildKit points
+at the whole FROM line; docklint points at the name and gives the first stage as a related
+location.
 
 ## Example
 ```dockerfile

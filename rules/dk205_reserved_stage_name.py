@@ -1,9 +1,9 @@
 """A stage named `scratch` or `context`.
 
 ## What it does
-Fires at the name of a stage called `scratch` or `context` (in any case). Same as hadolint's
-DL3063 and BuildKit's ReservedStageName, both warnings: BuildKit reports it as a build check and
-builds the file anyway (it fails only with `# check=error=true`).
+Fires at the name of a stage called `scratch` or `context` (in any case), as a warning:
+BuildKit reports it as a build check and builds the file anyway (it fails only with
+`# check=error=true`).
 
 Under ONBUILD: nothing to check, since stage names are only given by `FROM` and BuildKit refuses
 `ONBUILD FROM` (DK000).
@@ -12,6 +12,14 @@ Under ONBUILD: nothing to check, since stage names are only given by `FROM` and 
 Both names already mean something to BuildKit: `scratch` is the empty image and `context` is the
 build context. With a stage of either name, `FROM scratch` or `--from=context` no longer says
 which one is meant.
+
+## Differences from hadolint
+hadolint's DL3063 compares the name as written, so `AS Scratch` passes there; docklint, like
+BuildKit (which lower-cases stage names), reports it.
+
+## Differences from BuildKit
+Same trigger as BuildKit's ReservedStageName; docklint points at the name rather than at the
+whole FROM line.
 
 ## Example
 ```dockerfile

@@ -5,8 +5,7 @@ Fires for each variable in a FROM image reference or its `--platform` value that
 declared by an ARG before the first FROM (with or without a default) nor one of BuildKit's
 automatic platform ARGs (`BUILDPLATFORM`, `TARGETARCH`, `TARGETOS`, ...). `${NAME:-default}`
 counts as a use too. Escaped (`\$NAME`) and single-quoted text is not a variable. When a declared
-name is close, the message suggests it. One finding per variable per FROM. This is BuildKit's
-UndefinedArgInFrom check (also accepted as a name of this rule).
+name is close, the message suggests it. One finding per variable per FROM.
 
 An ARG written between two stages belongs to the stage above it, not to the global scope: a
 later FROM cannot use it, and the message says so.
@@ -18,6 +17,12 @@ FROM lines see only global ARGs. An undeclared variable expands to an empty stri
 `FROM python:$PY_VERSION-slim` becomes `python:-slim` and the build fails, or, with a default in
 the reference (`${TAG:-latest}`), silently uses the default even when `--build-arg TAG=...` is
 given, because BuildKit ignores build args that are not declared.
+
+## Differences from BuildKit
+Same trigger as BuildKit's UndefinedArgInFrom (the same names count as known: global ARGs with
+or without a default, and the automatic platform ARGs). docklint points at the variable rather
+than the whole FROM line, suggests a close declared name, and says when the name is declared by
+an ARG inside an earlier stage, which a later FROM cannot see.
 
 ## Example
 ```dockerfile

@@ -2,8 +2,7 @@
 
 ## What it does
 Expands every FROM image reference that contains a variable the way BuildKit's
-InvalidDefaultArgInFrom check does (also accepted as a name of this rule): with the defaults of
-the global ARGs only, ignoring any `--build-arg`, an ARG without a default read as empty, and
+InvalidDefaultArgInFrom check does: with the defaults of the global ARGs only, ignoring any `--build-arg`, an ARG without a default read as empty, and
 the automatic platform ARGs set for a linux/amd64 build. When the result is empty or not a
 valid image reference (`alpine:`, an upper-case repository, a stray character), it fires in one
 of two ways:
@@ -27,6 +26,14 @@ A build that forgets `--build-arg` (a developer's laptop, a CI job, `docker comp
 fails with `invalid reference format` or, for an empty name, a confusing parse error. A
 default that produces a working build documents the expected value and makes the Dockerfile
 buildable as is. A broken default fails every build that does not override it.
+
+## Differences from BuildKit
+BuildKit's InvalidDefaultArgInFrom warns at every such FROM, including the "required build
+argument" idiom (`ARG BASE` without a default, `FROM $BASE`), where any value the build passes
+would do. docklint reports that idiom only with `required-args = true`, as info and once per
+ARG at its declaration; it warns (at the FROM) where the default itself is broken or no value
+could help, as BuildKit does. A reference that fails to expand (a malformed `${...}`) is left to
+the build error that BuildKit reports first.
 
 ## Example
 ```dockerfile

@@ -11,14 +11,13 @@ USER, VOLUME, STOPSIGNAL, ARG defaults and the options of `RUN --mount`. This ru
 - not `PATH`, which BuildKit always sets,
 - not in the `known-vars` option, the names your base images define in their environment.
 
-It follows BuildKit's UndefinedVar check (also accepted as a name of this rule), with one
-difference: a name declared nowhere in the file is not reported in a form that says what to do
-when it is unset, `${NAME:-default}`, `${NAME-default}`, `${NAME:+alternative}` or
-`${NAME+alternative}` (nor a plain `$NAME` inside such an alternative: in
+A name declared nowhere in the file is not reported in a form that says what to do when it is
+unset, `${NAME:-default}`, `${NAME-default}`, `${NAME:+alternative}` or `${NAME+alternative}`
+(nor a plain `$NAME` inside such an alternative: in
 `${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}/opt/lib` it is only expanded when set). The author has
-handled the unset case, usually to extend a variable the base image may set; BuildKit reports
-these too. A global ARG or an automatic platform ARG is still reported in those forms, since the
-default then hides a scoping mistake. Otherwise: an escaped `\$NAME` and `'$NAME'` (where quotes
+handled the unset case, usually to extend a variable the base image may set. A global ARG or an
+automatic platform ARG is still reported in those forms, since the default then hides a scoping
+mistake. Otherwise: an escaped `\$NAME` and `'$NAME'` (where quotes
 are processed) are not variables; one finding per variable per instruction; an ENV with several
 pairs expands all of them against the environment *before* it, so `ENV A=1 B=$A` uses an
 undefined `A`, while `ARG A=1 B=$A` does not: that same-ENV case is reported as BuildKit
@@ -52,6 +51,16 @@ file does not know) may define them.
 BuildKit replaces an undefined variable with an empty string and goes on: `COPY app $APP_DIR/`
 copies to `/`, `WORKDIR $HOME/app` becomes `/app`, `USER $APP_UID` sets an empty user (so the
 container runs as root), `LABEL version=$VERSION` records nothing.
+
+## Differences from BuildKit
+Same instructions and scoping as BuildKit's UndefinedVar, with three deliberate differences.
+BuildKit reports the guarded forms (`${NAME:-default}`, `${NAME:+alternative}`) of a name
+declared nowhere; docklint does not (see above). BuildKit reads the real environment of the
+base image; docklint knows it only for the images it has data for, and on any other base
+reports a name declared nowhere only when it is a likely typo (the `known-vars` and
+`unknown-base-env-is-empty` options adjust this). And docklint reports a global or automatic
+platform ARG used in EXPOSE, which BuildKit expands without reporting. Like BuildKit, it skips
+ONBUILD triggers, RUN/CMD/ENTRYPOINT (DK206's) and FROM (DK207's).
 
 ## Example
 ```dockerfile

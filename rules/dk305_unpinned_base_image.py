@@ -7,14 +7,11 @@ substituted, has neither a digest nor a tag other than `latest`. The finding poi
 reference; when the reference or its tag came out of an `ARG`, the message says which one
 (its default at a given line, or a `--build-arg`).
 
-Stage names, `scratch` and references that depend on a build argument with no value are left
-alone. Without `--target`, every stage is checked, since any of them may be built as a target;
-with `--target`, only the stages that target's build reaches.
-
-hadolint splits this into DL3006 (no tag) and DL3007 (`latest`), both accepted as aliases.
-docklint differs in that it substitutes `ARG` values first: hadolint skips any `FROM $IMAGE`
-and never sees a `latest` that comes from an ARG default, and it flags `FROM img${SUFFIX}` even
-when the ARG supplies a pinned tag.
+Stage names and `scratch` are left alone, and so are references that depend on a build
+argument with no value, except a `FROM` whose tag is written `latest` in the file
+(`FROM $REGISTRY/app:latest`): whatever the build passes, the tag stays `latest`. Without
+`--target`, every stage is checked, since any of them may be built as a target; with
+`--target`, only the stages that target's build reaches.
 
 Under ONBUILD: `ONBUILD FROM` is refused (DK000), but the images an `ONBUILD COPY --from=` or
 `ONBUILD RUN --mount=...,from=` trigger pulls are checked (the finding points inside the
@@ -22,7 +19,6 @@ trigger). Where a stage of this file is built `FROM` the trigger's stage, the re
 as that stage's build reads it (once, however many stages run the trigger); where only other
 builds run it, only a reference that must be an image (it has a `/`, `:` or `@`, which stage
 and build-context names cannot have) and uses no variable (expanded in that build) is checked.
-hadolint's DL3006 and DL3007 look only at `FROM`.
 
 For distroless images (`gcr.io/distroless/...`), which publish no version tags, the advice is a
 digest, and for one without the Debian release in its name (`gcr.io/distroless/static`, which
@@ -33,6 +29,16 @@ A missing tag means `latest`, and `latest` moves whenever the publisher pushes: 
 the same commit can produce different images, a rebuild can pick up a new major version that
 breaks the program, and nobody can tell afterwards which base was used. A version tag makes the
 choice visible; a digest (`@sha256:...`) makes the build reproducible.
+
+## Differences from hadolint
+hadolint splits this into DL3006 (no tag) and DL3007 (`latest`); both name this one rule, whose
+message says which of the two it is. docklint substitutes `ARG` values first: hadolint skips any
+`FROM $IMAGE` and never sees a `latest` or a missing tag that comes from an ARG default
+(`ARG NODE_TAG=latest`, `FROM ${PREFIX}busybox`), which docklint reports, and it flags
+`FROM img${SUFFIX}` or `FROM stage-${TARGETOS}` even when the ARG supplies a pinned tag or the
+name of a stage, which docklint does not. hadolint's DL3006 and DL3007 look only at `FROM`;
+docklint also checks the images `COPY --from=` and `RUN --mount=from=` pull, ONBUILD triggers
+included, and skips stages a `--target` build does not reach.
 
 ## Example
 ```dockerfile
@@ -82,6 +88,28 @@ def check(df, options):
                 problem += f": tag `latest` comes from {origin}"
         yield Finding(pull.span, f"{problem}; `latest` moves with every release: "
                                  f"{_advice(ref)}")
+    yield from _unresolved_latest(df)
+
+
+def _unresolved_latest(df):
+    """``FROM $REGISTRY/app:latest`` with no value for ``REGISTRY``: whatever the build
+    passes, the tag written in the file is `latest`."""
+    graph = df.graph
+    if df.target_name is not None:
+        scope = graph.reachable() if graph.target is not None else set()
+    else:
+        scope = {s.index for s in df.stages}
+    for stage in df.stages:
+        base = stage.base
+        if stage.index not in scope or base.kind != "unresolved" or "@" in base.raw:
+            continue
+        tail = base.raw.rsplit("/", 1)[-1]
+        if tail.count(":") != 1 or tail.split(":")[1] != "latest":
+            continue
+        yield Finding(base.span, f"base image `{base.raw}` uses the tag `latest` (written in "
+                                 f"the file, whatever the build arguments give the rest); "
+                                 f"`latest` moves with every release: pin a version tag, and "
+                                 f"a digest for a reproducible build")
 
 
 _DISTROLESS = re.compile(r"^(?:gcr\.io|[a-z0-9.-]*\.pkg\.dev/[^/]+)/distroless/")

@@ -25,21 +25,24 @@ Under ONBUILD: `ONBUILD FROM` is refused (DK000), but the images an `ONBUILD COP
 finding points inside the trigger). Where a stage of this file is built `FROM` the trigger's
 stage, the reference is read as that stage's build reads it (once, however many stages run the
 trigger); where only other builds run it, only a reference that must be an image (it has a
-`/`, `:` or `@`) and uses no variable (expanded in that build) is checked. hadolint's DL3026
-does not look inside ONBUILD.
+`/`, `:` or `@`) and uses no variable (expanded in that build) is checked.
 
 The option takes a list in a configuration file, or a comma-separated string on the command
 line (`--rule-option DK306.trusted-registries=docker.io,registry.example.com`).
-
-This is hadolint's DL3026 (accepted as an alias), with one difference: docklint substitutes
-`ARG` values first, so `FROM $REGISTRY/app:1.0` is checked against the registry the build will
-actually use.
 
 ## Why is this bad?
 Teams that restrict where images come from do so because a base image runs with full trust in
 every build and every deploy: an image from an unvetted registry can carry anything, and a
 typo in a registry name can pull from someone else's. The list turns that policy into a check
 that runs before the image is built.
+
+## Differences from hadolint
+Same trigger as hadolint's DL3026 (`trustedRegistries`, the same wildcards, Docker Hub names,
+`scratch` and stage aliases exempt), with these differences: docklint substitutes `ARG` values
+first, so `FROM $REGISTRY/app:1.0` is checked against the registry the build will actually use;
+it leaves a bare `--from=name` (a possible build context) to DK201; it checks ONBUILD triggers,
+which DL3026 does not look inside; and with `--target` it checks only the stages that build
+reaches.
 
 ## Example
 With this configuration (`.docklint.yaml`), Docker Hub is not trusted:

@@ -14,15 +14,6 @@ default someone forgot to make variable. Platform names are normalised first, as
 (`x86_64` is `amd64`, `aarch64` is `arm64`), so `--platform=linux/x86_64` needs `amd64` (or
 `linux`) in the stage name. Every stage is checked, reachable or not.
 
-This is BuildKit's `FromPlatformFlagConstDisallowed` check, with its name accepted as an alias
-(so `# check=skip=FromPlatformFlagConstDisallowed` works). hadolint's DL3029, also an alias,
-has a simpler condition: it fires whenever the value mentions neither `BUILDPLATFORM` nor
-`TARGETPLATFORM`, so it also flags `--platform=$TARGETOS/$TARGETARCH` and `--platform=$MYARG`,
-and it has no stage-name exception. One small difference from BuildKit: for a value that names
-only an operating system (`--platform=linux`), BuildKit also accepts the stage name containing
-the architecture of the machine running the build, which a linter cannot know; docklint
-checks the operating system only.
-
 Under ONBUILD: nothing to check, since only `FROM` takes this flag here and BuildKit refuses
 `ONBUILD FROM` (DK000).
 
@@ -32,6 +23,24 @@ machine, or in a multi-platform build, `FROM --platform=linux/amd64` still pulls
 amd64 image (under emulation, slowly, or not at all), and the image produced for arm64 silently
 contains amd64 binaries. Builders that cross-compile want `--platform=$BUILDPLATFORM`; final
 stages want no flag at all.
+
+## Differences from hadolint
+hadolint's DL3029 fires whenever the value mentions neither `BUILDPLATFORM` nor
+`TARGETPLATFORM`: it also flags `--platform=$TARGETOS/$TARGETARCH` and `--platform=$MYARG`
+(variables the build sets), and it has none of the exceptions above (stage name, path, an
+operating system other than Linux). On real files most of the difference is per-architecture
+Dockerfiles (`ubuntu22.04-arm32v7/Dockerfile` with `FROM --platform=linux/arm/v7 ... AS
+installer-env`), which hadolint reports and docklint does not.
+
+## Differences from BuildKit
+Same condition as BuildKit's FromPlatformFlagConstDisallowed (a value without variables that
+parses as a platform, unless the stage name contains its OS or architecture), plus two
+exceptions of docklint's own: a Dockerfile whose path names the architecture (BuildKit does
+not look at the path, so it does report the per-architecture files above, whose stage names
+such as `installer-env` name no architecture) and an operating system other than Linux. For a
+value that names only an operating system (`--platform=linux`), BuildKit also accepts a stage
+name containing the architecture of the machine running the build, which a linter cannot know;
+docklint checks the operating system only.
 
 ## Example
 ```dockerfile

@@ -4,11 +4,8 @@
 Fires on a `FROM --platform=` whose value is exactly `$TARGETPLATFORM` or `${TARGETPLATFORM}`.
 A value that combines it with anything else (`${TARGETPLATFORM:-linux/amd64}`, which keeps the
 file working with the classic builder, or `$TARGETPLATFORM-x`) is left alone. Every stage is
-checked, reachable or not.
-
-This is BuildKit's `RedundantTargetPlatform` check, with its name accepted as an alias (so
-`# check=skip=RedundantTargetPlatform` works), and hadolint's DL3065, also an alias: all three
-fire on the same two spellings.
+checked, reachable or not. A file that declares a global `ARG TARGETPLATFORM=<default>` of its
+own is left alone: the flag then uses that value, not the automatic one.
 
 Under ONBUILD: nothing to check, since only `FROM` takes this flag here and BuildKit refuses
 `ONBUILD FROM` (DK000).
@@ -18,6 +15,14 @@ Every stage is built for the target platform unless told otherwise, so the flag 
 It is noise that suggests a cross-compilation setup where there is none, and it is often a
 mistake for `--platform=$BUILDPLATFORM`, the value that actually makes a builder stage run
 natively while it compiles for the target.
+
+## Differences from hadolint
+Same trigger as hadolint's DL3065 (the two spellings above), except that hadolint also fires
+when a global `ARG TARGETPLATFORM` with a default of its own gives the flag another value.
+
+## Differences from BuildKit
+Same trigger as BuildKit's RedundantTargetPlatform: the value is exactly the variable, which
+expands to its own automatic value.
 
 ## Example
 ```dockerfile
