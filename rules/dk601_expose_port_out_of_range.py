@@ -6,10 +6,14 @@ substitution, is above 65535, on either end of a range (`8000-70000`), and on a 
 is below its start (`9000-8000`). The host-port part of a `host:container` mapping is checked
 too. It reports the number itself.
 
-hadolint's DL3011 checks only the upper bound, of values written literally; docklint also
-expands variables (`ARG PORT=80800` then `EXPOSE $PORT`) and reports reversed ranges, which
-Docker rejects as well. A port that depends on a build argument without a value is skipped.
-Non-numeric ports and the `ip:host:container` form are other rules' business.
+A port that depends on a build argument without a value is skipped. Non-numeric ports and
+the `ip:host:container` form are other rules' business.
+
+## Differences from hadolint
+hadolint's DL3011 fires on the same ports written literally, above 65535 on either end of a
+range. docklint also expands variables (`ARG PORT=80800` then `EXPOSE $PORT`), reports a
+reversed range (`9000-8000`), which Docker rejects as well, and checks `ONBUILD EXPOSE`, which
+hadolint does not look inside. It reports each bad number, not the whole instruction.
 
 ## Why is this bad?
 TCP and UDP ports are 16-bit numbers: Docker refuses the image configuration (`invalid

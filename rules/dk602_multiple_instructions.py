@@ -6,16 +6,25 @@ followed by another instruction of the same kind in the same stage. The earlier,
 instruction is reported, and the later one is shown as related. A stage that sets them again
 after its base stage did (`FROM base` then a new `CMD`) is fine: that is what overriding is for.
 
-This is BuildKit's MultipleInstructionsDisallowed check, which also reports the earlier
-instruction. hadolint's DL4003 (CMD), DL4004 (ENTRYPOINT) and DL3012 (HEALTHCHECK) report the
-later one instead: docklint points at the one that has no effect. A `# hadolint ignore=DL4003`
-written above the later `CMD` therefore no longer covers the finding; move it above the earlier
-one.
+The severity is warning for all three: the build succeeds and the image does what the last
+instruction says. The problem is an instruction that does nothing and misleads whoever reads
+it, not a broken image.
 
-The severity is warning, as in BuildKit, for all three; hadolint has DL4004 and DL3012 as
-errors and DL4003 as a warning. The build succeeds and the image does what the last instruction
-says: the problem is an instruction that does nothing and misleads whoever reads it, not a
-broken image.
+## Differences from hadolint
+hadolint's DL4003 (CMD), DL4004 (ENTRYPOINT) and DL3012 (HEALTHCHECK) fire in the same stages
+for the same instructions, but at the *later* instruction of each pair: with three `CMD`s,
+hadolint reports the second and third, docklint the first and second, each with the one that
+overrides it as a related location. docklint points at the instruction that has no effect
+(the one to delete, as the fix does), as BuildKit does. A `# hadolint ignore=DL4003` written
+above the later `CMD` therefore does not cover the finding; put it above the earlier one.
+hadolint has DL4004 and DL3012 as errors and DL4003 as a warning; all three are warnings here.
+
+## Differences from BuildKit
+Same trigger and location as BuildKit's MultipleInstructionsDisallowed: the earlier,
+overridden instruction (`HEALTHCHECK NONE` included), once per stage, a child stage re-setting
+them being fine. As in BuildKit, a `# check=skip=MultipleInstructionsDisallowed` comment counts
+above the later instruction, the one being handled when BuildKit notices. docklint adds the
+overriding instruction as a related location and a fix that deletes the overridden one.
 
 ## Why is this bad?
 Only the last `CMD`, `ENTRYPOINT` and `HEALTHCHECK` of a stage end up in the image. An earlier

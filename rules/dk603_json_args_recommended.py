@@ -11,13 +11,21 @@ On a Windows base image (`mcr.microsoft.com/windows/...`, `dotnet/framework`, a 
 or `servercore` tag) the message names `cmd /S /C`, the shell Windows images run shell form
 with.
 
+Under ONBUILD: an `ONBUILD CMD` or `ONBUILD ENTRYPOINT` is not reported where it is written.
+It becomes the command of the images built FROM this one, and the build that runs the trigger
+decides the rest: a `SHELL` or a later `CMD` there changes the answer. BuildKit checks it as an
+ordinary instruction of that build, and hadolint does not look inside ONBUILD either.
+
 ## Differences from hadolint
 hadolint's DL3025 also reports a shell-form `HEALTHCHECK CMD`. docklint does not, as BuildKit's
 JSONArgsRecommended does not (it checks only `CMD` and `ENTRYPOINT`): a health check is a
 short-lived command the engine starts and waits for; signals and PID 1 do not matter there,
 and shell features such as `curl -f http://localhost/ || exit 1` are what it is usually
 written with. A shell-form health check in an image without a shell is DK102's finding
-(`shell-form-without-shell`). The other differences below apply to DL3025 as well.
+(`shell-form-without-shell`). hadolint also ignores `SHELL`: it reports a shell-form `CMD`
+after a `SHELL` instruction (in the stage or a stage it is built FROM), where docklint, like
+BuildKit, takes the shell form as chosen on purpose. The other differences below (`exec`, the
+instructions left to DK102 and DK602, the messages) apply to DL3025 as well.
 
 ## Differences from BuildKit
 This is BuildKit's JSONArgsRecommended check, with these differences:

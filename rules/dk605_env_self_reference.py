@@ -21,10 +21,11 @@ is fine (both ways `Y` is `/opt/bin`) while `ENV X=/srv Y=${X:-/opt}/bin` is not
 (`PATH=/opt/bin:$PATH`) is fine: it means the old value, unless an earlier pair of the same ENV
 sets that variable too: `ENV GOFLAGS=-mod=vendor GOFLAGS="$GOFLAGS -trimpath"` loses
 `-mod=vendor`, and with `ENV B=0` before it, `ENV B=x:${B} B=y:${B}` sets `y:0`, losing the
-first pair. When such a name is not set before and the earlier pair uses it too
-(`ENV A=x:${A} A=y:${A}`), every `${A}` is empty: DK209 (`undefined-var`, BuildKit's
-UndefinedVar) reports that, and this rule stays quiet. So is a reference whose old value is
-the same as the new one (`ARG VERSION=1.2` then `ENV VERSION=$VERSION URL=.../$VERSION`).
+first pair. When such a name is not set before (`ENV A=x:${A} A=y:${A}`), the second `${A}`
+is reported: it expands to nothing, not to the `x:` the first pair sets, so `A` ends up `y:`
+(the first `${A}` is the pair's own name, empty too, which DK209, `undefined-var`, reports). A
+reference whose old value is the same as the new one (`ARG VERSION=1.2` then
+`ENV VERSION=$VERSION URL=.../$VERSION`) is fine.
 
 It stays quiet when the base image is known to set the variable (docklint knows the
 environment of the common official images; `JAVA_HOME` on `eclipse-temurin`) or when the old
@@ -36,7 +37,7 @@ trigger). It runs at the start of a build `FROM` this image, so "set before" mea
 ENV of this stage (anywhere in it: the image keeps the last value) or its `FROM` chain, or by an
 earlier `ENV` trigger of the stage; an ARG does not count (the image does not keep it). A name
 an earlier trigger sets has a value docklint does not know there: such a reference is left
-alone. hadolint's DL3044 does not look inside ONBUILD.
+alone.
 
 BuildKit has no check of its own for this; its UndefinedVar (DK209 here) reports the
 reference when `NAME` is not set before, and docklint's DK209 does too, so with both rules on,
@@ -49,8 +50,9 @@ reports the same references, and also:
 
 - a stale old value (`ENV MODE=dev` ... `ENV MODE=prod CONFIG=/etc/$MODE.yml` gives
   `/etc/dev.yml`), which DL3044 accepts because `MODE` was defined before;
-- a name set twice in one `ENV` whose second pair uses it (`GOFLAGS` and `B` above): DL3044
-  compares names only, and a pair using its own name never counts there;
+- a name set twice in one `ENV` whose second pair uses it when it was set before (`B` above):
+  DL3044 accepts a name an earlier ENV or ARG defined;
+- `ONBUILD ENV` triggers, which DL3044 does not look inside;
 
 and it stays quiet where the reference gets the value that was meant anyway (a modifier, the
 same old value, a variable the known base image sets), which DL3044 reports.
@@ -170,7 +172,11 @@ def _check(df, stage, ins, before, uses):
 
 def _problem(df, stage, before, use, value, *, later: bool = False) -> str | None:
     name = use.name
-    new = df.expand(value.value, before).value
+    expanded = df.expand(value.value, before)
+    new = expanded.value
+    if new is None and name not in before and expanded.overflow is None and \
+            expanded.error is None and set(expanded.unresolved) == {name}:
+        new = expanded.text     # `ENV A=x:${A} A=y:${A}`: the first `${A}` reads as empty
     which = "a later" if later else "an earlier"
     what = f"`{name}` is set by {which} pair of this same ENV, but ENV expands all its " \
            "values before it sets any"

@@ -11,9 +11,11 @@ Under ONBUILD: the keys of an `ONBUILD LABEL` trigger are checked too, at the ke
 ONBUILD line: the images built FROM this one get those labels. A key built from a variable
 that only that build can give a value (anything but this image's `ENV`) is left alone.
 
-This is hadolint's DL3050 (accepted as an alias), reported per key instead of once per `LABEL`
-instruction, so that the position shows which key is extra; hadolint does not look inside
-`ONBUILD`.
+## Differences from hadolint
+Same trigger as hadolint's DL3050 (a key not in the schema, with `strict-labels` on), but
+reported per key, at the key, instead of once per `LABEL` instruction, so that the position
+shows which key is extra. hadolint compares keys as written and does not look inside
+`ONBUILD`; docklint substitutes build arguments in keys and checks `ONBUILD LABEL` triggers.
 
 ## Why is this bad?
 A strict schema keeps image metadata to an agreed vocabulary: a misspelt key

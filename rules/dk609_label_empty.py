@@ -13,8 +13,10 @@ the images built FROM this one get the empty label. Its variables are expanded w
 runs, with this image's `ENV` values only; a value built from anything else is unknown and
 left alone.
 
-This is hadolint's DL3051 (accepted as an alias); hadolint does not substitute build
-arguments, so it reports `""` but not `$EMPTY`, and does not look inside `ONBUILD`.
+## Differences from hadolint
+hadolint's DL3051 reads the value as written: it reports `""` but not `$EMPTY` after
+`ARG EMPTY=`, which docklint reports; both leave alone a variable whose value only the build
+gives. hadolint does not look inside `ONBUILD`; docklint checks `ONBUILD LABEL` triggers too.
 
 ## Why is this bad?
 An empty required label is worse than a missing one: it passes a presence check while telling

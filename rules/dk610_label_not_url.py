@@ -12,10 +12,14 @@ are left alone.
 Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
 the images built FROM this one get the label. Its variables are expanded when that build runs,
 with this image's `ENV` values only; a value built from anything else is unknown and left alone.
-hadolint does not look inside `ONBUILD`.
 
-This is hadolint's DL3052 (accepted as an alias). hadolint accepts any string its URI parser
-takes, `http:` with no host included, and does not substitute build arguments.
+## Differences from hadolint
+hadolint's DL3052 accepts any string its URI parser takes, `http:` with no host included;
+docklint requires a host for the web schemes. hadolint reads the value as written: it reports
+every `$VARIABLE` value, even one CI fills with a good value through a build argument, and
+misses a bad default. docklint checks the value the label gets after `ARG` and `ENV`
+substitution, and leaves alone one that depends on a build argument with no value. hadolint
+does not look inside `ONBUILD`; docklint checks `ONBUILD LABEL` triggers too.
 
 ## Why is this bad?
 Tools follow these labels: a registry links `org.opencontainers.image.source` to the code, and

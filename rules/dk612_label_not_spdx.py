@@ -12,11 +12,15 @@ no value, and empty values (DK609), are left alone.
 Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
 the images built FROM this one get the label. Its variables are expanded when that build runs,
 with this image's `ENV` values only; a value built from anything else is unknown and left alone.
-hadolint does not look inside `ONBUILD`.
 
-This is hadolint's DL3054 (accepted as an alias), with one difference: hadolint accepts only a
-single license identifier, so it reports `Apache-2.0 OR MIT`. docklint accepts a full
-expression, because that is what `org.opencontainers.image.licenses` is defined to hold.
+## Differences from hadolint
+hadolint's DL3054 accepts only a single license identifier, so it reports `Apache-2.0 OR MIT`.
+docklint accepts a full expression, because that is what `org.opencontainers.image.licenses` is
+defined to hold. hadolint reads the value as written: it reports every `$VARIABLE` value, even
+one CI fills with a good value through a build argument, and misses a bad default. docklint
+checks the value the label gets after `ARG` and `ENV` substitution, and leaves alone one that
+depends on a build argument with no value. hadolint does not look inside `ONBUILD`; docklint
+checks `ONBUILD LABEL` triggers too.
 
 ## Why is this bad?
 License scanners and SBOM tools read this label to decide whether an image may be shipped.

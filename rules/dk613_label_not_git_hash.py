@@ -11,11 +11,14 @@ alone, as are empty values (DK609).
 Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
 the images built FROM this one get the label. Its variables are expanded when that build runs,
 with this image's `ENV` values only; a value built from anything else is unknown and left alone.
-hadolint does not look inside `ONBUILD`.
 
-This is hadolint's DL3055 (accepted as an alias). hadolint accepts exactly 7 or 40 digits;
-docklint also accepts the longer abbreviations git prints when 7 digits are ambiguous, and
-SHA-256 ids.
+## Differences from hadolint
+hadolint's DL3055 accepts exactly 7 or 40 digits; docklint also accepts the longer
+abbreviations git prints when 7 digits are ambiguous, and SHA-256 ids. hadolint reads the value
+as written: it reports every `$VARIABLE` value, even one CI fills with a good value through a
+build argument, and misses a bad default. docklint checks the value the label gets after `ARG`
+and `ENV` substitution, and leaves alone one that depends on a build argument with no value.
+hadolint does not look inside `ONBUILD`; docklint checks `ONBUILD LABEL` triggers too.
 
 ## Why is this bad?
 The revision label is how an image is traced back to the commit that built it. A branch name,

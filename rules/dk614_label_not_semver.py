@@ -12,10 +12,13 @@ are left alone.
 Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
 the images built FROM this one get the label. Its variables are expanded when that build runs,
 with this image's `ENV` values only; a value built from anything else is unknown and left alone.
-hadolint does not look inside `ONBUILD`.
 
-This is hadolint's DL3056 (accepted as an alias); hadolint does not substitute build
-arguments.
+## Differences from hadolint
+Same format as hadolint's DL3056. hadolint reads the value as written: it reports every
+`$VARIABLE` value, even one CI fills with a good value through a build argument, and misses a
+bad default. docklint checks the value the label gets after `ARG` and `ENV` substitution, and
+leaves alone one that depends on a build argument with no value. hadolint does not look inside
+`ONBUILD`; docklint checks `ONBUILD LABEL` triggers too.
 
 ## Why is this bad?
 A team that declares the version label `semver` has tools that compare versions: promotion

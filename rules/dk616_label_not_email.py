@@ -11,10 +11,14 @@ empty values (DK609), are left alone.
 Under ONBUILD: an `ONBUILD LABEL` trigger is checked too, at its value in the ONBUILD line:
 the images built FROM this one get the label. Its variables are expanded when that build runs,
 with this image's `ENV` values only; a value built from anything else is unknown and left alone.
-hadolint does not look inside `ONBUILD`.
 
-This is hadolint's DL3058 (accepted as an alias). hadolint accepts only a bare address, so it
-reports the common `Name <address>` form, and does not substitute build arguments.
+## Differences from hadolint
+hadolint's DL3058 accepts only a bare address, so it reports the common `Name <address>` form,
+which docklint accepts. hadolint reads the value as written: it reports every `$VARIABLE`
+value, even one CI fills with a good value through a build argument, and misses a bad default.
+docklint checks the value the label gets after `ARG` and `ENV` substitution, and leaves alone
+one that depends on a build argument with no value. hadolint does not look inside `ONBUILD`;
+docklint checks `ONBUILD LABEL` triggers too.
 
 ## Why is this bad?
 A contact label is only useful if a tool or a person can write to it: alerting and ownership

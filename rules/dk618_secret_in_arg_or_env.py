@@ -40,9 +40,12 @@ hadolint's DL3064 does. It also adds the words and the well-known names listed a
 leaves out values written as file paths and keys that are public by design.
 
 ## Differences from hadolint
-hadolint's DL3064 matches substrings (so `TOKENIZER_PATH` fires) and also flags `username`
-and `private`, which are not secrets; docklint follows the whole-word rule of BuildKit's check,
-with the additions above. A global ARG that a stage redeclares is reported once, in the stage.
+hadolint's DL3064 matches substrings (so `TOKENIZER_PATH` and `SECRETFILE` fire) and also
+flags `username` and `private`, which are not secrets, and names that only say where a secret
+is (`MINIO_SECRET_KEY_FILE`); docklint follows the whole-word rule of BuildKit's check, with the
+exclusions above. DL3064 has no `key`, `auth` or `pass` word, so `LICENSE_KEY`, `COMPOSER_AUTH`
+and `ADMIN_PASS` fire here only. A global ARG that a stage redeclares is reported once, in the
+stage; both check `ONBUILD ARG`/`ENV`.
 
 ## Why is this bad?
 Build arguments and environment variables are not secret stores: ENV values are part of the

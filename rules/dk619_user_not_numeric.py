@@ -17,17 +17,22 @@ there is reported too, at the name in the ONBUILD line. A trigger's variables ar
 that later build, with this image's `ENV` values only; a user built from anything else is
 unknown and skipped.
 
-hadolint's DL3066 checks every `USER` of every stage (its newer versions only the last one of
-the last stage) and does not look inside `ONBUILD`; docklint checks the one that decides how
-the final image runs, wherever in the chain it is written, and the final image's
-`ONBUILD USER`. Builder stages never run as containers, so their users do not matter.
-
 The message gives the numeric ID to write where docklint knows it: from a `useradd` or
 `adduser` in the image's stages that sets it (`-u 1001`, `--uid 1001`; the group's from
 `-g`/`--gid` or a `groupadd -g`), or from the base image (`node` is 1000 in the node images,
 `nonroot` 65532 in distroless, `nobody` 65534 and `www-data` 33 on Debian or Ubuntu, 82 on
 Alpine). Otherwise it says how to find it, never an invented number: a UID that is not in the
 image's `/etc/passwd` would not own the files the Dockerfile gave the user.
+
+## Differences from hadolint
+hadolint's DL3066 checks every `USER` of every stage (its newer versions only the last one of
+the last stage). docklint checks only the one that decides how the final image runs, wherever
+in its `FROM` chain it is written: builder stages never run as containers, so their users do
+not matter, and an earlier `USER` that a later one replaces never takes effect. hadolint skips
+any `USER` that mentions a declared ARG and reads an `ENV` variable as a name; docklint
+substitutes both (`ARG UID=app` then `USER $UID` is reported, `ENV UID=1000` then `USER $UID` is
+not). hadolint does not look inside `ONBUILD`; docklint checks the final image's
+`ONBUILD USER`. `USER root` is DK106's finding here, not this rule's.
 
 ## Why is this bad?
 A user name only means something inside the image's `/etc/passwd`. Kubernetes, with

@@ -1,11 +1,19 @@
 """MAINTAINER is deprecated.
 
 ## What it does
-Fires on every `MAINTAINER` instruction. This is hadolint's DL4000 and BuildKit's
-MaintainerDeprecated; docklint agrees with both.
+Fires on every `MAINTAINER` instruction.
 
 Under ONBUILD: nothing to add, since BuildKit refuses `ONBUILD MAINTAINER` outright (the file
-does not build) and DK000 reports it as that error, as hadolint's DL3043 does.
+does not build) and DK000 reports it as that error.
+
+## Differences from hadolint
+Same trigger as hadolint's DL4000: every `MAINTAINER`. hadolint has it as an error, docklint
+as a warning (the build works). An `ONBUILD MAINTAINER` is hadolint's DL3043 and DK000 here.
+docklint adds a fix where the value can become a label.
+
+## Differences from BuildKit
+Same trigger as BuildKit's MaintainerDeprecated: every `MAINTAINER`, with the same severity.
+docklint adds a fix where the value can become a label.
 
 ## Why is this bad?
 `MAINTAINER` has been deprecated since Docker 1.13. It fills the image's `Author` field, which

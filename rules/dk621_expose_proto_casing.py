@@ -9,11 +9,13 @@ spec as written.
 
 Under ONBUILD: an `ONBUILD EXPOSE` trigger is checked the same way (the finding points inside
 the ONBUILD line), except that a spec with a variable is left alone: the build that runs the
-trigger expands it with its own build arguments, which this file does not know. BuildKit's
-check does not look inside an ONBUILD line.
+trigger expands it with its own build arguments, which this file does not know.
 
-This is BuildKit's ExposeProtoCasing check (accepted as an alias). BuildKit reports the whole
-instruction; docklint points at the spec.
+## Differences from BuildKit
+Same trigger as BuildKit's ExposeProtoCasing, after the same substitution of build arguments and
+`ENV` values. BuildKit reports the whole instruction, once per bad spec; docklint points at
+each spec. BuildKit does not look inside an `ONBUILD` line until a later build runs the
+trigger; docklint checks `ONBUILD EXPOSE` where it is written.
 
 ## Why is this bad?
 Docker lower-cases the protocol anyway, so `80/TCP` works, but it reads as if the case mattered,

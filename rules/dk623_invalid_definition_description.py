@@ -7,11 +7,12 @@ alias). As in BuildKit, `# check=experimental=InvalidDefinitionDescription` (or
 argument, turns it on for that file, even together with `skip=all`; the same `# check=` comment
 attached to one FROM or ARG turns it on for that instruction only. That applies when docklint
 runs its default rule set (an explicit `select` without `default` decides alone, and an
-`ignore` naming the rule wins); `select` turns it on everywhere. It follows BuildKit exactly. It looks at a `FROM ... AS name` and at every `ARG` (global ones
-included) that has comment lines attached, that is, the comment lines since the previous
-instruction (blank lines do not break the block; a lone `#` line clears it; parser directives
-are not part of it). It fires when the first word of the *last* attached comment line is not
-the stage name (as BuildKit stores it, lower case) or, for an ARG, one of the names it declares.
+`ignore` naming the rule wins); `select` turns it on everywhere. It looks at a `FROM ... AS
+name` and at every `ARG` (global ones included) that has comment lines attached, that is, the
+comment lines since the previous instruction (blank lines do not break the block; a lone `#`
+line clears it; parser directives are not part of it). It fires when the first word of the
+*last* attached comment line is not the stage name (as BuildKit stores it, lower case) or, for
+an ARG, one of the names it declares.
 
 Every comment counts, pragmas included: a `# hadolint ignore=...` or `# check=...` line right
 above an ARG is read as its description too, by BuildKit and by this rule. So is a license
@@ -21,6 +22,12 @@ at the stage name or the ARG's first name, with the comment as related location.
 
 Under ONBUILD: an `ONBUILD ARG` is not checked, because BuildKit's check does not look inside
 an ONBUILD line (it keeps the trigger as text) and this rule follows BuildKit exactly.
+
+## Differences from BuildKit
+Same trigger as BuildKit's experimental InvalidDefinitionDescription, turned on the same
+ways, `ONBUILD ARG` left alone as there. BuildKit reports the whole FROM or ARG instruction as a
+warning; docklint points at the stage name or the ARG's first name, with the comment as a
+related location, and reports it as info (the build is the same either way).
 
 ## Why is this bad?
 `docker buildx build --call=outline` and `--call=targets` show a stage's or build argument's

@@ -1,9 +1,13 @@
 """A stage name with upper-case letters.
 
 ## What it does
-Fires when the name in `FROM image AS Name` is not all lower case. It points at the name. This
-is BuildKit's StageNameCasing check (accepted as an alias), with the same trigger; a name that
-is invalid however it is written (`AS 1st`) is a parse error (DK000), not this.
+Fires when the name in `FROM image AS Name` is not all lower case. It points at the name. A name
+that is invalid however it is written (`AS 1st`) is a parse error (DK000), not this.
+
+## Differences from BuildKit
+Same trigger as BuildKit's StageNameCasing: a `FROM image AS Name` whose name is not all lower
+case. BuildKit reports the whole FROM line; docklint points at the name and adds a fix that
+lower-cases it and the references to it.
 
 ## Why is this bad?
 BuildKit lower-cases stage names: `AS Build` defines the stage `build`, and `COPY --from=BUILD`,

@@ -3,14 +3,17 @@
 ## What it does
 Fires when a `FROM image AS name` line writes `FROM` in upper case but `AS` not in upper case
 (`FROM x as y`), or `from` in lower case but `as` not in lower case (`from x AS y`). A keyword
-in mixed case (`From`) is not checked here: DK904 reports it. The finding points at `AS`. This
-is BuildKit's FromAsCasing check (accepted as an alias), with the same trigger, except where
-the `FROM` keyword itself is not in the case of most keywords of the file, which DK904 reports:
-there `AS` is compared with the file's case, so that the two rules never give opposite advice
-(in an upper-case file, `from x AS y` gets DK904's "write `FROM`" alone, and `from x as y`
-gets "write `FROM`" and "write `AS`").
+in mixed case (`From`) is not checked here: DK904 reports it. The finding points at `AS`.
 
 Under ONBUILD: nothing to check, because `ONBUILD FROM` is not allowed (DK000 reports it).
+
+## Differences from BuildKit
+Same trigger as BuildKit's FromAsCasing, except where the `FROM` keyword itself is not in the
+case of most keywords of the file, which DK904 (ConsistentInstructionCasing) reports: there
+`AS` is compared with the file's case, so that the two rules never give opposite advice (in an
+upper-case file, `from x AS y` gets DK904's "write `FROM`" alone, where BuildKit also asks for
+`as`, and `from x as y` gets "write `FROM`" and "write `AS`", where BuildKit is quiet about
+`as`). BuildKit reports the whole FROM line; docklint points at `AS`.
 
 ## Why is this bad?
 Both spellings work, but a file that mixes them reads as if `as` were something other than the

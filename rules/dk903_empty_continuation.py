@@ -3,15 +3,16 @@ r"""An empty line inside an instruction continued with `\`.
 ## What it does
 Fires for an instruction whose continuation lines include an empty or whitespace-only line. One
 finding per instruction, at its first empty line; the message says how many there are. Comment
-lines inside a continuation are fine and not counted. This is BuildKit's NoEmptyContinuation
-check (accepted as an alias), with the same trigger.
-
-BuildKit reports the instruction's *last* line, because that is where its parser happens to be
-when it notices. docklint points at the empty line itself: that is the line to delete, and it
-is often far from the last line of a long `RUN`.
+lines inside a continuation are fine and not counted.
 
 Under ONBUILD: an `ONBUILD` instruction is checked like any other, its trigger being part of its
 lines.
+
+## Differences from BuildKit
+Same trigger as BuildKit's NoEmptyContinuation: one finding per instruction with an empty or
+whitespace-only continuation line. BuildKit reports the instruction's *last* line, because that
+is where its parser happens to be when it notices. docklint points at the first empty line
+itself: that is the line to delete, and it is often far from the last line of a long `RUN`.
 
 ## Why is this bad?
 The builder skips the empty line and keeps reading the instruction, so it looks as if the

@@ -6,8 +6,12 @@ inside a stage. All-lower-case ones count as lower, all-upper-case ones as upper
 (`Run`) as neither. The file's case is lower only when lower-case keywords outnumber upper-case
 ones, so a tie means upper. Then every keyword not written in that case is reported, mixed ones
 always. `ARG`s before the first `FROM` are neither counted nor reported, and the instruction
-inside an `ONBUILD` is not looked at. This is BuildKit's ConsistentInstructionCasing check
-(accepted as an alias), with exactly these counting rules.
+inside an `ONBUILD` is not looked at.
+
+## Differences from BuildKit
+Same trigger as BuildKit's ConsistentInstructionCasing, with exactly its counting rules (ties
+go to upper case, mixed case always reported, global ARGs and ONBUILD triggers left out).
+docklint points at the keyword and adds a fix that rewrites it in the file's case.
 
 ## Why is this bad?
 Keywords are case-insensitive, so this is about reading: upper-case keywords are the common

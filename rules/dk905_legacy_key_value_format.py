@@ -4,9 +4,8 @@
 Fires for an `ENV` or `LABEL` whose first word has no `=`: the old form that sets one key to
 the whole rest of the line (`ENV PATH /opt/bin:$PATH`). It is one style choice, so it is one
 finding per file: at the key of the first such instruction, with every other one as a related
-location (each with its own fix; `--fix` rewrites them all). `ARG` has no such form (`ARG A B` declares two build arguments). This is BuildKit's
-LegacyKeyValueFormat check (accepted as an alias). BuildKit reports an `ONBUILD ENV` only when
-a later build runs the trigger; docklint reports the trigger where it is written.
+location (each with its own fix; `--fix` rewrites them all). `ARG` has no such form (`ARG A B`
+declares two build arguments).
 
 The severity is info, and the rule stays on by default. For a single key the two forms mean
 exactly the same thing, and many careful authors keep the legacy form as a deliberate house
@@ -15,6 +14,13 @@ style: it is used in about four out of five of the official images' Dockerfiles
 every build, and fails the build on it only with `# check=error=true`, which raises this rule
 to an error as well. A project that keeps the legacy form on purpose can switch the rule off
 (`--ignore DK905`, or BuildKit's `# check=skip=LegacyKeyValueFormat`).
+
+## Differences from BuildKit
+Same trigger as BuildKit's LegacyKeyValueFormat: an `ENV` or `LABEL` whose first word has no
+`=`. BuildKit warns once per instruction; docklint gives one finding per file, at the first
+such instruction, the others being related locations (a style choice is made once per file),
+and it is info here, a warning there. BuildKit reports an `ONBUILD ENV` only when a later build
+runs the trigger; docklint reports the trigger where it is written.
 
 ## Why is this bad?
 The legacy form does not look like what it does: `ENV A B C` sets `A` to `B C`, while

@@ -45,10 +45,11 @@ def test_same_env_reference_is_reported_by_both_peers_rules() -> None:
 
 
 def test_name_set_twice_in_one_env() -> None:
-    # unset before: BuildKit reports `$A` once; hadolint's DL3044 ignores a pair's own name
+    # unset before: BuildKit reports `$A` once; hadolint's DL3044 reports the second `${A}`,
+    # which expands to nothing instead of the first pair's `x:`
     text = "FROM debian:12-slim\nENV A=x:${A} A=y:${A}\n"
     assert _found(text, "DK209") == [("DK209", 2, 9, "warning")]
-    assert _found(text, "DK605") == []
+    assert _found(text, "DL3044") == [("DK605", 2, 18, "warning")]
     # set before: nothing is undefined, but the first pair is lost
     text = "FROM debian:12-slim\nENV A=0\nENV A=x:${A} A=y:${A}\n"
     assert _found(text, "DK209") == []
