@@ -6,11 +6,14 @@ Fires when a shell-form `RUN` (or `ONBUILD RUN`) runs one of `free`, `kill`, `mo
 `&&` chains, pipes, subshells, `sh -c` strings and heredoc scripts alike. Installing such a tool
 (`apt-get install vim`) or testing for it (`command -v ps`) is not running it.
 
-Differences from hadolint's DL3001: `service <name> start` (or `restart`) followed in the same
-`RUN` by `service <name> stop` is not reported: starting a database to load a schema and
-stopping it again is a normal build step. Likewise `kill` of a process the same `RUN` started
-in the background (`kill $!`, `kill "$pid"`), and `ssh` in a `RUN --mount=type=ssh`, which
-hands the build an SSH agent on purpose. hadolint flags all three.
+## Differences from hadolint
+hadolint's DL3001 reports every such command, these three cases included; docklint does not
+report `service <name> start` (or `restart`) followed in the same `RUN` by `service <name>
+stop` (starting a database to load a schema and stopping it again is a normal build step),
+`kill` of a process the same `RUN` started in the background (`kill $!`, `kill "$pid"`), or
+`ssh` in a `RUN --mount=type=ssh`, which hands the build an SSH agent on purpose. hadolint also
+looks at exec-form `RUN ["vim", ...]`, which docklint leaves alone; docklint finds the commands
+where hadolint does not: called by path (`/usr/bin/vim`) or inside an `sh -c` string.
 
 ## Why is this bad?
 A build step has no terminal, no init system and no running services: `vim` waits for input

@@ -14,7 +14,7 @@ what a `WORKDIR` before the `RUN` would say. It reports:
 A single `cd` at the start of one `RUN` is not reported: the Docker Official Images do that on
 purpose (`cd "${PHP_INI_DIR%/php}"; ...`) to work somewhere for one step without changing the
 working directory of the steps and the container that follow, which a `WORKDIR` would (or
-would take a second `WORKDIR` to undo). hadolint's DL3003 reports any `cd` anywhere.
+would take a second `WORKDIR` to undo).
 
 Nor is a `cd` reported, even repeated, where `WORKDIR` is not the better tool:
 - a `cd` in the middle of a script, into a directory the steps before it fetched, unpacked or
@@ -30,7 +30,14 @@ Nor is a `cd` reported, even repeated, where `WORKDIR` is not the better tool:
   behind, empty, in the image;
 - `cd` inside a subshell, `$(...)` or an `sh -c` string.
 
-Like DL3003, `ONBUILD RUN` is not checked. It is info: a style matter, the build is the same.
+`ONBUILD RUN` is not checked. It is info: a style matter, the build is the same.
+
+## Differences from hadolint
+hadolint's DL3003 reports every `RUN` that runs `cd` anywhere (exec form `RUN ["cd", ...]`
+included), one finding per `RUN`. docklint reports only the three cases above, once per
+directory with the other `RUN`s as related places: a single opening `cd`, a `cd` in the middle
+of a script and the other cases listed are kept quiet on purpose, for the reasons given. Like
+DL3003, it does not look inside `ONBUILD RUN`.
 
 ## Why is this bad?
 A `cd` lasts for one `RUN` only, which makes Dockerfiles that chain `cd /app && ...` in every

@@ -9,12 +9,17 @@ Not reported: a step that runs as root (no `USER`, or `USER root`, before it) an
 only as `sudo -u <someone else>`, to run a command as another user (`sudo -u postgres psql`
 between `service postgresql start` and `stop`, `sudo -u builduser makepkg`, which refuses to
 run as root): that drops privileges for one command, as `gosu` or `setpriv` would, and needs
-no sudoers entry. hadolint's DL3004 reports it; the message says what to write instead:
-`USER root` for a command that needs root, `USER <name>` (or `setpriv`/`gosu`) for
-`sudo -u <name>`.
+no sudoers entry. The message says what to write instead: `USER root` for a command that
+needs root, `USER <name>` (or `setpriv`/`gosu`) for `sudo -u <name>`.
 
 It is a warning: the build fails (`sudo: not found`) only where the image lacks sudo, which
 docklint cannot always tell.
+
+## Differences from hadolint
+hadolint's DL3004 reports every `RUN` that calls `sudo`, as an error, `sudo -u <name>` in a step
+that already runs as root included, and also exec-form `RUN ["sudo", ...]`, which docklint
+leaves alone. docklint reports `sudo` called by path (`/usr/bin/sudo`) and inside `sh -c`
+strings, which hadolint does not, and rates it a warning (see above).
 
 ## Why is this bad?
 A build step already runs as whatever `USER` says: root by default, so `sudo` adds nothing but

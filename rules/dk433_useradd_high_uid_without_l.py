@@ -5,11 +5,14 @@ Fires when `useradd` in a shell-form `RUN` or `ONBUILD RUN` creates a user with 
 digits or more (`-u 100000`, `--uid=123456`, `-mu 1000000`) and without `-l`
 (`--no-log-init`). It points at the UID.
 
-Differences from hadolint's DL3046, which measures the UID as written: a UID given through an
-ARG or ENV (`-u "$APP_UID"`) is resolved against the stage's ARG and ENV values and reported
-when the value is large; one whose value docklint cannot know (a variable without a default, or
-one the script computes) is left alone, as is a short value such as `-u 1000`, however it is
-spelled (`${APP_UID}` is not "ten characters long").
+## Differences from hadolint
+hadolint's DL3046 measures the UID as written (more than five characters). docklint resolves a
+UID given through an ARG or ENV (`-u "$APP_UID"`) against the stage's ARG and ENV values and
+reports it when the value is large; one whose value docklint cannot know (a variable without a
+default, or one the script computes) is left alone, as is a short value such as `-u 1000`,
+however it is spelled (`${APP_UID}` is not "ten characters long"). docklint also reads
+`--uid=N`, which hadolint misses; hadolint also checks exec-form `RUN ["useradd", ...]`, which
+docklint does not.
 
 ## Why is this bad?
 Without `-l`, `useradd` writes the new user's slot in `/var/log/lastlog` and `/var/log/faillog`,

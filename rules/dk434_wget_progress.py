@@ -6,7 +6,9 @@ heredoc scripts) that has none of `--progress=...`, `-q`/`--quiet`, `-nv`/`--no-
 `-o`/`--output-file` or `-a`/`--append-output`. It points at the word `wget` (one finding per
 `RUN`, listing the others). Short options in a bundle count (`-qO-`, `-cq`).
 
-Differences from hadolint's DL3047: not reported are
+## Differences from hadolint
+hadolint's DL3047 reports every such `wget`, exec-form `RUN ["wget", ...]` included (docklint
+looks at shell form only). docklint does not report
 - BusyBox's `wget`, the one of Alpine and BusyBox images (and of an image docklint does not
   know whose stage runs `apk`) unless the stage installs the `wget` package: without a
   terminal it prints a few lines whatever the size of the download;

@@ -7,11 +7,15 @@ One finding per stage, at the first call of the tool the stage uses second, with
 where it uses the other. Installing a tool is not calling it, and stages are independent:
 `curl` in a builder and `wget` in the final stage is fine.
 
-Differences from hadolint's DL4001, which reports every such `RUN`: where the base image
-already ships both tools and the Dockerfile installs neither, there is nothing to save, so
-nothing is reported; and a `RUN` that checks which tool exists and uses whichever it finds
-(`command -v curl && curl ... || wget ...`, `if which wget ...`) is a portable download idiom,
-not a second tool; its calls are not counted. It is info: the build works either way.
+It is info: the build works either way.
+
+## Differences from hadolint
+hadolint's DL4001 reports every `RUN` that uses either tool once both have appeared in the
+stage, whether or not anything installs them; docklint reports one finding per stage. Where the
+base image already ships both tools and the Dockerfile installs neither, there is nothing to
+save, so nothing is reported; and a `RUN` that checks which tool exists and uses whichever it
+finds (`command -v curl && curl ... || wget ...`, `if which wget ...`) is a portable download
+idiom, not a second tool: its calls are not counted. It is info, where hadolint warns.
 
 ## Why is this bad?
 The two tools do the same job. Having both means installing (and patching, and scanning) two

@@ -7,9 +7,13 @@ merged-`/usr` system such as Debian 12, and the `sh` found first on `PATH` elsew
 relative link name counts from the working directory: the `WORKDIR`, or a `cd` earlier in the
 same `RUN` (`cd /bin && ln -sf bash sh`). It points at the link name.
 
-Difference from hadolint's DL4005, which fires on any `ln` that mentions `/bin/sh`: a link that
-*points to* `/bin/sh` (`ln -s /bin/sh /usr/local/bin/sh`) leaves the default shell alone and is
-not reported; neither is `ln -t DIR ...`, whose link names come from the sources.
+## Differences from hadolint
+hadolint's DL4005 fires on any `ln` that mentions `/bin/sh`, exec-form `RUN ["ln", ...]`
+included. A link that *points to* `/bin/sh` (`ln -s /bin/sh /usr/local/bin/sh`) leaves the
+default shell alone and is not reported by docklint; neither is `ln -t DIR ...`, whose link
+names come from the sources, nor an exec-form `RUN`. docklint reports what hadolint misses:
+`/usr/bin/sh` as the link, and a relative link name that lands on `/bin/sh`
+(`cd /bin && ln -sf bash sh`).
 
 ## Why is this bad?
 Later `RUN`s, and every script in the image that starts with `#!/bin/sh`, silently get another

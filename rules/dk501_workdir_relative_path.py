@@ -8,9 +8,9 @@ an `ONBUILD WORKDIR` of such a stage) has set a working directory before. A path
 nothing is reported as `""`. A path whose value depends on a build argument without a value is
 skipped, unless its literal start already makes it relative (`app/$VERSION`).
 
-This is BuildKit's WorkdirRelativePath check. It applies on every base image, `scratch`
-included, as both peers do: the working directory an image leaves behind is not written in the
-Dockerfile, so a reader cannot tell where a relative path lands without knowing the base.
+It applies on every base image, `scratch` included, as both peers do: the working directory an
+image leaves behind is not written in the Dockerfile, so a reader cannot tell where a relative
+path lands without knowing the base.
 
 ## Differences from hadolint
 hadolint's DL3000 fires on every `WORKDIR` that does not start with `/`, `$` or a drive
@@ -21,6 +21,12 @@ letter; docklint follows BuildKit instead:
 - a path that starts with a variable is expanded rather than trusted: `ARG DIR=app` then
   `WORKDIR $DIR` is relative and is reported, `WORKDIR $HOME/app` with an absolute `HOME` is
   not.
+
+## Differences from BuildKit
+Same trigger as BuildKit's WorkdirRelativePath: only the first `WORKDIR` of a stage and the
+in-file stages it is built on, after expansion, an empty value shown as `""`. BuildKit marks
+the whole instruction; docklint points at the path and offers a fix (see below). Like BuildKit,
+it does not check an `ONBUILD WORKDIR`, which runs in another build.
 
 ## Why is this bad?
 A relative `WORKDIR` is resolved against the working directory the base image left behind.

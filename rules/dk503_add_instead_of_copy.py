@@ -9,16 +9,18 @@ not named like a tar archive, plain or compressed (`.tar`, `.tgz`, `.tar.gz`, `.
 `--unpack=false`, archives are reported too: nothing is unpacked. A `.zip` (or `.jar`, `.whl`,
 `.deb`...) is reported with a note that `ADD` copies it as it is.
 
-Differences from hadolint's DL3020:
+A word that is a flag written after the first source (`ADD a --chown=x /b/`, DK507's finding)
+is not a source here.
+
+## Differences from hadolint
+hadolint's DL3020 reports every `ADD` source without an archive extension that is not an
+`http(s)://` URL. docklint differs:
 
 - git sources are not reported: fetching a repository is something only `ADD` does;
 - a source that depends on a build argument without a value is skipped instead of reported (it
   may be a URL or an archive); one with a known value is judged by that value;
 - `.zip` and the like are reported, with a message saying `ADD` does not unpack them;
 - it is a warning, not an error: the build works, and a local file is copied as `COPY` would.
-
-A word that is a flag written after the first source (`ADD a --chown=x /b/`, DK507's finding)
-is not a source here.
 
 ## Why is this bad?
 `ADD` does more than copy: it fetches URLs and repositories and unpacks tar archives. Used for

@@ -5,8 +5,7 @@ Fires on a `COPY` or `ADD` (an `ONBUILD` one included) that names two or more so
 documents included, when its destination, after ARG and ENV substitution, does not end with
 `/` (or `\` on Windows) and is not `.` or `..`. It reports the destination.
 
-hadolint's DL3021 checks `COPY` only; the same requirement holds for `ADD`, so docklint checks
-both. A destination with a variable is judged by its value (`ARG DEST=/app/` then
+A destination with a variable is judged by its value (`ARG DEST=/app/` then
 `COPY a b $DEST` is fine); one that depends on a build argument without a value is skipped. A
 single wildcard source (`COPY *.json /app`) is not counted as several: how many files it matches
 is only known at build time.
@@ -16,6 +15,13 @@ as a JSON array (`COPY ['a', 'b']`) are DK507's: they are not counted as sources
 instruction whose JSON array is broken, or whose last word is such a flag, is left to DK507.
 
 The severity is warning: BuildKit, the default builder, does not refuse the build.
+
+## Differences from hadolint
+hadolint's DL3021 checks `COPY` only; the same requirement holds for `ADD`, so docklint checks
+both. It also expands variables in the destination, does not count a single wildcard as
+several sources, and leaves alone an instruction BuildKit refuses to parse (a flag without a
+value, `COPY --chmod 755 a /b`: DK000) or whose extra words are misplaced flags (DK507), where
+hadolint counts the flag's value as a source. It is a warning, where hadolint reports an error.
 
 ## Why is this bad?
 Several sources can only go into a directory, and the Dockerfile reference requires such a

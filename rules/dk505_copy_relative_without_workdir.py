@@ -29,8 +29,8 @@ that depends on a build argument without a value is skipped.
 hadolint's DL3045 reports every relative `COPY` destination before a `WORKDIR` of the stage or
 of the stage it names as its base, all alike. docklint reports the same destinations, but
 grades them (a warning where it matters, an info otherwise, see above), checks `ADD` as well
-as `COPY`, follows the whole chain of in-file base stages, and expands variables instead of
-trusting any destination that starts with `$`.
+as `COPY`, and expands variables instead of trusting any destination that starts with `$`.
+Like DL3045, it follows the chain of in-file base stages and leaves `ONBUILD COPY` alone.
 
 ## Why is this bad?
 The working directory is whatever the base image set: `/` for most images, and it can change

@@ -6,7 +6,7 @@ a git repository) when, after ARG and ENV substitution and path cleaning (`./app
 `/app` is `app`), the source or one of its parent directories matches a pattern of the build
 context's `.dockerignore`. It reports the source and names the pattern.
 
-This is BuildKit's CopyIgnoredFile check, with its limits:
+It has the limits of BuildKit's check:
 
 - it only runs when the `.dockerignore` has no exception patterns (`!keep-me`): with them, a
   directory that matches a pattern may still have files the build sees;
@@ -28,6 +28,12 @@ the whole context copies an empty directory: those are warnings.
 
 Under ONBUILD: an `ONBUILD COPY`/`ONBUILD ADD` is not checked, because it reads the build
 context (and `.dockerignore`) of the build that runs the trigger, not this one.
+
+## Differences from BuildKit
+Same trigger as BuildKit's CopyIgnoredFile, with the same limits (listed above). docklint
+differs in what it says: a literal source that is excluded is an error, since the build then
+fails, where BuildKit warns; and the finding points at the source rather than the whole
+instruction.
 
 ## Why is this bad?
 The builder never sees an ignored file: the `COPY` fails with "not found", or, when the source
