@@ -1102,8 +1102,72 @@ def lsp_cmd(stdio):
     lsp_main()
 
 
+@click.group("image", context_settings={"help_option_names": ["-h", "--help"]})
+def image_cmd():
+    """The base images docklint knows: list them, or learn one from its archive."""
+
+
+@image_cmd.command("learn", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("archive", type=click.Path())
+@click.option("--name", "ref", metavar="REF",
+              help="The reference (pattern) the entry describes, and which image of a "
+                   "multi-image archive to read (default: the archive's own tag).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True)
+def image_learn_cmd(archive, ref, fmt):
+    """Read an image archive (docker/podman save, or an OCI layout) and print the images:
+    entry describing it, for .docklint.yaml. Nothing is run and nothing is fetched."""
+    from .imagearchive import ArchiveError, entry, learn, to_yaml
+    try:
+        learned = learn(archive, ref)
+    except ArchiveError as exc:
+        click.echo(f"docklint: {_printable(str(exc))}", err=True)
+        sys.exit(EXIT_ERROR)
+    name = ref or (learned.names[0] if learned.names else None)
+    if name is None:
+        click.echo("docklint: the archive names no image: give the reference with --name "
+                   "REF", err=True)
+        sys.exit(EXIT_ERROR)
+    source = os.path.basename(os.path.normpath(archive))
+    if fmt == "json":
+        import json
+        click.echo(json.dumps({"images": {name: entry(learned, source)}}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(to_yaml(learned, name, source), nl=False)
+
+
+@image_cmd.command("list", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="The configuration whose images: to list (default: the one found from "
+                   "the current directory).")
+def image_list_cmd(fmt, config_path):
+    """List the images docklint knows and their facts: its data file, then the configuration's
+    declared images:."""
+    from . import config as cfg
+    from .images import all_rows
+    conf = cfg.config_for(None, explicit=config_path, isolated=False)
+    declared = cfg.resolve_settings(None, conf, cli={}).settings.images if conf else ()
+    rows = all_rows(declared)
+    if fmt == "json":
+        import json
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    cols = ("image", "variant", "kind", "shell", "ca-bundle", "libc", "tzdata", "user", "size",
+            "end-of-life", "source")
+    table = [[_printable(str(r.get(c) if r.get(c) is not None else "?")) for c in cols]
+             for r in rows]
+    widths = [max(len(c), *(len(t[i]) for t in table)) if table else len(c)
+              for i, c in enumerate(cols)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
+    for t in table:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip())
+
+
 _COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "graph": graph_cmd,
-             "config": config_cmd, "lsp": lsp_cmd}
+             "config": config_cmd, "lsp": lsp_cmd, "image": image_cmd}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

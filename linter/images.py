@@ -600,3 +600,35 @@ def image_env(name: str) -> frozenset[str] | None:
     in ``data/image_env.tsv`` (Docker Hub official names or full repositories); None when
     docklint does not know the image's environment."""
     return _image_env_table().get(name)
+
+
+def _yes(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def all_rows(declared: "tuple[Declared, ...]" = ()) -> list[dict]:
+    """Every image docklint knows, for ``docklint image list``: the data file's rows, then the
+    configuration's declared entries (a pattern, and what it says or inherits with ``like:``)."""
+    out = []
+    for f in _table().rows:
+        out.append({"image": _write(f), "variant": f.variant, "kind": f.kind,
+                    "shell": _yes(f.has_shell), "ca-bundle": _yes(f.has_ca_certs),
+                    "libc": f.libc, "tzdata": _yes(f.has_tzdata),
+                    "user": None if f.default_uid is None else str(f.default_uid),
+                    "size": f.size_text if f.size_bytes is not None else None,
+                    "end-of-life": f.eol, "source": "data"})
+    from .imagedecl import facts_for
+    from .imageref import parse_image_ref
+    for entry in declared:
+        f = facts_for(entry, parse_image_ref("declared.invalid/image"))
+        out.append({"image": entry.pattern, "variant": f.variant, "kind": f.kind,
+                    "shell": f.shell_path or _yes(f.has_shell), "ca-bundle": _yes(f.has_ca_certs),
+                    "libc": f.libc, "tzdata": _yes(f.has_tzdata),
+                    "user": f.default_user or (None if f.default_uid is None
+                                               else str(f.default_uid)),
+                    "size": f.size_text if f.size_bytes is not None else None,
+                    "end-of-life": None,
+                    "source": f"declared ({entry.where})" + (f", like {f.like}" if f.like else ""),
+                    "users": None if f.users is None else [n for n, _ in f.users]})
+    return out
+
