@@ -52,6 +52,10 @@ class ImageFacts:
     eol_source: str | None
     source: str
     notes: str
+    # when the row's source describes the image (data file), and whether the row says the
+    # image has reached its end of life ("end-of-life"; see data/README.md)
+    as_of: str | None = None
+    status: str = ""
     # Facts only a declared or learned image carries (the data file has no columns for them):
     # the users and groups of /etc/passwd and /etc/group (name -> id, None when the id is not
     # given), the image config's default user, working directory, environment, entrypoint and
@@ -153,7 +157,8 @@ def successor(ref: ImageRef | str, today: date | None = None) -> str | None:
 _FACT_COLUMNS = ("has_shell", "has_ca_certs", "libc", "has_tzdata", "default_uid")
 _COLUMNS = ("image", "tag", "compressed_bytes", "uncompressed_bytes", *_FACT_COLUMNS[:3], "source",
             *_FACT_COLUMNS[3:], "notes", "family", "variant", "kind", "eol", "eol_source",
-            "approx_compressed_bytes", "size_source", "facts_from")
+            "approx_compressed_bytes", "size_source", "facts_from", "as_of", "status")
+STATUSES = ("", "end-of-life")
 
 
 class _Table:
@@ -193,13 +198,17 @@ def _row(r: dict[str, str], index: dict[str, dict[str, str]]) -> ImageFacts:
         raise ValueError("a value without its source, or a source without its value")
     if r["eol"]:
         date.fromisoformat(r["eol"])
+    date.fromisoformat(r["as_of"])
+    if r["status"] not in STATUSES:
+        raise ValueError(f"bad status {r['status']!r}")
     return ImageFacts(
         image=r["image"], tag=r["tag"], family=r["family"], variant=r["variant"], kind=r["kind"],
         has_shell=_bool(r["has_shell"]), has_ca_certs=_bool(r["has_ca_certs"]),
         libc=None if r["libc"] == "unknown" else r["libc"], has_tzdata=_bool(r["has_tzdata"]),
         default_uid=_int(r["default_uid"]), compressed_bytes=_int(r["compressed_bytes"]),
         approx_compressed_bytes=_int(r["approx_compressed_bytes"]), eol=r["eol"] or None,
-        eol_source=r["eol_source"] or None, source=source, notes=r["notes"])
+        eol_source=r["eol_source"] or None, source=source, notes=r["notes"],
+        as_of=r["as_of"], status=r["status"])
 
 
 def parse_table(text: str) -> _Table:
@@ -616,7 +625,7 @@ def all_rows(declared: "tuple[Declared, ...]" = ()) -> list[dict]:
                     "libc": f.libc, "tzdata": _yes(f.has_tzdata),
                     "user": None if f.default_uid is None else str(f.default_uid),
                     "size": f.size_text if f.size_bytes is not None else None,
-                    "end-of-life": f.eol, "source": "data"})
+                    "end-of-life": f.eol, "source": "data", "as-of": f.as_of})
     from .imagedecl import facts_for
     from .imageref import parse_image_ref
     for entry in declared:

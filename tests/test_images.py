@@ -665,3 +665,38 @@ def test_image_env_table():
     assert images.image_env("golang") == frozenset({"GOLANG_VERSION", "GOPATH", "GOTOOLCHAIN"})
     assert images.image_env("alpine") == frozenset()
     assert images.image_env("registry.example.com/unknown") is None
+
+
+def test_every_row_says_when_its_facts_were_true_and_whether_it_is_end_of_life() -> None:
+    # The data file stays honest over time: each row has a date (`as_of`), and when an
+    # end-of-life date in it passes, CI fails until the row says so (`status`), so that a
+    # maintainer looks at the row and its successor instead of users finding stale advice.
+    from docklint.images import _table
+    today = date.today()
+    stale = []
+    for facts in _table().rows:
+        assert facts.as_of is not None and date.fromisoformat(facts.as_of) <= today, facts.image
+        passed = facts.eol is not None and date.fromisoformat(facts.eol) <= today
+        if passed and facts.status != "end-of-life":
+            stale.append(f"{facts.image}:{facts.tag} (end of life {facts.eol})")
+        if facts.status == "end-of-life":
+            assert passed, f"{facts.image}:{facts.tag} says end-of-life before its eol date"
+    assert not stale, ("end-of-life dates have passed; set status to end-of-life in "
+                       "linter/data/base_images.tsv (and check their successors): "
+                       + ", ".join(stale))
+
+
+def test_a_row_must_carry_a_valid_date_and_status() -> None:
+    from docklint.images import _COLUMNS, parse_table
+    row = dict.fromkeys(_COLUMNS, "")
+    row.update(image="x", tag="latest", compressed_bytes="unknown",
+               uncompressed_bytes="unknown", has_shell="yes", has_ca_certs="yes",
+               libc="glibc", source="test", has_tzdata="yes", default_uid="0", family="x",
+               variant="full", kind="os", as_of="2026-01-01")
+    header = "\t".join(_COLUMNS)
+    assert parse_table(header + "\n" + "\t".join(row[c] for c in _COLUMNS)).rows[0].as_of \
+        == "2026-01-01"
+    for bad in ({"as_of": ""}, {"as_of": "soon"}, {"status": "dead"}):
+        broken = {**row, **bad}
+        with pytest.raises(ValueError, match="line 2"):
+            parse_table(header + "\n" + "\t".join(broken[c] for c in _COLUMNS))
