@@ -63,7 +63,6 @@ To copy from an image, name it with a tag or digest (`--from=nginx:1.27`), which
 
 from __future__ import annotations
 
-from docklint import images
 from docklint.checks import has_parse_error
 from docklint.model import closest
 from docklint.rule import Finding, Severity, rule
@@ -148,7 +147,7 @@ def _unknown(df, e, stages, names, broken_names) -> Finding | None:
                        f"{shown} names stage index {e.ref}, but the stages are numbered 0 to "
                        f"{last}; did you mean {_describe(stages[last])}?")
     ref = e.ref
-    if any(c in ref for c in "/:@") or images.lookup(ref) is not None:
+    if any(c in ref for c in "/:@") or df.image_facts(ref) is not None:
         return None
     if broken_names:
         return None           # a stage name BuildKit refuses (DK000): the name may be meant

@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import posixpath
 
-from docklint import images
 from docklint.facts import facts_of
 from docklint.imageref import parse_image_ref
 from docklint.model import FILE_ADDING
@@ -105,13 +104,13 @@ def _whole_system(df, edge) -> str | None:
     if ref is not None:
         if ref.repository in _COPIED_WHOLE:
             return None
-        known = images.lookup(ref)
+        known = df.image_facts(ref)
         if known is not None and known.kind == "scratch":
             return None
     return what
 
 
-def _other_build(ref: str) -> str | None:
+def _other_build(df, ref: str) -> str | None:
     """What ``COPY --from=<ref>`` of a trigger that runs in another build copies (None when
     it is an image made to be copied whole)."""
     if "$" not in ref:
@@ -119,7 +118,7 @@ def _other_build(ref: str) -> str | None:
         if image is not None and image.valid:
             if image.repository in _COPIED_WHOLE:
                 return None
-            known = images.lookup(image)
+            known = df.image_facts(image)
             if known is not None and known.kind == "scratch":
                 return None
     return f"`{ref}` (whatever it names in the build that runs the trigger)"
@@ -162,7 +161,7 @@ def _triggers(df, facts):
                 what = next((w for w in map(lambda e: _whole_system(df, e), edges)
                              if w is not None), None)
             else:
-                what = _other_build(flag.value)
+                what = _other_build(df, flag.value)
             if what is None:
                 continue
             words = list(sub.args)

@@ -295,7 +295,8 @@ def check(df, options):
     if kind not in images.RUNS:
         return            # musl-dynamic (alpine or similar), wasm, another OS: nothing to say
     shell = _shell_need(facts, target, activity)
-    suggestion = images.suggest_lighter(root.image, kind, needs_shell=shell is not None)
+    suggestion = images.suggest_lighter(root.image, kind, needs_shell=shell is not None,
+                                        declared=df.declared_images)
     if suggestion is None:
         return
     if suggestion.facts.size_bytes is not None and base.size_bytes is not None and \

@@ -102,7 +102,8 @@ def check(df, options):
     shell = start.shell or _shell_healthcheck(facts, target.index)
     suggestion = None
     if runs in images.RUNS:
-        suggestion = images.suggest_lighter(root.image, runs, needs_shell=shell is not None)
+        suggestion = images.suggest_lighter(root.image, runs, needs_shell=shell is not None,
+                                            declared=df.declared_images)
     if suggestion is not None and suggestion.facts.kind != "toolchain":
         output = _OUTPUT.get(runs, "the built app")
         message += (f"; build in a separate stage and copy {output} into "

@@ -84,7 +84,7 @@ def today() -> date:
 def check(df, options):
     now = today()
     for pull in all_pulls(df):
-        facts = images.lookup(pull.image)
+        facts = df.image_facts(pull.image)
         if facts is None or not images.is_eol(facts, now):
             continue
         name = pull.image.raw

@@ -64,7 +64,6 @@ import re
 
 from docklint.checks import build_time_value
 from docklint.facts import facts_of
-from docklint import images
 from docklint.packages import earlier_search, unpinned, uses
 from docklint.rule import Finding, Severity, rule
 
@@ -158,7 +157,7 @@ def _outside_module(df, use) -> bool:
     unpacks sources or changes directory."""
     root = df.graph.root_base(use.stage.index)
     if root is None or root.kind != "image" or root.image is None or \
-            images.lookup(root.image) is None:
+            df.image_facts(root.image) is None:
         return False
     for st in df.graph.chain(use.stage.index):
         for ins in st.instructions:

@@ -217,3 +217,23 @@ def test_hover_says_where_the_facts_come_from(tmp_path):
     text, _, _ = hover_markdown(result.dockerfile, 6)
     assert "| Described by | declared in conf.yaml:1 (images: 'corp/base:*') |" in text
     assert "| Shell | no |" in text and "| Users | root |" in text
+
+
+def test_rules_that_name_images_see_declared_ones():
+    # a bare `--from=name` that is a declared image is an image, not a missing stage (DK201)
+    images = tuple(cfg._images({"mybase": {"like": "alpine:3.20"}}, "c.yaml", {}).values())
+    text = "FROM alpine:3.20\nCOPY --from=mybase /etc/os-release /x\n"
+    assert "DK201" in [f.code for f in lint_text(text, settings=Settings(select=["DK201"])
+                                                 ).findings]
+    assert lint_text(text, settings=Settings(select=["DK201"], images=images)).findings == []
+
+
+def test_a_declared_image_like_an_end_of_life_one_is_not_end_of_life():
+    # `like:` lends facts, not a life cycle: a team's own image is not end-of-life because
+    # the public image it resembles is (DK309)
+    images = tuple(cfg._images({"corp/static": {"like": "gcr.io/distroless/static-debian11"}},
+                               "c.yaml", {}).values())
+    text = "FROM corp/static:1\nCOPY app /app\nCMD [\"/app\"]\n"
+    assert lint_text("FROM gcr.io/distroless/static-debian11\n",
+                     settings=Settings(select=["DK309"])).findings
+    assert lint_text(text, settings=Settings(select=["DK309"], images=images)).findings == []
