@@ -667,7 +667,9 @@ def _hadolint_map(data: dict, lines: dict, path: str = "", quoted: bool = True
     """The docklint settings a hadolint configuration's keys mean, and the warnings about what
     was left out (unknown keys, wrong types). Never raises for what a mapping holds."""
     out: dict[str, Any] = {"select": ["default", "hadolint"],
-                           "rules": {"DK440": {"off-by-default": []}}}
+                           "rules": {"DK440": {"off-by-default": []},
+                                     # DL3025 also reports a shell-form HEALTHCHECK CMD
+                                     "DK603": {"healthcheck": True}}}
     notes: list[str] = []
 
     def at(key: Any, sub: Any = None) -> str:

@@ -94,6 +94,8 @@ BUILDKIT_WHOLE_FILE = frozenset({
     "InvalidDefaultArgInFrom", "NoEmptyContinuation"})
 # reported at the earlier instruction but emitted while dispatching the later one
 _BUILDKIT_REPORTED_EARLIER = frozenset({"MultipleInstructionsDisallowed"})
+# ... and the hadolint codes of the same rule, which hadolint reports at the later instruction
+_HADOLINT_REPORTED_LATER = frozenset({"DL3012", "DL4003", "DL4004"})
 _REPEATED_KEYWORDS = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
 # hadolint 2.15.1's rule codes, and the ones it retired
@@ -764,6 +766,14 @@ class Active:
                     ok = dispatch is p.instruction
                 else:
                     ok = p.covers is not None and p.covers.start <= span.start <= p.covers.end
+                    if not ok and p.covers is not None and p.form == "hadolint" and \
+                            any(a in _HADOLINT_REPORTED_LATER for a in rule.aliases):
+                        # hadolint reports a repeated CMD/ENTRYPOINT/HEALTHCHECK at the later
+                        # one: its pragma there silences docklint's finding on the earlier
+                        if dispatch is False:
+                            dispatch = self._dispatched_at(rule, span)
+                        ok = dispatch is not None and \
+                            p.covers.start <= dispatch.span.start <= p.covers.end
                 if ok:
                     hits.append((p, k))
                     self.used.add((id(p), k))

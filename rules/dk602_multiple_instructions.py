@@ -15,8 +15,9 @@ hadolint's DL4003 (CMD), DL4004 (ENTRYPOINT) and DL3012 (HEALTHCHECK) fire in th
 for the same instructions, but at the *later* instruction of each pair: with three `CMD`s,
 hadolint reports the second and third, docklint the first and second, each with the one that
 overrides it as a related location. docklint points at the instruction that has no effect
-(the one to delete, as the fix does), as BuildKit does. A `# hadolint ignore=DL4003` written
-above the later `CMD` therefore does not cover the finding; put it above the earlier one.
+(the one to delete, as the fix does), as BuildKit does. A `# hadolint ignore=DL4003` (DL4004,
+DL3012) counts above either instruction: above the later one, where hadolint puts it, as well
+as above the earlier one, so a file migrated from hadolint keeps its suppressions.
 hadolint has DL4004 and DL3012 as errors and DL4003 as a warning; all three are warnings here.
 
 ## Differences from BuildKit

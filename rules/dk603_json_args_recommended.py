@@ -17,7 +17,9 @@ decides the rest: a `SHELL` or a later `CMD` there changes the answer. BuildKit 
 ordinary instruction of that build, and hadolint does not look inside ONBUILD either.
 
 ## Differences from hadolint
-hadolint's DL3025 also reports a shell-form `HEALTHCHECK CMD`. docklint does not, as BuildKit's
+hadolint's DL3025 also reports a shell-form `HEALTHCHECK CMD`. docklint does so only with the
+option `healthcheck` (as info), which a `.hadolint.yaml` configuration turns on, so that a
+project linted as hadolint lints it gets the same finding; by default it does not, as BuildKit's
 JSONArgsRecommended does not (it checks only `CMD` and `ENTRYPOINT`): a health check is a
 short-lived command the engine starts and waits for; signals and PID 1 do not matter there,
 and shell features such as `curl -f http://localhost/ || exit 1` are what it is usually
@@ -101,7 +103,8 @@ import json
 from docklint.checks import broken_exec_form, has_parse_error, image_command, windows_stage
 from docklint.facts import facts_of
 from docklint.fixes import exec_form, exec_form_text
-from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.rule import Edit, Finding, Fix, Option, Severity, rule
+from docklint.source import Span
 
 
 def _shell_set(df, stage, ins) -> bool:
@@ -244,12 +247,42 @@ def _broken(df, stage, ins, shell_set: bool):
     return Finding(ins.rest_span, message, fix=fix, severity=severity)
 
 
+def _healthcheck(df, stage, ins) -> Finding | None:
+    """hadolint's DL3025 on a shell-form `HEALTHCHECK CMD` (the ``healthcheck`` option)."""
+    if len(ins.args) < 2 or ins.args[0].value.upper() != "CMD" or ins.json or \
+            has_parse_error(df, ins) or _shell_set(df, stage, ins):
+        return None
+    word = ins.args[-1]
+    words = exec_form(word.value)
+    hint, fix = "", None
+    if words:
+        json_form = exec_form_text(words)
+        hint = f": `HEALTHCHECK CMD {json_form}`"
+        fix = Fix(f"Rewrite in exec form: {json_form}", (Edit(word.span, json_form),),
+                  safe=False)
+    span = Span(ins.args[1].span.start, word.span.end)
+    return Finding(span, "HEALTHCHECK CMD in shell form runs under `/bin/sh -c`, which the image "
+                         f"must have; use exec form{hint} (hadolint's DL3025)", fix=fix,
+                   severity=Severity.INFO)
+
+
 @rule("DK603", "json-args-recommended", Severity.WARNING, tags={"runtime"},
-      aliases=("DL3025", "JSONArgsRecommended"), fixable="sometimes")
+      aliases=("DL3025", "JSONArgsRecommended"), fixable="sometimes",
+      options={"healthcheck": Option(False, "also report a shell-form HEALTHCHECK CMD (info), "
+                                            "as hadolint's DL3025 does; on when a "
+                                            ".hadolint.yaml is the configuration")})
 def check(df, options):
     skip = None
+    healthcheck = bool(options.get("healthcheck"))
     for stage in df.stages:
         for ins in stage.instructions:
+            if healthcheck and ins.keyword == "HEALTHCHECK":
+                if _overridden(stage, ins):
+                    continue        # it has no effect: DK602 says so
+                found = _healthcheck(df, stage, ins)
+                if found is not None:
+                    yield found
+                continue
             if ins.keyword not in ("CMD", "ENTRYPOINT") or ins.json or has_parse_error(df, ins):
                 continue
             if _overridden(stage, ins):

@@ -213,7 +213,7 @@ def test_hadolint_mapping():
            # hadolint's rule set: docklint's defaults, what hadolint runs by default, what
            # the override names, and every ShellCheck code
            "select": ["default", "hadolint", "DL3015", "DL3059"],
-           "rules": {"DK440": {"off-by-default": []}}}
+           "rules": {"DK440": {"off-by-default": []}, "DK603": {"healthcheck": True}}}
     assert cfg.hadolint_to_docklint({"no-fail": True})["fail-on"] == "none"
 
 

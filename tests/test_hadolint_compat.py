@@ -250,7 +250,7 @@ def test_hadolint_to_docklint_never_raises_on_wrong_types():
     mapped = cfg.hadolint_to_docklint({"ignored": 5, "override": "x", "no-fail": "yes",
                                        "failure-threshold": None, "nope": 1})
     assert mapped == {"select": ["default", "hadolint"],
-                      "rules": {"DK440": {"off-by-default": []}}}
+                      "rules": {"DK440": {"off-by-default": []}, "DK603": {"healthcheck": True}}}
 
 
 def test_a_symlinked_hadolint_file_is_not_quoted(tmp_path):
@@ -406,3 +406,28 @@ def test_check_experimental_in_the_cli_with_a_hadolint_file(tmp_path):
     result = lint_with(tmp_path, "ignored: [InvalidDefinitionDescription]\n",
                        "# check=experimental=InvalidDefinitionDescription\n" + DESCRIBED_BADLY)
     assert "DK623" not in dict(found(result))
+
+
+@pytest.mark.parametrize("where", ["earlier", "later"])
+def test_hadolint_pragma_where_hadolint_reports_a_repeated_cmd(where):
+    # hadolint reports DL4003 at the second CMD, docklint (as BuildKit) at the overridden first
+    # one: `# hadolint ignore=DL4003` above either silences it, so a migrated file stays clean
+    pragma = "# hadolint ignore=DL4003\n"
+    text = ("FROM alpine:3.20\n" + (pragma if where == "earlier" else "") + 'CMD ["a"]\n'
+            "RUN true\n" + (pragma if where == "later" else "") + 'CMD ["b"]\n')
+    plain = text.replace(pragma, "")
+    assert [f.code for f in lint_text(plain, settings=Settings(select=["DK602"])).findings] \
+        == ["DK602"]
+    assert lint_text(text, settings=Settings(select=["DK602", "DK002"])).findings == []
+
+
+def test_a_docklint_pragma_goes_where_docklint_reports():
+    text = 'FROM alpine:3.20\nCMD ["a"]\n# docklint ignore=DK602\nCMD ["b"]\n'
+    assert [f.code for f in lint_text(text, settings=Settings(select=["DK602"])).findings] \
+        == ["DK602"]
+
+
+def test_a_hadolint_configuration_reports_shell_form_healthcheck_as_dl3025(tmp_path):
+    text = "FROM alpine:3.20\nUSER 1000\nHEALTHCHECK CMD wget -q localhost\nCMD [\"app\"]\n"
+    assert "DK603" not in dict(found(lint_with(tmp_path, None, text)))
+    assert dict(found(lint_with(tmp_path, "ignored: []\n", text)))["DK603"] == "info"

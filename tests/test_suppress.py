@@ -458,9 +458,12 @@ def test_multiple_instructions_comment_above_the_later_one_counts() -> None:
     assert lint(text, ["DK904", "DK001"]) == [("DK904", 3)]
     text = base.format("# check=skip=MultipleInstructionsDisallowed\n")
     assert lint(text, ["DK904", "DK001"]) == []
-    # a hadolint or docklint pragma goes by where the finding is
-    text = base.format("# hadolint ignore=DL4003\n")
+    # a docklint pragma goes by where the finding is; a hadolint one also by where hadolint
+    # reports DL4003 (the later CMD), so that a file migrated from hadolint stays clean
+    text = base.format("# docklint ignore=DK904\n")
     assert lint(text, ["DK904", "DK001"]) == [("DK904", 2)]
+    text = base.format("# hadolint ignore=DL4003\n")
+    assert lint(text, ["DK904", "DK001"]) == []
 
 
 def test_allow_pragmas_false_makes_file_pragmas_inert() -> None:
