@@ -34,6 +34,32 @@ from docklint.engine import Settings  # noqa: E402
 from docklint.registry import all_rules  # noqa: E402
 
 
+# hadolint codes it does not report by default: not compared
+_HADOLINT_OFF = frozenset({"DL1001", "DL3057"})
+
+
+def _hadolint_code(finding, dl_of: dict[str, list[str]]) -> str:
+    """The one hadolint code a docklint finding stands for, where a rule carries several
+    (DK305: DL3006 untagged, DL3007 latest; DK602: by instruction; DK000: DL3061 before the
+    first FROM, DL3043 in ONBUILD), so that nothing is counted twice; the rule's own code when
+    it stands for none of them."""
+    dls = [d for d in dl_of.get(finding.code, ()) if d not in _HADOLINT_OFF]
+    message = finding.message
+    if finding.code == "DK305":
+        return "DL3007" if "uses the tag `latest`" in message else "DL3006"
+    if finding.code == "DK602":
+        for word, dl in (("CMD", "DL4003"), ("ENTRYPOINT", "DL4004"), ("HEALTHCHECK", "DL3012")):
+            if f"this {word} has no effect" in message:
+                return dl
+    if finding.code == "DK000":
+        if "before the first FROM" in message:
+            return "DL3061"
+        if "allowed as an ONBUILD trigger" in message:
+            return "DL3043"
+        return finding.code
+    return dls[0] if len(dls) == 1 else finding.code
+
+
 def line_of(indexes: dict, rel: str, where: str) -> str:
     """The line an instruction key (``i<k>``, or ``l<line>`` outside instructions) starts at."""
     if where.startswith("i") and rel in indexes:
@@ -56,17 +82,19 @@ def main(argv: list[str] | None = None) -> int:
     dl_of: dict[str, list[str]] = collections.defaultdict(list)   # DK code -> DL codes
     for r in all_rules():
         for a in r.aliases:
-            if re.fullmatch(r"DL\d{4}", a) and (not args.rule or a in args.rule):
+            if re.fullmatch(r"DL\d{4}", a) and a not in _HADOLINT_OFF and \
+                    (not args.rule or a in args.rule):
                 dl_of[r.code].append(a)
     files = corpus_files(args.corpus)
-    dk, indexes = lint_docklint(args.corpus, files, Settings(select=sorted(dl_of)))
+    dk, indexes = lint_docklint(args.corpus, files, Settings(select=sorted(dl_of)),
+                                code_of=lambda f: _hadolint_code(f, dl_of))
     hl = lint_hadolint(exe, args.corpus, files, indexes)
     keep = [f for f in files if f.rel not in hl.unparsed]
     both_ = collections.Counter()
     only = {"hadolint": collections.defaultdict(list), "docklint": collections.defaultdict(list)}
     wanted = {dl for dls in dl_of.values() for dl in dls}
     for f in keep:
-        mine = {(dl, w) for code, w in dk.keys.get(f.rel, ()) for dl in dl_of.get(code, ())}
+        mine = {(code, w) for code, w in dk.keys.get(f.rel, ()) if code in wanted}
         theirs = {(c, w) for c, w in hl.keys.get(f.rel, ()) if c in wanted}
         for dl, w in mine & theirs:
             both_[dl] += 1

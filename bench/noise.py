@@ -130,23 +130,25 @@ class Tally:
         return out
 
 
-def lint_docklint(corpus: Path, files: list[CorpusFile], settings: Settings
-                  ) -> tuple[Tally, dict[str, InstructionIndex]]:
+def lint_docklint(corpus: Path, files: list[CorpusFile], settings: Settings,
+                  code_of=None) -> tuple[Tally, dict[str, InstructionIndex]]:
     rules = select_rules(settings)
     return tally_results({f.rel: lint_file(str(corpus / f.rel), settings, rules)
-                          for f in files})
+                          for f in files}, code_of)
 
 
-def tally_results(results: dict[str, FileResult]
+def tally_results(results: dict[str, FileResult], code_of=None
                   ) -> tuple[Tally, dict[str, InstructionIndex]]:
     """Count docklint's findings (path -> result, as linted elsewhere: the tests lint the
-    corpus once and share it)."""
+    corpus once and share it); ``code_of(finding)`` names the code to count a finding under
+    (default: its own)."""
     tally = Tally()
     indexes: dict[str, InstructionIndex] = {}
     for rel, result in results.items():
         index = indexes[rel] = InstructionIndex(result)
         for finding in result.findings:
-            tally.add(rel, finding.code, index.by_offset(finding.span.start, finding.line))
+            tally.add(rel, code_of(finding) if code_of else finding.code,
+                      index.by_offset(finding.span.start, finding.line))
             if not finding.code.startswith("DK"):     # a sub-code (ShellCheck's): its level
                 tally.levels.setdefault(finding.code, finding.level.label)
         if any(x.code == "DK000" for x in result.findings):
