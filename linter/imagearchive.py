@@ -71,6 +71,8 @@ class Learned:
 
     names: list[str] = field(default_factory=list)      # references the archive tags it with
     shell: str | None = None
+    shells: list[str] = field(default_factory=list)     # every shell path found
+    ca_paths: list[str] = field(default_factory=list)   # every CA bundle path found
     users: dict[str, int] = field(default_factory=dict)
     groups: dict[str, int] = field(default_factory=dict)
     passwd: bool = False
@@ -466,12 +468,14 @@ def _table(data: bytes | None) -> dict[str, int]:
 
 
 def _facts(tree: _Tree, config: Any, out: Learned) -> None:
-    out.shell = next((s for s in _SHELLS if tree.file(s) is not None), None)
+    out.shells = [s for s in _SHELLS if tree.file(s) is not None]
+    out.shell = out.shells[0] if out.shells else None
     passwd, group = tree.file("/etc/passwd"), tree.file("/etc/group")
     out.passwd, out.group_file = passwd is not None, group is not None
     out.users = _table(passwd.data if passwd else None)
     out.groups = _table(group.data if group else None)
-    out.ca_bundle = any(tree.file(p) is not None for p in _CA_BUNDLES)
+    out.ca_paths = [p for p in _CA_BUNDLES if tree.file(p) is not None]
+    out.ca_bundle = bool(out.ca_paths)
     out.tzdata = any(p.startswith("usr/share/zoneinfo/") and n.kind == "file"
                      for p, n in tree.nodes.items())
     paths = [p for p, n in tree.nodes.items() if n.kind in ("file", "symlink", "link")
@@ -538,6 +542,10 @@ def to_yaml(learned: Learned, ref: str, source: str) -> str:
     if not learned.compressed and learned.layer_bytes:
         lines.append(f"    # layers stored uncompressed here: {learned.layer_bytes / 1e6:.1f} MB; "
                      "set size-mb to the registry's compressed size")
+    if len(learned.shells) > 1:
+        lines.append(f"    # shells: {', '.join(learned.shells)}")
+    if learned.ca_paths:
+        lines.append(f"    # CA bundle: {', '.join(learned.ca_paths)}")
     if learned.os_arch:
         lines.append(f"    # learned from the {learned.os_arch} image")
     return "\n".join(lines) + "\n"

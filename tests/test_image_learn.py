@@ -107,6 +107,8 @@ def test_docker_save_layout(tmp_path):
     got = learn(path)
     assert got.names == ["corp/base:1"]
     assert got.shell == "/bin/sh"                    # through the busybox symlink
+    assert got.shells == ["/bin/sh"]
+    assert got.ca_paths == ["/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"]
     assert got.libc == "musl" and got.ca_bundle     # the bundle through a symlink too
     assert got.tzdata is False                       # removed by the upper layer's whiteout
     assert got.users == {"root": 0, "nonroot": 65532} and got.groups["nonroot"] == 65532
