@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from .facts import facts_of
 from .source import Span
 
@@ -91,7 +92,7 @@ def secret_reason(name: str) -> str | None:
 
 # ---- EXPOSE port specs -----------------------------------------------------------------------
 
-_PORT_RE = re.compile(r"^(?P<start>\d+)(?:-(?P<end>\d+))?$")
+_PORT_RE = lazy(r"^(?P<start>\d+)(?:-(?P<end>\d+))?$")
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def parse_port_spec(text: str) -> PortSpec:
 
 # ---- label keys ------------------------------------------------------------------------------
 
-_LABEL_CHARS = re.compile(r"[^a-z0-9._/-]")
+_LABEL_CHARS = lazy(r"[^a-z0-9._/-]")
 RESERVED_LABEL_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
 # keys in the reserved namespaces that Docker documents for image authors to set (Docker Desktop
 # extensions must declare these)
@@ -194,7 +195,7 @@ def label_key_problems(key: str) -> list[str]:
 
 # ---- paths -----------------------------------------------------------------------------------
 
-_DRIVE = re.compile(r"^[A-Za-z]:([\\/]|$)")
+_DRIVE = lazy(r"^[A-Za-z]:([\\/]|$)")
 
 
 def is_absolute(path: str) -> bool:
@@ -229,7 +230,7 @@ def archive_suffix(name: str) -> tuple[str, str] | None:
     return None
 
 
-_GIT_RE = re.compile(r"^(?:git@[^:/]+:|git://|ssh://|[a-z][a-z0-9+.-]*://\S*\.git(?:[#?]\S*)?$)",
+_GIT_RE = lazy(r"^(?:git@[^:/]+:|git://|ssh://|[a-z][a-z0-9+.-]*://\S*\.git(?:[#?]\S*)?$)",
                      re.I)
 
 
@@ -266,8 +267,8 @@ def word_part_span(ins: "Instruction", word: "Word", start: int, end: int) -> Sp
 COPY_FLAGS = {"COPY": ("from", "chown", "chmod", "link", "parents", "exclude"),
               "ADD": ("chown", "chmod", "link", "keep-git-dir", "checksum", "unpack", "exclude")}
 _COPY_FLAG_NAMES = frozenset(COPY_FLAGS["COPY"] + COPY_FLAGS["ADD"])
-_FLAG_WORD = re.compile(r"--(?P<name>[a-z][a-z-]*)(?:=(?P<value>\S*))?")
-_BRACKETED_FLAG = re.compile(r"\[(?P<flag>--(?P<name>[a-z][a-z-]*)(?:=[^\]\s]*)?)\]?")
+_FLAG_WORD = lazy(r"--(?P<name>[a-z][a-z-]*)(?:=(?P<value>\S*))?")
+_BRACKETED_FLAG = lazy(r"\[(?P<flag>--(?P<name>[a-z][a-z-]*)(?:=[^\]\s]*)?)\]?")
 _GLOB = "*?["
 
 
@@ -462,7 +463,7 @@ def broken_exec_form(text: str) -> BrokenExecForm | None:
 
 
 # a shell operator that may follow a test command: `&&`, `||`, `;`, `|`, `&`, a redirection
-_AFTER_TEST = re.compile(r"^\s+(?:&&|\|\||[;|&)]|\d*[<>])")
+_AFTER_TEST = lazy(r"^\s+(?:&&|\|\||[;|&)]|\d*[<>])")
 
 
 def _shell_test(t: str, after: int) -> bool:

@@ -28,6 +28,8 @@ import json
 import os
 import posixpath
 import re
+
+from docklint.lazyre import lazy
 import tarfile
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -43,14 +45,14 @@ MAX_KEPT = 1024 * 1024
 MAX_LINKS = 40
 MAX_OUTER = 100_000          # members of the outer (docker save) tar
 
-_DIGEST = re.compile(r"sha256:([0-9a-f]{64})")
+_DIGEST = lazy(r"sha256:([0-9a-f]{64})")
 _KEEP = ("etc/passwd", "etc/group")
 _SHELLS = ("/bin/sh", "/bin/bash", "/bin/ash", "/busybox/sh", "/usr/bin/sh")
 _CA_BUNDLES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
                "/etc/ssl/cert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
                "/etc/ssl/ca-bundle.pem", "/etc/ssl/certs/ca-bundle.crt")
-_MUSL = re.compile(r"(?:^|/)ld-musl-[^/]+\.so\.1$")
-_GLIBC = re.compile(r"(?:^|/)lib(?:32|64|x32)?/(?:[^/]+-linux-gnu[^/]*/)?ld-linux[^/]*\.so\.\d+$"
+_MUSL = lazy(r"(?:^|/)ld-musl-[^/]+\.so\.1$")
+_GLIBC = lazy(r"(?:^|/)lib(?:32|64|x32)?/(?:[^/]+-linux-gnu[^/]*/)?ld-linux[^/]*\.so\.\d+$"
                     r"|(?:^|/)lib(?:64)?/ld64\.so\.\d$")
 
 

@@ -7,14 +7,16 @@ each other.
 from __future__ import annotations
 
 import re
+
+from docklint.lazyre import lazy
 from dataclasses import dataclass
 
 __all__ = ["ImageRef", "parse_image_ref"]
 
-_DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$", re.ASCII)
-_PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
-_DOMAIN = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
+_DIGEST = lazy(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
+_TAG = lazy(r"^[\w][\w.-]{0,127}$", re.ASCII)
+_PATH_COMPONENT = lazy(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_DOMAIN = lazy(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
                      r"(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?))*(?::[0-9]+)?$"
                      r"|^\[[0-9A-Fa-f:.]+\](?::[0-9]+)?$")
 

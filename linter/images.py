@@ -14,6 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from docklint.imageref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
@@ -252,7 +253,7 @@ _NEUTRAL = _CODENAMES | frozenset(
     "argon boron carbon dubnium erbium fermium gallium hydrogen iron jod krypton "  # Node LTS
     "jdk cli glibc eclipse temurin amazoncorretto corretto sapmachine semeru ibm graal "
     "amd64 arm64 arm s390x ppc64le riscv64 386".split())
-_VERSION = re.compile(r"^v?\d[\w.+]*$|^jdk\d+$")
+_VERSION = lazy(r"^v?\d[\w.+]*$|^jdk\d+$")
 # Tag tokens that select a variant, in the order they are joined ("jre-alpine").
 _MARKERS = ("jre", "debug", "slim", "alpine", "nonroot", "musl", "scm", "curl", "dev")
 # Distroless tags (:debug, :nonroot, :debug-nonroot) exist for every distroless image; what

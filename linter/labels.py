@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Iterator, Mapping
 
+from docklint.lazyre import lazy
 from .rule import Finding, Option
 
 __all__ = ["TYPES", "parse_schema", "schema_from", "SchemaOption", "SCHEMA_OPTION",
@@ -280,10 +281,10 @@ def valid(typ: str, value: str) -> bool:
     return True if check is None else check(value)
 
 
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
-_URI_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
-_REG_NAME = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
-_USERINFO = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*")
+_SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.\-]*")
+_URI_CHARS = lazy(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_REG_NAME = lazy(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_USERINFO = lazy(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*")
 _HOST_REQUIRED = frozenset({"http", "https", "ftp", "ftps", "ws", "wss"})
 
 
@@ -342,7 +343,7 @@ def _authority(authority: str) -> bool:
     return _REG_NAME.fullmatch(host) is not None
 
 
-_RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?"
+_RFC3339 = lazy(r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?"
                       r"(?:[Zz]|[+-](\d{2}):(\d{2}))")
 
 
@@ -364,7 +365,7 @@ def is_rfc3339(value: str) -> bool:
     return True
 
 
-_GIT_HASH = re.compile(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
+_GIT_HASH = lazy(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
 
 
 def is_git_hash(value: str) -> bool:
@@ -372,7 +373,7 @@ def is_git_hash(value: str) -> bool:
     return _GIT_HASH.fullmatch(value) is not None
 
 
-_IDENT = re.compile(r"[0-9A-Za-z-]+")
+_IDENT = lazy(r"[0-9A-Za-z-]+")
 
 
 def _numeric(part: str) -> bool:
@@ -403,9 +404,9 @@ def is_semver(value: str) -> bool:
 
 # ---- SPDX license expressions
 
-_SPDX_ID = re.compile(r"[A-Za-z0-9.\-]+")
-_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+", re.I)
-_ADDITION_REF = re.compile(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?AdditionRef-[A-Za-z0-9.\-]+",
+_SPDX_ID = lazy(r"[A-Za-z0-9.\-]+")
+_REF = lazy(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+", re.I)
+_ADDITION_REF = lazy(r"(?:DocumentRef-[A-Za-z0-9.\-]+:)?AdditionRef-[A-Za-z0-9.\-]+",
                            re.I)
 
 
@@ -482,9 +483,9 @@ def _license(tok: str) -> bool:
 # ---- RFC 5322 mailboxes
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]"
-_DOT_ATOM = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
-_QUOTED = re.compile(r'"(?:[^"\\\r\n]|\\.)*"')
-_DOMAIN_LITERAL = re.compile(r"\[[!-Z^-~]*\]")
+_DOT_ATOM = lazy(rf"{_ATEXT}+(?:\.{_ATEXT}+)*")
+_QUOTED = lazy(r'"(?:[^"\\\r\n]|\\.)*"')
+_DOMAIN_LITERAL = lazy(r"\[[!-Z^-~]*\]")
 
 
 def _addr_spec(text: str) -> bool:

@@ -68,6 +68,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
+from docklint.lazyre import lazy
 from . import __version__
 from . import config as cfg
 from .engine import FileResult, Settings, _too_big, lint_bytes, select_rules
@@ -102,8 +103,8 @@ log = logging.getLogger("docklint.lsp")
 # ---------------------------------------------------------------------------------------------
 # positions
 
-_EOL = re.compile(r"\r\n|\r|\n")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_EOL = lazy(r"\r\n|\r|\n")
+_SURROGATE = lazy("[\ud800-\udfff]")
 
 
 def _units(text: str, encoding: str) -> int:

@@ -31,6 +31,7 @@ import weakref
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
+from docklint.lazyre import lazy
 from .facts import facts_of
 from .shell import Command, Script, ShellWord
 
@@ -48,8 +49,8 @@ __all__ = ["Package", "PackageCommand", "Use", "parse", "unwrap", "package_comma
 _FAMILY = {"apt-get": "apt", "apt": "apt", "aptitude": "apt", "apk": "apk", "yum": "yum",
            "dnf": "dnf", "microdnf": "dnf", "dnf5": "dnf", "zypper": "zypper", "npm": "npm",
            "yarn": "yarn", "gem": "gem", "go": "go"}
-_PIP_RE = re.compile(r"pip(?:[23](?:\.\d+)?)?")
-_PYTHON_RE = re.compile(r"(?:python|pypy)(?:[23](?:\.\d+)?)?")
+_PIP_RE = lazy(r"pip(?:[23](?:\.\d+)?)?")
+_PYTHON_RE = lazy(r"(?:python|pypy)(?:[23](?:\.\d+)?)?")
 
 # subcommand aliases -> canonical action, per family
 _ALIASES = {
@@ -433,7 +434,7 @@ def parse(cmd: Command) -> PackageCommand | None:
 
 
 # words that are an option's value, never a package: booleans and numbers
-_LITERAL_VALUE = re.compile(r"true|false|yes|no|on|off|\d+(?:\.\d+)?[smhkKMG]?", re.I)
+_LITERAL_VALUE = lazy(r"true|false|yes|no|on|off|\d+(?:\.\d+)?[smhkKMG]?", re.I)
 
 
 def _split(cmd: Command, family: str, tool: str, args: list[ShellWord], start: int
@@ -546,7 +547,7 @@ _LOCAL_FILES = {
     "npm": (".tgz", ".tar.gz", ".tar"), "yarn": (".tgz", ".tar.gz", ".tar"), "gem": (".gem",),
     "go": (),
 }
-_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^git@|^file:")
+_URL_RE = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*://|^git@|^file:")
 
 
 def _is_variable(word: ShellWord) -> bool:
@@ -591,9 +592,9 @@ def _packages(pc: PackageCommand) -> Iterator[Package]:
             yield pkg
 
 
-_NAME_GLOB = re.compile(r"[*?\[]")
+_NAME_GLOB = lazy(r"[*?\[]")
 # pip's VCS requirements: "git+https://host/repo.git@ref#egg=name", optionally after "name @ "
-_PIP_VCS = re.compile(r"(?:\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*)?"
+_PIP_VCS = lazy(r"(?:\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*)?"
                       r"((?:git|hg|svn|bzr)\+[A-Za-z][A-Za-z0-9+.-]*://\S+)$", re.I)
 # refs that name a branch, not a release: the source moves
 MOVING_REFS = ("master", "main", "HEAD", "head", "trunk", "develop", "dev", "default", "tip")
@@ -710,7 +711,7 @@ def _package(fam: str, pc: PackageCommand, w: ShellWord, v: str) -> Package | No
     return None
 
 
-_RPM_VERSION_RE = re.compile(r"^\d[A-Za-z0-9._+~^:]*$")
+_RPM_VERSION_RE = lazy(r"^\d[A-Za-z0-9._+~^:]*$")
 
 
 def _rpm_package(w: ShellWord, v: str) -> Package:
@@ -758,8 +759,8 @@ CACHES = {
     "uv": ("~/.cache/uv",),
     "yarn": ("~/.cache/yarn", "/usr/local/share/.cache/yarn", "~/.yarn/berry/cache"),
 }
-_HOME_RE = re.compile(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
-_GLOB = re.compile(r"[*?\[]")
+_HOME_RE = lazy(r"^(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+_GLOB = lazy(r"[*?\[]")
 
 
 def _parts(path: str) -> list[str] | None:
@@ -812,7 +813,7 @@ def _glob_match(pattern: str, name: str) -> bool:
     return fnmatch.fnmatchcase(name, pattern)
 
 
-_CACHE_DIR_CALL = re.compile(r"\$\(\s*(yarn|pip[\d.]*|uv)\s+cache\s+dir\s*\)")
+_CACHE_DIR_CALL = lazy(r"\$\(\s*(yarn|pip[\d.]*|uv)\s+cache\s+dir\s*\)")
 _CACHE_OF_TOOL = {"yarn": "yarn", "pip": "pip", "uv": "uv"}
 _FIND_FILTERS = {"-name", "-iname", "-path", "-ipath", "-regex", "-iregex", "-newer", "-mtime",
                  "-mmin", "-size", "-user", "-perm"}
@@ -1081,7 +1082,7 @@ def fed_yes(use: Use) -> bool:
                                      for c in use.script.commands)
 
 
-_ASSUMEYES_CONF = re.compile(r"\bassumeyes\s*=\s*(1|true|yes|on)\b", re.I)
+_ASSUMEYES_CONF = lazy(r"\bassumeyes\s*=\s*(1|true|yes|on)\b", re.I)
 def rpm_assumes_yes(df, use: Use) -> bool:
     """Whether a yum/dnf command goes ahead without asking: ``-y``/``--assumeyes``, ``--setopt
     assumeyes=1``, ``yes |``, or ``assumeyes=1`` written to the configuration earlier."""

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
+from docklint.lazyre import lazy
 from .source import MAX_LINE_BYTES, Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap,
                      ParseError, Word)
@@ -22,11 +23,11 @@ from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Inst
 __all__ = ["Parsed", "Frontend", "parse", "parse_heredoc_word", "validate", "MOUNT_TYPES",
            "is_dockerfile_frontend"]
 
-_DIRECTIVE = re.compile(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
+_DIRECTIVE = lazy(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
                         r"[\t\n\f\r ]*$")
 _VALID_DIRECTIVES = ("syntax", "escape", "check")
 _SPLIT_WS = " \t\v\f\r"           # BuildKit's reWhitespace: [\t\v\f\r ]+
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]*)$")
+_HEREDOC_WORD = lazy(r"^(\d*)<<(-?)([^<]*)$")
 _HEREDOC_KEYWORDS = ("run", "copy", "add")
 
 
@@ -727,7 +728,7 @@ def _frontend_directives(source: Source, lines: list[tuple[int, int, int]]
 
 # the frontends that are BuildKit's Dockerfile frontend (on any registry: mirrors keep the path)
 _DOCKERFILE_FRONTENDS = ("docker/dockerfile", "docker/dockerfile-upstream")
-_SLASH_DIRECTIVE = re.compile(r"^//[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*="
+_SLASH_DIRECTIVE = lazy(r"^//[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*="
                               r"[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
 
 
@@ -819,7 +820,7 @@ def parse(source: Source, *, typed: bool = True) -> Parsed:
     return parsed
 
 
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = lazy(r"\r(?!\n)")
 
 
 def _explain_lone_cr(source: Source, err: ParseError) -> ParseError:
@@ -847,8 +848,8 @@ _FLAGS: dict[str, dict[str, bool]] = {   # flag -> repeatable
     "HEALTHCHECK": {"interval": False, "timeout": False, "start-period": False,
                     "start-interval": False, "retries": False},
 }
-_STAGE_NAME = re.compile(r"^[a-z][a-z0-9-_.]*$")
-_DURATION_PART = re.compile(r"(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+_STAGE_NAME = lazy(r"^[a-z][a-z0-9-_.]*$")
+_DURATION_PART = lazy(r"(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
 _DURATION_UNITS = {"ns": 1, "us": 1_000, "\u00b5s": 1_000, "\u03bcs": 1_000, "ms": 1_000_000,
                    "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
 

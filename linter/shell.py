@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
+from docklint.lazyre import lazy
 from .source import Span
 from .syntax import Instruction, LineMap
 
@@ -789,7 +790,7 @@ class _Walker:
 
 _CONDITION_NODES = frozenset({"list", "if_statement", "elif_clause", "while_statement",
                               "negated_command", "pipeline"})
-_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VAR_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNING = {"read", "getopts", "mapfile", "readarray", "printf", "let"}
 
 

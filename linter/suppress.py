@@ -55,6 +55,7 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
+from docklint.lazyre import lazy
 from . import registry
 from .registry import UnknownRule, resolve, subcode_owner
 from .source import Span
@@ -105,17 +106,17 @@ HADOLINT_RULES = frozenset(
     + ["DL4000", "DL4001", "DL4003", "DL4004", "DL4005", "DL4006"])
 HADOLINT_RETIRED = frozenset({"DL3005", "DL3017", "DL3031", "DL3039"})
 
-_DOCKLINT = re.compile(r"^docklint\b(?P<body>.*)$", re.I | re.S)
-_HADOLINT = re.compile(r"^hadolint\b(?P<body>.*)$", re.I | re.S)
-_IGNORE_FORM = re.compile(r"^\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*(?P<codes>[^#]*?)\s*"
+_DOCKLINT = lazy(r"^docklint\b(?P<body>.*)$", re.I | re.S)
+_HADOLINT = lazy(r"^hadolint\b(?P<body>.*)$", re.I | re.S)
+_IGNORE_FORM = lazy(r"^\s+(?:(?P<scope>global|stage)\s+)?ignore\s*=\s*(?P<codes>[^#]*?)\s*"
                           r"(?:#\s*(?P<reason>.*))?$", re.I | re.S)
-_HADOLINT_SHELL = re.compile(r"^\s+shell\s*=\s*\S+\s*$", re.I)
+_HADOLINT_SHELL = lazy(r"^\s+shell\s*=\s*\S+\s*$", re.I)
 # `# hadolint` followed by one of its pragma words or by something with `=`: meant as a pragma
-_HADOLINT_ATTEMPT = re.compile(r"^\s*(?:$|=|(?:ignore|global|stage|shell)\b|\S*=)", re.I)
-_HADOLINT_CODE = re.compile(r"^DL\d{4}$", re.I)
-_SHELLCHECK_CODE = re.compile(r"^SC\d{4}$", re.I)
+_HADOLINT_ATTEMPT = lazy(r"^\s*(?:$|=|(?:ignore|global|stage|shell)\b|\S*=)", re.I)
+_HADOLINT_CODE = lazy(r"^DL\d{4}$", re.I)
+_SHELLCHECK_CODE = lazy(r"^SC\d{4}$", re.I)
 # a comment that BuildKit reads as `check=...` (the directive grammar, without the `#`)
-_CHECK = re.compile(r"^(?P<key>[a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(?P<value>.+?)"
+_CHECK = lazy(r"^(?P<key>[a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(?P<value>.+?)"
                     r"[\t\n\f\r ]*$", re.S)
 _GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")

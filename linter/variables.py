@@ -8,6 +8,8 @@ instructions the builder expands itself. Anything that depends on a variable tha
 from __future__ import annotations
 
 import re
+
+from docklint.lazyre import lazy
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -17,8 +19,8 @@ __all__ = ["VarRef", "Expansion", "Budget", "expand", "expand_pattern", "referen
 # Marks a variable that is declared (``ARG X``) but has no value.
 UNSET = None
 
-_NAME_START = re.compile(r"[A-Za-z_]")
-_NAME = re.compile(r"[A-Za-z0-9_]*")
+_NAME_START = lazy(r"[A-Za-z_]")
+_NAME = lazy(r"[A-Za-z0-9_]*")
 _SPECIAL = set("0123456789@*#?-$!")
 _MODIFIERS = (":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/")
 

@@ -291,8 +291,9 @@ def test_preview_rules_need_preview(tmp_path, monkeypatch):
 def test_yaml_is_not_imported_without_a_yaml_config(tmp_path):
     dockerfile = write(tmp_path / "Dockerfile", "FROM alpine:3.20\n")
     import subprocess
-    code = ("import sys, runpy; sys.argv=['docklint', %r]\n"
-            "try:\n    runpy.run_module('docklint', run_name='__main__')\n"
+    code = ("import sys; import docklint._entry; from docklint.cli import main\n"
+            "sys.argv=['docklint', %r]\n"
+            "try:\n    main()\n"
             "except SystemExit: pass\n"
             "print('yaml' in sys.modules, file=sys.stderr)" % str(dockerfile))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

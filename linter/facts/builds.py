@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from ..source import Span
 from ..syntax import Instruction
 from ._core import _norm
@@ -77,8 +78,8 @@ _NO_EXECUTABLE = ("-c", "-E", "-S", "-M", "-MM", "-shared", "--version", "-v", "
                   "-dumpmachine", "--help", "-print-search-dirs", "-###", "-fsyntax-only")
 _STATIC_FLAGS = ("-static", "-static-pie", "--static")
 # a C driver links the C++ runtime for C++ sources or when told to
-_CXX_SOURCE = re.compile(r"\.(?:cpp|cc|cxx|c\+\+|cp|CPP|C|ii)$")
-_CXX_FLAG = re.compile(r"^(?:-lstdc\+\+|-lc\+\+|-std=(?:c|gnu)\+\+\w*|-stdlib=.*|-x\s*c\+\+)$")
+_CXX_SOURCE = lazy(r"\.(?:cpp|cc|cxx|c\+\+|cp|CPP|C|ii)$")
+_CXX_FLAG = lazy(r"^(?:-lstdc\+\+|-lc\+\+|-std=(?:c|gnu)\+\+\w*|-stdlib=.*|-x\s*c\+\+)$")
 _CARGO_BUILDS = ("build", "install", "zigbuild", "rustc", "auditable")
 _GO_NOT_EXECUTABLE = ("c-shared", "c-archive", "shared", "plugin", "archive")
 
@@ -402,7 +403,7 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
     return None
 
 
-_CARGO_OUT = re.compile(r"/target/([^/]+)/")
+_CARGO_OUT = lazy(r"/target/([^/]+)/")
 
 
 def search_path(facts: "Facts", index: int) -> list[str] | None:

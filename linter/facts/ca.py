@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from ..model import Stage
 from ..source import Span
 from ..syntax import Instruction
@@ -88,9 +89,9 @@ _SHELLS = {"sh", "bash", "ash", "dash", "zsh", "ksh"}
 _CERT_VARS = ("SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE",
               "NODE_EXTRA_CA_CERTS", "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH")
 # a local archive ADD unpacks
-_ARCHIVE = re.compile(r"\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst))$", re.I)
+_ARCHIVE = lazy(r"\.(?:tar|tgz|tbz2?|txz|tzst|tar\.(?:gz|bz2|xz|zst))$", re.I)
 # words of a RUN that writes CA certificates somewhere
-_CA_WORDS = re.compile(r"ca-certificates|ca_root_nss|/etc/ssl|/etc/pki|cacert|ca-bundle|"
+_CA_WORDS = lazy(r"ca-certificates|ca_root_nss|/etc/ssl|/etc/pki|cacert|ca-bundle|"
                        r"update-ca-certificates|\bcerts?\b", re.I)
 
 

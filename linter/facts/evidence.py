@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from ..shell import Script
 from ..source import Span
 from ..syntax import Instruction
@@ -27,19 +28,19 @@ __all__ = ["Evidence", "URL_RE", "TLS_CALL_RE", "TZ_API_RE", "TLS_PROBE", "TZ_PR
            "TZ_EMBED_PROBE", "CGO_PROBE", "tls_evidence", "tz_evidence", "cgo_evidence",
            "tz_sources", "reaches_https", "needs_zoneinfo", "client_calls", "embedded_roots"]
 
-URL_RE = re.compile(r"\b(?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)\]}]*")
+URL_RE = lazy(r"\b(?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)\]}]*")
 # TLS client calls in program source, by language
-TLS_CALL_RE = re.compile(
+TLS_CALL_RE = lazy(
     r"\btls\.Dial\b|\btls\.Config\s*\{|\bcredentials\.NewTLS\b|\bcredentials\.NewClientTLS"
     r"|\bssl\.create_default_context\b|\bssl\.wrap_socket\b|\bhttps\.(?:get|request)\s*\("
     r"|\bHttpsURLConnection\b|\bSSLContext\.getInstance\b|\breqwest::Client\b")
 # in context files, a URL only counts inside a string literal (comments are full of links)
-_QUOTED_URL_RE = re.compile(r"[\"'`]((?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)]*)")
+_QUOTED_URL_RE = lazy(r"[\"'`]((?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)]*)")
 # an outbound client call: an HTTP/TLS client API whose arguments hold an https:// or wss://
 # literal (or a name bound to one): Go http.Get/Post/NewRequest and client methods, Python
 # requests/httpx/urllib, Node fetch/axios/got, Rust reqwest/ureq, Java HttpClient/RestTemplate/
 # OkHttp, .NET HttpClient, PHP curl/Guzzle, Ruby Net::HTTP/HTTParty, libcurl
-_CLIENT_HEAD_RE = re.compile(
+_CLIENT_HEAD_RE = lazy(
     r"(?:\.|::|->)(?:get|post|put|patch|delete|head|request|fetch|urlopen|urlretrieve|uri|url|"
     r"Get|Post|Put|Patch|Delete|Head|PostForm|NewRequest|NewRequestWithContext|Dial|"
     r"DialContext|connect|newBuilder|getForObject|getForEntity|postForObject|postForEntity|"
@@ -49,31 +50,31 @@ _CLIENT_HEAD_RE = re.compile(
     r"|(?<![\w.])(?:fetch|urlopen|urlretrieve|axios|got|needle|superagent|curl_init|"
     r"curl_easy_setopt|file_get_contents|connect_async|WebSocket|HttpGet|HttpPost)\s*\(")
 # calls that open a TLS client connection whatever their arguments
-_TLS_CLIENT_RE = re.compile(
+_TLS_CLIENT_RE = lazy(
     r"\btls\.Dial(?:WithDialer)?\s*\(|\btls\.connect\s*\(|\bhttps\.(?:get|request)\s*\("
     r"|\bHTTPSConnection\s*\(|\bHttpsURLConnection\b"
     r"|\bcredentials\.NewClientTLSFromCert\s*\(\s*nil\b")
 # a name bound to a URL literal: `api := "https://..."`, `const API = '...'`, `let u: &str = "..."`
-_BINDING_RE = re.compile(
+_BINDING_RE = lazy(
     r"\b([A-Za-z_]\w*)\s*(?::\s*[\w&'<>\[\]. ]{1,40})?(?::=|=)\s*[rRbBfFuU]{0,2}[\"'`]"
     r"((?:https|wss)://[A-Za-z0-9\[][^\s'\"`<>\\)]*)")
 # a line where a URL literal is not a place the program calls: a CORS allow-list, a redirect
 # target, a link in HTML the program serves, the service's own address
-_NOT_CALLED_LINE = re.compile(
+_NOT_CALLED_LINE = lazy(
     r"[Oo]rigin|CORS|[Cc]ors[A-Z_]|[Rr]edirect|\bhref\s*=|\bsrc\s*=|<a\s|<link\b|<script\b|"
     r"<img\b|<meta\b|\bLocation\b|[Cc]anonical|[Hh]omepage|[Rr]epository|[Ll]icense|"
     r"[Pp]ublicU[Rr][Ll]|PUBLIC_URL|[Ee]xternalU[Rr][Ll]|[Ss]elfU[Rr][Ll]|[Aa]udience|"
     r"[Aa]llowed[A-Z_]|ALLOWED_|[Tt]rusted[A-Z_]|TRUSTED_")
 # a TLS server, whose tls.Config needs no CA bundle; and what shows a client beside it
-_TLS_SERVER_RE = re.compile(r"ListenAndServeTLS|\bServeTLS\b|\btls\.Listen\b|tls\.NewListener|"
+_TLS_SERVER_RE = lazy(r"ListenAndServeTLS|\bServeTLS\b|\btls\.Listen\b|tls\.NewListener|"
                             r"\bTLSConfig\s*:|createServer\s*\(\s*\{|\bssl\.PROTOCOL_TLS_SERVER")
-_TLS_CLIENT_HINT_RE = re.compile(r"TLSClientConfig|\btls\.Dial|http\.Transport|grpc\.Dial|"
+_TLS_CLIENT_HINT_RE = lazy(r"TLSClientConfig|\btls\.Dial|http\.Transport|grpc\.Dial|"
                                  r"grpc\.NewClient|NewClientTLS|\bInsecureSkipVerify\b")
 
-TZ_API_RE = re.compile(
+TZ_API_RE = lazy(
     r"\btime\.LoadLocation\s*\(|\bzoneinfo\.ZoneInfo\s*\(|\bfrom\s+zoneinfo\s+import\b"
     r"|\bZoneInfo\s*\(\s*[\"']|\btz\.gettz\s*\(|\bTZInfo::Timezone\.get\b")
-_TZ_EMBED_RE = re.compile(r"[\"`]time/tzdata[\"`]")
+_TZ_EMBED_RE = lazy(r"[\"`]time/tzdata[\"`]")
 _UTC_ZONES = {"UTC", "ETC/UTC", "UCT", "ZULU", "GMT", "ETC/GMT", "UNIVERSAL", "UTC0", "GMT0",
               "GMT+0", "GMT-0", "GREENWICH"}
 
@@ -93,7 +94,7 @@ class _Probe:
     calls: bool = False
 
 
-_CGO_RE = re.compile(r"\"(?:net|net/http|net/rpc|os/user|net/smtp)\"|\bimport\s+\"C\"")
+_CGO_RE = lazy(r"\"(?:net|net/http|net/rpc|os/user|net/smtp)\"|\bimport\s+\"C\"")
 CGO_PROBE = _Probe(values=None, text=_CGO_RE, file=_CGO_RE, config=None,
                    keywords=('"net', '"os/user"', '"C"'))
 
@@ -144,16 +145,16 @@ _MANIFESTS = {"cargo.toml", "cargo.lock", "pyproject.toml", "setup.cfg", "tox.in
               "setup.py", "go.work", "project.toml", "cloudbuild.yml",
               "devfile.yaml", "tilt_config.json", "codeql-config.yml", "gradle.properties"}
 # URLs that are names, not places a program connects to: XML namespaces, JSON schemas
-_NOT_CALLED = re.compile(r"^(?:https?|wss)://(?:[^/]*\.)?(?:w3\.org|json-schema\.org|"
+_NOT_CALLED = lazy(r"^(?:https?|wss)://(?:[^/]*\.)?(?:w3\.org|json-schema\.org|"
                          r"schemastore\.org|xmlsoap\.org|purl\.org|schemas\.[^/]+|"
                          r"localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1?\])(?:[:/]|$)", re.I)
 # a URL of a file to download (an archive, a package, an installer, a signature)
-_DOWNLOAD = re.compile(r"\.(?:tar|t?gz|tgz|bz2|tbz2?|xz|txz|zst|zip|7z|exe|msi|deb|rpm|apk|"
+_DOWNLOAD = lazy(r"\.(?:tar|t?gz|tgz|bz2|tbz2?|xz|txz|zst|zip|7z|exe|msi|deb|rpm|apk|"
                        r"dmg|pkg|whl|jar|war|gem|nupkg|asc|sig|sha\d*|sha256sum|md5|"
                        r"AppImage|iso|img|run|bin)(?:[?#].*)?$", re.I)
 # variables build tools read (module proxies, package indexes, mirrors, download sites) and
 # proxies: a value there is what the build fetches from
-_BUILD_TOOL_VAR = re.compile(
+_BUILD_TOOL_VAR = lazy(
     r"^(?:GO(?:PROXY|SUMDB|NOSUMDB|PRIVATE|NOPROXY|INSECURE|FLAGS|TOOLCHAIN)|PIP_\w+|"
     r"UV_\w*(?:INDEX|MIRROR|FIND_LINKS)\w*|POETRY_\w+|PDM_\w+|PIPENV_\w+|PYPI_\w+|"
     r"NPM_CONFIG_\w+|YARN_\w+|PNPM_\w+|BUN_\w+|N(?:VM_)?NODE(?:JS)?_(?:ORG_)?MIRROR|"
@@ -165,24 +166,24 @@ _BUILD_TOOL_VAR = re.compile(
     r"\w*INSTALLER_URL|\w*_TARBALL\w*|\w*_ARCHIVE_URL)$", re.I)
 # names of an endpoint the program calls (API, upstream, webhook...), and of URLs that are not
 # one (the service's own public address, documentation, links): those are not evidence at all
-_ENDPOINT_NAME = re.compile(
+_ENDPOINT_NAME = lazy(
     r"(?:^|_)(?:API|APIS|ENDPOINTS?|UPSTREAMS?|WEBHOOKS?|DSN|ISSUER|AUTH\w*|OIDC|OAUTH\w*|"
     r"JWKS|TOKEN|GATEWAY|BACKENDS?|BROKERS?|COLLECTOR|OTLP|OTEL|SINK|REMOTE|SERVICES?|"
     r"SERVERS?|HOSTS?|ADDR|ADDRESS|URLS?|URIS?)(?:_|$)", re.I)
-_NOT_ENDPOINT_NAME = re.compile(
+_NOT_ENDPOINT_NAME = lazy(
     r"(?:^|_)(?:PUBLIC|SITE|EXTERNAL|SELF|CALLBACK|REDIRECTS?|FRONTEND|CANONICAL|"
     r"WEB|WEBSITE|BASE_PATH|URL_PREFIX|ORIGINS?|CORS|AUDIENCES?|AUD|ALLOWED|ALLOW|TRUSTED|"
     r"LISTEN|BIND|ADVERTISED?|INGRESS|VIRTUAL_HOST|LETSENCRYPT|ACME)(?:_|$)", re.I)
 # names of links a variable documents (a value nothing reads): not options of a command
-_LINK_NAME = re.compile(
+_LINK_NAME = lazy(
     r"(?:^|_)(?:HOMEPAGE|HOME|DOCS?|DOCUMENTATION|LICENSE|SOURCE|REPO|REPOSITORY|ISSUES?|"
     r"CHANGELOG|LOGO|ICON|IMAGE|AVATAR|BADGE|SUPPORT|HELP|PRIVACY|TERMS|LINK|ASSETS?|STATIC|"
     r"CDN|PROJECT|VENDOR|MAINTAINER|AUTHOR)(?:_|$)", re.I)
 # names of the service's own address unless an endpoint word says otherwise: BASE_URL,
 # SERVER_URL, APP_URL, ROOT_URL are the service itself; API_BASE_URL is an API it calls
-_OWN_ADDRESS_NAME = re.compile(r"(?:^|_)(?:BASE|SERVER|SERVICE)_(?:URL|URI|ADDR)S?$|"
+_OWN_ADDRESS_NAME = lazy(r"(?:^|_)(?:BASE|SERVER|SERVICE)_(?:URL|URI|ADDR)S?$|"
                                r"(?:^|_)(?:APP|ROOT|DOMAINS?|HOSTNAME|FQDN)(?:_|$)", re.I)
-_CALLED_NAME = re.compile(
+_CALLED_NAME = lazy(
     r"(?:^|_)(?:API|APIS|ENDPOINTS?|UPSTREAMS?|WEBHOOKS?|DSN|ISSUER|OIDC|OAUTH\w*|JWKS|TOKEN|"
     r"GATEWAY|BACKENDS?|BROKERS?|COLLECTOR|OTLP|OTEL|SINK|REMOTE|AUTH\w*)(?:_|$)", re.I)
 
@@ -268,7 +269,7 @@ def tz_evidence(facts: "Facts", index: int) -> list[Evidence]:
     return out + _evidence(facts, index, TZ_PROBE)
 
 
-_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+|[A-Za-z][A-Za-z_-]*")
+_ZONE_NAME = lazy(r"[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)+|[A-Za-z][A-Za-z_-]*")
 
 
 def needs_zoneinfo(tz: str) -> bool:
@@ -827,9 +828,9 @@ _GO_VALUE_FLAGS = {"-o", "-ldflags", "-gcflags", "-asmflags", "-tags", "-mod", "
                    "-p", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix",
                    "-pkgdir", "-overlay", "-pgo", "-exec", "-C", "-toolexec", "-covermode",
                    "-coverpkg", "-buildvcs"}
-_GO_MAIN_RE = re.compile(r"^package\s+main\b", re.M)
-_GO_IGNORED_RE = re.compile(r"^//\s*(?:go:build|\+build)\s+(?:ignore|tools)\s*$", re.M)
-_GO_BUILD_LINE = re.compile(r"^//go:build\s+(.+?)\s*$", re.M)
+_GO_MAIN_RE = lazy(r"^package\s+main\b", re.M)
+_GO_IGNORED_RE = lazy(r"^//\s*(?:go:build|\+build)\s+(?:ignore|tools)\s*$", re.M)
+_GO_BUILD_LINE = lazy(r"^//go:build\s+(.+?)\s*$", re.M)
 _GO_TRUE = {"linux", "unix", "gc", "cgo", "386", "amd64", "arm", "arm64", "loong64", "mips",
             "mipsle", "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm"}
 
@@ -969,9 +970,9 @@ class _GoProgram:
         return True
 
 
-_GO_IMPORT_RE = re.compile(r'^\s*import\s*(?:[\w.]+\s+)?"([^"]+)"|^\s*import\s*\(([^)]*)\)',
+_GO_IMPORT_RE = lazy(r'^\s*import\s*(?:[\w.]+\s+)?"([^"]+)"|^\s*import\s*\(([^)]*)\)',
                            re.M)
-_GO_MODULE_RE = re.compile(r"^\s*module\s+(\S+)", re.M)
+_GO_MODULE_RE = lazy(r"^\s*module\s+(\S+)", re.M)
 
 
 def _go_program(facts: "Facts", index: int) -> "_GoProgram | None":
@@ -1133,7 +1134,7 @@ def _file_evidence(text: str, probe: "_Probe", config: bool) -> tuple[int, str, 
 
 
 # ---- programs that carry their own root certificates
-_NATIVE_FEATURE = re.compile(r"native-certs|native-tls|native-roots|platform-verifier|openssl")
+_NATIVE_FEATURE = lazy(r"native-certs|native-tls|native-roots|platform-verifier|openssl")
 
 
 def embedded_roots(facts: "Facts", index: int) -> str | None:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from ..model import Dockerfile
 from ..projects import project_path
 from ..syntax import Instruction
@@ -71,7 +72,7 @@ _CLI_TOOLS = frozenset({"gcloud", "gsutil", "bq", "az", "aws", "terraform", "tof
                         "kubectl", "flutter", "sdkmanager"})
 # compilers by name, also versioned (`gcc-12`, `clang-17`) or for a target (`aarch64-linux-gnu-
 # gcc`, `x86_64-w64-mingw32-g++`)
-_COMPILER = re.compile(r"^(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|clang-cl|"
+_COMPILER = lazy(r"^(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|clang-cl|"
                        r"gfortran|gccgo|icc|icx|icpx|nvcc|emcc|em\+\+)(?:-\d+(?:\.\d+)*)?$")
 # tools whose subcommand decides ("" is the tool without one)
 _TOOLING_SUBCOMMANDS = {
@@ -84,7 +85,7 @@ _TOOLING_SUBCOMMANDS = {
     "swift": {"build", "test", "package"}, "stack": {"build", "test", "ghci", "repl"},
     "dune": {"build", "test", "runtest"}, "poetry": {"build", "lock", "check"},
 }
-_PACKAGE_SCRIPTS = re.compile(r"^(?:dev|develop|watch|serve|test|lint|e2e|start:dev)"
+_PACKAGE_SCRIPTS = lazy(r"^(?:dev|develop|watch|serve|test|lint|e2e|start:dev)"
                               r"(?:[:-].*)?$")
 _WRAPPERS = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "exec", "nice",
                        "ionice", "chrt", "taskset", "numactl", "stdbuf", "nohup", "time"})
@@ -107,12 +108,12 @@ _TOOLING_DIRS = frozenset({"test", ".ci", ".circleci", ".github", ".gitlab", ".b
 # an entrypoint script that ends in `exec "$@"`: the CMD is the program
 _SCRIPT_EXTENSIONS = (".sh", ".bash")
 # commands that keep an otherwise idle container alive, for someone to exec into
-_IDLE = re.compile(r"^(?:sleep (?:infinity|inf|\d{5,})|tail -f /dev/null|cat)$")
+_IDLE = lazy(r"^(?:sleep (?:infinity|inf|\d{5,})|tail -f /dev/null|cat)$")
 
 # programs that drop root themselves: they switch to the user they are given...
 _DROP_TOOLS = ("gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "s6-applyuidgid",
                "chpst", "setuidgid", "setuser", "suexec")
-_DROP_IN_TEXT = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in _DROP_TOOLS) +
+_DROP_IN_TEXT = lazy(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in _DROP_TOOLS) +
                            r")(?!\w)|\bchroot\s+--userspec\b")
 # ...and servers and supervisors that start as root by design (to bind low ports, read their
 # keys, start their workers or services) and run their work as the user their configuration
@@ -410,9 +411,9 @@ def drops_privileges(facts: "Facts", index: int) -> str | None:
 
 # ---- what the program is, to choose a base for it -------------------------------------------
 
-_C_DRIVERS = re.compile(r"^(?:[\w.]+-)*(?:gcc|cc|clang)(?:-\d+(?:\.\d+)*)?$")
-_CXX_SOURCE = re.compile(r"\.(?:cpp|cc|cxx|c\+\+|cp|CPP|C|ii)$")
-_CXX_FLAG = re.compile(r"^(?:-lstdc\+\+|-lc\+\+|-std=(?:c|gnu)\+\+\w*|-stdlib=.*)$")
+_C_DRIVERS = lazy(r"^(?:[\w.]+-)*(?:gcc|cc|clang)(?:-\d+(?:\.\d+)*)?$")
+_CXX_SOURCE = lazy(r"\.(?:cpp|cc|cxx|c\+\+|cp|CPP|C|ii)$")
+_CXX_FLAG = lazy(r"^(?:-lstdc\+\+|-lc\+\+|-std=(?:c|gnu)\+\+\w*|-stdlib=.*)$")
 
 
 def program_kind(facts: "Facts", index: int, built: bool = False) -> tuple[str, str]:

@@ -11,6 +11,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Iterator
 
+from docklint.lazyre import lazy
 from ..model import Stage
 from ..shell import Command, Script
 from ..syntax import Instruction
@@ -180,11 +181,11 @@ _DASH_FAMILIES = frozenset({"debian", "ubuntu", "buildpack-deps", "golang", "nod
                             "gradle"})
 _BASH_FAMILIES = frozenset({"fedora", "centos", "rockylinux", "almalinux", "oraclelinux",
                             "amazonlinux", "amazoncorretto", "opensuse-leap"})
-_DEBIAN_NAMES = re.compile(r"(?<![a-z])(?:debian|ubuntu|jessie|stretch|buster|bullseye|bookworm|"
+_DEBIAN_NAMES = lazy(r"(?<![a-z])(?:debian|ubuntu|jessie|stretch|buster|bullseye|bookworm|"
                            r"trixie|forky|sid|xenial|bionic|focal|jammy|noble|oracular|plucky|"
                            r"questing)(?![a-z])")
-_ALPINE_NAMES = re.compile(r"(?<![a-z])(?:alpine|busybox)(?![a-z])")
-_RPM_NAMES = re.compile(r"(?<![a-z])(?:fedora|centos|rockylinux|rocky|almalinux|alma|"
+_ALPINE_NAMES = lazy(r"(?<![a-z])(?:alpine|busybox)(?![a-z])")
+_RPM_NAMES = lazy(r"(?<![a-z])(?:fedora|centos|rockylinux|rocky|almalinux|alma|"
                         r"oraclelinux|amazonlinux|amazoncorretto|ubi|rhel|opensuse|sles|"
                         r"mariner|azurelinux)(?![a-z])")
 _NAMES = (("ash", _ALPINE_NAMES), ("bash", _RPM_NAMES), ("dash", _DEBIAN_NAMES))

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from docklint.lazyre import lazy
 from ..variables import expand
 
 if TYPE_CHECKING:
@@ -312,7 +313,7 @@ def _shell_value(raw: str, env) -> str | None:
 
 
 # ---- what a command builds for
-_CC = re.compile(r"^(?:(?P<prefix>[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*)-)?"
+_CC = lazy(r"^(?:(?P<prefix>[A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*)-)?"
                  r"(?P<driver>gcc|g\+\+|cc|c\+\+|clang|clang\+\+)(?:-\d+(?:\.\d+)*)?$")
 
 
@@ -440,7 +441,7 @@ def _cargo_target(facts: "Facts", cl: CommandLine) -> Target | None:
 
 
 # ---- Rust's crt-static (a gnu target linked statically, a musl one dynamically)
-_CRT_STATIC = re.compile(r"target-feature\s*=\s*[\"']?([^\s\"'\]]*?)([+-])crt-static")
+_CRT_STATIC = lazy(r"target-feature\s*=\s*[\"']?([^\s\"'\]]*?)([+-])crt-static")
 _RUSTFLAGS_ENV = ("CARGO_ENCODED_RUSTFLAGS", "RUSTFLAGS")
 
 
@@ -566,7 +567,7 @@ def _target_applies(key: str, triple: str | None) -> bool | None:
     return _cfg(key, triple)
 
 
-_CFG_TOKEN = re.compile(r"\s*(?:([A-Za-z_][\w]*)\s*(?:=\s*\"([^\"]*)\")?|([(),]))")
+_CFG_TOKEN = lazy(r"\s*(?:([A-Za-z_][\w]*)\s*(?:=\s*\"([^\"]*)\")?|([(),]))")
 
 
 def _cfg(expr: str, triple: str) -> bool | None:
@@ -652,11 +653,11 @@ class CargoConfig:
     unseen: bool = False
 
 
-_CONFIG_PATH = re.compile(r"(?:^|/)\.?cargo/config(?:\.toml)?$")
+_CONFIG_PATH = lazy(r"(?:^|/)\.?cargo/config(?:\.toml)?$")
 # a path that may be a cargo configuration file once its variables are known
-_MAYBE_CONFIG = re.compile(r"(?i)cargo[^/]*(?:/config(?:\.toml)?)?/?$|/config(?:\.toml)?$")
-_TOML_HEADER = re.compile(r"^[ \t]*\[(?!\[)([^\]\n]*)\][ \t]*(?:#.*)?$", re.M)
-_TOML_SETTING = re.compile(
+_MAYBE_CONFIG = lazy(r"(?i)cargo[^/]*(?:/config(?:\.toml)?)?/?$|/config(?:\.toml)?$")
+_TOML_HEADER = lazy(r"^[ \t]*\[(?!\[)([^\]\n]*)\][ \t]*(?:#.*)?$", re.M)
+_TOML_SETTING = lazy(
     r"^[ \t]*((?:[\w\-]+|\"[^\"\n]*\"|'[^'\n]*')(?:[ \t]*\.[ \t]*(?:[\w\-]+|\"[^\"\n]*\""
     r"|'[^'\n]*'))*)[ \t]*=[ \t]*(\[[^\]]*\]|\"[^\"\n]*\"|'[^'\n]*')", re.M)
 

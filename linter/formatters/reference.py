@@ -15,6 +15,7 @@ import json
 import re
 from typing import Sequence
 
+from docklint.lazyre import lazy
 from ..rule import Rule
 
 HEADER = """\
@@ -29,7 +30,7 @@ pragmas. A code prefix (`DK1`) names a group. Rules in *preview* run only with `
 """
 
 _FIXABLE = {"always": "always", "sometimes": "sometimes", "never": "no"}
-_HEADING = re.compile(r"^(#{1,5})(\s)")
+_HEADING = lazy(r"^(#{1,5})(\s)")
 
 
 def rules_markdown(rules: Sequence[Rule]) -> str:

@@ -47,6 +47,7 @@ from urllib.parse import quote_from_bytes
 import attr
 import sarif_om as om
 
+from docklint.lazyre import lazy
 from .. import __version__ as DOCKLINT_VERSION
 from ..rule import Severity
 from . import finding_path, json_safe, relative_to_base
@@ -332,9 +333,9 @@ def _is_default(field: Any, value: Any) -> bool:
 
 # --- markdown to plain text -------------------------------------------------------------------
 
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-_CODE = re.compile(r"`([^`]+)`")
+_LINK = lazy(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_EMPHASIS = lazy(r"(\*\*|__)(.+?)\1")
+_CODE = lazy(r"`([^`]+)`")
 
 
 def markdown_to_text(markdown: str) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
+
 DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML = lazy("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(text: str) -> str:
