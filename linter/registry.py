@@ -1,4 +1,10 @@
-"""Finds every rule in ``docklint.rules`` and resolves what users type to rules.
+"""Knows every rule in ``docklint.rules`` and resolves what users type to rules.
+
+The rules come from the rule index, ``docklint.rules._index`` (generated from the rules'
+``@rule(...)`` declarations by ``python -m docklint.registry --write-index``): listing,
+selecting and configuring rules imports no rule module; a rule's module is imported when its
+``check`` or ``docs`` is first used. The engine runs (and so imports) only the rules a file can
+trigger (:func:`may_fire`, :attr:`docklint.rule.Rule.triggers`).
 
 A selector is a code (``DK101``), a code prefix (``DK1``, ``DK``), a slug
 (``missing-ca-bundle``), a peer's name carried as an alias (``DL3008``,
@@ -9,18 +15,24 @@ the two hadolint itself leaves off). Codes, prefixes and aliases match case-inse
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
+import sys
 from functools import lru_cache
+from typing import Any, Iterable
 
-from .rule import Rule
+from .rule import Option, Rule, Severity
 
-__all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule"]
+__all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule", "scan_rules",
+           "may_fire", "keywords_of", "index_source"]
 
 
 # hadolint's rules that are off unless a configuration gives them a severity
 HADOLINT_OFF = frozenset({"DL1001", "DL3057"})
+
+INDEX_MODULE = "_index"         # docklint.rules._index, written by `--write-index`
+# whether the engine skips the rules whose triggers a file lacks (tests turn it off to show
+# that doing so changes no finding)
+TRIGGER_FILTER = True
 
 
 class UnknownRule(ValueError):
@@ -29,7 +41,18 @@ class UnknownRule(ValueError):
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, sorted by code."""
+    """Every rule, sorted by code, as the rule index (``docklint.rules._index``) describes it:
+    no rule module is imported until its rule's ``check`` or ``docs`` is first used."""
+    from .rules import _index
+    return tuple(_IndexedRule.of(entry) for entry in _index.RULES)
+
+
+def scan_rules() -> tuple[Rule, ...]:
+    """Every rule, sorted by code, found by importing every module of ``docklint.rules``:
+    what the index is generated from (and checked against)."""
+    import importlib
+    import pkgutil
+
     from . import rules as package
 
     found: dict[str, Rule] = {}
@@ -44,6 +67,147 @@ def all_rules() -> tuple[Rule, ...]:
                     raise RuntimeError(f"two rules use the code {meta.code}")
                 found[meta.code] = meta
     return tuple(sorted(found.values(), key=lambda r: r.code))
+
+
+# ---------------------------------------------------------------- the rule index
+
+# an option's type as the index writes it
+_TYPES: dict[str, type] = {t.__name__: t for t in (bool, int, float, str, list, tuple, dict,
+                                                    type(None))}
+
+
+class _IndexedRule(Rule):
+    """A rule as the index describes it. Its ``check`` and ``docs`` are not in the index: the
+    first use of either imports the rule's module and takes them from the rule declared
+    there (``summary`` is in the index, so that ``docklint rules`` imports nothing)."""
+
+    @classmethod
+    def of(cls, entry: dict) -> "_IndexedRule":
+        self = cls.__new__(cls)
+        fields = dict(entry)
+        summary = fields.pop("summary")
+        fields["severity"] = Severity[fields["severity"]]
+        fields["tags"] = frozenset(fields["tags"])
+        fields["triggers"] = frozenset(fields["triggers"])
+        fields["options"] = {name: Option(default, help, _option_type(kind))
+                             for name, default, help, kind in fields["options"]}
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_summary", summary)
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for what the instance lacks: `check` and `docs` until they are loaded
+        if name not in ("check", "docs"):
+            raise AttributeError(name)
+        declared = _declared(self.__dict__.get("module", ""), self.__dict__.get("code", ""))
+        object.__setattr__(self, "check", declared.check)
+        object.__setattr__(self, "docs", declared.docs)
+        return getattr(declared, name)
+
+    @property
+    def summary(self) -> str:
+        return self.__dict__.get("_summary") or super().summary
+
+    def __repr__(self) -> str:
+        return f"<rule {self.code} {self.slug}>"
+
+
+def _option_type(kind: str | tuple[str, ...] | None) -> type | tuple[type, ...] | None:
+    if kind is None:
+        return None
+    if isinstance(kind, tuple):
+        return tuple(_TYPES[k] for k in kind)
+    return _TYPES[kind]
+
+
+def _declared(module_name: str, code: str) -> Rule:
+    """The rule ``code`` as its module declares it (the module imported now)."""
+    import importlib
+    module = importlib.import_module(module_name)
+    for value in vars(module).values():
+        meta = getattr(value, "__docklint_rule__", None)
+        if isinstance(meta, Rule) and meta.code == code:
+            return meta
+    raise RuntimeError(f"rule {code} is not declared in {module_name}: the rule index is stale "
+                       "(regenerate it: python -m docklint.registry --write-index)")
+
+
+_INDEXED = ("code", "slug", "module", "severity", "default_enabled", "status", "aliases",
+            "tags", "fixable", "options", "subcodes", "group", "group_message", "triggers",
+            "summary")
+
+
+def _entry(r: Rule) -> dict:
+    """What the index holds of a rule: plain literals, in a fixed order."""
+    options = []
+    for name, opt in r.options.items():
+        kind = opt.type
+        if isinstance(kind, tuple):
+            kind = tuple(t.__name__ for t in kind)
+        elif kind is not None:
+            kind = kind.__name__
+        options.append((name, opt.default, opt.help, kind))
+    values = {"code": r.code, "slug": r.slug, "module": r.module, "severity": r.severity.name,
+              "default_enabled": r.default_enabled, "status": r.status,
+              "aliases": tuple(r.aliases), "tags": tuple(sorted(r.tags)),
+              "fixable": r.fixable, "options": tuple(options), "subcodes": r.subcodes,
+              "group": r.group, "group_message": r.group_message,
+              "triggers": tuple(sorted(r.triggers)), "summary": r.summary}
+    return {k: values[k] for k in _INDEXED}
+
+
+def index_source(rules: Iterable[Rule] | None = None) -> str:
+    """The text of ``rules/_index.py`` for ``rules`` (default: :func:`scan_rules`)."""
+    import ast
+    rules = scan_rules() if rules is None else tuple(rules)
+    out = ['"""The rule index: each rule\'s metadata, so that listing, selecting and configuring',
+           'rules imports no rule module (docklint.registry imports a rule\'s module when its',
+           'check or docs are first needed).',
+           '',
+           'GENERATED by `python -m docklint.registry --write-index` from the rules\' @rule(...)',
+           'declarations: do not edit; tests/test_rule_index.py fails when it is stale.',
+           '"""',
+           '',
+           'RULES = (']
+    for r in rules:
+        out.append("    {")
+        for key, value in _entry(r).items():
+            text = repr(value)
+            if ast.literal_eval(text) != value:
+                raise ValueError(f"{r.code}: {key} {text} cannot be written in the index")
+            out.append(f"        {key!r}: {text},")
+        out.append("    },")
+    out.append(")")
+    return "\n".join(out) + "\n"
+
+
+def index_path() -> str:
+    """Where the index module is (the source tree of ``docklint.rules``)."""
+    import os
+
+    from . import rules as package
+    return os.path.join(list(package.__path__)[0], INDEX_MODULE + ".py")
+
+
+# ---------------------------------------------------------------- what a file can trigger
+
+def keywords_of(df: Any) -> frozenset[str]:
+    """The instruction keywords of a Dockerfile, an ONBUILD trigger's own keyword included."""
+    found = set()
+    for ins in df.instructions:
+        found.add(ins.keyword)
+        sub, depth = ins.sub, 0
+        while sub is not None and depth < 8:
+            found.add(sub.keyword)
+            sub, depth = sub.sub, depth + 1
+    return frozenset(found)
+
+
+def may_fire(r: Rule, keywords: frozenset[str]) -> bool:
+    """Whether rule ``r`` can find anything in a file with these instruction keywords (see
+    :attr:`Rule.triggers`)."""
+    return not TRIGGER_FILTER or not r.triggers or not r.triggers.isdisjoint(keywords)
 
 
 class _Index(dict):
@@ -159,3 +323,36 @@ def _hint(key: str) -> str:
     if match:
         return f" (did you mean {_index()[match[0]][0].code} {_index()[match[0]][0].slug}?)"
     return " (see `docklint rules`)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m docklint.registry --write-index`` (re)writes the rule index; ``--check``
+    exits 1 when it is stale."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m docklint.registry")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write-index", action="store_true", help="write rules/_index.py")
+    group.add_argument("--check-index", action="store_true", help="exit 1 if it is stale")
+    args = parser.parse_args(argv)
+    path = index_path()
+    text = index_source()
+    from .reading import ReadError, read_regular
+    try:
+        current: str | None = read_regular(path, 16 * 1024 * 1024).decode("utf-8")
+    except (ReadError, UnicodeDecodeError):
+        current = None
+    if args.check_index:
+        if current != text:
+            print(f"{path} is stale: run python -m docklint.registry --write-index",
+                  file=sys.stderr)
+            return 1
+        return 0
+    if current != text:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

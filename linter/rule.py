@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
+from docklint.lazyre import lazy
 from .source import Span
 
 __all__ = ["Severity", "Edit", "Fix", "Related", "Finding", "Option", "Rule", "rule", "DOCS_URL",
@@ -28,7 +29,7 @@ DOCS_URL = "https://github.com/docklint/docklint/blob/main/docs/rules.md#"
 # and non-joiner that emoji sequences and several scripts need, the line and paragraph
 # separators, and lone surrogates (an undecodable byte of a file name, which would be written
 # back raw). Ordinary non-ASCII text (é, 中, emoji) is left alone.
-UNPRINTABLE = re.compile(
+UNPRINTABLE = lazy(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
     "\u08e2\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
     "\ufff9-\ufffb\ud800-\udfff\U000110bd\U000110cd\U00013430-\U0001343f"
@@ -227,6 +228,11 @@ class Rule:
     # labels, quoted and joined) and {message} (the first finding's message); empty: the first
     # message followed by the labels of the others
     group_message: str = ""
+    # the instruction keywords ("RUN", "COPY"...) one of which a file must contain for this rule
+    # to find anything in it (an ONBUILD trigger counts as its inner keyword); empty: any file.
+    # The engine does not run (nor import) a rule whose triggers the file lacks, so a rule
+    # declares them only where every finding it makes comes from such an instruction
+    triggers: frozenset[str] = frozenset()
 
     def owns_subcode(self, code: str) -> bool:
         return bool(self.subcodes) and re.fullmatch(self.subcodes, code, re.I) is not None
@@ -265,12 +271,20 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
          aliases: Iterable[str] = (), fixable: str = "never",
          options: Mapping[str, Option] | None = None, default_enabled: bool = True,
          status: str = "stable", subcodes: str = "", group: str = "instruction",
-         group_message: str = "") -> Callable[[CheckFn], CheckFn]:
-    """Declare a rule. The rule's documentation is its module's docstring."""
+         group_message: str = "", triggers: Iterable[str] = ()) -> Callable[[CheckFn], CheckFn]:
+    """Declare a rule. The rule's documentation is its module's docstring.
+
+    ``triggers``: the instruction keywords one of which a file needs for the rule to find
+    anything (see :attr:`Rule.triggers`); leave it out for a rule that reads anything else
+    (the stage graph, the final image, FROM-level facts, comments). After changing a rule's
+    metadata, regenerate the rule index: ``python -m docklint.registry --write-index``."""
     if fixable not in FIX_SAFETY:
         raise ValueError(f"fixable must be one of {FIX_SAFETY}")
     if group not in GROUPING:
         raise ValueError(f"group must be one of {GROUPING}")
+    triggers = (triggers,) if isinstance(triggers, str) else tuple(triggers)
+    if not all(isinstance(t, str) and t.isalpha() and t.isupper() for t in triggers):
+        raise ValueError("triggers must be upper-case instruction keywords, e.g. ('RUN',)")
 
     def wrap(fn: CheckFn) -> CheckFn:
         module = sys.modules.get(fn.__module__)
@@ -279,7 +293,8 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
             code=code, slug=slug, severity=severity, check=fn, docs=docs.strip(),
             tags=frozenset(tags), aliases=tuple(aliases), fixable=fixable,
             options=dict(options or {}), default_enabled=default_enabled, status=status,
-            module=fn.__module__, subcodes=subcodes, group=group, group_message=group_message)
+            module=fn.__module__, subcodes=subcodes, group=group, group_message=group_message,
+            triggers=frozenset(triggers))
         return fn
 
     return wrap

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.rule import Finding, Severity, rule
 from docklint.suppress import Pragma, pragmas_of
 
 # a hadolint inline pragma, for a suppress module that does not parse hadolint's forms
-_HADOLINT_INLINE = re.compile(r"^hadolint\s+ignore\s*=", re.I)
+_HADOLINT_INLINE = lazy(r"^hadolint\s+ignore\s*=", re.I)
 
 
 @rule("DK004", "no-inline-pragmas", Severity.INFO, tags={"meta"}, aliases=("DL1001",),

@@ -125,6 +125,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.facts import facts_of
 from docklint.fixes import insert_after, keyword
 from docklint.rule import Finding, Fix, Option, Related, Severity, rule
@@ -137,7 +138,7 @@ FALLBACK_IMAGE = "alpine:3.24"
 # families whose images keep the bundle elsewhere (/etc/pki/tls/certs/ca-bundle.crt)
 _OTHER_LAYOUT = ("fedora", "centos", "almalinux", "rockylinux", "oraclelinux", "amazonlinux",
                  "opensuse", "ubi", "rhel")
-_APT_APK = re.compile(r"(?:^|[\s/])(?:apt-get|apt|aptitude|apk)\s")
+_APT_APK = lazy(r"(?:^|[\s/])(?:apt-get|apt|aptitude|apk)\s")
 
 
 def _has_bundle_file(df, index: int) -> bool:

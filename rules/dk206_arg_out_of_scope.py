@@ -59,7 +59,8 @@ from docklint.fixes import stage_arg_fix
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK206", "arg-out-of-scope", Severity.WARNING, tags={"args"}, fixable="always")
+@rule("DK206", "arg-out-of-scope", Severity.WARNING, tags={"args"}, fixable="always",
+      triggers=("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"))
 def check(df, options):
     for stage in df.stages:
         after = stage.from_.end_line

@@ -71,6 +71,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from docklint.lazyre import lazy
 from docklint import images
 from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
@@ -91,7 +92,7 @@ _BUILDS_NATIVE = frozenset({"make", "gmake", "cmake", "ninja", "meson", "configu
 _NATIVE_INSTALLERS = frozenset({"gem", "bundle", "npm", "yarn", "pnpm", "cpanm", "cpan", "uv",
                                 "poetry", "pipenv", "luarocks", "Rscript", "R", "go"})
 _GIT = {"git", "git-core"}
-_COMPILER = re.compile(r"^(?:gcc|g\+\+|gcc-c\+\+|clang|cpp|gfortran)(?:-\d+(?:\.\d+)*)?$")
+_COMPILER = lazy(r"^(?:gcc|g\+\+|gcc-c\+\+|clang|cpp|gfortran)(?:-\d+(?:\.\d+)*)?$")
 _HEADERS = ("-dev", "-devel", "-headers")
 _APT = ("apt-get", "apt", "aptitude")
 _RPM = ("dnf", "yum", "microdnf", "tdnf")

@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.facts.pulls import all_pulls
 from docklint.rule import Finding, Severity, rule
 from docklint.variables import references
@@ -112,8 +113,8 @@ def _unresolved_latest(df):
                                  f"a digest for a reproducible build")
 
 
-_DISTROLESS = re.compile(r"^(?:gcr\.io|[a-z0-9.-]*\.pkg\.dev/[^/]+)/distroless/")
-_DEBIAN_RELEASE = re.compile(r"-debian\d+$")
+_DISTROLESS = lazy(r"^(?:gcr\.io|[a-z0-9.-]*\.pkg\.dev/[^/]+)/distroless/")
+_DEBIAN_RELEASE = lazy(r"-debian\d+$")
 
 
 def _advice(ref) -> str:

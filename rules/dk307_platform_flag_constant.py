@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.projects import project_path
 from docklint.rule import Finding, Severity, rule
 from docklint.variables import references
@@ -82,7 +83,7 @@ _KNOWN_OS = frozenset("aix android darwin dragonfly freebsd hurd illumos ios js 
 _KNOWN_ARCH = frozenset("386 amd64 amd64p32 arm armbe arm64 arm64be ppc64 ppc64le loong64 mips "
                         "mipsle mips64 mips64le mips64p32 mips64p32le ppc riscv riscv64 s390 "
                         "s390x sparc sparc64 wasm".split())
-_COMPONENT = re.compile(r"^[A-Za-z0-9_-]+$")
+_COMPONENT = lazy(r"^[A-Za-z0-9_-]+$")
 
 
 @rule("DK307", "platform-flag-constant", Severity.WARNING, tags={"portability"},

@@ -58,12 +58,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from docklint.lazyre import lazy
 from docklint import images
 from docklint.facts.pulls import all_pulls
 from docklint.rule import Finding, Severity, rule
 
 
-_SOURCE = re.compile(r"^(?P<who>[^:]+?)(?::(?P<doc>[^@:\s]+))?(?:@\w+)?:\s")
+_SOURCE = lazy(r"^(?P<who>[^:]+?)(?::(?P<doc>[^@:\s]+))?(?:@\w+)?:\s")
 
 
 def _who(source: str | None) -> str:

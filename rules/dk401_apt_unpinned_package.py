@@ -74,7 +74,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK401", "apt-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3008",), default_enabled=False,
       group_message="{count} apt packages are not pinned to a version: {labels}; write "
-                    "`name=<version>` for each")
+                    "`name=<version>` for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "apt"):
         yield Finding(use.word_span(pkg.word),

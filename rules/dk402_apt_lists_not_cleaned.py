@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.facts import facts_of
 from docklint.packages import append_hint, last_per_run, leaves_cache, removes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
@@ -79,7 +80,7 @@ _READS_LISTS = frozenset({"install", "upgrade", "dist-upgrade", "full-upgrade", 
                           "source", "download", "reinstall", "satisfy", "changelog"})
 # the script stops at the first failing command: "set -e", "set -euo pipefail", "set -o errexit",
 # or a "#!/bin/sh -e" line
-_ERREXIT = re.compile(r"^[ \t]*set[ \t]+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o[ \t]+errexit\b)"
+_ERREXIT = lazy(r"^[ \t]*set[ \t]+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o[ \t]+errexit\b)"
                       r"|\A#![^\n]*[ \t]-[a-zA-Z]*e[a-zA-Z]*(?:[ \t]|$)", re.M)
 
 
@@ -192,7 +193,7 @@ def _styled(df, end: int, tail: str) -> str:
 
 
 @rule("DK402", "apt-lists-not-cleaned", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3009",), fixable="sometimes")
+      aliases=("DL3009",), fixable="sometimes", triggers=("RUN",))
 def check(df, options):
     apt = list(uses(df, "apt"))
     found = [use for use in apt if use.pc.action == "update" and

@@ -65,7 +65,8 @@ INSTALLER = {"pip", "setuptools", "wheel"}
       group_message="{count} pip packages are not pinned to a version: {labels}; write "
                     "`name==<version>` for each",
       options={"installer-upgrades": Option(False, "also report `pip install --upgrade pip "
-                                                   "setuptools wheel` without versions")})
+                                                   "setuptools wheel` without versions")},
+      triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "pip", "uv"):
         if not options.get("installer-upgrades") and pkg.name.lower() in INSTALLER and \

@@ -44,12 +44,13 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.packages import earlier_search, fed_yes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 ASKS = {"install", "remove", "purge", "upgrade", "dist-upgrade", "full-upgrade", "autoremove",
         "autopurge", "reinstall", "build-dep"}
-_CONFIG = re.compile(r"APT::Get::Assume-Yes[\"'\s=]+\"?(true|yes|1)\b", re.I)
+_CONFIG = lazy(r"APT::Get::Assume-Yes[\"'\s=]+\"?(true|yes|1)\b", re.I)
 
 
 def answered(df, use) -> bool:
@@ -62,7 +63,7 @@ def answered(df, use) -> bool:
 
 
 @rule("DK404", "apt-missing-yes", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3014",), fixable="always")
+      aliases=("DL3014",), fixable="always", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "apt"):
         if use.pc.action not in ASKS or use.pc.simulates or answered(df, use):

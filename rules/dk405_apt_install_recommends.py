@@ -49,14 +49,15 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.packages import earlier_search, ships, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
-_CONFIG = re.compile(r"APT::Install-Recommends[\"'\s=]+\"?(false|no|0)\b", re.I)
+_CONFIG = lazy(r"APT::Install-Recommends[\"'\s=]+\"?(false|no|0)\b", re.I)
 
 
 @rule("DK405", "apt-install-recommends", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3015",), fixable="always")
+      aliases=("DL3015",), fixable="always", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "apt"):
         pc = use.pc

@@ -49,7 +49,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK406", "npm-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3016",),
       group_message="{count} npm packages are not pinned: {labels}; write "
-                    "`name@<version>` for each")
+                    "`name@<version>` for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "npm"):
         if pkg.kind == "git":

@@ -61,7 +61,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK407", "apk-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3018",), default_enabled=False,
       group_message="{count} apk packages are not pinned to a version: {labels}; write "
-                    "`name=<version>` or `name~<major.minor>` for each")
+                    "`name=<version>` or `name~<major.minor>` for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "apk"):
         name, _, tag = pkg.name.partition("@")

@@ -56,7 +56,7 @@ def _caches(use) -> bool:
 
 
 @rule("DK408", "apk-cache-not-disabled", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3019",), fixable="sometimes")
+      aliases=("DL3019",), fixable="sometimes", triggers=("RUN",))
 def check(df, options):
     apk = [u for u in uses(df, "apk") if u.pc.action in ("add", "upgrade", "update")]
     for use in apk:

@@ -55,7 +55,7 @@ QUERIES = {"list": "dpkg-query -W", "search": "apt-cache search", "show": "apt-c
 
 
 @rule("DK409", "apt-in-scripts", Severity.INFO, tags={"packages", "build"},
-      aliases=("DL3027",), fixable="sometimes")
+      aliases=("DL3027",), fixable="sometimes", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "apt"):
         word = use.pc.command.name_word

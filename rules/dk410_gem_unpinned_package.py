@@ -43,7 +43,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK410", "gem-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3028",),
       group_message="{count} gems are not pinned to a version: {labels}; write "
-                    "`name:<version>` for each")
+                    "`name:<version>` for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "gem"):
         yield Finding(use.word_span(pkg.word),

@@ -43,7 +43,7 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
 @rule("DK411", "yum-missing-yes", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3030",), fixable="always")
+      aliases=("DL3030",), fixable="always", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "yum"):
         if use.pc.action not in RPM_ASKS or use.pc.simulates or rpm_assumes_yes(df, use):

@@ -42,7 +42,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK412", "yum-cache-not-cleaned", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3032",))
+      aliases=("DL3032",), triggers=("RUN",))
 def check(df, options):
     found = [use for use in uses(df, "yum") if use.pc.action in RPM_CACHING and
              leaves_cache(df, use, "yum")]

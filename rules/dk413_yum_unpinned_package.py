@@ -60,7 +60,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK413", "yum-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3033",), default_enabled=False,
       group_message="{count} yum packages or modules are not pinned: {labels}; write "
-                    "`name-<version>` (a module: `name:<stream>`) for each")
+                    "`name-<version>` (a module: `name:<stream>`) for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "yum"):
         if use.pc.action.startswith("module"):

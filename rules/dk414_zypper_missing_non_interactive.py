@@ -48,7 +48,7 @@ ASKS = {"install", "remove", "source-install", "patch", "update", "dist-upgrade"
 
 
 @rule("DK414", "zypper-missing-non-interactive", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3034",), fixable="always")
+      aliases=("DL3034",), fixable="always", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "zypper"):
         pc = use.pc

@@ -35,7 +35,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK415", "zypper-dist-upgrade", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3035",))
+      aliases=("DL3035",), triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "zypper"):
         if use.pc.action == "dist-upgrade":

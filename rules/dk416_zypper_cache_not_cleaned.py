@@ -43,7 +43,7 @@ CACHING = {"install", "update", "patch", "dist-upgrade", "source-install"}
 
 
 @rule("DK416", "zypper-cache-not-cleaned", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3036",))
+      aliases=("DL3036",), triggers=("RUN",))
 def check(df, options):
     found = [use for use in uses(df, "zypper") if use.pc.action in CACHING and
              leaves_cache(df, use, "zypper")]

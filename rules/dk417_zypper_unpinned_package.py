@@ -57,7 +57,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK417", "zypper-unpinned-package", Severity.INFO,
       tags={"reproducibility", "packages"}, aliases=("DL3037",), default_enabled=False,
       group_message="{count} zypper packages are not pinned to a version: {labels}; write "
-                    "`name=<version>` for each")
+                    "`name=<version>` for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "zypper"):
         yield Finding(use.word_span(pkg.word),

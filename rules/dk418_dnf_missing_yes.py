@@ -50,7 +50,7 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
 @rule("DK418", "dnf-missing-yes", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3038",), fixable="always")
+      aliases=("DL3038",), fixable="always", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "dnf"):
         if use.pc.name == "microdnf" or use.pc.action not in RPM_ASKS or \

@@ -45,7 +45,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK419", "dnf-cache-not-cleaned", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3040",))
+      aliases=("DL3040",), triggers=("RUN",))
 def check(df, options):
     found = [use for use in uses(df, "dnf") if use.pc.action in RPM_CACHING and
              leaves_cache(df, use, "microdnf" if use.pc.name == "microdnf" else "dnf")]

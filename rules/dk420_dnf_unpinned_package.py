@@ -60,7 +60,7 @@ from docklint.rule import Finding, Severity, rule
 @rule("DK420", "dnf-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3041",), default_enabled=False,
       group_message="{count} dnf packages or modules are not pinned: {labels}; write "
-                    "`name-<version>` (a module: `name:<stream>`) for each")
+                    "`name-<version>` (a module: `name:<stream>`) for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "dnf"):
         if use.pc.action.startswith("module"):

@@ -67,11 +67,12 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.packages import TRUTHY_PIP, earlier_search, leaves_cache, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 # pip's configuration: "pip config set global.no-cache-dir ...", or a pip.conf line
-_CONFIG = re.compile(r"config\s+set\s+[\w.]*no-cache-dir\b"
+_CONFIG = lazy(r"config\s+set\s+[\w.]*no-cache-dir\b"
                      r"|(?:^|\n|\\n|['\"])\s*no[-_]cache[-_]dir\s*=", re.I)
 _UV_FALSE = {"0", "false", "no", "off", "n", "f"}
 _TOOLS = {"pip": ("--no-cache-dir", "PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "pip"),
@@ -103,7 +104,7 @@ def _flagged(pc, flag: str) -> bool:
 
 
 @rule("DK421", "pip-cache-not-disabled", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3042",), fixable="always")
+      aliases=("DL3042",), fixable="always", triggers=("RUN",))
 def check(df, options):
     for use in uses(df, "pip", "uv"):
         pc = use.pc

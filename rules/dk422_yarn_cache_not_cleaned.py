@@ -59,7 +59,7 @@ def _installs(use) -> bool:
 
 
 @rule("DK422", "yarn-cache-not-cleaned", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3060",))
+      aliases=("DL3060",), triggers=("RUN",))
 def check(df, options):
     found = []
     for use in uses(df, "yarn"):

@@ -62,6 +62,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from docklint.lazyre import lazy
 from docklint.checks import build_time_value
 from docklint.facts import facts_of
 from docklint.packages import earlier_search, unpinned, uses
@@ -134,7 +135,7 @@ def _source_of(where: str, path: str) -> bool:
 
 
 # what may bring a module's sources (and its go.mod) into the image before the command
-_SOURCES = re.compile(r"\b(?:git\s+clone|go\s+mod\s+init|go\s+get|go\.mod|tar|unzip|cd|"
+_SOURCES = lazy(r"\b(?:git\s+clone|go\s+mod\s+init|go\s+get|go\.mod|tar|unzip|cd|"
                       r"svn|hg|bzr|wget|curl)\b")
 
 
@@ -175,7 +176,7 @@ def _outside_module(df, use) -> bool:
 @rule("DK423", "go-install-unpinned", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3062",),
       group_message="{count} Go modules are fetched at a moving version: {labels}; write "
-                    "`module@<version>` for each")
+                    "`module@<version>` for each", triggers=("RUN",))
 def check(df, options):
     for use, pkg in unpinned(df, "go"):
         action = use.pc.action

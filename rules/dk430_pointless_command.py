@@ -89,7 +89,8 @@ def _mounts_ssh(ins) -> bool:
                for f in ins.effective.flags)
 
 
-@rule("DK430", "pointless-command", Severity.INFO, tags={"style"}, aliases=("DL3001",))
+@rule("DK430", "pointless-command", Severity.INFO, tags={"style"}, aliases=("DL3001",),
+      triggers=("RUN",))
 def check(df, options):
     for stage in df.stages:
         for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):

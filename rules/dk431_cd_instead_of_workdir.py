@@ -123,7 +123,8 @@ def _mounted(ins) -> list[str]:
     return out
 
 
-@rule("DK431", "cd-instead-of-workdir", Severity.INFO, tags={"style"}, aliases=("DL3003",))
+@rule("DK431", "cd-instead-of-workdir", Severity.INFO, tags={"style"}, aliases=("DL3003",),
+      triggers=("RUN",))
 def check(df, options):
     facts = facts_of(df)
     for stage in df.stages:

@@ -159,7 +159,7 @@ def _small_files(cmd) -> bool:
 
 
 @rule("DK434", "wget-progress", Severity.INFO, tags={"style"}, aliases=("DL3047",),
-      fixable="sometimes")
+      fixable="sometimes", triggers=("RUN",))
 def check(df, options):
     for stage in df.stages:
         gnu = "?"

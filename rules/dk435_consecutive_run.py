@@ -77,7 +77,8 @@ def _flags(ins) -> list[tuple[str, str | None]]:
                   key=lambda nv: (nv[0], nv[1] is not None, nv[1] or ""))
 
 
-@rule("DK435", "consecutive-run", Severity.INFO, tags={"size"}, aliases=("DL3059",))
+@rule("DK435", "consecutive-run", Severity.INFO, tags={"size"}, aliases=("DL3059",),
+      triggers=("RUN",))
 def check(df, options):
     for stage in df.stages:
         prev = None

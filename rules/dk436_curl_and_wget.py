@@ -67,7 +67,8 @@ def _installs_one(df, stage) -> bool:
     return False
 
 
-@rule("DK436", "curl-and-wget", Severity.INFO, tags={"size"}, aliases=("DL4001",))
+@rule("DK436", "curl-and-wget", Severity.INFO, tags={"size"}, aliases=("DL4001",),
+      triggers=("RUN",))
 def check(df, options):
     for stage in df.stages:
         seen: dict[str, tuple] = {}         # tool -> its first call (script, command)

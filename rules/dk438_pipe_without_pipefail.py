@@ -94,6 +94,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from docklint.lazyre import lazy
 from docklint.checks import windows_stage
 from docklint.facts import facts_of
 from docklint.packages import unwrap
@@ -152,7 +153,7 @@ def _shell_sets_pipefail(words, old_dash: bool = False) -> bool:
 _DASH_NAMES = {"sh", "dash"}
 # base images whose /bin/sh is a dash older than 0.5.13 (no `-o pipefail`): Debian 12 and
 # older, Ubuntu 24.04 and older, by release number or codename in the tag
-_OLD_DEBIAN = re.compile(r"(?:^|[-_.])(?:jessie|stretch|buster|bullseye|bookworm|xenial|bionic|"
+_OLD_DEBIAN = lazy(r"(?:^|[-_.])(?:jessie|stretch|buster|bullseye|bookworm|xenial|bionic|"
                          r"focal|jammy|noble)(?:$|[-_.])")
 _OLD_RELEASE = {"debian": re.compile(r"(?:8|9|10|11|12)(?:$|[.-])"),
                 "ubuntu": re.compile(r"(?:14|16|18|20|22|24)\.04(?:$|[.-])")}
@@ -376,7 +377,7 @@ def _advice(facts, stage, shell: str, where: str) -> str:
 
 
 @rule("DK438", "pipe-without-pipefail", Severity.WARNING, tags={"reliability"},
-      aliases=("DL4006",))
+      aliases=("DL4006",), triggers=("RUN",))
 def check(df, options):
     facts = facts_of(df)
     for stage in df.stages:

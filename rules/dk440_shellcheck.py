@@ -62,19 +62,23 @@ are listed in the option `off-by-default`; naming one in a selector brings it ba
 (`--select DK440,SC2016`, or `--select SC2016` for it alone), and setting the option to `[]`
 brings them all.
 
-Each file costs one ShellCheck process, whatever the number of `RUN`s (a file with a lot of
-shell is split between a few processes running side by side), and a script already
-checked in the same docklint process (an editor re-linting, many similar Dockerfiles) is not
-checked again.
+One ShellCheck process checks the scripts of a whole batch of files, whatever the number of
+`RUN`s: the command line lints files in batches of up to 64 (and at most 8 MiB of Dockerfile
+text), with `--jobs` each worker its own batches, and a single file is a batch of one (a lot
+of shell is split between a few processes running side by side). A script already checked in
+the same docklint process (an editor re-linting, many similar Dockerfiles) is not checked again.
 
-ShellCheck reads what a pull request wrote, so it runs under limits: 20 seconds per file, and
-on Linux and macOS 1 GiB of memory, a CPU time limit a little over the 20 seconds and 64 MiB
-of output per ShellCheck process, whose whole process group is killed when it is stopped. A
-`RUN` that ShellCheck could not check (a limit hit, a crash, output that is not ShellCheck's
-JSON) is not left out silently: it is a DK005 finding (exit status 2), such as
-`rule DK440 (shellcheck) could not check this RUN: ShellCheck ran out of memory (over the 1 GiB
-limit)`, at the first such `RUN`, saying how many others were checked with it; the findings of
-the other `RUN`s are still reported.
+ShellCheck reads what a pull request wrote, so it runs under limits: 20 seconds per ShellCheck
+process, and on Linux and macOS 1 GiB of memory, a CPU time limit a little over the 20 seconds
+and 64 MiB of output per process, whose whole process group is killed when it is stopped. When
+a batch's ShellCheck process fails, each file of the batch is checked again by itself, so that
+the failure is reported for the file that causes it and the other files keep their findings (a
+file that makes ShellCheck run out of time costs two timeouts). A `RUN` that ShellCheck could
+not check (a limit hit, a crash, output that is not ShellCheck's JSON) is not left out
+silently: it is a DK005 finding (exit status 2), such as `rule DK440 (shellcheck) could not
+check this RUN: ShellCheck ran out of memory (over the 1 GiB limit)`, at the first such `RUN`,
+saying how many others were checked with it; the findings of the other `RUN`s are still
+reported.
 
 Select or silence single checks by their code anywhere a rule name goes:
 `--ignore SC2086`, `--select SC2046`, `# docklint ignore=SC2086`. `DK440` or `shellcheck`
@@ -107,6 +111,7 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint import shellcheck
 from docklint.checks import has_parse_error, windows_stage
 from docklint.facts import facts_of
@@ -269,7 +274,7 @@ def _severity(code: str, level: str) -> Severity:
     return sev
 
 
-_SET_PIPEFAIL = re.compile(r"[-][A-Za-z]*o\Z")
+_SET_PIPEFAIL = lazy(r"[-][A-Za-z]*o\Z")
 
 
 def _dash_pipefail(script):
@@ -286,11 +291,11 @@ def _dash_pipefail(script):
                 break
 
 
-@rule("DK440", "shellcheck", Severity.WARNING, tags={"shell"}, subcodes=r"SC\d{4}",
-      options={SUBCODES_OFF: Option(list(OFF_BY_DEFAULT),
-                                    "ShellCheck codes reported only when a selector names "
-                                    "them (`--select SC2016`)", list)})
-def check(df, options):
+def shellcheck_jobs(df) -> list[tuple]:
+    """The ShellCheck jobs of ``df``: ``(RUN instruction, script, dialect, job)`` for each
+    shell-form ``RUN`` (heredocs included) that ShellCheck can check, in file order. Used by the
+    rule and by :func:`prefetch`, so that both give ShellCheck exactly the same scripts. Empty
+    when ShellCheck is not installed."""
     facts = facts_of(df)
     todo = []
     for stage in df.stages:
@@ -303,21 +308,59 @@ def check(df, options):
                 continue
             todo.append((stage, ins, script))
     if not todo or shellcheck.binary() is None:
-        return
-    jobs = []
-    scripts = []
-    runs = []
+        return []
+    out = []
     for stage, ins, script in todo:
         dialect = _dialect(df, stage, ins, script)
         if dialect is None:
             continue
         onbuild = ins.sub is not None
         disable = (("SC2154",) if onbuild else ()) + ((_LOCAL,) if dialect == "sh" else ())
-        jobs.append(shellcheck.prepare(script.text, dialect, _names(df, stage, ins),
+        out.append((ins, script, dialect,
+                    shellcheck.prepare(script.text, dialect, _names(df, stage, ins),
                                        disable=disable,
-                                       values=None if onbuild else _values(stage, ins)))
-        scripts.append(script)
-        runs.append(ins)
+                                       values=None if onbuild else _values(stage, ins))))
+    return out
+
+
+# at most this many distinct scripts in one batch: the rest wait for their file's own check,
+# so that the batch's results are all still remembered when the files' rules run
+BATCH_SCRIPTS = shellcheck.CACHE_SIZE // 2
+
+
+def prefetch(dfs) -> None:
+    """Check the scripts of many Dockerfiles with one :func:`docklint.shellcheck.check` (one
+    ShellCheck process, or a few side by side for a lot of shell), before the rule runs on each
+    of them: the rule then finds every result remembered. Results are remembered by script
+    text and located again by each file's own check, so a script found in two files is
+    reported at each file's own positions. A script whose ShellCheck process failed here is
+    not remembered: the file's own check runs it again by itself, so that a failure is reported
+    for the file that causes it, and the other files keep their findings."""
+    jobs: list = []
+    seen: set[str] = set()
+    for df in dfs:
+        planned = shellcheck_jobs(df)
+        texts = {job.file_text for _, _, _, job in planned} - seen
+        if len(seen) + len(texts) > BATCH_SCRIPTS:
+            continue
+        seen |= texts
+        jobs += [job for _, _, _, job in planned]
+    if jobs:
+        shellcheck.warm(jobs)
+
+
+@rule("DK440", "shellcheck", Severity.WARNING, tags={"shell"}, subcodes=r"SC\d{4}",
+      options={SUBCODES_OFF: Option(list(OFF_BY_DEFAULT),
+                                    "ShellCheck codes reported only when a selector names "
+                                    "them (`--select SC2016`)", list)}, triggers=("RUN",))
+def check(df, options):
+    planned = shellcheck_jobs(df)
+    if not planned:
+        return
+    jobs = [job for _, _, _, job in planned]
+    scripts = [script for _, script, _, _ in planned]
+    runs = [ins for ins, _, _, _ in planned]
+    for _, script, dialect, _ in planned:
         if dialect == "dash":
             for word in _dash_pipefail(script):
                 yield Finding(script.word_span(word),

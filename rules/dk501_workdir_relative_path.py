@@ -77,7 +77,7 @@ def _path(df, stage, ins) -> str | None:
 
 
 @rule("DK501", "workdir-relative-path", Severity.WARNING, tags={"portability"},
-      aliases=("DL3000", "WorkdirRelativePath"), fixable="sometimes")
+      aliases=("DL3000", "WorkdirRelativePath"), fixable="sometimes", triggers=("WORKDIR",))
 def check(df, options):
     for stage in df.stages:
         first = next((i for i in stage.instructions if i.keyword == "WORKDIR" and i.args), None)

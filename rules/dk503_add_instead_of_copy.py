@@ -128,7 +128,7 @@ def _unpack(ins) -> bool:
 
 
 @rule("DK503", "add-instead-of-copy", Severity.WARNING, tags={"style"}, aliases=("DL3020",),
-      fixable="sometimes")
+      fixable="sometimes", triggers=("ADD",))
 def check(df, options):
     for stage in df.stages:
         for holder in stage.instructions:

@@ -60,7 +60,7 @@ def _is_dir(dest: str) -> bool:
 
 
 @rule("DK504", "copy-multiple-sources-dest", Severity.WARNING, tags={"syntax"},
-      aliases=("DL3021",), fixable="always")
+      aliases=("DL3021",), fixable="always", triggers=("COPY", "ADD"))
 def check(df, options):
     for stage in df.stages:
         for holder in stage.instructions:

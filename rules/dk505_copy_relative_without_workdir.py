@@ -76,7 +76,7 @@ _CONTEXT = (".", "./")
 
 
 @rule("DK505", "copy-relative-without-workdir", Severity.WARNING, tags={"portability"},
-      aliases=("DL3045",))
+      aliases=("DL3045",), triggers=("COPY", "ADD"))
 def check(df, options):
     target = df.target
     final = {st.index for st in df.graph.chain(target.index)} if target is not None else set()

@@ -69,7 +69,8 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.source import Span
 
 
-@rule("DK507", "copy-source-misread", Severity.ERROR, tags={"syntax"}, fixable="sometimes")
+@rule("DK507", "copy-source-misread", Severity.ERROR, tags={"syntax"}, fixable="sometimes",
+      triggers=("COPY", "ADD"))
 def check(df, options):
     for stage in df.stages:
         for holder in stage.instructions:

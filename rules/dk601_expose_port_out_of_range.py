@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.checks import has_parse_error, parse_port_spec, word_part_span
 from docklint.rule import Finding, Severity, rule
 
 MAX_PORT = 65535
-_NUM = re.compile(r"\d+")
+_NUM = lazy(r"\d+")
 
 
 def _problems(spec_text: str) -> list[tuple[int, int, str]]:
@@ -67,7 +68,7 @@ def _problems(spec_text: str) -> list[tuple[int, int, str]]:
 
 
 @rule("DK601", "expose-port-out-of-range", Severity.ERROR, tags={"syntax"},
-      aliases=("DL3011",))
+      aliases=("DL3011",), triggers=("EXPOSE",))
 def check(df, options):
     for stage in df.stages:
         for holder in stage.instructions:

@@ -270,7 +270,8 @@ def _healthcheck(df, stage, ins) -> Finding | None:
       aliases=("DL3025", "JSONArgsRecommended"), fixable="sometimes",
       options={"healthcheck": Option(False, "also report a shell-form HEALTHCHECK CMD (info), "
                                             "as hadolint's DL3025 does; on when a "
-                                            ".hadolint.yaml is the configuration")})
+                                            ".hadolint.yaml is the configuration")},
+      triggers=("CMD", "ENTRYPOINT", "HEALTHCHECK"))
 def check(df, options):
     skip = None
     healthcheck = bool(options.get("healthcheck"))

@@ -89,7 +89,8 @@ from docklint.rule import Finding, Related, Severity, rule
 from docklint.variables import references
 
 
-@rule("DK605", "env-self-reference", Severity.WARNING, tags={"args"}, aliases=("DL3044",))
+@rule("DK605", "env-self-reference", Severity.WARNING, tags={"args"}, aliases=("DL3044",),
+      triggers=("ENV",))
 def check(df, options):
     for stage in df.stages:
         triggered: dict[str, str | None] = {}

@@ -56,7 +56,8 @@ from docklint.labels import trigger_env
 from docklint.rule import Finding, Severity, rule
 
 
-@rule("DK606", "invalid-label-key", Severity.INFO, tags={"style"}, aliases=("DL3048",))
+@rule("DK606", "invalid-label-key", Severity.INFO, tags={"style"}, aliases=("DL3048",),
+      triggers=("LABEL",))
 def check(df, options):
     for stage in df.stages:
         for holder in stage.instructions:

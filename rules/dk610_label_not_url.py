@@ -54,6 +54,6 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.source": "url"}}
 
 
 @rule("DK610", "label-not-url", Severity.WARNING, tags={"metadata"}, aliases=("DL3052",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
 def check(df, options):
     yield from check_values(df, options, "url", "an absolute URL such as `https://host/path`")

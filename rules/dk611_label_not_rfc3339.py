@@ -53,7 +53,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.created": "rfc3339
 
 
 @rule("DK611", "label-not-rfc3339", Severity.WARNING, tags={"metadata"}, aliases=("DL3053",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
 def check(df, options):
     yield from check_values(df, options, "rfc3339",
                             "an RFC 3339 timestamp such as `2024-05-07T12:00:00Z`")

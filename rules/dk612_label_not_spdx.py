@@ -55,7 +55,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.licenses": "spdx"}
 
 
 @rule("DK612", "label-not-spdx", Severity.WARNING, tags={"metadata"}, aliases=("DL3054",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
 def check(df, options):
     yield from check_values(df, options, "spdx",
                             "an SPDX license expression such as `MIT` or `Apache-2.0 OR MIT`")

@@ -55,7 +55,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.revision": "hash"}
 
 
 @rule("DK613", "label-not-git-hash", Severity.WARNING, tags={"metadata"}, aliases=("DL3055",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
 def check(df, options):
     yield from check_values(df, options, "hash",
                             "a git commit id of 7 to 40 lowercase hex digits")

@@ -53,7 +53,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.version": "semver"
 
 
 @rule("DK614", "label-not-semver", Severity.WARNING, tags={"metadata"}, aliases=("DL3056",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
 def check(df, options):
     yield from check_values(df, options, "semver",
                             "a semantic version such as `1.4.0` or `2.0.0-rc.1`")

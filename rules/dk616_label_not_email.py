@@ -53,7 +53,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"maintainer": "email"}}
 
 
 @rule("DK616", "label-not-email", Severity.WARNING, tags={"metadata"}, aliases=("DL3058",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
 def check(df, options):
     yield from check_values(df, options, "email",
                             "an email address such as `team@example.com` or "

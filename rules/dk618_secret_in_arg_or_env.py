@@ -117,7 +117,7 @@ def _findings(ins, where: str):
 
 
 @rule("DK618", "secret-in-arg-or-env", Severity.WARNING, tags={"security"},
-      aliases=("DL3064", "SecretsUsedInArgOrEnv"))
+      aliases=("DL3064", "SecretsUsedInArgOrEnv"), triggers=("ARG", "ENV"))
 def check(df, options):
     seen: set[int] = set()
     redeclared = None

@@ -56,7 +56,7 @@ def _quoted(text: str, escape: str) -> str:
 
 
 @rule("DK620", "maintainer-deprecated", Severity.WARNING, tags={"style"},
-      aliases=("DL4000", "MaintainerDeprecated"), fixable="sometimes")
+      aliases=("DL4000", "MaintainerDeprecated"), fixable="sometimes", triggers=("MAINTAINER",))
 def check(df, options):
     for ins in df.instructions:
         if ins.keyword != "MAINTAINER":

@@ -94,7 +94,7 @@ def proto_of(spec: str) -> tuple[str, int]:
 
 
 @rule("DK621", "expose-proto-casing", Severity.WARNING, tags={"style"},
-      aliases=("ExposeProtoCasing",), fixable="sometimes")
+      aliases=("ExposeProtoCasing",), fixable="sometimes", triggers=("EXPOSE",))
 def check(df, options):
     for ins, holder in exposes(df):
         for spec, word, literal in expose_specs(df, ins, holder):

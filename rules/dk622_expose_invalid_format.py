@@ -66,7 +66,7 @@ def split_parts(spec: str) -> tuple[str, str, str]:
 
 
 @rule("DK622", "expose-invalid-format", Severity.WARNING, tags={"correctness"},
-      aliases=("ExposeInvalidFormat",), fixable="sometimes")
+      aliases=("ExposeInvalidFormat",), fixable="sometimes", triggers=("EXPOSE",))
 def check(df, options):
     for ins, holder in exposes(df):
         for spec, word, literal in expose_specs(df, ins, holder):

@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import re
 
+from docklint.lazyre import lazy
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
-_VALID = re.compile(r"[a-z][a-z0-9\-_.]*")
+_VALID = lazy(r"[a-z][a-z0-9\-_.]*")
 
 
 def _reference_edits(df, stage, low: str) -> list[Edit]:

@@ -73,7 +73,7 @@ def _fix(df, ins):
 @rule("DK905", "legacy-key-value-format", Severity.INFO, tags={"style"},
       aliases=("LegacyKeyValueFormat",), fixable="sometimes", group="file",
       group_message="{count} ENV/LABEL instructions use the legacy `KEY value` form "
-                    "(keys {labels}); write `KEY=value`")
+                    "(keys {labels}); write `KEY=value`", triggers=("ENV", "LABEL"))
 def check(df, options):
     for stage in df.stages:
         for outer in stage.instructions:

@@ -12,11 +12,15 @@ formatter (only for ``--format sarif``), the language server and its libraries, 
 Each of those has a positive control below, so the assertions cannot pass because the driver
 saw nothing.
 
-``docklint.shellcheck`` itself is imported by every run: ``rules/dk440_shellcheck.py`` imports it
-at module level and the registry imports every rule module. It is a standard-library-only module
-(os, re, sys, dataclasses, collections) whose costly imports (``subprocess``, ``tempfile``,
-``json``) and the ShellCheck process happen only when a script is checked, so what is asserted is
-that no ``subprocess`` is imported for a file without RUN, or with DK440 off.
+Rule modules are imported only for the rules that can fire on the file (the rule index and the
+rules' ``triggers``, see docklint.registry): the number of ``docklint.rules.dk*`` modules a small
+file without RUN imports is bounded, and no RUN-only rule is among them (with a positive control).
+
+``docklint.shellcheck`` is imported by ``rules/dk440_shellcheck.py`` at module level, so by any
+run with a RUN. It is a standard-library-only module (os, re, sys, dataclasses, collections)
+whose costly imports (``subprocess``, ``tempfile``, ``json``) and the ShellCheck process happen
+only when a script is checked, so what is asserted is that no ``subprocess`` is imported for a
+file without RUN, or with DK440 off.
 """
 
 from __future__ import annotations
@@ -29,12 +33,17 @@ from pathlib import Path
 
 import pytest
 
+# The command's own entry point (docklint._entry) ends the process with os._exit after the
+# command; the driver runs the same command (docklint.cli.main, with the entry module loaded)
+# and lists the modules before exiting.
 DRIVER = """\
-import runpy, sys
+import sys
+import docklint._entry
+from docklint.cli import main
 sys.argv = ["docklint", *sys.argv[1:]]
 code = None
 try:
-    runpy.run_module("docklint", run_name="__main__", alter_sys=True)
+    main()
 except SystemExit as exc:
     code = exc.code
 sys.stderr.write("\\nDOCKLINT-EXIT=%r\\nDOCKLINT-MODULES=%r\\n" % (code, sorted(sys.modules)))
@@ -172,3 +181,39 @@ def test_a_pool_only_for_many_files(tmp_path):
     assert not imported(one, "multiprocessing") and not imported(one, "concurrent.futures")
     _, many = modules(tmp_path, "--jobs", "2", *names)
     assert imported(many, "concurrent.futures") and imported(many, "multiprocessing")
+
+
+# rule modules: only those of the rules that can fire on the file
+
+SMALL = 'FROM alpine:3.20\nCMD ["x"]\n'
+RULE_MODULES_BOUND = 55         # of about 100; 45 when this was written
+RUN_ONLY = ("docklint.rules.dk404_apt_missing_yes", "docklint.rules.dk435_consecutive_run",
+            "docklint.rules.dk438_pipe_without_pipefail", "docklint.rules.dk440_shellcheck")
+
+
+def rule_modules(mods: set[str]) -> set[str]:
+    return {m for m in mods if m.startswith("docklint.rules.dk")}
+
+
+def test_a_small_file_imports_few_rule_modules(tmp_path):
+    code, mods = modules(tmp_path, write(tmp_path, "Dockerfile", SMALL))
+    assert code in (0, 1)
+    loaded = rule_modules(mods)
+    assert "docklint.rules.dk110_final_user_unset" in loaded        # it did run rules
+    assert len(loaded) <= RULE_MODULES_BOUND, sorted(loaded)
+    for name in RUN_ONLY:
+        assert name not in loaded, f"{name} imported for a file without RUN"
+
+
+def test_a_file_with_run_imports_the_run_rules(tmp_path):
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", WITH_RUN))
+    loaded = rule_modules(mods)
+    for name in RUN_ONLY:
+        assert name in loaded, f"{name} not imported for a file with RUN"
+    assert len(loaded) > RULE_MODULES_BOUND
+
+
+def test_listing_rules_imports_no_rule_module(tmp_path):
+    code, mods = modules(tmp_path, "rules")
+    assert code in (0, None)
+    assert "docklint.registry" in mods and not rule_modules(mods)
