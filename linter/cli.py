@@ -218,8 +218,8 @@ class _Main(click.Command):
 @click.option("--no-shellcheck", "no_shellcheck", is_flag=True,
               help="Skip the ShellCheck pass (DK440) even when ShellCheck is installed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Lint files in N processes (default: the number of CPUs; a handful of "
-                   "files is always linted in this process).")
+              help="Lint files in N processes (default: one per CPU from 20 files on; fewer "
+                   "files are linted in this process, which is faster for them).")
 @click.option("--stdin-filename", metavar="NAME",
               help="The path to report (and find the context from) for input read from -; "
                    "with no PATH, standard input is read.")
@@ -353,8 +353,8 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
     if workers > 1:
         done = _lint_parallel(todo, workers, stdin_filename, fix_mode)
     else:
-        done = [_lint_one(path, eff.settings, rules, stdin_filename, fix_mode)
-                for path, eff, rules in todo]
+        done = _lint_many([(path, eff.settings, rules) for path, eff, rules in todo],
+                          stdin_filename, fix_mode)
     if broken:
         done = _with_not_linted(done, plan, broken, fix_mode is not None)
     if fix_mode is None:
@@ -504,12 +504,21 @@ def _statistics(results) -> str:
                    for code, n in rows)
 
 
+#: below this many files, the default is to lint in this process: starting a pool of worker
+#: processes (each importing docklint) costs more than it saves. bench/bench.py measures the
+#: break-even ("worker pool break-even"); it was about 20 small files on 2 CPUs.
+POOL_MIN_FILES = 20
+
+
 def _workers(jobs: int | None, files: int) -> int:
-    """How many processes to lint ``files`` files with: one for a handful of files (a pool
-    costs more than it saves), else ``--jobs`` (default: the number of CPUs)."""
+    """How many processes to lint ``files`` files with: by default one for fewer than
+    ``POOL_MIN_FILES`` files, else one per CPU; an explicit ``--jobs N`` is obeyed (at most one
+    process per file)."""
     if jobs is None:
+        if files < POOL_MIN_FILES:
+            return 1
         jobs = os.cpu_count() or 1
-    if jobs <= 1 or files < 8:
+    if jobs <= 1 or files < 2:
         return 1
     return min(jobs, files)
 
@@ -519,7 +528,7 @@ def _lint_one(path: str, settings, rules, stdin_filename: str | None,
     """Lint one file (or standard input for ``-``); a docklint bug becomes an internal error
     for that file, and the other files are still linted. With ``fix`` (unsafe, write), fix it
     instead and return a :class:`docklint.fix.FileFix`."""
-    from .engine import FileResult, lint_file
+    from .engine import lint_file
     shown = (stdin_filename or "-") if path == "-" else path
     try:
         if fix is not None:
@@ -528,13 +537,73 @@ def _lint_one(path: str, settings, rules, stdin_filename: str | None,
             return _lint_stdin(shown, settings, rules, _stdin_context(settings, stdin_filename))
         return lint_file(path, settings, rules)
     except Exception as exc:
-        message = " ".join(str(exc).split())
-        result = FileResult(shown, internal=[
-            f"{shown}: internal error: {type(exc).__name__}: {message}"])
+        result = _internal_result(shown, exc)
         if fix is None:
             return result
         from .fix import FileFix
         return FileFix(result)
+
+
+def _lint_many(entries: list, stdin_filename: str | None,
+               fix: tuple[bool, bool] | None = None) -> list:
+    """Lint (or fix) ``entries`` (``(path, settings, rules)``) in this process; results keep
+    their order. Linting goes by batches of files (at most :data:`docklint.engine.BATCH_FILES`
+    models, :data:`~docklint.engine.BATCH_CHARS` characters of text, alive at once): each file
+    is read and parsed once, the batch's shared work runs once for all of its files
+    (:func:`docklint.engine.prepare_batch`: one ShellCheck pass for all their scripts), then
+    each file's rules run. A problem stays with its file: a file that cannot be read, or whose
+    lint fails, is reported as before, and the others are linted. Fixing goes file by file."""
+    if fix is not None:
+        return [_lint_one(path, settings, rules, stdin_filename, fix)
+                for path, settings, rules in entries]
+    from .engine import BATCH_CHARS, BATCH_FILES, FileResult, load_file
+    out: list = []
+    batch: list[tuple[int, object, object, object]] = []    # (position, model, settings, rules)
+    chars = 0
+    for path, settings, rules in entries:
+        if path == "-":
+            out.append(_lint_one(path, settings, rules, stdin_filename))
+            continue
+        try:
+            loaded = load_file(path, settings)
+        except Exception as exc:
+            out.append(_internal_result(path, exc))
+            continue
+        if isinstance(loaded, FileResult):
+            out.append(loaded)
+            continue
+        batch.append((len(out), loaded, settings, rules))
+        out.append(None)
+        chars += len(loaded.source.text)
+        if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
+            _lint_models(batch, out)
+            batch, chars = [], 0
+    _lint_models(batch, out)
+    return out
+
+
+def _lint_models(batch: list, out: list) -> None:
+    """Lint a batch of models (``(position in out, model, settings, rules)``) into ``out``."""
+    if not batch:
+        return
+    from .engine import lint_model, prepare_batch
+    try:
+        prepare_batch([(df, settings, rules) for _, df, settings, rules in batch])
+    except Exception:  # noqa: BLE001 - each file's own lint runs (and reports) it again
+        pass
+    for at, df, settings, rules in batch:
+        try:
+            out[at] = lint_model(df, settings, rules)
+        except Exception as exc:
+            out[at] = _internal_result(df.source.path or "-", exc)
+
+
+def _internal_result(shown: str, exc: BaseException):
+    """The result of a file whose lint failed on a docklint bug (the others are still
+    linted)."""
+    from .engine import FileResult
+    message = " ".join(str(exc).split())
+    return FileResult(shown, internal=[f"{shown}: internal error: {type(exc).__name__}: {message}"])
 
 
 def _stdin_context(settings, stdin_filename: str | None) -> str | None:
@@ -641,13 +710,15 @@ def _workers_stop_with_us():
     return guard()
 
 
-def _lint_in_worker(job: tuple):
-    """Run in a worker process: lint (or fix) one file; return what the report needs (no
-    model)."""
+def _lint_in_worker(chunk: list) -> list:
+    """Run in a worker process: lint (or fix) a chunk of files (``(path, settings, rule
+    codes, fix)``) as :func:`_lint_many` does; return what the report needs (no model)."""
     from .registry import get
-    path, settings, codes, fix = job
-    out = _lint_one(path, settings, [get(code) for code in codes], None, fix)
-    (out if fix is None else out.result).dockerfile = None
+    fix = chunk[0][3] if chunk else None
+    out = _lint_many([(path, settings, [get(code) for code in codes])
+                      for path, settings, codes, _ in chunk], None, fix)
+    for one in out:
+        (one if fix is None else one.result).dockerfile = None
     return out
 
 
@@ -662,11 +733,15 @@ def _lint_parallel(plan, workers: int, stdin_filename: str | None,
             for path, eff, rules in plan if path != "-"]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method) if method else None
-    chunk = max(1, len(jobs) // (workers * 8))
+    # a few chunks per worker (so that a slow file does not leave the other workers idle), of
+    # at most BATCH_FILES files (each chunk is linted as one batch: one ShellCheck pass)
+    from .engine import BATCH_FILES
+    size = max(1, min(BATCH_FILES, -(-len(jobs) // (workers * 4))))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with _workers_stop_with_us(), \
             ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                 initializer=_worker_started) as pool:
-        done = iter(pool.map(_lint_in_worker, jobs, chunksize=chunk))
+        done = iter([out for part in pool.map(_lint_in_worker, chunks) for out in part])
     out = []
     for path, eff, rules in plan:
         out.append(_lint_one(path, eff.settings, rules, stdin_filename, fix) if path == "-"

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from .model import Dockerfile, build
 from .parse import Parsed, parse
-from .registry import resolve
+from .registry import keywords_of, may_fire, resolve
 from .rule import (SUBCODES_OFF, CannotCheck, Edit, Finding, Fix, Related, Rule, Severity,
                    printable)
 from .source import Source, Span, decode_bytes
@@ -21,7 +21,8 @@ from . import suppress as _suppress
 from .syntax import ParseError
 
 __all__ = ["FileResult", "Settings", "lint_text", "lint_bytes", "lint_file", "select_rules",
-           "MAX_FILE_BYTES"]
+           "load_file", "load_bytes", "lint_model", "prepare_batch", "MAX_FILE_BYTES",
+           "BATCH_FILES", "BATCH_CHARS"]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 PRAGMA_CODE = _suppress.PRAGMA_CODE      # invalid-pragma: never silenced
@@ -125,32 +126,56 @@ def lint_file(path: str, settings: Settings, rules: list[Rule] | None = None,
     The file is read through :func:`docklint.reading.read_regular`: a FIFO, a device or a
     directory is refused without being read (a FIFO swapped in after discovery cannot make the
     run hang), and at most ``max_file_bytes + 1`` bytes are read."""
+    loaded = load_file(path, settings, display)
+    if isinstance(loaded, FileResult):
+        return loaded
+    return lint_model(loaded, settings, rules)
+
+
+def load_file(path: str, settings: Settings, display: str | None = None
+              ) -> Dockerfile | FileResult:
+    """The first half of :func:`lint_file`: read and parse one file and build its model (the
+    second half is :func:`lint_model`). A file that cannot be read gives its
+    :class:`FileResult` (with ``error`` set); a file over the size limit gives a model whose
+    only content is that problem."""
     from .reading import ReadError, TooBig, read_regular
     shown = display or path
     try:
         data = read_regular(path, settings.max_file_bytes, shown=shown)
     except TooBig as exc:
         if exc.size is not None:
-            return _too_big(shown, exc.size, settings, rules)
+            return load_bytes(b"", shown, settings, fatal=_too_big_message(exc.size, settings))
         # it grew while read, or says size 0 (/proc): only "more than the limit" is known
-        return lint_bytes(b"", shown, settings, rules,
+        return load_bytes(b"", shown, settings,
                           fatal=f"file is more than {settings.max_file_bytes} bytes, over the "
                                 "limit; not linted (raise max-file-size to lint it)")
     except ReadError as exc:
         return FileResult(shown, error=exc.message)
     context = settings.context or os.path.dirname(os.path.abspath(path))
-    return lint_bytes(data, shown, settings, rules, context=context)
+    return load_bytes(data, shown, settings, context=context)
 
 
 def _too_big(shown: str, size: int, settings: Settings, rules: list[Rule] | None) -> FileResult:
-    message = (f"file is {size} bytes, over the {settings.max_file_bytes}-byte limit; "
-               "not linted (raise max-file-size to lint it)")
-    return lint_bytes(b"", shown, settings, rules, fatal=message)
+    return lint_bytes(b"", shown, settings, rules, fatal=_too_big_message(size, settings))
+
+
+def _too_big_message(size: int, settings: Settings) -> str:
+    return (f"file is {size} bytes, over the {settings.max_file_bytes}-byte limit; "
+            "not linted (raise max-file-size to lint it)")
 
 
 def lint_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule] | None = None,
                *, context: str | None = None, fatal: str | None = None) -> FileResult:
     """Lint a Dockerfile's bytes."""
+    return lint_model(load_bytes(data, path, settings, context=context, fatal=fatal),
+                      settings, rules)
+
+
+def load_bytes(data: bytes, path: str, settings: Settings, *, context: str | None = None,
+               fatal: str | None = None) -> Dockerfile:
+    """The model of a Dockerfile's bytes (decoded, parsed, built), for :func:`lint_model`.
+    ``fatal``: a problem that stops the file from being linted (it becomes the model's only
+    parse error)."""
     decoded = decode_bytes(data)
     fatal = fatal or decoded.fatal
     source = Source("" if fatal else decoded.text, path, bom=decoded.bom,
@@ -162,7 +187,7 @@ def lint_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule] | N
     df = build(source, build_args=settings.build_args, target=settings.target,
                context=context if not fatal else None, parsed=parsed, images=settings.images)
     df.encoding_problems = list(decoded.problems) if not fatal else []
-    return _run(df, settings, rules)
+    return df
 
 
 def lint_text(text: str, path: str = "Dockerfile", settings: Settings | None = None,
@@ -172,6 +197,47 @@ def lint_text(text: str, path: str = "Dockerfile", settings: Settings | None = N
     source = Source(text, path)
     df = build(source, build_args=settings.build_args, target=settings.target,
                context=context or settings.context, images=settings.images)
+    return lint_model(df, settings, rules)
+
+
+# A batch (:func:`prepare_batch`) holds the models of at most BATCH_FILES files, and stops taking
+# more once they hold BATCH_CHARS characters of Dockerfile text: a model takes several times
+# the memory of its text, so this bounds what a batch keeps alive at once (a file can be up to
+# max-file-size, 10 MiB by default). 64 files are enough for the ShellCheck pass to cost a few
+# processes for a whole repository rather than one per file.
+BATCH_FILES = 64
+BATCH_CHARS = 8 << 20
+
+
+def prepare_batch(models: "list[tuple[Dockerfile, Settings, list[Rule] | None]]") -> None:
+    """Before :func:`lint_model` runs on each of ``models`` (``(model, settings, rules)``):
+    the work their rules can share, done once for all of them. Today that is the ShellCheck
+    pass: the scripts of every file whose rules include DK440 are checked by one ShellCheck
+    call (:func:`docklint.rules.dk440_shellcheck.prefetch`), whose results each file's DK440
+    then finds remembered. Nothing is reported here: a script ShellCheck could not check is
+    checked again by its own file's DK440, which reports the failure for that file only."""
+    dfs = []
+    owner = None
+    for df, settings, rules in models:
+        if df.target_error:
+            continue
+        rules = select_rules(settings) if rules is None else rules
+        r = next((r for r in rules if r.code == "DK440"), None)
+        if r is not None and may_fire(r, keywords_of(df)):      # a file with RUN
+            owner = r
+            dfs.append(df)
+    if owner is None or not dfs:
+        return
+    import sys
+    prefetch = getattr(sys.modules.get(owner.check.__module__), "prefetch", None)
+    if prefetch is not None:
+        prefetch(dfs)
+
+
+def lint_model(df: Dockerfile, settings: Settings, rules: list[Rule] | None = None
+               ) -> FileResult:
+    """The second half of :func:`lint_file`: run the rules on a model (:func:`load_file`,
+    :func:`load_bytes`) and report what they found."""
     return _run(df, settings, rules)
 
 
@@ -188,7 +254,10 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     raw: list[tuple[Rule, Finding]] = []
     failures: list[tuple[Rule, Span, str, str]] = []    # (rule, where, what, why)
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
+    keywords = keywords_of(df)
     for r in rules:
+        if not may_fire(r, keywords):
+            continue        # none of its triggers in this file: not run, its module not imported
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))
         if r.subcodes and options.get(SUBCODES_OFF):

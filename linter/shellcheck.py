@@ -4,12 +4,16 @@ ShellCheck is not a dependency: the ``shellcheck`` extra installs ``shellcheck-p
 the binary next to the Python interpreter; one on ``PATH`` works too. Without it, :func:`binary`
 returns None and the rule using this module reports nothing.
 
-One call per Dockerfile: every script not checked before in this process becomes a temporary
-file (a header of ShellCheck directives, then the script text exactly as the shell receives it),
-and ShellCheck checks them all at once with ``--format=json1`` (a file with a lot of shell is
-split between a few ShellCheck processes running side by side). Each comment's line and column
-are turned back into an offset in the script text, which :meth:`docklint.shell.Script.span`
-maps to the Dockerfile. Results are remembered per script text for the life of the process.
+One call per Dockerfile, or per batch of Dockerfiles (:func:`warm`, called by the CLI before
+the rules of up to 64 files run, see :func:`docklint.engine.prepare_batch`): every script not
+checked before in this process becomes a temporary file (a header of ShellCheck directives,
+then the script text exactly as the shell receives it), and ShellCheck checks them all at once
+with ``--format=json1`` (a lot of shell is split between a few ShellCheck processes running side
+by side). Each comment's line and column are turned back into an offset in the script text,
+which :meth:`docklint.shell.Script.span` maps to the Dockerfile. Results are remembered per
+script text (the ``file_text``, header included) for the life of the process, and located
+again for each job: the same script in two files is one ShellCheck result, reported at each
+file's own positions.
 
 ShellCheck reads a script that a pull request wrote, so its work is bounded: each process is
 stopped after ``TIMEOUT`` seconds (wall clock) and, on POSIX, runs under resource limits set
@@ -32,19 +36,21 @@ from __future__ import annotations
 
 import os
 import re
+
+from docklint.lazyre import lazy
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-__all__ = ["Job", "Comment", "Outcome", "binary", "supports", "prepare", "check", "run",
+__all__ = ["Job", "Comment", "Outcome", "binary", "supports", "prepare", "check", "warm", "run",
            "clear_cache", "EXCLUDED", "TIMEOUT", "MEMORY_LIMIT", "OUTPUT_LIMIT", "PARALLEL",
            "SPLIT_CHARS", "DIALECTS", "wiki_url", "CACHE_SIZE"]
 
 # Codes that make no sense for a script cut out of a Dockerfile: sourced files ShellCheck cannot
 # follow (SC1090, SC1091) and "ash is checked as dash" (SC2187).
 EXCLUDED = ("SC1090", "SC1091", "SC2187")
-TIMEOUT = 20.0                 # seconds for the one ShellCheck call of a file
+TIMEOUT = 20.0                 # seconds for each ShellCheck process (a file's, or a batch's)
 # resource limits of each ShellCheck process (POSIX): address space, and its output (a file)
 MEMORY_LIMIT = 1 << 30
 OUTPUT_LIMIT = 64 << 20
@@ -57,7 +63,7 @@ CPU_MARGIN = 5
 PARALLEL: int | None = None
 SPLIT_CHARS = 32 * 1024
 DIALECTS = ("sh", "bash", "dash", "ksh", "busybox")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 _UNSET = object()
 _binary: object = _UNSET
@@ -150,12 +156,20 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
 
     A ``#!`` line at the top of ``text`` becomes a plain comment of the same length, since
     ShellCheck wants a shebang on line 1 only and the header already names the dialect.
+
+    Only the names that can matter to ShellCheck are in the header (:func:`_mentioned`): a
+    long header costs ShellCheck time on every script (a third of it on real Dockerfiles, with
+    the ten proxy variables alone), for nothing when the script never names the variable.
     """
     lines = [f"# shellcheck shell={dialect}"]
     if disable:
         lines.append("# shellcheck disable=" + ",".join(disable))
     values = values or {}
+    words: set[str] = set()
     valid = sorted({n for n in (*names, *values) if _NAME.match(n)})
+    if valid:
+        words = {w.lower() for w in _WORD.findall(text)}
+        valid = [n for n in valid if _mentioned(n, text, words)]
     if valid:
         lines.append("export " + " ".join(f"{n}={_quoted(values.get(n))}" for n in valid))
     body = text
@@ -164,6 +178,62 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
     if not body.endswith("\n"):
         body += "\n"
     return Job(text, len(lines), "\n".join(lines) + "\n" + body)
+
+
+_WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _mentioned(name: str, text: str, words: set[str]) -> bool:
+    """Whether the header must assign ``name`` for ShellCheck to say what it says with every
+    name assigned: the script's text contains it (a reference, an assignment, anything), or a
+    word of the script (``words``, lowercased) is near enough to it for ShellCheck to offer it
+    as the right spelling of a variable the script does not assign (SC2153 "Did you mean
+    NAME?": ShellCheck allows 1 edit, case aside, when the name is over 3 characters, 2 when
+    it is over 7; here one more, in case it counts a swap of two neighbours as one edit, and
+    counted on the longer of the two)."""
+    if name in text:
+        return True
+    low = name.lower()
+    for w in words:
+        longest = max(len(w), len(low))
+        if longest > 3 and abs(len(w) - len(low)) <= 3 and \
+                _near(low, w, 3 if longest > 7 else 2):
+            return True
+    return False
+
+
+_NEAR_MEMO: dict[tuple[str, str, int], bool] = {}
+
+
+def _near(a: str, b: str, limit: int) -> bool:
+    """Whether ``a`` and ``b`` are at most ``limit`` edits apart (insert, delete, substitute,
+    swap two neighbours). Remembered: the same names and words come back in every script."""
+    key = (a, b, limit)
+    found = _NEAR_MEMO.get(key)
+    if found is None:
+        found = _distance(a, b, limit) <= limit
+        if len(_NEAR_MEMO) >= 1 << 16:
+            _NEAR_MEMO.clear()
+        _NEAR_MEMO[key] = found
+    return found
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """The optimal string alignment distance of ``a`` and ``b``; once it is known to be over
+    ``limit``, some number over ``limit``."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        nxt = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            nxt[j] = min(row[j] + 1, nxt[j - 1] + 1, row[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                nxt[j] = min(nxt[j], before[j - 2] + 1)
+        if min(nxt) > limit:
+            return limit + 1
+        before, row = row, nxt
+    return row[-1]
 
 
 def _quoted(value: str | None) -> str:
@@ -193,6 +263,35 @@ def check(jobs: Sequence[Job], *, timeout: float | None = None) -> Outcome:
     ShellCheck is not installed. ``timeout``: seconds (default ``TIMEOUT``)."""
     if not jobs or binary() is None:
         return Outcome([], {})
+    results, reasons = _results(jobs, timeout)
+    out: list[Comment] = []
+    failed: dict[int, str] = {}
+    for i, job in enumerate(jobs):
+        if job.file_text in reasons:
+            failed[i] = reasons[job.file_text]
+            continue
+        for code, level, message, line, col, end_line, end_col in results[job.file_text]:
+            located = _locate(job, line, col, end_line, end_col)
+            if located is not None:
+                out.append(Comment(i, code, level, message, *located))
+    return Outcome(out, failed)
+
+
+def warm(jobs: Sequence[Job], *, timeout: float | None = None) -> dict[str, str]:
+    """Check the jobs not checked before and remember their results, as :func:`check` does,
+    without locating the comments: the batch pass checks the scripts of many Dockerfiles at
+    once, and each file's :func:`check` then finds them remembered. Returns the scripts
+    (``file_text``) that could not be checked, with the reason; those are not remembered, so
+    the next :func:`check` of one of them runs ShellCheck again."""
+    if not jobs or binary() is None:
+        return {}
+    return _results(jobs, timeout)[1]
+
+
+def _results(jobs: Sequence[Job], timeout: float | None
+             ) -> tuple[dict[str, tuple], dict[str, str]]:
+    """The raw comments of each job's ``file_text`` (remembered ones, and the others checked
+    now, in one :func:`_check`), and the texts that could not be checked, with the reason."""
     if timeout is None:
         timeout = TIMEOUT
     results: dict[str, tuple] = {}
@@ -210,17 +309,7 @@ def check(jobs: Sequence[Job], *, timeout: float | None = None) -> Outcome:
             if text not in reasons:
                 results[text] = tuple(found.get(text, ()))
                 _remember(text, results[text])
-    out: list[Comment] = []
-    failed: dict[int, str] = {}
-    for i, job in enumerate(jobs):
-        if job.file_text in reasons:
-            failed[i] = reasons[job.file_text]
-            continue
-        for code, level, message, line, col, end_line, end_col in results[job.file_text]:
-            located = _locate(job, line, col, end_line, end_col)
-            if located is not None:
-                out.append(Comment(i, code, level, message, *located))
-    return Outcome(out, failed)
+    return results, reasons
 
 
 def run(jobs: Sequence[Job], *, timeout: float | None = None) -> list[Comment]:

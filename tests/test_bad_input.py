@@ -323,7 +323,7 @@ def test_batch_with_a_missing_file(tmp_path):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_batch_reports_bad_files_and_lints_the_rest(tmp_path, jobs):
-    """One run over good, clean and bad paths (in a worker pool with --jobs 2: over 8 files):
+    """One run over good, clean and bad paths (in a worker pool with --jobs 2):
     each bad path gets its one line on stderr, every readable file is linted, and the exit
     status is the worst outcome: 2 if a path could not be linted, else 1 for findings, else 0."""
     if not hasattr(os, "mkfifo"):

@@ -1582,14 +1582,14 @@ def test_internal_error_traceback_on_request(tmp_path, monkeypatch):
 
 def test_crash_on_one_file_does_not_stop_the_others(tmp_path, monkeypatch):
     from docklint import engine
-    real = engine.lint_file
+    real = engine.load_file            # the CLI reads and parses each file through it
 
-    def lint_file(path, *args, **kwargs):
+    def load_file(path, *args, **kwargs):
         if path == "bad.Dockerfile":
             raise ValueError("kaput")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "lint_file", lint_file)
+    monkeypatch.setattr(engine, "load_file", load_file)
     write(tmp_path / "bad.Dockerfile", CLEAN)
     write(tmp_path / "good.Dockerfile", BROKEN)
     result = run_main(["--format", "gnu", "--select", "DK000", "bad.Dockerfile",
@@ -1606,7 +1606,7 @@ def test_keyboard_interrupt_exits_130(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine, "lint_file", interrupted)
+    monkeypatch.setattr(engine, "load_file", interrupted)
     write(tmp_path / "Dockerfile", BROKEN)
     result = run_main(["Dockerfile"])
     assert (result.code, result.stdout, result.stderr) == (130, "", "")

@@ -325,7 +325,7 @@ def test_sigterm_stops_the_worker_processes_and_their_shellcheck(tmp_path) -> No
         time.sleep(60)
     """)
     files = []
-    for i in range(8):                      # docklint uses workers from 8 files on
+    for i in range(8):                      # with --jobs 2, linted by two workers
         files.append(tmp_path / f"D{i}")
         files[-1].write_text(f"FROM debian:12\nRUN echo $A{i}\n")
     proc = subprocess.Popen([sys.executable, "-c", _PARALLEL_DRIVER, str(fake), *map(str, files)],

@@ -49,8 +49,8 @@ def fresh_cache():
 @pytest.fixture
 def fake_binary(tmp_path, monkeypatch):
     """Install a stand-in ``shellcheck`` (a Python script) and return a function that sets its
-    behaviour. Every script gets a two-line header (the dialect, the ``export`` of the proxy
-    variables and PATH), so its first line is line 3."""
+    behaviour. A script that names no variable gets a one-line header (the dialect), so its
+    first line is line 2."""
     def make(body: str) -> Path:
         exe = tmp_path / "shellcheck"
         exe.write_text(f"#!{sys.executable}\n{textwrap.dedent(body)}")
@@ -67,8 +67,9 @@ def test_prepare_writes_a_header_and_keeps_offsets() -> None:
     job = shellcheck.prepare("#!/bin/bash\necho $x", "bash", ["b", "A", "not-a-name", "A"],
                              disable=("SC2154",))
     assert job.header == 3
+    # only names the script's text contains (or nearly does) are assigned: b (in `bash`), not A
     assert job.file_text.splitlines() == [
-        "# shellcheck shell=bash", "# shellcheck disable=SC2154", "export A= b=",
+        "# shellcheck shell=bash", "# shellcheck disable=SC2154", "export b=",
         "# /bin/bash", "echo $x"]
     assert job.text == "#!/bin/bash\necho $x"
 
@@ -118,7 +119,7 @@ def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
             fh.write(" ".join(sys.argv[1:]) + "\\n")
         files = [a for a in sys.argv[1:] if not a.startswith("-")]
         print(json.dumps({{"comments": [
-            {{"file": f, "line": 3, "endLine": 3, "column": 1, "endColumn": 5, "level": "style",
+            {{"file": f, "line": 2, "endLine": 2, "column": 1, "endColumn": 5, "level": "style",
               "code": 2000, "message": "fake"}} for f in files]}}))
     """)
     findings = lint("""
@@ -405,7 +406,7 @@ def test_a_run_buildkit_refuses_is_not_checked() -> None:
 # ---------------------------------------------------------------- values, dialects, defaults
 
 def test_prepare_assigns_known_values_quoted() -> None:
-    job = shellcheck.prepare("echo $A", "dash", ["B"],
+    job = shellcheck.prepare("echo $A $B $C $D", "dash", ["B"],
                              values={"A": "it's 1.2", "C": "two\nlines", "D": ""})
     assert job.header == 2
     assert job.file_text.splitlines()[1] == "export A='it'\\''s 1.2' B= C= D=''"

