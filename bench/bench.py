@@ -396,6 +396,25 @@ def bench_cold_compare(target: Path, runs: int, hadolint: str | None, env: dict[
             "docklint": " ".join(dk), "rows": rows}
 
 
+def bench_pool(files: list[Path], runs: int, env: dict[str, str], cwd: str,
+               sizes: tuple[int, ...] = (10, 20, 40, 80)) -> dict:
+    """The worker pool's break-even: N corpus files linted in this process (``--jobs 1``)
+    against a pool of one worker per CPU (``--jobs CPUS``), alternating, for growing N; the
+    break-even is the smallest N where the pool is faster. ``POOL_MIN_FILES`` in
+    docklint/cli.py is set from it (the default starts a pool only from there)."""
+    cpus = os.cpu_count() or 1
+    dk = docklint_command()
+    rows = {}
+    for n in sizes:
+        paths = [str(p) for p in files[:n]]
+        got = alternate({"serial": [*dk, "--no-shellcheck", "--jobs", "1", *paths],
+                         "pool": [*dk, "--no-shellcheck", "--jobs", str(max(cpus, 2)), *paths]},
+                        runs, env=env, cwd=cwd)
+        rows[n] = {"serial_s": got["serial"]["median_s"], "pool_s": got["pool"]["median_s"]}
+    even = next((n for n, r in rows.items() if r["pool_s"] < r["serial_s"]), None)
+    return {"cpus": cpus, "runs": runs, "rows": rows, "break_even_files": even}
+
+
 def shellcheck_batching(batch: dict, cold_compare: dict) -> dict:
     """The ShellCheck figures of issue 15, from rows measured above (no new runs): the whole
     batch with ShellCheck (the CLI checks the scripts of up to 64 files with one ShellCheck
@@ -710,7 +729,7 @@ def report(data: dict) -> str:
         ratio = row.get("ratio_to_hadolint")
         out.append(f"{label:30} median {_ms(row['median_s'])}  min {_ms(row['min_s'])}  "
                    f"max {_ms(row['max_s'])}  exit {row['exit_codes']}"
-                   + (f"   x{ratio} hadolint" if ratio is not None else ""))
+                   + (f"   x{ratio} hadolint [<= 2.5x]" if ratio is not None else ""))
     out.append(f"  for scale ({cold['python_m']['runs']} runs each, bytecode cached in a private "
                "PYTHONPYCACHEPREFIX, as installed):")
     rows = (("python -m docklint FILE", "python_m"), ("python -c pass", "python_bare"),
@@ -736,6 +755,13 @@ def report(data: dict) -> str:
             f"  single file with / without ShellCheck: {_s(scb['single_file_with_s'])} / "
             f"{_s(scb['single_file_without_s'])} = x{scb['single_file_with_over_without']} "
             "[<= 1.5x]"]
+    pool = data["pool"]
+    out += ["", f"== (2c) worker pool break-even: corpus files, --jobs 1 against --jobs "
+            f"{max(pool['cpus'], 2)} (no ShellCheck; medians of {pool['runs']})"]
+    for n, row in pool["rows"].items():
+        out.append(f"  {n:4} files: in process {_s(row['serial_s'])}, pool {_s(row['pool_s'])}")
+    out.append(f"  break-even: {pool['break_even_files'] or 'beyond the largest size'} files "
+               "(docklint starts a pool by default from POOL_MIN_FILES)")
     out += ["", f"== (3) scaling: synthetic Dockerfiles; in process (engine, default rules less "
             f"DK440, best of {sc['repeats']}) and CLI (median of {sc['repeats']}); linear ≈ 10"]
     clis = list(next(iter(sc["sizes"].values()))["cli"])
@@ -881,6 +907,7 @@ def main(argv: list[str] | None = None) -> int:
         data["cold_compare"] = bench_cold_compare(small, pick(args.cold_runs, 20, 5), hadolint,
                                                   env, home)
         data["shellcheck_batching"] = shellcheck_batching(data["batch"], data["cold_compare"])
+        data["pool"] = bench_pool(files, pick(args.runs, 7, 2), env, home)
         data["cold"] = bench_cold(small, pick(args.runs, 10, 3), env)
         data["imports"] = bench_imports(small, pick(args.import_runs, 5, 2), env)
         data["scaling"] = bench_scaling(args.scale, 1 if quick else 3, hadolint, env, home)

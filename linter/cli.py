@@ -218,7 +218,7 @@ class _Main(click.Command):
 @click.option("--no-shellcheck", "no_shellcheck", is_flag=True,
               help="Skip the ShellCheck pass (DK440) even when ShellCheck is installed.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Lint files in N processes (default: one per CPU from 20 files on; fewer "
+              help="Lint files in N processes (default: one per CPU from 40 files on; fewer "
                    "files are linted in this process, which is faster for them).")
 @click.option("--stdin-filename", metavar="NAME",
               help="The path to report (and find the context from) for input read from -; "
@@ -506,8 +506,9 @@ def _statistics(results) -> str:
 
 #: below this many files, the default is to lint in this process: starting a pool of worker
 #: processes (each importing docklint) costs more than it saves. bench/bench.py measures the
-#: break-even ("worker pool break-even"); it was about 20 small files on 2 CPUs.
-POOL_MIN_FILES = 20
+#: break-even ("worker pool break-even"): on 2 CPUs, corpus files without ShellCheck, 20 files
+#: took 176 ms in process and 188 ms with the pool, 40 files 215 ms and 206 ms.
+POOL_MIN_FILES = 40
 
 
 def _workers(jobs: int | None, files: int) -> int:
