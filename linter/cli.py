@@ -507,7 +507,8 @@ def _statistics(results) -> str:
 #: below this many files, the default is to lint in this process: starting a pool of worker
 #: processes (each importing docklint) costs more than it saves. bench/bench.py measures the
 #: break-even ("worker pool break-even"): on 2 CPUs, corpus files without ShellCheck, 20 files
-#: took 176 ms in process and 188 ms with the pool, 40 files 215 ms and 206 ms.
+#: took 176 ms in process and 188 ms with the pool, 40 files 215 ms and 206 ms (another run:
+#: 40 files even, 80 files 292 ms against 242 ms).
 POOL_MIN_FILES = 40
 
 
