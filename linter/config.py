@@ -947,7 +947,18 @@ class Effective:
             "fail-on": self.fail_on, "allow-pragmas": s.allow_pragmas,
             "preview": s.preview, "max-file-size": s.max_file_bytes,
             "shellcheck": self.shellcheck, "excluded": self.excluded,
+            "images": {d.pattern: {**{k: _shown(k, v) for k, v in d.values.items()},
+                                   "declared-at": d.where} for d in s.images},
         }
+
+
+def _shown(key: str, value: Any) -> Any:
+    """An ``images:`` value as the configuration would write it (``config --show``)."""
+    if key in ("users", "groups"):
+        return [n for n, _ in value] if all(i is None for _, i in value) else dict(value)
+    if key == "env":
+        return dict(value)
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _matches(pattern: str, rel: str) -> bool:

@@ -237,3 +237,18 @@ def test_a_declared_image_like_an_end_of_life_one_is_not_end_of_life():
     assert lint_text("FROM gcr.io/distroless/static-debian11\n",
                      settings=Settings(select=["DK309"])).findings
     assert lint_text(text, settings=Settings(select=["DK309"], images=images)).findings == []
+
+
+def test_config_show_lists_the_declared_images(tmp_path):
+    from docklint.cli import config_cmd
+    (tmp_path / ".docklint.yaml").write_text(STATIC, encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n", encoding="utf-8")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(config_cmd, ["--show", "Dockerfile"], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    shown = json.loads(result.stdout)["images"]["registry.corp.example/static-base:*"]
+    assert shown["users"] == ["root", "nonroot"] and shown["shell"] is None
+    assert shown["declared-at"] == ".docklint.yaml:2"
