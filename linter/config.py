@@ -126,6 +126,9 @@ def _images(value: Any, path: str, lines: dict) -> dict[str, Any]:
         path = path if rel.startswith("..") else rel
     if not isinstance(value, dict):
         raise ValueError("expected a mapping of image patterns to facts")
+    from .imagedecl import MAX_IMAGES
+    if len(value) > MAX_IMAGES:
+        raise _ImageError(lines.get("images", 1), f"more than {MAX_IMAGES} images: refused")
     out: dict[str, Any] = {}
     for pattern, entry in value.items():
         line = lines.get(("images", str(pattern)), lines.get("images", 1))

@@ -60,7 +60,8 @@ KEYS = {
 }
 _KINDS = ("os", "os-slim", "minimal", "runtime", "toolchain", "distroless", "chainguard",
           "scratch")
-MAX_PATTERN = 512
+MAX_PATTERN = 256
+MAX_IMAGES = 1000          # entries under `images:`
 MAX_STARS = 16
 MAX_NAMES = 10_000
 

@@ -638,7 +638,14 @@ class Dockerfile:
         ``images:`` entry of the configuration, else the data file's row; None when unknown
         (:func:`docklint.images.lookup`)."""
         from .images import lookup
-        return lookup(ref, self.declared_images)
+        if not self.declared_images:
+            return lookup(ref)
+        # matching the declared patterns is paid once per reference and file
+        cache = self._derived.setdefault("image_facts", {})
+        key = ref if isinstance(ref, str) else ref.raw
+        if key not in cache:
+            cache[key] = lookup(ref, self.declared_images)
+        return cache[key]
 
     def image_env(self, index: int) -> frozenset[str] | None:
         """Names the environment of the image at the root of stage ``index``'s FROM chain

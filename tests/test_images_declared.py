@@ -252,3 +252,13 @@ def test_config_show_lists_the_declared_images(tmp_path):
     shown = json.loads(result.stdout)["images"]["registry.corp.example/static-base:*"]
     assert shown["users"] == ["root", "nonroot"] and shown["shell"] is None
     assert shown["declared-at"] == ".docklint.yaml:2"
+
+
+def test_too_many_images_or_too_long_a_pattern_is_refused(tmp_path):
+    many = "images:\n" + "".join(f'  "corp/i{n}:*": {{}}\n' for n in range(1001))
+    result = run(tmp_path, many, "FROM alpine:3.20\n")
+    assert result.exit_code == 2 and ".docklint.yaml:1: images: more than 1000 images" \
+        in result.stderr
+    long = 'images:\n  "corp/' + "a" * 300 + '": {}\n'
+    result = run(tmp_path, long, "FROM alpine:3.20\n")
+    assert result.exit_code == 2 and "an image pattern is at most 256 characters" in result.stderr
