@@ -83,7 +83,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -92,6 +92,7 @@ OUT = ROOT / "bench" / "out"
 
 try:
     from docklint.engine import FileResult, Settings, lint_bytes, select_rules
+    from docklint.record import replace
     from docklint.inspect import inspect_json
     from docklint.rule import Finding, Rule
     from docklint.source import Source, Span

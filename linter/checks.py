@@ -9,7 +9,7 @@ tests/test_checks.py. Rules import them instead of each carrying its own copy.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from docklint.lazyre import lazy
@@ -95,7 +95,7 @@ def secret_reason(name: str) -> str | None:
 _PORT_RE = lazy(r"^(?P<start>\d+)(?:-(?P<end>\d+))?$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PortSpec:
     """One EXPOSE word, ``[ip:][host[-host]:]port[-port][/proto]``, split into its parts.
 
@@ -272,7 +272,7 @@ _BRACKETED_FLAG = lazy(r"\[(?P<flag>--(?P<name>[a-z][a-z-]*)(?:=[^\]\s]*)?)\]?")
 _GLOB = "*?["
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StrayFlag:
     """A COPY/ADD flag written where BuildKit no longer takes flags, which it therefore reads as
     a source path (or as the destination).
@@ -357,7 +357,7 @@ _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018":
            "\u2019": "\u2019"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BrokenExecForm:
     """Why a shell-form argument text that looks like a JSON array (exec form) is not valid
     JSON: ``problems`` in words (``single quotes``, ``a trailing comma``...); ``items`` the
@@ -499,7 +499,7 @@ def workdir_before(df: "Dockerfile", stage: "Stage", before: "Instruction | None
 
 # ---- the command an image runs -----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageCommand:
     """The ENTRYPOINT and CMD in effect for the image of a stage, as BuildKit sets its config.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
+from docklint.record import record, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
@@ -189,7 +189,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
+@record
 class Config:
     """Validated settings from one file (and what it extends)."""
 
@@ -929,7 +929,7 @@ def _load_config(path: str) -> Config:
 # ---------------------------------------------------------------------------------------------
 # effective settings
 
-@dataclass
+@record
 class Effective:
     """The settings one file is linted with, and where each came from."""
 

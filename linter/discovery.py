@@ -37,7 +37,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from dataclasses import dataclass, field
+from docklint.record import record, field
 from typing import Callable, Iterator
 
 from .globs import NOT_SLASH, Glob
@@ -55,7 +55,7 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".v
                        ".tox", ".mypy_cache", ".pytest_cache", "vendor", "dist", ".terraform"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pattern:
     """One line of a ``.gitignore``: compiled against paths relative to the file's directory."""
 
@@ -207,7 +207,7 @@ def parse_gitignore(text: str) -> list[Pattern]:
     return [p for p in patterns if p is not None]
 
 
-@dataclass
+@record
 class GitIgnore:
     """The patterns in force for a tree, each list keyed by its directory relative to the top
     (``""`` for the top itself), in the order the files apply (higher first)."""

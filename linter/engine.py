@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from dataclasses import dataclass, field, replace
+from docklint.record import record, field, replace
 from typing import Any, Mapping
 
 from .model import Dockerfile, build
@@ -31,7 +31,7 @@ FAILED_CODE = "DK005"                    # rule-failed: made here, never filtere
 _REASON_CHARS = 300                      # of an exception's text quoted in a DK005 message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleFailure:
     """A rule that could not check a file: it raised (a docklint bug, or a budget such as
     Python's recursion limit hit on hostile input) or gave up (:class:`CannotCheck`). The file
@@ -47,7 +47,7 @@ class RuleFailure:
     end_column: int = 1
 
 
-@dataclass
+@record
 class FileResult:
     """What linting one file produced.
 
@@ -68,7 +68,7 @@ class FileResult:
     failed: list[RuleFailure] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Settings:
     """Everything that decides how one file is linted."""
 

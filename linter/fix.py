@@ -19,7 +19,7 @@ import os
 import stat
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from docklint.record import record, field
 
 from .engine import FileResult, Settings, lint_bytes, lint_file
 from .rule import Edit, Finding, Rule
@@ -99,7 +99,7 @@ class _Taken:
             self.spans.insert(i, item)
 
 
-@dataclass
+@record
 class FixOutcome:
     """What fixing one file did."""
 
@@ -281,7 +281,7 @@ def write_atomic(path: str, data: bytes, *, expected: bytes | None = None,
         raise
 
 
-@dataclass
+@record
 class FileFix:
     """What ``fix_file`` did to one file: the report's result (the findings left, positioned
     in the fixed text), the fixes applied, and the problem that stopped it, if any."""

@@ -31,7 +31,7 @@ import re
 
 from docklint.lazyre import lazy
 import tarfile
-from dataclasses import dataclass, field
+from docklint.record import record, field
 from typing import IO, Any
 
 __all__ = ["ArchiveError", "Learned", "entry", "learn", "to_yaml"]
@@ -60,14 +60,14 @@ class ArchiveError(Exception):
     """An archive docklint cannot read, or refuses; the message names the file, never content."""
 
 
-@dataclass
+@record
 class _Node:
     kind: str                         # "file" | "dir" | "symlink" | "link" | "other"
     target: str = ""                  # symlink / hard link target
     data: bytes | None = None         # kept content (/etc/passwd, /etc/group)
 
 
-@dataclass
+@record
 class Learned:
     """What an archive says about its image."""
 

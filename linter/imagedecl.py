@@ -30,7 +30,7 @@ with the most literal characters wins (the first written, on a tie).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from docklint.record import record, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ MAX_STARS = 16
 MAX_NAMES = 10_000
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Declared:
     """One validated ``images:`` entry: its pattern, its values and where it was written."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from docklint.lazyre import lazy
-from dataclasses import dataclass
+from docklint.record import record
 
 __all__ = ["ImageRef", "parse_image_ref"]
 
@@ -24,7 +24,7 @@ DOCKER_HUB = "docker.io"
 _HUB_ALIASES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ImageRef:
     """A parsed image reference.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from docklint.record import record, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -33,7 +33,7 @@ _WEIGHT = {"scratch": 0, "distroless": 1, "chainguard": 1, "minimal": 2, "os-sli
            "runtime": 3, "toolchain": 4, "os": 4, "custom": 3}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageFacts:
     """One row of the data file, as matched by ``lookup`` (``None`` fields are unknown)."""
 
@@ -107,7 +107,7 @@ class ImageFacts:
         return self.kind in _HEAVY
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suggestion:
     """A lighter base: ``image`` as the user should write it in ``FROM``, and its facts."""
 

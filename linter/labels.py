@@ -27,7 +27,7 @@ from :func:`label_settings`, which expands ARG and ENV references the way the bu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from datetime import date
 from typing import Any, Callable, Iterator, Mapping
 
@@ -107,7 +107,7 @@ def schema_from(options: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SchemaOption(Option):
     """The ``label-schema`` option: a mapping (or ``key:type,...`` string) whose types are
     checked when the configuration or ``--rule-option`` is read."""
@@ -128,7 +128,7 @@ STRICT_OPTION = Option(default=False, type=bool,
 
 # ---- labels in a Dockerfile
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LabelSetting:
     """One ``key=value`` of a LABEL instruction, expanded with the stage's ARGs and ENVs.
 

@@ -65,7 +65,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from docklint.record import record, field, replace
 from typing import Any, Callable
 
 from docklint.lazyre import lazy
@@ -225,7 +225,7 @@ def _range_from_json(data: dict) -> "T.Range":
 # ---------------------------------------------------------------------------------------------
 # linting one document
 
-@dataclass
+@record
 class DocumentLint:
     """What linting one version of a document produced, in LSP terms.
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 import re
-from dataclasses import dataclass, field
+from docklint.record import record, field
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Iterator, Mapping
 
@@ -79,7 +79,7 @@ MAX_ENV_CELLS = 200_000
 # its chain, so thousands of stages each built on the one before would cost their square)
 MAX_CHAIN = 256
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ArgDecl:
     """One name declared by an ARG instruction.
 
@@ -95,7 +95,7 @@ class ArgDecl:
     stage: int | None          # None for a global ARG (before the first FROM)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Base:
     """What a FROM points at after ARG substitution."""
 
@@ -113,7 +113,7 @@ class Base:
     candidates: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edge:
     """``source`` stage depends on ``target`` (a stage index) or on an external ``image``.
 
@@ -159,7 +159,7 @@ class Edge:
             self.kind != "base"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mount:
     """One ``RUN --mount=...`` flag, parsed."""
 
@@ -233,7 +233,7 @@ def parse_mount(flag: Flag) -> Mount:
     return Mount(type=fields.get("type", "bind"), options=fields, flag=flag)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VarUse:
     """One variable reference (``$NAME``, ``${NAME...}``) that the build expands, and what the
     name means at that point.
@@ -336,7 +336,7 @@ class Env(dict):
         return new
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Stage:
     """One build stage: its FROM and the instructions up to the next FROM.
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import posixpath
 import re
 import weakref
-from dataclasses import dataclass, replace
+from docklint.record import record, replace
 from typing import Iterable, Iterator
 
 from docklint.lazyre import lazy
@@ -178,7 +178,7 @@ PIN_HINT = {
 TRUTHY_PIP = {"1", "0", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Package:
     """One package argument: ``word`` as written, ``name`` without the version (pip extras
     kept: ``uvicorn[standard]``), the version part (``""`` when none) and whether the manager's
@@ -196,7 +196,7 @@ class Package:
         return self.word.value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PackageCommand:
     """A package-manager command (wrappers removed).
 
@@ -893,7 +893,7 @@ def mounted(targets: Iterable[str], cache: str, extra: Iterable[str] = ()) -> bo
 # ---------------------------------------------------------------------------------------------
 # walking a Dockerfile
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Use:
     """One package-manager command in a RUN (or an ``ONBUILD RUN`` trigger) of a stage."""
 

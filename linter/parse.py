@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from docklint.record import record, field, replace
 
 from docklint.lazyre import lazy
 from .source import MAX_LINE_BYTES, Source, Span
@@ -49,7 +49,7 @@ def _rstrip_ws(s: str, end: int, start: int = 0) -> int:
     return end
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Frontend:
     """A frontend other than BuildKit's Dockerfile frontend that the file selects.
 
@@ -64,7 +64,7 @@ class Frontend:
     line: int
 
 
-@dataclass
+@record
 class Parsed:
     """What the scanner found in one file.
 

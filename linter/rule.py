@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import sys
-from dataclasses import dataclass, field
+from docklint.record import record, field
 from typing import Any, Callable, Iterable, Mapping
 
 from docklint.lazyre import lazy
@@ -97,7 +97,7 @@ class Severity(enum.IntEnum):
         return self.label
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Edit:
     """Replace the text of ``span`` with ``text`` (an insertion when the span is empty)."""
 
@@ -105,7 +105,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Fix:
     """A set of non-overlapping edits that resolves a finding.
 
@@ -118,7 +118,7 @@ class Fix:
     safe: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Related:
     """A second location of a finding.
 
@@ -134,7 +134,7 @@ class Related:
     occurrence: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Finding:
     """One problem at one place.
 
@@ -170,7 +170,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.message)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Option:
     """A per-rule option: its default, its type and what it does."""
 
@@ -200,7 +200,7 @@ SUBCODES_OFF = "off-by-default"       # the option listing a rule's sub-codes th
 GROUPING = ("instruction", "file", "none")
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Rule:
     """A rule's metadata and its check function."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass, field, replace
+from docklint.record import record, field, replace
 from typing import Iterator
 
 from docklint.lazyre import lazy
@@ -98,7 +98,7 @@ def _bash_language():
     return module.language()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ShellWord:
     """A word: ``value`` has quotes removed and escapes applied; expansions stay as written
     and make the word ``dynamic``."""
@@ -110,7 +110,7 @@ class ShellWord:
     dynamic: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Redirect:
     op: str                      # ">", ">>", "<", "2>&1" parts..., "<<", "<<-", "<<<"
     target: ShellWord | None
@@ -120,7 +120,7 @@ class Redirect:
     body_start: int = -1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Command:
     """One simple command."""
 
@@ -198,7 +198,7 @@ class Command:
                 r.op.endswith((">", ">>", "&>", ">|")) and not r.op.endswith(">&")]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ShellVar:
     """A parameter expansion the shell performs: ``$NAME`` or ``${NAME...}`` at ``[start, end)``
     (the whole expansion). Single-quoted text and quoted heredocs hold none; the script of
@@ -215,7 +215,7 @@ class ShellVar:
     depth: int = 0
 
 
-@dataclass
+@record
 class Script:
     """A parsed shell text with its commands and a map back to the Dockerfile.
 

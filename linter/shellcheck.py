@@ -40,7 +40,7 @@ import re
 from docklint.lazyre import lazy
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass
+from docklint.record import record
 from typing import Iterable, Mapping, Sequence
 
 __all__ = ["Job", "Comment", "Outcome", "binary", "supports", "prepare", "check", "warm", "run",
@@ -122,7 +122,7 @@ def _shellcheck_version() -> tuple[int, ...]:
     return _version
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Job:
     """One script to check. ``file_text`` is what ShellCheck reads: ``header`` lines of
     directives, then ``text`` (the script as the shell receives it)."""
@@ -132,7 +132,7 @@ class Job:
     file_text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Comment:
     """One ShellCheck comment, located in its job's script text (``[start, end)`` offsets)."""
 
@@ -244,7 +244,7 @@ def _quoted(value: str | None) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """What :func:`check` found: the comments, and the jobs ShellCheck could not check with the
     reason (``{job index: "ShellCheck ran out of memory (over the 1 GiB limit)"}``)."""

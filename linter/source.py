@@ -11,7 +11,7 @@ wants.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from docklint.record import record
 
 __all__ = ["Span", "Source", "Decoded", "decode_bytes", "MAX_LINE_BYTES"]
 
@@ -21,7 +21,7 @@ MAX_LINE_BYTES = 65535
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Span:
     """A half-open range ``[start, end)`` of character offsets into a :class:`Source` text."""
 
@@ -42,7 +42,7 @@ class Span:
         return Span(min(self.start, other.start), max(self.end, other.end))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Decoded:
     """The result of turning bytes into text, with what went wrong on the way."""
 

@@ -52,7 +52,7 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from docklint.lazyre import lazy
@@ -122,7 +122,7 @@ _GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _GO_FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One name a pragma lists, as written, and the rule codes (and sub-codes) it silences.
 
@@ -134,7 +134,7 @@ class Entry:
     codes: frozenset[str]
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Pragma:
     """One suppression.
 
@@ -160,7 +160,7 @@ class Pragma:
         return frozenset(out)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PragmaProblem:
     """A DK001 finding: a pragma that does not do what it says."""
 
@@ -202,7 +202,7 @@ def _skip_all_codes(aliases_allowed: frozenset[str]) -> frozenset[str]:
                             for a in r.aliases))
 
 
-@dataclass
+@record
 class _CheckOptions:
     skip_all: bool = False
     skip: tuple[str, ...] = ()
@@ -533,7 +533,7 @@ def _stage_span(instructions: list[Instruction], from_: Instruction) -> Span:
 
 # ---------------------------------------------------------------- the whole file
 
-@dataclass
+@record
 class Suppressions:
     """Every suppression of one file and the DK001 problems found in them."""
 
@@ -705,7 +705,7 @@ def with_experimental(df: "Dockerfile", settings, rules: list["Rule"]) -> list["
 
 def _only_in(rule: "Rule", spans: tuple[Span, ...]) -> "Rule":
     """``rule``, reporting only findings that start in one of ``spans``."""
-    import dataclasses
+    from docklint.record import replace
     inner = rule.check
 
     def check(df, options):
@@ -713,7 +713,7 @@ def _only_in(rule: "Rule", spans: tuple[Span, ...]) -> "Rule":
             if any(s.start <= f.span.start < s.end for s in spans):
                 yield f
 
-    return dataclasses.replace(rule, check=check)
+    return replace(rule, check=check)
 
 
 def _experimental(opts: _CheckOptions) -> frozenset[str]:

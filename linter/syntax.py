@@ -1,13 +1,13 @@
 """The syntax tree the parser produces: instructions, flags, words, heredocs, directives, comments.
 
-These are frozen dataclasses; the parser builds them once and nothing changes them afterwards.
+These are frozen records (docklint.record); the parser builds them once and nothing changes them afterwards.
 Every piece carries a :class:`~docklint.source.Span` into the source text.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from docklint.record import record
 
 from .source import Span
 
@@ -70,7 +70,7 @@ class LineMap:
         return Span(start, max(start, self.end_to_source(lend)))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Word:
     """One argument word as BuildKit's parser gives it.
 
@@ -86,7 +86,7 @@ class Word:
     lend: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Flag:
     """A leading ``--name[=value]`` word. ``value`` is None for a bare boolean flag."""
 
@@ -104,7 +104,7 @@ class Flag:
             min(self.span.end, self.span.start + len(self.name) + 3), self.span.end)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Heredoc:
     """A here-document attached to RUN, COPY or ADD.
 
@@ -125,7 +125,7 @@ class Heredoc:
     marker_lend: int
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Instruction:
     """One Dockerfile instruction."""
 
@@ -190,7 +190,7 @@ class Instruction:
         return [(a[i], a[i + 1], a[i + 2]) for i in range(0, len(a) - 2, 3)]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Directive:
     """A parser directive (``# syntax=``, ``# escape=``, ``# check=``) at the top of the file."""
 
@@ -200,7 +200,7 @@ class Directive:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Comment:
     """A comment line; ``text`` is what follows ``#``, stripped."""
 
@@ -211,7 +211,7 @@ class Comment:
     directive: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ParseError:
     """Something BuildKit would reject, at a location.
 

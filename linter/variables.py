@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from docklint.lazyre import lazy
-from dataclasses import dataclass
+from docklint.record import record
 from typing import Mapping
 
 __all__ = ["VarRef", "Expansion", "Budget", "expand", "expand_pattern", "references", "UNSET",
@@ -54,7 +54,7 @@ class Budget:
         self.left = total
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class VarRef:
     """A variable reference in a text: ``name`` at ``[start, end)`` (the whole ``${...}``)."""
 
@@ -65,7 +65,7 @@ class VarRef:
     word: str = ""           # the modifier's word, unexpanded
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Expansion:
     """The result of expanding a text.
 

@@ -61,7 +61,7 @@ def check(df, options):
         seen.add(span.start)
         yield Finding(span, f"inline `# {form} ignore=` pragma: fix the finding, or list the "
                             "exception in the configuration (`ignore`, `per-file-ignores`)")
-    if "form" in getattr(Pragma, "__dataclass_fields__", {}):
+    if "form" in getattr(Pragma, "__record_fields__", ()):
         return
     # suppress.py without hadolint's forms: find them among the comments
     for c in df.comments:

@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from docklint.record import record
 
 from docklint.checks import archive_suffix, has_parse_error
 from docklint.facts import facts_of
@@ -157,12 +157,12 @@ def _basename(path: str) -> str:
     return re.split(r"[\\/]", path)[-1]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Word:
     value: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Command:
     name: str
     args: tuple

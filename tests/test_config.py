@@ -275,7 +275,7 @@ def test_config_show_and_migrate(tmp_path):
 
 
 def test_preview_rules_need_preview(tmp_path, monkeypatch):
-    from dataclasses import replace
+    from docklint.record import replace
 
     from docklint import engine, registry
     rules = registry.all_rules()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from importlib.resources import files
 
 import pytest
 
-from docklint import images
+from docklint import images, record
 import docklint.facts as facts_mod
 from docklint.facts import facts_of
 from docklint.imageref import parse_image_ref
@@ -263,7 +262,7 @@ def test_is_eol_with_explicit_today() -> None:
 def test_end_of_life_property_uses_today() -> None:
     facts = lookup("gcr.io/distroless/static-debian11")
     assert facts is not None and facts.end_of_life  # 2026-08-21 is in the past
-    far = dataclasses.replace(facts, eol="2999-01-01")
+    far = record.replace(facts, eol="2999-01-01")
     assert not far.end_of_life
 
 
@@ -359,7 +358,7 @@ def test_eol_rows_are_never_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
     real = images._table()
 
     def expire(*names: str) -> None:
-        rows = tuple(dataclasses.replace(f, eol="2000-01-01", eol_source="test")
+        rows = tuple(record.replace(f, eol="2000-01-01", eol_source="test")
                      if f.image in names else f for f in real.rows)
         by_image: dict[str, dict[str, ImageFacts]] = {}
         for f in rows:
@@ -404,7 +403,7 @@ def test_successor_skips_end_of_life_releases(monkeypatch: pytest.MonkeyPatch) -
     assert images.successor("gcr.io/distroless/static-debian11", date(2026, 1, 1)) == \
         "gcr.io/distroless/static-debian13"
     real = images._table()
-    rows = tuple(dataclasses.replace(f, eol="2026-10-01", eol_source="test")
+    rows = tuple(record.replace(f, eol="2026-10-01", eol_source="test")
                  if f.image == "gcr.io/distroless/static-debian13" else f for f in real.rows)
     by_image: dict[str, dict[str, ImageFacts]] = {}
     for f in rows:

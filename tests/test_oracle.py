@@ -30,7 +30,6 @@ Only this test (and ``linter/parse.py``) may import dockerfile_parse.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import io
 import re
 import sys
@@ -41,6 +40,7 @@ import dockerfile_parse
 import pytest
 
 from docklint.parse import Parsed, parse
+from docklint.record import replace
 from docklint.source import Source, decode_bytes
 
 from .conftest import corpus_files
@@ -340,7 +340,7 @@ def test_oracle_catches_a_wrong_boundary(data, index, monkeypatch):
     def broken(data: bytes, path: str) -> Parsed:
         parsed = real(data, path)
         ins = parsed.instructions[index]
-        parsed.instructions[index] = dataclasses.replace(ins, end_line=ins.end_line - 1)
+        parsed.instructions[index] = replace(ins, end_line=ins.end_line - 1)
         return parsed
 
     monkeypatch.setattr(sys.modules[__name__], "parse_bytes", broken)

@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import os
 import signal
-from dataclasses import replace
+from docklint.record import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st

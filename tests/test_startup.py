@@ -53,8 +53,11 @@ NO_RUN = 'FROM alpine:3.20\nUSER 10001:10001\nCMD ["true"]\n'
 WITH_RUN = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSER 10001\n"
 
 # never imported by a plain lint of one file with no configuration
+# (``dataclasses``: defining docklint's classes with it compiled some 300 generated methods at
+# every start; docklint's own classes are records, docklint.record)
 NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "docklint.lsp",
-         "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli")
+         "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli",
+         "dataclasses")
 SHELL_PARSER = ("tree_sitter", "tree_sitter_bash")
 CONFIG_FILES = (".docklint.yaml", ".docklint.yml", ".hadolint.yaml", ".hadolint.yml")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from docklint.lazyre import lazy
@@ -27,7 +27,7 @@ __all__ = ["BuildInfo", "builds", "build_info", "built_kind", "build_for", "exe_
 _DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BuildInfo:
     """How a stage built its program: ``kind`` is static | glibc | musl | cc (glibc plus
     libgcc/libstdc++) | wasm (a WebAssembly module) | foreign (a program for another OS or

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from docklint.lazyre import lazy
@@ -95,7 +95,7 @@ _CA_WORDS = lazy(r"ca-certificates|ca_root_nss|/etc/ssl|/etc/pki|cacert|ca-bundl
                        r"update-ca-certificates|\bcerts?\b", re.I)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaSource:
     """Something that puts a CA bundle into an image."""
 
@@ -104,7 +104,7 @@ class CaSource:
     description: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CaDoubt:
     """Something that may put a CA bundle into an image (or hand one to it at run time)
     where docklint cannot tell: ``reason`` completes "unless ...", e.g. "the RUN at line 5,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from docklint.lazyre import lazy
@@ -79,7 +79,7 @@ _UTC_ZONES = {"UTC", "ETC/UTC", "UCT", "ZULU", "GMT", "ETC/GMT", "UNIVERSAL", "U
               "GMT+0", "GMT-0", "GREENWICH"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Probe:
     """What counts as evidence of one behaviour, where: in ENV values and the command
     (``values``), in program text the build writes (``text``), in source files (``file``) and
@@ -217,7 +217,7 @@ _SKIP_PARTS = {"test", "tests", "testdata", "testing", "__tests__", "docs", "doc
                ".github", "scripts", "hack"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """Something in the build that shows the final program makes TLS calls (loads time zones,
     uses cgo), and how strongly."""

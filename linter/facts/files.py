@@ -4,7 +4,7 @@ stage's chain, which copy may provide a path, and the files a chain is known to 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from docklint.record import record
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,7 @@ _STANDARD_DIRS = {"/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/usr/local"
                   "/home", "/root", "/srv", "/lib"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Placed:
     """One source of a COPY/ADD and where it lands in the image.
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from ..imageref import ImageRef, parse_image_ref
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["Pull", "pulled_images", "pulls", "trigger_pulls", "all_pulls"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pull:
     """An external image the build pulls: a ``FROM`` base, a ``COPY --from=<image>`` or a
     ``RUN --mount=from=<image>``, after ARG expansion.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from docklint.lazyre import lazy
@@ -249,7 +249,7 @@ def _no_program(exe: str, args: list[str]) -> bool:
 
 # ---- how the image starts its program -------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Start:
     """How the image of a stage starts its program.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from ..model import Stage
@@ -26,7 +26,7 @@ BENIGN_COMMANDS = {"chmod", "chown", "chgrp", "mkdir", "ln", "cp", "mv", "rm", "
                    "find", "xargs", "exit", "umask", "unset", ":"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Runtime:
     """What a final image runs: ``kind`` is static | glibc | cc | musl | wasm | foreign | jar |
     node | python | ruby | php | unknown (the kinds of :class:`~docklint.facts.BuildInfo` for a
@@ -131,7 +131,7 @@ _NO_LIBGCC = ("distroless-static", "distroless-base", "distroless-base-nossl",
               "chainguard-static")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Libraries:
     """What the image of a stage gives a dynamically linked program: ``have`` maps the keys
     of :data:`LIBRARY_FILES` it has to how (its base, a package, a COPY); ``maybe`` is a

@@ -18,7 +18,7 @@ runs on: :func:`target_of` returns None and the builder's own libc decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from docklint.record import record
 from typing import TYPE_CHECKING
 
 from docklint.lazyre import lazy
@@ -109,7 +109,7 @@ def is_wasm_platform(platform: str) -> bool:
     return parts[0].startswith("wasi") or (len(parts) > 1 and parts[1].startswith("wasm"))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     """What a compile command builds for: ``text`` as resolved (None when unresolved),
     ``kind`` (:func:`classify`) and ``via``, where the build says so (``--target``,
@@ -640,7 +640,7 @@ def _cfg(expr: str, triple: str) -> bool | None:
 
 
 # ---- .cargo/config files the build writes or copies in
-@dataclass(frozen=True)
+@record(frozen=True)
 class CargoConfig:
     """What the cargo configuration files of a build say: ``targets`` (build.target),
     ``rustflags`` (each rustflags setting: the table it is in, ``build`` or
