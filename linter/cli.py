@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sys
 from typing import Sequence
 
@@ -46,7 +47,8 @@ SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config", "lsp")
 FAIL_ON = ("error", "warning", "info", "none")
 # the same as docklint.formatters.FORMATS (a test checks), spelt out so that importing this
 # module does not import the formatters package
-OUTPUT_FORMATS = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab", "junit")
+OUTPUT_FORMATS = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab", "junit",
+                  "markdown")
 _PATTERNS = "Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*"
 
 
@@ -196,6 +198,9 @@ class _Main(click.Command):
 @click.option("--sarif-category", metavar="NAME",
               help="Name this analysis in the SARIF report (runs[0].automationDetails.id), so "
                    "that GitHub code scanning keeps several analyses of a commit apart.")
+@click.option("--link-base", metavar="URL",
+              help="In the Markdown report, link each file:line to URL/PATH#LINE (for GitHub: "
+                   "https://github.com/OWNER/REPO/blob/SHA).")
 @click.option("--statistics", is_flag=True,
               help="Also count the findings per rule: after a text report, else on stderr.")
 @click.option("--select", multiple=True, metavar="CODES",
@@ -237,7 +242,7 @@ class _Main(click.Command):
               help="Show the source line under each finding (text format).")
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
 @click.version_option(__version__, "--version", prog_name="docklint")
-def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, target, build_args,
+def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ignore, target, build_args,
          context, rule_options, fail_on, config_path, isolated, preview, no_shellcheck, jobs,
          stdin_filename, fix, unsafe_fixes, diff, show_source, no_color):
     """Lint Dockerfiles: what will break or bloat the final image, and best practice.
@@ -283,6 +288,13 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
         if "sarif" not in fmts:
             raise ConfigError("--sarif-category applies to the SARIF report only: add "
                               "--format sarif")
+    if link_base is not None:
+        if "markdown" not in fmts:
+            raise ConfigError("--link-base applies to the Markdown report only: add "
+                              "--format markdown")
+        if not re.fullmatch(r"https?://[^\s<>()\[\]`]+", link_base):
+            raise ConfigError("--link-base: expected an http(s) URL without spaces, brackets "
+                              "or quotes")
 
     rule_sets: dict[tuple, list] = {}
     noted: set[str | None] = set()
@@ -378,7 +390,7 @@ def lint(paths, fmts, outputs, sarif_category, statistics, select, ignore, targe
     for fmt, output in reports:
         color = fmt == "text" and output is None and _use_color(no_color, console)
         text = render(fmt, results, rules, color=color, show_source=show_source,
-                      version=__version__, category=sarif_category)
+                      version=__version__, category=sarif_category, link_base=link_base)
         if fmt == "text":
             if stats:
                 text += "\n" + stats

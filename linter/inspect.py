@@ -184,20 +184,23 @@ def _external_nodes(df: Dockerfile) -> dict[str, str]:
     return out
 
 
-def graph_mermaid(df: Dockerfile) -> str:
-    """The stage graph as a Mermaid flowchart: edges point from a dependency to its user."""
+def graph_mermaid(df: Dockerfile, *, label=None, flagged: set[int] | None = None) -> str:
+    """The stage graph as a Mermaid flowchart: edges point from a dependency to its user.
+    ``label`` escapes the text of a node (default: quotes only); ``flagged`` stages (those a
+    report's findings point into) are outlined."""
+    _mm = label or _quote_mm
     reach = df.graph.reachable()
     ext = _external_nodes(df)
     out = ["flowchart TD"]
     for name, node in ext.items():
         out.append(f'  {node}[("{_mm(name)}")]')
     for s in df.stages:
-        label = _mm(_node_label(df, s)).replace("\n", "<br/>")
+        label_text = _mm(_node_label(df, s)).replace("\n", "<br/>")
         if s.index == df.graph.target:
-            label += "<br/>(target)"
+            label_text += "<br/>(target)"
         elif s.index not in reach and not s.implicit:
-            label += "<br/>(unreachable)"
-        out.append(f'  s{s.index}["{label}"]')
+            label_text += "<br/>(unreachable)"
+        out.append(f'  s{s.index}["{label_text}"]')
     for s in df.stages:
         if s.base.kind not in ("stage", "unknown"):
             out.append(f"  {ext[s.base.text or s.base.raw]} -->|base| s{s.index}")
@@ -211,10 +214,14 @@ def graph_mermaid(df: Dockerfile) -> str:
     if dead:
         out.append("  classDef unreachable stroke-dasharray:5 5,color:#888")
         out.append(f"  class {','.join(dead)} unreachable")
+    hit = sorted(i for i in (flagged or ()) if 0 <= i < len(df.stages))
+    if hit:
+        out.append("  classDef flagged stroke:#d00,stroke-width:2px")
+        out.append(f"  class {','.join(f's{i}' for i in hit)} flagged")
     return "\n".join(out) + "\n"
 
 
-def _mm(text: str) -> str:
+def _quote_mm(text: str) -> str:
     return text.replace('"', "#quot;")
 
 

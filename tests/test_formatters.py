@@ -168,7 +168,8 @@ def make_result(path: str = "Dockerfile") -> FileResult:
 # --- render() ---------------------------------------------------------------------------------
 
 def test_formats_and_unknown_format() -> None:
-    assert FORMATS == ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab", "junit")
+    assert FORMATS == ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab", "junit",
+                       "markdown")
     with pytest.raises(ValueError, match="unknown output format 'xml'"):
         render("xml", [], RULES)
 

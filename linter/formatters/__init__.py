@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FORMATS", "render", "printable", "json_safe"]
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab",
-                             "junit")
+                             "junit", "markdown")
 
 # format name -> module under docklint.formatters (``json_format`` so as not to read like the
 # standard library's ``json``)
@@ -34,12 +34,13 @@ _MODULES = {
     "checkstyle": "checkstyle",
     "gitlab": "gitlab",
     "junit": "junit",
+    "markdown": "markdown",
 }
 
 
 def render(fmt: str, results: list[FileResult], rules: Sequence[Rule], *, color: bool = False,
            show_source: bool = True, version: str = "", base_dir: str | None = None,
-           category: str | None = None) -> str:
+           category: str | None = None, link_base: str | None = None) -> str:
     """Render ``results`` in format ``fmt``; the text ends with a newline unless it is empty.
 
     ``rules`` are the rules that were run (SARIF lists them as ``tool.driver.rules``), ``color``
@@ -54,7 +55,8 @@ def render(fmt: str, results: list[FileResult], rules: Sequence[Rule], *, color:
         raise ValueError(f"unknown output format {fmt!r} "
                          f"(choose from {', '.join(FORMATS)})") from None
     module = importlib.import_module(f"{__name__}.{module_name}")
-    extra = {"category": category} if fmt == "sarif" and category else {}
+    extra = {"category": category} if fmt == "sarif" and category else \
+        {"link_base": link_base} if fmt == "markdown" and link_base else {}
     out = module.render(list(results), list(rules), color=color, show_source=show_source,
                         version=version, base_dir=base_dir, **extra)
     if out and not out.endswith("\n"):
