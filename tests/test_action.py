@@ -122,3 +122,12 @@ def test_install_step_refuses_a_version_that_is_not_one(tmp_path):
                           INPUT_VERSION="1.0; rm -rf /", INPUT_SHELLCHECK="false",
                           ACTION_PATH=str(ROOT))
     assert proc.returncode == 2 and "::error::version: not a version" in proc.stdout
+
+
+def test_every_integration_page_exists_and_the_readme_links_them():
+    pages = ROOT / "docs" / "integrations"
+    index = (pages / "README.md").read_text(encoding="utf-8")
+    linked = re.findall(r"\]\(([a-z-]+\.md)\)", index)
+    assert set(linked) == {p.name for p in pages.glob("*.md")} - {"README.md"}
+    assert len(linked) == 9
+    assert "docs/integrations/README.md" in (ROOT / "README.md").read_text(encoding="utf-8")
