@@ -38,15 +38,15 @@ def test_dockerfile_text_cannot_break_the_table_or_inject_html():
     rows = table_rows(out)
     assert rows and all(len(cells(r)) == 4 for r in rows)
     assert "<script" not in out and "&lt;script&gt;" in out
-    assert "@octocat" not in out and "&#64;octocat" in out
-    assert " #12" not in out and "&#35;12" in out
+    assert "@octocat" not in out and "@&#8203;octocat" in out
+    assert "#12" not in out and "#&#8203;12" in out
     assert "\\`" in out                   # backticks shown, not code spans
     assert not any(line.startswith("```") for line in out.splitlines())   # one stage: no graph
 
 
 def test_escape():
     assert markdown.escape("a|b `c` *d* <e> & [f](g) @h #1\nnext") == \
-        "a\\|b \\`c\\` \\*d\\* &lt;e&gt; &amp; \\[f\\](g) &#64;h &#35;1 next"
+        "a\\|b \\`c\\` \\*d\\* &lt;e&gt; &amp; \\[f\\](g) @&#8203;h #&#8203;1 next"
 
 
 def test_totals_and_links():
@@ -111,3 +111,24 @@ def test_cli_markdown(tmp_path):
     result = CliRunner().invoke(lint, ["--no-shellcheck", "--format", "markdown",
                                        str(tmp_path / "Dockerfile")])
     assert result.exit_code == 1 and "| Where | Rule | Severity | Message |" in result.stdout
+
+
+def test_it_renders_as_intended():
+    # rendered by a CommonMark renderer with GitHub's tables, raw HTML allowed as GitHub allows
+    # some: the table has one row per finding and nothing from the Dockerfile becomes HTML
+    from markdown_it import MarkdownIt
+    text = (HOSTILE + "FROM alpine:3.20 AS two\nCOPY --from=0 /x /x\n"
+            'LABEL "k`|<img src=x onerror=alert(1)>"="v"\n')
+    out = report(text, link_base="https://github.com/o/r/blob/abc", base_dir=".")
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    html = md.render(out)
+    tokens = md.parse(out)
+    body_rows = sum(1 for t in tokens if t.type == "tr_open") - 1      # less the header
+    findings = len(lint_text(text, settings=Settings()).findings)
+    assert body_rows == findings == len(table_rows(out))
+    assert "<script" not in html and "<img" not in html and "onerror=alert" not in html.replace(
+        "onerror=alert(1)&gt;", "")
+    assert "&lt;script&gt;" in html and "<table>" in html
+    assert "@octocat" not in html and "@\u200boctocat" in html      # no mention
+    assert 'href="https://github.com/o/r/blob/abc/Dockerfile#L' in html
+    assert '<pre><code class="language-mermaid">' in html

@@ -15,8 +15,8 @@ Everything that comes from a Dockerfile (messages quote it: labels, paths, image
 escaped for Markdown, so that a backtick, a pipe, ``<script>`` or a line break in a ``LABEL``
 can neither break the table nor inject HTML: the characters that make inline markup (backslash,
 backtick, ``*``, ``_``, brackets, ``|``, ``~``) are backslash-escaped and ``<``, ``>`` and ``&``
-become character references (so do ``@`` and ``#``: a LABEL's ``@octocat`` must not notify
-anyone, nor ``#12`` link an issue); inside the Mermaid block, labels are
+become character references (and ``@`` and ``#`` are followed by a zero-width space: a
+LABEL's ``@octocat`` must not notify anyone, nor ``#12`` link an issue); inside the Mermaid block, labels are
 escaped with Mermaid's own entity codes.
 """
 
@@ -45,8 +45,10 @@ def escape(text: str) -> str:
     table cell boundary, one line."""
     text = printable(" ".join(text.split()))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # `@name` would notify a GitHub user and `#12` link an issue from a pull-request comment
-    text = text.replace("#", "&#35;").replace("@", "&#64;")
+    # `@name` would notify a GitHub user and `#12` link an issue from a pull-request comment;
+    # GitHub finds them in the rendered text, so a character reference would not stop it: a
+    # zero-width space after the sign does
+    text = text.replace("#", "#&#8203;").replace("@", "@&#8203;")
     return _SPECIAL.sub(r"\\\1", text)
 
 
