@@ -473,7 +473,11 @@ def _facts(tree: _Tree, config: Any, out: Learned) -> None:
     out.shells = [s for s in _SHELLS if tree.file(s) is not None]
     out.shell = out.shells[0] if out.shells else None
     passwd, group = tree.file("/etc/passwd"), tree.file("/etc/group")
-    out.passwd, out.group_file = passwd is not None, group is not None
+    # known only when its content was kept: a file reached through a link to another path, or
+    # one over MAX_KEPT bytes, leaves the users unknown (never an empty list: that would claim
+    # the image has no users)
+    out.passwd = passwd is not None and passwd.data is not None
+    out.group_file = group is not None and group.data is not None
     out.users = _table(passwd.data if passwd else None)
     out.groups = _table(group.data if group else None)
     out.ca_paths = [p for p in _CA_BUNDLES if tree.file(p) is not None]

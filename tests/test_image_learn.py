@@ -320,3 +320,14 @@ def test_image_list_shows_data_and_declared_images(tmp_path):
     assert table[0].split() == ["image", "variant", "kind", "shell", "ca-bundle", "libc",
                                 "tzdata", "user", "size", "end-of-life", "source"]
     assert table[-1].startswith("corp/base:*")
+
+
+def test_users_stay_unknown_when_the_passwd_content_was_not_read(tmp_path, monkeypatch):
+    # /etc/passwd as a link to another path, or over the size kept: no `users:` at all (an
+    # empty list would say the image has no users, and DK103 would report every USER)
+    linked = [("etc/passwd", "sym", "/usr/share/passwd"), ("usr/share/passwd", "file", PASSWD)]
+    got = learn(docker_save(tmp_path / "a.tar", [layer(linked)]))
+    assert got.passwd is False and "users" not in imagearchive.entry(got, "a")
+    monkeypatch.setattr(imagearchive, "MAX_KEPT", 10)
+    got = learn(docker_save(tmp_path / "b.tar", [layer(LOWER)]))
+    assert got.passwd is False and got.users == {}
