@@ -373,19 +373,42 @@ def _merged_fix(members: list[Finding]) -> Fix | None:
     fixes = [f.fix for f in members if f.fix is not None and f.fix.edits]
     if len(fixes) <= 1:
         return fixes[0] if fixes else None
+    # the edits taken so far, sorted by (start, end): they never overlap one another, so their
+    # ends are sorted too, and an edit can only overlap the last few of those that start before
+    # it ends (a look-up instead of a comparison with every edit taken: thousands of merged
+    # findings stay linear, not quadratic)
     edits: list[Edit] = []
+    keys: list[tuple[int, int]] = []
+    taken: set[tuple[int, int, str]] = set()
+
+    def fits(e: Edit) -> bool:
+        k = bisect.bisect_left(keys, (e.span.end, -1))
+        while k > 0:
+            o = edits[k - 1]
+            if o.span.end <= e.span.start:
+                return True
+            if not (o.span == e.span and o.text == e.text) and \
+                    not (o.span.end <= e.span.start or e.span.end <= o.span.start):
+                return False
+            k -= 1
+        return True
+
     for fix in fixes:
-        if all(e.span.end <= o.span.start or o.span.end <= e.span.start or
-               (e.span == o.span and e.text == o.text) for e in fix.edits for o in edits):
-            edits += [e for e in fix.edits if e not in edits]
+        if all(fits(e) for e in fix.edits):
+            for e in fix.edits:
+                key = (e.span.start, e.span.end, e.text)
+                if key not in taken:
+                    taken.add(key)
+                    k = bisect.bisect_right(keys, (e.span.start, e.span.end))
+                    keys.insert(k, (e.span.start, e.span.end))
+                    edits.insert(k, e)
     messages = list(dict.fromkeys(fix.message for fix in fixes))
     if len(messages) == 1:
         message = f"{messages[0]} ({len(fixes)} places)"
     else:
         more = f"; and {len(messages) - 3} more" if len(messages) > 3 else ""
         message = "; ".join(messages[:3]) + more
-    return Fix(message, tuple(sorted(edits, key=lambda e: e.span.start)),
-               safe=all(fix.safe for fix in fixes))
+    return Fix(message, tuple(edits), safe=all(fix.safe for fix in fixes))
 
 
 _MAX_LABELS = 8

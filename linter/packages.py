@@ -979,17 +979,28 @@ def earlier_search(df, use: Use, pattern: "re.Pattern[str]") -> bool:
 
     The earlier text is the join of the chain's parts before the use, then the start of its own
     script. Whether the pattern matches within the parts alone grows with their number, so the
-    first prefix that matches is found once per stage and pattern (a binary search); a match
-    that reaches into the use's own text is looked for in that text and the 4,096 characters
-    before it. For patterns that do not look behind their start, nor anchor at ``^``/``\\A``
-    (other than as an alternative to a newline), this is the same answer, except for a match
-    that spans more than 4,096 characters of earlier text and ends in the use's own text."""
+    first prefix that matches is found once per stage and pattern (a binary search); so is the
+    shortest prefix of the use's own script that it matches in (once per script and pattern); a
+    match that starts in the earlier parts and reaches into the use's own text is looked for in
+    the 4,096 characters on each side of that boundary. For patterns that do not look behind
+    their start, nor anchor at ``^``/``\\A`` or at the end (other than as an alternative to a
+    newline), this is the same answer, except for a match that spans more than 4,096
+    characters on either side of that boundary."""
     joined, before = _earlier_parts(df, use.stage.index)
     end = before.get(id(use.instruction), len(joined) - 1)
-    own = use.script.text[:use.command.start]
-    if not end:
-        return bool(pattern.search(own))
     firsts = _EARLIER_FIRST.setdefault(df, {})
+    # the use's own script before its command: the shortest prefix of the script the pattern
+    # matches in is found once per script and pattern (a binary search), so that a script of
+    # thousands of commands is not searched again for each of them
+    text, start = use.script.text, use.command.start
+    own_key = (id(use.script), pattern)
+    own_first = firsts.get(own_key)
+    if own_first is None:
+        own_first = firsts[own_key] = _first_prefix(text, pattern)
+    if start >= own_first:
+        return True
+    if not end:
+        return False
     key = (use.stage.index, pattern)
     first = firsts.get(key)
     if first is None:
@@ -999,7 +1010,22 @@ def earlier_search(df, use: Use, pattern: "re.Pattern[str]") -> bool:
     head_end = joined.ends[end]
     cut = joined.text.rfind("\n", 0, max(0, head_end - _STRADDLE))
     window = joined.text[cut if cut >= 0 else 0:head_end]
-    return bool(pattern.search(f"{window}\n{own}"))
+    return bool(pattern.search(f"{window}\n{text[:min(start, _STRADDLE)]}"))
+
+
+def _first_prefix(text: str, pattern: "re.Pattern[str]") -> int:
+    """The length of the shortest prefix of ``text`` that ``pattern`` matches in
+    (``len(text) + 1`` when it matches nowhere)."""
+    if not pattern.search(text):
+        return len(text) + 1
+    lo, hi = 0, len(text)      # a match in text[:hi]; none in text[:lo - 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pattern.search(text[:mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 _STRADDLE = 4096
