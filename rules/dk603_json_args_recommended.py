@@ -7,6 +7,9 @@ in effect: earlier in the stage, in a stage its `FROM` chain leads through, or i
 `ONBUILD SHELL` of such a stage. Whoever sets `SHELL` has chosen shell form on purpose. It
 reports the command text.
 
+With the option `healthcheck` (on under a `.hadolint.yaml`), a shell-form `HEALTHCHECK CMD` is
+reported too, as info (see the differences from hadolint below).
+
 On a Windows base image (`mcr.microsoft.com/windows/...`, `dotnet/framework`, a `nanoserver`
 or `servercore` tag) the message names `cmd /S /C`, the shell Windows images run shell form
 with.
