@@ -89,3 +89,43 @@ def corpus_linted() -> list[Linted]:
 def bench_noise():
     """bench/noise.py: the counting the rule statistics share with the benchmark."""
     return _bench_module("noise")
+
+
+# ---- configuration tests ---------------------------------------------------------------------
+
+def clear_config_caches() -> None:
+    """Forget the configuration lookups docklint caches per process."""
+    from docklint import config as cfg
+    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
+        fn.cache_clear()
+
+
+@pytest.fixture
+def fresh_config(monkeypatch, tmp_path):
+    """A test that finds configuration files starts with empty caches, and a stray
+    ``~/.hadolint.yaml`` on the machine cannot leak in (HOME is a scratch directory)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    clear_config_caches()
+    yield
+    clear_config_caches()
+
+
+def write(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` (UTF-8), making its directory."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def invoke_in(directory: Path, command, args: list[str]):
+    """Run a click ``command`` with ``args`` from ``directory`` (configuration is found from
+    there), with the configuration caches cleared afterwards."""
+    from click.testing import CliRunner
+    old = os.getcwd()
+    os.chdir(directory)
+    try:
+        return CliRunner().invoke(command, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+        clear_config_caches()

@@ -13,27 +13,14 @@ from click.testing import CliRunner
 from docklint import config as cfg
 from docklint.cli import config_cmd, lint
 
+from .conftest import write
+
 HEAVY = ("FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
          "FROM golang:1.22\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches(monkeypatch, tmp_path):
-    # configuration lookups are cached per process; every test starts clean, and a stray
-    # ~/.hadolint.yaml on the machine must not leak in
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
-    yield
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_config")
 
-
-def write(path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def run(*args, cwd=None):

@@ -17,43 +17,23 @@ from __future__ import annotations
 import os
 
 import pytest
-from click.testing import CliRunner
 
 from docklint import config as cfg
 from docklint.cli import lint
 from docklint.engine import Settings, lint_text
 
+from .conftest import invoke_in, write
+
 CLEAN = "FROM debian:12\nUSER 1000\n"
 UNTAGGED = "FROM debian\nUSER 1000\n"             # DK305 (DL3006): a warning
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches(monkeypatch, tmp_path):
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
-    yield
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_config")
 
-
-def write(path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def run(tmp_path, *args):
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        return CliRunner().invoke(lint, ["--no-shellcheck", "--format", "gnu", *args],
-                                  catch_exceptions=False)
-    finally:
-        os.chdir(old)
-        for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-            fn.cache_clear()
+    return invoke_in(tmp_path, lint, ["--no-shellcheck", "--format", "gnu", *args])
 
 
 def found(result) -> list[tuple[str, str]]:

@@ -18,25 +18,14 @@ import pytest
 from docklint import config as cfg
 from docklint import registry
 
+from .conftest import write
+
 GB = 1024 ** 3
 DOCKERFILE = "FROM debian:12\n"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches(monkeypatch, tmp_path):
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
-    yield
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_config")
 
-
-def write(path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _limit_memory() -> None:

@@ -6,10 +6,8 @@ facts, ``like:`` inherits and overrides, patterns match tags and digests, bad en
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-from click.testing import CliRunner
 
 from docklint import config as cfg
 from docklint.cli import lint
@@ -17,30 +15,17 @@ from docklint.engine import Settings, lint_text
 from docklint.imagedecl import Declared, matches, validate_entry
 from docklint.imageref import parse_image_ref
 
+from .conftest import invoke_in, write
 
-@pytest.fixture(autouse=True)
-def _fresh_caches(monkeypatch, tmp_path):
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
-    yield
-    for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-        fn.cache_clear()
+
+pytestmark = pytest.mark.usefixtures("fresh_config")
 
 
 def run(tmp_path, config: str, dockerfile: str, *args, name: str = ".docklint.yaml"):
-    (tmp_path / name).write_text(config, encoding="utf-8")
-    (tmp_path / "Dockerfile").write_text(dockerfile, encoding="utf-8")
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        return CliRunner().invoke(lint, ["--no-shellcheck", "--format", "json", *args,
-                                         "Dockerfile"], catch_exceptions=False)
-    finally:
-        os.chdir(old)
-        for fn in (cfg._config_in, cfg._hadolint_in, cfg._load_cached):
-            fn.cache_clear()
+    write(tmp_path / name, config)
+    write(tmp_path / "Dockerfile", dockerfile)
+    return invoke_in(tmp_path, lint, ["--no-shellcheck", "--format", "json", *args,
+                                      "Dockerfile"])
 
 
 def codes(result) -> list[str]:
@@ -194,15 +179,10 @@ def test_images_in_pyproject(tmp_path):
 
 
 def test_inspect_says_where_the_facts_come_from(tmp_path):
-    (tmp_path / ".docklint.yaml").write_text(STATIC, encoding="utf-8")
-    (tmp_path / "Dockerfile").write_text(APP.format(user="app", cmd="/app"), encoding="utf-8")
+    write(tmp_path / ".docklint.yaml", STATIC)
+    write(tmp_path / "Dockerfile", APP.format(user="app", cmd="/app"))
     from docklint.cli import inspect_cmd
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(inspect_cmd, ["Dockerfile"], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    result = invoke_in(tmp_path, inspect_cmd, ["Dockerfile"])
     base = json.loads(result.stdout)["stages"][0]["facts"]["base_image"]
     assert base["source"] == "declared" and base["shell"] is False
     assert base["source_note"] == ("declared in .docklint.yaml:2 "
@@ -241,14 +221,9 @@ def test_a_declared_image_like_an_end_of_life_one_is_not_end_of_life():
 
 def test_config_show_lists_the_declared_images(tmp_path):
     from docklint.cli import config_cmd
-    (tmp_path / ".docklint.yaml").write_text(STATIC, encoding="utf-8")
-    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\n", encoding="utf-8")
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(config_cmd, ["--show", "Dockerfile"], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    write(tmp_path / ".docklint.yaml", STATIC)
+    write(tmp_path / "Dockerfile", "FROM alpine:3.20\n")
+    result = invoke_in(tmp_path, config_cmd, ["--show", "Dockerfile"])
     shown = json.loads(result.stdout)["images"]["registry.corp.example/static-base:*"]
     assert shown["users"] == ["root", "nonroot"] and shown["shell"] is None
     assert shown["declared-at"] == ".docklint.yaml:2"
