@@ -1,6 +1,5 @@
 // The VS Code side: find docklint, check its version, start `docklint lsp`, and show the state
 // in the status bar. The decisions are in ./logic (tested without VS Code).
-import * as fs from "node:fs";
 import * as os from "node:os";
 import { execFile } from "node:child_process";
 import * as vscode from "vscode";
@@ -16,20 +15,6 @@ let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 // Starts and stops run one after the other (a settings change during a start waits for it).
 let queue: Promise<void> = Promise.resolve();
-
-function isExecutable(file: string): boolean {
-  try {
-    if (!fs.statSync(file).isFile()) {
-      return false;
-    }
-    if (process.platform !== "win32") {
-      fs.accessSync(file, fs.constants.X_OK);
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function runVersion(executable: string): Promise<string> {
   const cmd = logic.buildVersionCommand(executable);
@@ -78,7 +63,7 @@ async function start(): Promise<void> {
     searchWorkspace: trusted,
     platform: process.platform,
     home: os.homedir(),
-    isExecutable,
+    isExecutable: logic.isExecutable,
   });
   output.appendLine(`Looked for docklint in: ${search.looked.join(", ") || "(nowhere: PATH is empty)"}`);
   if (!search.found) {

@@ -1,6 +1,7 @@
 // The extension's pure logic: finding the docklint executable, building the server's command
 // line, and reading and comparing versions. No `vscode` import here, so that the tests run with
 // Node alone (see src/test/).
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 /** The oldest docklint the extension works with (the version in the repository's pyproject). */
@@ -381,4 +382,19 @@ export function tooOldMessage(version: string, minimum: string, executable: stri
     `docklint ${version} (${executable}) is too old: this extension needs docklint ${minimum} or newer. ` +
     `Upgrade it with: ${PIP_UPGRADE_COMMAND}`
   );
+}
+
+/** Whether `file` is a regular file this process may execute (on Windows: exists). */
+export function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) {
+      return false;
+    }
+    if (process.platform !== "win32") {
+      fs.accessSync(file, fs.constants.X_OK);
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }

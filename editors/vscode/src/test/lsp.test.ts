@@ -9,20 +9,6 @@ import * as os from "node:os";
 import { spawn } from "node:child_process";
 import * as logic from "../logic";
 
-function isExecutable(file: string): boolean {
-  try {
-    if (!fs.statSync(file).isFile()) {
-      return false;
-    }
-    if (process.platform !== "win32") {
-      fs.accessSync(file, fs.constants.X_OK);
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Content-Length framing (LSP base protocol). */
 export function frame(message: object): Buffer {
   const body = Buffer.from(JSON.stringify(message), "utf8");
@@ -76,7 +62,7 @@ function locateDocklint(): { path?: string; why: string } {
     searchWorkspace: false,
     platform: process.platform,
     home: os.homedir(),
-    isExecutable,
+    isExecutable: logic.isExecutable,
   });
   if (fromEnv !== undefined && fromEnv.trim() !== "") {
     // asked for explicitly: a wrong path is a failure, not a skip
