@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 __all__ = ["ImageFacts", "Suggestion", "describe", "env_values", "format_size", "image_env",
-           "is_eol", "lookup", "saving", "scratch", "ships_compiler", "successor",
+           "is_eol", "knows_repository", "lookup", "saving", "scratch", "ships_compiler", "successor",
            "suggest_lighter", "tools", "is_tool"]
 
 KINDS = frozenset({"scratch", "os", "os-slim", "minimal", "toolchain", "runtime", "distroless",
@@ -330,6 +330,13 @@ def lookup(ref: ImageRef | str, declared: "tuple[Declared, ...]" = ()) -> ImageF
             return replace(facts, variant=variant, **changes,
                            notes=f"{facts.notes} [tag '{variant}' per distroless tag convention]")
     return None
+
+
+def knows_repository(ref: ImageRef | str) -> bool:
+    """Whether the data file has rows for the repository ``ref`` names (whatever its tag):
+    ``php:8.4-fpm`` is a repository docklint knows, even though no row matches that variant."""
+    ref = parse_image_ref(ref) if isinstance(ref, str) else ref
+    return ref.valid and "$" not in ref.raw and _canonical(ref) in _table().by_image
 
 
 # --- sizes -----------------------------------------------------------------------------------

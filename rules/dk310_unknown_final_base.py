@@ -4,15 +4,19 @@
 Reports, once per file, at the `FROM` the final image starts from, when docklint cannot tell what
 is in that base image:
 - an image neither docklint's base-image data nor the configuration's `images:` key describes
-  (a private image such as `registry.corp.example/platform/base:3`, or a public one docklint has
-  no row for);
+  (a private image such as `registry.corp.example/platform/base:3`, or a public one whose
+  repository docklint has no rows for, such as `nginx`);
 - a base given by a variable with no value (`FROM ${BASE_IMAGE}` where the ARG has no default
   and no `--build-arg` or `build-args:` sets it).
 
 The message says what was skipped and how to describe the image. A base that is `scratch`, a
-known image, or an image the configuration declares is not reported, nor a Windows base
-(`mcr.microsoft.com/windows/...`, `nanoserver`/`ltsc20xx` tags: the runtime checks are about
-Linux images), nor a file that has no `FROM` at all (DK000 says that). It is info: nothing is wrong with the Dockerfile.
+known image, or an image the configuration declares is not reported, nor a Windows image (a
+`--platform=windows/...`, a base whose name says so such as `mcr.microsoft.com/windows/...` or
+`dotnet/framework`, or a file written with the backtick escape: the runtime checks are about
+Linux images), nor a file that has no `FROM` at all (DK000 says that). Nor is a tag docklint
+cannot place of a repository it does know (`php:8.4-fpm`, `ubuntu:resolute`): the runtime
+checks are skipped there too, but filling that gap is docklint's data's job, not a line in
+your configuration. It is info: nothing is wrong with the Dockerfile.
 
 ## Why is this bad?
 docklint's runtime checks (a CA bundle for HTTPS calls, a shell for shell-form `CMD`, the users
@@ -48,18 +52,12 @@ CMD ["/app"]
 
 from __future__ import annotations
 
+from docklint import images
 from docklint.facts import facts_of
 from docklint.rule import Finding, Severity, rule
 
 _SKIPPED = ("the runtime checks (CA bundle, shell, /etc/passwd users, libc, tzdata) and the "
             "size checks were skipped for it")
-
-
-def _windows(ref) -> bool:
-    """A Windows base: docklint's runtime checks are about Linux images."""
-    tag = (ref.tag or "").lower()
-    return ref.repository.lower().startswith("mcr.microsoft.com/windows") or \
-        any(w in tag for w in ("nanoserver", "windowsservercore", "ltsc20"))
 
 
 @rule("DK310", "unknown-final-base", Severity.INFO, tags={"runtime"})
@@ -82,8 +80,10 @@ def check(df, options):
         return
     if base.kind != "image" or base.image is None or not base.image.valid:
         return
-    if facts_of(df).base_facts(root.index) is not None or _windows(base.image):
-        return
+    if facts_of(df).base_facts(root.index) is not None or df.windows(target.index):
+        return                  # known; or Windows, where the runtime checks do not apply
+    if images.knows_repository(base.image):
+        return                  # a tag of a known image: a gap in docklint's data, not yours
     yield Finding(base.span, f"docklint does not know the final image's base `{base.text}`, so "
                              f"{_SKIPPED}; describe it under `images:` in .docklint.yaml "
                              "(`docklint image learn` prints the entry from a `docker save` "
