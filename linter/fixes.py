@@ -102,6 +102,22 @@ def exec_form_text(words: Iterable[str]) -> str:
     return json.dumps(list(words), ensure_ascii=False)
 
 
+def exec_form_rewrite(ins) -> tuple[str, Fix] | None:
+    """A shell-form CMD, ENTRYPOINT or ``HEALTHCHECK CMD`` written in exec form, when its
+    command is a plain program with arguments (:func:`exec_form`): what to write after the
+    keyword (``HEALTHCHECK CMD ["curl", "-f", "localhost"]``'s ``CMD [...]`` part for a health
+    check) and the (unsafe) fix that writes it; None otherwise."""
+    health = ins.keyword == "HEALTHCHECK"
+    word = ins.args[-1] if ins.args else None
+    words = exec_form(word.value) if word is not None else None
+    if not words:
+        return None
+    json_form = exec_form_text(words)
+    span = word.span if health else ins.rest_span
+    return (f"HEALTHCHECK CMD {json_form}" if health else f"{ins.written} {json_form}",
+            Fix(f"Rewrite in exec form: {json_form}", (Edit(span, json_form),), safe=False))
+
+
 # ---- ARG declarations a stage is missing -----------------------------------------------------
 
 SCOPED_HOWS = ("global-arg", "automatic-arg")

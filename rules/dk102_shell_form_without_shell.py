@@ -70,22 +70,18 @@ program is usually as absent from the image as the shell.
 from __future__ import annotations
 
 from docklint.facts import facts_of
-from docklint.fixes import exec_form, exec_form_text
-from docklint.rule import Edit, Finding, Fix, Severity, rule
+from docklint.fixes import exec_form_rewrite
+from docklint.rule import Finding, Fix, Severity, rule
 
 
 def _exec_form(ins) -> tuple[str, Fix | None]:
     """The hint and the fix that rewrite a shell-form command in exec form, when it is a plain
     list of words."""
-    word = ins.args[-1] if ins.args else None
-    words = exec_form(word.value) if word is not None else None
-    if not words:
+    rewrite = exec_form_rewrite(ins)
+    if rewrite is None:
         return "", None
-    json_form = exec_form_text(words)
-    prefix = "HEALTHCHECK CMD " if ins.keyword == "HEALTHCHECK" else f"{ins.keyword} "
-    span = word.span if ins.keyword == "HEALTHCHECK" else ins.rest_span
-    return (f"; use exec form: `{prefix}{json_form}`",
-            Fix(f"Rewrite in exec form: {json_form}", (Edit(span, json_form),), safe=False))
+    written, fix = rewrite
+    return f"; use exec form: `{written}`", fix
 
 
 @rule("DK102", "shell-form-without-shell", Severity.ERROR, tags={"runtime"},

@@ -105,7 +105,7 @@ import json
 
 from docklint.checks import broken_exec_form, has_parse_error, image_command, windows_stage
 from docklint.facts import facts_of
-from docklint.fixes import exec_form, exec_form_text
+from docklint.fixes import exec_form_rewrite
 from docklint.rule import Edit, Finding, Fix, Option, Severity, rule
 from docklint.source import Span
 
@@ -255,15 +255,9 @@ def _healthcheck(df, stage, ins) -> Finding | None:
     if len(ins.args) < 2 or ins.args[0].value.upper() != "CMD" or ins.json or \
             has_parse_error(df, ins) or _shell_set(df, stage, ins):
         return None
-    word = ins.args[-1]
-    words = exec_form(word.value)
-    hint, fix = "", None
-    if words:
-        json_form = exec_form_text(words)
-        hint = f": `HEALTHCHECK CMD {json_form}`"
-        fix = Fix(f"Rewrite in exec form: {json_form}", (Edit(word.span, json_form),),
-                  safe=False)
-    span = Span(ins.args[1].span.start, word.span.end)
+    rewrite = exec_form_rewrite(ins)
+    hint, fix = (f": `{rewrite[0]}`", rewrite[1]) if rewrite else ("", None)
+    span = Span(ins.args[1].span.start, ins.args[-1].span.end)
     return Finding(span, "HEALTHCHECK CMD in shell form runs under `/bin/sh -c`, which the image "
                          f"must have; use exec form{hint} (hadolint's DL3025)", fix=fix,
                    severity=Severity.INFO)
@@ -319,15 +313,8 @@ def check(df, options):
                 yield Finding(span, why, severity=Severity.INFO
                               if ins.keyword == "CMD" else None)
                 continue
-            text = ins.args[0].value if ins.args else ""
-            fix = None
-            hint = ""
-            words = exec_form(text)
-            if words:
-                json_form = exec_form_text(words)
-                hint = f": `{ins.written} {json_form}`"
-                fix = Fix(f"Rewrite in exec form: {json_form}",
-                          (Edit(ins.rest_span, json_form),), safe=False)
+            rewrite = exec_form_rewrite(ins)
+            hint, fix = (f": `{rewrite[0]}`", rewrite[1]) if rewrite else ("", None)
             if ins.keyword == "ENTRYPOINT":
                 why = "it ignores CMD and `docker run` arguments" + (
                     "" if windows else ", and the shell may stay PID 1 and not pass SIGTERM on")
