@@ -171,7 +171,7 @@ SCHEMA: dict[str, Callable[[Any], Any]] = {
     "strict-labels": _bool,
     "shellcheck": _bool,
     "max-file-size": _int,
-    "images": lambda value: _images(value, "", {}),
+    "images": lambda value: _images(value, "", {}),     # with its lines: see _validate
 }
 
 # top-level keys that are really options of a rule: key -> (rule code, option name)
@@ -544,14 +544,6 @@ def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
     config = Config(path)
     for key, value in data.items():
         where = f"{path}:{lines.get(str(key), 1)}"
-        if key == "images":
-            try:
-                config.values[key] = _images(value, path, lines)
-            except _ImageError as exc:
-                raise _fail(f"{path}:{exc.line}", f"images: {exc}", "images: invalid entry") \
-                    from None
-            config.origin[key] = where
-            continue
         if key not in SCHEMA:
             import difflib
             hint = difflib.get_close_matches(str(key), list(SCHEMA), n=1)
@@ -559,7 +551,11 @@ def _validate(path: str, data: dict, lines: dict[str, int]) -> Config:
                 f" (known keys: {', '.join(sorted(SCHEMA))})"
             raise _fail(where, f"unknown key {key!r}{extra}", "unknown key")
         try:
-            value = SCHEMA[key](value)
+            # `images:` entries are checked each at its own line
+            value = _images(value, path, lines) if key == "images" else SCHEMA[key](value)
+        except _ImageError as exc:
+            raise _fail(f"{path}:{exc.line}", f"images: {exc}", "images: invalid entry") \
+                from None
         except ValueError as exc:
             raise _fail(where, f"{key}: {exc}", f"{key}: invalid value") from None
         # every rule named must exist
