@@ -34,16 +34,16 @@ import errno
 import os
 import re
 import sys
-from typing import Sequence
-
-import click
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130           # 128 + SIGINT, as a shell reports a process stopped by Ctrl-C
 EXIT_BROKEN_PIPE = 141           # 128 + SIGPIPE: the reader of our output went away
-SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config", "lsp")
+SUBCOMMANDS = ("rules", "rule", "inspect", "graph", "config", "lsp", "image")
 FAIL_ON = ("error", "warning", "info", "none")
 # the same as docklint.formatters.FORMATS (a test checks), spelt out so that importing this
 # module does not import the formatters package
@@ -52,13 +52,19 @@ OUTPUT_FORMATS = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitla
 _PATTERNS = "Dockerfile, Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile*"
 
 
-class ConfigError(click.ClickException):
-    """A bad option value: one line ``docklint: MESSAGE`` on stderr, exit 2."""
+class UsageError(Exception):
+    """A bad option value or a configuration that stops the run: one line ``docklint: MESSAGE``
+    on stderr, exit 2. (The click commands turn it into their own
+    :class:`docklint.commands.ConfigError`.)"""
 
     exit_code = EXIT_ERROR
 
-    def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(f"docklint: {_printable(self.format_message())}", err=True, file=file)
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def show(self) -> None:
+        _echo(f"docklint: {_printable(self.message)}", err=True)
 
 
 def is_dockerfile_name(name: str) -> bool:
@@ -122,7 +128,7 @@ def _build_args(values: Sequence[str]) -> dict[str, str]:
     for v in values:
         key, eq, value = v.partition("=")
         if not key:
-            raise ConfigError(f"--build-arg: expected KEY=VALUE, got {v!r}")
+            raise UsageError(f"--build-arg: expected KEY=VALUE, got {v!r}")
         if not eq:
             env = os.environ.get(key)
             if env is None:
@@ -139,14 +145,14 @@ def _rule_options(values: Sequence[str]) -> dict[str, dict]:
         head, eq, raw = v.partition("=")
         code, dot, name = head.partition(".")
         if not (eq and dot and name):
-            raise ConfigError(f"--rule-option: expected RULE.OPTION=VALUE, got {v!r}")
+            raise UsageError(f"--rule-option: expected RULE.OPTION=VALUE, got {v!r}")
         try:
             r = get(code)
         except UnknownRule as exc:
-            raise ConfigError(f"--rule-option: {exc}") from None
+            raise UsageError(f"--rule-option: {exc}") from None
         if name not in r.options:
             known = ", ".join(r.options) or "none"
-            raise ConfigError(f"--rule-option: {r.code} has no option {name!r} "
+            raise UsageError(f"--rule-option: {r.code} has no option {name!r} "
                               f"(options: {known})")
         value: object = raw
         if raw.lower() in ("true", "false"):
@@ -156,7 +162,7 @@ def _rule_options(values: Sequence[str]) -> dict[str, dict]:
         try:
             r.options[name].validate(value)
         except ValueError as exc:
-            raise ConfigError(f"--rule-option: {r.code}.{name}: {exc}") from None
+            raise UsageError(f"--rule-option: {r.code}.{name}: {exc}") from None
         out.setdefault(r.code, {})[name] = value
     return out
 
@@ -172,88 +178,203 @@ def _use_color(no_color: bool, stream) -> bool:
         return False
 
 
-class _Main(click.Command):
-    """``docklint [OPTIONS] PATH...``, or one of the subcommands."""
+class LintOption:
+    """One option of the lint command (``docklint [OPTIONS] PATH...``), declared once: the click
+    command (:mod:`docklint.commands`) is built from these, and :func:`parse_lint_args` reads
+    the same table.
 
-    def format_epilog(self, ctx, formatter) -> None:
-        formatter.write_paragraph()
-        formatter.write_text("Other commands: docklint rules | rule CODE | inspect FILE | "
-                             "graph FILE | config --show FILE | config --migrate | lsp  (each "
-                             "with --help).")
-        formatter.write_paragraph()
-        formatter.write_text("Exit codes: 0 clean; 1 findings at or above --fail-on; "
-                             "2 usage, config or I/O error. With --fix the findings are "
-                             "those that remain, and a file not fixed is an error (2); "
-                             "--diff exits 1 when there is a diff.")
-
-
-@click.command(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, metavar="[PATH|-]...")
-@click.option("--format", "fmts", multiple=True, type=click.Choice(OUTPUT_FORMATS),
-              help="Output format (default: text). Repeat it, with one --output for each, to "
-                   "write several reports in one run.")
-@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of stdout (- for stdout). With several "
-                   "--format options, the n-th --output takes the n-th format.")
-@click.option("--sarif-category", metavar="NAME",
-              help="Name this analysis in the SARIF report (runs[0].automationDetails.id), so "
-                   "that GitHub code scanning keeps several analyses of a commit apart.")
-@click.option("--link-base", metavar="URL",
-              help="In the Markdown report, link each file:line to URL/PATH#LINE (for GitHub: "
-                   "https://github.com/OWNER/REPO/blob/SHA).")
-@click.option("--statistics", is_flag=True,
-              help="Also count the findings per rule: after a text report, else on stderr.")
-@click.option("--select", multiple=True, metavar="CODES",
-              help="Run only these rules (codes, prefixes, slugs, aliases; comma-separated).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
-@click.option("--target", metavar="STAGE", help="The stage being built (default: the last).")
-@click.option("--build-arg", "build_args", multiple=True, metavar="KEY=VALUE",
-              help="A build argument, as for docker build (repeatable).")
-@click.option("--context", "context", type=click.Path(file_okay=False),
-              help="The build context directory (default: the Dockerfile's directory).")
-@click.option("--rule-option", "rule_options", multiple=True, metavar="RULE.OPTION=VALUE",
-              help="Set a rule option, e.g. DK101.assume-tls=true (repeatable).")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
-              help="Exit 1 when a finding is at least this severe (default: warning, or the "
-                   "configuration's fail-on).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this configuration file instead of searching for one.")
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--preview", is_flag=True, help="Also run rules in preview.")
-@click.option("--no-shellcheck", "no_shellcheck", is_flag=True,
-              help="Skip the ShellCheck pass (DK440) even when ShellCheck is installed.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Lint files in N processes (default: one per CPU from 40 files on; fewer "
-                   "files are linted in this process, which is faster for them).")
-@click.option("--stdin-filename", metavar="NAME",
-              help="The path to report (and find the context from) for input read from -; "
-                   "with no PATH, standard input is read.")
-@click.option("--fix", is_flag=True,
-              help="Apply the safe fixes and write the files back (atomically); the report "
-                   "shows what remains. With -, print the fixed text on standard output and "
-                   "the report on stderr.")
-@click.option("--unsafe-fixes", is_flag=True,
-              help="Also apply the unsafe fixes (they may change what the image contains). "
-                   "Implies --fix.")
-@click.option("--diff", is_flag=True,
-              help="Print a unified diff of what --fix would change instead of writing it "
-                   "(exit 1 when there is one). Implies --fix.")
-@click.option("--show-source/--no-show-source", default=True,
-              help="Show the source line under each finding (text format).")
-@click.option("--no-color", is_flag=True, help="Never colour the text output.")
-@click.version_option(__version__, "--version", prog_name="docklint")
-def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ignore, target, build_args,
-         context, rule_options, fail_on, config_path, isolated, preview, no_shellcheck, jobs,
-         stdin_filename, fix, unsafe_fixes, diff, show_source, no_color):
-    """Lint Dockerfiles: what will break or bloat the final image, and best practice.
-
-    PATH may be a file, a directory (searched for Dockerfiles, honouring .gitignore files)
-    or - for standard input. With no PATH, the current directory is searched (standard input
-    with --stdin-filename).
-
-    --fix applies the safe fixes (--unsafe-fixes the unsafe ones too) and reports what
-    remains; --diff shows what it would change instead.
+    ``kind``: ``flag`` (no value), ``switch`` (``--x/--no-x``, a boolean defaulting to true),
+    ``text``, ``choice`` (one of ``choices``), ``file`` (a path that must not be a directory),
+    ``dir`` (a path that must not be a file), ``count`` (an integer, at least 1).
     """
+
+    __slots__ = ("flags", "dest", "kind", "multiple", "choices", "metavar", "help")
+
+    def __init__(self, flags: tuple[str, ...], dest: str, kind: str, help: str,  # noqa: A002
+                 *, multiple: bool = False, choices: tuple[str, ...] = (),
+                 metavar: str | None = None) -> None:
+        self.flags, self.dest, self.kind, self.help = flags, dest, kind, help
+        self.multiple, self.choices, self.metavar = multiple, choices, metavar
+
+    @property
+    def default(self):
+        if self.multiple:
+            return ()
+        return {"flag": False, "switch": True}.get(self.kind)
+
+
+LINT_OPTIONS = (
+    LintOption(("--format",), "fmts", "choice", multiple=True, choices=OUTPUT_FORMATS,
+               help="Output format (default: text). Repeat it, with one --output for each, to "
+                    "write several reports in one run."),
+    LintOption(("--output", "-o"), "outputs", "file", multiple=True,
+               help="Write the report to FILE instead of stdout (- for stdout). With several "
+                    "--format options, the n-th --output takes the n-th format."),
+    LintOption(("--sarif-category",), "sarif_category", "text", metavar="NAME",
+               help="Name this analysis in the SARIF report (runs[0].automationDetails.id), "
+                    "so that GitHub code scanning keeps several analyses of a commit apart."),
+    LintOption(("--link-base",), "link_base", "text", metavar="URL",
+               help="In the Markdown report, link each file:line to URL/PATH#LINE (for "
+                    "GitHub: https://github.com/OWNER/REPO/blob/SHA)."),
+    LintOption(("--statistics",), "statistics", "flag",
+               help="Also count the findings per rule: after a text report, else on stderr."),
+    LintOption(("--select",), "select", "text", multiple=True, metavar="CODES",
+               help="Run only these rules (codes, prefixes, slugs, aliases; comma-separated)."),
+    LintOption(("--ignore",), "ignore", "text", multiple=True, metavar="CODES",
+               help="Do not run these rules."),
+    LintOption(("--target",), "target", "text", metavar="STAGE",
+               help="The stage being built (default: the last)."),
+    LintOption(("--build-arg",), "build_args", "text", multiple=True, metavar="KEY=VALUE",
+               help="A build argument, as for docker build (repeatable)."),
+    LintOption(("--context",), "context", "dir",
+               help="The build context directory (default: the Dockerfile's directory)."),
+    LintOption(("--rule-option",), "rule_options", "text", multiple=True,
+               metavar="RULE.OPTION=VALUE",
+               help="Set a rule option, e.g. DK101.assume-tls=true (repeatable)."),
+    LintOption(("--fail-on",), "fail_on", "choice", choices=FAIL_ON,
+               help="Exit 1 when a finding is at least this severe (default: warning, or the "
+                    "configuration's fail-on)."),
+    LintOption(("--config",), "config_path", "file",
+               help="Use this configuration file instead of searching for one."),
+    LintOption(("--isolated",), "isolated", "flag", help="Ignore every configuration file."),
+    LintOption(("--preview",), "preview", "flag", help="Also run rules in preview."),
+    LintOption(("--no-shellcheck",), "no_shellcheck", "flag",
+               help="Skip the ShellCheck pass (DK440) even when ShellCheck is installed."),
+    LintOption(("--jobs", "-j"), "jobs", "count", metavar="N",
+               help="Lint files in N processes (default: one per CPU from 40 files on; fewer "
+                    "files are linted in this process, which is faster for them)."),
+    LintOption(("--stdin-filename",), "stdin_filename", "text", metavar="NAME",
+               help="The path to report (and find the context from) for input read from -; "
+                    "with no PATH, standard input is read."),
+    LintOption(("--fix",), "fix", "flag",
+               help="Apply the safe fixes and write the files back (atomically); the report "
+                    "shows what remains. With -, print the fixed text on standard output and "
+                    "the report on stderr."),
+    LintOption(("--unsafe-fixes",), "unsafe_fixes", "flag",
+               help="Also apply the unsafe fixes (they may change what the image contains). "
+                    "Implies --fix."),
+    LintOption(("--diff",), "diff", "flag",
+               help="Print a unified diff of what --fix would change instead of writing it "
+                    "(exit 1 when there is one). Implies --fix."),
+    LintOption(("--show-source", "--no-show-source"), "show_source", "switch",
+               help="Show the source line under each finding (text format)."),
+    LintOption(("--no-color",), "no_color", "flag", help="Never colour the text output."),
+)
+
+
+def parse_lint_args(args: Sequence[str]) -> dict | None:
+    """The parameters of ``docklint ARGS`` as the click command would pass them to
+    :func:`run_lint`, or None when anything is not plainly a lint with valid options (a
+    subcommand, ``--help``, ``--version``, ``--``, an unknown or bundled option, a value click
+    would reject, ...): click then parses the whole command line and gives its own messages.
+
+    This is the start-up path of an editor's or a hook's ``docklint FILE``: it spares importing
+    click (about half of a cold start). ``tests/test_cli_fastpath.py`` checks on thousands of
+    command lines that the two agree."""
+    if args and args[0] in SUBCOMMANDS:
+        return None
+    by_flag = _LINT_FLAGS
+    params: dict = {o.dest: o.default for o in LINT_OPTIONS}
+    params["paths"] = ()
+    paths: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg == "-" or not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        found = by_flag.get(name)
+        if found is None:
+            return None                     # --help, --version, --, -jN, a typo: click's
+        opt, negative = found
+        if opt.kind in ("flag", "switch"):
+            if eq:
+                return None
+            params[opt.dest] = not negative
+            continue
+        if eq:
+            value = inline
+        elif i < len(args):
+            value = args[i]
+            i += 1
+        else:
+            return None                     # "requires an argument"
+        if value.startswith("-") and value != "-" and not eq:
+            return None                     # click's reading of "--target -x" is its own
+        checked = _checked_value(opt, value)
+        if checked is None:
+            return None
+        if opt.multiple:
+            params[opt.dest] += (checked,)
+        else:
+            params[opt.dest] = checked
+    params["paths"] = tuple(paths)
+    return params
+
+
+def _checked_value(opt: LintOption, value: str):
+    """``value`` converted as click converts it for ``opt``, or None where click would refuse
+    it (click then says why)."""
+    if opt.kind == "choice":
+        return value if value in opt.choices else None
+    if opt.kind == "count":
+        if not value.isascii() or not value.isdigit() or int(value) < 1:
+            return None
+        return int(value)
+    if opt.kind in ("file", "dir"):
+        if not value:
+            return None
+        try:
+            st = os.stat(value)
+        except (OSError, ValueError):
+            return value
+        import stat
+        if (opt.kind == "file" and stat.S_ISDIR(st.st_mode)) or \
+                (opt.kind == "dir" and stat.S_ISREG(st.st_mode)) or \
+                not os.access(value, os.R_OK):
+            return None
+    return value
+
+
+_LINT_FLAGS: dict[str, tuple[LintOption, bool]] = {}
+for _opt in LINT_OPTIONS:
+    for _n, _flag in enumerate(_opt.flags):
+        _LINT_FLAGS[_flag] = (_opt, _opt.kind == "switch" and _n == 1)
+del _opt, _n, _flag
+
+
+def _echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """Write ``message`` to standard output (``err``: standard error) and flush it, as
+    ``click.echo`` does for text: nothing when the stream is closed, and characters the
+    stream's encoding cannot carry replaced rather than raising."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    if nl:
+        message += "\n"
+    try:
+        stream.write(message)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(message.encode(encoding, "replace").decode(encoding, "replace"))
+    stream.flush()
+
+
+def run_lint(*, paths: Sequence[str] = (), fmts: Sequence[str] = (),
+             outputs: Sequence[str] = (), sarif_category: str | None = None,
+             link_base: str | None = None, statistics: bool = False,
+             select: Sequence[str] = (), ignore: Sequence[str] = (), target: str | None = None,
+             build_args: Sequence[str] = (), context: str | None = None,
+             rule_options: Sequence[str] = (), fail_on: str | None = None,
+             config_path: str | None = None, isolated: bool = False, preview: bool = False,
+             no_shellcheck: bool = False, jobs: int | None = None,
+             stdin_filename: str | None = None, fix: bool = False, unsafe_fixes: bool = False,
+             diff: bool = False, show_source: bool = True, no_color: bool = False) -> int:
+    """Lint ``paths`` as ``docklint [OPTIONS] PATH...`` does (the parameters are the
+    :data:`LINT_OPTIONS`); the exit status. Raises :class:`UsageError` for a bad option value
+    or configuration that stops the run."""
     from . import config as cfg
     from .engine import FileResult, select_rules
     from .registry import UnknownRule, resolve
@@ -265,35 +386,35 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
         "preview": True if preview else None,
         "shellcheck": False if no_shellcheck else None}
     if select and not cli_settings["select"]:
-        raise ConfigError("--select: no rule named (an empty --select would run nothing)")
+        raise UsageError("--select: no rule named (an empty --select would run nothing)")
     for name in (cli_settings["select"] or []) + cli_settings["ignore"]:
         try:
             resolve(name)
         except UnknownRule as exc:
-            raise ConfigError(f"--select/--ignore: {exc}") from None
+            raise UsageError(f"--select/--ignore: {exc}") from None
     if context and not os.path.isdir(context):
-        raise ConfigError(f"--context: {context}: not a directory")
+        raise UsageError(f"--context: {context}: not a directory")
     if config_path and not os.path.isfile(config_path):
         kind = "is a directory" if os.path.isdir(config_path) else \
             "not a regular file" if os.path.exists(config_path) else "no such file"
-        raise ConfigError(f"--config: {config_path}: {kind}")
+        raise UsageError(f"--config: {config_path}: {kind}")
     fixing = fix or unsafe_fixes or diff
     if diff and (fmts or outputs or statistics):
-        raise ConfigError("--diff prints a diff, not a report: drop --format, --output and "
+        raise UsageError("--diff prints a diff, not a report: drop --format, --output and "
                           "--statistics (or use --fix)")
     reports = _pair_outputs(list(fmts), list(outputs))
     if sarif_category is not None:
         if not sarif_category.strip():
-            raise ConfigError("--sarif-category: the name is empty")
+            raise UsageError("--sarif-category: the name is empty")
         if "sarif" not in fmts:
-            raise ConfigError("--sarif-category applies to the SARIF report only: add "
+            raise UsageError("--sarif-category applies to the SARIF report only: add "
                               "--format sarif")
     if link_base is not None:
         if "markdown" not in fmts:
-            raise ConfigError("--link-base applies to the Markdown report only: add "
+            raise UsageError("--link-base applies to the Markdown report only: add "
                               "--format markdown")
         if not re.fullmatch(r"https?://[^\s<>()\[\]`]+", link_base):
-            raise ConfigError("--link-base: expected an http(s) URL without spaces, brackets "
+            raise UsageError("--link-base: expected an http(s) URL without spaces, brackets "
                               "or quotes")
 
     rule_sets: dict[tuple, list] = {}
@@ -302,30 +423,30 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
     def effective(path: str | None):
         """The settings and rules for one file (configuration found from its directory).
         Raises :class:`_BrokenConfig` when the configuration found for it is broken (the other
-        files are still linted), ConfigError (the run stops) when ``--config`` or the command
+        files are still linted), UsageError (the run stops) when ``--config`` or the command
         line is."""
         try:
             conf = cfg.config_for(path, explicit=config_path, isolated=isolated)
             eff = cfg.resolve_settings(path, conf, cli=cli_settings)
         except cfg.ConfigError as exc:
             if exc.config is None or config_path:
-                raise ConfigError(str(exc)) from None
+                raise UsageError(str(exc)) from None
             raise _BrokenConfig(str(exc), exc.config) from None
         if conf is not None and conf.notes and conf.path not in noted:
             noted.add(conf.path)
             for note in conf.notes:
-                click.echo(f"docklint: {note}", err=True)
+                _echo(f"docklint: {note}", err=True)
         s = eff.settings
         key = (tuple(s.select or ()), tuple(s.ignore), s.preview, s.select is None)
         if key not in rule_sets:
             try:
                 rule_sets[key] = select_rules(s)
             except UnknownRule as exc:
-                raise ConfigError(str(exc)) from None
+                raise UsageError(str(exc)) from None
         if not rule_sets[key]:
             message = "no rules left to run: the selection and the ignores cancel out"
             if conf is None or config_path:
-                raise ConfigError(message)
+                raise UsageError(message)
             raise _BrokenConfig(f"{conf.path}: {message}", conf.path)
         return eff, rule_sets[key]
 
@@ -375,7 +496,7 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
         fixes = done
         results = [fx.result for fx in fixes]
     if diff:
-        sys.exit(_report_diff(fixes, unsafe_fixes, errors))
+        return _report_diff(fixes, unsafe_fixes, errors)
     # with standard input fixed, standard output takes the fixed text: reports go to stderr
     stdout_taken = fixing and any(path == "-" for path, _, _ in plan)
     used_rules = sorted({r.code: r for rs in rule_sets.values() for r in rs}.values(),
@@ -385,7 +506,7 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
     from .formatters import render
     stats = _statistics(results) if statistics else ""
     fixed = _fix_summary(fixes, unsafe_fixes) if fixing else ""
-    texts: list[tuple[str | None, str, bool]] = []      # (file or None for stdout, text, color)
+    texts: list[tuple[str | None, str]] = []      # (file or None for standard output, text)
     console = sys.stderr if stdout_taken else sys.stdout
     for fmt, output in reports:
         color = fmt == "text" and output is None and _use_color(no_color, console)
@@ -395,9 +516,9 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
             if stats:
                 text += "\n" + stats
             text += ("\n" + fixed if fixed and text else fixed) if fixing else _summary(results)
-        texts.append((output, text, color))
+        texts.append((output, text))
     write_errors: list[str] = []
-    for output, text, _color in texts:               # files first: a closed stdout must not
+    for output, text in texts:               # files first: a closed stdout must not
         if output is None:                           # cost the other reports
             continue
         try:
@@ -411,22 +532,22 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
         for (path, _, _), fx in zip(plan, fixes):
             if path == "-" and fx.data is not None:
                 write_errors += _write_stdout_bytes(fx.data)
-    for output, text, color in texts:
+    for output, text in texts:
         if output is not None or not text:
             continue
         if console is None:  # fd 1 was closed before we started
             write_errors.append("cannot write the report: standard output is closed")
             continue
-        write_errors += _echo_report(text, color, console)
+        write_errors += _echo_report(text, console)
     if not any(fmt == "text" and output is None for fmt, output in reports):
         # what a text report on the console would have ended with goes to stderr
         tail = stats + ("\n" if stats and fixed else "") + fixed
         if tail:
-            click.echo(tail, nl=False, err=True)
+            _echo(tail, nl=False, err=True)
 
     status = EXIT_OK
     for message in write_errors + errors:
-        click.echo(f"docklint: {_printable(message)}", err=True)
+        _echo(f"docklint: {_printable(message)}", err=True)
         status = EXIT_ERROR
     status = max(status, _report_problems(results, fixes))
     if status == EXIT_OK:
@@ -435,7 +556,7 @@ def lint(paths, fmts, outputs, sarif_category, link_base, statistics, select, ig
             if threshold != "none" and any(f.level >= Severity.parse(threshold)
                                            for f in r.findings):
                 status = EXIT_FINDINGS
-    sys.exit(status)
+    return status
 
 
 class _BrokenConfig(Exception):
@@ -483,7 +604,7 @@ def _pair_outputs(fmts: list[str], outputs: list[str]) -> list[tuple[str, str | 
     else:
         def times(n: int) -> str:
             return "once" if n == 1 else f"{n} times"
-        raise ConfigError(f"--format is given {times(len(fmts))} but --output "
+        raise UsageError(f"--format is given {times(len(fmts))} but --output "
                           f"{times(len(outputs)) if outputs else 'never'}: give one --output "
                           "per --format (- for standard output)")
     seen: set[str] = set()
@@ -492,7 +613,7 @@ def _pair_outputs(fmts: list[str], outputs: list[str]) -> list[tuple[str, str | 
         key = "-" if output == "-" else os.path.normcase(os.path.abspath(output))
         if key in seen:
             where = "standard output (-)" if output == "-" else output
-            raise ConfigError(f"--output: {where} is named more than once (one report each)")
+            raise UsageError(f"--output: {where} is named more than once (one report each)")
         seen.add(key)
         reports.append((fmt, None if output == "-" else output))
     return reports
@@ -562,10 +683,12 @@ def _lint_many(entries: list, stdin_filename: str | None,
                fix: tuple[bool, bool] | None = None) -> list:
     """Lint (or fix) ``entries`` (``(path, settings, rules)``) in this process; results keep
     their order. Linting goes by batches of files (at most :data:`docklint.engine.BATCH_FILES`
-    models, :data:`~docklint.engine.BATCH_CHARS` characters of text, alive at once): each file
-    is read and parsed once, the batch's shared work runs once for all of its files
-    (:func:`docklint.engine.prepare_batch`: one ShellCheck pass for all their scripts), then
-    each file's rules run. A problem stays with its file: a file that cannot be read, or whose
+    models, :data:`~docklint.engine.BATCH_CHARS` characters of text, each): each file is read
+    and parsed once, the batch's shared work starts once for all of its files
+    (:func:`docklint.engine.prepare_batch`: one ShellCheck pass for all their scripts), and
+    the files' rules run while it works: those of the previous batch, and for the last batch
+    its own (its DK440 waits for the pass). So two batches are alive at once, and ShellCheck
+    (on another CPU) overlaps docklint's own work. A problem stays with its file: a file that cannot be read, or whose
     lint fails, is reported as before, and the others are linted. Fixing goes file by file."""
     if fix is not None:
         return [_lint_one(path, settings, rules, stdin_filename, fix)
@@ -573,43 +696,73 @@ def _lint_many(entries: list, stdin_filename: str | None,
     from .engine import BATCH_CHARS, BATCH_FILES, FileResult, load_file
     out: list = []
     batch: list[tuple[int, object, object, object]] = []    # (position, model, settings, rules)
+    started: list = []      # the batch whose shared work (ShellCheck) runs while ...
     chars = 0
-    for path, settings, rules in entries:
-        if path == "-":
-            out.append(_lint_one(path, settings, rules, stdin_filename))
-            continue
-        try:
-            loaded = load_file(path, settings)
-        except Exception as exc:
-            out.append(_internal_result(path, exc))
-            continue
-        if isinstance(loaded, FileResult):
-            out.append(loaded)
-            continue
-        batch.append((len(out), loaded, settings, rules))
-        out.append(None)
-        chars += len(loaded.source.text)
-        if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
-            _lint_models(batch, out)
-            batch, chars = [], 0
-    _lint_models(batch, out)
+
+    def next_batch() -> None:
+        """Start the shared work of ``batch``, then lint the batch before it meanwhile."""
+        nonlocal batch, started, chars
+        _prepare_models(batch)
+        _lint_models(started, out)
+        started, batch, chars = batch, [], 0
+
+    try:
+        for path, settings, rules in entries:
+            if path == "-":
+                out.append(_lint_one(path, settings, rules, stdin_filename))
+                continue
+            try:
+                loaded = load_file(path, settings)
+            except Exception as exc:
+                out.append(_internal_result(path, exc))
+                continue
+            if isinstance(loaded, FileResult):
+                out.append(loaded)
+                continue
+            batch.append((len(out), loaded, settings, rules))
+            out.append(None)
+            chars += len(loaded.source.text)
+            if len(batch) >= BATCH_FILES or chars >= BATCH_CHARS:
+                next_batch()
+        next_batch()
+        _lint_models(started, out)
+    finally:
+        _end_shared_work()
     return out
+
+
+def _prepare_models(batch: list) -> None:
+    """Start the work the rules of a batch of models (``(position, model, settings, rules)``)
+    share: :func:`docklint.engine.prepare_batch` (ShellCheck, which works while the previous
+    batch is linted)."""
+    if not batch:
+        return
+    from .engine import prepare_batch
+    try:
+        prepare_batch([(df, settings, rules) for _, df, settings, rules in batch])
+    except Exception:  # noqa: BLE001 - each file's own lint runs (and reports) it again
+        pass
 
 
 def _lint_models(batch: list, out: list) -> None:
     """Lint a batch of models (``(position in out, model, settings, rules)``) into ``out``."""
     if not batch:
         return
-    from .engine import lint_model, prepare_batch
-    try:
-        prepare_batch([(df, settings, rules) for _, df, settings, rules in batch])
-    except Exception:  # noqa: BLE001 - each file's own lint runs (and reports) it again
-        pass
+    from .engine import lint_model
     for at, df, settings, rules in batch:
         try:
             out[at] = lint_model(df, settings, rules)
         except Exception as exc:
             out[at] = _internal_result(df.source.path or "-", exc)
+
+
+def _end_shared_work() -> None:
+    """Stop a ShellCheck pass that no rule waited for (every file's lint ended before DK440
+    ran, or an error or interrupt ends the lint), so that no process or temporary directory
+    outlives it."""
+    shellcheck = sys.modules.get(f"{__package__}.shellcheck")
+    if shellcheck is not None:
+        shellcheck.abandon()
 
 
 def _internal_result(shown: str, exc: BaseException):
@@ -783,15 +936,13 @@ def _write_stdout_bytes(data: bytes) -> list[str]:
     return []
 
 
-def _echo_report(text: str, color: bool, console) -> list[str]:
+def _echo_report(text: str, console) -> list[str]:
     """Write a report to the console (standard output, or standard error when standard output
     carries fixed text) and flush it; the errors to report. A full device (``>/dev/full``) or
     another write error is "cannot write the report: REASON"; a closed pipe is left to
     :func:`main` (exit 141)."""
     try:
-        # color=True: click strips ANSI codes when stdout is not a terminal, which would
-        # defeat FORCE_COLOR
-        click.echo(text, nl=False, color=color or None, err=console is sys.stderr)
+        _echo(text, nl=False, err=console is sys.stderr)
         console.flush()
     except OSError as exc:
         if _is_pipe_error(exc):
@@ -819,7 +970,7 @@ def _discard(stream) -> None:
 
 def _refuse_reports_over_inputs(reports, files: Sequence[str],
                                 stdin_filename: str | None) -> None:
-    """A ConfigError (exit 2, nothing written) when an ``--output`` file is one of the files
+    """A UsageError (exit 2, nothing written) when an ``--output`` file is one of the files
     being linted (the same file: through a symlink, a hard link or another spelling of its
     path), or the file that ``--stdin-filename`` names: the report would replace it."""
     outputs = [output for _fmt, output in reports if output is not None]
@@ -845,7 +996,7 @@ def _refuse_reports_over_inputs(reports, files: Sequence[str],
         for path in inputs:
             if (same is not None and identity(path) == same) or spelling(path) == where:
                 named = "" if path == output else f" ({path})"
-                raise ConfigError(f"--output: {output} is a file being linted{named}; "
+                raise UsageError(f"--output: {output} is a file being linted{named}; "
                                   "the report would overwrite it: name another file")
 
 
@@ -854,17 +1005,17 @@ def _report_problems(results, fixes) -> int:
     status = EXIT_OK
     for i, r in enumerate(results):
         if r.error:
-            click.echo(f"docklint: {_printable(r.error)}", err=True)
+            _echo(f"docklint: {_printable(r.error)}", err=True)
             status = EXIT_ERROR
         for message in r.internal:
             # a rule that gave up within a budget (CannotCheck) is not a bug to report
             bug = ": internal error" in message
-            click.echo(f"docklint: {_printable(message)}"
+            _echo(f"docklint: {_printable(message)}"
                        f"{' (please report this)' if bug else ''}", err=True)
             status = EXIT_ERROR
         problem = fixes[i].problem if fixes else None
         if problem:
-            click.echo(f"docklint: {_printable(f'{r.path}: {problem}')}", err=True)
+            _echo(f"docklint: {_printable(f'{r.path}: {problem}')}", err=True)
             status = EXIT_ERROR
     return status
 
@@ -875,13 +1026,13 @@ def _report_diff(fixes, unsafe: bool, errors: list[str]) -> int:
     from .fix import unified_diff
     for fx in fixes:
         if fx.changed:
-            click.echo(unified_diff(_printable(fx.result.path), fx.original, fx.data), nl=False)
+            _echo(unified_diff(_printable(fx.result.path), fx.original, fx.data), nl=False)
     summary = _fix_summary(fixes, unsafe, would=True)
     if summary:
-        click.echo(summary, nl=False, err=True)
+        _echo(summary, nl=False, err=True)
     status = EXIT_OK
     for message in errors:
-        click.echo(f"docklint: {_printable(message)}", err=True)
+        _echo(f"docklint: {_printable(message)}", err=True)
         status = EXIT_ERROR
     status = max(status, _report_problems([fx.result for fx in fixes], fixes))
     if status == EXIT_OK and any(fx.changed for fx in fixes):
@@ -997,268 +1148,6 @@ def _summary(results) -> str:
             f"in {files} file{'s' if files != 1 else ''}.\n") + _failed_summary(results)
 
 
-# ---------------------------------------------------------------------------------------------
-# subcommands
-
-@click.command("rules", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
-              show_default=True,
-              help="markdown: the rule reference (docs/rules.md is this output).")
-def rules_cmd(fmt):
-    """List every rule: code, slug, default severity, status (stable or preview), summary,
-    aliases."""
-    import json
-
-    from .registry import all_rules
-    rows = all_rules()
-    if fmt == "markdown":
-        from .formatters.reference import rules_markdown
-        click.echo(rules_markdown(rows), nl=False)
-        return
-    if fmt == "json":
-        data = [{"code": r.code, "slug": r.slug, "severity": r.severity.label,
-                 "aliases": list(r.aliases), "tags": sorted(r.tags), "fixable": r.fixable,
-                 "default_enabled": r.default_enabled, "status": r.status,
-                 "summary": r.summary, "url": r.help_uri} for r in rows]
-        click.echo(json.dumps(data, indent=2))
-        return
-    width = max(len(r.slug) for r in rows)
-    for r in rows:
-        aliases = f"  [{', '.join(r.aliases)}]" if r.aliases else ""
-        off = "  (off by default)" if not r.default_enabled else ""
-        click.echo(f"{r.code}  {r.slug:<{width}}  {r.severity.label:<7}  {r.status:<7}  "
-                   f"{r.summary}{aliases}{off}")
-
-
-@click.command("rule", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("name")
-def rule_cmd(name):
-    """Show the documentation of one rule (by code, slug or alias)."""
-    from .registry import UnknownRule, resolve
-    try:
-        found = resolve(name)
-    except UnknownRule as exc:
-        click.echo(f"docklint: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    for i, r in enumerate(found):
-        if i:
-            click.echo("\n" + "-" * 72 + "\n")
-        click.echo(f"{r.code} {r.slug}")
-        click.echo(f"Default severity: {r.severity.label}"
-                   + ("" if r.default_enabled else " (off by default)"))
-        if r.aliases:
-            click.echo(f"Aliases: {', '.join(r.aliases)}")
-        click.echo(f"Fixable: {r.fixable}")
-        for opt_name, opt in r.options.items():
-            click.echo(f"Option {opt_name} (default {opt.default!r}): {opt.help}")
-        click.echo("")
-        click.echo(r.docs)
-
-
-def _declared_images(path: str) -> tuple:
-    """The `images:` the configuration for ``path`` declares, so that `inspect` and `graph`
-    show the base-image facts a lint uses; a configuration that cannot be read is said so on
-    stderr and left out (these commands show the file, not the settings)."""
-    from . import config as cfg
-    try:
-        conf = cfg.config_for(path, explicit=None, isolated=False)
-        return cfg.resolve_settings(path, conf, cli={}).settings.images if conf else ()
-    except cfg.ConfigError as exc:
-        click.echo(f"docklint: warning: {exc}; declared images left out", err=True)
-        return ()
-
-
-def _load_for_inspect(path: str, target, build_args, context):
-    from .engine import Settings, lint_file
-    if context and not os.path.isdir(context):
-        raise ConfigError(f"--context: {context}: not a directory")
-    # no pragmas: a `# docklint ignore=DK000` must not hide what BuildKit would reject
-    settings = Settings(select=["DK000"], target=target, build_args=_build_args(build_args),
-                        context=context, allow_pragmas=False, images=_declared_images(path))
-    if path == "-":
-        return _lint_stdin("-", settings, None, context)
-    return lint_file(path, settings)
-
-
-_inspect_options = [
-    click.option("--target", metavar="STAGE", help="The stage being built (default: the last)."),
-    click.option("--build-arg", "build_args", multiple=True, metavar="KEY=VALUE",
-                 help="A build argument (repeatable)."),
-    click.option("--context", type=click.Path(file_okay=False),
-                 help="The build context directory."),
-]
-
-
-def _with(options):
-    def deco(fn):
-        for opt in reversed(options):
-            fn = opt(fn)
-        return fn
-    return deco
-
-
-@click.command("inspect", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path")
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
-              show_default=True)
-@_with(_inspect_options)
-def inspect_cmd(path, fmt, target, build_args, context):
-    """Show what the parser and the model see in a Dockerfile."""
-    from .inspect import inspect_json, inspect_text
-    result = _load_for_inspect(path, target, build_args, context)
-    if result.error:
-        click.echo(f"docklint: {result.error}", err=True)
-        sys.exit(EXIT_ERROR)
-    df = result.dockerfile
-    if fmt == "json":
-        import json
-        click.echo(json.dumps(inspect_json(df), indent=2, ensure_ascii=False))
-    else:
-        click.echo(inspect_text(df), nl=False)
-    if df.errors:
-        for f in result.findings:
-            click.echo(f"{_printable(f.path)}:{f.line}:{f.column}: {f.message}", err=True)
-        sys.exit(EXIT_FINDINGS)
-
-
-@click.command("graph", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid",
-              show_default=True)
-@_with(_inspect_options)
-def graph_cmd(path, fmt, target, build_args, context):
-    """Draw the stage graph (Mermaid or Graphviz dot)."""
-    from .inspect import graph_dot, graph_mermaid
-    result = _load_for_inspect(path, target, build_args, context)
-    if result.error:
-        click.echo(f"docklint: {result.error}", err=True)
-        sys.exit(EXIT_ERROR)
-    df = result.dockerfile
-    click.echo(graph_mermaid(df) if fmt == "mermaid" else graph_dot(df), nl=False)
-    if df.errors:
-        for f in result.findings:
-            click.echo(f"{_printable(f.path)}:{f.line}:{f.column}: {f.message}", err=True)
-        sys.exit(EXIT_FINDINGS)
-
-
-@click.command("config", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("path", required=False)
-@click.option("--show", "show", is_flag=True,
-              help="Print the effective settings for PATH (a Dockerfile) and where each "
-                   "came from.")
-@click.option("--migrate", is_flag=True,
-              help="Print the .docklint.yaml equivalent to the hadolint configuration found "
-                   "for PATH (or the current directory).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this configuration file instead of searching for one.")
-def config_cmd(path, show, migrate, config_path):
-    """Show the effective configuration, or migrate a hadolint one."""
-    import json
-
-    from . import config as cfg
-    if show == migrate:
-        raise ConfigError("config: give exactly one of --show or --migrate")
-    try:
-        if migrate:
-            found = config_path or cfg.find(os.path.dirname(os.path.abspath(path)) if path
-                                            else os.getcwd())
-            if not found or os.path.basename(found) not in (*cfg.HADOLINT_NAMES,
-                                                            "hadolint.yaml"):
-                raise ConfigError("config --migrate: no hadolint configuration found "
-                                  "(looked for .hadolint.yaml upward and in hadolint's "
-                                  "own locations)")
-            conf = cfg.load(found)
-            for note in conf.notes:
-                click.echo(f"docklint: {note}", err=True)
-            click.echo(f"# docklint configuration migrated from {found}")
-            click.echo(cfg.dump_yaml(conf.values), nl=False)
-            return
-        conf = cfg.config_for(path, explicit=config_path, isolated=False)
-        eff = cfg.resolve_settings(path, conf, cli={})
-    except cfg.ConfigError as exc:
-        raise ConfigError(str(exc)) from None
-    data = eff.describe()
-    data["origin"] = dict(conf.origin) if conf else {}
-    click.echo(json.dumps(data, indent=2))
-
-
-@click.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--stdio", is_flag=True, hidden=True,
-              help="Accepted for editors that pass it: stdio is the only transport.")
-def lsp_cmd(stdio):
-    """Run the language server (LSP over standard input and output; needs the lsp extra)."""
-    from .lsp import main as lsp_main
-    lsp_main()
-
-
-@click.group("image", context_settings={"help_option_names": ["-h", "--help"]})
-def image_cmd():
-    """The base images docklint knows: list them, or learn one from its archive."""
-
-
-@image_cmd.command("learn", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("archive", type=click.Path())
-@click.option("--name", "ref", metavar="REF",
-              help="The reference (pattern) the entry describes, and which image of a "
-                   "multi-image archive to read (default: the archive's own tag).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
-              show_default=True)
-def image_learn_cmd(archive, ref, fmt):
-    """Read an image archive (docker/podman save, or an OCI layout) and print the images:
-    entry describing it, for .docklint.yaml. Nothing is run and nothing is fetched."""
-    from .imagearchive import ArchiveError, entry, learn, to_yaml
-    try:
-        learned = learn(archive, ref)
-    except ArchiveError as exc:
-        click.echo(f"docklint: {_printable(str(exc))}", err=True)
-        sys.exit(EXIT_ERROR)
-    name = ref or (learned.names[0] if learned.names else None)
-    if name is None:
-        click.echo("docklint: the archive names no image: give the reference with --name "
-                   "REF", err=True)
-        sys.exit(EXIT_ERROR)
-    source = os.path.basename(os.path.normpath(archive))
-    if fmt == "json":
-        import json
-        click.echo(json.dumps({"images": {name: entry(learned, source)}}, indent=2,
-                              ensure_ascii=False))
-    else:
-        click.echo(to_yaml(learned, name, source), nl=False)
-
-
-@image_cmd.command("list", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="The configuration whose images: to list (default: the one found from "
-                   "the current directory).")
-def image_list_cmd(fmt, config_path):
-    """List the images docklint knows and their facts: its data file, then the configuration's
-    declared images:."""
-    from . import config as cfg
-    from .images import all_rows
-    conf = cfg.config_for(None, explicit=config_path, isolated=False)
-    declared = cfg.resolve_settings(None, conf, cli={}).settings.images if conf else ()
-    rows = all_rows(declared)
-    if fmt == "json":
-        import json
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    cols = ("image", "variant", "kind", "shell", "ca-bundle", "libc", "tzdata", "user", "size",
-            "end-of-life", "source")
-    table = [[_printable(str(r.get(c) if r.get(c) is not None else "?")) for c in cols]
-             for r in rows]
-    widths = [max(len(c), *(len(t[i]) for t in table)) if table else len(c)
-              for i, c in enumerate(cols)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
-    for t in table:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip())
-
-
-_COMMANDS = {"rules": rules_cmd, "rule": rule_cmd, "inspect": inspect_cmd, "graph": graph_cmd,
-             "config": config_cmd, "lsp": lsp_cmd, "image": image_cmd}
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: ``docklint SUBCOMMAND ...`` or ``docklint [OPTIONS] PATH...``.
 
@@ -1266,6 +1155,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     quietly, Ctrl-C exits 130, any other unexpected exception prints
     ``docklint: internal error: TYPE: MESSAGE (please report this)`` and exits 2 (with
     ``DOCKLINT_DEBUG=1`` in the environment the exception propagates instead).
+
+    A plain lint (``docklint [OPTIONS] PATH...`` with options :func:`parse_lint_args` reads)
+    runs without importing click; everything else goes through the click commands of
+    :mod:`docklint.commands`.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -1292,23 +1185,28 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _dispatch(args: list[str]) -> int:
-    """Run the command ``args`` name; return its exit status. Click's own ``main`` is bypassed
-    so that this module, not click, decides what an exception does."""
-    if args and args[0] in _COMMANDS:
-        cmd, rest, prog = _COMMANDS[args[0]], args[1:], f"docklint {args[0]}"
-    else:
-        cmd, rest, prog = lint, args, "docklint"
+    params = parse_lint_args(args)
+    if params is None:
+        from .commands import dispatch
+        return dispatch(args)
     try:
-        with cmd.make_context(prog, rest) as ctx:
-            cmd.invoke(ctx)
-    except click.exceptions.Exit as exc:          # --help, --version
-        return exc.exit_code
-    except click.ClickException as exc:           # usage errors and ConfigError
+        return run_lint(**params)
+    except UsageError as exc:
         exc.show()
         return EXIT_ERROR
-    except click.exceptions.Abort:
-        raise KeyboardInterrupt from None
-    return EXIT_OK
+
+
+# the click commands, for library users and tests (``from docklint.cli import lint``): loaded
+# on first use, so that a plain lint never imports click
+_CLICK_NAMES = frozenset({"lint", "rules_cmd", "rule_cmd", "inspect_cmd", "graph_cmd",
+                          "config_cmd", "lsp_cmd", "image_cmd", "ConfigError"})
+
+
+def __getattr__(name: str):
+    if name in _CLICK_NAMES:
+        from . import commands
+        return getattr(commands, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # what only a write can fail with: a full device, a quota, a file size limit
@@ -1320,7 +1218,7 @@ def _write_error(exc: OSError) -> int:
     what fails at the final flush, or in a subcommand): one line, exit 2, never a traceback."""
     _discard(sys.stdout)
     try:
-        click.echo(f"docklint: cannot write the report: {exc.strerror or exc}", err=True)
+        _echo(f"docklint: cannot write the report: {exc.strerror or exc}", err=True)
     except Exception:  # stderr is gone too: the exit status is all we can give
         pass
     return EXIT_ERROR
@@ -1357,7 +1255,7 @@ def _internal_error(exc: BaseException) -> int:
         raise exc
     message = _printable(" ".join(str(exc).split())) or "(no message)"
     try:
-        click.echo(f"docklint: internal error: {type(exc).__name__}: {message} "
+        _echo(f"docklint: internal error: {type(exc).__name__}: {message} "
                    "(please report this)", err=True)
     except Exception:  # stderr is gone too: the exit status is all we can give
         pass

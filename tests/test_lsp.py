@@ -831,11 +831,10 @@ def test_suppress_edit_keeps_crlf_and_a_byte_order_mark_first(tmp_path):
 
 
 def test_docklint_lsp_subcommand(tmp_path):
-    """``docklint lsp`` (once the CLI dispatches it) runs the same server: end of input
-    without shutdown exits 1, and editors' ``--stdio`` is accepted."""
-    from docklint import cli
-    if "lsp" not in getattr(cli, "_COMMANDS", {}):
-        pytest.skip("the CLI does not dispatch `docklint lsp` yet")
+    """``docklint lsp`` runs the same server: end of input without shutdown exits 1, and
+    editors' ``--stdio`` is accepted."""
+    from docklint import cli, commands
+    assert "lsp" in cli.SUBCOMMANDS and "lsp" in commands._COMMANDS
     proc = subprocess.run([sys.executable, "-m", "docklint", "lsp", "--stdio"], input=b"",
                           capture_output=True, timeout=60)
     assert proc.returncode == 1, proc.stderr

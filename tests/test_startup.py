@@ -53,11 +53,15 @@ NO_RUN = 'FROM alpine:3.20\nUSER 10001:10001\nCMD ["true"]\n'
 WITH_RUN = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSER 10001\n"
 
 # never imported by a plain lint of one file with no configuration
-# (``dataclasses``: defining docklint's classes with it compiled some 300 generated methods at
+# (``click``: a plain lint's options are read by docklint.cli.parse_lint_args, click is for
+# help, errors and the subcommands; ``typing``: docklint's annotations need it only under
+# ``TYPE_CHECKING``, and tree-sitter's binding is loaded without the package's ``__init__``;
+# ``datetime``, ``tempfile``, ``shutil``: a few milliseconds each, for what ``str`` and ``os``
+# do; ``dataclasses``: defining docklint's classes with it compiled some 300 generated methods at
 # every start; docklint's own classes are records, docklint.record)
 NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "docklint.lsp",
          "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli",
-         "dataclasses")
+         "dataclasses", "click", "typing", "datetime", "tempfile", "shutil")
 SHELL_PARSER = ("tree_sitter", "tree_sitter_bash")
 CONFIG_FILES = (".docklint.yaml", ".docklint.yml", ".hadolint.yaml", ".hadolint.yml")
 
@@ -149,6 +153,15 @@ def test_json_format_imports_no_sarif(tmp_path):
 
 
 # positive controls and the configuration cases
+
+@pytest.mark.parametrize("args", [("--help",), ("--format", "nope", "Dockerfile"),
+                                  ("rules",), ("--", "Dockerfile")])
+def test_click_for_help_errors_and_subcommands(tmp_path, args):
+    write(tmp_path, "Dockerfile", NO_RUN)
+    code, mods = modules(tmp_path, *args)
+    assert imported(mods, "click") and "docklint.commands" in mods
+    assert code == 2 if "nope" in args else code in (0, 1)
+
 
 def test_yaml_only_with_a_yaml_config(tmp_path):
     write(tmp_path, ".docklint.yaml", "ignore: [DK110]\n")
