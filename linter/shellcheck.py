@@ -28,7 +28,7 @@ raises KeyboardInterrupt as usual).
 
 :func:`check` says which scripts could not be checked and why ("out of memory", "out of time",
 a crash, output that is not the expected JSON) so that the rule can report it; nothing raises.
-``subprocess``, ``tempfile`` and ``json`` are imported only when a check actually runs, so
+``subprocess`` and ``json`` are imported only when a check actually runs, so
 importing this module costs nothing at start-up.
 """
 
@@ -41,7 +41,9 @@ from docklint.lazyre import lazy
 import sys
 from collections import OrderedDict
 from docklint.record import record
-from typing import Iterable, Mapping, Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Iterable, Mapping, Sequence
 
 __all__ = ["Job", "Comment", "Outcome", "binary", "supports", "prepare", "check", "warm", "run",
            "clear_cache", "EXCLUDED", "TIMEOUT", "MEMORY_LIMIT", "OUTPUT_LIMIT", "PARALLEL",
@@ -288,12 +290,58 @@ def warm(jobs: Sequence[Job], *, timeout: float | None = None) -> dict[str, str]
     return _results(jobs, timeout)[1]
 
 
+def start(jobs: Sequence[Job], *, timeout: float | None = None) -> None:
+    """What :func:`warm` does, without waiting: ShellCheck starts on the jobs not checked
+    before, and this returns at once, so that the rest of the lint runs while ShellCheck works
+    (on another CPU). The first :func:`check` that needs one of these scripts (or the next
+    :func:`start`, or :func:`settle`) waits for the pass and remembers its results; a script
+    it could not check is not remembered, so that check runs it again by itself. One pass at a
+    time: a pass still running is settled first. Whoever starts a pass ends it, with
+    :func:`settle` or :func:`abandon` (its processes and temporary directory live until then;
+    a signal that ends docklint meanwhile removes them)."""
+    global _PENDING
+    settle()
+    if not jobs or binary() is None:
+        return
+    todo = [t for t in dict.fromkeys(j.file_text for j in jobs) if t not in _CACHE]
+    if todo:
+        _PENDING = _launch(todo, TIMEOUT if timeout is None else timeout)
+
+
+def settle() -> dict[str, str]:
+    """Wait for the pass :func:`start` began (if any) and remember its results; the scripts it
+    could not check, with the reason."""
+    global _PENDING
+    state, _PENDING = _PENDING, None
+    if state is None:
+        return {}
+    found, reasons = state.collect()
+    for text in state.texts:
+        if text not in reasons:
+            _remember(text, tuple(found.get(text, ())))
+    return reasons
+
+
+def abandon() -> None:
+    """Stop the pass :func:`start` began, if it still runs, without reading its results (a
+    lint that ends early: an error, an interrupt)."""
+    global _PENDING
+    state, _PENDING = _PENDING, None
+    if state is not None:
+        state.abandon()
+
+
+_PENDING: "_Pass | None" = None         # the pass start() began, not settled yet
+
+
 def _results(jobs: Sequence[Job], timeout: float | None
              ) -> tuple[dict[str, tuple], dict[str, str]]:
     """The raw comments of each job's ``file_text`` (remembered ones, and the others checked
     now, in one :func:`_check`), and the texts that could not be checked, with the reason."""
     if timeout is None:
         timeout = TIMEOUT
+    if _PENDING is not None and any(j.file_text in _PENDING.index_texts for j in jobs):
+        settle()
     results: dict[str, tuple] = {}
     todo = []
     for text in dict.fromkeys(j.file_text for j in jobs):
@@ -337,29 +385,30 @@ def _check(texts: Sequence[str], timeout: float
     """Run ShellCheck once over ``texts`` (a few processes for big inputs): the raw comments of
     each text (``(code, level, message, line, column, end line, end column)``), and the texts
     that could not be checked with the reason."""
+    return _launch(texts, timeout).collect()
+
+
+def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
+    """Start ShellCheck over ``texts`` and return at once: :meth:`_Pass.collect` waits for it
+    and reads what it found. From here to there the pass is guarded (see :class:`_Guard`) and
+    its processes run against a deadline ``timeout`` seconds from now."""
+    state = _Pass(texts, timeout)
     exe = binary()
     if exe is None:
-        return {}, {text: "ShellCheck is not installed" for text in texts}
+        state.failure = "ShellCheck is not installed"
+        return state
     import subprocess
-    import tempfile
-    import time
-    names = [f"run{i}.sh" for i in range(len(texts))]
-    index = dict(zip(names, texts))
-    groups = _groups(names, [len(t) for t in texts])
-    reasons: dict[str, str] = {}
-    found: dict[str, list[tuple]] = {}
-    state = _Pass()
-    guard = _Guard(state)
+    guard = state.guard = _Guard(state)
     try:
         guard.start()              # the signals wait until the processes are known
         try:
-            state.tmp = tempfile.mkdtemp(prefix="docklint-sc-")
-            for name, text in index.items():
+            state.tmp = _private_directory()
+            for name, text in state.index.items():
                 with open(os.path.join(state.tmp, name), "w", encoding="utf-8",
                           errors="replace", newline="") as fh:
                     fh.write(text)
             base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
-            for k, group in enumerate(groups):
+            for k, group in enumerate(state.groups):
                 with open(os.path.join(state.tmp, f".out{k}"), "wb") as out, \
                         open(os.path.join(state.tmp, f".err{k}"), "wb") as err:
                     state.procs.append(subprocess.Popen(
@@ -367,38 +416,63 @@ def _check(texts: Sequence[str], timeout: float
                         stderr=err, env=_env(), **_limited(timeout, guard.blocked)))
         finally:
             guard.unblock()        # a signal that came meanwhile is handled here
-        deadline = time.monotonic() + timeout
-        timed_out = set()
-        for k, proc in enumerate(state.procs):
-            try:
-                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                timed_out.add(k)
-                _stop(proc)
-        if state.tmp is None:      # a signal handler of the program's own returned
-            return {}, {text: "ShellCheck was interrupted" for text in texts}
-        for k, (group, proc) in enumerate(zip(groups, state.procs)):
-            comments, reason = _result(state.tmp, k, proc.returncode, k in timed_out, timeout)
-            if reason is not None:
-                reasons.update((index[name], reason) for name in group)
-                continue
-            for c in comments:
-                try:
-                    text = index[os.path.basename(str(c["file"]))]
-                    line, col = int(c["line"]), int(c["column"])
-                    item = (f"SC{int(c['code']):04d}", str(c.get("level", "warning")),
-                            str(c.get("message", "")), line, col, int(c.get("endLine", line)),
-                            int(c.get("endColumn", col)))
-                except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-                    continue
-                found.setdefault(text, []).append(item)
+        state.start_deadline()
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
-        return {}, {text: f"ShellCheck could not be run ({why})" for text in texts}
-    finally:
+        state.failure = f"ShellCheck could not be run ({why})"
         guard.stop()               # kills what runs, removes the directory, puts handlers back
-    # a comment for a script of a group that failed does not count
-    return {t: c for t, c in found.items() if t not in reasons}, reasons
+    return state
+
+
+def _kill_group(proc) -> None:
+    """SIGKILL for a running process and its group; it is reaped by whoever waits for it."""
+    try:
+        if os.name == "nt":
+            proc.kill()
+        else:
+            os.killpg(proc.pid, _signal().SIGKILL)
+    except OSError:
+        pass
+
+
+def _private_directory() -> str:
+    """A new directory only this user can read, in the temporary directory (``TMPDIR``): the
+    scripts and ShellCheck's output go there. (``tempfile.mkdtemp`` would do; importing it
+    brings ``shutil``, ``random`` and the compression modules, a noticeable part of a
+    single-file run.)"""
+    base = os.environ.get("TMPDIR") or os.environ.get("TEMP") or os.environ.get("TMP")
+    if not base or not os.path.isdir(base):
+        base = "/tmp" if os.name != "nt" and os.path.isdir("/tmp") else None
+    if base is None:
+        import tempfile
+        return tempfile.mkdtemp(prefix="docklint-sc-")
+    for _ in range(16):
+        path = os.path.join(base, f"docklint-sc-{os.urandom(8).hex()}")
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a temporary directory in {base}")
+
+
+def _remove_directory(path: str) -> None:
+    """Remove what :func:`_check` wrote (plain files, one level) and the directory; errors are
+    ignored (as ``shutil.rmtree(..., ignore_errors=True)`` would)."""
+    try:
+        with os.scandir(path) as entries:
+            names = [e.name for e in entries]
+    except OSError:
+        names = []
+    for name in names:
+        try:
+            os.unlink(os.path.join(path, name))
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: float
@@ -541,19 +615,101 @@ def _stop(proc) -> None:
 
 
 class _Pass:
-    """One pass's temporary directory and processes; :meth:`cleanup` may run more than once
-    (from the signal handler, then on the way out)."""
+    """One ShellCheck pass over ``texts``: its temporary directory and processes, from
+    :func:`_launch` to :meth:`collect`; :meth:`cleanup` may run more than once (from the signal
+    handler, then on the way out)."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: Sequence[str], timeout: float) -> None:
+        self.texts = list(texts)
+        self.timeout = timeout
+        names = [f"run{i}.sh" for i in range(len(self.texts))]
+        self.index = dict(zip(names, self.texts))
+        self.index_texts = frozenset(self.texts)
+        self.groups = _groups(names, [len(t) for t in self.texts])
         self.tmp: str | None = None
         self.procs: list = []
+        self.failure: str | None = None     # why nothing was started
+        self.guard: _Guard | None = None
+        self.timer = None
+        self.flagged: set[int] = set()      # processes the deadline stopped
+
+    def start_deadline(self) -> None:
+        """Kill (with their groups) the processes still running ``timeout`` seconds from now.
+        A timer thread does it, so that :meth:`collect` waits in the kernel and returns the
+        moment the processes end (``Popen.wait`` with a timeout polls, sleeping up to 50 ms
+        between looks, when a small script's check takes a few milliseconds)."""
+        import threading
+
+        def expire() -> None:
+            for k, proc in enumerate(self.procs):
+                if proc.returncode is None:
+                    self.flagged.add(k)
+                    _kill_group(proc)
+
+        self.timer = threading.Timer(self.timeout, expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def collect(self) -> tuple[dict[str, list[tuple]], dict[str, str]]:
+        """Wait for the processes; the raw comments of each text and the texts that could not
+        be checked, with the reason (see :func:`_check`). Once only."""
+        texts = self.texts
+        if self.failure is not None:
+            return {}, {text: self.failure for text in texts}
+        import subprocess
+        reasons: dict[str, str] = {}
+        found: dict[str, list[tuple]] = {}
+        try:
+            try:
+                for proc in self.procs:
+                    proc.wait()
+            finally:
+                if self.timer is not None:
+                    self.timer.cancel()
+            # one that ended by itself just as the time ran out was not stopped
+            timed_out = {k for k in self.flagged
+                         if self.procs[k].returncode is None or self.procs[k].returncode < 0}
+            if self.tmp is None:      # a signal handler of the program's own returned
+                return {}, {text: "ShellCheck was interrupted" for text in texts}
+            for k, (group, proc) in enumerate(zip(self.groups, self.procs)):
+                comments, reason = _result(self.tmp, k, proc.returncode, k in timed_out,
+                                           self.timeout)
+                if reason is not None:
+                    reasons.update((self.index[name], reason) for name in group)
+                    continue
+                for c in comments:
+                    try:
+                        text = self.index[os.path.basename(str(c["file"]))]
+                        line, col = int(c["line"]), int(c["column"])
+                        item = (f"SC{int(c['code']):04d}", str(c.get("level", "warning")),
+                                str(c.get("message", "")), line, col,
+                                int(c.get("endLine", line)), int(c.get("endColumn", col)))
+                    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+                        continue
+                    found.setdefault(text, []).append(item)
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+            return {}, {text: f"ShellCheck could not be run ({why})" for text in texts}
+        finally:
+            self.abandon()
+        # a comment for a script of a group that failed does not count
+        return {t: c for t, c in found.items() if t not in reasons}, reasons
+
+    def abandon(self) -> None:
+        """Stop what still runs, remove the directory, put the signal handlers back (once)."""
+        if self.timer is not None:
+            self.timer.cancel()
+        guard, self.guard = self.guard, None
+        if guard is not None:
+            guard.stop()
+        else:
+            self.cleanup()
 
     def cleanup(self) -> None:
         for proc in self.procs:
             _stop(proc)
         if self.tmp is not None:
-            import shutil
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            _remove_directory(self.tmp)
             self.tmp = None
 
 

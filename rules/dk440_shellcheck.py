@@ -109,7 +109,6 @@ RUN for f in /etc/*.conf; do cp "$f" /tmp; done
 
 from __future__ import annotations
 
-import re
 
 from docklint.lazyre import lazy
 from docklint import shellcheck
@@ -329,13 +328,15 @@ BATCH_SCRIPTS = shellcheck.CACHE_SIZE // 2
 
 
 def prefetch(dfs) -> None:
-    """Check the scripts of many Dockerfiles with one :func:`docklint.shellcheck.check` (one
-    ShellCheck process, or a few side by side for a lot of shell), before the rule runs on each
-    of them: the rule then finds every result remembered. Results are remembered by script
-    text and located again by each file's own check, so a script found in two files is
-    reported at each file's own positions. A script whose ShellCheck process failed here is
-    not remembered: the file's own check runs it again by itself, so that a failure is reported
-    for the file that causes it, and the other files keep their findings."""
+    """Start checking the scripts of many Dockerfiles in one ShellCheck pass
+    (:func:`docklint.shellcheck.start`: one ShellCheck process, or a few side by side for a lot
+    of shell, working while the other rules run), before the rule runs on each of them: the
+    rule then finds every result remembered (its first check waits for the pass). Results
+    are remembered by script text and located again by each file's own check, so a script
+    found in two files is reported at each file's own positions. A script whose ShellCheck
+    process failed here is not remembered: the file's own check runs it again by itself, so
+    that a failure is reported for the file that causes it, and the other files keep their
+    findings. The caller ends the pass (:func:`docklint.shellcheck.settle` or ``abandon``)."""
     jobs: list = []
     seen: set[str] = set()
     for df in dfs:
@@ -346,7 +347,7 @@ def prefetch(dfs) -> None:
         seen |= texts
         jobs += [job for _, _, _, job in planned]
     if jobs:
-        shellcheck.warm(jobs)
+        shellcheck.start(jobs)
 
 
 @rule("DK440", "shellcheck", Severity.WARNING, tags={"shell"}, subcodes=r"SC\d{4}",
