@@ -18,7 +18,9 @@ import errno
 import os
 import re
 from functools import lru_cache
-from typing import Iterator
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from .globs import NOT_SLASH, Glob
 from .reading import IGNORE_LIMIT, ReadError, read_regular

@@ -38,7 +38,9 @@ import errno
 import os
 import re
 from docklint.record import record, field
-from typing import Callable, Iterator
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Callable, Iterator
 
 from .globs import NOT_SLASH, Glob
 from .projects import git_top as _git_top

@@ -9,12 +9,13 @@ on its own; tests in tests/test_fixes_helpers.py.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Iterable, Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from .rule import Edit, Fix
 from .source import Span
 
 if TYPE_CHECKING:
+    from typing import Iterable, Sequence
     from .images import ImageFacts
     from .model import Dockerfile, Stage
     from .syntax import Instruction

@@ -31,9 +31,10 @@ with the most literal characters wins (the first written, on a tie).
 from __future__ import annotations
 
 from docklint.record import record, replace
-from typing import TYPE_CHECKING, Any, Mapping
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 if TYPE_CHECKING:
+    from typing import Any, Mapping
     from .imageref import ImageRef
     from .images import ImageFacts
 

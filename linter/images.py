@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import re
 from docklint.record import record, replace
-from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from docklint.lazyre import lazy
 from docklint.imageref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
+    from datetime import date
     from docklint.imagedecl import Declared
 
 
@@ -116,8 +116,14 @@ class Suggestion:
 
 
 def is_eol(facts: ImageFacts, today: date | None = None) -> bool:
-    """True when ``facts.eol`` is on or before ``today`` (default: the current date)."""
-    return facts.eol is not None and date.fromisoformat(facts.eol) <= (today or date.today())
+    """True when ``facts.eol`` is on or before ``today`` (default: the current local date).
+    The dates are YYYY-MM-DD (checked when the data is read), which compare as strings."""
+    if facts.eol is None:
+        return False
+    if today is None:
+        import time
+        return facts.eol <= time.strftime("%Y-%m-%d")
+    return facts.eol <= today.isoformat()
 
 
 def successor(ref: ImageRef | str, today: date | None = None) -> str | None:
@@ -198,8 +204,8 @@ def _row(r: dict[str, str], index: dict[str, dict[str, str]]) -> ImageFacts:
             bool(r["approx_compressed_bytes"]) != bool(r["size_source"]):
         raise ValueError("a value without its source, or a source without its value")
     if r["eol"]:
-        date.fromisoformat(r["eol"])
-    date.fromisoformat(r["as_of"])
+        _iso_date(r["eol"])
+    _iso_date(r["as_of"])
     if r["status"] not in STATUSES:
         raise ValueError(f"bad status {r['status']!r}")
     return ImageFacts(
@@ -210,6 +216,17 @@ def _row(r: dict[str, str], index: dict[str, dict[str, str]]) -> ImageFacts:
         approx_compressed_bytes=_int(r["approx_compressed_bytes"]), eol=r["eol"] or None,
         eol_source=r["eol_source"] or None, source=source, notes=r["notes"],
         as_of=r["as_of"], status=r["status"])
+
+
+def _iso_date(text: str) -> str:
+    """``text``, a date written YYYY-MM-DD (a ValueError otherwise). (Not
+    ``datetime.date.fromisoformat``: importing datetime costs every start more than reading
+    the whole table.)"""
+    digits = text[:4] + text[5:7] + text[8:]
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not digits.isascii() or \
+            not digits.isdigit() or not "01" <= text[5:7] <= "12" or not "01" <= text[8:] <= "31":
+        raise ValueError(f"bad date {text!r}")
+    return text
 
 
 def parse_table(text: str) -> _Table:

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import re
 from docklint.record import record
-from datetime import date
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Mapping
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
 
 from docklint.lazyre import lazy
 from .rule import Finding, Option
@@ -354,6 +356,7 @@ def is_rfc3339(value: str) -> bool:
     if not m:
         return False
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    from datetime import date
     try:
         date(year, month, day)
     except ValueError:

@@ -66,7 +66,9 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from docklint.record import record, field, replace
-from typing import Any, Callable
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from docklint.lazyre import lazy
 from . import __version__

@@ -37,7 +37,9 @@ import posixpath
 import re
 from docklint.record import record, field
 from functools import cached_property, lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Any, Iterable, Iterator, Mapping
 
 from .imageref import ImageRef, parse_image_ref
 from .parse import Parsed, parse

@@ -23,7 +23,9 @@ the start-up path.
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 __all__ = ["record", "field", "replace", "fields", "FrozenInstanceError"]
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import bisect
 import os
-import re
 from docklint.record import record, field, replace
-from typing import Iterator
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from docklint.lazyre import lazy
 from .source import Span
@@ -30,7 +31,7 @@ _PARSER = None
 def _parser():
     global _PARSER
     if _PARSER is None:
-        import tree_sitter
+        tree_sitter = _binding("tree_sitter")
         _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
 
@@ -69,33 +70,41 @@ def _parse_tree(data: bytes):
 
 
 def _bash_language():
-    """tree-sitter-bash's language pointer. The package's ``__init__`` imports
+    """tree-sitter-bash's language pointer."""
+    return _binding("tree_sitter_bash").language()
+
+
+def _binding(package: str):
+    """The compiled ``_binding`` module of ``package`` (``tree_sitter``, ``tree_sitter_bash``),
+    loaded without running the package's ``__init__``: tree-sitter-bash's imports
     importlib.resources (and with it pathlib, tempfile, shutil...: about a tenth of a cold
-    start) only to read a highlighting query docklint does not use, so the compiled binding is
-    loaded directly; any surprise falls back to the plain import."""
+    start) only to read a highlighting query docklint does not use, and py-tree-sitter's
+    imports ``typing`` for one Protocol class. Both bindings have what docklint uses
+    (``Parser``, ``Language``; ``language()``). Any surprise falls back to the plain import of
+    the package, which has the same names."""
     import sys
-    name = "tree_sitter_bash._binding"
+    name = f"{package}._binding"
     module = sys.modules.get(name)
     if module is None:
         try:
             import importlib.machinery
             import importlib.util
-            package = importlib.util.find_spec("tree_sitter_bash")
-            for directory in package.submodule_search_locations or ():
+            spec = importlib.util.find_spec(package)
+            for directory in spec.submodule_search_locations or ():
                 for suffix in importlib.machinery.EXTENSION_SUFFIXES:
                     path = os.path.join(directory, "_binding" + suffix)
                     if module is None and os.path.isfile(path):
-                        spec = importlib.util.spec_from_file_location(name, path)
-                        module = importlib.util.module_from_spec(spec)
-                        spec.loader.exec_module(module)
-                        # registered, so a later `import tree_sitter_bash` reuses it
+                        found = importlib.util.spec_from_file_location(name, path)
+                        module = importlib.util.module_from_spec(found)
+                        found.loader.exec_module(module)
+                        # registered, so a later import of the package reuses it
                         sys.modules[name] = module
             if module is None:
                 raise ImportError(f"no compiled {name}")
         except Exception:  # noqa: BLE001 - any layout change: the package's own import
-            import tree_sitter_bash
-            return tree_sitter_bash.language()
-    return module.language()
+            import importlib
+            return importlib.import_module(package)
+    return module
 
 
 @record(frozen=True, slots=True)

@@ -123,7 +123,6 @@ whatever that tag holds: the fix is unsafe.
 
 from __future__ import annotations
 
-import re
 
 from docklint.lazyre import lazy
 from docklint.facts import facts_of

@@ -59,7 +59,6 @@ CMD ["node", "server.js"]
 
 from __future__ import annotations
 
-import re
 
 from docklint.lazyre import lazy
 from docklint.facts.pulls import all_pulls

@@ -53,7 +53,6 @@ ADD jdk-21.tar.gz /opt/jdk/
 
 from __future__ import annotations
 
-import posixpath
 import re
 from docklint.record import record
 

@@ -43,7 +43,6 @@ reference spelt through a variable (`--from=$SRC`) or with quotes is left as it 
 
 from __future__ import annotations
 
-import re
 
 from docklint.lazyre import lazy
 from docklint.rule import Edit, Finding, Fix, Severity, rule

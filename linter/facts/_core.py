@@ -4,9 +4,10 @@ the normalisation of paths in an image."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 if TYPE_CHECKING:
+    from typing import Any
     from . import Facts
 
 

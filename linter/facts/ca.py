@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 from docklint.record import record
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from docklint.lazyre import lazy
 from ..model import Stage

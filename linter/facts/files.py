@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 from docklint.record import record
 from functools import cached_property
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from ..model import Stage
 from ..syntax import Instruction

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from docklint.record import record
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from ..imageref import ImageRef, parse_image_ref
 from ..model import AUTOMATIC_ARGS, Dockerfile, _flag_value_span, mount_fields, parse_mount

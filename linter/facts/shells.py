@@ -8,8 +8,7 @@ Facts questions about them are answered from there, so that a script is parsed o
 from __future__ import annotations
 
 import posixpath
-import re
-from typing import TYPE_CHECKING, Iterator
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from docklint.lazyre import lazy
 from ..model import Stage
@@ -17,6 +16,7 @@ from ..shell import Command, Script
 from ..syntax import Instruction
 
 if TYPE_CHECKING:
+    from typing import Iterator
     from . import Facts
 
 __all__ = ["script", "commands", "shell_of", "posix_shell", "windows", "shell_path",

@@ -4,7 +4,7 @@ the instruction in effect for an image, the working directory, cache mounts."""
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from ..model import Stage, parse_mount
 from ..syntax import Instruction

@@ -3,7 +3,7 @@ runs as, and the numeric IDs of a user and group."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from .. import images
 from ..syntax import Instruction

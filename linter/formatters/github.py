@@ -11,7 +11,9 @@ on single-line annotations, so a multi-line finding gets lines only.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from ..rule import Severity
 from . import finding_path, printable, relative_to_base

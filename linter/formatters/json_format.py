@@ -12,7 +12,9 @@ points. The list is indented by two spaces; an empty run prints ``[]``.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 from . import finding_path, json_safe
 

@@ -23,7 +23,9 @@ escaped with Mermaid's own entity codes.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Sequence
 from urllib.parse import quote
 
 from ..rule import Severity

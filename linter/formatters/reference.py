@@ -12,8 +12,9 @@ when a rule does.
 from __future__ import annotations
 
 import json
-import re
-from typing import Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from docklint.lazyre import lazy
 from ..rule import Rule

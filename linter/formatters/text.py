@@ -17,7 +17,9 @@ shown as a window around the range, with ``…`` where it is cut.
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Sequence
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
+if TYPE_CHECKING:
+    from typing import Sequence
 
 from ..rule import Severity
 from ..rule import UNPRINTABLE

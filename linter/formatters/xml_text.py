@@ -8,7 +8,6 @@ undecodable file names) cannot be written at all, even as references; they becom
 
 from __future__ import annotations
 
-import re
 
 from docklint.lazyre import lazy
 
