@@ -162,6 +162,75 @@ def test_a_batch_stops_at_its_character_budget(tmp_path, wrapper, monkeypatch) -
     assert calls(wrapper.log) == [2, 2, 1]
 
 
+def test_the_next_batch_is_checked_while_one_is_linted(tmp_path, wrapper, monkeypatch) -> None:
+    """ShellCheck works on batch k+1 while the rules of batch k run; the last batch's pass is
+    waited for by its first file's DK440. One pass at a time: the previous one is collected
+    before the next starts."""
+    wrapper()
+    monkeypatch.setattr(engine, "BATCH_FILES", 2)
+    events: list[str] = []
+    launch, collect, lint_model = shellcheck._launch, shellcheck._Pass.collect, engine.lint_model
+
+    def logged_launch(texts, timeout):
+        events.append(f"start {len(texts)}")
+        return launch(texts, timeout)
+
+    def logged_collect(self):
+        events.append("wait")
+        return collect(self)
+
+    def logged_lint(df, *args, **kwargs):
+        events.append(f"lint {Path(df.source.path).name}")
+        return lint_model(df, *args, **kwargs)
+
+    monkeypatch.setattr(shellcheck, "_launch", logged_launch)
+    monkeypatch.setattr(shellcheck._Pass, "collect", logged_collect)
+    monkeypatch.setattr(engine, "lint_model", logged_lint)
+    paths = []
+    for i in range(5):
+        paths.append(tmp_path / f"D{i}")
+        paths[-1].write_text(f"FROM debian:12\nRUN echo `date` {i}\n")
+    results = cli._lint_many(entries(paths), None)
+    assert events == ["start 2", "wait", "start 2", "lint D0", "lint D1", "wait", "start 1",
+                      "lint D2", "lint D3", "lint D4", "wait"]
+    assert [where(r, "SC2006") for r in results] == [[(2, 10, 2, 16)]] * 5
+    assert shellcheck._PENDING is None
+
+
+def test_a_pass_no_rule_waits_for_is_stopped(tmp_path, wrapper, monkeypatch) -> None:
+    """A lint that ends before its DK440 runs (here every file's lint fails) stops the pass it
+    started: no ShellCheck process and no temporary directory outlive it."""
+    wrapper("timeout")                          # a ShellCheck that would run for 60 s
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+
+    def broken(*_args, **_kwargs):
+        assert [p.name for p in temp.iterdir()][0].startswith("docklint-sc-")   # it runs
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "lint_model", broken)
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\nRUN echo POISON\n")
+    [result] = cli._lint_many(entries([path]), None)
+    assert result.internal == [f"{path}: internal error: RuntimeError: boom"]
+    assert list(temp.iterdir()) == [] and shellcheck._PENDING is None
+
+
+def test_start_then_abandon(tmp_path, wrapper, monkeypatch) -> None:
+    exe = wrapper("timeout")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    shellcheck.start([shellcheck.prepare("echo POISON", "sh")])
+    [pass_dir] = temp.iterdir()
+    [proc] = shellcheck._PENDING.procs
+    assert proc.poll() is None
+    shellcheck.abandon()
+    assert proc.returncode is not None and not pass_dir.exists()
+    assert shellcheck._PENDING is None and exe.exists()
+
+
 def test_unreadable_files_and_stdin_keep_their_places(tmp_path, wrapper) -> None:
     wrapper()
     good = tmp_path / "good.Dockerfile"
