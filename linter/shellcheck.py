@@ -39,6 +39,7 @@ import re
 
 from docklint.lazyre import lazy
 import sys
+import time
 from collections import OrderedDict
 from docklint.record import record
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
@@ -416,7 +417,7 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
                         stderr=err, env=_env(), **_limited(timeout, guard.blocked)))
         finally:
             guard.unblock()        # a signal that came meanwhile is handled here
-        state.start_deadline()
+        state.deadline = time.monotonic() + timeout
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
         state.failure = f"ShellCheck could not be run ({why})"
@@ -535,16 +536,13 @@ def _signal():
     return signal
 
 
-def _limited(timeout: float, blocked) -> dict:
-    """The ``Popen`` arguments that bound one ShellCheck process: on POSIX, a process group of
-    its own (killed as a whole) and resource limits set in the child before ``exec``, which
-    also lets through the signals the parent holds back while it starts the processes."""
-    if os.name == "nt":
-        return {}
+def _limits(timeout: float) -> list[tuple[int, tuple[int, int]]]:
+    """The resource limits of a ShellCheck process (POSIX): address space, CPU time (a little
+    over ``timeout``), output file size; never more than docklint itself may use."""
     try:
         import resource
-    except ImportError:              # a POSIX without the resource module: the group only
-        return {"start_new_session": True}
+    except ImportError:
+        return []
     import math
     limits = []
     cpu = math.ceil(timeout) + CPU_MARGIN
@@ -558,12 +556,25 @@ def _limited(timeout: float, blocked) -> dict:
             now_soft, now_hard = resource.getrlimit(which)
         except (OSError, ValueError):
             continue
-        # never more than docklint itself may use
         if now_hard != resource.RLIM_INFINITY:
             soft, hard = min(soft, now_hard), min(hard, now_hard)
         if now_soft != resource.RLIM_INFINITY:
             soft = min(soft, now_soft)
         limits.append((which, (soft, hard)))
+    return limits
+
+
+def _limited(timeout: float, blocked) -> dict:
+    """The ``Popen`` arguments that bound one ShellCheck process: on POSIX, a process group of
+    its own (killed as a whole) and resource limits set in the child before ``exec``, which
+    also lets through the signals the parent holds back while it starts the processes."""
+    if os.name == "nt":
+        return {}
+    try:
+        import resource
+    except ImportError:              # a POSIX without the resource module: the group only
+        return {"start_new_session": True}
+    limits = _limits(timeout)
     signal = _signal()
     setrlimit = resource.setrlimit
 
@@ -630,25 +641,37 @@ class _Pass:
         self.procs: list = []
         self.failure: str | None = None     # why nothing was started
         self.guard: _Guard | None = None
-        self.timer = None
-        self.flagged: set[int] = set()      # processes the deadline stopped
+        self.deadline = 0.0                 # time.monotonic() when the processes must end
 
-    def start_deadline(self) -> None:
-        """Kill (with their groups) the processes still running ``timeout`` seconds from now.
-        A timer thread does it, so that :meth:`collect` waits in the kernel and returns the
-        moment the processes end (``Popen.wait`` with a timeout polls, sleeping up to 50 ms
-        between looks, when a small script's check takes a few milliseconds)."""
-        import threading
+    def wait(self) -> set[int]:
+        """Wait for the processes; those still running at the deadline (``timeout`` seconds
+        after they started) are killed with their groups, and their positions returned. Only
+        when one is still running is a timer thread started to do the killing, so that the
+        waits block in the kernel and return the moment the processes end (``Popen.wait`` with
+        a timeout polls, sleeping up to 50 ms between looks, when a small script's check takes
+        a few milliseconds; most passes are over by the time a rule needs them)."""
+        flagged: set[int] = set()
+        if all(proc.poll() is not None for proc in self.procs):
+            return flagged
 
         def expire() -> None:
             for k, proc in enumerate(self.procs):
                 if proc.returncode is None:
-                    self.flagged.add(k)
+                    flagged.add(k)
                     _kill_group(proc)
 
-        self.timer = threading.Timer(self.timeout, expire)
-        self.timer.daemon = True
-        self.timer.start()
+        import threading
+        timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            for proc in self.procs:
+                proc.wait()
+        finally:
+            timer.cancel()
+        # one that ended by itself just as the time ran out was not stopped
+        return {k for k in flagged
+                if self.procs[k].returncode is None or self.procs[k].returncode < 0}
 
     def collect(self) -> tuple[dict[str, list[tuple]], dict[str, str]]:
         """Wait for the processes; the raw comments of each text and the texts that could not
@@ -656,19 +679,10 @@ class _Pass:
         texts = self.texts
         if self.failure is not None:
             return {}, {text: self.failure for text in texts}
-        import subprocess
         reasons: dict[str, str] = {}
         found: dict[str, list[tuple]] = {}
         try:
-            try:
-                for proc in self.procs:
-                    proc.wait()
-            finally:
-                if self.timer is not None:
-                    self.timer.cancel()
-            # one that ended by itself just as the time ran out was not stopped
-            timed_out = {k for k in self.flagged
-                         if self.procs[k].returncode is None or self.procs[k].returncode < 0}
+            timed_out = self.wait()
             if self.tmp is None:      # a signal handler of the program's own returned
                 return {}, {text: "ShellCheck was interrupted" for text in texts}
             for k, (group, proc) in enumerate(zip(self.groups, self.procs)):
@@ -687,7 +701,7 @@ class _Pass:
                     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
                         continue
                     found.setdefault(text, []).append(item)
-        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        except (OSError, ValueError) as exc:
             why = getattr(exc, "strerror", None) or type(exc).__name__
             return {}, {text: f"ShellCheck could not be run ({why})" for text in texts}
         finally:
@@ -697,8 +711,6 @@ class _Pass:
 
     def abandon(self) -> None:
         """Stop what still runs, remove the directory, put the signal handlers back (once)."""
-        if self.timer is not None:
-            self.timer.cancel()
         guard, self.guard = self.guard, None
         if guard is not None:
             guard.stop()

@@ -225,7 +225,7 @@ def test_start_then_abandon(tmp_path, wrapper, monkeypatch) -> None:
     shellcheck.start([shellcheck.prepare("echo POISON", "sh")])
     [pass_dir] = temp.iterdir()
     [proc] = shellcheck._PENDING.procs
-    assert proc.poll() is None
+    assert proc.returncode is None
     shellcheck.abandon()
     assert proc.returncode is not None and not pass_dir.exists()
     assert shellcheck._PENDING is None and exe.exists()
