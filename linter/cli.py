@@ -153,7 +153,7 @@ def _rule_options(values: Sequence[str]) -> dict[str, dict]:
         if name not in r.options:
             known = ", ".join(r.options) or "none"
             raise UsageError(f"--rule-option: {r.code} has no option {name!r} "
-                              f"(options: {known})")
+                             f"(options: {known})")
         value: object = raw
         if raw.lower() in ("true", "false"):
             value = raw.lower() == "true"
@@ -401,21 +401,21 @@ def run_lint(*, paths: Sequence[str] = (), fmts: Sequence[str] = (),
     fixing = fix or unsafe_fixes or diff
     if diff and (fmts or outputs or statistics):
         raise UsageError("--diff prints a diff, not a report: drop --format, --output and "
-                          "--statistics (or use --fix)")
+                         "--statistics (or use --fix)")
     reports = _pair_outputs(list(fmts), list(outputs))
     if sarif_category is not None:
         if not sarif_category.strip():
             raise UsageError("--sarif-category: the name is empty")
         if "sarif" not in fmts:
             raise UsageError("--sarif-category applies to the SARIF report only: add "
-                              "--format sarif")
+                             "--format sarif")
     if link_base is not None:
         if "markdown" not in fmts:
             raise UsageError("--link-base applies to the Markdown report only: add "
-                              "--format markdown")
+                             "--format markdown")
         if not re.fullmatch(r"https?://[^\s<>()\[\]`]+", link_base):
             raise UsageError("--link-base: expected an http(s) URL without spaces, brackets "
-                              "or quotes")
+                             "or quotes")
 
     rule_sets: dict[tuple, list] = {}
     noted: set[str | None] = set()
@@ -605,8 +605,8 @@ def _pair_outputs(fmts: list[str], outputs: list[str]) -> list[tuple[str, str | 
         def times(n: int) -> str:
             return "once" if n == 1 else f"{n} times"
         raise UsageError(f"--format is given {times(len(fmts))} but --output "
-                          f"{times(len(outputs)) if outputs else 'never'}: give one --output "
-                          "per --format (- for standard output)")
+                         f"{times(len(outputs)) if outputs else 'never'}: give one --output "
+                         "per --format (- for standard output)")
     seen: set[str] = set()
     reports: list[tuple[str, str | None]] = []
     for fmt, output in pairs:
@@ -997,7 +997,7 @@ def _refuse_reports_over_inputs(reports, files: Sequence[str],
             if (same is not None and identity(path) == same) or spelling(path) == where:
                 named = "" if path == output else f" ({path})"
                 raise UsageError(f"--output: {output} is a file being linted{named}; "
-                                  "the report would overwrite it: name another file")
+                                 "the report would overwrite it: name another file")
 
 
 def _report_problems(results, fixes) -> int:
@@ -1011,7 +1011,7 @@ def _report_problems(results, fixes) -> int:
             # a rule that gave up within a budget (CannotCheck) is not a bug to report
             bug = ": internal error" in message
             _echo(f"docklint: {_printable(message)}"
-                       f"{' (please report this)' if bug else ''}", err=True)
+                  f"{' (please report this)' if bug else ''}", err=True)
             status = EXIT_ERROR
         problem = fixes[i].problem if fixes else None
         if problem:
@@ -1256,7 +1256,7 @@ def _internal_error(exc: BaseException) -> int:
     message = _printable(" ".join(str(exc).split())) or "(no message)"
     try:
         _echo(f"docklint: internal error: {type(exc).__name__}: {message} "
-                   "(please report this)", err=True)
+              "(please report this)", err=True)
     except Exception:  # stderr is gone too: the exit status is all we can give
         pass
     return EXIT_ERROR
