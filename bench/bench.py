@@ -69,6 +69,20 @@ def corpus_files(corpus: Path) -> list[Path]:
     return [corpus / r.split("\t")[col] for r in rows[1:] if r.strip()]
 
 
+def install_kind() -> str:
+    """How the docklint being measured is installed: an editable install (or a source checkout
+    on the path) imports through a finder of its own (pathlib, fnmatch, urllib...: about 10 ms
+    of every start), so start-up figures are representative only for a regular install."""
+    import sysconfig
+    where = os.path.dirname(os.path.abspath(docklint.__file__))
+    site = {os.path.abspath(sysconfig.get_paths()[k]) for k in ("purelib", "platlib")}
+    if any(where.startswith(p + os.sep) for p in site):
+        return f"regular install ({where})"
+    return (f"editable install or source checkout ({where}): start-up figures include the "
+            "editable finder (about 10 ms); for representative ones, pip install . into a "
+            "scratch venv and run this script with its Python")
+
+
 def maxrss_bytes() -> int:
     """Peak resident set size of this process so far (ru_maxrss is KiB on Linux, bytes on macOS)."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -486,7 +500,8 @@ def bench_cold(target: Path, runs: int, env: dict[str, str]) -> dict:
 _IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)\s*$")
 # what a plain lint of one file should not need to import (DESIGN.md section 8)
 HEAVY = ("yaml", "tree_sitter", "tree_sitter_bash", "sarif_om", "jschema_to_python",
-         "dockerfile_parse", "jsonschema", "pygls", "importlib.resources", "tempfile", "zipfile")
+         "dockerfile_parse", "jsonschema", "pygls", "importlib.resources", "tempfile", "zipfile",
+         "click", "typing", "datetime", "shutil", "dataclasses")
 
 
 def importtime_once(target: Path, env: dict[str, str]) -> list[tuple[int, int, int, str]]:
@@ -694,6 +709,7 @@ def report(data: dict) -> str:
     out = [f"docklint {data['docklint_version']} on Python {data['python']} "
            f"({data['platform']}){'  [--quick]' if data['quick'] else ''}",
            f"CPUs             {data['cpus']}",
+           f"docklint         {data['install']}",
            "ShellCheck       " + (f"installed ({sh['path']}, version {sh['version']}): DK440 "
                                   "runs it once per batch of up to 64 files"
                                   if sh["installed"] else
@@ -846,9 +862,9 @@ def report(data: dict) -> str:
             cells.append(f"{name:21}{us:>8} µs  " if name else " " * 34)
         out.append("".join(cells).rstrip())
     out.append("optional or heavy modules imported by a plain lint: "
-               f"{', '.join(imp['heavy_imported']) or 'none'} (the file has a RUN: tree-sitter is "
-               "expected, and tempfile when the ShellCheck pass runs; tests/test_startup.py "
-               "pins the module sets)")
+               f"{', '.join(imp['heavy_imported']) or 'none'} (tree-sitter's compiled bindings "
+               "are loaded directly when a RUN needs the shell parser, and subprocess when "
+               "ShellCheck runs; tests/test_startup.py pins the module sets)")
     return "\n".join(out)
 
 
@@ -886,6 +902,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "platform": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         "cpus": os.cpu_count(),
+        "install": install_kind(),
         "quick": quick,
         "shellcheck": shellcheck_info(),
         "hadolint": {"path": hadolint,
