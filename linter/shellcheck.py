@@ -171,7 +171,9 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
     words: set[str] = set()
     valid = sorted({n for n in (*names, *values) if _NAME.match(n)})
     if valid:
-        words = {w.lower() for w in _WORD.findall(text)}
+        words: dict[int, list[str]] = {}        # the script's words, lowercased, by length
+        for w in {w.lower() for w in _WORD.findall(text)}:
+            words.setdefault(len(w), []).append(w)
         valid = [n for n in valid if _mentioned(n, text, words)]
     if valid:
         lines.append("export " + " ".join(f"{n}={_quoted(values.get(n))}" for n in valid))
@@ -186,22 +188,27 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
 _WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _mentioned(name: str, text: str, words: set[str]) -> bool:
+def _mentioned(name: str, text: str, words: dict[int, list[str]]) -> bool:
     """Whether the header must assign ``name`` for ShellCheck to say what it says with every
     name assigned: the script's text contains it (a reference, an assignment, anything), or a
-    word of the script (``words``, lowercased) is near enough to it for ShellCheck to offer it
-    as the right spelling of a variable the script does not assign (SC2153 "Did you mean
-    NAME?": ShellCheck allows 1 edit, case aside, when the name is over 3 characters, 2 when
-    it is over 7; here one more, in case it counts a swap of two neighbours as one edit, and
-    counted on the longer of the two)."""
+    word of the script (``words``: lowercased, by length) is near enough to it for ShellCheck
+    to offer it as the right spelling of a variable the script does not assign (SC2153 "Did
+    you mean NAME?": ShellCheck allows 1 edit, case aside, when the name is over 3 characters,
+    2 when it is over 7; here one more, in case it counts a swap of two neighbours as one
+    edit, and counted on the longer of the two). Only words within 3 characters of the name's
+    length can be that near, so only those are compared."""
     if name in text:
         return True
     low = name.lower()
-    for w in words:
-        longest = max(len(w), len(low))
-        if longest > 3 and abs(len(w) - len(low)) <= 3 and \
-                _near(low, w, 3 if longest > 7 else 2):
-            return True
+    size = len(low)
+    for length in range(max(1, size - 3), size + 4):
+        longest = max(length, size)
+        if longest <= 3:
+            continue
+        limit = 3 if longest > 7 else 2
+        for w in words.get(length, ()):
+            if _near(low, w, limit):
+                return True
     return False
 
 

@@ -65,7 +65,8 @@ brings them all.
 One ShellCheck process checks the scripts of a whole batch of files, whatever the number of
 `RUN`s: the command line lints files in batches of up to 64 (and at most 8 MiB of Dockerfile
 text), with `--jobs` each worker its own batches, and a single file is a batch of one (a lot
-of shell is split between a few processes running side by side). A script already checked in
+of shell is split between a few processes running side by side). ShellCheck works while
+docklint's other rules run: a batch's pass starts before the previous batch is linted. A script already checked in
 the same docklint process (an editor re-linting, many similar Dockerfiles) is not checked again.
 
 ShellCheck reads what a pull request wrote, so it runs under limits: 20 seconds per ShellCheck
@@ -293,8 +294,15 @@ def _dash_pipefail(script):
 def shellcheck_jobs(df) -> list[tuple]:
     """The ShellCheck jobs of ``df``: ``(RUN instruction, script, dialect, job)`` for each
     shell-form ``RUN`` (heredocs included) that ShellCheck can check, in file order. Used by the
-    rule and by :func:`prefetch`, so that both give ShellCheck exactly the same scripts. Empty
-    when ShellCheck is not installed."""
+    rule and by :func:`prefetch`, so that both give ShellCheck exactly the same scripts (worked
+    out once per model). Empty when ShellCheck is not installed."""
+    found = df._derived.get("shellcheck_jobs")
+    if found is None:
+        found = df._derived["shellcheck_jobs"] = _shellcheck_jobs(df)
+    return found
+
+
+def _shellcheck_jobs(df) -> list[tuple]:
     facts = facts_of(df)
     todo = []
     for stage in df.stages:
