@@ -213,11 +213,14 @@ BATCH_CHARS = 8 << 20
 
 def prepare_batch(models: "list[tuple[Dockerfile, Settings, list[Rule] | None]]") -> None:
     """Before :func:`lint_model` runs on each of ``models`` (``(model, settings, rules)``):
-    the work their rules can share, done once for all of them. Today that is the ShellCheck
+    the work their rules can share, started once for all of them. Today that is the ShellCheck
     pass: the scripts of every file whose rules include DK440 are checked by one ShellCheck
-    call (:func:`docklint.rules.dk440_shellcheck.prefetch`), whose results each file's DK440
-    then finds remembered. Nothing is reported here: a script ShellCheck could not check is
-    checked again by its own file's DK440, which reports the failure for that file only."""
+    call (:func:`docklint.rules.dk440_shellcheck.prefetch`), which works while the rules run;
+    each file's DK440 finds its results remembered (the first one waits for the pass). Nothing
+    is reported here: a script ShellCheck could not check is checked again by its own file's
+    DK440, which reports the failure for that file only. A caller that may end before every
+    file's DK440 has run ends the pass with :func:`docklint.shellcheck.abandon` (the CLI does;
+    otherwise it is ended at interpreter exit)."""
     dfs = []
     owner = None
     for df, settings, rules in models:

@@ -307,12 +307,16 @@ def start(jobs: Sequence[Job], *, timeout: float | None = None) -> None:
     time: a pass still running is settled first. Whoever starts a pass ends it, with
     :func:`settle` or :func:`abandon` (its processes and temporary directory live until then;
     a signal that ends docklint meanwhile removes them)."""
-    global _PENDING
+    global _PENDING, _AT_EXIT
     settle()
     if not jobs or binary() is None:
         return
     todo = [t for t in dict.fromkeys(j.file_text for j in jobs) if t not in _CACHE]
     if todo:
+        if not _AT_EXIT:            # a library user who never ends the pass: at exit, then
+            import atexit
+            atexit.register(abandon)
+            _AT_EXIT = True
         _PENDING = _launch(todo, TIMEOUT if timeout is None else timeout)
 
 
@@ -340,6 +344,7 @@ def abandon() -> None:
 
 
 _PENDING: "_Pass | None" = None         # the pass start() began, not settled yet
+_AT_EXIT = False                        # abandon() registered to run at interpreter exit
 
 
 def _results(jobs: Sequence[Job], timeout: float | None

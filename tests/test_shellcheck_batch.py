@@ -231,6 +231,27 @@ def test_start_then_abandon(tmp_path, wrapper, monkeypatch) -> None:
     assert shellcheck._PENDING is None and exe.exists()
 
 
+def test_a_library_user_who_never_ends_the_pass(tmp_path, wrapper) -> None:
+    """``engine.prepare_batch`` starts a pass; a program that exits without linting (or
+    ending it) leaves no temporary directory: the pass is abandoned at interpreter exit."""
+    exe = wrapper("timeout")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM debian:12\nRUN echo POISON\n")
+    code = ("import sys\n"
+            "from docklint import engine, shellcheck\n"
+            "shellcheck._binary = sys.argv[1]\n"
+            "shellcheck._version = (0, 11)\n"
+            "df = engine.load_file(sys.argv[2], engine.Settings())\n"
+            "engine.prepare_batch([(df, engine.Settings(), None)])\n"
+            "assert shellcheck._PENDING is not None\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(exe), str(path)], timeout=60,
+                          capture_output=True, text=True, env={**os.environ, "TMPDIR": str(temp)})
+    assert proc.returncode == 0, proc.stderr
+    assert list(temp.iterdir()) == []
+
+
 def test_unreadable_files_and_stdin_keep_their_places(tmp_path, wrapper) -> None:
     wrapper()
     good = tmp_path / "good.Dockerfile"
