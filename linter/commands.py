@@ -192,7 +192,6 @@ _inspect_options = [
 ]
 
 
-
 @click.command("inspect", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("path")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json",
@@ -202,20 +201,14 @@ _inspect_options = [
 def inspect_cmd(path, fmt, target, build_args, context):
     """Show what the parser and the model see in a Dockerfile."""
     from .inspect import inspect_json, inspect_text
-    result = _load_for_inspect(path, target, build_args, context)
-    if result.error:
-        click.echo(f"docklint: {result.error}", err=True)
-        sys.exit(EXIT_ERROR)
+    result = _inspected(path, target, build_args, context)
     df = result.dockerfile
     if fmt == "json":
         import json
         click.echo(json.dumps(inspect_json(df), indent=2, ensure_ascii=False))
     else:
         click.echo(inspect_text(df), nl=False)
-    if df.errors:
-        for f in result.findings:
-            click.echo(f"{_printable(f.path)}:{f.line}:{f.column}: {f.message}", err=True)
-        sys.exit(EXIT_FINDINGS)
+    _exit_on_parse_errors(result)
 
 
 @click.command("graph", context_settings={"help_option_names": ["-h", "--help"]})
@@ -227,13 +220,26 @@ def inspect_cmd(path, fmt, target, build_args, context):
 def graph_cmd(path, fmt, target, build_args, context):
     """Draw the stage graph (Mermaid or Graphviz dot)."""
     from .inspect import graph_dot, graph_mermaid
+    result = _inspected(path, target, build_args, context)
+    df = result.dockerfile
+    click.echo(graph_mermaid(df) if fmt == "mermaid" else graph_dot(df), nl=False)
+    _exit_on_parse_errors(result)
+
+
+def _inspected(path: str, target, build_args, context):
+    """What `inspect` and `graph` show: the file read and modelled; exit 2 when it cannot be
+    read."""
     result = _load_for_inspect(path, target, build_args, context)
     if result.error:
         click.echo(f"docklint: {result.error}", err=True)
         sys.exit(EXIT_ERROR)
-    df = result.dockerfile
-    click.echo(graph_mermaid(df) if fmt == "mermaid" else graph_dot(df), nl=False)
-    if df.errors:
+    return result
+
+
+def _exit_on_parse_errors(result) -> None:
+    """After `inspect` or `graph` has shown the model: a file BuildKit would refuse says why on
+    stderr and exits 1."""
+    if result.dockerfile.errors:
         for f in result.findings:
             click.echo(f"{_printable(f.path)}:{f.line}:{f.column}: {f.message}", err=True)
         sys.exit(EXIT_FINDINGS)
