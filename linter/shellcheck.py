@@ -4,12 +4,13 @@ ShellCheck is not a dependency: the ``shellcheck`` extra installs ``shellcheck-p
 the binary next to the Python interpreter; one on ``PATH`` works too. Without it, :func:`binary`
 returns None and the rule using this module reports nothing.
 
-One call per Dockerfile, or per batch of Dockerfiles (:func:`warm`, called by the CLI before
-the rules of up to 64 files run, see :func:`docklint.engine.prepare_batch`): every script not
-checked before in this process becomes a temporary file (a header of ShellCheck directives,
-then the script text exactly as the shell receives it), and ShellCheck checks them all at once
-with ``--format=json1`` (a lot of shell is split between a few ShellCheck processes running side
-by side). Each comment's line and column are turned back into an offset in the script text,
+One call per Dockerfile, or per batch of Dockerfiles (:func:`start`, called by the CLI before
+the rules of up to 64 files run, see :func:`docklint.engine.prepare_batch`; ShellCheck then
+works while the other rules run, and the first :func:`check` that needs its results waits for
+them): every script not checked before in this process becomes a temporary file (a header of
+ShellCheck directives, then the script text exactly as the shell receives it), and ShellCheck
+checks them all at once with ``--format=json1`` (a lot of shell is split between a few
+ShellCheck processes running side by side). Each comment's line and column are turned back into an offset in the script text,
 which :meth:`docklint.shell.Script.span` maps to the Dockerfile. Results are remembered per
 script text (the ``file_text``, header included) for the life of the process, and located
 again for each job: the same script in two files is one ShellCheck result, reported at each
@@ -20,16 +21,17 @@ stopped after ``TIMEOUT`` seconds (wall clock) and, on POSIX, runs under resourc
 before it starts: ``MEMORY_LIMIT`` bytes of address space, a CPU time limit a little above the
 timeout, and at most ``OUTPUT_LIMIT`` bytes of output. It runs in a process group of its own,
 which is killed as a whole. The temporary directory (which holds the RUN text) is removed on
-every way out, including SIGTERM, SIGINT and SIGHUP delivered to docklint during the pass: in
-the main thread, a handler installed for the duration of the pass kills the ShellCheck
+every way out, including SIGTERM, SIGINT and SIGHUP delivered to docklint during the pass (from
+its start to its end, other rules running meanwhile): in the main thread, a handler installed
+for the duration of the pass kills the ShellCheck
 processes, removes the directory, puts the previous handlers back and hands the signal on (the
 default action ends the process with the conventional status 128 + the signal number; Ctrl-C
 raises KeyboardInterrupt as usual).
 
 :func:`check` says which scripts could not be checked and why ("out of memory", "out of time",
 a crash, output that is not the expected JSON) so that the rule can report it; nothing raises.
-``subprocess`` and ``json`` are imported only when a check actually runs, so
-importing this module costs nothing at start-up.
+``subprocess`` and ``json`` are imported only when a check actually runs, so importing this
+module costs nothing at start-up.
 """
 
 from __future__ import annotations
