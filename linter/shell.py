@@ -87,16 +87,19 @@ def _binding(package: str):
     module = sys.modules.get(name)
     if module is None:
         try:
-            import importlib.machinery
-            import importlib.util
-            spec = importlib.util.find_spec(package)
+            # importlib.machinery alone (importlib.util would bring contextlib)
+            from importlib import machinery
+            spec = machinery.PathFinder.find_spec(package)
             for directory in spec.submodule_search_locations or ():
-                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                for suffix in machinery.EXTENSION_SUFFIXES:
                     path = os.path.join(directory, "_binding" + suffix)
                     if module is None and os.path.isfile(path):
-                        found = importlib.util.spec_from_file_location(name, path)
-                        module = importlib.util.module_from_spec(found)
-                        found.loader.exec_module(module)
+                        loader = machinery.ExtensionFileLoader(name, path)
+                        found = machinery.ModuleSpec(name, loader, origin=path)
+                        module = loader.create_module(found)
+                        module.__spec__, module.__loader__, module.__file__ = \
+                            found, loader, path
+                        loader.exec_module(module)
                         # registered, so a later import of the package reuses it
                         sys.modules[name] = module
             if module is None:
