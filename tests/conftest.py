@@ -129,3 +129,13 @@ def invoke_in(directory: Path, command, args: list[str]):
     finally:
         os.chdir(old)
         clear_config_caches()
+
+
+@pytest.fixture
+def fresh_shellcheck_cache():
+    """ShellCheck results are remembered per script for the life of the process: each test
+    that counts ShellCheck runs or swaps the binary starts and ends with none remembered."""
+    from docklint import shellcheck
+    shellcheck.clear_cache()
+    yield
+    shellcheck.clear_cache()

@@ -1712,3 +1712,17 @@ def test_jobs_give_the_same_report_in_the_same_order(tmp_path):
     data = json.loads(one.stdout)
     assert [d["file"] for d in data] == sorted(d["file"] for d in data)
     assert len(data) == 24
+
+
+def test_the_vscode_extension_covers_the_names_the_cli_lints() -> None:
+    """The extension's document selector and activation events name exactly the file patterns
+    the CLI looks for (docklint.cli._PATTERNS), so that a Dockerfile the CLI lints is not left
+    without diagnostics in the editor."""
+    root = Path(__file__).resolve().parent.parent / "editors" / "vscode"
+    wanted = {f"**/{p.strip()}" for p in cli._PATTERNS.split(",")}
+    selector = (root / "src" / "logic.ts").read_text(encoding="utf-8")
+    block = selector[selector.index("DOCUMENT_SELECTOR"):]
+    block = block[:block.index("];")]
+    assert set(re.findall(r'"(\*\*/[^"]+)"', block)) == wanted
+    events = json.loads((root / "package.json").read_text(encoding="utf-8"))["activationEvents"]
+    assert {e.split(":", 1)[1] for e in events if e.startswith("workspaceContains:")} == wanted

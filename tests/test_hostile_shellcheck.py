@@ -23,17 +23,12 @@ import pytest
 from docklint import shellcheck
 from docklint.engine import Settings, lint_text
 
+pytestmark = pytest.mark.usefixtures("fresh_shellcheck_cache")
+
 posix_only = pytest.mark.skipif(os.name == "nt", reason="resource limits, process groups and "
                                                         "signals are POSIX")
 needs_binary = pytest.mark.skipif(shellcheck.binary() is None,
                                   reason="the shellcheck binary is not installed")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    shellcheck.clear_cache()
-    yield
-    shellcheck.clear_cache()
 
 
 def write_fake(path: Path, body: str) -> Path:

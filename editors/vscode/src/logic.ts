@@ -23,10 +23,10 @@ export const DOCUMENT_SELECTOR: ReadonlyArray<{ scheme: string; language?: strin
   ...[
     "**/Dockerfile",
     "**/Dockerfile.*",
+    "**/Dockerfile-*",
     "**/*.Dockerfile",
     "**/*.dockerfile",
-    "**/Containerfile",
-    "**/Containerfile.*",
+    "**/Containerfile*",
   ].map((pattern) => ({ scheme: "file", pattern })),
 ];
 

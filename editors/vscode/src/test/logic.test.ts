@@ -153,10 +153,10 @@ test("the document selector covers the dockerfile language and the Dockerfile na
   assert.deepEqual(patterns, [
     "**/Dockerfile",
     "**/Dockerfile.*",
+    "**/Dockerfile-*",
     "**/*.Dockerfile",
     "**/*.dockerfile",
-    "**/Containerfile",
-    "**/Containerfile.*",
+    "**/Containerfile*",
   ]);
   assert.ok(logic.DOCUMENT_SELECTOR.some((f) => f.language === "dockerfile" && f.scheme === "file"));
 });
