@@ -6,8 +6,9 @@ classes, ``__setattr__``, ``__delattr__`` and ``__hash__``) for every class and 
 one when the class is defined. docklint defines some seventy such classes on the way to linting
 one file, and compiling their methods was about a third of a cold start. A record instead:
 
-- compiles its ``__init__`` the first time the class is instantiated (a class a run never uses
-  costs nothing), one small function per class;
+- binds its first instances' arguments with one generic ``__init__`` and compiles the class's
+  own ``__init__`` (one small function) only once it has made enough instances to pay for the
+  compile: a class a run uses a few times costs no compile at all;
 - compares, hashes and prints through ``operator.attrgetter`` over its fields (C code, nothing
   to compile).
 
@@ -138,7 +139,7 @@ def _make(cls: type, *, frozen: bool, eq: bool, slots: bool) -> type:
         one = get
         get = lambda self: (one(self),)  # noqa: E731
     cls.__record_get__ = staticmethod(get)
-    methods: dict[str, Any] = {"__init__": _first_init, "__repr__": _repr}
+    methods: dict[str, Any] = {"__init__": _tiered_init(cls), "__repr__": _repr}
     if eq:
         methods["__eq__"] = _eq
         if "__hash__" not in own or own["__hash__"] is None:
@@ -173,12 +174,65 @@ def _with_slots(cls: type, names: list[str], defaults: dict[str, Any]) -> type:
 
 # --- the methods -------------------------------------------------------------------------------
 
-def _first_init(self: Any, *args: Any, **kwargs: Any) -> None:
-    """Compile the class's ``__init__``, install it, and run it (first instance only)."""
-    owner = next(c for c in type(self).__mro__ if "__record_fields__" in c.__dict__)
-    init = _compile_init(owner)
-    owner.__init__ = init
-    init(self, *args, **kwargs)
+# A record's first instances are made by a generic ``__init__`` (nothing to compile, about a
+# microsecond slower per instance); compiling the class's own ``__init__`` costs about as much as
+# a hundred such instances, so it is compiled when the class has made that many.
+COMPILE_AFTER = 100
+
+
+def _tiered_init(cls: type) -> Callable[..., None]:
+    made = 0
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        nonlocal made
+        made += 1
+        if made > COMPILE_AFTER:
+            init = _compile_init(cls)
+            cls.__init__ = init
+            init(self, *args, **kwargs)
+        else:
+            _bind(cls, self, args, kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
+
+
+def _bind(cls: type, self: Any, args: tuple, kwargs: dict) -> None:
+    """What the compiled ``__init__`` does, interpreted: the same values and the same errors."""
+    names = cls.__record_fields__
+    where = f"{cls.__qualname__}.__init__()"
+    if len(args) > len(names):
+        most = len(names) + 1
+        least = most - len(cls.__record_defaults__)
+        takes = f"from {least} to {most}" if least < most else str(most)
+        raise TypeError(f"{where} takes {takes} positional argument{'s' if most > 1 else ''} "
+                        f"but {len(args) + 1} were given")
+    values = dict(zip(names, args))
+    for key, value in kwargs.items():
+        if key in values:
+            raise TypeError(f"{where} got multiple values for argument {key!r}")
+        if key not in names:
+            raise TypeError(f"{where} got an unexpected keyword argument {key!r}")
+        values[key] = value
+    defaults = cls.__record_defaults__
+    missing = [n for n in names if n not in values and n not in defaults]
+    if missing:
+        quoted = [repr(n) for n in missing]       # Python's wording: 'a', 'b', and 'c'
+        listed = (quoted[0] if len(quoted) == 1 else " and ".join(quoted) if len(quoted) == 2
+                  else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
+        raise TypeError(f"{where} missing {len(missing)} required positional "
+                        f"argument{'s' if len(missing) > 1 else ''}: {listed}")
+    assign = object.__setattr__ if cls.__record_frozen__ else setattr
+    for name in names:
+        if name in values:
+            value = values[name]
+        else:
+            value = defaults[name]
+            if isinstance(value, _Factory):
+                value = value.make()
+        assign(self, name, value)
+    if hasattr(cls, "__post_init__"):
+        self.__post_init__()
 
 
 def _compile_init(cls: type) -> Callable[..., None]:

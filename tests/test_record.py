@@ -115,3 +115,65 @@ def test_a_field_without_default_after_one_with_is_refused():
         class Bad:
             a: int = 1
             b: int
+
+
+def _outcome(make, args, kwargs):
+    try:
+        obj = make(*args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        return type(exc), str(exc)
+    return type(obj).__record_get__(obj), repr(obj)
+
+
+CALLS = [((1,), {}), ((1, 2, 3, 4), {}), ((), {"z": 1}), ((1, 2), {}), ((), {"x": 1, "y": 2}), ((1,), {"y": 3}), ((), {}),
+         ((1, 2, 3), {}), ((1,), {"x": 2}), ((1,), {"z": 2}), ((-1,), {}), ((), {"y": 1})]
+
+
+@pytest.mark.parametrize("plain", [False, True])
+@pytest.mark.parametrize("args, kwargs", CALLS)
+def test_the_generic_init_and_the_compiled_one_agree(monkeypatch, args, kwargs, plain):
+    """A record's first instances are bound by a generic __init__, later ones by the compiled
+    one: both give the same fields, the same factories and the same errors, word for word."""
+    import docklint.record as module
+
+    def declare():
+        @record(frozen=True, slots=True)
+        class Pair:
+            x: int
+            y: list = field(default_factory=list)
+
+            def __post_init__(self) -> None:
+                if self.x < 0:
+                    raise ValueError("negative")
+
+        @record
+        class Plain:                                     # no defaults, not frozen
+            x: int
+            y: int
+            z: int = 0
+        return Plain if plain else Pair
+
+    generic, compiled = declare(), declare()
+    monkeypatch.setattr(module, "COMPILE_AFTER", 0)
+    compiled(*(5, 6, 7)[:len(fields(compiled))])        # compiles compiled.__init__
+    assert compiled.__init__.__code__.co_filename.startswith("<record")
+    monkeypatch.setattr(module, "COMPILE_AFTER", 10**9)
+    assert not generic.__init__.__code__.co_filename.startswith("<record")
+    assert _outcome(generic, args, kwargs) == _outcome(compiled, args, kwargs)
+    if not plain and len(args) < 2 and "y" not in kwargs and not isinstance(_outcome(generic, args, kwargs)[0], type):
+        assert generic(*args, **kwargs).y is not generic(*args, **kwargs).y   # a list each
+
+
+def test_a_class_compiles_its_init_once_it_has_made_enough_instances():
+    import docklint.record as module
+
+    @record
+    class Counted:
+        a: int
+
+    for i in range(module.COMPILE_AFTER):
+        assert Counted(i).a == i
+    assert "Counted" not in Counted.__init__.__code__.co_filename
+    Counted(1)
+    assert Counted.__init__.__code__.co_filename == "<record " + Counted.__qualname__ + ">"
+    assert Counted(7).a == 7
