@@ -125,8 +125,10 @@ def _option_type(kind: str | tuple[str, ...] | None) -> type | tuple[type, ...] 
 
 def _declared(module_name: str, code: str) -> Rule:
     """The rule ``code`` as its module declares it (the module imported now)."""
-    import importlib
-    module = importlib.import_module(module_name)
+    # the import statement's machinery: importlib.import_module would import the importlib
+    # package (and warnings) on every lint, for the same result
+    __import__(module_name)
+    module = sys.modules[module_name]
     for value in vars(module).values():
         meta = getattr(value, "__docklint_rule__", None)
         if isinstance(meta, Rule) and meta.code == code:

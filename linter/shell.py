@@ -87,15 +87,17 @@ def _binding(package: str):
     module = sys.modules.get(name)
     if module is None:
         try:
-            # importlib.machinery alone (importlib.util would bring contextlib)
-            from importlib import machinery
+            # the import system's own classes, already loaded (importlib.machinery would
+            # import the importlib package and warnings; importlib.util, contextlib)
+            import _frozen_importlib as bootstrap
+            import _frozen_importlib_external as machinery
             spec = machinery.PathFinder.find_spec(package)
             for directory in spec.submodule_search_locations or ():
                 for suffix in machinery.EXTENSION_SUFFIXES:
                     path = os.path.join(directory, "_binding" + suffix)
                     if module is None and os.path.isfile(path):
                         loader = machinery.ExtensionFileLoader(name, path)
-                        found = machinery.ModuleSpec(name, loader, origin=path)
+                        found = bootstrap.ModuleSpec(name, loader, origin=path)
                         module = loader.create_module(found)
                         module.__spec__, module.__loader__, module.__file__ = \
                             found, loader, path
@@ -105,8 +107,8 @@ def _binding(package: str):
             if module is None:
                 raise ImportError(f"no compiled {name}")
         except Exception:  # noqa: BLE001 - any layout change: the package's own import
-            import importlib
-            return importlib.import_module(package)
+            __import__(package)
+            return sys.modules[package]
     return module
 
 
