@@ -12,7 +12,6 @@ is one.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 from docklint.record import record, field
@@ -963,6 +962,7 @@ def _shown(key: str, value: Any) -> Any:
 
 
 def _matches(pattern: str, rel: str) -> bool:
+    import fnmatch              # only with per-file settings or exclusions in a configuration
     pattern = pattern.strip().lstrip("./") if pattern.startswith("./") else pattern.strip()
     if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(rel), pattern):
         return True

@@ -8,7 +8,6 @@ on its own; tests in tests/test_fixes_helpers.py.
 
 from __future__ import annotations
 
-import json
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from .rule import Edit, Fix
@@ -100,6 +99,7 @@ def exec_form(text: str) -> list[str] | None:
 
 def exec_form_text(words: Iterable[str]) -> str:
     """The JSON array an exec-form instruction takes: ``["node", "server.js"]``."""
+    import json      # only when this path runs (not on every lint)
     return json.dumps(list(words), ensure_ascii=False)
 
 

@@ -11,7 +11,6 @@ still linted.
 
 from __future__ import annotations
 
-import json
 import re
 from docklint.record import record, field, replace
 
@@ -244,6 +243,10 @@ def _parse_json(line: str, start: int, end: int) -> list[tuple[str, int, int]] |
     start = _lstrip_ws(line, start)
     if start >= end or line[start] != "[":
         return None
+    simple = _plain_string_array(line, start, end)
+    if simple is not None:
+        return simple
+    import json         # what the plain reading leaves: escapes, other values, invalid JSON
     text = line[start:end]
     try:
         value = json.loads(text, parse_constant=_reject_constant)
@@ -270,6 +273,48 @@ def _parse_json(line: str, start: int, end: int) -> list[tuple[str, int, int]] |
             break
         i += 1
     return out
+
+
+_JSON_SPACE = " \t\n\r"
+
+
+def _plain_string_array(line: str, start: int, end: int) -> list[tuple[str, int, int]] | None:
+    """``line[start:end]`` read as a JSON array of plain strings (no escapes, nothing but
+    printable characters), each with its span, quotes included; None for anything else, which
+    :mod:`json` then reads. Nearly every exec form is such an array, and reading it here keeps
+    the json module off a plain lint."""
+    out: list[tuple[str, int, int]] = []
+    i = start + 1
+    while i < end and line[i] in _JSON_SPACE:
+        i += 1
+    if i < end and line[i] == "]":
+        i += 1
+    else:
+        while True:
+            if i >= end or line[i] != '"':
+                return None
+            close = line.find('"', i + 1, end)
+            if close < 0:
+                return None
+            value = line[i + 1:close]
+            if "\\" in value or not value.isprintable():
+                return None
+            out.append((value, i, close + 1))
+            i = close + 1
+            while i < end and line[i] in _JSON_SPACE:
+                i += 1
+            if i < end and line[i] == ",":
+                i += 1
+                while i < end and line[i] in _JSON_SPACE:
+                    i += 1
+                continue
+            if i < end and line[i] == "]":
+                i += 1
+                break
+            return None
+    while i < end and line[i] in _JSON_SPACE:
+        i += 1
+    return out if i == end else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -774,6 +819,7 @@ def _other_syntax(source: Source, lines: list[tuple[int, int, int]],
             return Frontend(m.group(2).split(None, 1)[0], "//", Span(start, end), idx + 1)
     stripped = text.lstrip("\ufeff").strip()
     if stripped.startswith("{") and '"syntax"' in stripped:
+        import json
         try:
             obj = json.loads(stripped)
         except (ValueError, RecursionError):

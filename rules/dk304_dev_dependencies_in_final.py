@@ -60,7 +60,6 @@ CMD ["node", "server.js"]
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -191,6 +190,7 @@ def _declares_none(context: str | None, tool: str) -> bool:
     if context is None or tool not in _MANIFEST:
         return False
     name, key = _MANIFEST[tool]
+    import json
     from docklint.reading import ReadError, read_regular
     try:
         # a FIFO or a link to a device is refused, never read; over 1 MiB: not judged

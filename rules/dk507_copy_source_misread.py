@@ -62,7 +62,6 @@ what is copied where, so it is unsafe.
 
 from __future__ import annotations
 
-import json
 
 from docklint.checks import COPY_FLAGS, broken_exec_form, has_parse_error, stray_flags
 from docklint.rule import Edit, Finding, Fix, Severity, rule
@@ -110,6 +109,7 @@ def _broken(df, ins, env, broken) -> Finding:
         rest = [x for x in broken.items if x not in flags]
         if len(rest) >= 2 and not any(ins.flag(f[2:].split("=", 1)[0]) is not None
                                       for f in flags):
+            import json      # only when this path runs (not on every lint)
             written = " ".join(flags + [json.dumps(rest)])
             message += f"; write `{ins.written} {_flags_text(ins)}{written}`"
             fix = Fix(f"Write valid JSON: {written}", (Edit(ins.rest_span, written),),

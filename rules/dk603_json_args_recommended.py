@@ -101,7 +101,6 @@ DK102 offers the same rewrite where the image has no shell at all.
 
 from __future__ import annotations
 
-import json
 
 from docklint.checks import broken_exec_form, has_parse_error, image_command, windows_stage
 from docklint.facts import facts_of
@@ -244,6 +243,7 @@ def _broken(df, stage, ins, shell_set: bool):
                f"{what}")
     fix = None
     if broken.items and not any(c in item for item in broken.items for c in '"\\'):
+        import json      # only when this path runs (not on every lint)
         written = json.dumps(list(broken.items))
         message += f"; write `{ins.written} {written}`"
         fix = Fix(f"Write valid JSON: {written}", (Edit(ins.rest_span, written),), safe=False)

@@ -800,3 +800,46 @@ def test_trigger_errors_are_marked() -> None:
     assert [(e.message.split(",")[0].split(" isn't")[0], e.trigger) for e in p.errors] == [
         ("COPY requires at least two arguments", True), ("ONBUILD", False),
         ("COPY requires at least two arguments", False)]
+
+
+def test_the_plain_exec_form_reading_agrees_with_json(monkeypatch):
+    """Exec forms made only of plain strings are read without the json module; on 20,000
+    random near-JSON lines, whatever that reading accepts, json reads the same way (strings
+    and spans), and it accepts a good share of them (not a vacuous comparison)."""
+    import random
+
+    from docklint import parse as module
+
+    pieces = ['[', ']', '"', ',', ' ', '\t', '\n', '\\', 'a', '/', 'é', '\x01', '\ud800', 'u',
+              '0', 'null', 'true', '{', '}', ':', '\u2028', '\xa0', 'NaN']
+    rnd = random.Random(7)
+    plain_reading = module._plain_string_array
+    accepted = 0
+    for _ in range(20_000):
+        if rnd.random() < 0.5:
+            body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        else:
+            strings = ('"' + "".join(rnd.choice("ab \\é/\x01\t") for _ in range(rnd.randint(0, 4)))
+                       + '"' for _ in range(rnd.randint(0, 3)))
+            body = "[" + rnd.choice([", ", ",", " ,\n"]).join(strings) + \
+                rnd.choice(["]", "] ", "],", "", " ]\t"])
+        line = "  " + body + " "
+        start = module._lstrip_ws(line, 0)
+        if start >= len(line) or line[start] != "[":
+            continue
+        plain = plain_reading(line, start, len(line))
+        if plain is None:
+            continue
+        accepted += 1
+        monkeypatch.setattr(module, "_plain_string_array", lambda *args: None)
+        assert module._parse_json(line, 0, len(line)) == plain, repr(line)
+        monkeypatch.setattr(module, "_plain_string_array", plain_reading)
+    assert accepted > 2_000
+
+
+def test_exec_forms_with_escapes_or_other_values_still_go_to_json():
+    parsed = parse(Source('FROM a\nCMD ["a\\"b", "c\\u0041"]\nRUN ["x", 1]\nENTRYPOINT ["a",]\n'))
+    cmd, entrypoint = parsed.instructions[1:]
+    assert cmd.json and [a.value for a in cmd.args] == ['a"b', "cA"]
+    assert ["must contain only strings" in e.message for e in parsed.errors] == [True]  # RUN
+    assert not entrypoint.json and [a.value for a in entrypoint.args] == ['["a",]']

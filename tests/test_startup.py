@@ -61,12 +61,17 @@ WITH_RUN = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSE
 # ``TYPE_CHECKING``, and tree-sitter's binding is loaded without the package's ``__init__``;
 # ``datetime``, ``tempfile``, ``shutil``: a few milliseconds each, for what ``str`` and ``os``
 # do; ``dataclasses``: defining docklint's classes with it compiled some 300 generated methods at
-# every start; docklint's own classes are records, docklint.record; ``importlib`` (and with it
-# ``warnings``): rule and formatter modules are imported by the import statement's machinery)
+# every start; docklint's own classes are records, docklint.record; ``importlib``: rule and
+# formatter modules are imported by the import statement's machinery)
 NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "docklint.lsp",
          "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli",
-         "dataclasses", "click", "typing", "datetime", "tempfile", "shutil", "importlib",
-         "warnings")
+         "dataclasses", "click", "typing", "datetime", "tempfile", "shutil", "importlib")
+# what only a ShellCheck pass brings (subprocess imports warnings; its report is JSON)
+SHELLCHECK_PASS = ("subprocess", "warnings", "json")
+# not for a file of ASCII text whose exec forms are plain strings, with no configuration
+# (unicodedata: display widths of non-ASCII text; shlex: quoting an exec-form RUN for the
+# shell parser; fnmatch: a configuration's per-file patterns)
+PLAIN_FILE = ("unicodedata", "shlex", "fnmatch")
 SHELL_PARSER = ("tree_sitter", "tree_sitter_bash")
 CONFIG_FILES = (".docklint.yaml", ".docklint.yml", ".hadolint.yaml", ".hadolint.yml")
 
@@ -114,7 +119,7 @@ def test_plain_lint_without_run(tmp_path):
     code, mods = modules(tmp_path, write(tmp_path, "Dockerfile", NO_RUN))
     assert code in (0, 1)
     assert "docklint.engine" in mods and "docklint.formatters.text" in mods   # it did lint
-    for name in (*NEVER, *SHELL_PARSER, "subprocess", "tempfile"):
+    for name in (*NEVER, *SHELL_PARSER, *SHELLCHECK_PASS, *PLAIN_FILE):
         assert not imported(mods, name), f"{name} imported for a file without RUN"
 
 
@@ -131,7 +136,8 @@ def test_plain_lint_with_run(tmp_path):
 
 def test_with_run_and_shellcheck_off(tmp_path):
     _, mods = modules(tmp_path, "--ignore", "DK440", write(tmp_path, "Dockerfile", WITH_RUN))
-    assert not imported(mods, "subprocess")
+    for name in (*SHELLCHECK_PASS, *PLAIN_FILE):
+        assert not imported(mods, name), name
     assert imported(mods, "tree_sitter")
     # the bash grammar's binding is loaded without its package __init__, which imports
     # importlib.resources (and pathlib, tempfile, shutil) for a query docklint does not read

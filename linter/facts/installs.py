@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shlex
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
 from ..model import Stage
@@ -115,6 +114,7 @@ def exec_script(facts: "Facts", ins: Instruction) -> Script | None:
                     text = words[i + 1]
                     break
         if text is None:
+            import shlex
             text = " ".join(shlex.quote(w) for w in words)
         try:
             script = parse_script(text)

@@ -16,7 +16,6 @@ shown as a window around the range, with ``…`` where it is cut.
 
 from __future__ import annotations
 
-import unicodedata
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 if TYPE_CHECKING:
     from typing import Sequence
@@ -142,6 +141,16 @@ def _excerpt(source: Source, finding: Finding, sev_color: str, *, color: bool) -
     ]
 
 
+def _zero_width(ch: str) -> bool:
+    import unicodedata          # only for a line with non-ASCII text (a C extension to load)
+    return bool(unicodedata.combining(ch)) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
 def display_line(text: str) -> tuple[str, list[int]]:
     """``text`` as it is safe to show on a terminal, and the display cell at which each of its
     characters starts (one more entry for the end of the line)."""
@@ -157,14 +166,16 @@ def display_line(text: str) -> tuple[str, list[int]]:
             shown, width = chr(0x2400 + code), 1  # control pictures: U+2400..U+241F
         elif code == 0x7F:
             shown, width = "\u2421", 1
+        elif code < 0x80:
+            shown, width = ch, 1            # printable ASCII
         elif ch in _BIDI or (UNPRINTABLE.match(ch) and ch not in "\n\r"):
             # C1 controls (0x9b is a CSI on 8-bit terminals), bidi controls, the other
             # invisible format characters, line separators, lone surrogates
             shown = f"<U+{code:04X}>"
             width = len(shown)
-        elif unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        elif _zero_width(ch):
             shown, width = ch, 0
-        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+        elif _wide(ch):
             shown, width = ch, 2
         else:
             shown, width = ch, 1
