@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 from .model import Dockerfile, build
 from .parse import Parsed, parse
-from .registry import keywords_of, may_fire, resolve
+from .registry import keywords_of, may_fire, resolve, text_of
 from .rule import (SUBCODES_OFF, CannotCheck, Edit, Finding, Fix, Related, Rule, Severity,
                    printable)
 from .source import Source, Span, decode_bytes
@@ -259,9 +259,9 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     raw: list[tuple[Rule, Finding]] = []
     failures: list[tuple[Rule, Span, str, str]] = []    # (rule, where, what, why)
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
-    keywords = keywords_of(df)
+    keywords, text = keywords_of(df), text_of(df)
     for r in rules:
-        if not may_fire(r, keywords):
+        if not may_fire(r, keywords, text):
             continue        # none of its triggers in this file: not run, its module not imported
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))

@@ -52,6 +52,18 @@ _FAMILY = {"apt-get": "apt", "apt": "apt", "aptitude": "apt", "apk": "apk", "yum
            "dnf": "dnf", "microdnf": "dnf", "dnf5": "dnf", "zypper": "zypper", "npm": "npm",
            "yarn": "yarn", "gem": "gem", "go": "go"}
 _PIP_RE = lazy(r"pip(?:[23](?:\.\d+)?)?")
+
+
+def command_words(*families: str) -> tuple[str, ...]:
+    """What a file's text must contain for a command of these manager families to be in it
+    (a rule's :attr:`~docklint.rule.Rule.words`): the families' command names, each name
+    that contains another left out (``apt`` covers ``apt-get`` and ``aptitude``, ``dnf``
+    covers ``microdnf``); ``pip`` for pip, which :func:`parse` also finds as ``pip3.12``,
+    ``python -m pip`` and ``uv pip``."""
+    names = {name for name, family in _FAMILY.items() if family in families}
+    if "pip" in families or "uv" in families:
+        names.add("pip")
+    return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
 _PYTHON_RE = lazy(r"(?:python|pypy)(?:[23](?:\.\d+)?)?")
 
 # subcommand aliases -> canonical action, per family

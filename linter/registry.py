@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from .rule import Option, Rule, Severity
 
 __all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule", "scan_rules",
-           "may_fire", "keywords_of", "index_source"]
+           "may_fire", "keywords_of", "text_of", "index_source"]
 
 
 # hadolint's rules that are off unless a configuration gives them a severity
@@ -91,6 +91,7 @@ class _IndexedRule(Rule):
         fields["severity"] = Severity[fields["severity"]]
         fields["tags"] = frozenset(fields["tags"])
         fields["triggers"] = frozenset(fields["triggers"])
+        fields["words"] = frozenset(fields["words"])
         fields["options"] = {name: Option(default, help, _option_type(kind))
                              for name, default, help, kind in fields["options"]}
         for name, value in fields.items():
@@ -139,7 +140,7 @@ def _declared(module_name: str, code: str) -> Rule:
 
 _INDEXED = ("code", "slug", "module", "severity", "default_enabled", "status", "aliases",
             "tags", "fixable", "options", "subcodes", "group", "group_message", "triggers",
-            "summary")
+            "words", "summary")
 
 
 def _entry(r: Rule) -> dict:
@@ -157,7 +158,8 @@ def _entry(r: Rule) -> dict:
               "aliases": tuple(r.aliases), "tags": tuple(sorted(r.tags)),
               "fixable": r.fixable, "options": tuple(options), "subcodes": r.subcodes,
               "group": r.group, "group_message": r.group_message,
-              "triggers": tuple(sorted(r.triggers)), "summary": r.summary}
+              "triggers": tuple(sorted(r.triggers)), "words": tuple(sorted(r.words)),
+              "summary": r.summary}
     return {k: values[k] for k in _INDEXED}
 
 
@@ -208,10 +210,47 @@ def keywords_of(df: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def may_fire(r: Rule, keywords: frozenset[str]) -> bool:
+# quotes, backslashes and backticks: taken out of the text a rule's words are looked for in
+_UNQUOTED = str.maketrans("", "", "'\"\\`")
+
+
+def text_of(df: Any) -> str:
+    """The text a rule's :attr:`~docklint.rule.Rule.words` are looked for in: every
+    instruction's logical line (continuations joined), its here-documents' bodies (their
+    continuations joined too), the words of exec forms as JSON decodes them, and the values
+    of the build's ``--build-arg``s; lower-cased, with quotes, backslashes and backticks
+    taken out, so that ``'apt'-get``, ``ap\\t-get`` and ``"apt-get"`` all read ``apt-get``.
+    A command whose name only a variable holds (``$INSTALLER install``) matches through the
+    ARG or ENV that sets it, which is part of the text. Worked out once per file."""
+    derived = getattr(df, "_derived", None)
+    if derived is not None and "trigger_text" in derived:
+        return derived["trigger_text"]
+    parts: list[str] = []
+    for ins in df.instructions:
+        depth = 0
+        while ins is not None and depth < 8:
+            parts.append(ins.original)
+            parts.extend(h.content.replace("\\\r\n", "").replace("\\\n", "")
+                         for h in ins.heredocs)
+            if ins.json:
+                parts.extend(w.value for w in ins.args)
+            ins, depth = ins.sub, depth + 1
+    parts.extend(str(v) for v in (getattr(df, "build_args", None) or {}).values())
+    text = "\n".join(parts).lower().translate(_UNQUOTED)
+    if derived is not None:
+        derived["trigger_text"] = text
+    return text
+
+
+def may_fire(r: Rule, keywords: frozenset[str], text: str | None = None) -> bool:
     """Whether rule ``r`` can find anything in a file with these instruction keywords (see
-    :attr:`Rule.triggers`)."""
-    return not TRIGGER_FILTER or not r.triggers or not r.triggers.isdisjoint(keywords)
+    :attr:`Rule.triggers`) and this :func:`text_of` (see :attr:`Rule.words`; None: not
+    judged by its words)."""
+    if not TRIGGER_FILTER:
+        return True
+    if r.triggers and r.triggers.isdisjoint(keywords):
+        return False
+    return not r.words or text is None or any(w in text for w in r.words)
 
 
 class _Index(dict):

@@ -235,6 +235,11 @@ class Rule:
     # The engine does not run (nor import) a rule whose triggers the file lacks, so a rule
     # declares them only where every finding it makes comes from such an instruction
     triggers: frozenset[str] = frozenset()
+    # words one of which the file's text must contain for this rule to find anything, compared
+    # without regard to case, quotes or backslashes (see docklint.registry.text_of): the command
+    # names a rule reacts to (``apt``, ``pip``), ``|`` for a pipe; empty: no such condition.
+    # Like ``triggers``, declared only where every finding the rule makes needs one of them
+    words: frozenset[str] = frozenset()
 
     def owns_subcode(self, code: str) -> bool:
         return bool(self.subcodes) and re.fullmatch(self.subcodes, code, re.I) is not None
@@ -273,13 +278,16 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
          aliases: Iterable[str] = (), fixable: str = "never",
          options: Mapping[str, Option] | None = None, default_enabled: bool = True,
          status: str = "stable", subcodes: str = "", group: str = "instruction",
-         group_message: str = "", triggers: Iterable[str] = ()) -> Callable[[CheckFn], CheckFn]:
+         group_message: str = "", triggers: Iterable[str] = (), words: Iterable[str] = ()
+         ) -> Callable[[CheckFn], CheckFn]:
     """Declare a rule. The rule's documentation is its module's docstring.
 
     ``triggers``: the instruction keywords one of which a file needs for the rule to find
     anything (see :attr:`Rule.triggers`); leave it out for a rule that reads anything else
-    (the stage graph, the final image, FROM-level facts, comments). After changing a rule's
-    metadata, regenerate the rule index: ``python -m docklint.registry --write-index``."""
+    (the stage graph, the final image, FROM-level facts, comments). ``words``: text one
+    piece of which the file must contain (lower case; see :attr:`Rule.words`), usually the
+    names of the commands the rule reads. After changing a rule's metadata, regenerate the
+    rule index: ``python -m docklint.registry --write-index``."""
     if fixable not in FIX_SAFETY:
         raise ValueError(f"fixable must be one of {FIX_SAFETY}")
     if group not in GROUPING:
@@ -287,6 +295,11 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
     triggers = (triggers,) if isinstance(triggers, str) else tuple(triggers)
     if not all(isinstance(t, str) and t.isalpha() and t.isupper() for t in triggers):
         raise ValueError("triggers must be upper-case instruction keywords, e.g. ('RUN',)")
+    words = (words,) if isinstance(words, str) else tuple(words)
+    if not all(isinstance(w, str) and w and w == w.lower() and not set(w) & set("'\"\\`")
+               for w in words):
+        raise ValueError("words must be non-empty lower-case text without quotes or "
+                         "backslashes, e.g. ('apt', 'pip')")
 
     def wrap(fn: CheckFn) -> CheckFn:
         module = sys.modules.get(fn.__module__)
@@ -296,7 +309,7 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
             tags=frozenset(tags), aliases=tuple(aliases), fixable=fixable,
             options=dict(options or {}), default_enabled=default_enabled, status=status,
             module=fn.__module__, subcodes=subcodes, group=group, group_message=group_message,
-            triggers=frozenset(triggers))
+            triggers=frozenset(triggers), words=frozenset(words))
         return fn
 
     return wrap

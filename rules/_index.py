@@ -22,6 +22,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A line BuildKit would refuse to build.',
     },
     {
@@ -39,6 +40,7 @@ RULES = (
         'group': 'none',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A suppression comment that does not do what it says.',
     },
     {
@@ -56,6 +58,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A suppression that silences nothing.',
     },
     {
@@ -73,6 +76,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'Bytes that are not valid UTF-8 text.',
     },
     {
@@ -90,6 +94,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An inline suppression comment, for teams that keep exceptions in the configuration.',
     },
     {
@@ -107,6 +112,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A rule that could not check this file, so the report is incomplete.',
     },
     {
@@ -124,6 +130,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image makes TLS calls but has no CA bundle to verify them.',
     },
     {
@@ -141,6 +148,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A shell-form command in an image that has no shell.',
     },
     {
@@ -158,6 +166,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': "A user or group name that the image's /etc/passwd does not define.",
     },
     {
@@ -175,6 +184,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A program copied into an image whose C library it cannot use.',
     },
     {
@@ -192,6 +202,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The program uses time zones but the image has no time-zone database.',
     },
     {
@@ -209,6 +220,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image explicitly runs as root.',
     },
     {
@@ -226,6 +238,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': "A scratch image's entrypoint is a file nothing puts there.",
     },
     {
@@ -243,6 +256,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A HEALTHCHECK runs a tool the image does not have.',
     },
     {
@@ -260,6 +274,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image runs as root because nothing sets a user.',
     },
     {
@@ -277,6 +292,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': '`--from` names no stage of this Dockerfile (a typo, or an image by accident).',
     },
     {
@@ -294,6 +310,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A stage copies from itself, from a later stage, or from stages that depend on it.',
     },
     {
@@ -311,6 +328,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'Two stages have the same name.',
     },
     {
@@ -328,6 +346,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A stage that a build of the target never builds.',
     },
     {
@@ -345,6 +364,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A stage named `scratch` or `context`.',
     },
     {
@@ -362,6 +382,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'RUN'),
+        'words': ('$',),
         'summary': 'A shell command uses a global ARG that is not in scope in its stage.',
     },
     {
@@ -379,6 +400,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A FROM line uses a variable that no global ARG declares.',
     },
     {
@@ -396,6 +418,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'With only the ARG defaults, a FROM line does not name a valid image.',
     },
     {
@@ -413,6 +436,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An instruction that BuildKit expands uses a variable that is not defined.',
     },
     {
@@ -430,6 +454,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': '`COPY --from` a stage that is empty.',
     },
     {
@@ -447,6 +472,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': "`COPY --from=X / /` copies a whole image over the stage's filesystem.",
     },
     {
@@ -464,6 +490,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image ships a toolchain or a full OS it does not need.',
     },
     {
@@ -481,6 +508,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final stage compiles its program on a toolchain image, so the compiler ships with it.',
     },
     {
@@ -498,6 +526,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} packages only a build needs are installed into the final image and not removed in the same RUN: {labels}; build in a separate stage, or remove them at the end of this RUN',
         'triggers': (),
+        'words': (),
         'summary': 'The final image installs compilers, headers or git and keeps them.',
     },
     {
@@ -515,6 +544,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': "The final image installs the project's development dependencies.",
     },
     {
@@ -532,6 +562,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An image the build pulls has no tag, or only `latest`, and no digest.',
     },
     {
@@ -549,6 +580,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An image comes from a registry that is not on the trusted list.',
     },
     {
@@ -566,6 +598,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': '`FROM --platform=` is set to a fixed platform.',
     },
     {
@@ -583,6 +616,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': '`FROM --platform=$TARGETPLATFORM` says what the builder does anyway.',
     },
     {
@@ -600,6 +634,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An image the build pulls has reached its end of life.',
     },
     {
@@ -617,6 +652,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': "The final image's base is one docklint knows nothing about, so its runtime checks were skipped.",
     },
     {
@@ -634,6 +670,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} apt packages are not pinned to a version: {labels}; write `name=<version>` for each',
         'triggers': ('RUN',),
+        'words': ('apt',),
         'summary': 'An `apt-get install` names a package without a version.',
     },
     {
@@ -651,6 +688,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('apt',),
         'summary': 'An `apt-get update` leaves the package lists in the image.',
     },
     {
@@ -668,6 +706,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} pip packages are not pinned to a version: {labels}; write `name==<version>` for each',
         'triggers': ('RUN',),
+        'words': ('pip',),
         'summary': 'A `pip install` names a package without a version.',
     },
     {
@@ -685,6 +724,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('apt',),
         'summary': 'An `apt-get` command that asks for confirmation runs without `-y`.',
     },
     {
@@ -702,6 +742,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('apt',),
         'summary': 'An `apt-get install` in a shipped image also installs recommended packages.',
     },
     {
@@ -719,6 +760,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} npm packages are not pinned: {labels}; write `name@<version>` for each',
         'triggers': ('RUN',),
+        'words': ('npm',),
         'summary': 'An `npm install` names a package without a version.',
     },
     {
@@ -736,6 +778,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} apk packages are not pinned to a version: {labels}; write `name=<version>` or `name~<major.minor>` for each',
         'triggers': ('RUN',),
+        'words': ('apk',),
         'summary': 'An `apk add` names a package without a version.',
     },
     {
@@ -753,6 +796,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('apk',),
         'summary': 'An `apk` command leaves its package index cache in the image.',
     },
     {
@@ -770,6 +814,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('apt',),
         'summary': 'A RUN uses `apt`, the interactive front end, instead of `apt-get`.',
     },
     {
@@ -787,6 +832,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} gems are not pinned to a version: {labels}; write `name:<version>` for each',
         'triggers': ('RUN',),
+        'words': ('gem',),
         'summary': 'A `gem install` names a gem without a version.',
     },
     {
@@ -804,6 +850,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('yum',),
         'summary': 'A `yum` command that asks for confirmation runs without `-y`.',
     },
     {
@@ -821,6 +868,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('yum',),
         'summary': "A `yum` install leaves yum's cache in the image.",
     },
     {
@@ -838,6 +886,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} yum packages or modules are not pinned: {labels}; write `name-<version>` (a module: `name:<stream>`) for each',
         'triggers': ('RUN',),
+        'words': ('yum',),
         'summary': 'A `yum install` names a package without a version.',
     },
     {
@@ -855,6 +904,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('zypper',),
         'summary': 'A `zypper` command that asks questions runs without `-n`.',
     },
     {
@@ -872,6 +922,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('zypper',),
         'summary': 'A RUN upgrades the whole distribution with `zypper dist-upgrade`.',
     },
     {
@@ -889,6 +940,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('zypper',),
         'summary': "A `zypper` install leaves zypper's cache in the image.",
     },
     {
@@ -906,6 +958,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} zypper packages are not pinned to a version: {labels}; write `name=<version>` for each',
         'triggers': ('RUN',),
+        'words': ('zypper',),
         'summary': 'A `zypper install` names a package without a version.',
     },
     {
@@ -923,6 +976,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('dnf',),
         'summary': 'A `dnf` command that asks for confirmation runs without `-y`.',
     },
     {
@@ -940,6 +994,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('dnf',),
         'summary': "A `dnf` or `microdnf` install leaves dnf's cache in the image.",
     },
     {
@@ -957,6 +1012,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} dnf packages or modules are not pinned: {labels}; write `name-<version>` (a module: `name:<stream>`) for each',
         'triggers': ('RUN',),
+        'words': ('dnf',),
         'summary': 'A `dnf install` names a package without a version.',
     },
     {
@@ -974,6 +1030,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('pip',),
         'summary': "A `pip install` in a shipped image keeps pip's download cache.",
     },
     {
@@ -991,6 +1048,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('yarn',),
         'summary': "A `yarn install` in a shipped image keeps yarn's package cache.",
     },
     {
@@ -1008,6 +1066,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '{count} Go modules are fetched at a moving version: {labels}; write `module@<version>` for each',
         'triggers': ('RUN',),
+        'words': ('go',),
         'summary': 'A `go install`, `go get` or `go run` fetches a module at a moving version.',
     },
     {
@@ -1025,6 +1084,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 'top', 'vim'),
         'summary': 'A RUN calls an interactive or system-management tool that does nothing useful in a build.',
     },
     {
@@ -1042,6 +1102,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('cd',),
         'summary': 'A RUN changes directory with `cd` where a WORKDIR would say it once.',
     },
     {
@@ -1059,6 +1120,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('sudo',),
         'summary': 'A RUN uses `sudo`.',
     },
     {
@@ -1076,6 +1138,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('useradd',),
         'summary': '`useradd` with a large UID but without `-l`, which bloats the layer with a sparse log file.',
     },
     {
@@ -1093,6 +1156,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('wget',),
         'summary': '`wget` without a quieter progress display floods the build log.',
     },
     {
@@ -1110,6 +1174,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': (),
         'summary': 'Two RUN instructions in a row that each run a single command.',
     },
     {
@@ -1127,6 +1192,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('curl', 'wget'),
         'summary': 'One stage downloads with both curl and wget.',
     },
     {
@@ -1144,6 +1210,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('ln',),
         'summary': 'A RUN replaces /bin/sh with a link to another shell.',
     },
     {
@@ -1161,6 +1228,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': ('|',),
         'summary': 'A RUN pipes commands while a failure on the left of the pipe goes unnoticed.',
     },
     {
@@ -1178,6 +1246,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('RUN',),
+        'words': (),
         'summary': "ShellCheck's findings in the scripts of RUN instructions.",
     },
     {
@@ -1195,6 +1264,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('WORKDIR',),
+        'words': (),
         'summary': 'The first WORKDIR of a stage is a relative path.',
     },
     {
@@ -1212,6 +1282,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A tar archive is copied into the image and then unpacked by a RUN.',
     },
     {
@@ -1229,6 +1300,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('ADD',),
+        'words': (),
         'summary': 'ADD of a local file or directory that COPY would copy the same way.',
     },
     {
@@ -1246,6 +1318,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('ADD', 'COPY'),
+        'words': (),
         'summary': 'COPY or ADD with several sources into a destination that does not end in `/`.',
     },
     {
@@ -1263,6 +1336,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('ADD', 'COPY'),
+        'words': (),
         'summary': 'COPY or ADD to a relative destination before any WORKDIR.',
     },
     {
@@ -1280,6 +1354,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'COPY or ADD names a file that `.dockerignore` keeps out of the build context.',
     },
     {
@@ -1297,6 +1372,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('ADD', 'COPY'),
+        'words': (),
         'summary': 'A COPY or ADD word that BuildKit reads as a source although it was written as a flag or as',
     },
     {
@@ -1314,6 +1390,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('EXPOSE',),
+        'words': (),
         'summary': 'EXPOSE names a port above 65535, or a range that runs backwards.',
     },
     {
@@ -1331,6 +1408,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('CMD', 'ENTRYPOINT', 'HEALTHCHECK'),
+        'words': (),
         'summary': 'A CMD, ENTRYPOINT or HEALTHCHECK that a later one in the same stage overrides.',
     },
     {
@@ -1348,6 +1426,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('CMD', 'ENTRYPOINT', 'HEALTHCHECK'),
+        'words': (),
         'summary': 'CMD or ENTRYPOINT in shell form.',
     },
     {
@@ -1365,6 +1444,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('ENV',),
+        'words': (),
         'summary': 'An ENV value uses a variable that another pair of the same ENV sets.',
     },
     {
@@ -1382,6 +1462,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': "A LABEL key that does not follow Docker's label key format.",
     },
     {
@@ -1399,6 +1480,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image lacks a label that the label schema requires.',
     },
     {
@@ -1416,6 +1498,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label that the label schema does not list, with strict labels on.',
     },
     {
@@ -1433,6 +1516,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label of the label schema is set to an empty value.',
     },
     {
@@ -1450,6 +1534,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label the label schema types `url` does not hold a URL.',
     },
     {
@@ -1467,6 +1552,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label the label schema types `rfc3339` does not hold an RFC 3339 timestamp.',
     },
     {
@@ -1484,6 +1570,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label the label schema types `spdx` does not hold an SPDX license expression.',
     },
     {
@@ -1501,6 +1588,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label the label schema types `hash` does not hold a git commit id.',
     },
     {
@@ -1518,6 +1606,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label the label schema types `semver` does not hold a semantic version.',
     },
     {
@@ -1535,6 +1624,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image has no HEALTHCHECK.',
     },
     {
@@ -1552,6 +1642,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('LABEL',),
+        'words': (),
         'summary': 'A label the label schema types `email` does not hold an email address.',
     },
     {
@@ -1569,6 +1660,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('ARG', 'ENV'),
+        'words': (),
         'summary': 'An ARG or ENV whose name says it holds a secret.',
     },
     {
@@ -1586,6 +1678,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'The final image runs as a user given by name, not by numeric ID.',
     },
     {
@@ -1603,6 +1696,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('MAINTAINER',),
+        'words': (),
         'summary': 'MAINTAINER is deprecated.',
     },
     {
@@ -1620,6 +1714,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('EXPOSE',),
+        'words': (),
         'summary': 'An EXPOSE protocol written in upper case.',
     },
     {
@@ -1637,6 +1732,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': ('EXPOSE',),
+        'words': (),
         'summary': 'EXPOSE with an IP address or a host port.',
     },
     {
@@ -1654,6 +1750,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A comment above a stage or ARG that does not describe it in the expected form.',
     },
     {
@@ -1671,6 +1768,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'A stage name with upper-case letters.',
     },
     {
@@ -1688,6 +1786,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': '`AS` in a FROM line whose case does not match the `FROM` keyword.',
     },
     {
@@ -1705,6 +1804,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An empty line inside an instruction continued with `\\`.',
     },
     {
@@ -1722,6 +1822,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
+        'words': (),
         'summary': 'An instruction keyword whose case differs from the rest of the file.',
     },
     {
@@ -1739,6 +1840,7 @@ RULES = (
         'group': 'file',
         'group_message': '{count} ENV/LABEL instructions use the legacy `KEY value` form (keys {labels}); write `KEY=value`',
         'triggers': ('ENV', 'LABEL'),
+        'words': (),
         'summary': 'ENV or LABEL in the legacy `KEY value` form.',
     },
 )

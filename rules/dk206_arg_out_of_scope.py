@@ -60,7 +60,8 @@ from docklint.rule import Finding, Related, Severity, rule
 
 
 @rule("DK206", "arg-out-of-scope", Severity.WARNING, tags={"args"}, fixable="always",
-      triggers=("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"))
+      triggers=("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"),
+      words=("$",))
 def check(df, options):
     for stage in df.stages:
         after = stage.from_.end_line

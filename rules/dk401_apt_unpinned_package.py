@@ -67,14 +67,15 @@ or leave the versions to the release and turn the rule off.
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK401", "apt-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3008",), default_enabled=False,
       group_message="{count} apt packages are not pinned to a version: {labels}; write "
-                    "`name=<version>` for each", triggers=("RUN",))
+                    "`name=<version>` for each", triggers=("RUN",),
+      words=command_words("apt"))
 def check(df, options):
     for use, pkg in unpinned(df, "apt"):
         yield Finding(use.word_span(pkg.word),

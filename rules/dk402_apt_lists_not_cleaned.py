@@ -69,7 +69,7 @@ import re
 
 from docklint.lazyre import lazy
 from docklint.facts import facts_of
-from docklint.packages import append_hint, last_per_run, leaves_cache, removes, uses
+from docklint.packages import append_hint, command_words, last_per_run, leaves_cache, removes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 from docklint.shell import parse_script
 from docklint.source import Span
@@ -193,7 +193,8 @@ def _styled(df, end: int, tail: str) -> str:
 
 
 @rule("DK402", "apt-lists-not-cleaned", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3009",), fixable="sometimes", triggers=("RUN",))
+      aliases=("DL3009",), fixable="sometimes", triggers=("RUN",),
+      words=command_words("apt"))
 def check(df, options):
     apt = list(uses(df, "apt"))
     found = [use for use in apt if use.pc.action == "update" and

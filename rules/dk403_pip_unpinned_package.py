@@ -54,7 +54,7 @@ or list the pinned versions in a requirements file and `pip install -r requireme
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Option, Severity, rule
 
 INSTALLER = {"pip", "setuptools", "wheel"}
@@ -66,7 +66,8 @@ INSTALLER = {"pip", "setuptools", "wheel"}
                     "`name==<version>` for each",
       options={"installer-upgrades": Option(False, "also report `pip install --upgrade pip "
                                                    "setuptools wheel` without versions")},
-      triggers=("RUN",))
+      triggers=("RUN",),
+      words=command_words("pip", "uv"))
 def check(df, options):
     for use, pkg in unpinned(df, "pip", "uv"):
         if not options.get("installer-upgrades") and pkg.name.lower() in INSTALLER and \

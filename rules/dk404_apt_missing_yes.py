@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 
 from docklint.lazyre import lazy
-from docklint.packages import earlier_search, fed_yes, uses
+from docklint.packages import command_words, earlier_search, fed_yes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 ASKS = {"install", "remove", "purge", "upgrade", "dist-upgrade", "full-upgrade", "autoremove",
@@ -63,7 +63,8 @@ def answered(df, use) -> bool:
 
 
 @rule("DK404", "apt-missing-yes", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3014",), fixable="always", triggers=("RUN",))
+      aliases=("DL3014",), fixable="always", triggers=("RUN",),
+      words=command_words("apt"))
 def check(df, options):
     for use in uses(df, "apt"):
         if use.pc.action not in ASKS or use.pc.simulates or answered(df, use):

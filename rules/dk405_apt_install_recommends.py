@@ -50,14 +50,15 @@ from __future__ import annotations
 import re
 
 from docklint.lazyre import lazy
-from docklint.packages import earlier_search, ships, uses
+from docklint.packages import command_words, earlier_search, ships, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 _CONFIG = lazy(r"APT::Install-Recommends[\"'\s=]+\"?(false|no|0)\b", re.I)
 
 
 @rule("DK405", "apt-install-recommends", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3015",), fixable="always", triggers=("RUN",))
+      aliases=("DL3015",), fixable="always", triggers=("RUN",),
+      words=command_words("apt"))
 def check(df, options):
     for use in uses(df, "apt"):
         pc = use.pc

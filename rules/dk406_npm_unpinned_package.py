@@ -42,14 +42,15 @@ RUN npm install -g pnpm@9.12.1 typescript@5.6.3
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK406", "npm-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3016",),
       group_message="{count} npm packages are not pinned: {labels}; write "
-                    "`name@<version>` for each", triggers=("RUN",))
+                    "`name@<version>` for each", triggers=("RUN",),
+      words=command_words("npm"))
 def check(df, options):
     for use, pkg in unpinned(df, "npm"):
         if pkg.kind == "git":

@@ -54,14 +54,15 @@ RUN apk add --no-cache --virtual .build-deps gcc~13.2 musl-dev~1.2
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK407", "apk-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3018",), default_enabled=False,
       group_message="{count} apk packages are not pinned to a version: {labels}; write "
-                    "`name=<version>` or `name~<major.minor>` for each", triggers=("RUN",))
+                    "`name=<version>` or `name~<major.minor>` for each", triggers=("RUN",),
+      words=command_words("apk"))
 def check(df, options):
     for use, pkg in unpinned(df, "apk"):
         name, _, tag = pkg.name.partition("@")

@@ -46,7 +46,7 @@ fix (remove it, or remove the cache after the install).
 
 from __future__ import annotations
 
-from docklint.packages import append_hint, leaves_cache, uses
+from docklint.packages import append_hint, command_words, leaves_cache, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
@@ -56,7 +56,8 @@ def _caches(use) -> bool:
 
 
 @rule("DK408", "apk-cache-not-disabled", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3019",), fixable="sometimes", triggers=("RUN",))
+      aliases=("DL3019",), fixable="sometimes", triggers=("RUN",),
+      words=command_words("apk"))
 def check(df, options):
     apk = [u for u in uses(df, "apk") if u.pc.action in ("add", "upgrade", "update")]
     for use in apk:

@@ -43,7 +43,7 @@ layer can grow.
 
 from __future__ import annotations
 
-from docklint.packages import uses
+from docklint.packages import command_words, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 SAME = {"install", "update", "remove", "purge", "autoremove", "clean", "autoclean", "source",
@@ -55,7 +55,8 @@ QUERIES = {"list": "dpkg-query -W", "search": "apt-cache search", "show": "apt-c
 
 
 @rule("DK409", "apt-in-scripts", Severity.INFO, tags={"packages", "build"},
-      aliases=("DL3027",), fixable="sometimes", triggers=("RUN",))
+      aliases=("DL3027",), fixable="sometimes", triggers=("RUN",),
+      words=command_words("apt"))
 def check(df, options):
     for use in uses(df, "apt"):
         word = use.pc.command.name_word

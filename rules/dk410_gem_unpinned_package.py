@@ -36,14 +36,15 @@ RUN gem install bundler:2.5.18 --no-document
 
 from __future__ import annotations
 
-from docklint.packages import unpinned
+from docklint.packages import command_words, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK410", "gem-unpinned-package", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3028",),
       group_message="{count} gems are not pinned to a version: {labels}; write "
-                    "`name:<version>` for each", triggers=("RUN",))
+                    "`name:<version>` for each", triggers=("RUN",),
+      words=command_words("gem"))
 def check(df, options):
     for use, pkg in unpinned(df, "gem"):
         yield Finding(use.word_span(pkg.word),

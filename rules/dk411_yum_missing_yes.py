@@ -38,12 +38,13 @@ cannot answer.
 
 from __future__ import annotations
 
-from docklint.packages import RPM_ASKS, rpm_assumes_yes, uses
+from docklint.packages import RPM_ASKS, command_words, rpm_assumes_yes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
 @rule("DK411", "yum-missing-yes", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3030",), fixable="always", triggers=("RUN",))
+      aliases=("DL3030",), fixable="always", triggers=("RUN",),
+      words=command_words("yum"))
 def check(df, options):
     for use in uses(df, "yum"):
         if use.pc.action not in RPM_ASKS or use.pc.simulates or rpm_assumes_yes(df, use):

@@ -37,12 +37,13 @@ RUN yum install -y httpd-2.4.6 && yum clean all && rm -rf /var/cache/yum
 
 from __future__ import annotations
 
-from docklint.packages import RPM_CACHING, append_hint, last_per_run, leaves_cache, uses
+from docklint.packages import RPM_CACHING, append_hint, command_words, last_per_run, leaves_cache, uses
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK412", "yum-cache-not-cleaned", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3032",), triggers=("RUN",))
+      aliases=("DL3032",), triggers=("RUN",),
+      words=command_words("yum"))
 def check(df, options):
     found = [use for use in uses(df, "yum") if use.pc.action in RPM_CACHING and
              leaves_cache(df, use, "yum")]

@@ -53,14 +53,15 @@ RUN yum install -y httpd-2.4.6 && yum clean all
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK413", "yum-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3033",), default_enabled=False,
       group_message="{count} yum packages or modules are not pinned: {labels}; write "
-                    "`name-<version>` (a module: `name:<stream>`) for each", triggers=("RUN",))
+                    "`name-<version>` (a module: `name:<stream>`) for each", triggers=("RUN",),
+      words=command_words("yum"))
 def check(df, options):
     for use, pkg in unpinned(df, "yum"):
         if use.pc.action.startswith("module"):

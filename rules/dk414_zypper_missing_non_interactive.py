@@ -41,14 +41,15 @@ something else). It is safe: it only answers the questions the build cannot answ
 
 from __future__ import annotations
 
-from docklint.packages import fed_yes, uses
+from docklint.packages import command_words, fed_yes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 ASKS = {"install", "remove", "source-install", "patch", "update", "dist-upgrade"}
 
 
 @rule("DK414", "zypper-missing-non-interactive", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3034",), fixable="always", triggers=("RUN",))
+      aliases=("DL3034",), fixable="always", triggers=("RUN",),
+      words=command_words("zypper"))
 def check(df, options):
     for use in uses(df, "zypper"):
         pc = use.pc

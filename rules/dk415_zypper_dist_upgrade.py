@@ -30,12 +30,13 @@ RUN zypper -n patch && zypper clean --all
 
 from __future__ import annotations
 
-from docklint.packages import uses
+from docklint.packages import command_words, uses
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK415", "zypper-dist-upgrade", Severity.WARNING, tags={"reproducibility", "packages"},
-      aliases=("DL3035",), triggers=("RUN",))
+      aliases=("DL3035",), triggers=("RUN",),
+      words=command_words("zypper"))
 def check(df, options):
     for use in uses(df, "zypper"):
         if use.pc.action == "dist-upgrade":

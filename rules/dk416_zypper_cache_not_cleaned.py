@@ -36,14 +36,15 @@ RUN zypper -n install curl=8.6.0 && zypper clean --all
 
 from __future__ import annotations
 
-from docklint.packages import append_hint, last_per_run, leaves_cache, uses
+from docklint.packages import append_hint, command_words, last_per_run, leaves_cache, uses
 from docklint.rule import Finding, Severity, rule
 
 CACHING = {"install", "update", "patch", "dist-upgrade", "source-install"}
 
 
 @rule("DK416", "zypper-cache-not-cleaned", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3036",), triggers=("RUN",))
+      aliases=("DL3036",), triggers=("RUN",),
+      words=command_words("zypper"))
 def check(df, options):
     found = [use for use in uses(df, "zypper") if use.pc.action in CACHING and
              leaves_cache(df, use, "zypper")]

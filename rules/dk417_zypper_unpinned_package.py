@@ -50,14 +50,15 @@ RUN zypper -n install curl=8.6.0 && zypper clean --all
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK417", "zypper-unpinned-package", Severity.INFO,
       tags={"reproducibility", "packages"}, aliases=("DL3037",), default_enabled=False,
       group_message="{count} zypper packages are not pinned to a version: {labels}; write "
-                    "`name=<version>` for each", triggers=("RUN",))
+                    "`name=<version>` for each", triggers=("RUN",),
+      words=command_words("zypper"))
 def check(df, options):
     for use, pkg in unpinned(df, "zypper"):
         yield Finding(use.word_span(pkg.word),

@@ -45,12 +45,13 @@ cannot answer.
 
 from __future__ import annotations
 
-from docklint.packages import RPM_ASKS, rpm_assumes_yes, uses
+from docklint.packages import RPM_ASKS, command_words, rpm_assumes_yes, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
 @rule("DK418", "dnf-missing-yes", Severity.WARNING, tags={"packages", "build"},
-      aliases=("DL3038",), fixable="always", triggers=("RUN",))
+      aliases=("DL3038",), fixable="always", triggers=("RUN",),
+      words=command_words("dnf"))
 def check(df, options):
     for use in uses(df, "dnf"):
         if use.pc.name == "microdnf" or use.pc.action not in RPM_ASKS or \

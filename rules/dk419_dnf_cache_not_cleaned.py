@@ -40,12 +40,13 @@ RUN dnf install -y nginx-1.26.1 && dnf clean all
 
 from __future__ import annotations
 
-from docklint.packages import RPM_CACHING, append_hint, last_per_run, leaves_cache, uses
+from docklint.packages import RPM_CACHING, append_hint, command_words, last_per_run, leaves_cache, uses
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK419", "dnf-cache-not-cleaned", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3040",), triggers=("RUN",))
+      aliases=("DL3040",), triggers=("RUN",),
+      words=command_words("dnf"))
 def check(df, options):
     found = [use for use in uses(df, "dnf") if use.pc.action in RPM_CACHING and
              leaves_cache(df, use, "microdnf" if use.pc.name == "microdnf" else "dnf")]

@@ -53,14 +53,15 @@ RUN dnf install -y nginx-1.26.1 && dnf clean all
 
 from __future__ import annotations
 
-from docklint.packages import pin_hint, unpinned
+from docklint.packages import command_words, pin_hint, unpinned
 from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK420", "dnf-unpinned-package", Severity.INFO, tags={"reproducibility", "packages"},
       aliases=("DL3041",), default_enabled=False,
       group_message="{count} dnf packages or modules are not pinned: {labels}; write "
-                    "`name-<version>` (a module: `name:<stream>`) for each", triggers=("RUN",))
+                    "`name-<version>` (a module: `name:<stream>`) for each", triggers=("RUN",),
+      words=command_words("dnf"))
 def check(df, options):
     for use, pkg in unpinned(df, "dnf"):
         if use.pc.action.startswith("module"):

@@ -68,7 +68,7 @@ from __future__ import annotations
 import re
 
 from docklint.lazyre import lazy
-from docklint.packages import TRUTHY_PIP, earlier_search, leaves_cache, uses
+from docklint.packages import TRUTHY_PIP, command_words, earlier_search, leaves_cache, uses
 from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 # pip's configuration: "pip config set global.no-cache-dir ...", or a pip.conf line
@@ -104,7 +104,8 @@ def _flagged(pc, flag: str) -> bool:
 
 
 @rule("DK421", "pip-cache-not-disabled", Severity.WARNING, tags={"size", "packages"},
-      aliases=("DL3042",), fixable="always", triggers=("RUN",))
+      aliases=("DL3042",), fixable="always", triggers=("RUN",),
+      words=command_words("pip", "uv"))
 def check(df, options):
     for use in uses(df, "pip", "uv"):
         pc = use.pc

@@ -46,7 +46,7 @@ CMD ["node", "server.js"]
 
 from __future__ import annotations
 
-from docklint.packages import append_hint, last_per_run, leaves_cache, uses
+from docklint.packages import append_hint, command_words, last_per_run, leaves_cache, uses
 from docklint.rule import Finding, Severity, rule
 
 INSTALLS = {"install", "add", "global add"}
@@ -59,7 +59,8 @@ def _installs(use) -> bool:
 
 
 @rule("DK422", "yarn-cache-not-cleaned", Severity.INFO, tags={"size", "packages"},
-      aliases=("DL3060",), triggers=("RUN",))
+      aliases=("DL3060",), triggers=("RUN",),
+      words=command_words("yarn"))
 def check(df, options):
     found = []
     for use in uses(df, "yarn"):

@@ -65,7 +65,7 @@ import re
 from docklint.lazyre import lazy
 from docklint.checks import build_time_value
 from docklint.facts import facts_of
-from docklint.packages import earlier_search, unpinned, uses
+from docklint.packages import command_words, earlier_search, unpinned, uses
 from docklint.rule import Finding, Severity, rule
 
 _PINNING_GIT = ("checkout", "reset", "switch")
@@ -176,7 +176,8 @@ def _outside_module(df, use) -> bool:
 @rule("DK423", "go-install-unpinned", Severity.WARNING, tags={"reproducibility", "packages"},
       aliases=("DL3062",),
       group_message="{count} Go modules are fetched at a moving version: {labels}; write "
-                    "`module@<version>` for each", triggers=("RUN",))
+                    "`module@<version>` for each", triggers=("RUN",),
+      words=command_words("go"))
 def check(df, options):
     for use, pkg in unpinned(df, "go"):
         action = use.pc.action

@@ -90,7 +90,8 @@ def _mounts_ssh(ins) -> bool:
 
 
 @rule("DK430", "pointless-command", Severity.INFO, tags={"style"}, aliases=("DL3001",),
-      triggers=("RUN",))
+      triggers=("RUN",),
+      words=tuple(POINTLESS))
 def check(df, options):
     for stage in df.stages:
         for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):

@@ -124,7 +124,8 @@ def _mounted(ins) -> list[str]:
 
 
 @rule("DK431", "cd-instead-of-workdir", Severity.INFO, tags={"style"}, aliases=("DL3003",),
-      triggers=("RUN",))
+      triggers=("RUN",),
+      words=("cd",))
 def check(df, options):
     facts = facts_of(df)
     for stage in df.stages:

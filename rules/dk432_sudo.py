@@ -80,7 +80,8 @@ def _other_user(cmd) -> str | None:
     return user if user and user not in _ROOT else None
 
 
-@rule("DK432", "sudo", Severity.WARNING, tags={"security"}, aliases=("DL3004",), triggers=("RUN",))
+@rule("DK432", "sudo", Severity.WARNING, tags={"security"}, aliases=("DL3004",), triggers=("RUN",),
+      words=("sudo",))
 def check(df, options):
     for stage in df.stages:
         found: dict[int, list] = {}

@@ -87,7 +87,8 @@ def _no_log_init(cmd) -> bool:
 
 
 @rule("DK433", "useradd-high-uid-without-l", Severity.WARNING, tags={"size"},
-      aliases=("DL3046",), triggers=("RUN",))
+      aliases=("DL3046",), triggers=("RUN",),
+      words=("useradd",))
 def check(df, options):
     for stage in df.stages:
         for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):

@@ -159,7 +159,8 @@ def _small_files(cmd) -> bool:
 
 
 @rule("DK434", "wget-progress", Severity.INFO, tags={"style"}, aliases=("DL3047",),
-      fixable="sometimes", triggers=("RUN",))
+      fixable="sometimes", triggers=("RUN",),
+      words=("wget",))
 def check(df, options):
     for stage in df.stages:
         gnu = "?"

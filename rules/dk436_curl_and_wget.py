@@ -68,7 +68,8 @@ def _installs_one(df, stage) -> bool:
 
 
 @rule("DK436", "curl-and-wget", Severity.INFO, tags={"size"}, aliases=("DL4001",),
-      triggers=("RUN",))
+      triggers=("RUN",),
+      words=TOOLS)
 def check(df, options):
     for stage in df.stages:
         seen: dict[str, tuple] = {}         # tool -> its first call (script, command)

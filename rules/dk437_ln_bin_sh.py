@@ -73,7 +73,8 @@ def _cwd(df, stage, ins, script, cmd) -> str | None:
 
 
 @rule("DK437", "ln-bin-sh", Severity.WARNING, tags={"portability"}, aliases=("DL4005",),
-      triggers=("RUN",))
+      triggers=("RUN",),
+      words=("ln",))
 def check(df, options):
     for stage in df.stages:
         for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):

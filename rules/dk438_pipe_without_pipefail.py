@@ -377,7 +377,8 @@ def _advice(facts, stage, shell: str, where: str) -> str:
 
 
 @rule("DK438", "pipe-without-pipefail", Severity.WARNING, tags={"reliability"},
-      aliases=("DL4006",), triggers=("RUN",))
+      aliases=("DL4006",), triggers=("RUN",),
+      words=("|",))
 def check(df, options):
     facts = facts_of(df)
     for stage in df.stages:

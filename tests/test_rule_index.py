@@ -111,6 +111,61 @@ def test_a_rule_whose_triggers_are_absent_is_not_run(monkeypatch):
     assert len(calls) == 2
 
 
+def test_the_decorator_refuses_malformed_words():
+    for bad in (("Apt",), ("",), ("apt-get's",), ('"x"',), ("a\\b",), (3,)):
+        with pytest.raises(ValueError, match="words must be non-empty lower-case text"):
+            rule("DK999", "x", Severity.INFO, words=bad)
+    check = rule("DK999", "x", Severity.INFO, triggers=("RUN",), words="apt")(
+        lambda df, options: ())
+    assert check.__docklint_rule__.words == {"apt"}
+
+
+def test_the_words_of_the_package_manager_rules():
+    assert registry.get("DK401").words == {"apt"}                # apt-get, apt, aptitude
+    assert registry.get("DK403").words == {"pip"}                # pip3.12, python -m pip, uv pip
+    assert registry.get("DK419").words == {"dnf"}                # dnf, microdnf, dnf5
+    assert registry.get("DK438").words == {"|"}
+    assert registry.get("DK435").words == frozenset()            # any RUN
+
+
+@pytest.mark.parametrize("text, word", [
+    ("FROM a\nRUN 'apt'-get install -y curl\n", "apt-get"),            # quotes
+    ("FROM a\nRUN ap\\t-get install -y curl\n", "apt-get"),          # a backslash
+    ("FROM a\nRUN apt-\\\nget install -y curl\n", "apt-get"),         # a continuation
+    ("FROM a\nRUN <<EOF\nset -e\nmicro\\\ndnf install x\nEOF\n", "microdnf"),  # heredoc
+    ('FROM a\nRUN ["pip\\u0033", "install", "x"]\n', "pip3"),         # a JSON escape
+    ("FROM a\nONBUILD RUN SUDO true\n", "sudo"),                       # case
+    ("FROM a\nARG PM=zypper\nRUN $PM install x\n", "zypper"),         # through a variable
+])
+def test_the_text_words_are_looked_for_in(text, word):
+    df = lint_text(text).dockerfile
+    assert word in registry.text_of(df)
+    assert registry.text_of(df) is registry.text_of(df)             # worked out once
+
+
+def test_a_rule_whose_words_are_absent_is_not_run(monkeypatch):
+    calls = []
+    check = rule("DK998", "apt-only", Severity.INFO, triggers=("RUN",), words=("apt",))(
+        lambda df, options: calls.append(df) or ())
+    r = check.__docklint_rule__
+    lint_text("FROM alpine:3.20\nRUN apk add curl\n", rules=[r])
+    assert calls == []
+    lint_text("FROM alpine:3.20\nRUN \"apt\"-get install -y curl\n", rules=[r])
+    assert len(calls) == 1
+    lint_text("FROM alpine:3.20\nCMD apt-get install -y curl\n", rules=[r])  # no RUN
+    assert len(calls) == 1
+    monkeypatch.setattr(registry, "TRIGGER_FILTER", False)
+    lint_text("FROM alpine:3.20\nRUN apk add curl\n", rules=[r])
+    assert len(calls) == 2
+
+
+def test_obfuscated_commands_still_reach_their_rules():
+    text = ("FROM debian:12\nRUN 'apt'-get update && ap\\t-get install curl && "
+            "p\"i\"p install flask | tee /log\n")
+    codes = {f.code for f in lint_text(text, settings=Settings(select=["ALL"])).findings}
+    assert {"DK401", "DK404", "DK403", "DK438"} <= codes, codes
+
+
 def _shown(result) -> tuple:
     return (tuple(repr(f) for f in result.findings), tuple(result.failed),
             tuple(result.internal), result.error)

@@ -214,8 +214,10 @@ def test_a_pool_only_for_many_files(tmp_path):
 
 SMALL = 'FROM alpine:3.20\nCMD ["x"]\n'
 RULE_MODULES_BOUND = 55         # of about 100; 45 when this was written
-RUN_ONLY = ("docklint.rules.dk404_apt_missing_yes", "docklint.rules.dk435_consecutive_run",
-            "docklint.rules.dk438_pipe_without_pipefail", "docklint.rules.dk440_shellcheck")
+RUN_ONLY = ("docklint.rules.dk435_consecutive_run", "docklint.rules.dk440_shellcheck")
+# rules that need a word in the file besides a RUN (docklint.rule.Rule.words): apt, a pipe
+APT_RULE, PIPE_RULE = "docklint.rules.dk404_apt_missing_yes", \
+    "docklint.rules.dk438_pipe_without_pipefail"
 
 
 def rule_modules(mods: set[str]) -> set[str]:
@@ -235,9 +237,22 @@ def test_a_small_file_imports_few_rule_modules(tmp_path):
 def test_a_file_with_run_imports_the_run_rules(tmp_path):
     _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", WITH_RUN))
     loaded = rule_modules(mods)
-    for name in RUN_ONLY:
-        assert name in loaded, f"{name} not imported for a file with RUN"
-    assert len(loaded) > RULE_MODULES_BOUND
+    for name in (*RUN_ONLY, APT_RULE):
+        assert name in loaded, f"{name} not imported for a file with RUN apt-get"
+    assert PIPE_RULE not in loaded          # no pipe in the file
+    assert {m.split(".")[-1][:5] for m in loaded} >= {"dk402", "dk404", "dk405", "dk409"}  # apt
+    assert not {m.split(".")[-1][:5] for m in loaded} & {"dk403", "dk407", "dk411"}  # pip apk yum
+
+
+def test_a_run_imports_only_the_rules_of_the_commands_it_names(tmp_path):
+    plain = "FROM alpine:3.20\nRUN chmod +x /start.sh\nUSER 10001\n"
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", plain))
+    loaded = rule_modules(mods)
+    assert set(RUN_ONLY) <= loaded and APT_RULE not in loaded and PIPE_RULE not in loaded
+    assert not any(".dk40" in m or ".dk41" in m for m in loaded), sorted(loaded)  # managers
+    piped = "FROM alpine:3.20\nRUN 'apt'-get install -y curl | tee /log\n"
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", piped))
+    assert {APT_RULE, PIPE_RULE} <= rule_modules(mods)
 
 
 def test_listing_rules_imports_no_rule_module(tmp_path):
