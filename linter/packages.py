@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import weakref
 from docklint.record import record, replace
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 if TYPE_CHECKING:
@@ -938,13 +937,10 @@ class Use:
         return Span(end, end)
 
 
-_USES: "weakref.WeakKeyDictionary[object, list[Use]]" = weakref.WeakKeyDictionary()
-
-
 def uses(df, *families: str) -> Iterator[Use]:
     """Every command of ``families`` (all when none given) in the RUNs of every stage, ONBUILD
     RUN triggers included, in file order. Computed once per Dockerfile."""
-    found = _USES.get(df)
+    found = df._derived.get("package_uses")
     if found is None:
         found = []
         for stage in df.stages:
@@ -952,7 +948,7 @@ def uses(df, *families: str) -> Iterator[Use]:
                 pc = parse(cmd)
                 if pc is not None:
                     found.append(Use(stage, ins, script, cmd, pc))
-        _USES[df] = found
+        df._derived["package_uses"] = found
     for use in found:
         if not families or use.pc.family in families:
             yield use
@@ -1002,7 +998,8 @@ def earlier_search(df, use: Use, pattern: "re.Pattern[str]") -> bool:
     characters on either side of that boundary."""
     joined, before = _earlier_parts(df, use.stage.index)
     end = before.get(id(use.instruction), len(joined) - 1)
-    firsts = _EARLIER_FIRST.setdefault(df, {})
+    # (stage index, pattern) -> the number of parts of the first prefix the pattern matches
+    firsts = df._derived.setdefault("earlier_first", {})
     # the use's own script before its command: the shortest prefix of the script the pattern
     # matches in is found once per script and pattern (a binary search), so that a script of
     # thousands of commands is not searched again for each of them
@@ -1043,8 +1040,6 @@ def _first_prefix(text: str, pattern: "re.Pattern[str]") -> int:
 
 
 _STRADDLE = 4096
-# df -> (stage index, pattern) -> the number of parts of the first prefix the pattern matches
-_EARLIER_FIRST: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
 def _first_match(joined: "_Prefixes", pattern: "re.Pattern[str]") -> int:
@@ -1061,11 +1056,6 @@ def _first_match(joined: "_Prefixes", pattern: "re.Pattern[str]") -> int:
         else:
             lo = mid + 1
     return lo
-
-
-# df -> stage index -> (the texts of the chain's parts joined, prefix lengths): every use of a
-# stage shares one walk of its chain (a walk per use is quadratic in a long stage)
-_EARLIER: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
 class _Prefixes:
@@ -1090,9 +1080,9 @@ class _Prefixes:
 
 
 def _earlier_parts(df, index: int) -> tuple[_Prefixes, dict[int, int]]:
-    per_df = _EARLIER.get(df)
-    if per_df is None:
-        per_df = _EARLIER[df] = {}
+    # stage index -> (the texts of the chain's parts joined, prefix lengths): every use of a
+    # stage shares one walk of its chain (a walk per use is quadratic in a long stage)
+    per_df = df._derived.setdefault("earlier_parts", {})
     got = per_df.get(index)
     if got is not None:
         return got

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import weakref
 from docklint.record import record
 from collections import namedtuple
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
@@ -577,14 +576,12 @@ def pragmas_of(df: "Dockerfile") -> Collected:
     return found
 
 
-_MEMO: "weakref.WeakKeyDictionary[Dockerfile, Suppressions]" = weakref.WeakKeyDictionary()
-
-
 def suppressions(df: "Dockerfile") -> Suppressions:
-    """The file's suppressions: ``pragmas_of(df)`` plus the file-level check configuration."""
-    found = _MEMO.get(df)
+    """The file's suppressions: ``pragmas_of(df)`` plus the file-level check configuration
+    (worked out once per file, kept with the model)."""
+    found = df._derived.get("suppressions")
     if found is None:
-        found = _MEMO[df] = _suppressions(df)
+        found = df._derived["suppressions"] = _suppressions(df)
     return found
 
 

@@ -70,8 +70,9 @@ NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "dockli
 SHELLCHECK_PASS = ("subprocess", "warnings", "json")
 # not for a file of ASCII text whose exec forms are plain strings, with no configuration
 # (unicodedata: display widths of non-ASCII text; shlex: quoting an exec-form RUN for the
-# shell parser; fnmatch: a configuration's per-file patterns)
-PLAIN_FILE = ("unicodedata", "shlex", "fnmatch")
+# shell parser; fnmatch: a configuration's per-file patterns; weakref: what is worked out once
+# per file is kept with its model, not in weak tables)
+PLAIN_FILE = ("unicodedata", "shlex", "fnmatch", "weakref")
 SHELL_PARSER = ("tree_sitter", "tree_sitter_bash")
 CONFIG_FILES = (".docklint.yaml", ".docklint.yml", ".hadolint.yaml", ".hadolint.yml")
 
