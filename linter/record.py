@@ -199,40 +199,75 @@ def _tiered_init(cls: type) -> Callable[..., None]:
 
 def _bind(cls: type, self: Any, args: tuple, kwargs: dict) -> None:
     """What the compiled ``__init__`` does, interpreted: the same values and the same errors."""
-    names = cls.__record_fields__
-    where = f"{cls.__qualname__}.__init__()"
-    if len(args) > len(names):
-        most = len(names) + 1
-        least = most - len(cls.__record_defaults__)
-        takes = f"from {least} to {most}" if least < most else str(most)
-        raise TypeError(f"{where} takes {takes} positional argument{'s' if most > 1 else ''} "
-                        f"but {len(args) + 1} were given")
-    values = dict(zip(names, args))
-    for key, value in kwargs.items():
-        if key in values:
-            raise TypeError(f"{where} got multiple values for argument {key!r}")
-        if key not in names:
-            raise TypeError(f"{where} got an unexpected keyword argument {key!r}")
-        values[key] = value
-    defaults = cls.__record_defaults__
-    missing = [n for n in names if n not in values and n not in defaults]
-    if missing:
-        quoted = [repr(n) for n in missing]       # Python's wording: 'a', 'b', and 'c'
-        listed = (quoted[0] if len(quoted) == 1 else " and ".join(quoted) if len(quoted) == 2
-                  else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
-        raise TypeError(f"{where} missing {len(missing)} required positional "
-                        f"argument{'s' if len(missing) > 1 else ''}: {listed}")
-    assign = object.__setattr__ if cls.__record_frozen__ else setattr
-    for name in names:
-        if name in values:
-            value = values[name]
-        else:
-            value = defaults[name]
-            if isinstance(value, _Factory):
-                value = value.make()
-        assign(self, name, value)
+    plan = cls.__dict__.get("__record_plan__") or _plan(cls)
+    names, known, defaults, whole_dict = plan
+    if args:
+        if len(args) > len(names):
+            _too_many(cls, len(args))
+        values = dict(zip(names, args))
+        for key in kwargs:
+            if key in values:
+                raise TypeError(f"{cls.__qualname__}.__init__() got multiple values for "
+                                f"argument {key!r}")
+        values.update(kwargs)
+    else:
+        values = kwargs
+    if not values.keys() <= known:
+        key = next(k for k in values if k not in known)
+        raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword argument "
+                        f"{key!r}")
+    if len(values) < len(names):
+        missing = [n for n in names if n not in values and n not in defaults]
+        if missing:
+            _missing(cls, missing)
+        full = {}
+        for name in names:
+            if name in values:
+                full[name] = values[name]
+            else:
+                value = defaults[name]
+                full[name] = value.make() if type(value) is _Factory else value
+    else:
+        full = {name: values[name] for name in names}
+    if whole_dict:
+        self.__dict__.update(full)      # what assigning each field in order leaves
+    else:
+        assign = object.__setattr__ if cls.__record_frozen__ else setattr
+        for name, value in full.items():
+            assign(self, name, value)
     if hasattr(cls, "__post_init__"):
         self.__post_init__()
+
+
+def _plan(cls: type) -> tuple:
+    """What :func:`_bind` needs of a class, worked out once: its fields, as a set too, its
+    defaults, and whether its instances' fields can be set by updating their ``__dict__``
+    (they have one, no field is a data descriptor, and assigning is plain)."""
+    names = cls.__record_fields__
+    plain_assign = cls.__record_frozen__ or type(cls).__setattr__ is type.__setattr__ and \
+        cls.__setattr__ is object.__setattr__
+    descriptors = any(hasattr(type(c.__dict__.get(n)), "__set__") for c in cls.__mro__
+                      for n in names if n in c.__dict__)
+    whole_dict = bool(cls.__dictoffset__) and plain_assign and not descriptors
+    plan = (names, frozenset(names), cls.__record_defaults__, whole_dict)
+    cls.__record_plan__ = plan
+    return plan
+
+
+def _too_many(cls: type, given: int) -> None:
+    most = len(cls.__record_fields__) + 1
+    least = most - len(cls.__record_defaults__)
+    takes = f"from {least} to {most}" if least < most else str(most)
+    raise TypeError(f"{cls.__qualname__}.__init__() takes {takes} positional "
+                    f"argument{'s' if most > 1 else ''} but {given + 1} were given")
+
+
+def _missing(cls: type, missing: list[str]) -> None:
+    quoted = [repr(n) for n in missing]       # Python's wording: 'a', 'b', and 'c'
+    listed = (quoted[0] if len(quoted) == 1 else " and ".join(quoted) if len(quoted) == 2
+              else ", ".join(quoted[:-1]) + ", and " + quoted[-1])
+    raise TypeError(f"{cls.__qualname__}.__init__() missing {len(missing)} required "
+                    f"positional argument{'s' if len(missing) > 1 else ''}: {listed}")
 
 
 def _compile_init(cls: type) -> Callable[..., None]:

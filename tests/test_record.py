@@ -122,10 +122,10 @@ def _outcome(make, args, kwargs):
         obj = make(*args, **kwargs)
     except (TypeError, ValueError) as exc:
         return type(exc), str(exc)
-    return type(obj).__record_get__(obj), repr(obj)
+    return type(obj).__record_get__(obj), repr(obj), list(getattr(obj, "__dict__", {}).items())
 
 
-CALLS = [((1,), {}), ((1, 2, 3, 4), {}), ((), {"z": 1}), ((1, 2), {}), ((), {"x": 1, "y": 2}), ((1,), {"y": 3}), ((), {}),
+CALLS = [((1,), {}), ((1, 2, 3, 4), {}), ((), {"z": 1}), ((), {"y": 2, "x": 1}), ((1, 2), {}), ((), {"x": 1, "y": 2}), ((1,), {"y": 3}), ((), {}),
          ((1, 2, 3), {}), ((1,), {"x": 2}), ((1,), {"z": 2}), ((-1,), {}), ((), {"y": 1})]
 
 
