@@ -57,6 +57,8 @@ def printable(text: str) -> str:
     :data:`UNPRINTABLE` written as escapes (``\\x1b``, ``\\u202e``, ``\\n``); a tab stays a tab.
     The engine applies it once to every message it stamps (finding, related, fix); reports
     apply it to file names."""
+    if text.isprintable() or ("\t" in text and text.replace("\t", " ").isprintable()):
+        return text     # every character of UNPRINTABLE is one str.isprintable refuses
     return UNPRINTABLE.sub(_escaped, text) if UNPRINTABLE.search(text) else text
 
 

@@ -255,7 +255,7 @@ RULES = (
         'subcodes': '',
         'group': 'instruction',
         'group_message': '',
-        'triggers': (),
+        'triggers': ('HEALTHCHECK',),
         'words': (),
         'summary': 'A HEALTHCHECK runs a tool the image does not have.',
     },
@@ -292,7 +292,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
-        'words': (),
+        'words': ('from=',),
         'summary': '`--from` names no stage of this Dockerfile (a typo, or an image by accident).',
     },
     {
@@ -310,7 +310,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
-        'words': (),
+        'words': ('from=',),
         'summary': 'A stage copies from itself, from a later stage, or from stages that depend on it.',
     },
     {
@@ -454,7 +454,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
-        'words': (),
+        'words': ('from=',),
         'summary': '`COPY --from` a stage that is empty.',
     },
     {
@@ -472,7 +472,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
-        'words': (),
+        'words': ('from=',),
         'summary': "`COPY --from=X / /` copies a whole image over the stage's filesystem.",
     },
     {
@@ -598,7 +598,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
-        'words': (),
+        'words': ('--platform',),
         'summary': '`FROM --platform=` is set to a fixed platform.',
     },
     {
@@ -616,7 +616,7 @@ RULES = (
         'group': 'instruction',
         'group_message': '',
         'triggers': (),
-        'words': (),
+        'words': ('--platform',),
         'summary': '`FROM --platform=$TARGETPLATFORM` says what the builder does anyway.',
     },
     {
@@ -1281,8 +1281,8 @@ RULES = (
         'subcodes': '',
         'group': 'instruction',
         'group_message': '',
-        'triggers': (),
-        'words': (),
+        'triggers': ('COPY',),
+        'words': ('tar',),
         'summary': 'A tar archive is copied into the image and then unpacked by a RUN.',
     },
     {

@@ -62,7 +62,8 @@ from docklint.rule import Finding, Severity, rule
 TOOLS = ("curl", "wget", "nc", "ncat", "netcat", "sh", "bash", "ash")
 
 
-@rule("DK108", "healthcheck-tool-missing", Severity.WARNING, tags={"runtime"})
+@rule("DK108", "healthcheck-tool-missing", Severity.WARNING, tags={"runtime"},
+      triggers=("HEALTHCHECK",))
 def check(df, options):
     target = df.target
     if target is None:

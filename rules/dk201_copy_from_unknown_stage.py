@@ -74,7 +74,8 @@ _MIN_TYPO = 4
 
 
 @rule("DK201", "copy-from-unknown-stage", Severity.ERROR, tags={"stages"},
-      aliases=("DL3022",))
+      aliases=("DL3022",),
+      words=("from=",))
 def check(df, options):
     stages = df.stages
     names = [s.name for s in stages if s.name]

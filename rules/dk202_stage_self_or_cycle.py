@@ -51,7 +51,8 @@ from __future__ import annotations
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK202", "stage-self-or-cycle", Severity.ERROR, tags={"stages"}, aliases=("DL3023",))
+@rule("DK202", "stage-self-or-cycle", Severity.ERROR, tags={"stages"}, aliases=("DL3023",),
+      words=("from=",))
 def check(df, options):
     graph = df.graph
     for e in graph.edges:

@@ -44,7 +44,8 @@ from docklint.facts import facts_of
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK210", "copy-from-empty-stage", Severity.ERROR, tags={"stages"})
+@rule("DK210", "copy-from-empty-stage", Severity.ERROR, tags={"stages"},
+      words=("from=",))
 def check(df, options):
     graph = df.graph
     for e in graph.edges:

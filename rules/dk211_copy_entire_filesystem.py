@@ -170,7 +170,8 @@ def _triggers(df, facts):
                                 f"the image built FROM this one: copy only the paths it needs")
 
 
-@rule("DK211", "copy-entire-filesystem", Severity.WARNING, tags={"size"}, aliases=("DL3067",))
+@rule("DK211", "copy-entire-filesystem", Severity.WARNING, tags={"size"}, aliases=("DL3067",),
+      words=("from=",))
 def check(df, options):
     graph = df.graph
     facts = facts_of(df)

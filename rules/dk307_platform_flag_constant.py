@@ -87,7 +87,8 @@ _COMPONENT = lazy(r"^[A-Za-z0-9_-]+$")
 
 
 @rule("DK307", "platform-flag-constant", Severity.WARNING, tags={"portability"},
-      aliases=("FromPlatformFlagConstDisallowed", "DL3029"))
+      aliases=("FromPlatformFlagConstDisallowed", "DL3029"),
+      words=("--platform",))
 def check(df, options):
     for stage in df.stages:
         flag = stage.platform_flag

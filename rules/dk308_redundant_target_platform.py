@@ -45,7 +45,8 @@ _PLAIN = ("$TARGETPLATFORM", "${TARGETPLATFORM}")
 
 
 @rule("DK308", "redundant-target-platform", Severity.WARNING, tags={"style"},
-      aliases=("RedundantTargetPlatform", "DL3065"))
+      aliases=("RedundantTargetPlatform", "DL3065"),
+      words=("--platform",))
 def check(df, options):
     for stage in df.stages:
         flag = stage.platform_flag

@@ -199,7 +199,8 @@ def _mentions(cmd, name: str) -> bool:
     return False
 
 
-@rule("DK502", "copy-then-extract", Severity.INFO, tags={"size"}, aliases=("DL3010",))
+@rule("DK502", "copy-then-extract", Severity.INFO, tags={"size"}, aliases=("DL3010",),
+      triggers=("COPY",), words=("tar",))
 def check(df, options):
     facts = facts_of(df)
     graph = df.graph

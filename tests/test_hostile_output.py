@@ -416,3 +416,15 @@ def test_cli_a_rule_giving_up_is_reported_not_called_a_bug(tmp_path, monkeypatch
            "this RUN: ShellCheck ran out of time (20 s) (rule-failed)" in res.stdout.splitlines()
     assert res.stderr == (f"docklint: Dockerfile: rule {FAILING} (test-gives-up) could not "
                           "check this RUN: ShellCheck ran out of time (20 s)\n")
+
+
+def test_every_unprinted_character_is_one_isprintable_refuses():
+    """docklint.rule.printable returns a text that str.isprintable accepts (tabs aside) as it
+    is, without the pattern: that is only right if every character of UNPRINTABLE is one
+    isprintable refuses. Checked over the whole of Unicode."""
+    from docklint.rule import UNPRINTABLE, printable
+    caught = [chr(c) for c in range(0x110000) if UNPRINTABLE.match(chr(c))]
+    assert len(caught) > 2_000
+    assert [c for c in caught if c.isprintable()] == []
+    assert printable("plain\ttext — ünïcode") == "plain\ttext — ünïcode"
+    assert printable("a\x1b[31mb\u202ec") == "a\\x1b[31mb\\u202ec"
