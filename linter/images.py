@@ -18,6 +18,8 @@ from docklint.imageref import ImageRef, parse_image_ref
 
 if TYPE_CHECKING:
     from datetime import date
+    from typing import Any
+
     from docklint.imagedecl import Declared
 
 
@@ -169,13 +171,89 @@ STATUSES = ("", "end-of-life")
 
 
 class _Table:
-    """The parsed file: its rows in order, and ``by_image[image][variant]``."""
+    """The parsed file: its rows in order (:attr:`rows`), and ``by_image[image][variant]``.
+    A row becomes an :class:`ImageFacts` (and is checked) when its image is first looked up,
+    or when every row is asked for: a lint looks up a few images of the eighty-odd."""
 
-    __slots__ = ("rows", "by_image")
+    __slots__ = ("by_image", "_numbers", "_rows")
 
-    def __init__(self, rows: tuple[ImageFacts, ...],
-                 by_image: dict[str, dict[str, ImageFacts]]) -> None:
-        self.rows, self.by_image = rows, by_image
+    def __init__(self, raw: dict[int, dict[str, str]], index: dict[str, dict[str, str]]) -> None:
+        self.by_image = _ByImage(raw, index)
+        self._numbers = list(raw)
+        self._rows: tuple[ImageFacts, ...] | None = None
+
+    @classmethod
+    def made(cls, rows: tuple[ImageFacts, ...]) -> "_Table":
+        """A table of rows already made (tests change the data this way)."""
+        table = cls({}, {})
+        by_image: dict[str, dict[str, ImageFacts]] = {}
+        for facts in rows:
+            by_image.setdefault(facts.image, {})[facts.variant] = facts
+        table.by_image, table._rows = by_image, tuple(rows)   # type: ignore[assignment]
+        return table
+
+    @property
+    def rows(self) -> tuple[ImageFacts, ...]:
+        if self._rows is None:
+            by_number = {}
+            for image in self.by_image:
+                for number, facts in self.by_image.numbered(image):
+                    by_number[number] = facts
+            self._rows = tuple(by_number[n] for n in self._numbers)
+        return self._rows
+
+
+class _ByImage:
+    """``image -> {variant: ImageFacts}`` over the raw rows, each image's made on first use
+    (``get``, ``[]``, ``in``, iteration and ``items`` as a dict has them)."""
+
+    __slots__ = ("_raw", "_index", "_made", "_variants")
+
+    def __init__(self, raw: dict[int, dict[str, str]], index: dict[str, dict[str, str]]) -> None:
+        self._raw: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        for number, r in raw.items():
+            self._raw.setdefault(r["image"], []).append((number, r))
+        self._index = index
+        self._made: dict[str, list[tuple[int, ImageFacts]]] = {}
+        self._variants: dict[str, dict[str, ImageFacts]] = {}
+
+    def numbered(self, image: str) -> list[tuple[int, ImageFacts]]:
+        made = self._made.get(image)
+        if made is None:
+            made, variants = [], set()
+            for number, r in self._raw[image]:
+                try:
+                    facts = _row(r, self._index)
+                except ValueError as exc:
+                    raise ValueError(f"base_images.tsv line {number}: {exc}") from None
+                if facts.variant in variants:
+                    raise ValueError(f"base_images.tsv: two rows for {image} {facts.variant}")
+                variants.add(facts.variant)
+                made.append((number, facts))
+            self._made[image] = made
+        return made
+
+    def get(self, image: str, default: Any = None) -> dict[str, ImageFacts] | Any:
+        variants = self._variants.get(image)
+        if variants is None:
+            if image not in self._raw:
+                return default
+            variants = self._variants[image] = {f.variant: f for _, f in self.numbered(image)}
+        return variants
+
+    def __getitem__(self, image: str) -> dict[str, ImageFacts]:
+        if image not in self._raw:
+            raise KeyError(image)
+        return self.get(image)
+
+    def __contains__(self, image: object) -> bool:
+        return image in self._raw
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def items(self):
+        return ((image, self.get(image)) for image in self._raw)
 
 
 def _int(cell: str) -> int | None:
@@ -229,27 +307,22 @@ def _iso_date(text: str) -> str:
     return text
 
 
-def parse_table(text: str) -> _Table:
-    """Parse the TSV; raises ``ValueError`` naming the line of anything malformed."""
+def parse_table(text: str, check: bool = True) -> _Table:
+    """Parse the TSV; raises ``ValueError`` naming the line of anything malformed (with
+    ``check`` off, a row's values are checked when its image is first looked up)."""
     lines = text.splitlines()
     if tuple(lines[0].split("\t")) != _COLUMNS:
         raise ValueError("base_images.tsv: unexpected header")
     raw = {n: dict(zip(_COLUMNS, line.split("\t"))) for n, line in enumerate(lines, 1)
            if line and n > 1}
+    for number in raw:
+        if lines[number - 1].count("\t") != len(_COLUMNS) - 1:
+            raise ValueError(f"base_images.tsv line {number}: wrong number of columns")
     index = {f"{r['image']}:{r['tag']}": r for r in raw.values()}
-    rows: list[ImageFacts] = []
-    for number, r in raw.items():
-        try:
-            if lines[number - 1].count("\t") != len(_COLUMNS) - 1:
-                raise ValueError("wrong number of columns")
-            rows.append(_row(r, index))
-        except ValueError as exc:
-            raise ValueError(f"base_images.tsv line {number}: {exc}") from None
-    by_image: dict[str, dict[str, ImageFacts]] = {}
-    for facts in rows:
-        if by_image.setdefault(facts.image, {}).setdefault(facts.variant, facts) is not facts:
-            raise ValueError(f"base_images.tsv: two rows for {facts.image} {facts.variant}")
-    return _Table(tuple(rows), by_image)
+    table = _Table(raw, index)
+    if check:
+        table.rows          # every row made now: a malformed one raises here
+    return table
 
 
 @lru_cache(maxsize=None)
@@ -257,7 +330,8 @@ def _table() -> _Table:
     # a plain path next to this module: importlib.resources would pull in zipfile and tempfile
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "base_images.tsv")
     with open(path, encoding="utf-8") as fh:
-        return parse_table(fh.read())
+        # the shipped file: tests/test_images.py checks every row of it
+        return parse_table(fh.read(), check=False)
 
 
 # --- lookup ----------------------------------------------------------------------------------

@@ -360,10 +360,7 @@ def test_eol_rows_are_never_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
     def expire(*names: str) -> None:
         rows = tuple(record.replace(f, eol="2000-01-01", eol_source="test")
                      if f.image in names else f for f in real.rows)
-        by_image: dict[str, dict[str, ImageFacts]] = {}
-        for f in rows:
-            by_image.setdefault(f.image, {})[f.variant] = f
-        monkeypatch.setattr(images, "_table", lambda: images._Table(rows, by_image))
+        monkeypatch.setattr(images, "_table", lambda: images._Table.made(rows))
 
     ref = parse_image_ref("golang:1.22")
     distroless = ("gcr.io/distroless/static-debian13", "gcr.io/distroless/static-debian12")
@@ -405,10 +402,7 @@ def test_successor_skips_end_of_life_releases(monkeypatch: pytest.MonkeyPatch) -
     real = images._table()
     rows = tuple(record.replace(f, eol="2026-10-01", eol_source="test")
                  if f.image == "gcr.io/distroless/static-debian13" else f for f in real.rows)
-    by_image: dict[str, dict[str, ImageFacts]] = {}
-    for f in rows:
-        by_image.setdefault(f.image, {})[f.variant] = f
-    monkeypatch.setattr(images, "_table", lambda: images._Table(rows, by_image))
+    monkeypatch.setattr(images, "_table", lambda: images._Table.made(rows))
     # on 2026-09-01 debian12 is still supported and debian13 is too; later neither is
     assert images.successor("gcr.io/distroless/static-debian11", date(2026, 9, 1)) == \
         "gcr.io/distroless/static-debian13"
@@ -658,6 +652,32 @@ def test_end_of_life_rule_judges_against_today(monkeypatch: pytest.MonkeyPatch) 
     assert len(found) == 1 and found[0].message.startswith(
         "base image `gcr.io/distroless/static-debian12:nonroot` is end-of-life")
     assert "2026-09-30" in found[0].message
+
+
+def test_the_shipped_table_made_lazily_equals_the_checked_one():
+    """A lint makes the rows of the images it looks up; the whole file parsed and checked at
+    once gives the same rows, in the same order, and the same look-ups."""
+    lazy = images._table()
+    assert lazy.by_image.get("golang")["full"] is lazy.by_image["golang"]["full"]  # made once
+    assert "golang" in lazy.by_image and "no-such-image" not in lazy.by_image
+    assert lazy.by_image.get("no-such-image") is None
+    checked = images.parse_table(DATA.read_text("utf-8"))
+    assert lazy.rows == checked.rows and len(checked.rows) > 50
+    assert dict(lazy.by_image.items()) == dict(checked.by_image.items())
+
+
+def test_a_malformed_row_fails_when_its_image_is_looked_up():
+    header, first = DATA.read_text("utf-8").splitlines()[:2]
+    good = dict(zip(images._COLUMNS, first.split("\t")))
+    bad = {**good, "image": "broken", "libc": "newlib"}
+    text = "\n".join([header, "\t".join(good[c] for c in images._COLUMNS),
+                      "\t".join(bad[c] for c in images._COLUMNS)])
+    table = images.parse_table(text, check=False)
+    assert table.by_image.get(good["image"]) is not None       # the good row is fine
+    with pytest.raises(ValueError, match="line 3: bad libc 'newlib'"):
+        table.by_image.get("broken")
+    with pytest.raises(ValueError, match="line 3: bad libc"):
+        images.parse_table(text)                               # checked at once
 
 
 def test_image_env_table():
