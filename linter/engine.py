@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 from .model import Dockerfile, build
 from .parse import Parsed, parse
-from .registry import keywords_of, may_fire, resolve, text_of
+from .registry import keywords_of, may_fire, resolve, switched_off, text_of
 from .rule import (SUBCODES_OFF, CannotCheck, Edit, Finding, Fix, Related, Rule, Severity,
                    printable)
 from .source import Source, Span, decode_bytes
@@ -265,6 +265,8 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
             continue        # none of its triggers in this file: not run, its module not imported
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))
+        if switched_off(r, options):
+            continue        # the option that turns it on is empty: not run, not imported
         if r.subcodes and options.get(SUBCODES_OFF):
             sub_off[r.code] = {str(c).strip().upper() for c in options[SUBCODES_OFF]}
         try:

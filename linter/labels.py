@@ -173,23 +173,9 @@ def label_settings(df, stages=None, triggers: bool = False) -> Iterator[LabelSet
 
 
 def trigger_env(stage) -> dict[str, str | None]:
-    """The variables docklint knows an ONBUILD trigger of ``stage`` sees: it runs in the build
-    of an image FROM this one, whose environment starts as this stage's ENV values. Its ARGs
-    do not reach that build, the base image's ENV is not known, and a name an ONBUILD ARG or
-    ENV of the stage sets may change first: all those are left out (unknown, so a value built
-    from them is unknown too)."""
-    end = stage.env_end
-    if getattr(end, "untracked", False):
-        return {}
-    kinds = getattr(end, "kinds", {})
-    out = {k: v for k, v in end.items() if kinds.get(k) == "env"}
-    for holder in stage.instructions:
-        sub = holder.sub
-        if holder.keyword == "ONBUILD" and sub is not None and sub.keyword in ("ARG", "ENV"):
-            words = [k for k, _v, _s in sub.pairs()] if sub.keyword == "ENV" else sub.args
-            for word in words:
-                out.pop(word.value.partition("=")[0], None)
-    return out
+    """The variables an ONBUILD trigger of ``stage`` sees (see
+    :meth:`docklint.model.Stage.trigger_env`, which works it out)."""
+    return stage.trigger_env()
 
 
 def label_keys_in_chain(df, index: int) -> tuple[set[str], bool]:

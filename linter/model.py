@@ -384,6 +384,25 @@ class Stage:
             if ins.keyword in keywords:
                 yield ins
 
+    def trigger_env(self) -> dict[str, str | None]:
+        """The variables docklint knows an ONBUILD trigger of this stage sees: it runs in the
+        build of an image FROM this one, whose environment starts as this stage's ENV values.
+        Its ARGs do not reach that build, the base image's ENV is not known, and a name an
+        ONBUILD ARG or ENV of the stage sets may change first: all those are left out
+        (unknown, so a value built from them is unknown too)."""
+        end = self.env_end
+        if getattr(end, "untracked", False):
+            return {}
+        kinds = getattr(end, "kinds", {})
+        out = {k: v for k, v in end.items() if kinds.get(k) == "env"}
+        for holder in self.instructions:
+            sub = holder.sub
+            if holder.keyword == "ONBUILD" and sub is not None and sub.keyword in ("ARG", "ENV"):
+                words = [k for k, _v, _s in sub.pairs()] if sub.keyword == "ENV" else sub.args
+                for word in words:
+                    out.pop(word.value.partition("=")[0], None)
+        return out
+
 
 _CHAIN_CACHE_ENTRIES = 1_000_000     # StageGraph.chain: stages kept in remembered chains
 

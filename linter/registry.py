@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from .rule import Option, Rule, Severity
 
 __all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule", "scan_rules",
-           "may_fire", "keywords_of", "text_of", "index_source"]
+           "may_fire", "keywords_of", "text_of", "switched_off", "index_source"]
 
 
 # hadolint's rules that are off unless a configuration gives them a severity
@@ -140,7 +140,7 @@ def _declared(module_name: str, code: str) -> Rule:
 
 _INDEXED = ("code", "slug", "module", "severity", "default_enabled", "status", "aliases",
             "tags", "fixable", "options", "subcodes", "group", "group_message", "triggers",
-            "words", "summary")
+            "words", "off_unless", "summary")
 
 
 def _entry(r: Rule) -> dict:
@@ -159,7 +159,7 @@ def _entry(r: Rule) -> dict:
               "fixable": r.fixable, "options": tuple(options), "subcodes": r.subcodes,
               "group": r.group, "group_message": r.group_message,
               "triggers": tuple(sorted(r.triggers)), "words": tuple(sorted(r.words)),
-              "summary": r.summary}
+              "off_unless": r.off_unless, "summary": r.summary}
     return {k: values[k] for k in _INDEXED}
 
 
@@ -251,6 +251,12 @@ def may_fire(r: Rule, keywords: frozenset[str], text: str | None = None) -> bool
     if r.triggers and r.triggers.isdisjoint(keywords):
         return False
     return not r.words or text is None or any(w in text for w in r.words)
+
+
+def switched_off(r: Rule, options: dict[str, Any]) -> bool:
+    """Whether rule ``r`` is off with these options: the one that turns it on
+    (:attr:`Rule.off_unless`) is empty."""
+    return TRIGGER_FILTER and bool(r.off_unless) and not options.get(r.off_unless)
 
 
 class _Index(dict):

@@ -242,6 +242,9 @@ class Rule:
     # names a rule reacts to (``apt``, ``pip``), ``|`` for a pipe; empty: no such condition.
     # Like ``triggers``, declared only where every finding the rule makes needs one of them
     words: frozenset[str] = frozenset()
+    # the option that turns the rule on: while it is empty (false) the rule finds nothing, and
+    # the engine neither runs nor imports it (e.g. a list of trusted registries); "" for none
+    off_unless: str = ""
 
     def owns_subcode(self, code: str) -> bool:
         return bool(self.subcodes) and re.fullmatch(self.subcodes, code, re.I) is not None
@@ -280,16 +283,18 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
          aliases: Iterable[str] = (), fixable: str = "never",
          options: Mapping[str, Option] | None = None, default_enabled: bool = True,
          status: str = "stable", subcodes: str = "", group: str = "instruction",
-         group_message: str = "", triggers: Iterable[str] = (), words: Iterable[str] = ()
-         ) -> Callable[[CheckFn], CheckFn]:
+         group_message: str = "", triggers: Iterable[str] = (), words: Iterable[str] = (),
+         off_unless: str = "") -> Callable[[CheckFn], CheckFn]:
     """Declare a rule. The rule's documentation is its module's docstring.
 
     ``triggers``: the instruction keywords one of which a file needs for the rule to find
     anything (see :attr:`Rule.triggers`); leave it out for a rule that reads anything else
     (the stage graph, the final image, FROM-level facts, comments). ``words``: text one
     piece of which the file must contain (lower case; see :attr:`Rule.words`), usually the
-    names of the commands the rule reads. After changing a rule's metadata, regenerate the
-    rule index: ``python -m docklint.registry --write-index``."""
+    names of the commands the rule reads. ``off_unless``: the option without which (while
+    its value is empty) the rule finds nothing (see :attr:`Rule.off_unless`). After changing
+    a rule's metadata, regenerate the rule index:
+    ``python -m docklint.registry --write-index``."""
     if fixable not in FIX_SAFETY:
         raise ValueError(f"fixable must be one of {FIX_SAFETY}")
     if group not in GROUPING:
@@ -302,6 +307,9 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
                for w in words):
         raise ValueError("words must be non-empty lower-case text without quotes or "
                          "backslashes, e.g. ('apt', 'pip')")
+    if off_unless and off_unless not in (options or {}):
+        raise ValueError(f"off_unless names {off_unless!r}, which is not one of the rule's "
+                         "options")
 
     def wrap(fn: CheckFn) -> CheckFn:
         module = sys.modules.get(fn.__module__)
@@ -311,7 +319,7 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
             tags=frozenset(tags), aliases=tuple(aliases), fixable=fixable,
             options=dict(options or {}), default_enabled=default_enabled, status=status,
             module=fn.__module__, subcodes=subcodes, group=group, group_message=group_message,
-            triggers=frozenset(triggers), words=frozenset(words))
+            triggers=frozenset(triggers), words=frozenset(words), off_unless=off_unless)
         return fn
 
     return wrap

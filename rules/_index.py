@@ -23,6 +23,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A line BuildKit would refuse to build.',
     },
     {
@@ -41,6 +42,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A suppression comment that does not do what it says.',
     },
     {
@@ -59,6 +61,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A suppression that silences nothing.',
     },
     {
@@ -77,6 +80,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'Bytes that are not valid UTF-8 text.',
     },
     {
@@ -95,6 +99,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'An inline suppression comment, for teams that keep exceptions in the configuration.',
     },
     {
@@ -113,6 +118,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A rule that could not check this file, so the report is incomplete.',
     },
     {
@@ -131,6 +137,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image makes TLS calls but has no CA bundle to verify them.',
     },
     {
@@ -149,6 +156,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A shell-form command in an image that has no shell.',
     },
     {
@@ -167,6 +175,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': "A user or group name that the image's /etc/passwd does not define.",
     },
     {
@@ -185,6 +194,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A program copied into an image whose C library it cannot use.',
     },
     {
@@ -203,6 +213,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The program uses time zones but the image has no time-zone database.',
     },
     {
@@ -221,6 +232,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image explicitly runs as root.',
     },
     {
@@ -239,6 +251,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': "A scratch image's entrypoint is a file nothing puts there.",
     },
     {
@@ -257,6 +270,7 @@ RULES = (
         'group_message': '',
         'triggers': ('HEALTHCHECK',),
         'words': (),
+        'off_unless': '',
         'summary': 'A HEALTHCHECK runs a tool the image does not have.',
     },
     {
@@ -275,6 +289,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image runs as root because nothing sets a user.',
     },
     {
@@ -293,6 +308,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': ('from=',),
+        'off_unless': '',
         'summary': '`--from` names no stage of this Dockerfile (a typo, or an image by accident).',
     },
     {
@@ -311,6 +327,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': ('from=',),
+        'off_unless': '',
         'summary': 'A stage copies from itself, from a later stage, or from stages that depend on it.',
     },
     {
@@ -329,6 +346,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'Two stages have the same name.',
     },
     {
@@ -347,6 +365,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A stage that a build of the target never builds.',
     },
     {
@@ -365,6 +384,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A stage named `scratch` or `context`.',
     },
     {
@@ -383,6 +403,7 @@ RULES = (
         'group_message': '',
         'triggers': ('CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'RUN'),
         'words': ('$',),
+        'off_unless': '',
         'summary': 'A shell command uses a global ARG that is not in scope in its stage.',
     },
     {
@@ -401,6 +422,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A FROM line uses a variable that no global ARG declares.',
     },
     {
@@ -419,6 +441,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'With only the ARG defaults, a FROM line does not name a valid image.',
     },
     {
@@ -437,6 +460,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'An instruction that BuildKit expands uses a variable that is not defined.',
     },
     {
@@ -455,6 +479,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': ('from=',),
+        'off_unless': '',
         'summary': '`COPY --from` a stage that is empty.',
     },
     {
@@ -473,6 +498,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': ('from=',),
+        'off_unless': '',
         'summary': "`COPY --from=X / /` copies a whole image over the stage's filesystem.",
     },
     {
@@ -491,6 +517,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image ships a toolchain or a full OS it does not need.',
     },
     {
@@ -509,6 +536,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final stage compiles its program on a toolchain image, so the compiler ships with it.',
     },
     {
@@ -527,6 +555,7 @@ RULES = (
         'group_message': '{count} packages only a build needs are installed into the final image and not removed in the same RUN: {labels}; build in a separate stage, or remove them at the end of this RUN',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image installs compilers, headers or git and keeps them.',
     },
     {
@@ -545,6 +574,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': "The final image installs the project's development dependencies.",
     },
     {
@@ -563,6 +593,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'An image the build pulls has no tag, or only `latest`, and no digest.',
     },
     {
@@ -581,6 +612,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': 'trusted-registries',
         'summary': 'An image comes from a registry that is not on the trusted list.',
     },
     {
@@ -599,6 +631,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': ('--platform',),
+        'off_unless': '',
         'summary': '`FROM --platform=` is set to a fixed platform.',
     },
     {
@@ -617,6 +650,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': ('--platform',),
+        'off_unless': '',
         'summary': '`FROM --platform=$TARGETPLATFORM` says what the builder does anyway.',
     },
     {
@@ -635,6 +669,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'An image the build pulls has reached its end of life.',
     },
     {
@@ -653,6 +688,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': "The final image's base is one docklint knows nothing about, so its runtime checks were skipped.",
     },
     {
@@ -671,6 +707,7 @@ RULES = (
         'group_message': '{count} apt packages are not pinned to a version: {labels}; write `name=<version>` for each',
         'triggers': ('RUN',),
         'words': ('apt',),
+        'off_unless': '',
         'summary': 'An `apt-get install` names a package without a version.',
     },
     {
@@ -689,6 +726,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('apt',),
+        'off_unless': '',
         'summary': 'An `apt-get update` leaves the package lists in the image.',
     },
     {
@@ -707,6 +745,7 @@ RULES = (
         'group_message': '{count} pip packages are not pinned to a version: {labels}; write `name==<version>` for each',
         'triggers': ('RUN',),
         'words': ('pip',),
+        'off_unless': '',
         'summary': 'A `pip install` names a package without a version.',
     },
     {
@@ -725,6 +764,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('apt',),
+        'off_unless': '',
         'summary': 'An `apt-get` command that asks for confirmation runs without `-y`.',
     },
     {
@@ -743,6 +783,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('apt',),
+        'off_unless': '',
         'summary': 'An `apt-get install` in a shipped image also installs recommended packages.',
     },
     {
@@ -761,6 +802,7 @@ RULES = (
         'group_message': '{count} npm packages are not pinned: {labels}; write `name@<version>` for each',
         'triggers': ('RUN',),
         'words': ('npm',),
+        'off_unless': '',
         'summary': 'An `npm install` names a package without a version.',
     },
     {
@@ -779,6 +821,7 @@ RULES = (
         'group_message': '{count} apk packages are not pinned to a version: {labels}; write `name=<version>` or `name~<major.minor>` for each',
         'triggers': ('RUN',),
         'words': ('apk',),
+        'off_unless': '',
         'summary': 'An `apk add` names a package without a version.',
     },
     {
@@ -797,6 +840,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('apk',),
+        'off_unless': '',
         'summary': 'An `apk` command leaves its package index cache in the image.',
     },
     {
@@ -815,6 +859,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('apt',),
+        'off_unless': '',
         'summary': 'A RUN uses `apt`, the interactive front end, instead of `apt-get`.',
     },
     {
@@ -833,6 +878,7 @@ RULES = (
         'group_message': '{count} gems are not pinned to a version: {labels}; write `name:<version>` for each',
         'triggers': ('RUN',),
         'words': ('gem',),
+        'off_unless': '',
         'summary': 'A `gem install` names a gem without a version.',
     },
     {
@@ -851,6 +897,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('yum',),
+        'off_unless': '',
         'summary': 'A `yum` command that asks for confirmation runs without `-y`.',
     },
     {
@@ -869,6 +916,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('yum',),
+        'off_unless': '',
         'summary': "A `yum` install leaves yum's cache in the image.",
     },
     {
@@ -887,6 +935,7 @@ RULES = (
         'group_message': '{count} yum packages or modules are not pinned: {labels}; write `name-<version>` (a module: `name:<stream>`) for each',
         'triggers': ('RUN',),
         'words': ('yum',),
+        'off_unless': '',
         'summary': 'A `yum install` names a package without a version.',
     },
     {
@@ -905,6 +954,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('zypper',),
+        'off_unless': '',
         'summary': 'A `zypper` command that asks questions runs without `-n`.',
     },
     {
@@ -923,6 +973,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('zypper',),
+        'off_unless': '',
         'summary': 'A RUN upgrades the whole distribution with `zypper dist-upgrade`.',
     },
     {
@@ -941,6 +992,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('zypper',),
+        'off_unless': '',
         'summary': "A `zypper` install leaves zypper's cache in the image.",
     },
     {
@@ -959,6 +1011,7 @@ RULES = (
         'group_message': '{count} zypper packages are not pinned to a version: {labels}; write `name=<version>` for each',
         'triggers': ('RUN',),
         'words': ('zypper',),
+        'off_unless': '',
         'summary': 'A `zypper install` names a package without a version.',
     },
     {
@@ -977,6 +1030,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('dnf',),
+        'off_unless': '',
         'summary': 'A `dnf` command that asks for confirmation runs without `-y`.',
     },
     {
@@ -995,6 +1049,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('dnf',),
+        'off_unless': '',
         'summary': "A `dnf` or `microdnf` install leaves dnf's cache in the image.",
     },
     {
@@ -1013,6 +1068,7 @@ RULES = (
         'group_message': '{count} dnf packages or modules are not pinned: {labels}; write `name-<version>` (a module: `name:<stream>`) for each',
         'triggers': ('RUN',),
         'words': ('dnf',),
+        'off_unless': '',
         'summary': 'A `dnf install` names a package without a version.',
     },
     {
@@ -1031,6 +1087,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('pip',),
+        'off_unless': '',
         'summary': "A `pip install` in a shipped image keeps pip's download cache.",
     },
     {
@@ -1049,6 +1106,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('yarn',),
+        'off_unless': '',
         'summary': "A `yarn install` in a shipped image keeps yarn's package cache.",
     },
     {
@@ -1067,6 +1125,7 @@ RULES = (
         'group_message': '{count} Go modules are fetched at a moving version: {labels}; write `module@<version>` for each',
         'triggers': ('RUN',),
         'words': ('go',),
+        'off_unless': '',
         'summary': 'A `go install`, `go get` or `go run` fetches a module at a moving version.',
     },
     {
@@ -1085,6 +1144,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('free', 'kill', 'mount', 'ps', 'service', 'shutdown', 'ssh', 'top', 'vim'),
+        'off_unless': '',
         'summary': 'A RUN calls an interactive or system-management tool that does nothing useful in a build.',
     },
     {
@@ -1103,6 +1163,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('cd',),
+        'off_unless': '',
         'summary': 'A RUN changes directory with `cd` where a WORKDIR would say it once.',
     },
     {
@@ -1121,6 +1182,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('sudo',),
+        'off_unless': '',
         'summary': 'A RUN uses `sudo`.',
     },
     {
@@ -1139,6 +1201,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('useradd',),
+        'off_unless': '',
         'summary': '`useradd` with a large UID but without `-l`, which bloats the layer with a sparse log file.',
     },
     {
@@ -1157,6 +1220,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('wget',),
+        'off_unless': '',
         'summary': '`wget` without a quieter progress display floods the build log.',
     },
     {
@@ -1175,6 +1239,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': (),
+        'off_unless': '',
         'summary': 'Two RUN instructions in a row that each run a single command.',
     },
     {
@@ -1193,6 +1258,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('curl', 'wget'),
+        'off_unless': '',
         'summary': 'One stage downloads with both curl and wget.',
     },
     {
@@ -1211,6 +1277,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('ln',),
+        'off_unless': '',
         'summary': 'A RUN replaces /bin/sh with a link to another shell.',
     },
     {
@@ -1229,6 +1296,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': ('|',),
+        'off_unless': '',
         'summary': 'A RUN pipes commands while a failure on the left of the pipe goes unnoticed.',
     },
     {
@@ -1247,6 +1315,7 @@ RULES = (
         'group_message': '',
         'triggers': ('RUN',),
         'words': (),
+        'off_unless': '',
         'summary': "ShellCheck's findings in the scripts of RUN instructions.",
     },
     {
@@ -1265,6 +1334,7 @@ RULES = (
         'group_message': '',
         'triggers': ('WORKDIR',),
         'words': (),
+        'off_unless': '',
         'summary': 'The first WORKDIR of a stage is a relative path.',
     },
     {
@@ -1283,6 +1353,7 @@ RULES = (
         'group_message': '',
         'triggers': ('COPY',),
         'words': ('tar',),
+        'off_unless': '',
         'summary': 'A tar archive is copied into the image and then unpacked by a RUN.',
     },
     {
@@ -1301,6 +1372,7 @@ RULES = (
         'group_message': '',
         'triggers': ('ADD',),
         'words': (),
+        'off_unless': '',
         'summary': 'ADD of a local file or directory that COPY would copy the same way.',
     },
     {
@@ -1319,6 +1391,7 @@ RULES = (
         'group_message': '',
         'triggers': ('ADD', 'COPY'),
         'words': (),
+        'off_unless': '',
         'summary': 'COPY or ADD with several sources into a destination that does not end in `/`.',
     },
     {
@@ -1337,6 +1410,7 @@ RULES = (
         'group_message': '',
         'triggers': ('ADD', 'COPY'),
         'words': (),
+        'off_unless': '',
         'summary': 'COPY or ADD to a relative destination before any WORKDIR.',
     },
     {
@@ -1355,6 +1429,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'COPY or ADD names a file that `.dockerignore` keeps out of the build context.',
     },
     {
@@ -1373,6 +1448,7 @@ RULES = (
         'group_message': '',
         'triggers': ('ADD', 'COPY'),
         'words': (),
+        'off_unless': '',
         'summary': 'A COPY or ADD word that BuildKit reads as a source although it was written as a flag or as',
     },
     {
@@ -1391,6 +1467,7 @@ RULES = (
         'group_message': '',
         'triggers': ('EXPOSE',),
         'words': (),
+        'off_unless': '',
         'summary': 'EXPOSE names a port above 65535, or a range that runs backwards.',
     },
     {
@@ -1409,6 +1486,7 @@ RULES = (
         'group_message': '',
         'triggers': ('CMD', 'ENTRYPOINT', 'HEALTHCHECK'),
         'words': (),
+        'off_unless': '',
         'summary': 'A CMD, ENTRYPOINT or HEALTHCHECK that a later one in the same stage overrides.',
     },
     {
@@ -1427,6 +1505,7 @@ RULES = (
         'group_message': '',
         'triggers': ('CMD', 'ENTRYPOINT', 'HEALTHCHECK'),
         'words': (),
+        'off_unless': '',
         'summary': 'CMD or ENTRYPOINT in shell form.',
     },
     {
@@ -1445,6 +1524,7 @@ RULES = (
         'group_message': '',
         'triggers': ('ENV',),
         'words': (),
+        'off_unless': '',
         'summary': 'An ENV value uses a variable that another pair of the same ENV sets.',
     },
     {
@@ -1463,6 +1543,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': "A LABEL key that does not follow Docker's label key format.",
     },
     {
@@ -1481,6 +1562,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': 'label-schema',
         'summary': 'The final image lacks a label that the label schema requires.',
     },
     {
@@ -1499,6 +1581,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': 'strict-labels',
         'summary': 'A label that the label schema does not list, with strict labels on.',
     },
     {
@@ -1517,6 +1600,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': 'label-schema',
         'summary': 'A label of the label schema is set to an empty value.',
     },
     {
@@ -1535,6 +1619,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': 'A label the label schema types `url` does not hold a URL.',
     },
     {
@@ -1553,6 +1638,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': 'A label the label schema types `rfc3339` does not hold an RFC 3339 timestamp.',
     },
     {
@@ -1571,6 +1657,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': 'A label the label schema types `spdx` does not hold an SPDX license expression.',
     },
     {
@@ -1589,6 +1676,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': 'A label the label schema types `hash` does not hold a git commit id.',
     },
     {
@@ -1607,6 +1695,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': 'A label the label schema types `semver` does not hold a semantic version.',
     },
     {
@@ -1625,6 +1714,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image has no HEALTHCHECK.',
     },
     {
@@ -1643,6 +1733,7 @@ RULES = (
         'group_message': '',
         'triggers': ('LABEL',),
         'words': (),
+        'off_unless': '',
         'summary': 'A label the label schema types `email` does not hold an email address.',
     },
     {
@@ -1661,6 +1752,7 @@ RULES = (
         'group_message': '',
         'triggers': ('ARG', 'ENV'),
         'words': (),
+        'off_unless': '',
         'summary': 'An ARG or ENV whose name says it holds a secret.',
     },
     {
@@ -1679,6 +1771,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'The final image runs as a user given by name, not by numeric ID.',
     },
     {
@@ -1697,6 +1790,7 @@ RULES = (
         'group_message': '',
         'triggers': ('MAINTAINER',),
         'words': (),
+        'off_unless': '',
         'summary': 'MAINTAINER is deprecated.',
     },
     {
@@ -1715,6 +1809,7 @@ RULES = (
         'group_message': '',
         'triggers': ('EXPOSE',),
         'words': (),
+        'off_unless': '',
         'summary': 'An EXPOSE protocol written in upper case.',
     },
     {
@@ -1733,6 +1828,7 @@ RULES = (
         'group_message': '',
         'triggers': ('EXPOSE',),
         'words': (),
+        'off_unless': '',
         'summary': 'EXPOSE with an IP address or a host port.',
     },
     {
@@ -1751,6 +1847,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A comment above a stage or ARG that does not describe it in the expected form.',
     },
     {
@@ -1769,6 +1866,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'A stage name with upper-case letters.',
     },
     {
@@ -1787,6 +1885,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': '`AS` in a FROM line whose case does not match the `FROM` keyword.',
     },
     {
@@ -1805,6 +1904,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'An empty line inside an instruction continued with `\\`.',
     },
     {
@@ -1823,6 +1923,7 @@ RULES = (
         'group_message': '',
         'triggers': (),
         'words': (),
+        'off_unless': '',
         'summary': 'An instruction keyword whose case differs from the rest of the file.',
     },
     {
@@ -1841,6 +1942,7 @@ RULES = (
         'group_message': '{count} ENV/LABEL instructions use the legacy `KEY value` form (keys {labels}); write `KEY=value`',
         'triggers': ('ENV', 'LABEL'),
         'words': (),
+        'off_unless': '',
         'summary': 'ENV or LABEL in the legacy `KEY value` form.',
     },
 )

@@ -82,7 +82,8 @@ _HUB_NAMES = {"docker.io", "index.docker.io", "registry-1.docker.io", "registry.
       options={"trusted-registries": Option(
           default=[], type=(list, str),
           help="registries images may come from (patterns: `*.example.com`, `prefix*`); "
-               "Docker Hub images count as docker.io; empty turns the rule off")})
+               "Docker Hub images count as docker.io; empty turns the rule off")},
+      off_unless="trusted-registries")
 def check(df, options):
     patterns = _patterns(options.get("trusted-registries"))
     if not patterns:

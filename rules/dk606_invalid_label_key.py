@@ -52,7 +52,6 @@ LABEL org.opencontainers.image.authors="team@example.com" \
 from __future__ import annotations
 
 from docklint.checks import has_parse_error, label_key_problems
-from docklint.labels import trigger_env
 from docklint.rule import Finding, Severity, rule
 
 
@@ -65,7 +64,7 @@ def check(df, options):
             if ins.keyword != "LABEL" or has_parse_error(df, holder):
                 continue
             trigger = ins is not holder
-            env = trigger_env(stage) if trigger else stage.env_before(holder)
+            env = stage.trigger_env() if trigger else stage.env_before(holder)
             where = " (in an ONBUILD trigger: images built FROM this one get this label)" \
                 if trigger else ""
             for key, _value, _sep in ins.pairs():

@@ -71,7 +71,8 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.source": "url",
 
 
 @rule("DK607", "label-missing", Severity.INFO, tags={"metadata"}, aliases=("DL3049",),
-      options={"label-schema": SCHEMA_OPTION})
+      options={"label-schema": SCHEMA_OPTION},
+      off_unless="label-schema")
 def check(df, options):
     schema = schema_from(options)
     target = df.target

@@ -58,7 +58,8 @@ EXAMPLE_OPTIONS = {"strict-labels": True,
 
 
 @rule("DK608", "label-superfluous", Severity.INFO, tags={"metadata"}, aliases=("DL3050",),
-      options={"label-schema": SCHEMA_OPTION, "strict-labels": STRICT_OPTION}, triggers=("LABEL",))
+      options={"label-schema": SCHEMA_OPTION, "strict-labels": STRICT_OPTION}, triggers=("LABEL",),
+      off_unless="strict-labels")
 def check(df, options):
     if options.get("strict-labels") is not True:
         return

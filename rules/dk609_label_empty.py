@@ -53,7 +53,7 @@ EXAMPLE_OPTIONS = {"label-schema": {"org.opencontainers.image.version": "semver"
 
 
 @rule("DK609", "label-empty", Severity.WARNING, tags={"metadata"}, aliases=("DL3051",),
-      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",))
+      options={"label-schema": SCHEMA_OPTION}, triggers=("LABEL",), off_unless="label-schema")
 def check(df, options):
     schema = schema_from(options)
     if not schema:

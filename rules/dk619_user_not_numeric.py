@@ -63,7 +63,6 @@ from __future__ import annotations
 
 from docklint.checks import has_parse_error, windows_stage, word_part_span
 from docklint.facts import facts_of
-from docklint.labels import trigger_env
 from docklint.rule import Finding, Severity, rule
 
 
@@ -94,7 +93,7 @@ def _effective_user(df, target):
             parent = chain[k + 1]
             sub, holder = _trigger(parent, "USER")
             if sub is not None:
-                return sub, holder, parent, stage, trigger_env(parent)
+                return sub, holder, parent, stage, parent.trigger_env()
     return None, None, None, None, None
 
 
@@ -117,7 +116,7 @@ def check(df, options):
     # the target's own ONBUILD USER decides how the images built FROM the final image run
     sub, holder = _trigger(target, "USER")
     if sub is not None:
-        yield from _finding(df, target, sub, holder, trigger_env(target),
+        yield from _finding(df, target, sub, holder, target.trigger_env(),
                             "images built FROM the final image run as", " (set by this "
                             "ONBUILD trigger, unless they set a USER of their own)")
 

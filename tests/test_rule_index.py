@@ -166,6 +166,40 @@ def test_obfuscated_commands_still_reach_their_rules():
     assert {"DK401", "DK404", "DK403", "DK438"} <= codes, codes
 
 
+def test_a_rule_switched_off_by_an_empty_option_is_not_run(monkeypatch):
+    with pytest.raises(ValueError, match="off_unless names 'nope'"):
+        rule("DK999", "x", Severity.INFO, off_unless="nope")
+    from docklint.rule import Option
+    calls = []
+    check = rule("DK997", "listed", Severity.INFO, off_unless="names",
+                 options={"names": Option(default=[], type=list, help="x")})(
+        lambda df, options: calls.append(options["names"]) or ())
+    r = check.__docklint_rule__
+    lint_text("FROM alpine:3.20\n", rules=[r])
+    assert calls == []
+    lint_text("FROM alpine:3.20\n", settings=Settings(options={"DK997": {"names": ["a"]}}),
+              rules=[r])
+    assert calls == [["a"]]
+    monkeypatch.setattr(registry, "TRIGGER_FILTER", False)
+    lint_text("FROM alpine:3.20\n", rules=[r])
+    assert calls == [["a"], []]
+
+
+def test_the_configured_rules_run_once_configured(tmp_path):
+    assert registry.get("DK306").off_unless == "trusted-registries"
+    assert registry.get("DK607").off_unless == "label-schema"
+    text = "FROM docker.io/library/alpine:3.20\nUSER 10001\nCMD [\"x\"]\n"
+    (tmp_path / "Dockerfile").write_text(text)
+    (tmp_path / ".hadolint.yaml").write_text(
+        "trustedRegistries: [ghcr.io]\nlabel-schema: {maintainer: text}\n")
+    from click.testing import CliRunner
+
+    from docklint.cli import lint
+    out = CliRunner().invoke(lint, ["--format", "json", "--select", "DK306,DK607",
+                                    str(tmp_path / "Dockerfile")]).output
+    assert '"DK306"' in out and '"DK607"' in out, out
+
+
 def _shown(result) -> tuple:
     return (tuple(repr(f) for f in result.findings), tuple(result.failed),
             tuple(result.internal), result.error)

@@ -245,6 +245,13 @@ def test_a_file_with_run_imports_the_run_rules(tmp_path):
     assert not {m.split(".")[-1][:5] for m in loaded} & {"dk403", "dk407", "dk411"}  # pip apk yum
 
 
+def test_rules_a_configuration_turns_on_are_not_imported_without_one(tmp_path):
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", WITH_RUN))
+    for name in ("dk306_untrusted_registry", "dk607_label_missing"):
+        assert f"docklint.rules.{name}" not in mods
+    assert "docklint.labels" not in mods
+
+
 def test_a_run_imports_only_the_rules_of_the_commands_it_names(tmp_path):
     plain = "FROM alpine:3.20\nRUN chmod +x /start.sh\nUSER 10001\n"
     _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", plain))
