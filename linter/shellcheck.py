@@ -46,7 +46,7 @@ from collections import OrderedDict
 from docklint.record import record
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 if TYPE_CHECKING:
-    from typing import Iterable, Mapping, Sequence
+    from typing import Any, Iterable, Mapping, Sequence
 
 __all__ = ["Job", "Comment", "Outcome", "binary", "supports", "prepare", "check", "warm", "run",
            "clear_cache", "EXCLUDED", "TIMEOUT", "MEMORY_LIMIT", "OUTPUT_LIMIT", "PARALLEL",
@@ -440,7 +440,6 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
     if exe is None:
         state.failure = "ShellCheck is not installed"
         return state
-    import subprocess
     guard = state.guard = _Guard(state)
     try:
         guard.start()              # the signals wait until the processes are known
@@ -454,13 +453,13 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
             for k, group in enumerate(state.groups):
                 with open(os.path.join(state.tmp, f".out{k}"), "wb") as out, \
                         open(os.path.join(state.tmp, f".err{k}"), "wb") as err:
-                    state.procs.append(subprocess.Popen(
-                        [*base, *group], cwd=state.tmp, stdin=subprocess.DEVNULL, stdout=out,
-                        stderr=err, env=_env(), **_limited(timeout, guard.blocked)))
+                    state.procs.append(_start_process(
+                        [*base, *group], state.tmp, out.fileno(), err.fileno(), timeout,
+                        guard.blocked))
         finally:
             guard.unblock()        # a signal that came meanwhile is handled here
         state.deadline = time.monotonic() + timeout
-    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+    except (OSError, ValueError, _SubprocessError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
         state.failure = f"ShellCheck could not be run ({why})"
         guard.stop()               # kills what runs, removes the directory, puts handlers back
@@ -585,9 +584,8 @@ def _limits(timeout: float) -> list[tuple[int, tuple[int, int]]]:
         import resource
     except ImportError:
         return []
-    import math
     limits = []
-    cpu = math.ceil(timeout) + CPU_MARGIN
+    cpu = int(-(-timeout // 1)) + CPU_MARGIN        # the timeout rounded up, in seconds
     for which, value in ((getattr(resource, "RLIMIT_AS", None), MEMORY_LIMIT),
                          (getattr(resource, "RLIMIT_CPU", None), (cpu, cpu + CPU_MARGIN)),
                          (getattr(resource, "RLIMIT_FSIZE", None), OUTPUT_LIMIT + 1)):
@@ -606,32 +604,148 @@ def _limits(timeout: float) -> list[tuple[int, tuple[int, int]]]:
     return limits
 
 
-def _limited(timeout: float, blocked) -> dict:
-    """The ``Popen`` arguments that bound one ShellCheck process: on POSIX, a process group of
-    its own (killed as a whole) and resource limits set in the child before ``exec``, which
-    also lets through the signals the parent holds back while it starts the processes."""
-    if os.name == "nt":
-        return {}
+class _SubprocessError(Exception):
+    """Stands for subprocess.SubprocessError where subprocess is not imported (POSIX)."""
+
+
+def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float,
+                   blocked) -> "Any":
+    """Start one ShellCheck process: standard input from the null device, output and errors
+    to the descriptors ``out`` and ``err``, a process group of its own (killed as a whole),
+    resource limits set before ``exec``. On POSIX the process is forked and exec'd here
+    (:class:`_Child`): ``subprocess`` and what it imports (threading, selectors, locale...)
+    are a few milliseconds of every start that runs ShellCheck, for what ``os.fork`` does;
+    elsewhere, ``subprocess.Popen``."""
+    if os.name == "nt" or not hasattr(os, "fork"):
+        import subprocess
+        global _SubprocessError
+        _SubprocessError = subprocess.SubprocessError       # type: ignore[misc]
+        return subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=err, env=_env())
     try:
         import resource
-    except ImportError:              # a POSIX without the resource module: the group only
-        return {"start_new_session": True}
-    limits = _limits(timeout)
+    except ImportError:               # a POSIX without the resource module: the group only
+        resource = None               # type: ignore[assignment]
+    limits = _limits(timeout) if resource is not None else []
     signal = _signal()
-    setrlimit = resource.setrlimit
+    env = _env()
+    inherited = _open_descriptors()
+    null = os.open(os.devnull, os.O_RDONLY)
+    status_r, status_w = os.pipe()    # closed by exec (both ends are close-on-exec)
+    try:
+        pid = os.fork()
+        if pid == 0:                  # the child: as little as possible, then exec
+            try:
+                os.setsid()
+                os.chdir(cwd)
+                os.dup2(null, 0)
+                os.dup2(out, 1)
+                os.dup2(err, 2)
+                # nothing else of this process's goes on into ShellCheck: what docklint
+                # opened is close-on-exec already; what it inherited may not be
+                for fd in inherited:
+                    if fd > 2 and fd != status_w:
+                        try:
+                            os.close(fd)
+                        except OSError:
+                            pass
+                for which, value in limits:
+                    try:
+                        resource.setrlimit(which, value)
+                    except (OSError, ValueError):
+                        pass
+                # what Python ignores goes back to the default (as subprocess does): a
+                # ShellCheck that writes past its output limit ends (SIGXFSZ)
+                for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ"):
+                    if hasattr(signal, name):
+                        signal.signal(getattr(signal, name), signal.SIG_DFL)
+                # the guarded signals get their default action, then the mask from before
+                # the pass: no Python handler of docklint's can run in this process
+                for name in _GUARDED:
+                    if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) \
+                            is not signal.SIG_IGN:
+                        signal.signal(getattr(signal, name), signal.SIG_DFL)
+                if blocked is not None:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                os.execve(argv[0], argv, env)
+            except BaseException as exc:  # noqa: BLE001 - said to the parent, then exit
+                try:
+                    os.write(status_w, str(getattr(exc, "errno", None) or 0).encode())
+                except BaseException:  # noqa: BLE001
+                    pass
+            finally:
+                os._exit(255)
+        os.close(status_w)
+        status_w = -1
+        said = b""
+        while True:                   # until exec closes the pipe, or the child says why not
+            chunk = os.read(status_r, 64)
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(null)
+        os.close(status_r)
+        if status_w >= 0:
+            os.close(status_w)
+    if said:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        code = int(said) if said.isdigit() else 0
+        raise OSError(code, os.strerror(code) if code else "could not start ShellCheck")
+    return _Child(pid)
 
-    def in_child() -> None:          # between fork and exec: as little as possible
-        if blocked is not None:
+
+def _open_descriptors() -> list[int]:
+    """This process's open file descriptors (Linux and others with ``/proc/self/fd`` or
+    ``/dev/fd``); else every number up to the limit on open files (at most 65,536)."""
+    for where in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return [int(name) for name in os.listdir(where) if name.isdigit()]
+        except OSError:
+            continue
+    try:
+        most = os.sysconf("SC_OPEN_MAX")
+    except (OSError, ValueError):
+        most = 1024
+    return list(range(min(most if most > 0 else 1024, 1 << 16)))
+
+
+class _Child:
+    """A ShellCheck process started by :func:`_start_process`: what this module asks of a
+    ``subprocess.Popen`` (``pid``, ``returncode``, ``poll``, ``wait``, ``kill``)."""
+
+    __slots__ = ("pid", "returncode")
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
             try:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-            except (OSError, ValueError):
-                pass
-        for which, value in limits:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:     # reaped by _stop meanwhile
+                return self.returncode
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int | None:
+        if self.returncode is None:
             try:
-                setrlimit(which, value)
-            except (OSError, ValueError):
-                pass
-    return {"start_new_session": True, "preexec_fn": in_child}
+                _, status = os.waitpid(self.pid, 0)
+            except ChildProcessError:     # reaped by _stop (a signal handler) meanwhile
+                return self.returncode
+            if self.returncode is None:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, _signal().SIGKILL)
 
 
 def _stop(proc) -> None:
@@ -785,9 +899,11 @@ class _Guard:
         self.previous: dict[int, object] = {}
         self.blocked = None            # the signal mask before start(), for the children
         self.signals: set[int] = set()
-        import threading
         signal = _signal()
-        if threading.current_thread() is threading.main_thread() and \
+        # only the main thread handles signals; with threading never imported, there is
+        # no other thread (importing it to ask would cost every start that runs ShellCheck)
+        threading = sys.modules.get("threading")
+        if (threading is None or threading.current_thread() is threading.main_thread()) and \
                 hasattr(signal, "pthread_sigmask"):
             self.signals = {getattr(signal, n) for n in _GUARDED if hasattr(signal, n)}
 

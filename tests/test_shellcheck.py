@@ -7,6 +7,7 @@ failure paths (no binary, timeout, crash, bad output) use stand-in executables a
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -539,3 +540,31 @@ def test_the_packaged_version_is_the_binarys_own(monkeypatch) -> None:
     monkeypatch.setattr(shellcheck, "_version", None)
     monkeypatch.setattr(shellcheck, "_run_version", lambda exe: pytest.fail("ran it"))
     assert shellcheck._shellcheck_version() == packaged
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the fork-and-exec start is POSIX only")
+def test_the_posix_start_reports_an_exec_failure_and_passes_on_no_descriptor(tmp_path):
+    """docklint.shellcheck starts ShellCheck with os.fork/os.execve: an exec that fails is
+    an OSError with its errno (as subprocess would raise), and a descriptor docklint holds
+    without close-on-exec (an inherited one) does not reach the process."""
+    from docklint import shellcheck as sc
+    out_path, err_path = tmp_path / "out", tmp_path / "err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        with pytest.raises(OSError) as failed:
+            sc._start_process([str(tmp_path / "missing")], str(tmp_path), out.fileno(),
+                              err.fileno(), 5.0, None)
+        assert failed.value.errno == errno.ENOENT
+        leaked_r, leaked_w = os.pipe()
+        os.set_inheritable(leaked_w, True)
+        try:
+            child = sc._start_process(
+                ["/bin/sh", "-c", "ls /proc/self/fd 2>/dev/null || ls /dev/fd; ulimit -v"],
+                str(tmp_path), out.fileno(), err.fileno(), 5.0, None)
+            assert child.wait() == 0 and child.poll() == 0
+        finally:
+            os.close(leaked_r)
+            os.close(leaked_w)
+    lines = out_path.read_text().split()
+    fds = {int(x) for x in lines[:-1] if x.isdigit()}
+    assert leaked_w not in fds and fds <= {0, 1, 2, 3}        # 3: ls's own directory
+    assert lines[-1] == str(sc.MEMORY_LIMIT // 1024)           # the limit was set before exec

@@ -17,10 +17,12 @@ rules' ``triggers``, see docklint.registry): the number of ``docklint.rules.dk*`
 file without RUN imports is bounded, and no RUN-only rule is among them (with a positive control).
 
 ``docklint.shellcheck`` is imported by ``rules/dk440_shellcheck.py`` at module level, so by any
-run with a RUN. It is a standard-library-only module (os, re, sys, dataclasses, collections)
-whose costly imports (``subprocess``, ``tempfile``, ``json``) and the ShellCheck process happen
-only when a script is checked, so what is asserted is that no ``subprocess`` is imported for a
-file without RUN, or with DK440 off.
+run with a RUN. It is a standard-library-only module (os, re, sys, collections) whose costly
+imports (``json``, ``signal``, ``resource``) and the ShellCheck process happen only when a script
+is checked, so what is asserted is that ``json`` is imported for a file with a RUN exactly when
+ShellCheck is installed, and not for a file without RUN or with DK440 off. On POSIX the
+process is started with ``os.fork`` and ``os.execve``: ``subprocess`` (with threading,
+selectors, locale, contextlib: several milliseconds) is never imported.
 """
 
 from __future__ import annotations
@@ -66,8 +68,10 @@ WITH_RUN = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSE
 NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "docklint.lsp",
          "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli",
          "dataclasses", "click", "typing", "datetime", "tempfile", "shutil", "importlib")
-# what only a ShellCheck pass brings (subprocess imports warnings; its report is JSON)
-SHELLCHECK_PASS = ("subprocess", "warnings", "json")
+# what only a ShellCheck pass brings (its report is JSON; its guard handles signals)
+SHELLCHECK_PASS = ("json", "signal")
+# what starting a process with subprocess would bring: never on POSIX
+SUBPROCESS = ("subprocess", "selectors", "locale", "contextlib", "warnings")
 # not for a file of ASCII text whose exec forms are plain strings, with no configuration
 # (unicodedata: display widths of non-ASCII text; shlex: quoting an exec-form RUN for the
 # shell parser; fnmatch: a configuration's per-file patterns; weakref: what is worked out once
@@ -120,7 +124,7 @@ def test_plain_lint_without_run(tmp_path):
     code, mods = modules(tmp_path, write(tmp_path, "Dockerfile", NO_RUN))
     assert code in (0, 1)
     assert "docklint.engine" in mods and "docklint.formatters.text" in mods   # it did lint
-    for name in (*NEVER, *SHELL_PARSER, *SHELLCHECK_PASS, *PLAIN_FILE):
+    for name in (*NEVER, *SHELL_PARSER, *SHELLCHECK_PASS, *SUBPROCESS, *PLAIN_FILE):
         assert not imported(mods, name), f"{name} imported for a file without RUN"
 
 
@@ -132,7 +136,10 @@ def test_plain_lint_with_run(tmp_path):
     for name in SHELL_PARSER:
         assert imported(mods, name), f"{name} not imported: the RUN was not analysed"
     # the ShellCheck rule runs the binary when there is one, and only then
-    assert imported(mods, "subprocess") == shellcheck_installed()
+    assert imported(mods, "json") == shellcheck_installed()
+    if os.name == "posix":
+        for name in SUBPROCESS:
+            assert not imported(mods, name), f"{name} imported to start ShellCheck"
 
 
 def test_with_run_and_shellcheck_off(tmp_path):
