@@ -15,7 +15,6 @@ the two hadolint itself leaves off). Codes, prefixes and aliases match case-inse
 
 from __future__ import annotations
 
-import re
 import sys
 from functools import lru_cache
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
@@ -287,10 +286,16 @@ class _Index(dict):
             "all": rules, "dk": rules,
             "default": tuple(r for r in rules if r.default_enabled),
             "hadolint": tuple(r for r in rules if any(
-                re.fullmatch(r"DL\d{4}", a) and a not in HADOLINT_OFF for a in r.aliases))}
+                _hadolint_code(a) and a not in HADOLINT_OFF for a in r.aliases))}
         self.subcode_rules = tuple(r for r in rules if r.subcodes)
         self.resolved: dict[str, tuple[Rule, ...]] = {}
         self.owners: dict[str, Rule | None] = {}
+
+
+def _hadolint_code(alias: str) -> bool:
+    """Whether ``alias`` is a hadolint code: DL and four digits."""
+    digits = alias[2:]
+    return len(alias) == 6 and alias.startswith("DL") and digits.isascii() and digits.isdigit()
 
 
 _tables: list = []       # [(the tuple all_rules() gave, its _Index)]

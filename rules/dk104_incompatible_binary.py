@@ -90,10 +90,9 @@ ENTRYPOINT ["/app"]
 
 from __future__ import annotations
 
-import re
-
 from docklint.facts import facts_of
 from docklint.facts.runtime import LIBRARY_FILES
+from docklint.lazyre import lazy
 from docklint.rule import Finding, Related, Severity, rule
 
 _LOADERS = ("glibc-loader", "musl-loader")
@@ -159,8 +158,8 @@ def _fix(info, missing: list[str]) -> str:
 
 
 # Go packages whose cgo versions a build tag replaces with pure Go
-_TAG_REPLACES = {"netgo": re.compile(r'^"net(?:/[\w/]+)?"$|^EXPOSE '),
-                 "osusergo": re.compile(r'^"os/user"$')}
+_TAG_REPLACES = {"netgo": lazy(r'^"net(?:/[\w/]+)?"$|^EXPOSE '),
+                 "osusergo": lazy(r'^"os/user"$')}
 
 
 @rule("DK104", "incompatible-binary", Severity.ERROR, tags={"runtime"})

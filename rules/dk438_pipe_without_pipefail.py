@@ -92,7 +92,6 @@ RUN curl -fsSL https://example.com/install.sh | sh
 from __future__ import annotations
 
 import bisect
-import re
 
 from docklint.lazyre import lazy
 from docklint.checks import windows_stage
@@ -155,8 +154,8 @@ _DASH_NAMES = {"sh", "dash"}
 # older, Ubuntu 24.04 and older, by release number or codename in the tag
 _OLD_DEBIAN = lazy(r"(?:^|[-_.])(?:jessie|stretch|buster|bullseye|bookworm|xenial|bionic|"
                          r"focal|jammy|noble)(?:$|[-_.])")
-_OLD_RELEASE = {"debian": re.compile(r"(?:8|9|10|11|12)(?:$|[.-])"),
-                "ubuntu": re.compile(r"(?:14|16|18|20|22|24)\.04(?:$|[.-])")}
+_OLD_RELEASE = {"debian": lazy(r"(?:8|9|10|11|12)(?:$|[.-])"),
+                "ubuntu": lazy(r"(?:14|16|18|20|22|24)\.04(?:$|[.-])")}
 
 
 def _old_dash(df, facts, stage) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from docklint.lazyre import lazy
 from docklint.record import record
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
@@ -109,11 +110,11 @@ LIBRARY_FILES = {
     "musl-loader": "ld-musl-x86_64.so.1",
 }
 _LIBRARY_NAMES = (
-    ("glibc-loader", re.compile(r"^ld-linux[\w.+-]*\.so")),
-    ("libc", re.compile(r"^libc\.so")),
-    ("libgcc_s", re.compile(r"^libgcc_s\.so")),
-    ("libstdc++", re.compile(r"^libstdc\+\+\.so")),
-    ("musl-loader", re.compile(r"^ld-musl[\w.+-]*\.so|^libc\.musl")),
+    ("glibc-loader", lazy(r"^ld-linux[\w.+-]*\.so")),
+    ("libc", lazy(r"^libc\.so")),
+    ("libgcc_s", lazy(r"^libgcc_s\.so")),
+    ("libstdc++", lazy(r"^libstdc\+\+\.so")),
+    ("musl-loader", lazy(r"^ld-musl[\w.+-]*\.so|^libc\.musl")),
 )
 # packages that install them: Alpine's glibc compatibility layers (gcompat, libc6-compat)
 # bring a glibc loader and symbols on musl; Debian's musl package the musl loader
