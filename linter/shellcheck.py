@@ -236,6 +236,8 @@ def _mentioned(name: str, text: str, words: dict[int, list[str]]) -> bool:
         if longest <= 3:
             continue
         limit = 3 if longest > 7 else 2
+        if abs(length - size) > limit:
+            continue                    # that many insertions or deletions alone are too many
         for w in words.get(length, ()):
             if _near(low, w, limit):
                 return True
