@@ -411,22 +411,26 @@ def bench_cold_compare(target: Path, runs: int, hadolint: str | None, env: dict[
 
 
 def bench_pool(files: list[Path], runs: int, env: dict[str, str], cwd: str,
-               sizes: tuple[int, ...] = (10, 20, 40, 80)) -> dict:
+               sizes: tuple[int, ...] = (10, 20, 40, 50, 60, 80, 120),
+               shellcheck: bool = False) -> dict:
     """The worker pool's break-even: N corpus files linted in this process (``--jobs 1``)
     against a pool of one worker per CPU (``--jobs CPUS``), alternating, for growing N; the
-    break-even is the smallest N where the pool is faster. ``POOL_MIN_FILES`` in
-    docklint/cli.py is set from it (the default starts a pool only from there)."""
+    break-even is the smallest N where the pool is faster. ``POOL_MIN_FILES`` (and, measured
+    with ``shellcheck``, ``POOL_MIN_FILES_SHELLCHECK``) in docklint/cli.py is set from it (the
+    default starts a pool only from there)."""
     cpus = os.cpu_count() or 1
     dk = docklint_command()
+    off = [] if shellcheck else ["--no-shellcheck"]
     rows = {}
     for n in sizes:
         paths = [str(p) for p in files[:n]]
-        got = alternate({"serial": [*dk, "--no-shellcheck", "--jobs", "1", *paths],
-                         "pool": [*dk, "--no-shellcheck", "--jobs", str(max(cpus, 2)), *paths]},
+        got = alternate({"serial": [*dk, *off, "--jobs", "1", *paths],
+                         "pool": [*dk, *off, "--jobs", str(max(cpus, 2)), *paths]},
                         runs, env=env, cwd=cwd)
         rows[n] = {"serial_s": got["serial"]["median_s"], "pool_s": got["pool"]["median_s"]}
     even = next((n for n, r in rows.items() if r["pool_s"] < r["serial_s"]), None)
-    return {"cpus": cpus, "runs": runs, "rows": rows, "break_even_files": even}
+    return {"cpus": cpus, "runs": runs, "rows": rows, "break_even_files": even,
+            "shellcheck": shellcheck}
 
 
 def shellcheck_batching(batch: dict, cold_compare: dict) -> dict:
@@ -501,7 +505,8 @@ _IMPORTTIME = re.compile(r"^import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( *)(\S+)\s*$"
 # what a plain lint of one file should not need to import (DESIGN.md section 8)
 HEAVY = ("yaml", "tree_sitter", "tree_sitter_bash", "sarif_om", "jschema_to_python",
          "dockerfile_parse", "jsonschema", "pygls", "importlib.resources", "tempfile", "zipfile",
-         "click", "typing", "datetime", "shutil", "dataclasses")
+         "click", "typing", "datetime", "shutil", "dataclasses", "subprocess", "weakref",
+         "unicodedata")
 
 
 def importtime_once(target: Path, env: dict[str, str]) -> list[tuple[int, int, int, str]]:
@@ -771,13 +776,19 @@ def report(data: dict) -> str:
             f"  single file with / without ShellCheck: {_s(scb['single_file_with_s'])} / "
             f"{_s(scb['single_file_without_s'])} = x{scb['single_file_with_over_without']} "
             "[<= 1.5x]"]
-    pool = data["pool"]
-    out += ["", f"== (2c) worker pool break-even: corpus files, --jobs 1 against --jobs "
-            f"{max(pool['cpus'], 2)} (no ShellCheck; medians of {pool['runs']})"]
-    for n, row in pool["rows"].items():
-        out.append(f"  {n:4} files: in process {_s(row['serial_s'])}, pool {_s(row['pool_s'])}")
-    out.append(f"  break-even: {pool['break_even_files'] or 'beyond the largest size'} files "
-               "(docklint starts a pool by default from POOL_MIN_FILES)")
+    for key, title, constant in (("pool", "no ShellCheck", "POOL_MIN_FILES"),
+                                 ("pool_shellcheck", "with ShellCheck",
+                                  "POOL_MIN_FILES_SHELLCHECK")):
+        pool = data.get(key)
+        if not pool:
+            continue
+        out += ["", f"== (2c) worker pool break-even: corpus files, --jobs 1 against --jobs "
+                f"{max(pool['cpus'], 2)} ({title}; medians of {pool['runs']})"]
+        for n, row in pool["rows"].items():
+            out.append(f"  {n:4} files: in process {_s(row['serial_s'])}, "
+                       f"pool {_s(row['pool_s'])}")
+        out.append(f"  break-even: {pool['break_even_files'] or 'beyond the largest size'} "
+                   f"files (docklint starts a pool by default from {constant})")
     out += ["", f"== (3) scaling: synthetic Dockerfiles; in process (engine, default rules less "
             f"DK440, best of {sc['repeats']}) and CLI (median of {sc['repeats']}); linear ≈ 10"]
     clis = list(next(iter(sc["sizes"].values()))["cli"])
@@ -863,8 +874,9 @@ def report(data: dict) -> str:
         out.append("".join(cells).rstrip())
     out.append("optional or heavy modules imported by a plain lint: "
                f"{', '.join(imp['heavy_imported']) or 'none'} (tree-sitter's compiled bindings "
-               "are loaded directly when a RUN needs the shell parser, and subprocess when "
-               "ShellCheck runs; tests/test_startup.py pins the module sets)")
+               "are loaded directly when a RUN needs the shell parser; ShellCheck is started "
+               "with os.fork/os.execve, not subprocess; tests/test_startup.py pins the module "
+               "sets)")
     return "\n".join(out)
 
 
@@ -925,6 +937,9 @@ def main(argv: list[str] | None = None) -> int:
                                                   env, home)
         data["shellcheck_batching"] = shellcheck_batching(data["batch"], data["cold_compare"])
         data["pool"] = bench_pool(files, pick(args.runs, 7, 2), env, home)
+        if data["shellcheck"].get("installed"):
+            data["pool_shellcheck"] = bench_pool(files, pick(args.runs, 7, 2), env, home,
+                                                 shellcheck=True)
         data["cold"] = bench_cold(small, pick(args.runs, 10, 3), env)
         data["imports"] = bench_imports(small, pick(args.import_runs, 5, 2), env)
         data["scaling"] = bench_scaling(args.scale, 1 if quick else 3, hadolint, env, home)

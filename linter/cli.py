@@ -478,7 +478,9 @@ def run_lint(*, paths: Sequence[str] = (), fmts: Sequence[str] = (),
             continue
         plan.append((path, eff, rules))
     todo = [entry for i, entry in enumerate(plan) if i not in broken]
-    workers = _workers(jobs, sum(1 for p, _, _ in todo if p != "-"))
+    count = sum(1 for p, _, _ in todo if p != "-")
+    workers = _workers(jobs, count, jobs is None and count >= POOL_MIN_FILES and
+                       _runs_shellcheck(rules for _, _, rules in todo))
     results: list[FileResult] = []
     thresholds: list[str] = [eff.fail_on for _, eff, _ in plan]
     fixes: list = []
@@ -639,18 +641,28 @@ def _statistics(results) -> str:
 
 #: below this many files, the default is to lint in this process: starting a pool of worker
 #: processes (each importing docklint) costs more than it saves. bench/bench.py measures the
-#: break-even ("worker pool break-even"): on 2 CPUs, corpus files without ShellCheck, 20 files
-#: took 176 ms in process and 188 ms with the pool, 40 files 215 ms and 206 ms (another run:
-#: 40 files even, 80 files 292 ms against 242 ms).
-POOL_MIN_FILES = 40
+#: break-even ("worker pool break-even"); on 2 CPUs, the first corpus files, medians of 9:
+#: without ShellCheck 40 files took 160 ms in process and 173 ms with the pool, 50 files
+#: 186 ms and 173 ms; with ShellCheck, which already works on the other CPU while this process
+#: lints, 60 files took 362 ms in process and 403 ms with the pool, 80 files 476 and 463 ms.
+POOL_MIN_FILES = 50
+POOL_MIN_FILES_SHELLCHECK = 80
 
 
-def _workers(jobs: int | None, files: int) -> int:
+def _runs_shellcheck(rule_lists) -> bool:
+    """Whether ShellCheck will run: DK440 is selected for a file and the binary is there."""
+    if not any(r.code == "DK440" for rules in rule_lists for r in rules or ()):
+        return False
+    from . import shellcheck
+    return shellcheck.binary() is not None
+
+
+def _workers(jobs: int | None, files: int, shellcheck: bool = False) -> int:
     """How many processes to lint ``files`` files with: by default one for fewer than
-    ``POOL_MIN_FILES`` files, else one per CPU; an explicit ``--jobs N`` is obeyed (at most one
-    process per file)."""
+    ``POOL_MIN_FILES`` files (``POOL_MIN_FILES_SHELLCHECK`` when ShellCheck runs), else one
+    per CPU; an explicit ``--jobs N`` is obeyed (at most one process per file)."""
     if jobs is None:
-        if files < POOL_MIN_FILES:
+        if files < (POOL_MIN_FILES_SHELLCHECK if shellcheck else POOL_MIN_FILES):
             return 1
         jobs = os.cpu_count() or 1
     if jobs <= 1 or files < 2:

@@ -1726,3 +1726,24 @@ def test_the_vscode_extension_covers_the_names_the_cli_lints() -> None:
     assert set(re.findall(r'"(\*\*/[^"]+)"', block)) == wanted
     events = json.loads((root / "package.json").read_text(encoding="utf-8"))["activationEvents"]
     assert {e.split(":", 1)[1] for e in events if e.startswith("workspaceContains:")} == wanted
+
+
+def test_the_default_worker_count_follows_the_measured_break_even(monkeypatch):
+    """In process below POOL_MIN_FILES files (POOL_MIN_FILES_SHELLCHECK when ShellCheck runs,
+    since it already works on another CPU), one process per CPU from there; --jobs is obeyed."""
+    from docklint import cli as cli_module
+    monkeypatch.setattr(cli_module.os, "cpu_count", lambda: 4)
+    small, big = cli_module.POOL_MIN_FILES, cli_module.POOL_MIN_FILES_SHELLCHECK
+    assert small < big
+    assert cli_module._workers(None, small - 1) == 1
+    assert cli_module._workers(None, small) == 4
+    assert cli_module._workers(None, small, shellcheck=True) == 1
+    assert cli_module._workers(None, big, shellcheck=True) == 4
+    assert cli_module._workers(3, 2) == 2 and cli_module._workers(1, 500) == 1
+    from docklint.registry import get
+    assert cli_module._runs_shellcheck([[get("DK401")], []]) is False
+    from docklint import shellcheck
+    monkeypatch.setattr(shellcheck, "binary", lambda: "/bin/true")
+    assert cli_module._runs_shellcheck([[get("DK401")], [get("DK440")]]) is True
+    monkeypatch.setattr(shellcheck, "binary", lambda: None)
+    assert cli_module._runs_shellcheck([[get("DK440")]]) is False
