@@ -522,7 +522,6 @@ def _remove_directory(path: str) -> None:
 def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: float
             ) -> tuple[list, str | None]:
     """The comments ShellCheck process ``k`` wrote, or why there are none."""
-    import json
     from .reading import ReadError, TooBig, read_regular
     if timed_out:
         return [], f"ShellCheck ran out of time (stopped after {timeout:g} s)"
@@ -539,7 +538,11 @@ def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: floa
     if signo and signo == getattr(_signal(), "SIGXFSZ", None):
         return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit"
     try:
-        data = json.loads(read_regular(os.path.join(tmp, f".out{k}"), OUTPUT_LIMIT))
+        raw = read_regular(os.path.join(tmp, f".out{k}"), OUTPUT_LIMIT)
+        if raw.strip() == _NO_COMMENTS:
+            return [], None         # clean scripts: no need to load the json module
+        import json
+        data = json.loads(raw)
         comments = data["comments"]
         if not isinstance(comments, list):
             raise TypeError
@@ -557,6 +560,10 @@ def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: floa
     if status not in (0, 1):
         return [], f"ShellCheck failed (exit status {status})"
     return [], "ShellCheck's output is not the JSON it writes"
+
+
+# ShellCheck's json1 report when it found nothing
+_NO_COMMENTS = b'{"comments":[]}'
 
 
 def _out_of_memory(status: int | None, err: bytes) -> bool:

@@ -18,9 +18,10 @@ file without RUN imports is bounded, and no RUN-only rule is among them (with a 
 
 ``docklint.shellcheck`` is imported by ``rules/dk440_shellcheck.py`` at module level, so by any
 run with a RUN. It is a standard-library-only module (os, re, sys, collections) whose costly
-imports (``json``, ``signal``, ``resource``) and the ShellCheck process happen only when a script
-is checked, so what is asserted is that ``json`` is imported for a file with a RUN exactly when
-ShellCheck is installed, and not for a file without RUN or with DK440 off. On POSIX the
+imports (``signal``, ``resource``, ``json`` for a report with comments) and the ShellCheck
+process happen only when a script is checked, so what is asserted is that ``signal`` is imported
+for a file with a RUN exactly when ShellCheck is installed, and not for a file without RUN or
+with DK440 off. On POSIX the
 process is started with ``os.fork`` and ``os.execve``: ``subprocess`` (with threading,
 selectors, locale, contextlib: several milliseconds) is never imported.
 """
@@ -135,11 +136,20 @@ def test_plain_lint_with_run(tmp_path):
         assert not imported(mods, name), f"{name} imported for one file with a RUN"
     for name in SHELL_PARSER:
         assert imported(mods, name), f"{name} not imported: the RUN was not analysed"
-    # the ShellCheck rule runs the binary when there is one, and only then
-    assert imported(mods, "json") == shellcheck_installed()
+    # the ShellCheck rule runs the binary when there is one, and only then (its guard takes
+    # the signals); a report with no comments is read without json
+    assert imported(mods, "signal") == shellcheck_installed()
+    assert not imported(mods, "json")
     if os.name == "posix":
         for name in SUBPROCESS:
             assert not imported(mods, name), f"{name} imported to start ShellCheck"
+
+
+def test_a_shellcheck_report_with_comments_is_read_with_json(tmp_path):
+    if not shellcheck_installed():
+        pytest.skip("ShellCheck is not installed: nothing reports")
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", "FROM alpine:3.20\nRUN echo $x\n"))
+    assert imported(mods, "json")
 
 
 def test_with_run_and_shellcheck_off(tmp_path):
