@@ -77,6 +77,9 @@ _TYPES: dict[str, type] = {t.__name__: t for t in (bool, int, float, str, list, 
                                                     type(None))}
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class _IndexedRule(Rule):
     """A rule as the index describes it. Its ``check`` and ``docs`` are not in the index: the
     first use of either imports the rule's module and takes them from the rule declared
@@ -85,17 +88,14 @@ class _IndexedRule(Rule):
     @classmethod
     def of(cls, entry: dict) -> "_IndexedRule":
         self = cls.__new__(cls)
-        fields = dict(entry)
-        summary = fields.pop("summary")
-        fields["severity"] = Severity[fields["severity"]]
-        fields["tags"] = frozenset(fields["tags"])
-        fields["triggers"] = frozenset(fields["triggers"])
-        fields["words"] = frozenset(fields["words"])
+        fields = self.__dict__          # a Rule is a frozen record with a __dict__
+        fields.update(entry)
+        fields["_summary"] = fields.pop("summary")
+        fields["severity"] = Severity.__members__[entry["severity"]]
+        for name in ("tags", "triggers", "words"):
+            fields[name] = frozenset(entry[name]) if entry[name] else _NONE
         fields["options"] = {name: Option(default, help, _option_type(kind))
-                             for name, default, help, kind in fields["options"]}
-        for name, value in fields.items():
-            object.__setattr__(self, name, value)
-        object.__setattr__(self, "_summary", summary)
+                             for name, default, help, kind in entry["options"]}
         return self
 
     def __getattr__(self, name: str) -> Any:
