@@ -625,17 +625,17 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
     (:class:`_Child`): ``subprocess`` and what it imports (threading, selectors, locale...)
     are a few milliseconds of every start that runs ShellCheck, for what ``os.fork`` does;
     elsewhere, ``subprocess.Popen``."""
-    if os.name == "nt" or not hasattr(os, "fork"):
-        import subprocess
-        global _SubprocessError
-        _SubprocessError = subprocess.SubprocessError       # type: ignore[misc]
-        return subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, env=_env())
     try:
         import resource
     except ImportError:               # a POSIX without the resource module: the group only
         resource = None               # type: ignore[assignment]
     limits = _limits(timeout) if resource is not None else []
+    threading = sys.modules.get("threading")
+    if os.name == "nt" or not hasattr(os, "fork") or \
+            (threading is not None and threading.active_count() > 1):
+        # Windows; or other threads (the language server): forking a threaded process and
+        # running Python in the child is what subprocess's own preexec_fn does, no more
+        return _popen(argv, cwd, out, err, limits, blocked)
     signal = _signal()
     env = _env()
     inherited = _open_descriptors()
@@ -684,27 +684,46 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
                     pass
             finally:
                 os._exit(255)
-        os.close(status_w)
-        status_w = -1
-        said = b""
-        while True:                   # until exec closes the pipe, or the child says why not
-            chunk = os.read(status_r, 64)
-            if not chunk:
-                break
-            said += chunk
+    except BaseException:
+        os.close(status_r)
+        raise
     finally:
         os.close(null)
-        os.close(status_r)
-        if status_w >= 0:
-            os.close(status_w)
-    if said:
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
-        code = int(said) if said.isdigit() else 0
-        raise OSError(code, os.strerror(code) if code else "could not start ShellCheck")
-    return _Child(pid)
+        os.close(status_w)
+    # not waiting here for the exec: the child gets there while this process lints, and
+    # :meth:`_Child.start_error` reads what it said when the pass is collected
+    return _Child(pid, status_r)
+
+
+def _popen(argv: list[str], cwd: str, out: int, err: int, limits: list, blocked) -> "Any":
+    """:func:`_start_process` through ``subprocess.Popen``: on POSIX in a session of its own
+    with the limits set in the child before ``exec`` (and the signal mask from before the
+    pass); elsewhere as it is."""
+    import subprocess
+    global _SubprocessError
+    _SubprocessError = subprocess.SubprocessError       # type: ignore[misc]
+    extra: dict = {}
+    if os.name != "nt":
+        signal = _signal()
+        setrlimit = None
+        if limits:
+            import resource
+            setrlimit = resource.setrlimit
+
+        def in_child() -> None:      # between fork and exec: as little as possible
+            if blocked is not None:
+                try:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                except (OSError, ValueError):
+                    pass
+            for which, value in limits:
+                try:
+                    setrlimit(which, value)
+                except (OSError, ValueError):
+                    pass
+        extra = {"start_new_session": True, "preexec_fn": in_child}
+    return subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                            env=_env(), **extra)
 
 
 def _open_descriptors() -> list[int]:
@@ -724,13 +743,47 @@ def _open_descriptors() -> list[int]:
 
 class _Child:
     """A ShellCheck process started by :func:`_start_process`: what this module asks of a
-    ``subprocess.Popen`` (``pid``, ``returncode``, ``poll``, ``wait``, ``kill``)."""
+    ``subprocess.Popen`` (``pid``, ``returncode``, ``poll``, ``wait``, ``kill``), and
+    :meth:`start_error`, why the child could not exec ShellCheck (read from the pipe the child
+    writes to only if its exec fails)."""
 
-    __slots__ = ("pid", "returncode")
+    __slots__ = ("pid", "returncode", "_status", "_error")
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, status: int = -1) -> None:
         self.pid = pid
         self.returncode: int | None = None
+        self._status = status
+        self._error: OSError | None = None
+
+    def start_error(self) -> OSError | None:
+        """The exec's failure (an OSError with its errno), or None when ShellCheck ran. Reads
+        the pipe to its end: call it once the process has ended (the pipe then has one)."""
+        fd, self._status = self._status, -1
+        if fd >= 0:
+            said = b""
+            try:
+                while True:
+                    chunk = os.read(fd, 64)
+                    if not chunk:
+                        break
+                    said += chunk
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+            if said:
+                code = int(said) if said.isdigit() else 0
+                self._error = OSError(code, os.strerror(code) if code else
+                                      "could not start ShellCheck")
+        return self._error
+
+    def close_status(self) -> None:
+        fd, self._status = self._status, -1
+        if fd >= 0:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -761,6 +814,9 @@ def _stop(proc) -> None:
     """Kill a ShellCheck process that is still running, with its process group, and reap it.
     Safe in the signal handler, which may interrupt ``Popen.wait`` holding its lock: on POSIX
     the process is reaped with ``os.waitpid`` directly."""
+    close = getattr(proc, "close_status", None)
+    if close is not None:
+        close()
     if proc.returncode is not None:
         return
     if os.name == "nt":
@@ -851,6 +907,13 @@ class _Pass:
             if self.tmp is None:      # a signal handler of the program's own returned
                 return {}, {text: "ShellCheck was interrupted" for text in texts}
             for k, (group, proc) in enumerate(zip(self.groups, self.procs)):
+                start_error = getattr(proc, "start_error", None)
+                failed = start_error() if start_error is not None else None
+                if failed is not None:
+                    why = failed.strerror or type(failed).__name__
+                    reasons.update((self.index[name], f"ShellCheck could not be run ({why})")
+                                   for name in group)
+                    continue
                 comments, reason = _result(self.tmp, k, proc.returncode, k in timed_out,
                                            self.timeout)
                 if reason is not None:

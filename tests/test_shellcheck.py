@@ -544,23 +544,25 @@ def test_the_packaged_version_is_the_binarys_own(monkeypatch) -> None:
 
 @pytest.mark.skipif(os.name != "posix", reason="the fork-and-exec start is POSIX only")
 def test_the_posix_start_reports_an_exec_failure_and_passes_on_no_descriptor(tmp_path):
-    """docklint.shellcheck starts ShellCheck with os.fork/os.execve: an exec that fails is
-    an OSError with its errno (as subprocess would raise), and a descriptor docklint holds
-    without close-on-exec (an inherited one) does not reach the process."""
+    """docklint.shellcheck starts ShellCheck with os.fork/os.execve and does not wait for the
+    exec: an exec that fails is an OSError with its errno (as subprocess would raise) when the
+    pass is collected, and a descriptor docklint holds without close-on-exec (an inherited
+    one) does not reach the process."""
     from docklint import shellcheck as sc
     out_path, err_path = tmp_path / "out", tmp_path / "err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        with pytest.raises(OSError) as failed:
-            sc._start_process([str(tmp_path / "missing")], str(tmp_path), out.fileno(),
-                              err.fileno(), 5.0, None)
-        assert failed.value.errno == errno.ENOENT
+        missing = sc._start_process([str(tmp_path / "missing")], str(tmp_path), out.fileno(),
+                                    err.fileno(), 5.0, None)
+        assert missing.wait() == 255            # the child that could not exec
+        assert missing.start_error().errno == errno.ENOENT
+        assert missing.start_error().errno == errno.ENOENT     # read once, remembered
         leaked_r, leaked_w = os.pipe()
         os.set_inheritable(leaked_w, True)
         try:
             child = sc._start_process(
                 ["/bin/sh", "-c", "ls /proc/self/fd 2>/dev/null || ls /dev/fd; ulimit -v"],
                 str(tmp_path), out.fileno(), err.fileno(), 5.0, None)
-            assert child.wait() == 0 and child.poll() == 0
+            assert child.wait() == 0 and child.poll() == 0 and child.start_error() is None
         finally:
             os.close(leaked_r)
             os.close(leaked_w)
@@ -568,3 +570,25 @@ def test_the_posix_start_reports_an_exec_failure_and_passes_on_no_descriptor(tmp
     fds = {int(x) for x in lines[:-1] if x.isdigit()}
     assert leaked_w not in fds and fds <= {0, 1, 2, 3}        # 3: ls's own directory
     assert lines[-1] == str(sc.MEMORY_LIMIT // 1024)           # the limit was set before exec
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the fork-and-exec start is POSIX only")
+def test_with_other_threads_running_the_start_goes_through_subprocess(tmp_path):
+    """A threaded process (the language server) starts ShellCheck with subprocess.Popen, as
+    before: the same limits, set in the child before exec."""
+    import subprocess
+    import threading
+
+    from docklint import shellcheck as sc
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        with open(tmp_path / "out", "wb") as out, open(tmp_path / "err", "wb") as err:
+            proc = sc._start_process(["/bin/sh", "-c", "ulimit -v"], str(tmp_path),
+                                     out.fileno(), err.fileno(), 5.0, None)
+            assert isinstance(proc, subprocess.Popen) and proc.wait() == 0
+    finally:
+        stop.set()
+        thread.join()
+    assert (tmp_path / "out").read_text().split() == [str(sc.MEMORY_LIMIT // 1024)]
