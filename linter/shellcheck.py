@@ -469,12 +469,17 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
 
 
 def _kill_group(proc) -> None:
-    """SIGKILL for a running process and its group; it is reaped by whoever waits for it."""
+    """SIGKILL for a running process and its group; it is reaped by whoever waits for it. A
+    child not yet in its own session (between fork and ``setsid``: the parent does not wait
+    for the exec) has no group yet, and is killed by its pid."""
     try:
         if os.name == "nt":
             proc.kill()
         else:
-            os.killpg(proc.pid, _signal().SIGKILL)
+            try:
+                os.killpg(proc.pid, _signal().SIGKILL)
+            except ProcessLookupError:
+                os.kill(proc.pid, _signal().SIGKILL)
     except OSError:
         pass
 
@@ -829,7 +834,12 @@ def _stop(proc) -> None:
     import signal
     try:
         os.killpg(proc.pid, signal.SIGKILL)   # not reaped yet: the group id is still its pid
-    except (ProcessLookupError, PermissionError):
+    except ProcessLookupError:
+        try:                                  # no group yet: a child before its setsid
+            os.kill(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+    except PermissionError:
         pass
     except OSError:
         try:
