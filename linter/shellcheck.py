@@ -558,7 +558,8 @@ def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: floa
         pass
     if signo:
         try:
-            name = _signal().Signals(signo).name
+            import signal
+            name = signal.Signals(signo).name
         except ValueError:
             name = str(signo)
         return [], f"ShellCheck was stopped by signal {name}"
@@ -587,7 +588,13 @@ def _size(n: int) -> str:
 
 
 def _signal():
-    import signal
+    """The signal functions and numbers. The interpreter's own ``_signal`` module has them
+    all; ``signal`` wraps them in enums whose creation costs most of a millisecond of every
+    start that runs ShellCheck, for names docklint does not print (but one error message)."""
+    try:
+        import _signal as signal
+    except ImportError:              # pragma: no cover - an interpreter without it
+        import signal
     return signal
 
 
@@ -677,7 +684,7 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
                 # the pass: no Python handler of docklint's can run in this process
                 for name in _GUARDED:
                     if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) \
-                            is not signal.SIG_IGN:
+                            != signal.SIG_IGN:
                         signal.signal(getattr(signal, name), signal.SIG_DFL)
                 if blocked is not None:
                     signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -831,7 +838,7 @@ def _stop(proc) -> None:
         except Exception:  # noqa: BLE001 - nothing more can be done
             pass
         return
-    import signal
+    signal = _signal()
     try:
         os.killpg(proc.pid, signal.SIGKILL)   # not reaped yet: the group id is still its pid
     except ProcessLookupError:

@@ -18,10 +18,10 @@ file without RUN imports is bounded, and no RUN-only rule is among them (with a 
 
 ``docklint.shellcheck`` is imported by ``rules/dk440_shellcheck.py`` at module level, so by any
 run with a RUN. It is a standard-library-only module (os, re, sys, collections) whose costly
-imports (``signal``, ``resource``, ``json`` for a report with comments) and the ShellCheck
-process happen only when a script is checked, so what is asserted is that ``signal`` is imported
-for a file with a RUN exactly when ShellCheck is installed, and not for a file without RUN or
-with DK440 off. On POSIX the
+imports (``resource``, ``json`` for a report with comments) and the ShellCheck process happen
+only when a script is checked, so what is asserted is that ``resource`` is imported for a file
+with a RUN exactly when ShellCheck is installed, and not for a file without RUN or with DK440
+off. On POSIX the
 process is started with ``os.fork`` and ``os.execve``: ``subprocess`` (with threading,
 selectors, locale, contextlib: several milliseconds) is never imported.
 """
@@ -69,8 +69,8 @@ WITH_RUN = "FROM alpine:3.20\nRUN apt-get update && apt-get install -y curl\nUSE
 NEVER = ("yaml", "sarif_om", "jschema_to_python", "pygls", "lsprotocol", "docklint.lsp",
          "docklint.formatters.sarif", "multiprocessing", "concurrent.futures", "tomllib", "tomli",
          "dataclasses", "click", "typing", "datetime", "tempfile", "shutil", "importlib")
-# what only a ShellCheck pass brings (its report is JSON; its guard handles signals)
-SHELLCHECK_PASS = ("json", "signal")
+# what only a ShellCheck pass brings (its limits; its report is JSON when not empty)
+SHELLCHECK_PASS = ("json", "resource", "signal")
 # what starting a process with subprocess would bring: never on POSIX
 SUBPROCESS = ("subprocess", "selectors", "locale", "contextlib", "warnings")
 # not for a file of ASCII text whose exec forms are plain strings, with no configuration
@@ -136,10 +136,11 @@ def test_plain_lint_with_run(tmp_path):
         assert not imported(mods, name), f"{name} imported for one file with a RUN"
     for name in SHELL_PARSER:
         assert imported(mods, name), f"{name} not imported: the RUN was not analysed"
-    # the ShellCheck rule runs the binary when there is one, and only then (its guard takes
-    # the signals); a report with no comments is read without json
-    assert imported(mods, "signal") == shellcheck_installed()
-    assert not imported(mods, "json")
+    # the ShellCheck rule runs the binary when there is one, and only then (with resource
+    # limits); a report with no comments is read without json, the signals are handled
+    # through the interpreter's _signal (not the enums of signal)
+    assert imported(mods, "resource") == shellcheck_installed()
+    assert not imported(mods, "json") and not imported(mods, "signal")
     if os.name == "posix":
         for name in SUBPROCESS:
             assert not imported(mods, name), f"{name} imported to start ShellCheck"
