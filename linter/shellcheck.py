@@ -231,6 +231,11 @@ def _mentioned(name: str, text: str, words: dict[int, list[str]]) -> bool:
         return True
     low = name.lower()
     size = len(low)
+    known = _NEAR_MEMO.get(low)
+    if known is None:
+        if len(_NEAR_MEMO) >= 1 << 12:
+            _NEAR_MEMO.clear()
+        known = _NEAR_MEMO[low] = {}
     for length in range(max(1, size - 3), size + 4):
         longest = max(length, size)
         if longest <= 3:
@@ -239,25 +244,25 @@ def _mentioned(name: str, text: str, words: dict[int, list[str]]) -> bool:
         if abs(length - size) > limit:
             continue                    # that many insertions or deletions alone are too many
         for w in words.get(length, ()):
-            if _near(low, w, limit):
+            near = known.get(w)
+            if near is None:
+                if len(known) >= 1 << 14:
+                    known.clear()
+                near = known[w] = _distance(low, w, limit) <= limit
+            if near:
                 return True
     return False
 
 
-_NEAR_MEMO: dict[tuple[str, str, int], bool] = {}
+# name (lowercased) -> word -> whether they are near (the limit follows from their lengths):
+# the same names and words come back in every script
+_NEAR_MEMO: dict[str, dict[str, bool]] = {}
 
 
 def _near(a: str, b: str, limit: int) -> bool:
     """Whether ``a`` and ``b`` are at most ``limit`` edits apart (insert, delete, substitute,
-    swap two neighbours). Remembered: the same names and words come back in every script."""
-    key = (a, b, limit)
-    found = _NEAR_MEMO.get(key)
-    if found is None:
-        found = _distance(a, b, limit) <= limit
-        if len(_NEAR_MEMO) >= 1 << 16:
-            _NEAR_MEMO.clear()
-        _NEAR_MEMO[key] = found
-    return found
+    swap two neighbours)."""
+    return _distance(a, b, limit) <= limit
 
 
 def _distance(a: str, b: str, limit: int) -> int:
