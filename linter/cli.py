@@ -241,8 +241,9 @@ LINT_OPTIONS = (
     LintOption(("--no-shellcheck",), "no_shellcheck", "flag",
                help="Skip the ShellCheck pass (DK440) even when ShellCheck is installed."),
     LintOption(("--jobs", "-j"), "jobs", "count", metavar="N",
-               help="Lint files in N processes (default: one per CPU from 40 files on; fewer "
-                    "files are linted in this process, which is faster for them)."),
+               help="Lint files in N processes (default: one per CPU from 50 files on, 80 "
+                    "when ShellCheck runs; fewer files are linted in this process, which is "
+                    "faster for them)."),
     LintOption(("--stdin-filename",), "stdin_filename", "text", metavar="NAME",
                help="The path to report (and find the context from) for input read from -; "
                     "with no PATH, standard input is read."),

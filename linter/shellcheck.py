@@ -477,16 +477,27 @@ def _kill_group(proc) -> None:
     """SIGKILL for a running process and its group; it is reaped by whoever waits for it. A
     child not yet in its own session (between fork and ``setsid``: the parent does not wait
     for the exec) has no group yet, and is killed by its pid."""
-    try:
-        if os.name == "nt":
+    if os.name == "nt":
+        try:
             proc.kill()
-        else:
-            try:
-                os.killpg(proc.pid, _signal().SIGKILL)
-            except ProcessLookupError:
-                os.kill(proc.pid, _signal().SIGKILL)
-    except OSError:
+        except OSError:
+            pass
+        return
+    kill = _signal().SIGKILL
+    try:
+        os.killpg(proc.pid, kill)     # not reaped yet: the group id is still its pid
+    except ProcessLookupError:
+        try:
+            os.kill(proc.pid, kill)
+        except OSError:
+            pass
+    except PermissionError:
         pass
+    except OSError:
+        try:
+            proc.kill()
+        except OSError:
+            pass
 
 
 def _private_directory() -> str:
@@ -675,24 +686,16 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
                             os.close(fd)
                         except OSError:
                             pass
-                for which, value in limits:
-                    try:
-                        resource.setrlimit(which, value)
-                    except (OSError, ValueError):
-                        pass
                 # what Python ignores goes back to the default (as subprocess does): a
-                # ShellCheck that writes past its output limit ends (SIGXFSZ)
-                for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ"):
-                    if hasattr(signal, name):
-                        signal.signal(getattr(signal, name), signal.SIG_DFL)
-                # the guarded signals get their default action, then the mask from before
-                # the pass: no Python handler of docklint's can run in this process
-                for name in _GUARDED:
-                    if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) \
-                            != signal.SIG_IGN:
-                        signal.signal(getattr(signal, name), signal.SIG_DFL)
-                if blocked is not None:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                # ShellCheck that writes past its output limit ends (SIGXFSZ); the guarded
+                # signals get their default action: no Python handler of docklint's can run
+                # in this process once the mask lets them through
+                for name in ("SIGPIPE", "SIGXFSZ", "SIGXFZ", *_GUARDED):
+                    signo = getattr(signal, name, None)
+                    if signo is not None and (name not in _GUARDED or
+                                              signal.getsignal(signo) != signal.SIG_IGN):
+                        signal.signal(signo, signal.SIG_DFL)
+                _in_child(limits, blocked)
                 os.execve(argv[0], argv, env)
             except BaseException as exc:  # noqa: BLE001 - said to the parent, then exit
                 try:
@@ -721,26 +724,29 @@ def _popen(argv: list[str], cwd: str, out: int, err: int, limits: list, blocked)
     _SubprocessError = subprocess.SubprocessError       # type: ignore[misc]
     extra: dict = {}
     if os.name != "nt":
-        signal = _signal()
-        setrlimit = None
-        if limits:
-            import resource
-            setrlimit = resource.setrlimit
-
-        def in_child() -> None:      # between fork and exec: as little as possible
-            if blocked is not None:
-                try:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                except (OSError, ValueError):
-                    pass
-            for which, value in limits:
-                try:
-                    setrlimit(which, value)
-                except (OSError, ValueError):
-                    pass
-        extra = {"start_new_session": True, "preexec_fn": in_child}
+        extra = {"start_new_session": True,
+                 "preexec_fn": lambda: _in_child(limits, blocked)}
     return subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                             env=_env(), **extra)
+
+
+def _in_child(limits: list, blocked) -> None:
+    """In a ShellCheck child between fork and exec (as little as possible): its resource
+    limits, then the signal mask from before the pass (the parent holds the guarded signals
+    back while it starts the processes)."""
+    if limits:
+        import resource
+        for which, value in limits:
+            try:
+                resource.setrlimit(which, value)
+            except (OSError, ValueError):
+                pass
+    if blocked is not None:
+        signal = _signal()
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        except (OSError, ValueError):
+            pass
 
 
 def _open_descriptors() -> list[int]:
@@ -843,27 +849,13 @@ def _stop(proc) -> None:
         except Exception:  # noqa: BLE001 - nothing more can be done
             pass
         return
-    signal = _signal()
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)   # not reaped yet: the group id is still its pid
-    except ProcessLookupError:
-        try:                                  # no group yet: a child before its setsid
-            os.kill(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-    except PermissionError:
-        pass
-    except OSError:
-        try:
-            proc.kill()
-        except OSError:
-            pass
+    _kill_group(proc)
     try:
         _, status = os.waitpid(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
     except ChildProcessError:          # reaped already (by Popen)
         if proc.returncode is None:
-            proc.returncode = -signal.SIGKILL
+            proc.returncode = -_signal().SIGKILL
     except (OSError, ValueError):
         pass
 
