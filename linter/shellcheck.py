@@ -67,6 +67,9 @@ CPU_MARGIN = 5
 # processes set it to 1, since they already keep every CPU busy.
 PARALLEL: int | None = None
 SPLIT_CHARS = 32 * 1024
+# characters of script names on one ShellCheck command line (POSIX guarantees 4 KiB for the
+# whole command line and environment; Linux, macOS and the BSDs allow 256 KiB or more)
+ARGV_CHARS = 128 * 1024
 DIALECTS = ("sh", "bash", "dash", "ksh", "busybox")
 _NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -457,12 +460,15 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
                           errors="replace", newline="") as fh:
                     fh.write(text)
             base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
+            # the scripts by their full names (a process started by posix_spawn cannot be
+            # given a working directory), a command line kept within ARGV_CHARS
+            state.groups = _fit(state.groups, len(state.tmp) + 2)
             for k, group in enumerate(state.groups):
                 with open(os.path.join(state.tmp, f".out{k}"), "wb") as out, \
                         open(os.path.join(state.tmp, f".err{k}"), "wb") as err:
                     state.procs.append(_start_process(
-                        [*base, *group], state.tmp, out.fileno(), err.fileno(), timeout,
-                        guard.blocked))
+                        [*base, *(os.path.join(state.tmp, name) for name in group)],
+                        out.fileno(), err.fileno(), timeout, guard.blocked))
         finally:
             guard.unblock()        # a signal that came meanwhile is handled here
         state.deadline = time.monotonic() + timeout
@@ -616,7 +622,8 @@ def _signal():
 
 def _limits(timeout: float) -> list[tuple[int, tuple[int, int]]]:
     """The resource limits of a ShellCheck process (POSIX): address space, CPU time (a little
-    over ``timeout``), output file size; never more than docklint itself may use."""
+    over ``timeout``), output file size, no core file; never more than docklint itself may
+    use."""
     try:
         import resource
     except ImportError:
@@ -625,7 +632,8 @@ def _limits(timeout: float) -> list[tuple[int, tuple[int, int]]]:
     cpu = int(-(-timeout // 1)) + CPU_MARGIN        # the timeout rounded up, in seconds
     for which, value in ((getattr(resource, "RLIMIT_AS", None), MEMORY_LIMIT),
                          (getattr(resource, "RLIMIT_CPU", None), (cpu, cpu + CPU_MARGIN)),
-                         (getattr(resource, "RLIMIT_FSIZE", None), OUTPUT_LIMIT + 1)):
+                         (getattr(resource, "RLIMIT_FSIZE", None), OUTPUT_LIMIT + 1),
+                         (getattr(resource, "RLIMIT_CORE", None), 0)):
         if which is None:
             continue
         soft, hard = value if isinstance(value, tuple) else (value, value)
@@ -645,14 +653,14 @@ class _SubprocessError(Exception):
     """Stands for subprocess.SubprocessError where subprocess is not imported (POSIX)."""
 
 
-def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float,
-                   blocked) -> "Any":
+def _start_process(argv: list[str], out: int, err: int, timeout: float, blocked) -> "Any":
     """Start one ShellCheck process: standard input from the null device, output and errors
     to the descriptors ``out`` and ``err``, a process group of its own (killed as a whole),
-    resource limits set before ``exec``. On POSIX the process is forked and exec'd here
+    resource limits that hold from ``exec`` on, no descriptor of docklint's. On Linux, by
+    ``os.posix_spawn`` (:func:`_spawn`); on other POSIX systems, forked and exec'd here
     (:class:`_Child`): ``subprocess`` and what it imports (threading, selectors, locale...)
-    are a few milliseconds of every start that runs ShellCheck, for what ``os.fork`` does;
-    elsewhere, ``subprocess.Popen``."""
+    are a few milliseconds of every start that runs ShellCheck; on Windows, and in a process
+    with other threads running, ``subprocess.Popen``."""
     try:
         import resource
     except ImportError:               # a POSIX without the resource module: the group only
@@ -663,7 +671,12 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
             (threading is not None and threading.active_count() > 1):
         # Windows; or other threads (the language server): forking a threaded process and
         # running Python in the child is what subprocess's own preexec_fn does, no more
-        return _popen(argv, cwd, out, err, limits, blocked)
+        return _popen(argv, out, err, limits, blocked)
+    if SPAWN and resource is not None and hasattr(resource, "prlimit") and \
+            hasattr(os, "posix_spawn"):
+        child = _spawn(argv, out, err, limits, blocked)
+        if child is not None:
+            return child
     signal = _signal()
     env = _env()
     inherited = _open_descriptors()
@@ -674,7 +687,6 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
         if pid == 0:                  # the child: as little as possible, then exec
             try:
                 os.setsid()
-                os.chdir(cwd)
                 os.dup2(null, 0)
                 os.dup2(out, 1)
                 os.dup2(err, 2)
@@ -715,7 +727,76 @@ def _start_process(argv: list[str], cwd: str, out: int, err: int, timeout: float
     return _Child(pid, status_r)
 
 
-def _popen(argv: list[str], cwd: str, out: int, err: int, limits: list, blocked) -> "Any":
+# Start ShellCheck with os.posix_spawn where it can be (Linux): see _spawn
+SPAWN = sys.platform.startswith("linux")
+
+
+def _spawn(argv: list[str], out: int, err: int, limits: list, blocked) -> "_Child | None":
+    """:func:`_start_process` by ``os.posix_spawn``, which glibc and musl implement as a vfork:
+    the child shares this process's memory until its exec, where ``os.fork`` would first mark
+    every page of it copy-on-write and this process would then fault on each page it writes
+    (on a whole repository, most of a second of system time, a few milliseconds of every
+    single-file run). posix_spawn cannot set resource limits, so this process lowers its own
+    soft limits for the moment of the spawn (the child starts with them and they hold from
+    its exec on), puts them back at once, then sets the child's hard limits with ``prlimit``;
+    the CPU limit, when this process has already used too much CPU time for it to be lowered
+    here, is set by ``prlimit`` too. A failed exec raises its OSError. None when posix_spawn
+    could not be used here (this process's address space is over the memory limit, say):
+    the caller forks instead."""
+    import resource
+    signal = _signal()
+    actions: list[tuple] = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                            (os.POSIX_SPAWN_DUP2, out, 1), (os.POSIX_SPAWN_DUP2, err, 2)]
+    # what docklint opened is close-on-exec already; what it inherited may not be
+    for fd in _open_descriptors():
+        try:
+            if fd > 2 and os.get_inheritable(fd):
+                actions.append((os.POSIX_SPAWN_CLOSE, fd))
+        except OSError:
+            continue
+    # what Python ignores goes back to the default (the exec resets caught signals itself)
+    default = [getattr(signal, n) for n in ("SIGPIPE", "SIGXFSZ") if hasattr(signal, n)]
+    extra: dict = {"setsigdef": default}
+    if blocked is not None:
+        extra["setsigmask"] = blocked
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    saved: list[tuple[int, tuple[int, int]]] = []
+    try:
+        for which, (soft, _hard) in limits:
+            if which == resource.RLIMIT_CPU and spent + CPU_MARGIN >= soft:
+                continue              # it would stop this process: prlimit does it below
+            now = resource.getrlimit(which)
+            resource.setrlimit(which, (soft, now[1]))
+            saved.append((which, now))
+        pid = os.posix_spawn(argv[0], argv, _env(), file_actions=actions, setsid=True,
+                             **extra)
+    except OSError as exc:
+        if exc.errno in (_errno("ENOMEM"), _errno("EAGAIN")):
+            return None               # room for the child's stack, perhaps: fork instead
+        raise
+    except (NotImplementedError, ValueError, TypeError):
+        return None                   # no posix_spawn setsid here
+    finally:
+        for which, value in reversed(saved):
+            try:
+                resource.setrlimit(which, value)
+            except (OSError, ValueError):
+                pass
+    for which, value in limits:
+        try:
+            resource.prlimit(pid, which, value)
+        except (OSError, ValueError):
+            pass                      # it has ended already
+    return _Child(pid)
+
+
+def _errno(name: str) -> int:
+    import errno
+    return getattr(errno, name, -1)
+
+
+def _popen(argv: list[str], out: int, err: int, limits: list, blocked) -> "Any":
     """:func:`_start_process` through ``subprocess.Popen``: on POSIX in a session of its own
     with the limits set in the child before ``exec`` (and the signal mask from before the
     pass); elsewhere as it is."""
@@ -726,7 +807,7 @@ def _popen(argv: list[str], cwd: str, out: int, err: int, limits: list, blocked)
     if os.name != "nt":
         extra = {"start_new_session": True,
                  "preexec_fn": lambda: _in_child(limits, blocked)}
-    return subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                             env=_env(), **extra)
 
 
@@ -1045,6 +1126,24 @@ class _Guard:
         finally:
             self._restore()
             self.unblock()
+
+
+def _fit(groups: list[list[str]], prefix: int) -> list[list[str]]:
+    """``groups`` with any whose names, each ``prefix`` characters longer, would be over
+    ARGV_CHARS on the command line split into consecutive parts that are not (a long TMPDIR;
+    with the usual ones a whole batch fits in one process)."""
+    fitted: list[list[str]] = []
+    for group in groups:
+        part: list[str] = []
+        used = 0
+        for name in group:
+            if part and used + prefix + len(name) > ARGV_CHARS:
+                fitted.append(part)
+                part, used = [], 0
+            part.append(name)
+            used += prefix + len(name)
+        fitted.append(part)
+    return fitted
 
 
 def _groups(names: list[str], sizes: list[int]) -> list[list[str]]:

@@ -127,7 +127,11 @@ def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
     """)
     calls = log.read_text().splitlines()
     assert len(calls) == 1
-    assert calls[0] == "--norc --format=json1 --exclude=SC1090,SC1091,SC2187 run0.sh run1.sh"
+    *options, first, second = calls[0].split()
+    assert options == ["--norc", "--format=json1", "--exclude=SC1090,SC1091,SC2187"]
+    # the scripts by their full names, in the pass's own directory
+    assert os.path.isabs(first) and os.path.dirname(first) == os.path.dirname(second)
+    assert (os.path.basename(first), os.path.basename(second)) == ("run0.sh", "run1.sh")
     assert where(findings) == [("SC2000", 2, 5, 2, 9), ("SC2000", 3, 5, 3, 9)]
     assert {f.severity for f in findings} == {Severity.INFO}
 
@@ -135,13 +139,13 @@ def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
 def test_results_are_remembered_per_script(fake_binary, tmp_path) -> None:
     log = tmp_path / "calls"
     fake_binary(f"""
-        import json, sys
+        import json, os, sys
         files = [a for a in sys.argv[1:] if not a.startswith("-")]
         with open({str(log)!r}, "a") as fh:
             fh.write(str(len(files)) + "\\n")
         print(json.dumps({{"comments": [
             {{"file": f, "line": 3, "endLine": 3, "column": 1, "endColumn": 2, "level": "error",
-              "code": 1000 + int(f[3:-3]), "message": "m"}} for f in files]}}))
+              "code": 1000 + int(os.path.basename(f)[3:-3]), "message": "m"}} for f in files]}}))
     """)
     one = shellcheck.prepare("echo one", "sh")
     two = shellcheck.prepare("echo two", "sh")
@@ -543,25 +547,50 @@ def test_the_packaged_version_is_the_binarys_own(monkeypatch) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the fork-and-exec start is POSIX only")
-def test_the_posix_start_reports_an_exec_failure_and_passes_on_no_descriptor(tmp_path):
-    """docklint.shellcheck starts ShellCheck with os.fork/os.execve and does not wait for the
-    exec: an exec that fails is an OSError with its errno (as subprocess would raise) when the
-    pass is collected, and a descriptor docklint holds without close-on-exec (an inherited
-    one) does not reach the process."""
+def test_the_fork_start_reports_an_exec_failure_and_passes_on_no_descriptor(tmp_path,
+                                                                            monkeypatch):
+    """Where docklint.shellcheck starts ShellCheck with os.fork/os.execve (POSIX but Linux) it
+    does not wait for the exec: an exec that fails is an OSError with its errno (as subprocess
+    would raise) when the pass is collected, and a descriptor docklint holds without
+    close-on-exec (an inherited one) does not reach the process."""
     from docklint import shellcheck as sc
+    monkeypatch.setattr(sc, "SPAWN", False)
     out_path, err_path = tmp_path / "out", tmp_path / "err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        missing = sc._start_process([str(tmp_path / "missing")], str(tmp_path), out.fileno(),
-                                    err.fileno(), 5.0, None)
+        missing = sc._start_process([str(tmp_path / "missing")], out.fileno(), err.fileno(),
+                                    5.0, None)
+        assert isinstance(missing, sc._Child)
         assert missing.wait() == 255            # the child that could not exec
         assert missing.start_error().errno == errno.ENOENT
         assert missing.start_error().errno == errno.ENOENT     # read once, remembered
+    _check_descriptors_and_limit(sc, tmp_path)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="posix_spawn is used on Linux")
+def test_the_spawn_start_raises_an_exec_failure_and_passes_on_no_descriptor(tmp_path):
+    """On Linux ShellCheck is started by os.posix_spawn, which reports a failed exec at once
+    (the pass then reports it for all its scripts); no inherited descriptor reaches it, and
+    its limits hold from the exec on."""
+    from docklint import shellcheck as sc
+    assert sc.SPAWN
+    with open(tmp_path / "out", "wb") as out:
+        with pytest.raises(OSError) as failed:
+            sc._start_process([str(tmp_path / "missing")], out.fileno(), out.fileno(), 5.0,
+                              None)
+    assert failed.value.errno == errno.ENOENT
+    _check_descriptors_and_limit(sc, tmp_path)
+
+
+def _check_descriptors_and_limit(sc, tmp_path) -> None:
+    out_path, err_path = tmp_path / "out", tmp_path / "err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
         leaked_r, leaked_w = os.pipe()
         os.set_inheritable(leaked_w, True)
         try:
             child = sc._start_process(
                 ["/bin/sh", "-c", "ls /proc/self/fd 2>/dev/null || ls /dev/fd; ulimit -v"],
-                str(tmp_path), out.fileno(), err.fileno(), 5.0, None)
+                out.fileno(), err.fileno(), 5.0, None)
+            assert isinstance(child, sc._Child)
             assert child.wait() == 0 and child.poll() == 0 and child.start_error() is None
         finally:
             os.close(leaked_r)
@@ -570,6 +599,60 @@ def test_the_posix_start_reports_an_exec_failure_and_passes_on_no_descriptor(tmp
     fds = {int(x) for x in lines[:-1] if x.isdigit()}
     assert leaked_w not in fds and fds <= {0, 1, 2, 3}        # 3: ls's own directory
     assert lines[-1] == str(sc.MEMORY_LIMIT // 1024)           # the limit was set before exec
+
+
+def _proc_limits(pid: int) -> dict[str, tuple[str, str]]:
+    """Soft and hard limits of a running process, from /proc/PID/limits."""
+    out = {}
+    with open(f"/proc/{pid}/limits") as fh:
+        for line in fh.read().splitlines()[1:]:
+            parts = line[26:].split()
+            out[line[:26].strip()] = (parts[0], parts[1])
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="posix_spawn is used on Linux")
+def test_the_spawn_start_gives_the_child_its_limits_and_this_process_keeps_its_own(tmp_path):
+    """posix_spawn cannot set limits: docklint lowers its own soft limits for the moment of
+    the spawn, puts them back, and sets the child's hard limits with prlimit before
+    _start_process returns."""
+    import math
+    import resource
+    from docklint import shellcheck as sc
+    mine = {w: resource.getrlimit(w) for w in (resource.RLIMIT_AS, resource.RLIMIT_CPU,
+                                               resource.RLIMIT_FSIZE, resource.RLIMIT_CORE)}
+    with open(tmp_path / "out", "wb") as out:
+        child = sc._start_process(["/bin/sleep", "30"], out.fileno(), out.fileno(), 7.5, None)
+        try:
+            got = _proc_limits(child.pid)
+        finally:
+            sc._stop(child)
+    assert {w: resource.getrlimit(w) for w in mine} == mine
+    cpu = math.ceil(7.5) + sc.CPU_MARGIN
+    assert got["Max address space"] == (str(sc.MEMORY_LIMIT),) * 2
+    assert got["Max cpu time"] == (str(cpu), str(cpu + sc.CPU_MARGIN))
+    assert got["Max file size"] == (str(sc.OUTPUT_LIMIT + 1),) * 2
+    assert got["Max core file size"] == ("0", "0")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="posix_spawn is used on Linux")
+def test_where_posix_spawn_cannot_start_it_the_process_is_forked(tmp_path, monkeypatch):
+    """No room for the spawn under the lowered limits (ENOMEM): the start forks instead, and
+    this process's limits are back as they were."""
+    import resource
+    from docklint import shellcheck as sc
+    before = resource.getrlimit(resource.RLIMIT_AS)
+
+    def no_room(*args, **kwargs):
+        assert resource.getrlimit(resource.RLIMIT_AS)[0] == sc.MEMORY_LIMIT
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+    monkeypatch.setattr(os, "posix_spawn", no_room)
+    with open(tmp_path / "out", "wb") as out:
+        child = sc._start_process(["/bin/sh", "-c", "ulimit -v"], out.fileno(), out.fileno(),
+                                  5.0, None)
+        assert isinstance(child, sc._Child) and child.wait() == 0
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert (tmp_path / "out").read_text().split() == [str(sc.MEMORY_LIMIT // 1024)]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="the fork-and-exec start is POSIX only")
@@ -585,8 +668,8 @@ def test_with_other_threads_running_the_start_goes_through_subprocess(tmp_path):
     thread.start()
     try:
         with open(tmp_path / "out", "wb") as out, open(tmp_path / "err", "wb") as err:
-            proc = sc._start_process(["/bin/sh", "-c", "ulimit -v"], str(tmp_path),
-                                     out.fileno(), err.fileno(), 5.0, None)
+            proc = sc._start_process(["/bin/sh", "-c", "ulimit -v"], out.fileno(),
+                                     err.fileno(), 5.0, None)
             assert isinstance(proc, subprocess.Popen) and proc.wait() == 0
     finally:
         stop.set()
