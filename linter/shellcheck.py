@@ -7,10 +7,13 @@ returns None and the rule using this module reports nothing.
 One call per Dockerfile, or per batch of Dockerfiles (:func:`start`, called by the CLI before
 the rules of up to 64 files run, see :func:`docklint.engine.prepare_batch`; ShellCheck then
 works while the other rules run, and the first :func:`check` that needs its results waits for
-them): every script not checked before in this process becomes a temporary file (a header of
-ShellCheck directives, then the script text exactly as the shell receives it), and ShellCheck
-checks them all at once with ``--format=json1`` (a lot of shell is split between a few
-ShellCheck processes running side by side). Each comment's line and column are turned back into an offset in the script text,
+them): every script not checked before in this process becomes a file ShellCheck reads (a
+header of ShellCheck directives, then the script text exactly as the shell receives it), and
+ShellCheck checks them all at once with ``--format=json1`` (a lot of shell is split between a
+few ShellCheck processes running side by side). On Linux the files are memory files
+(``memfd_create``, read by ShellCheck as ``/dev/fd/N``) and nothing is written to disk;
+elsewhere, and for a pass of more than ``MEMORY_FILES`` scripts, they are files in a private
+temporary directory. Each comment's line and column are turned back into an offset in the script text,
 which :meth:`docklint.shell.Script.span` maps to the Dockerfile. Results are remembered per
 script text (the ``file_text``, header included) for the life of the process, and located
 again for each job: the same script in two files is one ShellCheck result, reported at each
@@ -19,14 +22,14 @@ file's own positions.
 ShellCheck reads a script that a pull request wrote, so its work is bounded: each process is
 stopped after ``TIMEOUT`` seconds (wall clock) and, on POSIX, runs under resource limits set
 before it starts: ``MEMORY_LIMIT`` bytes of address space, a CPU time limit a little above the
-timeout, and at most ``OUTPUT_LIMIT`` bytes of output. It runs in a process group of its own,
+timeout, at most ``OUTPUT_LIMIT`` bytes of output, and no core file. It runs in a process group of its own,
 which is killed as a whole. The temporary directory (which holds the RUN text) is removed on
 every way out, including SIGTERM, SIGINT and SIGHUP delivered to docklint during the pass (from
 its start to its end, other rules running meanwhile): in the main thread, a handler installed
-for the duration of the pass kills the ShellCheck
-processes, removes the directory, puts the previous handlers back and hands the signal on (the
-default action ends the process with the conventional status 128 + the signal number; Ctrl-C
-raises KeyboardInterrupt as usual).
+for the duration of the pass kills the ShellCheck processes, removes the directory (memory
+files need nothing: they go with the process), puts the previous handlers back and hands the
+signal on (the default action ends the process with the conventional status 128 + the signal
+number; Ctrl-C raises KeyboardInterrupt as usual).
 
 :func:`check` says which scripts could not be checked and why ("out of memory", "out of time",
 a crash, output that is not the expected JSON) so that the rule can report it; nothing raises.
@@ -67,6 +70,9 @@ CPU_MARGIN = 5
 # processes set it to 1, since they already keep every CPU busy.
 PARALLEL: int | None = None
 SPLIT_CHARS = 32 * 1024
+# On Linux a pass of at most this many scripts keeps them, and ShellCheck's output, in memory
+# files (see _Memory): nothing goes to disk. 0: always a temporary directory.
+MEMORY_FILES = 256
 # characters of script names on one ShellCheck command line (POSIX guarantees 4 KiB for the
 # whole command line and environment; Linux, macOS and the BSDs allow 256 KiB or more)
 ARGV_CHARS = 128 * 1024
@@ -454,29 +460,181 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
     try:
         guard.start()              # the signals wait until the processes are known
         try:
-            state.tmp = _private_directory()
-            for name, text in state.index.items():
-                with open(os.path.join(state.tmp, name), "w", encoding="utf-8",
-                          errors="replace", newline="") as fh:
-                    fh.write(text)
+            store, paths = _store(state.texts)
+            state.store = store
+            state.index = {os.path.basename(p): t for p, t in zip(paths, state.texts)}
             base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
             # the scripts by their full names (a process started by posix_spawn cannot be
             # given a working directory), a command line kept within ARGV_CHARS
-            state.groups = _fit(state.groups, len(state.tmp) + 2)
+            state.groups = _fit(state.groups, paths)
             for k, group in enumerate(state.groups):
-                with open(os.path.join(state.tmp, f".out{k}"), "wb") as out, \
-                        open(os.path.join(state.tmp, f".err{k}"), "wb") as err:
+                out, err = store.outputs(k)
+                try:
                     state.procs.append(_start_process(
-                        [*base, *(os.path.join(state.tmp, name) for name in group)],
-                        out.fileno(), err.fileno(), timeout, guard.blocked))
+                        [*base, *(paths[i] for i in group)], out, err, timeout,
+                        guard.blocked, store.keep(group)))
+                finally:
+                    store.release(k)
+            store.started()
         finally:
             guard.unblock()        # a signal that came meanwhile is handled here
         state.deadline = time.monotonic() + timeout
     except (OSError, ValueError, _SubprocessError) as exc:
         why = getattr(exc, "strerror", None) or type(exc).__name__
         state.failure = f"ShellCheck could not be run ({why})"
-        guard.stop()               # kills what runs, removes the directory, puts handlers back
+        guard.stop()               # kills what runs, removes the files, puts handlers back
     return state
+
+
+def _store(texts: list[str]) -> "tuple[_Memory | _Directory, list[str]]":
+    """Where the scripts of a pass go, and the name ShellCheck is given for each: memory files
+    for a pass of at most MEMORY_FILES scripts where there are some (Linux), else a private
+    directory (and there too when the memory files cannot be made: too many open files)."""
+    if 0 < len(texts) <= MEMORY_FILES and SPAWN and hasattr(os, "memfd_create") and \
+            os.path.isdir("/proc/self/fd"):
+        memory = _Memory()
+        try:
+            return memory, [memory.add(text) for text in texts]
+        except OSError:
+            memory.close()
+    directory = _Directory()
+    try:
+        return directory, [directory.add(i, text) for i, text in enumerate(texts)]
+    except BaseException:
+        directory.close()
+        raise
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "replace")     # as a file opened with errors="replace"
+
+
+class _Memory:
+    """A pass's scripts and ShellCheck's output in memory files (Linux ``memfd_create``):
+    ShellCheck reads each script as ``/dev/fd/N``, a descriptor its process inherits, and
+    writes its report and errors to two more. Nothing is written to a disk and nothing is left
+    to remove: closing the descriptors frees them all. Each is close-on-exec, so a script
+    reaches only the process that checks it."""
+
+    def __init__(self) -> None:
+        self.scripts: list[int] = []
+        self.outs: dict[int, tuple[int, int]] = {}
+
+    def add(self, text: str) -> str:
+        fd = os.memfd_create("docklint-sc")
+        self.scripts.append(fd)
+        _write_all(fd, _encode(text))
+        return f"/dev/fd/{fd}"
+
+    def keep(self, group: list[int]) -> list[int]:
+        return [self.scripts[i] for i in group]
+
+    def outputs(self, k: int) -> tuple[int, int]:
+        out = os.memfd_create("docklint-sc-out")
+        try:
+            err = os.memfd_create("docklint-sc-err")
+        except OSError:
+            os.close(out)
+            raise
+        self.outs[k] = (out, err)
+        return out, err
+
+    def release(self, k: int) -> None:
+        pass                            # read when the process has ended
+
+    def started(self) -> None:
+        scripts, self.scripts = self.scripts, []
+        for fd in scripts:              # each process holds its own
+            _close(fd)
+
+    def read(self, k: int, which: str, limit: int) -> bytes:
+        from .reading import ReadError, TooBig
+        fd = self.outs[k][which == "err"]
+        try:
+            size = os.fstat(fd).st_size
+            if size > limit:
+                raise TooBig(f"ShellCheck's {which}put", limit, size)
+            chunks, at = [], 0
+            while at < size:
+                chunk = os.pread(fd, size - at, at)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                at += len(chunk)
+            return b"".join(chunks)
+        except OSError as exc:
+            raise ReadError(str(exc), exc.errno) from None
+
+    def close(self) -> None:
+        self.started()
+        outs, self.outs = self.outs, {}
+        for pair in outs.values():
+            for fd in pair:
+                _close(fd)
+
+
+class _Directory:
+    """A pass's scripts and ShellCheck's output as files in a new private directory in the
+    temporary directory: ``run<i>.sh``, ``.out<k>`` and ``.err<k>``, all removed with it."""
+
+    def __init__(self) -> None:
+        self.path: str | None = _private_directory()
+        self.open: dict[int, tuple[int, int]] = {}
+
+    def add(self, i: int, text: str) -> str:
+        path = os.path.join(self.path, f"run{i}.sh")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+        try:
+            _write_all(fd, _encode(text))
+        finally:
+            os.close(fd)
+        return path
+
+    def keep(self, group: list[int]) -> list[int]:
+        return []
+
+    def outputs(self, k: int) -> tuple[int, int]:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        out = os.open(os.path.join(self.path, f".out{k}"), flags, 0o600)
+        try:
+            err = os.open(os.path.join(self.path, f".err{k}"), flags, 0o600)
+        except OSError:
+            os.close(out)
+            raise
+        self.open[k] = (out, err)
+        return out, err
+
+    def release(self, k: int) -> None:
+        for fd in self.open.pop(k, ()):
+            _close(fd)
+
+    def started(self) -> None:
+        pass
+
+    def read(self, k: int, which: str, limit: int) -> bytes:
+        from .reading import read_regular
+        return read_regular(os.path.join(self.path, f".{which}{k}"), limit)
+
+    def close(self) -> None:
+        for k in list(self.open):
+            self.release(k)
+        path, self.path = self.path, None
+        if path is not None:
+            _remove_directory(path)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _close(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
 
 
 def _kill_group(proc) -> None:
@@ -546,15 +704,15 @@ def _remove_directory(path: str) -> None:
         pass
 
 
-def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: float
-            ) -> tuple[list, str | None]:
+def _result(store: "_Memory | _Directory", k: int, status: int | None, timed_out: bool,
+            timeout: float) -> tuple[list, str | None]:
     """The comments ShellCheck process ``k`` wrote, or why there are none."""
-    from .reading import ReadError, TooBig, read_regular
+    from .reading import ReadError, TooBig
     if timed_out:
         return [], f"ShellCheck ran out of time (stopped after {timeout:g} s)"
     err = b""
     try:
-        err = read_regular(os.path.join(tmp, f".err{k}"), 64 * 1024)
+        err = store.read(k, "err", 64 * 1024)
     except ReadError:
         pass
     if _out_of_memory(status, err):
@@ -565,7 +723,7 @@ def _result(tmp: str, k: int, status: int | None, timed_out: bool, timeout: floa
     if signo and signo == getattr(_signal(), "SIGXFSZ", None):
         return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit"
     try:
-        raw = read_regular(os.path.join(tmp, f".out{k}"), OUTPUT_LIMIT)
+        raw = store.read(k, "out", OUTPUT_LIMIT)
         if raw.strip() == _NO_COMMENTS:
             return [], None         # clean scripts: no need to load the json module
         import json
@@ -653,10 +811,12 @@ class _SubprocessError(Exception):
     """Stands for subprocess.SubprocessError where subprocess is not imported (POSIX)."""
 
 
-def _start_process(argv: list[str], out: int, err: int, timeout: float, blocked) -> "Any":
+def _start_process(argv: list[str], out: int, err: int, timeout: float, blocked,
+                   keep: "Sequence[int]" = ()) -> "Any":
     """Start one ShellCheck process: standard input from the null device, output and errors
     to the descriptors ``out`` and ``err``, a process group of its own (killed as a whole),
-    resource limits that hold from ``exec`` on, no descriptor of docklint's. On Linux, by
+    resource limits that hold from ``exec`` on, no descriptor of docklint's but those in
+    ``keep`` (the scripts in memory files, at the same numbers). On Linux, by
     ``os.posix_spawn`` (:func:`_spawn`); on other POSIX systems, forked and exec'd here
     (:class:`_Child`): ``subprocess`` and what it imports (threading, selectors, locale...)
     are a few milliseconds of every start that runs ShellCheck; on Windows, and in a process
@@ -671,10 +831,10 @@ def _start_process(argv: list[str], out: int, err: int, timeout: float, blocked)
             (threading is not None and threading.active_count() > 1):
         # Windows; or other threads (the language server): forking a threaded process and
         # running Python in the child is what subprocess's own preexec_fn does, no more
-        return _popen(argv, out, err, limits, blocked)
+        return _popen(argv, out, err, limits, blocked, keep)
     if SPAWN and resource is not None and hasattr(resource, "prlimit") and \
             hasattr(os, "posix_spawn"):
-        child = _spawn(argv, out, err, limits, blocked)
+        child = _spawn(argv, out, err, limits, blocked, keep)
         if child is not None:
             return child
     signal = _signal()
@@ -693,11 +853,13 @@ def _start_process(argv: list[str], out: int, err: int, timeout: float, blocked)
                 # nothing else of this process's goes on into ShellCheck: what docklint
                 # opened is close-on-exec already; what it inherited may not be
                 for fd in inherited:
-                    if fd > 2 and fd != status_w:
+                    if fd > 2 and fd != status_w and fd not in keep:
                         try:
                             os.close(fd)
                         except OSError:
                             pass
+                for fd in keep:
+                    os.set_inheritable(fd, True)
                 # what Python ignores goes back to the default (as subprocess does): a
                 # ShellCheck that writes past its output limit ends (SIGXFSZ); the guarded
                 # signals get their default action: no Python handler of docklint's can run
@@ -731,7 +893,8 @@ def _start_process(argv: list[str], out: int, err: int, timeout: float, blocked)
 SPAWN = sys.platform.startswith("linux")
 
 
-def _spawn(argv: list[str], out: int, err: int, limits: list, blocked) -> "_Child | None":
+def _spawn(argv: list[str], out: int, err: int, limits: list, blocked,
+           keep: "Sequence[int]" = ()) -> "_Child | None":
     """:func:`_start_process` by ``os.posix_spawn``, which glibc and musl implement as a vfork:
     the child shares this process's memory until its exec, where ``os.fork`` would first mark
     every page of it copy-on-write and this process would then fault on each page it writes
@@ -750,7 +913,7 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked) -> "_Chil
     # what docklint opened is close-on-exec already; what it inherited may not be
     for fd in _open_descriptors():
         try:
-            if fd > 2 and os.get_inheritable(fd):
+            if fd > 2 and fd not in keep and os.get_inheritable(fd):
                 actions.append((os.POSIX_SPAWN_CLOSE, fd))
         except OSError:
             continue
@@ -762,7 +925,11 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked) -> "_Chil
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = used.ru_utime + used.ru_stime
     saved: list[tuple[int, tuple[int, int]]] = []
+    shared: list[int] = []
     try:
+        for fd in keep:               # passed on for the moment of the spawn only
+            os.set_inheritable(fd, True)
+            shared.append(fd)
         for which, (soft, _hard) in limits:
             if which == resource.RLIMIT_CPU and spent + CPU_MARGIN >= soft:
                 continue              # it would stop this process: prlimit does it below
@@ -783,6 +950,11 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked) -> "_Chil
                 resource.setrlimit(which, value)
             except (OSError, ValueError):
                 pass
+        for fd in shared:
+            try:
+                os.set_inheritable(fd, False)
+            except OSError:
+                pass
     for which, value in limits:
         try:
             resource.prlimit(pid, which, value)
@@ -796,7 +968,8 @@ def _errno(name: str) -> int:
     return getattr(errno, name, -1)
 
 
-def _popen(argv: list[str], out: int, err: int, limits: list, blocked) -> "Any":
+def _popen(argv: list[str], out: int, err: int, limits: list, blocked,
+           keep: "Sequence[int]" = ()) -> "Any":
     """:func:`_start_process` through ``subprocess.Popen``: on POSIX in a session of its own
     with the limits set in the child before ``exec`` (and the signal mask from before the
     pass); elsewhere as it is."""
@@ -808,7 +981,7 @@ def _popen(argv: list[str], out: int, err: int, limits: list, blocked) -> "Any":
         extra = {"start_new_session": True,
                  "preexec_fn": lambda: _in_child(limits, blocked)}
     return subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                            env=_env(), **extra)
+                            env=_env(), pass_fds=tuple(keep), **extra)
 
 
 def _in_child(limits: list, blocked) -> None:
@@ -949,11 +1122,11 @@ class _Pass:
     def __init__(self, texts: Sequence[str], timeout: float) -> None:
         self.texts = list(texts)
         self.timeout = timeout
-        names = [f"run{i}.sh" for i in range(len(self.texts))]
-        self.index = dict(zip(names, self.texts))
+        self.index: dict[str, str] = {}     # the name ShellCheck reports: the text
         self.index_texts = frozenset(self.texts)
-        self.groups = _groups(names, [len(t) for t in self.texts])
-        self.tmp: str | None = None
+        # the script numbers each process checks
+        self.groups = _groups(list(range(len(self.texts))), [len(t) for t in self.texts])
+        self.store: _Memory | _Directory | None = None
         self.procs: list = []
         self.failure: str | None = None     # why nothing was started
         self.guard: _Guard | None = None
@@ -999,20 +1172,20 @@ class _Pass:
         found: dict[str, list[tuple]] = {}
         try:
             timed_out = self.wait()
-            if self.tmp is None:      # a signal handler of the program's own returned
+            if self.store is None:    # a signal handler of the program's own returned
                 return {}, {text: "ShellCheck was interrupted" for text in texts}
             for k, (group, proc) in enumerate(zip(self.groups, self.procs)):
                 start_error = getattr(proc, "start_error", None)
                 failed = start_error() if start_error is not None else None
                 if failed is not None:
                     why = failed.strerror or type(failed).__name__
-                    reasons.update((self.index[name], f"ShellCheck could not be run ({why})")
-                                   for name in group)
+                    reasons.update((texts[i], f"ShellCheck could not be run ({why})")
+                                   for i in group)
                     continue
-                comments, reason = _result(self.tmp, k, proc.returncode, k in timed_out,
+                comments, reason = _result(self.store, k, proc.returncode, k in timed_out,
                                            self.timeout)
                 if reason is not None:
-                    reasons.update((self.index[name], reason) for name in group)
+                    reasons.update((texts[i], reason) for i in group)
                     continue
                 for c in comments:
                     try:
@@ -1043,9 +1216,9 @@ class _Pass:
     def cleanup(self) -> None:
         for proc in self.procs:
             _stop(proc)
-        if self.tmp is not None:
-            _remove_directory(self.tmp)
-            self.tmp = None
+        store, self.store = self.store, None
+        if store is not None:
+            store.close()
 
 
 _GUARDED = ("SIGTERM", "SIGINT", "SIGHUP")
@@ -1128,32 +1301,32 @@ class _Guard:
             self.unblock()
 
 
-def _fit(groups: list[list[str]], prefix: int) -> list[list[str]]:
-    """``groups`` with any whose names, each ``prefix`` characters longer, would be over
-    ARGV_CHARS on the command line split into consecutive parts that are not (a long TMPDIR;
-    with the usual ones a whole batch fits in one process)."""
-    fitted: list[list[str]] = []
+def _fit(groups: list[list[int]], paths: list[str]) -> list[list[int]]:
+    """``groups`` (script numbers) with any whose ``paths`` would be over ARGV_CHARS on the
+    command line split into consecutive parts that are not (a long TMPDIR; with the usual ones
+    a whole batch fits in one process)."""
+    fitted: list[list[int]] = []
     for group in groups:
-        part: list[str] = []
+        part: list[int] = []
         used = 0
-        for name in group:
-            if part and used + prefix + len(name) > ARGV_CHARS:
+        for i in group:
+            if part and used + len(paths[i]) + 1 > ARGV_CHARS:
                 fitted.append(part)
                 part, used = [], 0
-            part.append(name)
-            used += prefix + len(name)
+            part.append(i)
+            used += len(paths[i]) + 1
         fitted.append(part)
     return fitted
 
 
-def _groups(names: list[str], sizes: list[int]) -> list[list[str]]:
+def _groups(names: list, sizes: list[int]) -> list[list]:
     """``names`` split into the groups the ShellCheck processes check: one group unless the
     scripts are big, then up to PARALLEL groups of about equal size (largest first)."""
     workers = PARALLEL if PARALLEL is not None else (os.cpu_count() or 1)
     count = max(1, min(workers, len(names), sum(sizes) // SPLIT_CHARS))
     if count == 1:
         return [names]
-    groups: list[list[str]] = [[] for _ in range(count)]
+    groups: list[list] = [[] for _ in range(count)]
     loads = [0] * count
     for size, name in sorted(zip(sizes, names), reverse=True):
         i = loads.index(min(loads))

@@ -241,8 +241,35 @@ def test_a_binary_that_cannot_run_is_reported(tmp_path, monkeypatch) -> None:
         not_checked(2, "ShellCheck could not be run (Permission denied)")]
 
 
+def open_descriptors() -> set[int]:
+    return {int(n) for n in os.listdir("/proc/self/fd")}
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
+                    reason="memory files are Linux's memfd_create")
+def test_memory_files_are_closed_every_time(fake_binary, tmp_path, monkeypatch) -> None:
+    """Success, failure and timeout: a pass that kept the RUN text in memory files closes
+    them all (nothing of it stays open in docklint), and writes nothing to TMPDIR."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    seen = tmp_path / "seen"
+    for body in (f'import sys; open({str(seen)!r}, "w").write(" ".join(sys.argv[1:]))\n'
+                 'print(\'{"comments": []}\')', "import sys; sys.exit(3)",
+                 "import time; time.sleep(30)"):
+        fake_binary(body)
+        shellcheck.clear_cache()
+        before = open_descriptors()
+        shellcheck.check([shellcheck.prepare("echo $a", "sh"), shellcheck.prepare("echo b", "sh")],
+                         timeout=1)
+        assert open_descriptors() == before
+        assert list(temp.iterdir()) == []
+    assert seen.read_text().split()[-2].startswith("/dev/fd/")      # the control
+
+
 def test_no_temporary_directory_is_left(fake_binary, tmp_path, monkeypatch) -> None:
     """Success, failure and timeout: the directory holding the RUN text goes every time."""
+    monkeypatch.setattr(shellcheck, "MEMORY_FILES", 0)
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
@@ -263,6 +290,7 @@ import sys
 from docklint import shellcheck
 shellcheck._binary = sys.argv[1]
 shellcheck._version = (0, 11)
+shellcheck.MEMORY_FILES = int(sys.argv[3])     # 0: the RUN text goes to a directory
 from docklint.cli import main
 main(["--jobs", "1", "--no-color", "--select", "DK440", sys.argv[2]])
 """
@@ -274,10 +302,12 @@ main(["--jobs", "1", "--no-color", "--select", "DK440", sys.argv[2]])
     (signal.SIGHUP, -signal.SIGHUP),        # 129
     (signal.SIGINT, 130),                   # KeyboardInterrupt: docklint exits 130
 ])
-def test_a_signal_during_the_pass_leaves_nothing_behind(tmp_path, signo, status) -> None:
+@pytest.mark.parametrize("memory", [0, 256], ids=["directory", "memory-files"])
+def test_a_signal_during_the_pass_leaves_nothing_behind(tmp_path, signo, status, memory
+                                                        ) -> None:
     """docklint is signalled while ShellCheck (a stand-in that hangs) runs: it ends with the
-    conventional status, the temporary directory with the RUN text is gone and so is the
-    ShellCheck process."""
+    conventional status, the temporary directory with the RUN text is gone (where the text
+    is not in memory files) and so is the ShellCheck process."""
     temp = tmp_path / "tmp"
     temp.mkdir()
     pid_file = tmp_path / "pid"
@@ -290,14 +320,18 @@ def test_a_signal_during_the_pass_leaves_nothing_behind(tmp_path, signo, status)
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text("FROM debian:12\nRUN echo secret-run-text $A\n")
     env = {**os.environ, "TMPDIR": str(temp)}
-    proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(fake), str(dockerfile)],
+    proc = subprocess.Popen([sys.executable, "-c", _DRIVER, str(fake), str(dockerfile),
+                             str(memory)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     pid = None
     try:
         assert wait_for(lambda: pid_file.exists() and pid_file.read_text() != ""), \
             "the stand-in ShellCheck never started"
         pid = int(pid_file.read_text())
-        assert [p.name for p in temp.iterdir()][0].startswith("docklint-sc-")   # the control
+        if memory and sys.platform.startswith("linux") and hasattr(os, "memfd_create"):
+            assert list(temp.iterdir()) == []
+        else:
+            assert [p.name for p in temp.iterdir()][0].startswith("docklint-sc-")  # the control
         proc.send_signal(signo)
         proc.communicate(timeout=30)
         assert proc.returncode == status
@@ -312,7 +346,7 @@ def test_a_signal_during_the_pass_leaves_nothing_behind(tmp_path, signo, status)
 
 
 _PARALLEL_DRIVER = _DRIVER.replace('"--jobs", "1"', '"--jobs", "2"').replace(
-    "sys.argv[2]]", "*sys.argv[2:]]")
+    "sys.argv[2]]", "*sys.argv[3:]]").replace("int(sys.argv[3])", "int(sys.argv[2])")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="lists the workers with "
@@ -334,7 +368,8 @@ def test_sigterm_stops_the_worker_processes_and_their_shellcheck(tmp_path) -> No
     for i in range(8):                      # with --jobs 2, linted by two workers
         files.append(tmp_path / f"D{i}")
         files[-1].write_text(f"FROM debian:12\nRUN echo $A{i}\n")
-    proc = subprocess.Popen([sys.executable, "-c", _PARALLEL_DRIVER, str(fake), *map(str, files)],
+    proc = subprocess.Popen([sys.executable, "-c", _PARALLEL_DRIVER, str(fake), "0",
+                             *map(str, files)],
                             env={**os.environ, "TMPDIR": str(temp)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started: list[int] = []

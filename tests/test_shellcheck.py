@@ -107,7 +107,14 @@ def test_failures_give_no_findings_and_raise_nothing(fake_binary, body) -> None:
     assert shellcheck.run(jobs, timeout=1.5) == []
 
 
-def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
+@pytest.mark.parametrize("memory", [True, False], ids=["memory-files", "directory"])
+def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path, monkeypatch, memory) -> None:
+    """The scripts of a file go to one ShellCheck call, named as it can open them: memory
+    files (/dev/fd/N, Linux) or files in the pass's own directory."""
+    if memory and not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")):
+        pytest.skip("memory files are Linux's memfd_create")
+    if not memory:
+        monkeypatch.setattr(shellcheck, "MEMORY_FILES", 0)
     log = tmp_path / "calls"
     fake_binary(f"""
         import json, sys
@@ -129,9 +136,12 @@ def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
     assert len(calls) == 1
     *options, first, second = calls[0].split()
     assert options == ["--norc", "--format=json1", "--exclude=SC1090,SC1091,SC2187"]
-    # the scripts by their full names, in the pass's own directory
-    assert os.path.isabs(first) and os.path.dirname(first) == os.path.dirname(second)
-    assert (os.path.basename(first), os.path.basename(second)) == ("run0.sh", "run1.sh")
+    if memory:
+        assert first.startswith("/dev/fd/") and second.startswith("/dev/fd/") and first != second
+    else:       # by their full names, in the pass's own directory
+        assert os.path.isabs(first) and os.path.dirname(first) == os.path.dirname(second)
+        assert os.path.basename(os.path.dirname(first)).startswith("docklint-sc-")
+        assert (os.path.basename(first), os.path.basename(second)) == ("run0.sh", "run1.sh")
     assert where(findings) == [("SC2000", 2, 5, 2, 9), ("SC2000", 3, 5, 3, 9)]
     assert {f.severity for f in findings} == {Severity.INFO}
 
@@ -139,13 +149,13 @@ def test_one_call_for_all_runs_of_a_file(fake_binary, tmp_path) -> None:
 def test_results_are_remembered_per_script(fake_binary, tmp_path) -> None:
     log = tmp_path / "calls"
     fake_binary(f"""
-        import json, os, sys
+        import json, sys
         files = [a for a in sys.argv[1:] if not a.startswith("-")]
         with open({str(log)!r}, "a") as fh:
             fh.write(str(len(files)) + "\\n")
         print(json.dumps({{"comments": [
             {{"file": f, "line": 3, "endLine": 3, "column": 1, "endColumn": 2, "level": "error",
-              "code": 1000 + int(os.path.basename(f)[3:-3]), "message": "m"}} for f in files]}}))
+              "code": 1000 + files.index(f), "message": "m"}} for f in files]}}))
     """)
     one = shellcheck.prepare("echo one", "sh")
     two = shellcheck.prepare("echo two", "sh")

@@ -195,12 +195,15 @@ def test_a_pass_no_rule_waits_for_is_stopped(tmp_path, wrapper, monkeypatch) -> 
     """A lint that ends before its DK440 runs (here every file's lint fails) stops the pass it
     started: no ShellCheck process and no temporary directory outlive it."""
     wrapper("timeout")                          # a ShellCheck that would run for 60 s
+    monkeypatch.setattr(shellcheck, "MEMORY_FILES", 0)
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
+    running = []
 
     def broken(*_args, **_kwargs):
         assert [p.name for p in temp.iterdir()][0].startswith("docklint-sc-")   # it runs
+        running.extend(shellcheck._PENDING.procs)
         raise RuntimeError("boom")
 
     monkeypatch.setattr(engine, "lint_model", broken)
@@ -209,21 +212,37 @@ def test_a_pass_no_rule_waits_for_is_stopped(tmp_path, wrapper, monkeypatch) -> 
     [result] = cli._lint_many(entries([path]), None)
     assert result.internal == [f"{path}: internal error: RuntimeError: boom"]
     assert list(temp.iterdir()) == [] and shellcheck._PENDING is None
+    assert [p.returncode for p in running] == [-signal.SIGKILL]
 
 
-def test_start_then_abandon(tmp_path, wrapper, monkeypatch) -> None:
+@pytest.mark.parametrize("spawn", [True, False], ids=["posix_spawn", "fork"])
+@pytest.mark.parametrize("memory", [256, 0], ids=["memory-files", "directory"])
+def test_start_then_abandon(tmp_path, wrapper, monkeypatch, spawn, memory) -> None:
     exe = wrapper("timeout")
+    monkeypatch.setattr(shellcheck, "SPAWN", spawn and shellcheck.SPAWN)
+    monkeypatch.setattr(shellcheck, "MEMORY_FILES", memory)
+    in_memory = bool(memory) and shellcheck.SPAWN and hasattr(os, "memfd_create")
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
+    held = {int(n) for n in os.listdir("/proc/self/fd")} if in_memory else set()
     shellcheck.start([shellcheck.prepare("echo POISON", "sh")])
-    [pass_dir] = temp.iterdir()
+    if in_memory:
+        assert list(temp.iterdir()) == []
+        # the output's two memory files (the script's went with the start)
+        assert len({int(n) for n in os.listdir("/proc/self/fd")} - held) == 2
+    else:
+        [pass_dir] = temp.iterdir()
     [proc] = shellcheck._PENDING.procs
     assert proc.returncode is None
     shellcheck.abandon()
-    # killed (the parent does not wait for the exec: abandoning at once reaches a child that
-    # may not be in its own process group yet), not left to end by itself
-    assert proc.returncode == -signal.SIGKILL and not pass_dir.exists()
+    # killed (where it is forked, the parent does not wait for the exec: abandoning at once
+    # reaches a child that may not be in its own process group yet), not left to end by itself
+    assert proc.returncode == -signal.SIGKILL
+    if in_memory:
+        assert {int(n) for n in os.listdir("/proc/self/fd")} == held
+    else:
+        assert not pass_dir.exists()
     assert shellcheck._PENDING is None and exe.exists()
 
 
@@ -239,6 +258,7 @@ def test_a_library_user_who_never_ends_the_pass(tmp_path, wrapper) -> None:
             "from docklint import engine, shellcheck\n"
             "shellcheck._binary = sys.argv[1]\n"
             "shellcheck._version = (0, 11)\n"
+            "shellcheck.MEMORY_FILES = 0\n"         # the RUN text in a temporary directory
             "df = engine.load_file(sys.argv[2], engine.Settings())\n"
             "engine.prepare_batch([(df, engine.Settings(), None)])\n"
             "assert shellcheck._PENDING is not None\n")
