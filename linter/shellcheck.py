@@ -210,9 +210,9 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
     words: set[str] = set()
     valid = sorted({n for n in (*names, *values) if _NAME.match(n)})
     if valid:
-        words: dict[int, list[str]] = {}        # the script's words, lowercased, by length
+        words: dict[int, set[str]] = {}         # the script's words, lowercased, by length
         for w in {w.lower() for w in _WORD.findall(text)}:
-            words.setdefault(len(w), []).append(w)
+            words.setdefault(len(w), set()).add(w)
         valid = [n for n in valid if _mentioned(n, text, words)]
     if valid:
         lines.append("export " + " ".join(f"{n}={_quoted(values.get(n))}" for n in valid))
@@ -227,7 +227,7 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
 _WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _mentioned(name: str, text: str, words: dict[int, list[str]]) -> bool:
+def _mentioned(name: str, text: str, words: dict[int, set[str]]) -> bool:
     """Whether the header must assign ``name`` for ShellCheck to say what it says with every
     name assigned: the script's text contains it (a reference, an assignment, anything), or a
     word of the script (``words``: lowercased, by length) is near enough to it for ShellCheck
@@ -235,43 +235,63 @@ def _mentioned(name: str, text: str, words: dict[int, list[str]]) -> bool:
     you mean NAME?": ShellCheck allows 1 edit, case aside, when the name is over 3 characters,
     2 when it is over 7; here one more, in case it counts a swap of two neighbours as one
     edit, and counted on the longer of the two). Only words within 3 characters of the name's
-    length can be that near, so only those are compared."""
+    length can be that near, so only those are compared; what was found of a word is
+    remembered for the name, since the same names and words come back in script after
+    script."""
     if name in text:
         return True
     low = name.lower()
     size = len(low)
-    known = _NEAR_MEMO.get(low)
-    if known is None:
+    candidates: set[str] = set()
+    for length in _lengths(size):
+        near_in_size = words.get(length)
+        if near_in_size:
+            candidates |= near_in_size
+    if not candidates:
+        return False
+    memo = _NEAR_MEMO.get(low)
+    if memo is None:
         if len(_NEAR_MEMO) >= 1 << 12:
             _NEAR_MEMO.clear()
-        known = _NEAR_MEMO[low] = {}
-    for length in range(max(1, size - 3), size + 4):
-        longest = max(length, size)
-        if longest <= 3:
-            continue
-        limit = 3 if longest > 7 else 2
-        if abs(length - size) > limit:
-            continue                    # that many insertions or deletions alone are too many
-        for w in words.get(length, ()):
-            near = known.get(w)
-            if near is None:
-                if len(known) >= 1 << 14:
-                    known.clear()
-                near = known[w] = _distance(low, w, limit) <= limit
-            if near:
-                return True
+        memo = _NEAR_MEMO[low] = (set(), set())
+    near, far = memo
+    if not candidates.isdisjoint(near):
+        return True
+    todo = candidates - far
+    if len(near) + len(far) + len(todo) > 1 << 14:
+        near.clear()
+        far.clear()
+    letters = set(low)
+    for w in todo:
+        limit = 3 if max(len(w), size) > 7 else 2
+        # an edit adds at most one letter the other lacks, and takes away at most one
+        chars = set(w)
+        if len(chars - letters) > limit or len(letters - chars) > limit or \
+                _distance(low, w, limit) > limit:
+            far.add(w)
+        else:
+            near.add(w)
+            return True
     return False
 
 
-# name (lowercased) -> word -> whether they are near (the limit follows from their lengths):
-# the same names and words come back in every script
-_NEAR_MEMO: dict[str, dict[str, bool]] = {}
+def _lengths(size: int) -> tuple[int, ...]:
+    """The lengths of the words that can be near a name of ``size`` characters."""
+    found = _LENGTHS.get(size)
+    if found is None:
+        if len(_LENGTHS) >= 1 << 12:
+            _LENGTHS.clear()
+        found = _LENGTHS[size] = tuple(
+            length for length in range(max(1, size - 3), size + 4)
+            if max(length, size) > 3 and
+            abs(length - size) <= (3 if max(length, size) > 7 else 2))
+    return found
 
 
-def _near(a: str, b: str, limit: int) -> bool:
-    """Whether ``a`` and ``b`` are at most ``limit`` edits apart (insert, delete, substitute,
-    swap two neighbours)."""
-    return _distance(a, b, limit) <= limit
+_LENGTHS: dict[int, tuple[int, ...]] = {}
+# name (lowercased) -> (the words known to be near it, those known not to be): the same
+# names and words come back in every script
+_NEAR_MEMO: dict[str, tuple[set[str], set[str]]] = {}
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -1158,6 +1178,9 @@ class _Pass:
                 proc.wait()
         finally:
             timer.cancel()
+            # ended with it: a thread still alive would make the next pass start its
+            # processes through subprocess (see _start_process)
+            timer.join()
         # one that ended by itself just as the time ran out was not stopped
         return {k for k in flagged
                 if self.procs[k].returncode is None or self.procs[k].returncode < 0}

@@ -685,3 +685,60 @@ def test_with_other_threads_running_the_start_goes_through_subprocess(tmp_path):
         stop.set()
         thread.join()
     assert (tmp_path / "out").read_text().split() == [str(sc.MEMORY_LIMIT // 1024)]
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["single-thread", "other-threads"])
+@pytest.mark.parametrize("memory", [256, 0], ids=["memory-files", "directory"])
+def test_shellcheck_reads_each_script_as_written(fake_binary, monkeypatch, threaded, memory):
+    """Each script reaches ShellCheck as written (UTF-8, a character that cannot be encoded
+    replaced) under the name its comments come back with, however the process is started
+    (posix_spawn or subprocess when other threads run) and wherever the scripts are kept."""
+    import threading
+    monkeypatch.setattr(shellcheck, "MEMORY_FILES", memory)
+    fake_binary("""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        comments = []
+        for f in files:
+            with open(f, encoding="utf-8") as fh:
+                text = fh.read()
+            comments.append({"file": f, "line": 2, "column": 1, "level": "info",
+                             "code": 2000 + len(text), "message": text.split("\\n")[1]})
+        print(json.dumps({"comments": comments}))
+    """)
+    texts = ["echo one", "echo dé\ud800jà", "printf '%s' two"]
+    jobs = [shellcheck.prepare(t, "sh") for t in texts]
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    if threaded:
+        thread.start()
+    try:
+        outcome = shellcheck.check(jobs)
+    finally:
+        stop.set()
+        if threaded:
+            thread.join()
+    assert outcome.failed == {}
+    assert [(c.job, c.message) for c in outcome.comments] == [
+        (0, "echo one"), (1, "echo dé?jà"), (2, "printf '%s' two")]
+    assert [c.code for c in outcome.comments] == [
+        f"SC{2000 + len(j.file_text.encode('utf-8', 'replace').decode()):04d}" for j in jobs]
+
+
+def test_a_pass_that_waited_leaves_no_thread_behind(fake_binary, monkeypatch) -> None:
+    """A pass whose ShellCheck was still running when collected waits with a timer thread;
+    that thread has ended when the pass returns (a live one would make the next pass start
+    its processes through subprocess, as in a threaded program). The timer here lingers a
+    little after it is cancelled, as a thread may."""
+    import threading
+    import time
+
+    class Lingering(threading.Timer):
+        def run(self) -> None:
+            super().run()
+            time.sleep(0.2)
+    monkeypatch.setattr(threading, "Timer", Lingering)
+    fake_binary("import time; time.sleep(0.3); print('{\"comments\": []}')")
+    before = threading.active_count()
+    assert shellcheck.check([shellcheck.prepare("echo $a", "sh")]).failed == {}
+    assert threading.active_count() == before

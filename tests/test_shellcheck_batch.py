@@ -326,6 +326,30 @@ def test_the_header_assigns_only_names_the_script_can_mean() -> None:
         "export PATH="
 
 
+def test_what_is_remembered_of_a_name_gives_the_same_header() -> None:
+    """The second time a name meets a word, what was found the first time decides: the same
+    header either way (here the names meet the same words in another order and script)."""
+    names = ["GOLANG_VERSION", "HTTP_PROXY", "PATH", "VERSION"]
+    first = shellcheck.prepare('echo "$GOLANG_VERSON" $http_prox apt', "sh", names)
+    again = shellcheck.prepare('echo apt $http_prox "$GOLANG_VERSON" # again', "sh", names)
+    assert first.file_text.splitlines()[1] == again.file_text.splitlines()[1] == \
+        "export GOLANG_VERSION= HTTP_PROXY= PATH="
+
+
+def test_the_letter_count_shortcut_never_rejects_a_near_word() -> None:
+    """Before the edit distance, a word with more than ``limit`` letters the name lacks (or
+    the other way round) is taken as far: each edit adds or takes away at most one letter, so
+    the distance of every word the shortcut rejects is over the limit."""
+    import random
+    rng = random.Random(7)
+    for _ in range(20_000):
+        a = "".join(rng.choice("abcde") for _ in range(rng.randint(1, 9)))
+        b = "".join(rng.choice("abcdef") for _ in range(rng.randint(1, 9)))
+        limit = rng.choice((2, 3))
+        if len(set(b) - set(a)) > limit or len(set(a) - set(b)) > limit:
+            assert shellcheck._distance(a, b, limit) > limit, (a, b, limit)
+
+
 def test_a_misspelt_variable_is_still_offered_its_right_spelling(tmp_path) -> None:
     path = tmp_path / "Dockerfile"
     path.write_text('FROM debian:12\nENV GOLANG_VERSION=1.22\nRUN echo "$GOLANG_VERSON"\n')
