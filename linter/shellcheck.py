@@ -210,8 +210,8 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
     words: set[str] = set()
     valid = sorted({n for n in (*names, *values) if _NAME.match(n)})
     if valid:
-        words: dict[int, set[str]] = {}         # the script's words, lowercased, by length
-        for w in {w.lower() for w in _WORD.findall(text)}:
+        words: dict[int, set[str]] = {}         # what can be a reference, by length
+        for w in _references(text):
             words.setdefault(len(w), set()).add(w)
         valid = [n for n in valid if _mentioned(n, text, words)]
     if valid:
@@ -225,13 +225,35 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
 
 
 _WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
+# `$name`, `${name`, `${!name`, `${#name`; the operand of `-v` (`[ -v name ]`, `printf -v`)
+_REFERENCE = lazy(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)|-v\s+([A-Za-z_][A-Za-z0-9_]*)")
+_BRACED = lazy(r"\$\{[^{}]*\}")
+# where bare names are variables: arithmetic (`((`, `$[`, `let`, the operands of `[[ -eq ]]`)
+# and array subscripts (`a[i]`)
+_ARITHMETIC = lazy(r"\(\(|\$\[|\[\[|\blet\b|[A-Za-z0-9_]\[")
+
+
+def _references(text: str) -> set[str]:
+    """The words of ``text`` (lowercased) that ShellCheck can read as a reference to a
+    variable: those after ``$`` or ``${``, every word inside ``${...}`` (a subscript, a
+    default), the operand of ``-v``; every word of a script with arithmetic or an array
+    subscript, where a bare name is a variable. Only an unassigned reference is offered a
+    spelling (SC2153), so a name of the header near none of these words changes nothing; it
+    costs ShellCheck time, since every assignment is followed through the script."""
+    if _ARITHMETIC.search(text):
+        return {w.lower() for w in _WORD.findall(text)}
+    found = {(a or b).lower() for a, b in _REFERENCE.findall(text)}
+    for braced in _BRACED.findall(text):
+        found.update(w.lower() for w in _WORD.findall(braced))
+    return found
 
 
 def _mentioned(name: str, text: str, words: dict[int, set[str]]) -> bool:
     """Whether the header must assign ``name`` for ShellCheck to say what it says with every
     name assigned: the script's text contains it (a reference, an assignment, anything), or a
-    word of the script (``words``: lowercased, by length) is near enough to it for ShellCheck
-    to offer it as the right spelling of a variable the script does not assign (SC2153 "Did
+    reference of the script (``words``: lowercased, by length, see :func:`_references`) is
+    near enough to it for ShellCheck to offer it as the right spelling of a variable the
+    script does not assign (SC2153 "Did
     you mean NAME?": ShellCheck allows 1 edit, case aside, when the name is over 3 characters,
     2 when it is over 7; here one more, in case it counts a swap of two neighbours as one
     edit, and counted on the longer of the two). Only words within 3 characters of the name's

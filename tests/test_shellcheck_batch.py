@@ -321,17 +321,64 @@ def test_the_header_assigns_only_names_the_script_can_mean() -> None:
         "export GOLANG_VERSION= GOPATH= HTTP_PROXY= PATH= http_proxy="
     assert shellcheck.prepare("ls -l /tmp", "sh", names).file_text == \
         "# shellcheck shell=sh\nls -l /tmp\n"
-    # near enough to be kept: `apt` is two edits from PATH (a swap, a deletion)
-    assert shellcheck.prepare("apt update", "sh", names).file_text.splitlines()[1] == \
+    # near enough to be kept: `$apt` is two edits from PATH (a swap, a deletion)...
+    assert shellcheck.prepare("echo $apt", "sh", names).file_text.splitlines()[1] == \
         "export PATH="
+    # ... but only a reference can be offered a spelling: the command `apt` is not one
+    assert shellcheck.prepare("apt update", "sh", names).file_text == \
+        "# shellcheck shell=sh\napt update\n"
+
+
+@pytest.mark.parametrize("script, reference", [
+    ("echo $vrsion", "vrsion"),
+    ('echo "${vrsion:-1}"', "vrsion"),
+    ("echo ${#vrsion} ${!vrsion}", "vrsion"),
+    ('echo "${arr[vrsion]}"', "vrsion"),                # inside ${...}
+    ("[ -v vrsion ] && printf -v out x", "vrsion"),
+    ("echo $(( vrsion + 1 ))", "vrsion"),               # arithmetic: every word
+    ("[[ vrsion -eq 1 ]] && echo yes", "vrsion"),
+    ("arr[vrsion]=1", "vrsion"),
+    ("let vrsion=2", "vrsion"),
+])
+def test_every_place_a_script_can_name_a_variable_is_a_reference(script, reference) -> None:
+    assert reference in shellcheck._references(script)
+
+
+def test_words_that_are_not_references_are_not_compared() -> None:
+    assert shellcheck._references("apt-get install -y curl && echo done") == set()
+    assert shellcheck._references("echo $HOME 'x' ${a:-b}") == {"home", "a", "b"}
+
+
+@pytest.mark.parametrize("script", [
+    'echo "$VERSON"',
+    'echo "${VERSON:-x}" "${#VERSON}"',
+    'echo "$(( VERSON + 1 ))"',
+    'if [[ VERSON -eq 1 ]]; then echo one; fi',
+    'arr[VERSON]=1; echo "${arr[VERSON]}"',
+    'echo "${arr[VERSON]}"',
+    '[ -v VERSON ] && echo set',
+    'apt update && echo VERSON',
+])
+def test_a_header_of_references_only_gives_the_findings_of_a_full_one(script, monkeypatch):
+    """Real ShellCheck, a name one edit from a word of the script: what it says with the
+    header docklint writes equals what it says with every name in scope assigned."""
+    names = ["VERSION", "PATH", "HOME", "HTTP_PROXY", "no_proxy"]
+
+    def comments(job):
+        shellcheck.clear_cache()
+        return [(c.code, c.start, c.end, c.message) for c in shellcheck.run([job])]
+
+    short = comments(shellcheck.prepare(script, "bash", names))
+    monkeypatch.setattr(shellcheck, "_mentioned", lambda name, text, words: True)
+    assert comments(shellcheck.prepare(script, "bash", names)) == short
 
 
 def test_what_is_remembered_of_a_name_gives_the_same_header() -> None:
     """The second time a name meets a word, what was found the first time decides: the same
     header either way (here the names meet the same words in another order and script)."""
     names = ["GOLANG_VERSION", "HTTP_PROXY", "PATH", "VERSION"]
-    first = shellcheck.prepare('echo "$GOLANG_VERSON" $http_prox apt', "sh", names)
-    again = shellcheck.prepare('echo apt $http_prox "$GOLANG_VERSON" # again', "sh", names)
+    first = shellcheck.prepare('echo "$GOLANG_VERSON" $http_prox $apt', "sh", names)
+    again = shellcheck.prepare('echo $apt $http_prox "$GOLANG_VERSON" # again', "sh", names)
     assert first.file_text.splitlines()[1] == again.file_text.splitlines()[1] == \
         "export GOLANG_VERSION= HTTP_PROXY= PATH="
 
