@@ -914,11 +914,8 @@ def _lint_parallel(plan, workers: int, stdin_filename: str | None,
             for path, eff, rules in plan if path != "-"]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method) if method else None
-    # a few chunks per worker (so that a slow file does not leave the other workers idle), of
-    # at most BATCH_FILES files (each chunk is linted as one batch: one ShellCheck pass)
     from .engine import BATCH_FILES
-    size = max(1, min(BATCH_FILES, -(-len(jobs) // (workers * 4))))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    chunks = _chunks(jobs, workers, BATCH_FILES)
     with _workers_stop_with_us(), \
             ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                 initializer=_worker_started) as pool:
@@ -928,6 +925,23 @@ def _lint_parallel(plan, workers: int, stdin_filename: str | None,
         out.append(_lint_one(path, eff.settings, rules, stdin_filename, fix) if path == "-"
                    else next(done))
     return out
+
+
+def _chunks(jobs: list, workers: int, most: int) -> list[list]:
+    """``jobs`` in the order given, cut into the chunks the workers take one at a time: a few
+    per worker (so that a slow file does not leave the others idle), of at most ``most`` files
+    (each chunk is linted as one batch: one ShellCheck pass), smaller towards the end (at
+    most half of what is left per worker, down to a quarter of the first size), so that the
+    workers finish together rather than one of them checking a last big chunk alone."""
+    size = max(1, min(most, -(-len(jobs) // (workers * 4))))
+    least = max(1, size // 4)
+    chunks = []
+    at = 0
+    while at < len(jobs):
+        step = max(least, min(size, -(-(len(jobs) - at) // (workers * 2))))
+        chunks.append(jobs[at:at + step])
+        at += step
+    return chunks
 
 
 def _write_stdout_bytes(data: bytes) -> list[str]:

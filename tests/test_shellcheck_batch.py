@@ -304,8 +304,19 @@ def test_worker_processes_check_their_chunks_in_batches(tmp_path, wrapper) -> No
     got = sorted((os.path.basename(f["file"]), f["line"], f["column"])
                  for f in json.loads(proc.stdout) if f["code"] == "SC2006")
     assert got == sorted((f"D{i}", 2 + i % 3, 10) for i in range(40))
-    # 40 files in chunks of 5 (a few chunks per worker): one process per chunk, not per file
-    assert calls(wrapper.log) == [5] * 8
+    # 40 files in chunks of 5, smaller towards the end: one process per chunk, not per file
+    assert sorted(calls(wrapper.log)) == sorted([5, 5, 5, 5, 5, 4, 3, 2, 2, 1, 1, 1, 1])
+
+
+def test_chunks_shrink_towards_the_end_and_keep_the_order() -> None:
+    jobs = list(range(1749))
+    chunks = cli._chunks(jobs, 2, 64)
+    assert [j for c in chunks for j in c] == jobs
+    sizes = [len(c) for c in chunks]
+    assert sizes[:24] == [64] * 24 and sizes[-5:] == [17, 16, 16, 16, 1]
+    assert sizes == sorted(sizes, reverse=True)
+    assert [len(c) for c in cli._chunks(list(range(10)), 4, 64)] == [1] * 10
+    assert cli._chunks([], 2, 64) == []
 
 
 # ---------------------------------------------------------------- the header names only what counts
