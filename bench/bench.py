@@ -875,8 +875,8 @@ def report(data: dict) -> str:
     out.append("optional or heavy modules imported by a plain lint: "
                f"{', '.join(imp['heavy_imported']) or 'none'} (tree-sitter's compiled bindings "
                "are loaded directly when a RUN needs the shell parser; ShellCheck is started "
-               "with os.fork/os.execve, not subprocess; tests/test_startup.py pins the module "
-               "sets)")
+               "with os.posix_spawn on Linux, os.fork/os.execve on other POSIX systems, not "
+               "subprocess; tests/test_startup.py pins the module sets)")
     return "\n".join(out)
 
 

@@ -505,6 +505,7 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
             store, paths = _store(state.texts)
             state.store = store
             state.index = {os.path.basename(p): t for p, t in zip(paths, state.texts)}
+            state.paths = paths
             base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
             # the scripts by their full names (a process started by posix_spawn cannot be
             # given a working directory), a command line kept within ARGV_CHARS
@@ -788,6 +789,32 @@ def _result(store: "_Memory | _Directory", k: int, status: int | None, timed_out
     if status not in (0, 1):
         return [], f"ShellCheck failed (exit status {status})"
     return [], "ShellCheck's output is not the JSON it writes"
+
+
+def _unread(store: "_Memory | _Directory", k: int, paths: list[str]) -> dict[str, str]:
+    """After ShellCheck process ``k`` exited with status 2 (some files could not be
+    processed): why, for each of ``paths`` its errors name (``PATH: PATH: openBinaryFile: does
+    not exist (No such file or directory)``); when they name none, every path, with what they
+    say: a script is never taken as checked and clean when it may not have been read."""
+    from .reading import ReadError
+    try:
+        err = store.read(k, "err", 64 * 1024).decode("utf-8", "replace")
+    except ReadError:
+        err = ""
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    found: dict[str, str] = {}
+    for path in paths:
+        for line in lines:
+            if line.startswith(path + ": "):
+                why = line[len(path) + 2:]
+                if why.startswith(path + ": "):
+                    why = why[len(path) + 2:]
+                found[path] = f"ShellCheck could not read the script ({why[:200]})"
+                break
+    if not found:
+        said = f": {lines[0][:200]}" if lines else ""
+        found = dict.fromkeys(paths, f"ShellCheck failed (exit status 2{said})")
+    return found
 
 
 # ShellCheck's json1 report when it found nothing
@@ -1165,6 +1192,7 @@ class _Pass:
         self.texts = list(texts)
         self.timeout = timeout
         self.index: dict[str, str] = {}     # the name ShellCheck reports: the text
+        self.paths: list[str] = []          # what ShellCheck is given for each text
         self.index_texts = frozenset(self.texts)
         # the script numbers each process checks
         self.groups = _groups(list(range(len(self.texts))), [len(t) for t in self.texts])
@@ -1232,6 +1260,10 @@ class _Pass:
                 if reason is not None:
                     reasons.update((texts[i], reason) for i in group)
                     continue
+                if proc.returncode == 2:        # some of its files could not be processed
+                    unread = _unread(self.store, k, [self.paths[i] for i in group])
+                    reasons.update((texts[i], unread[self.paths[i]]) for i in group
+                                   if self.paths[i] in unread)
                 for c in comments:
                     try:
                         text = self.index[os.path.basename(str(c["file"]))]

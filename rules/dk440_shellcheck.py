@@ -75,7 +75,8 @@ and 64 MiB of output per process, whose whole process group is killed when it is
 a batch's ShellCheck process fails, each file of the batch is checked again by itself, so that
 the failure is reported for the file that causes it and the other files keep their findings (a
 file that makes ShellCheck run out of time costs two timeouts). A `RUN` that ShellCheck could
-not check (a limit hit, a crash, output that is not ShellCheck's JSON) is not left out
+not check (a limit hit, a crash, a script it could not read, output that is not ShellCheck's
+JSON) is not left out
 silently: it is a DK005 finding (exit status 2), such as `rule DK440 (shellcheck) could not
 check this RUN: ShellCheck ran out of memory (over the 1 GiB limit)`, at the first such `RUN`,
 saying how many others were checked with it; the findings of the other `RUN`s are still

@@ -415,3 +415,58 @@ def test_the_previous_handlers_are_back_after_the_pass(fake_binary) -> None:
     finally:
         for s, h in before.items():
             signal.signal(s, h)
+
+
+# ---------------------------------------------------------------- a script ShellCheck could not read
+
+def test_a_script_shellcheck_could_not_read_is_reported_not_taken_as_clean(fake_binary) -> None:
+    """ShellCheck exits 2 when it could not process some of its files, and reports the others
+    as usual: the one its errors name is a failure, the others keep their comments."""
+    fake_binary("""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        print(json.dumps({"comments": [{"file": files[0], "line": 2, "column": 6,
+                                        "level": "warning", "code": 2154, "message": "m"}]}))
+        sys.stderr.write(f"{files[1]}: {files[1]}: openBinaryFile: does not exist "
+                         "(No such file or directory)\\n")
+        sys.exit(2)
+    """)
+    outcome = shellcheck.check([shellcheck.prepare("echo $a", "sh"),
+                                shellcheck.prepare("echo b", "sh")])
+    assert [(c.job, c.code) for c in outcome.comments] == [(0, "SC2154")]
+    assert outcome.failed == {1: "ShellCheck could not read the script (openBinaryFile: does "
+                                 "not exist (No such file or directory))"}
+
+
+def test_status_2_with_errors_that_name_no_script_fails_them_all(fake_binary) -> None:
+    fake_binary("""
+        import sys
+        print('{"comments": []}')
+        sys.stderr.write("something went wrong\\n")
+        sys.exit(2)
+    """)
+    outcome = shellcheck.check([shellcheck.prepare("echo a", "sh"),
+                                shellcheck.prepare("echo b", "sh")])
+    assert outcome.comments == []
+    assert outcome.failed == dict.fromkeys(
+        (0, 1), "ShellCheck failed (exit status 2: something went wrong)")
+
+
+@needs_binary
+@pytest.mark.parametrize("memory", [256, 0], ids=["memory-files", "directory"])
+def test_the_real_shellcheck_failing_to_read_a_script(monkeypatch, memory) -> None:
+    """The real ShellCheck, given a script name it cannot open (here the second script's name
+    is changed after it was written): that RUN is reported as not checked, the first keeps
+    its finding."""
+    monkeypatch.setattr(shellcheck, "MEMORY_FILES", memory)
+    real = shellcheck._store
+
+    def store(texts):
+        where, paths = real(texts)
+        return where, [paths[0], paths[1] + "-gone", *paths[2:]]
+    monkeypatch.setattr(shellcheck, "_store", store)
+    outcome = shellcheck.check([shellcheck.prepare("echo $a", "sh"),
+                                shellcheck.prepare("echo $b", "sh")])
+    assert (0, "SC2154") in {(c.job, c.code) for c in outcome.comments}
+    assert {c.job for c in outcome.comments} == {0} and list(outcome.failed) == [1]
+    assert outcome.failed[1].startswith("ShellCheck could not read the script (")
