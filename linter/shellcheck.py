@@ -77,7 +77,6 @@ MEMORY_FILES = 256
 # whole command line and environment; Linux, macOS and the BSDs allow 256 KiB or more)
 ARGV_CHARS = 128 * 1024
 DIALECTS = ("sh", "bash", "dash", "ksh", "busybox")
-_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 _UNSET = object()
 _binary: object = _UNSET
@@ -208,7 +207,7 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
         lines.append("# shellcheck disable=" + ",".join(disable))
     values = values or {}
     words: set[str] = set()
-    valid = sorted({n for n in (*names, *values) if _NAME.match(n)})
+    valid = sorted({n for n in (*names, *values) if n.isascii() and n.isidentifier()})
     if valid:
         words: dict[int, set[str]] = {}         # what can be a reference, by length
         for w in _references(text):
@@ -225,27 +224,90 @@ def prepare(text: str, dialect: str, names: Iterable[str] = (), *,
 
 
 _WORD = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
-# `$name`, `${name`, `${!name`, `${#name`; the operand of `-v` (`[ -v name ]`, `printf -v`)
-_REFERENCE = lazy(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)|-v\s+([A-Za-z_][A-Za-z0-9_]*)")
-_BRACED = lazy(r"\$\{[^{}]*\}")
-# where bare names are variables: arithmetic (`((`, `$[`, `let`, the operands of `[[ -eq ]]`)
-# and array subscripts (`a[i]`)
-_ARITHMETIC = lazy(r"\(\(|\$\[|\[\[|\blet\b|[A-Za-z0-9_]\[")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _references(text: str) -> set[str]:
     """The words of ``text`` (lowercased) that ShellCheck can read as a reference to a
-    variable: those after ``$`` or ``${``, every word inside ``${...}`` (a subscript, a
-    default), the operand of ``-v``; every word of a script with arithmetic or an array
-    subscript, where a bare name is a variable. Only an unassigned reference is offered a
+    variable: the name after ``$``, ``${``, ``${!`` or ``${#``, every word inside ``${...}``
+    (a subscript, a default), the operand of ``-v``; every word of a script with arithmetic
+    (``((``, ``$[``, ``let``, the operands of ``[[ -eq ]]``) or an array subscript
+    (``a[i]``), where a bare name is a variable. Only an unassigned reference is offered a
     spelling (SC2153), so a name of the header near none of these words changes nothing; it
-    costs ShellCheck time, since every assignment is followed through the script."""
-    if _ARITHMETIC.search(text):
+    costs ShellCheck time, since every assignment is followed through the script. (Read with
+    string methods: a regular expression here would be compiled by every start.)"""
+    if _arithmetic(text):
         return {w.lower() for w in _WORD.findall(text)}
-    found = {(a or b).lower() for a, b in _REFERENCE.findall(text)}
-    for braced in _BRACED.findall(text):
-        found.update(w.lower() for w in _WORD.findall(braced))
+    found: set[str] = set()
+    if "$" in text:
+        for part in text.split("$")[1:]:
+            at = 1 if part.startswith("{") else 0
+            if part[at:at + 1] in ("#", "!"):
+                at += 1
+            name = _identifier_at(part, at)
+            if name:
+                found.add(name.lower())
+        at = text.find("${")
+        while at >= 0:                  # a `${...}` with no brace inside
+            close, brace = text.find("}", at + 2), text.find("{", at + 2)
+            if close >= 0 and (brace < 0 or close < brace):
+                found.update(w.lower() for w in _identifiers(text[at + 2:close]))
+            at = text.find("${", at + 2)
+    at, n = text.find("-v"), len(text)
+    while at >= 0:
+        start = at + 2
+        if start < n and text[start].isspace():
+            while start < n and text[start].isspace():
+                start += 1
+            name = _identifier_at(text, start)
+            if name:
+                found.add(name.lower())
+        at = text.find("-v", start)
     return found
+
+
+def _arithmetic(text: str) -> bool:
+    """Whether ``text`` may hold arithmetic or an array subscript (see :func:`_references`)."""
+    if "((" in text or "$[" in text or "[[" in text:
+        return True
+    at = text.find("let")
+    while at >= 0:
+        if (at == 0 or text[at - 1] not in _WORD_CHARS) and \
+                (at + 3 >= len(text) or text[at + 3] not in _WORD_CHARS):
+            return True
+        at = text.find("let", at + 3)
+    at = text.find("[")
+    while at >= 0:
+        if at > 0 and text[at - 1] in _WORD_CHARS:
+            return True
+        at = text.find("[", at + 1)
+    return False
+
+
+def _identifier_at(text: str, at: int) -> str:
+    """The name (``[A-Za-z_][A-Za-z0-9_]*``) that starts at ``at`` in ``text``, or ""."""
+    end = at
+    while end < len(text) and text[end] in _WORD_CHARS:
+        end += 1
+    return "" if end == at or text[at].isdigit() else text[at:end]
+
+
+def _identifiers(text: str) -> list[str]:
+    """Every name in ``text``, as ``_WORD.findall`` finds them."""
+    out = []
+    at, n = 0, len(text)
+    while at < n:
+        if text[at] in _WORD_CHARS:
+            end = at
+            while end < n and text[end] in _WORD_CHARS:
+                end += 1
+            word = text[at:end].lstrip("0123456789")
+            if word:
+                out.append(word)
+            at = end
+        else:
+            at += 1
+    return out
 
 
 def _mentioned(name: str, text: str, words: dict[int, set[str]]) -> bool:

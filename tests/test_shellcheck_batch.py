@@ -432,3 +432,34 @@ def test_leaving_names_out_changes_no_finding(monkeypatch) -> None:
     monkeypatch.setattr(shellcheck, "_mentioned", lambda name, text, words: True)
     assert findings() == short
     assert sum(map(len, short)) >= 10                                   # the control
+
+
+def test_references_read_without_regular_expressions_miss_nothing_a_pattern_finds() -> None:
+    """_references is written with string methods (a pattern would be compiled by every
+    start); against the rule written as regular expressions, on random texts of the
+    characters that matter, it finds every word they find (more only where ``let`` touches a
+    non-ASCII letter: it then takes every word)."""
+    import random
+    import re
+    ref = re.compile(r"\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*)|-v\s+([A-Za-z_][A-Za-z0-9_]*)")
+    braced = re.compile(r"\$\{[^{}]*\}")
+    arithmetic = re.compile(r"\(\(|\$\[|\[\[|\blet\b|[A-Za-z0-9_]\[")
+    word = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+    def by_patterns(text: str) -> set[str]:
+        if arithmetic.search(text):
+            return {w.lower() for w in word.findall(text)}
+        found = {(a or b).lower() for a, b in ref.findall(text)}
+        for span in braced.findall(text):
+            found.update(w.lower() for w in word.findall(span))
+        return found
+
+    rng = random.Random(5)
+    pieces = ["$", "{", "}", "#", "!", "a", "B", "_", "1", " ", "-v", "[", "(", ")", "let", "x",
+              "\t", ":-", "\n", "é", "\u00a0"]
+    for _ in range(50_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        found = shellcheck._references(text)
+        assert by_patterns(text) <= found, text
+        if "é" not in text:
+            assert by_patterns(text) == found, text

@@ -10,7 +10,6 @@ from __future__ import annotations
 import posixpath
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 
-from docklint.lazyre import lazy
 from ..model import Stage
 from ..shell import Command, Script
 from ..syntax import Instruction
@@ -181,13 +180,15 @@ _DASH_FAMILIES = frozenset({"debian", "ubuntu", "buildpack-deps", "golang", "nod
                             "gradle"})
 _BASH_FAMILIES = frozenset({"fedora", "centos", "rockylinux", "almalinux", "oraclelinux",
                             "amazonlinux", "amazoncorretto", "opensuse-leap"})
-_DEBIAN_NAMES = lazy(r"(?<![a-z])(?:debian|ubuntu|jessie|stretch|buster|bullseye|bookworm|"
-                           r"trixie|forky|sid|xenial|bionic|focal|jammy|noble|oracular|plucky|"
-                           r"questing)(?![a-z])")
-_ALPINE_NAMES = lazy(r"(?<![a-z])(?:alpine|busybox)(?![a-z])")
-_RPM_NAMES = lazy(r"(?<![a-z])(?:fedora|centos|rockylinux|rocky|almalinux|alma|"
-                        r"oraclelinux|amazonlinux|amazoncorretto|ubi|rhel|opensuse|sles|"
-                        r"mariner|azurelinux)(?![a-z])")
+# the distributions an image's name can say, each a whole run of letters in it (`bookworm` in
+# `python:3.12-bookworm`, `debian` in `debian12`; not `sid` in `inside`)
+_DEBIAN_NAMES = frozenset({"debian", "ubuntu", "jessie", "stretch", "buster", "bullseye",
+                           "bookworm", "trixie", "forky", "sid", "xenial", "bionic", "focal",
+                           "jammy", "noble", "oracular", "plucky", "questing"})
+_ALPINE_NAMES = frozenset({"alpine", "busybox"})
+_RPM_NAMES = frozenset({"fedora", "centos", "rockylinux", "rocky", "almalinux", "alma",
+                        "oraclelinux", "amazonlinux", "amazoncorretto", "ubi", "rhel", "opensuse",
+                        "sles", "mariner", "azurelinux"})
 _NAMES = (("ash", _ALPINE_NAMES), ("bash", _RPM_NAMES), ("dash", _DEBIAN_NAMES))
 _BY_COMMAND = (("ash", frozenset({"apk"})),
                ("dash", frozenset({"apt-get", "apt", "aptitude", "dpkg", "dpkg-reconfigure",
@@ -227,8 +228,9 @@ def _bin_sh(facts: "Facts", index: int) -> str | None:
     root = df.graph.root_base(index)
     if root is not None and root.kind == "image" and root.image is not None:
         name = f"{root.image.repository}:{root.image.tag or ''}".lower()
+        runs = set("".join(c if "a" <= c <= "z" else " " for c in name).split())
         for flavour, names in _NAMES:
-            if names.search(name):
+            if not runs.isdisjoint(names):
                 return flavour
     if base is not None:
         if base.libc == "glibc" and base.family in _DASH_FAMILIES:
