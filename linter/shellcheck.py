@@ -533,8 +533,11 @@ _CACHE: "OrderedDict[str, tuple]" = OrderedDict()
 
 
 def clear_cache() -> None:
-    """Forget every remembered result (tests; a ShellCheck upgrade in a long-lived process)."""
+    """Forget every remembered result (tests; a ShellCheck upgrade in a long-lived process),
+    and that memory files could not be read (see :func:`_store`)."""
+    global _MEMORY_UNREADABLE
     _CACHE.clear()
+    _MEMORY_UNREADABLE = False
 
 
 def _remember(text: str, comments: Sequence[tuple]) -> None:
@@ -547,8 +550,20 @@ def _check(texts: Sequence[str], timeout: float
            ) -> tuple[dict[str, list[tuple]], dict[str, str]]:
     """Run ShellCheck once over ``texts`` (a few processes for big inputs): the raw comments of
     each text (``(code, level, message, line, column, end line, end column)``), and the texts
-    that could not be checked with the reason."""
-    return _launch(texts, timeout).collect()
+    that could not be checked with the reason. Scripts this ShellCheck could not read from
+    memory files are checked again from files (see :func:`_store`)."""
+    state = _launch(texts, timeout)
+    found, reasons = state.collect()
+    if state.in_memory and _MEMORY_UNREADABLE and reasons:
+        again = [t for t in texts if t in reasons]
+        more, reasons_again = _launch(again, timeout).collect()
+        found.update(more)
+        for text in again:
+            if text in reasons_again:
+                reasons[text] = reasons_again[text]
+            else:
+                del reasons[text]
+    return found, reasons
 
 
 def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
@@ -566,6 +581,7 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
         try:
             store, paths = _store(state.texts)
             state.store = store
+            state.in_memory = isinstance(store, _Memory)
             state.index = {os.path.basename(p): t for p, t in zip(paths, state.texts)}
             state.paths = paths
             base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
@@ -594,9 +610,10 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
 def _store(texts: list[str]) -> "tuple[_Memory | _Directory, list[str]]":
     """Where the scripts of a pass go, and the name ShellCheck is given for each: memory files
     for a pass of at most MEMORY_FILES scripts where there are some (Linux), else a private
-    directory (and there too when the memory files cannot be made: too many open files)."""
-    if 0 < len(texts) <= MEMORY_FILES and SPAWN and hasattr(os, "memfd_create") and \
-            os.path.isdir("/proc/self/fd"):
+    directory (and there too when the memory files cannot be made, too many open files, or
+    when a ShellCheck of this process could not read them)."""
+    if 0 < len(texts) <= MEMORY_FILES and SPAWN and not _MEMORY_UNREADABLE and \
+            hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
         memory = _Memory()
         try:
             return memory, [memory.add(text) for text in texts]
@@ -608,6 +625,11 @@ def _store(texts: list[str]) -> "tuple[_Memory | _Directory, list[str]]":
     except BaseException:
         directory.close()
         raise
+
+
+# set when a ShellCheck could not read the memory files it was given: files in a directory
+# from then on, for the life of the process (clear_cache forgets it)
+_MEMORY_UNREADABLE = False
 
 
 def _encode(text: str) -> bytes:
@@ -1255,6 +1277,7 @@ class _Pass:
         self.timeout = timeout
         self.index: dict[str, str] = {}     # the name ShellCheck reports: the text
         self.paths: list[str] = []          # what ShellCheck is given for each text
+        self.in_memory = False              # the texts went to memory files
         self.index_texts = frozenset(self.texts)
         # the script numbers each process checks
         self.groups = _groups(list(range(len(self.texts))), [len(t) for t in self.texts])
@@ -1326,6 +1349,12 @@ class _Pass:
                     unread = _unread(self.store, k, [self.paths[i] for i in group])
                     reasons.update((texts[i], unread[self.paths[i]]) for i in group
                                    if self.paths[i] in unread)
+                    if unread and isinstance(self.store, _Memory):
+                        # this ShellCheck cannot open /dev/fd/N (a sandbox without /proc, a
+                        # wrapper that closes descriptors): files from now on, so that the
+                        # scripts' own checks (and later passes) get through
+                        global _MEMORY_UNREADABLE
+                        _MEMORY_UNREADABLE = True
                 for c in comments:
                     try:
                         text = self.index[os.path.basename(str(c["file"]))]

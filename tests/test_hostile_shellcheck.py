@@ -419,9 +419,11 @@ def test_the_previous_handlers_are_back_after_the_pass(fake_binary) -> None:
 
 # ---------------------------------------------------------------- a script ShellCheck could not read
 
-def test_a_script_shellcheck_could_not_read_is_reported_not_taken_as_clean(fake_binary) -> None:
+def test_a_script_shellcheck_could_not_read_is_reported_not_taken_as_clean(fake_binary,
+                                                                          monkeypatch) -> None:
     """ShellCheck exits 2 when it could not process some of its files, and reports the others
     as usual: the one its errors name is a failure, the others keep their comments."""
+    monkeypatch.setattr(shellcheck, "MEMORY_FILES", 0)
     fake_binary("""
         import json, sys
         files = [a for a in sys.argv[1:] if not a.startswith("-")]
@@ -456,17 +458,54 @@ def test_status_2_with_errors_that_name_no_script_fails_them_all(fake_binary) ->
 @pytest.mark.parametrize("memory", [256, 0], ids=["memory-files", "directory"])
 def test_the_real_shellcheck_failing_to_read_a_script(monkeypatch, memory) -> None:
     """The real ShellCheck, given a script name it cannot open (here the second script's name
-    is changed after it was written): that RUN is reported as not checked, the first keeps
-    its finding."""
+    is changed after it was written, in a pass of two): from a directory, that RUN is
+    reported as not checked and the first keeps its finding; from memory files, it is
+    checked again from a file (a pass of one, named as written) and both have theirs."""
     monkeypatch.setattr(shellcheck, "MEMORY_FILES", memory)
     real = shellcheck._store
 
     def store(texts):
         where, paths = real(texts)
-        return where, [paths[0], paths[1] + "-gone", *paths[2:]]
+        return where, paths[:1] + [p + "-gone" for p in paths[1:2]] + paths[2:]
     monkeypatch.setattr(shellcheck, "_store", store)
     outcome = shellcheck.check([shellcheck.prepare("echo $a", "sh"),
                                 shellcheck.prepare("echo $b", "sh")])
-    assert (0, "SC2154") in {(c.job, c.code) for c in outcome.comments}
-    assert {c.job for c in outcome.comments} == {0} and list(outcome.failed) == [1]
-    assert outcome.failed[1].startswith("ShellCheck could not read the script (")
+    found = {(c.job, c.code) for c in outcome.comments}
+    assert (0, "SC2154") in found
+    in_memory = memory and sys.platform.startswith("linux") and hasattr(os, "memfd_create")
+    if in_memory:
+        assert (1, "SC2154") in found and outcome.failed == {}
+    else:
+        assert {c.job for c in outcome.comments} == {0} and list(outcome.failed) == [1]
+        assert outcome.failed[1].startswith("ShellCheck could not read the script (")
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
+                    reason="memory files are Linux's memfd_create")
+def test_a_shellcheck_that_cannot_read_memory_files_gets_files(fake_binary, tmp_path) -> None:
+    """A ShellCheck that cannot open /dev/fd/N (a sandbox, a wrapper that closes descriptors)
+    exits 2 naming them: the scripts are checked again from files, and later passes of the
+    process use files from the start."""
+    log = tmp_path / "calls"
+    fake_binary(f"""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        with open({str(log)!r}, "a") as fh:
+            fh.write(" ".join(files) + "\\n")
+        bad = [f for f in files if f.startswith("/dev/fd/")]
+        for f in bad:
+            sys.stderr.write(f"{{f}}: {{f}}: openBinaryFile: permission denied\\n")
+        print(json.dumps({{"comments": [{{"file": f, "line": 2, "column": 6, "level": "warning",
+                                         "code": 2154, "message": "m"}}
+                                        for f in files if f not in bad]}}))
+        sys.exit(2 if bad else 1)
+    """)
+    first = shellcheck.check([shellcheck.prepare("echo $a", "sh"),
+                              shellcheck.prepare("echo $b", "sh")])
+    assert first.failed == {} and [c.job for c in first.comments] == [0, 1]
+    later = shellcheck.check([shellcheck.prepare("echo $c", "sh")])
+    assert later.failed == {} and [c.job for c in later.comments] == [0]
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert [len(c) for c in calls] == [2, 2, 1]
+    assert all(f.startswith("/dev/fd/") for f in calls[0])
+    assert not any(f.startswith("/dev/fd/") for f in calls[1] + calls[2])
