@@ -12,8 +12,8 @@ header of ShellCheck directives, then the script text exactly as the shell recei
 ShellCheck checks them all at once with ``--format=json1`` (a lot of shell is split between a
 few ShellCheck processes running side by side). On Linux the files are memory files
 (``memfd_create``, read by ShellCheck as ``/dev/fd/N``) and nothing is written to disk;
-elsewhere, and for a pass of more than ``MEMORY_FILES`` scripts, they are files in a private
-temporary directory. Each comment's line and column are turned back into an offset in the script text,
+elsewhere, for a pass of more than ``MEMORY_FILES`` scripts, and after a ShellCheck could not
+read memory files, they are files in a private temporary directory. Each comment's line and column are turned back into an offset in the script text,
 which :meth:`docklint.shell.Script.span` maps to the Dockerfile. Results are remembered per
 script text (the ``file_text``, header included) for the life of the process, and located
 again for each job: the same script in two files is one ShellCheck result, reported at each
