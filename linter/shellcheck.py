@@ -657,14 +657,8 @@ class _Memory:
         return [self.scripts[i] for i in group]
 
     def outputs(self, k: int) -> tuple[int, int]:
-        out = os.memfd_create("docklint-sc-out")
-        try:
-            err = os.memfd_create("docklint-sc-err")
-        except OSError:
-            os.close(out)
-            raise
-        self.outs[k] = (out, err)
-        return out, err
+        pair = self.outs[k] = _pair(lambda which: os.memfd_create(f"docklint-sc-{which}"))
+        return pair
 
     def release(self, k: int) -> None:
         pass                            # read when the process has ended
@@ -723,14 +717,9 @@ class _Directory:
 
     def outputs(self, k: int) -> tuple[int, int]:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        out = os.open(os.path.join(self.path, f".out{k}"), flags, 0o600)
-        try:
-            err = os.open(os.path.join(self.path, f".err{k}"), flags, 0o600)
-        except OSError:
-            os.close(out)
-            raise
-        self.open[k] = (out, err)
-        return out, err
+        pair = self.open[k] = _pair(
+            lambda which: os.open(os.path.join(self.path, f".{which}{k}"), flags, 0o600))
+        return pair
 
     def release(self, k: int) -> None:
         for fd in self.open.pop(k, ()):
@@ -749,6 +738,17 @@ class _Directory:
         path, self.path = self.path, None
         if path is not None:
             _remove_directory(path)
+
+
+def _pair(make) -> tuple[int, int]:
+    """ShellCheck's output and errors: ``make("out")`` and ``make("err")`` (the first closed
+    when the second cannot be made)."""
+    out = make("out")
+    try:
+        return out, make("err")
+    except OSError:
+        os.close(out)
+        raise
 
 
 def _write_all(fd: int, data: bytes) -> None:
