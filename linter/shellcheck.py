@@ -1077,24 +1077,28 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked,
         extra["setsigmask"] = blocked
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = used.ru_utime + used.ru_stime
+    # everything the spawn needs is made before the limits are lowered: under them, this
+    # process's own allocations may fail
+    env = _env()
+    lowered = [(which, (soft, resource.getrlimit(which))) for which, (soft, _hard) in limits
+               # a CPU limit this process has nearly used would stop it: prlimit sets it below
+               if which != resource.RLIMIT_CPU or spent + CPU_MARGIN < soft]
     saved: list[tuple[int, tuple[int, int]]] = []
     shared: list[int] = []
     try:
         for fd in keep:               # passed on for the moment of the spawn only
             os.set_inheritable(fd, True)
             shared.append(fd)
-        for which, (soft, _hard) in limits:
-            if which == resource.RLIMIT_CPU and spent + CPU_MARGIN >= soft:
-                continue              # it would stop this process: prlimit does it below
-            now = resource.getrlimit(which)
+        for which, (soft, now) in lowered:
             resource.setrlimit(which, (soft, now[1]))
             saved.append((which, now))
-        pid = os.posix_spawn(argv[0], argv, _env(), file_actions=actions, setsid=True,
-                             **extra)
+        pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, **extra)
     except OSError as exc:
         if exc.errno in (_errno("ENOMEM"), _errno("EAGAIN")):
             return None               # room for the child's stack, perhaps: fork instead
         raise
+    except MemoryError:
+        return None                   # this process is over the memory limit: fork instead
     except (NotImplementedError, ValueError, TypeError):
         return None                   # no posix_spawn setsid here
     finally:

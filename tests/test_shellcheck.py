@@ -646,16 +646,20 @@ def test_the_spawn_start_gives_the_child_its_limits_and_this_process_keeps_its_o
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="posix_spawn is used on Linux")
-def test_where_posix_spawn_cannot_start_it_the_process_is_forked(tmp_path, monkeypatch):
-    """No room for the spawn under the lowered limits (ENOMEM): the start forks instead, and
-    this process's limits are back as they were."""
+@pytest.mark.parametrize("failure", [OSError(errno.ENOMEM, "Cannot allocate memory"),
+                                     MemoryError()], ids=["ENOMEM", "MemoryError"])
+def test_where_posix_spawn_cannot_start_it_the_process_is_forked(tmp_path, monkeypatch,
+                                                                 failure):
+    """No room for the spawn under the lowered limits (the child's stack: ENOMEM; this
+    process's own allocation: MemoryError): the start forks instead, and this process's
+    limits are back as they were."""
     import resource
     from docklint import shellcheck as sc
     before = resource.getrlimit(resource.RLIMIT_AS)
 
     def no_room(*args, **kwargs):
         assert resource.getrlimit(resource.RLIMIT_AS)[0] == sc.MEMORY_LIMIT
-        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+        raise failure
     monkeypatch.setattr(os, "posix_spawn", no_room)
     with open(tmp_path / "out", "wb") as out:
         child = sc._start_process(["/bin/sh", "-c", "ulimit -v"], out.fileno(), out.fileno(),
