@@ -554,8 +554,8 @@ def _check(texts: Sequence[str], timeout: float
     memory files are checked again from files (see :func:`_store`)."""
     state = _launch(texts, timeout)
     found, reasons = state.collect()
-    if state.in_memory and _MEMORY_UNREADABLE and reasons:
-        again = [t for t in texts if t in reasons]
+    if state.in_memory and state.unread:
+        again = [t for t in texts if t in state.unread]
         more, reasons_again = _launch(again, timeout).collect()
         found.update(more)
         for text in again:
@@ -1282,6 +1282,7 @@ class _Pass:
         self.index: dict[str, str] = {}     # the name ShellCheck reports: the text
         self.paths: list[str] = []          # what ShellCheck is given for each text
         self.in_memory = False              # the texts went to memory files
+        self.unread: set[str] = set()       # texts ShellCheck could not read from them
         self.index_texts = frozenset(self.texts)
         # the script numbers each process checks
         self.groups = _groups(list(range(len(self.texts))), [len(t) for t in self.texts])
@@ -1359,6 +1360,8 @@ class _Pass:
                         # scripts' own checks (and later passes) get through
                         global _MEMORY_UNREADABLE
                         _MEMORY_UNREADABLE = True
+                        self.unread.update(texts[i] for i in group
+                                           if self.paths[i] in unread)
                 for c in comments:
                     try:
                         text = self.index[os.path.basename(str(c["file"]))]

@@ -509,3 +509,29 @@ def test_a_shellcheck_that_cannot_read_memory_files_gets_files(fake_binary, tmp_
     assert [len(c) for c in calls] == [2, 2, 1]
     assert all(f.startswith("/dev/fd/") for f in calls[0])
     assert not any(f.startswith("/dev/fd/") for f in calls[1] + calls[2])
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
+                    reason="memory files are Linux's memfd_create")
+def test_only_the_scripts_it_could_not_read_are_checked_again(fake_binary, tmp_path) -> None:
+    """From memory files, only the script ShellCheck could not read is checked again (from a
+    file); the others keep what the first process found."""
+    log = tmp_path / "calls"
+    fake_binary(f"""
+        import json, sys
+        files = [a for a in sys.argv[1:] if not a.startswith("-")]
+        with open({str(log)!r}, "a") as fh:
+            fh.write(" ".join(files) + "\\n")
+        bad = files[1:2] if len(files) == 3 else []
+        for f in bad:
+            sys.stderr.write(f"{{f}}: {{f}}: openBinaryFile: permission denied\\n")
+        print(json.dumps({{"comments": [{{"file": f, "line": 2, "column": 6, "level": "warning",
+                                         "code": 2154, "message": "m"}}
+                                        for f in files if f not in bad]}}))
+        sys.exit(2 if bad else 1)
+    """)
+    outcome = shellcheck.check([shellcheck.prepare(f"echo ${name}", "sh") for name in "abc"])
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert [len(c) for c in calls] == [3, 1]
+    assert calls[1][0].endswith("run0.sh")           # a file in a directory
+    assert outcome.failed == {} and [c.job for c in outcome.comments] == [0, 1, 2]
