@@ -1085,6 +1085,9 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked,
                if which != resource.RLIMIT_CPU or spent + CPU_MARGIN < soft]
     saved: list[tuple[int, tuple[int, int]]] = []
     shared: list[int] = []
+    import gc
+    collecting = gc.isenabled()
+    gc.disable()                      # no finalizer (a file flushed on close) runs meanwhile
     try:
         for fd in keep:               # passed on for the moment of the spawn only
             os.set_inheritable(fd, True)
@@ -1112,6 +1115,8 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked,
                 os.set_inheritable(fd, False)
             except OSError:
                 pass
+        if collecting:
+            gc.enable()
     for which, value in limits:
         try:
             resource.prlimit(pid, which, value)

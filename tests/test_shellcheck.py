@@ -638,6 +638,8 @@ def test_the_spawn_start_gives_the_child_its_limits_and_this_process_keeps_its_o
         finally:
             sc._stop(child)
     assert {w: resource.getrlimit(w) for w in mine} == mine
+    import gc
+    assert gc.isenabled()                   # collections were held back for the moment only
     cpu = math.ceil(7.5) + sc.CPU_MARGIN
     assert got["Max address space"] == (str(sc.MEMORY_LIMIT),) * 2
     assert got["Max cpu time"] == (str(cpu), str(cpu + sc.CPU_MARGIN))
