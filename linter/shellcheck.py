@@ -554,7 +554,7 @@ def _check(texts: Sequence[str], timeout: float
     memory files are checked again from files (see :func:`_store`)."""
     state = _launch(texts, timeout)
     found, reasons = state.collect()
-    if state.in_memory and state.unread:
+    if state.unread:                  # from memory files (see _Pass.collect)
         again = [t for t in texts if t in state.unread]
         more, reasons_again = _launch(again, timeout).collect()
         found.update(more)
@@ -581,7 +581,6 @@ def _launch(texts: Sequence[str], timeout: float) -> "_Pass":
         try:
             store, paths = _store(state.texts)
             state.store = store
-            state.in_memory = isinstance(store, _Memory)
             state.index = {os.path.basename(p): t for p, t in zip(paths, state.texts)}
             state.paths = paths
             base = [exe, "--norc", "--format=json1", "--exclude=" + ",".join(EXCLUDED)]
@@ -668,23 +667,10 @@ class _Memory:
         for fd in scripts:              # each process holds its own
             _close(fd)
 
-    def read(self, k: int, which: str, limit: int) -> bytes:
-        from .reading import ReadError, TooBig
-        fd = self.outs[k][which == "err"]
-        try:
-            size = os.fstat(fd).st_size
-            if size > limit:
-                raise TooBig(f"ShellCheck's {which}put", limit, size)
-            chunks, at = [], 0
-            while at < size:
-                chunk = os.pread(fd, size - at, at)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                at += len(chunk)
-            return b"".join(chunks)
-        except OSError as exc:
-            raise ReadError(str(exc), exc.errno) from None
+    def output(self, k: int, which: str) -> str:
+        """Where process ``k``'s ``"out"`` or ``"err"`` is read: its memory file, opened
+        again (at its start) through /proc."""
+        return f"/proc/self/fd/{self.outs[k][which == 'err']}"
 
     def close(self) -> None:
         self.started()
@@ -728,9 +714,8 @@ class _Directory:
     def started(self) -> None:
         pass
 
-    def read(self, k: int, which: str, limit: int) -> bytes:
-        from .reading import read_regular
-        return read_regular(os.path.join(self.path, f".{which}{k}"), limit)
+    def output(self, k: int, which: str) -> str:
+        return os.path.join(self.path, f".{which}{k}")
 
     def close(self) -> None:
         for k in list(self.open):
@@ -832,35 +817,37 @@ def _remove_directory(path: str) -> None:
 
 
 def _result(store: "_Memory | _Directory", k: int, status: int | None, timed_out: bool,
-            timeout: float) -> tuple[list, str | None]:
-    """The comments ShellCheck process ``k`` wrote, or why there are none."""
-    from .reading import ReadError, TooBig
+            timeout: float) -> tuple[list, str | None, str]:
+    """The comments ShellCheck process ``k`` wrote, or why there are none; and what it wrote
+    to its standard error (at most 64 KiB)."""
+    from .reading import ReadError, TooBig, read_regular
     if timed_out:
-        return [], f"ShellCheck ran out of time (stopped after {timeout:g} s)"
+        return [], f"ShellCheck ran out of time (stopped after {timeout:g} s)", ""
     err = b""
     try:
-        err = store.read(k, "err", 64 * 1024)
+        err = read_regular(store.output(k, "err"), 64 * 1024)
     except ReadError:
         pass
-    if _out_of_memory(status, err):
-        return [], f"ShellCheck ran out of memory (over the {_size(MEMORY_LIMIT)} limit)"
+    said = err.decode("utf-8", "replace")
+    if _out_of_memory(status, said):
+        return [], f"ShellCheck ran out of memory (over the {_size(MEMORY_LIMIT)} limit)", said
     signo = -status if status is not None and status < 0 else 0
     if signo and signo == getattr(_signal(), "SIGXCPU", None):
-        return [], "ShellCheck ran out of time (over its CPU time limit)"
+        return [], "ShellCheck ran out of time (over its CPU time limit)", said
     if signo and signo == getattr(_signal(), "SIGXFSZ", None):
-        return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit"
+        return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit", said
     try:
-        raw = store.read(k, "out", OUTPUT_LIMIT)
+        raw = read_regular(store.output(k, "out"), OUTPUT_LIMIT)
         if raw.strip() == _NO_COMMENTS:
-            return [], None         # clean scripts: no need to load the json module
+            return [], None, said   # clean scripts: no need to load the json module
         import json
         data = json.loads(raw)
         comments = data["comments"]
         if not isinstance(comments, list):
             raise TypeError
-        return comments, None
+        return comments, None, said
     except TooBig:
-        return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit"
+        return [], f"ShellCheck's output is over the {_size(OUTPUT_LIMIT)} limit", said
     except (ReadError, ValueError, KeyError, TypeError, RecursionError):
         pass
     if signo:
@@ -869,22 +856,16 @@ def _result(store: "_Memory | _Directory", k: int, status: int | None, timed_out
             name = signal.Signals(signo).name
         except ValueError:
             name = str(signo)
-        return [], f"ShellCheck was stopped by signal {name}"
+        return [], f"ShellCheck was stopped by signal {name}", said
     if status not in (0, 1):
-        return [], f"ShellCheck failed (exit status {status})"
-    return [], "ShellCheck's output is not the JSON it writes"
+        return [], f"ShellCheck failed (exit status {status})", said
+    return [], "ShellCheck's output is not the JSON it writes", said
 
 
-def _unread(store: "_Memory | _Directory", k: int, paths: list[str]) -> dict[str, str]:
-    """After ShellCheck process ``k`` exited with status 2 (some files could not be
-    processed): why, for each of ``paths`` its errors name (``PATH: PATH: openBinaryFile: does
-    not exist (No such file or directory)``); when they name none, every path, with what they
-    say: a script is never taken as checked and clean when it may not have been read."""
-    from .reading import ReadError
-    try:
-        err = store.read(k, "err", 64 * 1024).decode("utf-8", "replace")
-    except ReadError:
-        err = ""
+def _unread(err: str, paths: list[str]) -> dict[str, str]:
+    """After a ShellCheck process exited with status 2 (some files could not be processed):
+    why, for each of ``paths`` its errors ``err`` name (``PATH: PATH: openBinaryFile: does
+    not exist (No such file or directory)``)."""
     lines = [line.strip() for line in err.splitlines() if line.strip()]
     found: dict[str, str] = {}
     for path in paths:
@@ -895,20 +876,24 @@ def _unread(store: "_Memory | _Directory", k: int, paths: list[str]) -> dict[str
                     why = why[len(path) + 2:]
                 found[path] = f"ShellCheck could not read the script ({why[:200]})"
                 break
-    if not found:
-        said = f": {lines[0][:200]}" if lines else ""
-        found = dict.fromkeys(paths, f"ShellCheck failed (exit status 2{said})")
     return found
+
+
+def _status_2(err: str) -> str:
+    """Why a ShellCheck process that exited with status 2 failed, when its errors name none of
+    its scripts: every script counts as not checked (it may not have been read)."""
+    lines = [line.strip() for line in err.splitlines() if line.strip()]
+    return "ShellCheck failed (exit status 2" + (f": {lines[0][:200]})" if lines else ")")
 
 
 # ShellCheck's json1 report when it found nothing
 _NO_COMMENTS = b'{"comments":[]}'
 
 
-def _out_of_memory(status: int | None, err: bytes) -> bool:
+def _out_of_memory(status: int | None, err: str) -> bool:
     # GHC's runtime says "shellcheck: out of memory" and exits 251 when an allocation fails
     # under the limit; a stand-in written in Python raises MemoryError
-    text = err.decode("utf-8", "replace").lower()
+    text = err.lower()
     return status == 251 or any(s in text for s in ("out of memory", "memoryerror",
                                                      "cannot allocate memory"))
 
@@ -1097,7 +1082,8 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked,
             saved.append((which, now))
         pid = os.posix_spawn(argv[0], argv, env, file_actions=actions, setsid=True, **extra)
     except OSError as exc:
-        if exc.errno in (_errno("ENOMEM"), _errno("EAGAIN")):
+        import errno
+        if exc.errno in (errno.ENOMEM, errno.EAGAIN):
             return None               # room for the child's stack, perhaps: fork instead
         raise
     except MemoryError:
@@ -1123,11 +1109,6 @@ def _spawn(argv: list[str], out: int, err: int, limits: list, blocked,
         except (OSError, ValueError):
             pass                      # it has ended already
     return _Child(pid)
-
-
-def _errno(name: str) -> int:
-    import errno
-    return getattr(errno, name, -1)
 
 
 def _popen(argv: list[str], out: int, err: int, limits: list, blocked,
@@ -1286,8 +1267,7 @@ class _Pass:
         self.timeout = timeout
         self.index: dict[str, str] = {}     # the name ShellCheck reports: the text
         self.paths: list[str] = []          # what ShellCheck is given for each text
-        self.in_memory = False              # the texts went to memory files
-        self.unread: set[str] = set()       # texts ShellCheck could not read from them
+        self.unread: set[str] = set()       # texts ShellCheck could not read from memory
         self.index_texts = frozenset(self.texts)
         # the script numbers each process checks
         self.groups = _groups(list(range(len(self.texts))), [len(t) for t in self.texts])
@@ -1350,13 +1330,12 @@ class _Pass:
                     reasons.update((texts[i], f"ShellCheck could not be run ({why})")
                                    for i in group)
                     continue
-                comments, reason = _result(self.store, k, proc.returncode, k in timed_out,
-                                           self.timeout)
-                if reason is not None:
-                    reasons.update((texts[i], reason) for i in group)
-                    continue
-                if proc.returncode == 2:        # some of its files could not be processed
-                    unread = _unread(self.store, k, [self.paths[i] for i in group])
+                comments, reason, err = _result(self.store, k, proc.returncode,
+                                                k in timed_out, self.timeout)
+                if reason is None and proc.returncode == 2:   # files it could not process
+                    unread = _unread(err, [self.paths[i] for i in group])
+                    if not unread:
+                        reason = _status_2(err)
                     reasons.update((texts[i], unread[self.paths[i]]) for i in group
                                    if self.paths[i] in unread)
                     if unread and isinstance(self.store, _Memory):
@@ -1367,6 +1346,9 @@ class _Pass:
                         _MEMORY_UNREADABLE = True
                         self.unread.update(texts[i] for i in group
                                            if self.paths[i] in unread)
+                if reason is not None:
+                    reasons.update((texts[i], reason) for i in group)
+                    continue
                 for c in comments:
                     try:
                         text = self.index[os.path.basename(str(c["file"]))]

@@ -27,6 +27,9 @@ pytestmark = pytest.mark.usefixtures("fresh_shellcheck_cache")
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="resource limits, process groups and "
                                                         "signals are POSIX")
+memory_files_only = pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
+    reason="memory files are Linux's memfd_create")
 needs_binary = pytest.mark.skipif(shellcheck.binary() is None,
                                   reason="the shellcheck binary is not installed")
 
@@ -245,8 +248,7 @@ def open_descriptors() -> set[int]:
     return {int(n) for n in os.listdir("/proc/self/fd")}
 
 
-@pytest.mark.skipif(not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
-                    reason="memory files are Linux's memfd_create")
+@memory_files_only
 def test_memory_files_are_closed_every_time(fake_binary, tmp_path, monkeypatch) -> None:
     """Success, failure and timeout: a pass that kept the RUN text in memory files closes
     them all (nothing of it stays open in docklint), and writes nothing to TMPDIR."""
@@ -480,19 +482,16 @@ def test_the_real_shellcheck_failing_to_read_a_script(monkeypatch, memory) -> No
         assert outcome.failed[1].startswith("ShellCheck could not read the script (")
 
 
-@pytest.mark.skipif(not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
-                    reason="memory files are Linux's memfd_create")
-def test_a_shellcheck_that_cannot_read_memory_files_gets_files(fake_binary, tmp_path) -> None:
-    """A ShellCheck that cannot open /dev/fd/N (a sandbox, a wrapper that closes descriptors)
-    exits 2 naming them: the scripts are checked again from files, and later passes of the
-    process use files from the start."""
-    log = tmp_path / "calls"
+def unreadable_stand_in(fake_binary, log: Path, bad: str) -> None:
+    """A stand-in ShellCheck that logs the files of each call, cannot read those the
+    statement ``bad`` (Python, over ``files``) lists (it says so as ShellCheck does, and exits
+    2) and finds SC2154 at line 2 of the others."""
     fake_binary(f"""
         import json, sys
         files = [a for a in sys.argv[1:] if not a.startswith("-")]
         with open({str(log)!r}, "a") as fh:
             fh.write(" ".join(files) + "\\n")
-        bad = [f for f in files if f.startswith("/dev/fd/")]
+        {bad}
         for f in bad:
             sys.stderr.write(f"{{f}}: {{f}}: openBinaryFile: permission denied\\n")
         print(json.dumps({{"comments": [{{"file": f, "line": 2, "column": 6, "level": "warning",
@@ -500,6 +499,15 @@ def test_a_shellcheck_that_cannot_read_memory_files_gets_files(fake_binary, tmp_
                                         for f in files if f not in bad]}}))
         sys.exit(2 if bad else 1)
     """)
+
+
+@memory_files_only
+def test_a_shellcheck_that_cannot_read_memory_files_gets_files(fake_binary, tmp_path) -> None:
+    """A ShellCheck that cannot open /dev/fd/N (a sandbox, a wrapper that closes descriptors)
+    exits 2 naming them: the scripts are checked again from files, and later passes of the
+    process use files from the start."""
+    log = tmp_path / "calls"
+    unreadable_stand_in(fake_binary, log, 'bad = [f for f in files if f.startswith("/dev/fd/")]')
     first = shellcheck.check([shellcheck.prepare("echo $a", "sh"),
                               shellcheck.prepare("echo $b", "sh")])
     assert first.failed == {} and [c.job for c in first.comments] == [0, 1]
@@ -511,25 +519,12 @@ def test_a_shellcheck_that_cannot_read_memory_files_gets_files(fake_binary, tmp_
     assert not any(f.startswith("/dev/fd/") for f in calls[1] + calls[2])
 
 
-@pytest.mark.skipif(not (sys.platform.startswith("linux") and hasattr(os, "memfd_create")),
-                    reason="memory files are Linux's memfd_create")
+@memory_files_only
 def test_only_the_scripts_it_could_not_read_are_checked_again(fake_binary, tmp_path) -> None:
     """From memory files, only the script ShellCheck could not read is checked again (from a
     file); the others keep what the first process found."""
     log = tmp_path / "calls"
-    fake_binary(f"""
-        import json, sys
-        files = [a for a in sys.argv[1:] if not a.startswith("-")]
-        with open({str(log)!r}, "a") as fh:
-            fh.write(" ".join(files) + "\\n")
-        bad = files[1:2] if len(files) == 3 else []
-        for f in bad:
-            sys.stderr.write(f"{{f}}: {{f}}: openBinaryFile: permission denied\\n")
-        print(json.dumps({{"comments": [{{"file": f, "line": 2, "column": 6, "level": "warning",
-                                         "code": 2154, "message": "m"}}
-                                        for f in files if f not in bad]}}))
-        sys.exit(2 if bad else 1)
-    """)
+    unreadable_stand_in(fake_binary, log, "bad = files[1:2] if len(files) == 3 else []")
     outcome = shellcheck.check([shellcheck.prepare(f"echo ${name}", "sh") for name in "abc"])
     calls = [line.split() for line in log.read_text().splitlines()]
     assert [len(c) for c in calls] == [3, 1]
