@@ -261,7 +261,7 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
     keywords, text = keywords_of(df), text_of(df)
     for r in rules:
-        if not may_fire(r, keywords, text):
+        if not may_fire(r, keywords, text, df):
             continue        # none of its triggers in this file: not run, its module not imported
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))

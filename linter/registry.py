@@ -92,7 +92,7 @@ class _IndexedRule(Rule):
         fields.update(entry)
         fields["_summary"] = fields.pop("summary")
         fields["severity"] = Severity.__members__[entry["severity"]]
-        for name in ("tags", "triggers", "words"):
+        for name in ("tags", "triggers", "words", "needs"):
             fields[name] = frozenset(entry[name]) if entry[name] else _NONE
         fields["options"] = {name: Option(default, help, _option_type(kind))
                              for name, default, help, kind in entry["options"]}
@@ -139,7 +139,7 @@ def _declared(module_name: str, code: str) -> Rule:
 
 _INDEXED = ("code", "slug", "module", "severity", "default_enabled", "status", "aliases",
             "tags", "fixable", "options", "subcodes", "group", "group_message", "triggers",
-            "words", "off_unless", "summary")
+            "words", "needs", "off_unless", "summary")
 
 
 def _entry(r: Rule) -> dict:
@@ -158,7 +158,7 @@ def _entry(r: Rule) -> dict:
               "fixable": r.fixable, "options": tuple(options), "subcodes": r.subcodes,
               "group": r.group, "group_message": r.group_message,
               "triggers": tuple(sorted(r.triggers)), "words": tuple(sorted(r.words)),
-              "off_unless": r.off_unless, "summary": r.summary}
+              "needs": tuple(sorted(r.needs)), "off_unless": r.off_unless, "summary": r.summary}
     return {k: values[k] for k in _INDEXED}
 
 
@@ -241,15 +241,55 @@ def text_of(df: Any) -> str:
     return text
 
 
-def may_fire(r: Rule, keywords: frozenset[str], text: str | None = None) -> bool:
+def may_fire(r: Rule, keywords: frozenset[str], text: str | None = None,
+              df: Any = None) -> bool:
     """Whether rule ``r`` can find anything in a file with these instruction keywords (see
-    :attr:`Rule.triggers`) and this :func:`text_of` (see :attr:`Rule.words`; None: not
-    judged by its words)."""
+    :attr:`Rule.triggers`), this :func:`text_of` (see :attr:`Rule.words`; None: not judged by
+    its words) and, when the Dockerfile ``df`` is given, what :func:`has_feature` says of it
+    (see :attr:`Rule.needs`)."""
     if not TRIGGER_FILTER:
         return True
     if r.triggers and r.triggers.isdisjoint(keywords):
         return False
-    return not r.words or text is None or any(w in text for w in r.words)
+    if r.words and text is not None and not any(w in text for w in r.words):
+        return False
+    return not r.needs or df is None or any(has_feature(df, n) for n in r.needs)
+
+
+_COMMANDS = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK"})
+
+
+def has_feature(df: Any, name: str) -> bool:
+    """Whether the Dockerfile ``df`` has the feature ``name`` (one of
+    :data:`docklint.rule.FEATURES`), read from its model."""
+    if name == "stage-names":
+        return any(len(st.from_.args) > 1 and st.from_.args[1].value.lower() == "as"
+                   for st in df.stages)
+    if name == "several-stages":
+        return len(df.stages) > 1
+    if name == "empty-continuations":
+        return any(ins.empty_continuation_lines for ins in df.instructions)
+    if name == "encoding-problems":
+        return bool(df.encoding_problems)
+    if name == "consecutive-runs":
+        previous = None
+        for ins in df.instructions:
+            if ins.keyword == "RUN" == previous:
+                return True
+            previous = ins.keyword
+        return False
+    if name == "repeated-commands":
+        for stage in df.stages:
+            seen: set[str] = set()
+            for ins in stage.instructions:
+                if ins.keyword in _COMMANDS:
+                    if ins.keyword in seen:
+                        return True
+                    seen.add(ins.keyword)
+        return False
+    if name == "shell-form-commands":
+        return any(ins.keyword in _COMMANDS and not ins.json for ins in df.instructions)
+    raise ValueError(f"unknown feature {name!r}")
 
 
 def switched_off(r: Rule, options: dict[str, Any]) -> bool:

@@ -202,6 +202,17 @@ if TYPE_CHECKING:
 FIX_SAFETY = ("never", "sometimes", "always")
 SUBCODES_OFF = "off-by-default"       # the option listing a rule's sub-codes that are off
 GROUPING = ("instruction", "file", "none")
+# what a rule can say it needs in a file (``@rule(needs=...)``); docklint.registry tells
+# whether a file has it, from the model
+FEATURES = {
+    "stage-names": "a FROM whose second word is AS (`FROM image AS name`)",
+    "several-stages": "more than one stage",
+    "empty-continuations": "an instruction continued over an empty line",
+    "encoding-problems": "text that did not decode cleanly (a BOM, invalid UTF-8...)",
+    "consecutive-runs": "a RUN right after another RUN",
+    "repeated-commands": "a stage with two CMD, two ENTRYPOINT or two HEALTHCHECK",
+    "shell-form-commands": "a CMD, ENTRYPOINT or HEALTHCHECK not in exec (JSON) form",
+}
 
 
 @record(frozen=True, eq=False)
@@ -242,6 +253,11 @@ class Rule:
     # names a rule reacts to (``apt``, ``pip``), ``|`` for a pipe; empty: no such condition.
     # Like ``triggers``, declared only where every finding the rule makes needs one of them
     words: frozenset[str] = frozenset()
+    # what the file must have, one of which, for this rule to find anything in it: names from
+    # FEATURES (``stage-names``: a FROM with an AS word...), which the engine checks on the
+    # model before it runs (or imports) the rule. Like ``triggers``, declared only where every
+    # finding the rule makes needs one of them
+    needs: frozenset[str] = frozenset()
     # the option that turns the rule on: while it is empty (false) the rule finds nothing, and
     # the engine neither runs nor imports it (e.g. a list of trusted registries); "" for none
     off_unless: str = ""
@@ -284,14 +300,15 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
          options: Mapping[str, Option] | None = None, default_enabled: bool = True,
          status: str = "stable", subcodes: str = "", group: str = "instruction",
          group_message: str = "", triggers: Iterable[str] = (), words: Iterable[str] = (),
-         off_unless: str = "") -> Callable[[CheckFn], CheckFn]:
+         needs: Iterable[str] = (), off_unless: str = "") -> Callable[[CheckFn], CheckFn]:
     """Declare a rule. The rule's documentation is its module's docstring.
 
     ``triggers``: the instruction keywords one of which a file needs for the rule to find
     anything (see :attr:`Rule.triggers`); leave it out for a rule that reads anything else
     (the stage graph, the final image, FROM-level facts, comments). ``words``: text one
     piece of which the file must contain (lower case; see :attr:`Rule.words`), usually the
-    names of the commands the rule reads. ``off_unless``: the option without which (while
+    names of the commands the rule reads. ``needs``: what the file must have, one of which,
+    named from :data:`FEATURES` (see :attr:`Rule.needs`). ``off_unless``: the option without which (while
     its value is empty) the rule finds nothing (see :attr:`Rule.off_unless`). After changing
     a rule's metadata, regenerate the rule index:
     ``python -m docklint.registry --write-index``."""
@@ -307,6 +324,10 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
                for w in words):
         raise ValueError("words must be non-empty lower-case text without quotes or "
                          "backslashes, e.g. ('apt', 'pip')")
+    needs = (needs,) if isinstance(needs, str) else tuple(needs)
+    unknown = [n for n in needs if n not in FEATURES]
+    if unknown:
+        raise ValueError(f"needs: unknown feature {unknown[0]!r} (one of {', '.join(FEATURES)})")
     if off_unless and off_unless not in (options or {}):
         raise ValueError(f"off_unless names {off_unless!r}, which is not one of the rule's "
                          "options")
@@ -319,7 +340,8 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
             tags=frozenset(tags), aliases=tuple(aliases), fixable=fixable,
             options=dict(options or {}), default_enabled=default_enabled, status=status,
             module=fn.__module__, subcodes=subcodes, group=group, group_message=group_message,
-            triggers=frozenset(triggers), words=frozenset(words), off_unless=off_unless)
+            triggers=frozenset(triggers), words=frozenset(words), needs=frozenset(needs),
+            off_unless=off_unless)
         return fn
 
     return wrap

@@ -30,7 +30,8 @@ from docklint.rule import Finding, Severity, rule
 from docklint.source import Span
 
 
-@rule("DK003", "invalid-encoding", Severity.WARNING, tags={"syntax"})
+@rule("DK003", "invalid-encoding", Severity.WARNING, tags={"syntax"},
+      needs="encoding-problems")
 def check(df, options):
     for offset, message in df.encoding_problems:
         yield Finding(Span(offset, min(offset + 1, len(df.source.text))), message)

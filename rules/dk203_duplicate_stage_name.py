@@ -49,7 +49,7 @@ from docklint.rule import Finding, Related, Severity, rule
 
 
 @rule("DK203", "duplicate-stage-name", Severity.WARNING, tags={"stages"},
-      aliases=("DL3024", "DuplicateStageName"))
+      aliases=("DL3024", "DuplicateStageName"), needs="stage-names")
 def check(df, options):
     for stage in df.stages:
         if not stage.name or stage.name_word is None:

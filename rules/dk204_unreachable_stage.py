@@ -69,7 +69,8 @@ from docklint.checks import has_parse_error
 from docklint.rule import Finding, Related, Severity, rule
 
 
-@rule("DK204", "unreachable-stage", Severity.INFO, tags={"stages"})
+@rule("DK204", "unreachable-stage", Severity.INFO, tags={"stages"},
+      needs="several-stages")
 def check(df, options):
     target = df.target
     if target is None:

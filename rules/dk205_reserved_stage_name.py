@@ -48,7 +48,7 @@ _MEANING = {"scratch": "the empty base image", "context": "the build context"}
 
 
 @rule("DK205", "reserved-stage-name", Severity.WARNING, tags={"stages"},
-      aliases=("DL3063", "ReservedStageName"))
+      aliases=("DL3063", "ReservedStageName"), needs="stage-names")
 def check(df, options):
     for stage in df.stages:
         if stage.name in _MEANING and stage.name_word is not None:

@@ -45,7 +45,7 @@ from docklint.rule import Finding, Severity, rule
 
 
 @rule("DK207", "undefined-arg-in-from", Severity.WARNING, tags={"args"},
-      aliases=("UndefinedArgInFrom",))
+      aliases=("UndefinedArgInFrom",), words="$")
 def check(df, options):
     known = [a.name for a in df.global_args] + list(AUTOMATIC_ARGS)
     for stage in df.stages:

@@ -62,7 +62,7 @@ _STAND_INS = ("x", "sha256:" + "0" * 64)
 
 
 @rule("DK208", "invalid-default-arg-in-from", Severity.WARNING, tags={"args"},
-      aliases=("InvalidDefaultArgInFrom",), options={
+      aliases=("InvalidDefaultArgInFrom",), words="$", options={
           "required-args": Option(False, "also report, as info, each global ARG without a "
                                          "default that a FROM needs (the \"required build "
                                          "argument\" idiom), as BuildKit's check does")})

@@ -105,7 +105,7 @@ _GUARDS = (":-", "-", ":+", "+")
 
 
 @rule("DK209", "undefined-var", Severity.WARNING, tags={"args"}, aliases=("UndefinedVar",),
-      fixable="sometimes", options={
+      fixable="sometimes", words="$", options={
           "known-vars": Option([], "names your base images set in their environment (docklint "
                                    "cannot see it), as a list or a comma-separated string; "
                                    "PATH is always known", type=(list, str)),

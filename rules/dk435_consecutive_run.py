@@ -78,7 +78,7 @@ def _flags(ins) -> list[tuple[str, str | None]]:
 
 
 @rule("DK435", "consecutive-run", Severity.INFO, tags={"size"}, aliases=("DL3059",),
-      triggers=("RUN",))
+      triggers=("RUN",), needs="consecutive-runs")
 def check(df, options):
     for stage in df.stages:
         prev = None

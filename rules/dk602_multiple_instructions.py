@@ -73,7 +73,8 @@ def _whole_lines(df, ins) -> Span:
 
 @rule("DK602", "multiple-instructions", Severity.WARNING, tags={"runtime"},
       aliases=("DL3012", "DL4003", "DL4004", "MultipleInstructionsDisallowed"),
-      fixable="always", triggers=("CMD", "ENTRYPOINT", "HEALTHCHECK"))
+      fixable="always", triggers=("CMD", "ENTRYPOINT", "HEALTHCHECK"),
+      needs="repeated-commands")
 def check(df, options):
     for stage in df.stages:
         last: dict[str, object] = {}

@@ -268,7 +268,7 @@ def _healthcheck(df, stage, ins) -> Finding | None:
       options={"healthcheck": Option(False, "also report a shell-form HEALTHCHECK CMD (info), "
                                             "as hadolint's DL3025 does; on when a "
                                             ".hadolint.yaml is the configuration")},
-      triggers=("CMD", "ENTRYPOINT", "HEALTHCHECK"))
+      triggers=("CMD", "ENTRYPOINT", "HEALTHCHECK"), needs="shell-form-commands")
 def check(df, options):
     skip = None
     healthcheck = bool(options.get("healthcheck"))

@@ -68,7 +68,7 @@ def _reference_edits(df, stage, low: str) -> list[Edit]:
 
 
 @rule("DK901", "stage-name-casing", Severity.WARNING, tags={"style"},
-      aliases=("StageNameCasing",), fixable="always")
+      aliases=("StageNameCasing",), fixable="always", needs="stage-names")
 def check(df, options):
     for stage in df.stages:
         word = stage.name_word

@@ -43,7 +43,7 @@ from docklint.rule import Edit, Finding, Fix, Severity, rule
 
 
 @rule("DK902", "from-as-casing", Severity.WARNING, tags={"style"}, aliases=("FromAsCasing",),
-      fixable="always")
+      fixable="always", needs="stage-names")
 def check(df, options):
     case = None
     for stage in df.stages:

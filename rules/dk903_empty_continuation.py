@@ -47,7 +47,8 @@ from docklint.source import Span
 
 
 @rule("DK903", "empty-continuation", Severity.WARNING, tags={"style"},
-      aliases=("NoEmptyContinuation",), fixable="always")
+      aliases=("NoEmptyContinuation",), fixable="always",
+      needs="empty-continuations")
 def check(df, options):
     src = df.source
     for ins in df.instructions:

@@ -159,6 +159,63 @@ def test_a_rule_whose_words_are_absent_is_not_run(monkeypatch):
     assert len(calls) == 2
 
 
+@pytest.mark.parametrize("feature, has, lacks", [
+    ("stage-names", "FROM a AS b\nFROM b\n", "FROM a\nRUN echo as b\n"),
+    ("stage-names", "FROM a as b c\n", "FROM as\n"),        # what DK902 reads; an image `as`
+    ("several-stages", "FROM a\nFROM b\n", "FROM a\nRUN x\n"),
+    ("empty-continuations", "FROM a\nRUN x \\\n\n  y\n", "FROM a\nRUN x \\\n  y\n"),
+    ("encoding-problems", "\ufeffFROM a\nRUN \udcff\n", "FROM a\nRUN é\n"),
+    ("consecutive-runs", "FROM a\nRUN x\nRUN y\n", "FROM a\nRUN x\nUSER 1\nRUN y\n"),
+    ("repeated-commands", "FROM a\nCMD x\nUSER 1\nCMD [\"y\"]\n",
+     "FROM a\nCMD x\nENTRYPOINT y\nFROM b\nCMD z\n"),
+    ("shell-form-commands", "FROM a\nHEALTHCHECK CMD curl -f x\n",
+     "FROM a\nCMD [\"x\"]\nENTRYPOINT [\"y\"]\nRUN z\n"),
+])
+def test_the_features_a_rule_can_need(feature, has, lacks):
+    def model(text):
+        data = text.encode("utf-8", "surrogateescape")
+        return lint_bytes(data, "Dockerfile", Settings()).dockerfile
+    assert registry.has_feature(model(has), feature)
+    assert not registry.has_feature(model(lacks), feature)
+
+
+def test_the_decorator_refuses_an_unknown_need():
+    with pytest.raises(ValueError, match="needs: unknown feature 'stages'"):
+        rule("DK999", "x", Severity.INFO, needs=("stages",))
+    check = rule("DK999", "x", Severity.INFO, needs="several-stages")(lambda df, options: ())
+    assert check.__docklint_rule__.needs == {"several-stages"}
+    with pytest.raises(ValueError, match="unknown feature"):
+        registry.has_feature(lint_text("FROM a\n").dockerfile, "stages")
+
+
+def test_a_rule_whose_needs_are_absent_is_not_run(monkeypatch):
+    calls = []
+    check = rule("DK998", "named", Severity.INFO, needs=("stage-names", "several-stages"))(
+        lambda df, options: calls.append(df) or ())
+    r = check.__docklint_rule__
+    lint_text("FROM alpine:3.20\nRUN echo as b\n", rules=[r])
+    assert calls == []
+    lint_text("FROM alpine:3.20 AS base\n", rules=[r])          # one of them is enough
+    lint_text("FROM alpine:3.20\nFROM debian:12\n", rules=[r])
+    assert len(calls) == 2
+    monkeypatch.setattr(registry, "TRIGGER_FILTER", False)
+    lint_text("FROM alpine:3.20\n", rules=[r])
+    assert len(calls) == 3
+
+
+def test_the_needs_and_words_of_the_rules_that_declare_them():
+    for code in ("DK203", "DK205", "DK901", "DK902"):
+        assert registry.get(code).needs == {"stage-names"}, code
+    assert registry.get("DK204").needs == {"several-stages"}
+    assert registry.get("DK903").needs == {"empty-continuations"}
+    assert registry.get("DK003").needs == {"encoding-problems"}
+    assert registry.get("DK435").needs == {"consecutive-runs"}
+    assert registry.get("DK602").needs == {"repeated-commands"}
+    assert registry.get("DK603").needs == {"shell-form-commands"}
+    for code in ("DK207", "DK208", "DK209"):
+        assert registry.get(code).words == {"$"}, code
+
+
 def test_obfuscated_commands_still_reach_their_rules():
     text = ("FROM debian:12\nRUN 'apt'-get update && ap\\t-get install curl && "
             "p\"i\"p install flask | tee /log\n")
@@ -233,16 +290,21 @@ def test_the_filter_changes_no_finding_on_the_corpus(monkeypatch):
     files = [corpus / line.split("\t", 1)[0] for line in manifest if line.strip()]
     assert len(files) > 100
     settings = Settings(select=["ALL"], preview=True)
-    skipped = 0
+    skipped = needs_skipped = 0
     for path in files:
         monkeypatch.setattr(registry, "TRIGGER_FILTER", True)
         filtered = lint_file(str(path), settings)
-        keywords = registry.keywords_of(filtered.dockerfile)
-        skipped += sum(1 for r in registry.all_rules() if not registry.may_fire(r, keywords))
+        df = filtered.dockerfile
+        keywords, text = registry.keywords_of(df), registry.text_of(df)
+        skipped += sum(1 for r in registry.all_rules()
+                       if not registry.may_fire(r, keywords, text, df))
+        needs_skipped += sum(1 for r in registry.all_rules()
+                             if r.needs and not registry.may_fire(r, keywords, None, df))
         monkeypatch.setattr(registry, "TRIGGER_FILTER", False)
         every = lint_file(str(path), settings)
         assert _shown(filtered) == _shown(every), path
     assert skipped > 10 * len(files)        # the filter left out many rules: not a vacuous test
+    assert needs_skipped > len(files)       # and some of them for what the file lacks
 
 
 # ---------------------------------------------------------------- what gets imported

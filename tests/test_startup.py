@@ -233,7 +233,7 @@ def test_a_pool_only_for_many_files(tmp_path):
 
 SMALL = 'FROM alpine:3.20\nCMD ["x"]\n'
 RULE_MODULES_BOUND = 55         # of about 100; 45 when this was written
-RUN_ONLY = ("docklint.rules.dk435_consecutive_run", "docklint.rules.dk440_shellcheck")
+RUN_ONLY = ("docklint.rules.dk440_shellcheck",)     # any RUN (DK435: two RUN in a row)
 # rules that need a word in the file besides a RUN (docklint.rule.Rule.words): apt, a pipe
 APT_RULE, PIPE_RULE = "docklint.rules.dk404_apt_missing_yes", \
     "docklint.rules.dk438_pipe_without_pipefail"
@@ -279,6 +279,29 @@ def test_a_run_imports_only_the_rules_of_the_commands_it_names(tmp_path):
     piped = "FROM alpine:3.20\nRUN 'apt'-get install -y curl | tee /log\n"
     _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", piped))
     assert {APT_RULE, PIPE_RULE} <= rule_modules(mods)
+
+
+# rules that need a stage name, a second stage, a variable, an empty continuation line, text
+# that did not decode, a repeated or shell-form CMD, two RUN in a row (Rule.needs, Rule.words)
+FEATURE_RULES = ("dk203_duplicate_stage_name", "dk204_unreachable_stage",
+                 "dk205_reserved_stage_name", "dk901_stage_name_casing", "dk902_from_as_casing",
+                 "dk207_undefined_arg_in_from", "dk208_invalid_default_arg_in_from",
+                 "dk209_undefined_var", "dk903_empty_continuation", "dk003_invalid_encoding",
+                 "dk602_multiple_instructions", "dk603_json_args_recommended",
+                 "dk435_consecutive_run")
+
+
+def test_rules_that_need_what_a_file_lacks_are_not_imported(tmp_path):
+    _, mods = modules(tmp_path, write(tmp_path, "Dockerfile", SMALL))
+    loaded = rule_modules(mods)
+    assert "docklint.rules.dk110_final_user_unset" in loaded        # it did run rules
+    assert not loaded & {f"docklint.rules.{name}" for name in FEATURE_RULES}, sorted(loaded)
+    rich = ("ARG V=3.20\nFROM alpine:$V AS base\nRUN echo \\\n\n  $HOME\nRUN true\n"
+            "FROM base\nCMD [\"x\"]\nCMD x\n")
+    data = "\ufeff".encode() + rich.encode() + b"# \xff\n"
+    (tmp_path / "Dockerfile").write_bytes(data)
+    _, mods = modules(tmp_path, "Dockerfile")
+    assert {f"docklint.rules.{name}" for name in FEATURE_RULES} <= rule_modules(mods)
 
 
 def test_listing_rules_imports_no_rule_module(tmp_path):
