@@ -16,7 +16,7 @@ the two hadolint itself leaves off). Codes, prefixes and aliases match case-inse
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cached_property, lru_cache
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 if TYPE_CHECKING:
     from typing import Any, Iterable
@@ -301,35 +301,55 @@ def switched_off(r: Rule, options: dict[str, Any]) -> bool:
 class _Index(dict):
     """Lower-cased code, slug or alias -> its rules; with the tables that make resolving a
     selector a dictionary look-up (a `select` list of thousands of entries resolves in linear
-    time): code prefixes, tags, the named groups, and what each selector resolved to."""
+    time): code prefixes, tags, the named groups (each made when first used: resolving a
+    code or an alias, as a hadolint pragma does, needs none of them), and what each selector
+    resolved to."""
 
     def __init__(self, rules: tuple[Rule, ...]):
         index: dict[str, list[Rule]] = {}
-        prefixes: dict[str, list[Rule]] = {}
-        tags: dict[str, list[Rule]] = {}
         for r in rules:
             for key in (r.code, r.slug, *r.aliases):
                 bucket = index.setdefault(key.lower(), [])
                 if r not in bucket:
                     bucket.append(r)
+        super().__init__((k, tuple(v)) for k, v in index.items())
+        self.rules = rules
+        self.resolved: dict[str, tuple[Rule, ...]] = {}
+        self.owners: dict[str, Rule | None] = {}
+
+    @cached_property
+    def prefixes(self) -> dict[str, tuple[Rule, ...]]:
+        prefixes: dict[str, list[Rule]] = {}
+        for r in self.rules:
             code = r.code.lower()
             if code.startswith("dk"):
                 for end in range(3, len(code) + 1):
                     if code[2:end].isdigit():
                         prefixes.setdefault(code[:end], []).append(r)
+        return {k: tuple(v) for k, v in prefixes.items()}
+
+    @cached_property
+    def tags(self) -> dict[str, tuple[Rule, ...]]:
+        tags: dict[str, list[Rule]] = {}
+        for r in self.rules:
             for tag in r.tags:
                 tags.setdefault(tag, []).append(r)
-        super().__init__((k, tuple(v)) for k, v in index.items())
-        self.prefixes = {k: tuple(v) for k, v in prefixes.items()}
-        self.tags = {k: tuple(v) for k, v in tags.items()}
-        self.groups = {
-            "all": rules, "dk": rules,
-            "default": tuple(r for r in rules if r.default_enabled),
-            "hadolint": tuple(r for r in rules if any(
-                _hadolint_code(a) and a not in HADOLINT_OFF for a in r.aliases))}
-        self.subcode_rules = tuple(r for r in rules if r.subcodes)
-        self.resolved: dict[str, tuple[Rule, ...]] = {}
-        self.owners: dict[str, Rule | None] = {}
+        return {k: tuple(v) for k, v in tags.items()}
+
+    @cached_property
+    def groups(self) -> dict[str, tuple[Rule, ...]]:        # the names in _GROUPS
+        rules = self.rules
+        return {"all": rules, "dk": rules,
+                "default": tuple(r for r in rules if r.default_enabled),
+                "hadolint": tuple(r for r in rules if any(
+                    _hadolint_code(a) and a not in HADOLINT_OFF for a in r.aliases))}
+
+    @cached_property
+    def subcode_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.subcodes)
+
+
+_GROUPS = frozenset({"all", "dk", "default", "hadolint"})
 
 
 def _hadolint_code(alias: str) -> bool:
@@ -377,9 +397,8 @@ def resolve(selector: str) -> list[Rule]:
 
 
 def _resolve(index: _Index, key: str, selector: str) -> tuple[Rule, ...]:
-    group = index.groups.get(key)
-    if group is not None and key != "dk":
-        return group
+    if key in _GROUPS and key != "dk":
+        return index.groups[key]
     exact = index.get(key)
     if exact:
         return exact

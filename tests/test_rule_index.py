@@ -394,3 +394,16 @@ def test_a_rules_docs_import_its_module_alone(tmp_path):
     out, modules = _probe(tmp_path, CLI.format(args=["rule", "DL3008"]))
     assert "## Why is this bad?" in out
     assert modules == ["docklint.rules.dk401_apt_unpinned_package"]
+
+
+def test_the_selector_tables_are_made_when_first_used():
+    index = registry._Index(registry.all_rules())
+    assert set(index.groups) == registry._GROUPS
+    fresh = registry._Index(registry.all_rules())
+    # an exact name (a pragma's code or alias) resolves without the prefix, tag and group tables
+    assert [r.code for r in registry._resolve(fresh, "dl3045", "DL3045")] == ["DK505"]
+    assert not {"prefixes", "tags", "groups", "subcode_rules"} & set(vars(fresh))
+    for selector, expected in (("dk1", "DK101"), ("runtime", "DK101"), ("default", "DK101"),
+                               ("ALL", "DK000"), ("hadolint", "DK000")):
+        assert expected in [r.code for r in registry._resolve(fresh, selector.lower(), selector)]
+    assert {"prefixes", "tags", "groups"} <= set(vars(fresh))
