@@ -261,8 +261,10 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
     keywords, text = keywords_of(df), text_of(df)
     for r in rules:
-        if not may_fire(r, keywords, text, df):
-            continue        # none of its triggers in this file: not run, its module not imported
+        if not may_fire(r, keywords, text, df) or r.code == FAILED_CODE:
+            # none of its triggers in this file (or DK005, whose findings are made below, not
+            # by a check): not run, its module not imported
+            continue
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))
         if switched_off(r, options):

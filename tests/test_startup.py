@@ -289,6 +289,7 @@ FEATURE_RULES = ("dk203_duplicate_stage_name", "dk204_unreachable_stage",
                  "dk209_undefined_var", "dk903_empty_continuation", "dk003_invalid_encoding",
                  "dk602_multiple_instructions", "dk603_json_args_recommended",
                  "dk435_consecutive_run")
+# DK005's findings are the engine's (a rule that failed), never its check's
 
 
 def test_rules_that_need_what_a_file_lacks_are_not_imported(tmp_path):
@@ -296,6 +297,7 @@ def test_rules_that_need_what_a_file_lacks_are_not_imported(tmp_path):
     loaded = rule_modules(mods)
     assert "docklint.rules.dk110_final_user_unset" in loaded        # it did run rules
     assert not loaded & {f"docklint.rules.{name}" for name in FEATURE_RULES}, sorted(loaded)
+    assert "docklint.rules.dk005_rule_failed" not in loaded
     rich = ("ARG V=3.20\nFROM alpine:$V AS base\nRUN echo \\\n\n  $HOME\nRUN true\n"
             "FROM base\nCMD [\"x\"]\nCMD x\n")
     data = "\ufeff".encode() + rich.encode() + b"# \xff\n"
