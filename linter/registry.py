@@ -4,7 +4,8 @@ The rules come from the rule index, ``docklint.rules._index`` (generated from th
 ``@rule(...)`` declarations by ``python -m docklint.registry --write-index``): listing,
 selecting and configuring rules imports no rule module; a rule's module is imported when its
 ``check`` or ``docs`` is first used. The engine runs (and so imports) only the rules a file can
-trigger (:func:`may_fire`, :attr:`docklint.rule.Rule.triggers`).
+trigger (:func:`may_fire`: a rule's :attr:`~docklint.rule.Rule.triggers`,
+:attr:`~docklint.rule.Rule.words` and :attr:`~docklint.rule.Rule.needs`).
 
 A selector is a code (``DK101``), a code prefix (``DK1``, ``DK``), a slug
 (``missing-ca-bundle``), a peer's name carried as an alias (``DL3008``,
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 from .rule import Option, Rule, Severity
 
 __all__ = ["all_rules", "get", "resolve", "subcode_owner", "UnknownRule", "scan_rules",
-           "may_fire", "keywords_of", "text_of", "switched_off", "index_source"]
+           "may_fire", "has_feature", "keywords_of", "text_of", "switched_off", "index_source"]
 
 
 # hadolint's rules that are off unless a configuration gives them a severity

@@ -308,9 +308,9 @@ def rule(code: str, slug: str, severity: Severity, *, tags: Iterable[str] = (),
     (the stage graph, the final image, FROM-level facts, comments). ``words``: text one
     piece of which the file must contain (lower case; see :attr:`Rule.words`), usually the
     names of the commands the rule reads. ``needs``: what the file must have, one of which,
-    named from :data:`FEATURES` (see :attr:`Rule.needs`). ``off_unless``: the option without which (while
-    its value is empty) the rule finds nothing (see :attr:`Rule.off_unless`). After changing
-    a rule's metadata, regenerate the rule index:
+    named from :data:`FEATURES` (see :attr:`Rule.needs`). ``off_unless``: the option without
+    which (while its value is empty) the rule finds nothing (see :attr:`Rule.off_unless`).
+    After changing a rule's metadata, regenerate the rule index:
     ``python -m docklint.registry --write-index``."""
     if fixable not in FIX_SAFETY:
         raise ValueError(f"fixable must be one of {FIX_SAFETY}")
