@@ -221,7 +221,7 @@ def prepare_batch(models: "list[tuple[Dockerfile, Settings, list[Rule] | None]]"
     DK440, which reports the failure for that file only. A caller that may end before every
     file's DK440 has run ends the pass with :func:`docklint.shellcheck.abandon` (the CLI does;
     otherwise it is ended at interpreter exit)."""
-    dfs = []
+    planned = []
     owner = None
     for df, settings, rules in models:
         if df.target_error:
@@ -230,13 +230,15 @@ def prepare_batch(models: "list[tuple[Dockerfile, Settings, list[Rule] | None]]"
         r = next((r for r in rules if r.code == "DK440"), None)
         if r is not None and may_fire(r, keywords_of(df)):      # a file with RUN
             owner = r
-            dfs.append(df)
-    if owner is None or not dfs:
+            # the options its check will have in lint_model, so that both ask for the same
+            planned.append((df, _check_options(r, settings, rules,
+                                               _subcode_filters(settings)[2])[0]))
+    if owner is None or not planned:
         return
     import sys
     prefetch = getattr(sys.modules.get(owner.check.__module__), "prefetch", None)
     if prefetch is not None:
-        prefetch(dfs)
+        prefetch(planned)
 
 
 def lint_model(df: Dockerfile, settings: Settings, rules: list[Rule] | None = None
@@ -259,18 +261,18 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     raw: list[tuple[Rule, Finding]] = []
     failures: list[tuple[Rule, Span, str, str]] = []    # (rule, where, what, why)
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
+    sub_select, sub_ignore, sub_named = _subcode_filters(settings)
     keywords, text = keywords_of(df), text_of(df)
     for r in rules:
         if not may_fire(r, keywords, text, df) or r.code == FAILED_CODE:
             # none of its triggers in this file (or DK005, whose findings are made below, not
             # by a check): not run, its module not imported
             continue
-        options = r.default_options()
-        options.update(settings.options.get(r.code, {}))
+        options, off = _check_options(r, settings, rules, sub_named)
         if switched_off(r, options):
             continue        # the option that turns it on is empty: not run, not imported
-        if r.subcodes and options.get(SUBCODES_OFF):
-            sub_off[r.code] = {str(c).strip().upper() for c in options[SUBCODES_OFF]}
+        if off:
+            sub_off[r.code] = off
         try:
             for f in r.check(df, options):
                 raw.append((r, f))
@@ -292,7 +294,6 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     check_error = bool(sup and sup.error)       # `check=error=true`: BuildKit checks fail
     unused_rule = next((r for r in rules if r.code == UNUSED_CODE), None)
     judge = unused_rule is not None and settings.allow_pragmas and bool(active)
-    sub_select, sub_ignore, sub_named = _subcode_filters(settings)
     kept: list[tuple[Rule, Finding]] = []
     for r, f in raw:
         sub = f.code.upper() if r.subcodes and f.code else ""
@@ -460,12 +461,32 @@ def _judge_unused(df: Dockerfile, settings: Settings, rules: list[Rule],
             continue
         options = r.default_options()
         options.update(settings.options.get(r.code, {}))
+        if r.subcodes and options.get(SUBCODES_OFF):
+            options[SUBCODES_OFF] = []      # judged on every sub-code (see _check_options)
         try:
             for f in r.check(df, options):
                 active.matching(r, f.code.upper() if r.subcodes and f.code else "", f.span)
         except Exception:
             crashed.add(r.code)
     return crashed
+
+
+def _check_options(r: Rule, settings: Settings, rules: list[Rule], named: set[str]
+                   ) -> tuple[dict[str, Any], set[str]]:
+    """The options rule ``r`` is checked with in a run of ``rules``, and its sub-codes that are
+    off by default (its :data:`~docklint.rule.SUBCODES_OFF` option as configured: reported only
+    where a selector names them). In the options the check gets, that list holds only the ones
+    this run neither reports nor judges: not those a selector names (``named``), and none when
+    DK002 judges pragmas (on everything the rules find). A check may leave out the work only
+    they need (DK440: ShellCheck's extended analysis)."""
+    options = r.default_options()
+    options.update(settings.options.get(r.code, {}))
+    off: set[str] = set()
+    if r.subcodes and options.get(SUBCODES_OFF):
+        off = {str(c).strip().upper() for c in options[SUBCODES_OFF]}
+        judging = settings.allow_pragmas and any(x.code == UNUSED_CODE for x in rules)
+        options[SUBCODES_OFF] = [] if judging else sorted(off - named)
+    return options, off
 
 
 def _subcode_filters(settings: Settings

@@ -1377,7 +1377,7 @@ RULES = (
         'aliases': (),
         'tags': ('shell',),
         'fixable': 'never',
-        'options': (('off-by-default', ['SC2016', 'SC2185', 'SC2086'], 'ShellCheck codes reported only when a selector names them (`--select SC2016`)', 'list'),),
+        'options': (('off-by-default', ['SC2016', 'SC2185', 'SC2086', 'SC2317', 'SC2329'], 'ShellCheck codes reported only when a selector names them (`--select SC2016`)', 'list'),),
         'subcodes': 'SC\\d{4}',
         'group': 'instruction',
         'group_message': '',

@@ -57,10 +57,17 @@ sed script), SC2185 (`find` without a path, which GNU and BusyBox `find` read as
 (an unquoted variable: once ENV values and ARG defaults are passed to ShellCheck, as docklint
 does, what remains is almost always a list split on purpose, such as the official images'
 `apt-mark manual $savedAptMark` and `apk add $PHPIZE_DEPS`; it fired on 57 % of the expert-written
-Dockerfiles of the corpus and none of the ones read was worth a reader's time). They
-are listed in the option `off-by-default`; naming one in a selector brings it back
-(`--select DK440,SC2016`, or `--select SC2016` for it alone), and setting the option to `[]`
-brings them all.
+Dockerfiles of the corpus and none of the ones read was worth a reader's time). SC2317
+(a command that cannot be reached, after `exit` say) and SC2329 (a function never called) are
+off by default too: they come from ShellCheck's extended (data-flow) analysis, which also
+decides where SC2086 is not needed and costs a quarter of ShellCheck's time on every script,
+for two codes that fired on no file of the corpus and whose own messages ask to be ignored for
+code run indirectly (a `trap` handler). While the run neither reports SC2086, SC2317 nor
+SC2329 (nor DK002 judges pragmas), docklint gives ShellCheck the scripts with that analysis off
+(`# shellcheck extended-analysis=false`, ShellCheck 0.10 and later; nothing else ShellCheck
+reports changes); selecting one of them turns it back on. They are listed in the option
+`off-by-default`; naming one in a selector brings it back (`--select DK440,SC2016`, or
+`--select SC2016` for it alone), and setting the option to `[]` brings them all.
 
 One ShellCheck process checks the scripts of a whole batch of files, whatever the number of
 `RUN`s: the command line lints files in batches of up to 64 (and at most 8 MiB of Dockerfile
@@ -126,7 +133,11 @@ _SHELLS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "ksh93": "k
            "mksh": "ksh", "pdksh": "ksh", "oksh": "ksh", "ash": "busybox", "busybox": "busybox"}
 # codes whose level docklint sets itself (see the docs)
 _SEVERITY = {"SC2046": Severity.INFO, "SC2251": Severity.WARNING}
-OFF_BY_DEFAULT = ["SC2016", "SC2185", "SC2086"]
+OFF_BY_DEFAULT = ["SC2016", "SC2185", "SC2086", "SC2317", "SC2329"]
+# what ShellCheck's extended (data-flow) analysis finds or refines: when a run neither reports
+# nor judges any of them, the scripts go to ShellCheck with that analysis off (a quarter of its
+# time; nothing else it reports changes)
+_EXTENDED = frozenset({"SC2086", "SC2317", "SC2329"})
 # `local` works in every /bin/sh in use (dash, BusyBox ash, bash, mksh)
 _LOCAL = "SC3043"
 # what the automatic platform ARGs hold, for ShellCheck: a linux/amd64 build's values, and a
@@ -292,18 +303,27 @@ def _dash_pipefail(script):
                 break
 
 
-def shellcheck_jobs(df) -> list[tuple]:
-    """The ShellCheck jobs of ``df``: ``(RUN instruction, script, dialect, job)`` for each
-    shell-form ``RUN`` (heredocs included) that ShellCheck can check, in file order. Used by the
-    rule and by :func:`prefetch`, so that both give ShellCheck exactly the same scripts (worked
-    out once per model). Empty when ShellCheck is not installed."""
-    found = df._derived.get("shellcheck_jobs")
-    if found is None:
-        found = df._derived["shellcheck_jobs"] = _shellcheck_jobs(df)
-    return found
+def shellcheck_jobs(df, options) -> list[tuple]:
+    """The ShellCheck jobs of ``df`` for a check with these ``options``: ``(RUN instruction,
+    script, dialect, job)`` for each shell-form ``RUN`` (heredocs included) that ShellCheck can
+    check, in file order. Used by the rule and by :func:`prefetch`, so that both give
+    ShellCheck exactly the same scripts (worked out once per model and options). Empty when
+    ShellCheck is not installed."""
+    extended = _extended(options)
+    found = df._derived.setdefault("shellcheck_jobs", {})
+    if extended not in found:
+        found[extended] = _shellcheck_jobs(df, extended)
+    return found[extended]
 
 
-def _shellcheck_jobs(df) -> list[tuple]:
+def _extended(options) -> bool:
+    """Whether ShellCheck's extended analysis is wanted: some of what it finds is reported or
+    judged (not in the run's ``off-by-default`` list, see docklint.engine._check_options)."""
+    off = {str(c).strip().upper() for c in options.get(SUBCODES_OFF) or ()}
+    return not _EXTENDED <= off
+
+
+def _shellcheck_jobs(df, extended: bool) -> list[tuple]:
     facts = facts_of(df)
     todo = []
     for stage in df.stages:
@@ -327,7 +347,8 @@ def _shellcheck_jobs(df) -> list[tuple]:
         out.append((ins, script, dialect,
                     shellcheck.prepare(script.text, dialect, _names(df, stage, ins),
                                        disable=disable,
-                                       values=None if onbuild else _values(stage, ins))))
+                                       values=None if onbuild else _values(stage, ins),
+                                       extended=extended)))
     return out
 
 
@@ -336,8 +357,9 @@ def _shellcheck_jobs(df) -> list[tuple]:
 BATCH_SCRIPTS = shellcheck.CACHE_SIZE // 2
 
 
-def prefetch(dfs) -> None:
-    """Start checking the scripts of many Dockerfiles in one ShellCheck pass
+def prefetch(planned) -> None:
+    """Start checking the scripts of many Dockerfiles (``planned``: each with the options the
+    rule will be checked with on it) in one ShellCheck pass
     (:func:`docklint.shellcheck.start`: one ShellCheck process, or a few side by side for a lot
     of shell, working while the other rules run), before the rule runs on each of them: the
     rule then finds every result remembered (its first check waits for the pass). Results
@@ -348,13 +370,13 @@ def prefetch(dfs) -> None:
     findings. The caller ends the pass (:func:`docklint.shellcheck.settle` or ``abandon``)."""
     jobs: list = []
     seen: set[str] = set()
-    for df in dfs:
-        planned = shellcheck_jobs(df)
-        texts = {job.file_text for _, _, _, job in planned} - seen
+    for df, options in planned:
+        found = shellcheck_jobs(df, options)
+        texts = {job.file_text for _, _, _, job in found} - seen
         if len(seen) + len(texts) > BATCH_SCRIPTS:
             continue
         seen |= texts
-        jobs += [job for _, _, _, job in planned]
+        jobs += [job for _, _, _, job in found]
     if jobs:
         shellcheck.start(jobs)
 
@@ -364,7 +386,7 @@ def prefetch(dfs) -> None:
                                     "ShellCheck codes reported only when a selector names "
                                     "them (`--select SC2016`)", list)}, triggers=("RUN",))
 def check(df, options):
-    planned = shellcheck_jobs(df)
+    planned = shellcheck_jobs(df, options)
     if not planned:
         return
     jobs = [job for _, _, _, job in planned]

@@ -489,10 +489,58 @@ def test_codes_off_by_default_come_back_when_named() -> None:
     assert [f.code for f in lint(text, select=["DK440", "SC2185"])] == ["SC2185"]
     assert [f.code for f in lint(text, options={"DK440": {"off-by-default": []}})] == \
         ["SC2016", "SC2185"]
-    assert get("DK440").default_options()["off-by-default"] == ["SC2016", "SC2185", "SC2086"]
+    assert get("DK440").default_options()["off-by-default"] == \
+        ["SC2016", "SC2185", "SC2086", "SC2317", "SC2329"]
     unquoted = "FROM debian:12-slim\nRUN x=$(cat /etc/hostname); echo $x\n"
     assert lint(unquoted, select=["DK440"]) == []
     assert [f.code for f in lint(unquoted, select=["DK440", "SC2086"])] == ["SC2086"]
+
+
+def _headers(text: str, **settings) -> list[str]:
+    """The header lines of the ShellCheck jobs DK440 makes for ``text`` in a run with these
+    settings (found again from the model the run leaves)."""
+    from docklint.rules import dk440_shellcheck as dk440
+    result = lint_text(textwrap.dedent(text).lstrip("\n"), settings=Settings(**settings))
+    found = result.dockerfile._derived.get("shellcheck_jobs", {})
+    return [line for jobs in found.values() for *_, job in jobs
+            for line in job.file_text.split("\n")[:job.header]]
+
+
+@needs_binary
+def test_the_extended_analysis_runs_only_for_what_needs_it() -> None:
+    # SC2317 (unreachable), SC2329 (never invoked) and SC2086 come from, or are refined by,
+    # ShellCheck's extended analysis: with all three off, the scripts are checked without it
+    text = """
+        FROM debian:12-slim
+        RUN f() { echo hi; }; exit 0; echo never
+    """
+    off = "# shellcheck extended-analysis=false"
+    assert off in _headers(text)
+    assert lint(text, select=["DK440"]) == []
+    assert sorted(f.code for f in lint(text, select=["SC2317", "SC2329"])) == \
+        ["SC2317", "SC2329"]
+    for select in (["SC2317"], ["DK440", "SC2329"], ["DK440", "SC2086"]):
+        assert off not in _headers(text, select=select), select
+    assert off not in _headers(text, options={"DK440": {"off-by-default": []}})
+    assert off in _headers(text, options={"DK440": {"off-by-default": ["SC2317", "SC2329",
+                                                                        "SC2086"]}})
+    # DK002 judges a pragma on everything the rule finds: the analysis runs for it
+    assert off not in _headers(text, select=["default", "DK002"])
+    assert off in _headers(text, select=["default", "DK002"], allow_pragmas=False)
+
+
+@needs_binary
+def test_without_the_extended_analysis_the_other_codes_are_the_same() -> None:
+    text = """
+        FROM debian:12-slim
+        ENV N=5
+        RUN cd /tmp; v="a b"; echo $v $N; [ -n $foo ]; cat f | grep x; echo `date`
+    """
+    every = {"off-by-default": []}
+    full = lint(text, select=["DK440"], options={"DK440": every})
+    assert {"SC2164", "SC2086", "SC2070", "SC2006"} <= {f.code for f in full}
+    assert "# shellcheck extended-analysis=false" in _headers(text)
+    assert lint(text, select=["DK440"]) == [f for f in full if f.code != "SC2086"]
 
 
 @needs_binary

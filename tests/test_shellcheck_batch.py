@@ -100,6 +100,30 @@ def test_the_same_script_in_two_files_is_reported_at_each_files_own_place(tmp_pa
                                                                       (6, 8, 6, 13)]
 
 
+def test_files_that_want_the_extended_analysis_and_files_that_do_not_share_a_batch(
+        tmp_path, wrapper) -> None:
+    # the same script, wanted with ShellCheck's extended analysis (SC2317 selected) in one file
+    # and without it in the other: two scripts of one process, each file its own findings
+    wrapper()
+    script = "exit 0; echo `date`"
+    a = tmp_path / "a.Dockerfile"
+    b = tmp_path / "b.Dockerfile"
+    a.write_text(f"FROM debian:12\nRUN {script}\n")
+    b.write_text(f"FROM debian:12\n\nRUN {script}\n")
+    with_it = Settings(select=["DK440", "SC2317"])
+    without = Settings(select=["DK440"])
+    ra, rb = cli._lint_many([(str(a), with_it, select_rules(with_it)),
+                             (str(b), without, select_rules(without))], None)
+    assert calls(wrapper.log) == [2]        # each file's check found its results remembered
+    codes_a, codes_b = [f.code for f in ra.findings], [f.code for f in rb.findings]
+    assert "SC2006" in codes_b and set(codes_a) - set(codes_b) == {"SC2317"}
+    assert {f.line for f in ra.findings} == {2} and {f.line for f in rb.findings} == {3}
+    # the same as each file alone
+    shellcheck.clear_cache()
+    assert [f.code for f in engine.lint_file(str(a), with_it).findings] == codes_a
+    assert [f.code for f in engine.lint_file(str(b), without).findings] == codes_b
+
+
 @pytest.mark.parametrize("poison, reason", [
     ("crash", "ShellCheck failed (exit status 3)"),
     ("timeout", "ShellCheck ran out of time (stopped after 1 s)"),
