@@ -499,7 +499,6 @@ def test_codes_off_by_default_come_back_when_named() -> None:
 def _headers(text: str, **settings) -> list[str]:
     """The header lines of the ShellCheck jobs DK440 makes for ``text`` in a run with these
     settings (found again from the model the run leaves)."""
-    from docklint.rules import dk440_shellcheck as dk440
     result = lint_text(textwrap.dedent(text).lstrip("\n"), settings=Settings(**settings))
     found = result.dockerfile._derived.get("shellcheck_jobs", {})
     return [line for jobs in found.values() for *_, job in jobs
