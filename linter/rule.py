@@ -233,7 +233,9 @@ class Rule:
     module: str = ""
     # a rule that reports under codes of its own (ShellCheck's SC2086...): the regex they match.
     # Such a rule may have an option named SUBCODES_OFF ("off-by-default"): the sub-codes it
-    # lists are reported only where a selector names them (`--select SC2016`)
+    # lists are reported only where a selector names them (`--select SC2016`). Its check gets
+    # in that option only those the run neither reports nor judges (docklint.engine), and may
+    # leave out work only they need
     subcodes: str = ""
     # one problem is one finding: the engine merges this rule's findings (of one sub-code) that
     # fall in one instruction ("instruction", the default) or anywhere in the file ("file") into
