@@ -195,7 +195,7 @@ def label_key_problems(key: str) -> list[str]:
 
 # ---- paths -----------------------------------------------------------------------------------
 
-_DRIVE = lazy(r"^[A-Za-z]:([\\/]|$)")
+_DRIVE = lazy(r"^[A-Za-z]:([\\/]|$)", needs=(":",))
 
 
 def is_absolute(path: str) -> bool:
@@ -267,8 +267,8 @@ def word_part_span(ins: "Instruction", word: "Word", start: int, end: int) -> Sp
 COPY_FLAGS = {"COPY": ("from", "chown", "chmod", "link", "parents", "exclude"),
               "ADD": ("chown", "chmod", "link", "keep-git-dir", "checksum", "unpack", "exclude")}
 _COPY_FLAG_NAMES = frozenset(COPY_FLAGS["COPY"] + COPY_FLAGS["ADD"])
-_FLAG_WORD = lazy(r"--(?P<name>[a-z][a-z-]*)(?:=(?P<value>\S*))?")
-_BRACKETED_FLAG = lazy(r"\[(?P<flag>--(?P<name>[a-z][a-z-]*)(?:=[^\]\s]*)?)\]?")
+_FLAG_WORD = lazy(r"--(?P<name>[a-z][a-z-]*)(?:=(?P<value>\S*))?", needs=("--",))
+_BRACKETED_FLAG = lazy(r"\[(?P<flag>--(?P<name>[a-z][a-z-]*)(?:=[^\]\s]*)?)\]?", needs=("[--",))
 _GLOB = "*?["
 
 

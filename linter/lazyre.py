@@ -6,6 +6,12 @@ went there). ``_NAME = lazy(PATTERN)`` reads the same and compiles when the patt
 used; after that it costs one attribute look-up per call. A :class:`Lazy` behaves like the
 compiled pattern for the methods docklint uses; where a real ``re.Pattern`` is needed (passing
 it to ``re.sub`` and the like), use ``.compiled``.
+
+``lazy(PATTERN, needs=("pip",))`` also names text one piece of which every match contains: its
+``match``, ``fullmatch`` and ``search`` give None at once for a string that contains none of
+them, without compiling the pattern (most command names are not ``pip``, and a run that never
+meets one never compiles the pattern). ``tests/test_lazyre.py`` checks each declared ``needs``
+against strings generated from its pattern.
 """
 
 from __future__ import annotations
@@ -21,12 +27,22 @@ __all__ = ["Lazy", "lazy"]
 class Lazy:
     """A pattern and its flags, compiled by the first method call."""
 
-    __slots__ = ("_pattern", "_flags", "_compiled")
+    __slots__ = ("_pattern", "_flags", "_compiled", "_needs")
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int = 0, needs: tuple[str, ...] = ()) -> None:
         self._pattern = pattern
         self._flags = flags
         self._compiled: re.Pattern | None = None
+        if needs and (flags & re.IGNORECASE or not all(isinstance(n, str) and n for n in needs)):
+            raise ValueError("needs: non-empty strings, for a pattern that matches case")
+        self._needs = tuple(needs)
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return self._needs
+
+    def _cannot_match(self, string: Any) -> bool:
+        return bool(self._needs) and not any(n in string for n in self._needs)
 
     @property
     def compiled(self) -> re.Pattern:
@@ -42,14 +58,20 @@ class Lazy:
     def flags(self) -> int:
         return self.compiled.flags
 
-    def match(self, *args: Any) -> re.Match | None:
-        return self.compiled.match(*args)
+    def match(self, string: Any, *args: Any) -> re.Match | None:
+        if self._cannot_match(string):
+            return None
+        return self.compiled.match(string, *args)
 
-    def fullmatch(self, *args: Any) -> re.Match | None:
-        return self.compiled.fullmatch(*args)
+    def fullmatch(self, string: Any, *args: Any) -> re.Match | None:
+        if self._cannot_match(string):
+            return None
+        return self.compiled.fullmatch(string, *args)
 
-    def search(self, *args: Any) -> re.Match | None:
-        return self.compiled.search(*args)
+    def search(self, string: Any, *args: Any) -> re.Match | None:
+        if self._cannot_match(string):
+            return None
+        return self.compiled.search(string, *args)
 
     def finditer(self, *args: Any):
         return self.compiled.finditer(*args)
@@ -70,6 +92,7 @@ class Lazy:
         return f"lazy({self._pattern!r})"
 
 
-def lazy(pattern: str, flags: int = 0) -> Lazy:
-    """``re.compile(pattern, flags)``, compiled when first used."""
-    return Lazy(pattern, flags)
+def lazy(pattern: str, flags: int = 0, *, needs: tuple[str, ...] = ()) -> Lazy:
+    """``re.compile(pattern, flags)``, compiled when first used; ``needs``: text one piece of
+    which every match contains (see the module's docstring)."""
+    return Lazy(pattern, flags, needs)

@@ -50,7 +50,7 @@ __all__ = ["Package", "PackageCommand", "Use", "parse", "unwrap", "package_comma
 _FAMILY = {"apt-get": "apt", "apt": "apt", "aptitude": "apt", "apk": "apk", "yum": "yum",
            "dnf": "dnf", "microdnf": "dnf", "dnf5": "dnf", "zypper": "zypper", "npm": "npm",
            "yarn": "yarn", "gem": "gem", "go": "go"}
-_PIP_RE = lazy(r"pip(?:[23](?:\.\d+)?)?")
+_PIP_RE = lazy(r"pip(?:[23](?:\.\d+)?)?", needs=("pip",))
 
 
 def command_words(*families: str) -> tuple[str, ...]:
@@ -63,7 +63,7 @@ def command_words(*families: str) -> tuple[str, ...]:
     if "pip" in families or "uv" in families:
         names.add("pip")
     return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
-_PYTHON_RE = lazy(r"(?:python|pypy)(?:[23](?:\.\d+)?)?")
+_PYTHON_RE = lazy(r"(?:python|pypy)(?:[23](?:\.\d+)?)?", needs=("python", "pypy"))
 
 # subcommand aliases -> canonical action, per family
 _ALIASES = {

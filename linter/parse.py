@@ -23,7 +23,7 @@ __all__ = ["Parsed", "Frontend", "parse", "parse_heredoc_word", "validate", "MOU
            "is_dockerfile_frontend"]
 
 _DIRECTIVE = lazy(r"^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)"
-                        r"[\t\n\f\r ]*$")
+                  r"[\t\n\f\r ]*$", needs=("=",))
 _VALID_DIRECTIVES = ("syntax", "escape", "check")
 _SPLIT_WS = " \t\v\f\r"           # BuildKit's reWhitespace: [\t\v\f\r ]+
 _HEREDOC_WORD = lazy(r"^(\d*)<<(-?)([^<]*)$")
@@ -774,7 +774,7 @@ def _frontend_directives(source: Source, lines: list[tuple[int, int, int]]
 # the frontends that are BuildKit's Dockerfile frontend (on any registry: mirrors keep the path)
 _DOCKERFILE_FRONTENDS = ("docker/dockerfile", "docker/dockerfile-upstream")
 _SLASH_DIRECTIVE = lazy(r"^//[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*="
-                              r"[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$")
+                        r"[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$", needs=("//",))
 
 
 def is_dockerfile_frontend(value: str) -> bool:

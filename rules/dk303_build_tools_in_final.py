@@ -92,7 +92,9 @@ _BUILDS_NATIVE = frozenset({"make", "gmake", "cmake", "ninja", "meson", "configu
 _NATIVE_INSTALLERS = frozenset({"gem", "bundle", "npm", "yarn", "pnpm", "cpanm", "cpan", "uv",
                                 "poetry", "pipenv", "luarocks", "Rscript", "R", "go"})
 _GIT = {"git", "git-core"}
-_COMPILER = lazy(r"^(?:gcc|g\+\+|gcc-c\+\+|clang|cpp|gfortran)(?:-\d+(?:\.\d+)*)?$")
+_COMPILER = lazy(r"^(?:gcc|g\+\+|gcc-c\+\+|clang|cpp|gfortran)(?:-\d+(?:\.\d+)*)?$",
+                 needs=("gcc", "g++", "clang", "cpp", "gfortran"))
+_PIP = lazy(r"pip\d*(?:\.\d+)?", needs=("pip",))
 _HEADERS = ("-dev", "-devel", "-headers")
 _APT = ("apt-get", "apt", "aptitude")
 _RPM = ("dnf", "yum", "microdnf", "tdnf")
@@ -175,7 +177,7 @@ def _compiling(facts, target, runs, removals) -> set[int]:
             name = posixpath.basename(cmd.name)
             builds = builds or bool(_COMPILER.match(name)) or name in _BUILDS_NATIVE
             installer = installer or name in _NATIVE_INSTALLERS or \
-                bool(re.fullmatch(r"pip\d*(?:\.\d+)?", name))
+                bool(_PIP.fullmatch(name))
             manager = _family(cmd.name)
             virtual = cmd.flag_value("--virtual", "-t") if manager == "apk" else None
             for package in facts.installs(cmd):

@@ -65,9 +65,12 @@ import posixpath
 import re
 
 from docklint.facts import facts_of, is_tooling_command
+from docklint.lazyre import lazy
 from docklint.rule import Finding, Severity, rule
 
 _DEV_WORDS = {"dev", "devel", "develop", "development", "test", "tests", "testing"}
+_PIP = lazy(r"pip(?:\d+(?:\.\d+)?)?", needs=("pip",))
+_PYTHON = lazy(r"python(?:\d+(?:\.\d+)?)?", needs=("python",))
 _NODE = ("npm", "yarn", "pnpm")
 _INFO_FLAGS = ("--version", "-v", "-V", "--help", "-h")
 # the manifest that lists development dependencies, and its key
@@ -276,10 +279,10 @@ def _dev_install(cmd, env: _Env):
 
 def _is_pip(cmd) -> bool:
     name = posixpath.basename(cmd.name)
-    if re.fullmatch(r"pip(?:\d+(?:\.\d+)?)?", name):
+    if _PIP.fullmatch(name):
         return True
     args = [a.value for a in cmd.args]
-    if re.fullmatch(r"python(?:\d+(?:\.\d+)?)?", name) and args[:2] == ["-m", "pip"]:
+    if _PYTHON.fullmatch(name) and args[:2] == ["-m", "pip"]:
         return True
     return name == "uv" and args[:1] == ["pip"]
 

@@ -73,7 +73,8 @@ _CLI_TOOLS = frozenset({"gcloud", "gsutil", "bq", "az", "aws", "terraform", "tof
 # compilers by name, also versioned (`gcc-12`, `clang-17`) or for a target (`aarch64-linux-gnu-
 # gcc`, `x86_64-w64-mingw32-g++`)
 _COMPILER = lazy(r"^(?:[\w.]+-)*(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|clang-cl|"
-                       r"gfortran|gccgo|icc|icx|icpx|nvcc|emcc|em\+\+)(?:-\d+(?:\.\d+)*)?$")
+                 r"gfortran|gccgo|icc|icx|icpx|nvcc|emcc|em\+\+)(?:-\d+(?:\.\d+)*)?$",
+                 needs=("cc", "++", "cpp", "clang", "gfortran", "icx", "icpx"))
 # tools whose subcommand decides ("" is the tool without one)
 _TOOLING_SUBCOMMANDS = {
     "ng": {"serve", "test", "lint", "e2e"}, "vite": {"", "dev", "serve"},
@@ -108,7 +109,9 @@ _TOOLING_DIRS = frozenset({"test", ".ci", ".circleci", ".github", ".gitlab", ".b
 # an entrypoint script that ends in `exec "$@"`: the CMD is the program
 _SCRIPT_EXTENSIONS = (".sh", ".bash")
 # commands that keep an otherwise idle container alive, for someone to exec into
-_IDLE = lazy(r"^(?:sleep (?:infinity|inf|\d{5,})|tail -f /dev/null|cat)$")
+_IDLE = lazy(r"^(?:sleep (?:infinity|inf|\d{5,})|tail -f /dev/null|cat)$",
+             needs=("sleep ", "tail -f /dev/null", "cat"))
+_PYTHON = lazy(r"(?:python|pypy)[\d.]*", needs=("python", "pypy"))
 
 # programs that drop root themselves: they switch to the user they are given...
 _DROP_TOOLS = ("gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "s6-applyuidgid",
@@ -220,7 +223,7 @@ def _purpose_of(words: list[str]) -> str:
         return "interactive"
     if exe in _SHELLS:
         return "interactive" if _no_program(exe, args) else "app"
-    if (exe in _REPLS or re.fullmatch(r"(?:python|pypy)[\d.]*", exe)) and \
+    if (exe in _REPLS or _PYTHON.fullmatch(exe)) and \
             _no_program(exe, args):
         return "interactive"
     if exe in _TOOLING or _COMPILER.match(exe):
@@ -231,8 +234,8 @@ def _purpose_of(words: list[str]) -> str:
     if exe in ("npm", "yarn", "pnpm", "bun"):
         script = args[1] if args[:1] == ["run"] and len(args) > 1 else (args[0] if args else "")
         return "tooling" if _PACKAGE_SCRIPTS.match(script) else "app"
-    if re.fullmatch(r"python[\d.]*", exe) and args[:2] in (["-m", "pytest"], ["-m", "unittest"],
-                                                          ["-m", "tox"], ["-m", "pip"]):
+    if exe.startswith("python") and _PYTHON.fullmatch(exe) and \
+            args[:2] in (["-m", "pytest"], ["-m", "unittest"], ["-m", "tox"], ["-m", "pip"]):
         return "tooling"
     return "app"
 
