@@ -7,9 +7,9 @@ used; after that it costs one attribute look-up per call. A :class:`Lazy` behave
 compiled pattern for the methods docklint uses; where a real ``re.Pattern`` is needed (passing
 it to ``re.sub`` and the like), use ``.compiled``.
 
-``lazy(PATTERN, needs=("pip",))`` also names text one piece of which every match contains: its
-``match``, ``fullmatch`` and ``search`` give None at once for a string that contains none of
-them, without compiling the pattern (most command names are not ``pip``, and a run that never
+``lazy(PATTERN, needs=("pip",))`` also names text one piece of which every match contains: until
+the pattern is compiled, its ``match``, ``fullmatch`` and ``search`` give None at once for a
+string that contains none of them (most command names are not ``pip``, and a run that never
 meets one never compiles the pattern). ``tests/test_lazyre.py`` checks each declared ``needs``
 against strings generated from its pattern.
 """
@@ -41,8 +41,19 @@ class Lazy:
     def needs(self) -> tuple[str, ...]:
         return self._needs
 
-    def _cannot_match(self, string: Any) -> bool:
-        return bool(self._needs) and not any(n in string for n in self._needs)
+    def _ready(self, string: Any) -> re.Pattern | None:
+        """The compiled pattern, or None for a string it cannot match while it is not
+        compiled yet (once compiled, the pattern itself is as quick to say no)."""
+        compiled = self._compiled
+        if compiled is None:
+            for piece in self._needs:
+                if piece in string:
+                    break
+            else:
+                if self._needs:
+                    return None
+            compiled = self.compiled
+        return compiled
 
     @property
     def compiled(self) -> re.Pattern:
@@ -59,19 +70,16 @@ class Lazy:
         return self.compiled.flags
 
     def match(self, string: Any, *args: Any) -> re.Match | None:
-        if self._cannot_match(string):
-            return None
-        return self.compiled.match(string, *args)
+        compiled = self._ready(string)
+        return None if compiled is None else compiled.match(string, *args)
 
     def fullmatch(self, string: Any, *args: Any) -> re.Match | None:
-        if self._cannot_match(string):
-            return None
-        return self.compiled.fullmatch(string, *args)
+        compiled = self._ready(string)
+        return None if compiled is None else compiled.fullmatch(string, *args)
 
     def search(self, string: Any, *args: Any) -> re.Match | None:
-        if self._cannot_match(string):
-            return None
-        return self.compiled.search(string, *args)
+        compiled = self._ready(string)
+        return None if compiled is None else compiled.search(string, *args)
 
     def finditer(self, *args: Any):
         return self.compiled.finditer(*args)
