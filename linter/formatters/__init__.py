@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
     from ..rule import Finding, Rule
 
-__all__ = ["FORMATS", "render", "printable", "json_safe"]
+__all__ = ["FORMATS", "render", "printable", "json_safe", "indented_json"]
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab",
                              "junit", "markdown")
@@ -104,29 +104,107 @@ def line_text(result: FileResult, finding: Finding) -> str:
     return source.line_text(finding.line).strip()
 
 
+def indented_json(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, for the plain data a
+    report is (dicts with string keys, lists, strings, integers, booleans, None): written by one
+    recursion whose strings go through json's own (C) escaper, where the standard library's
+    indented encoder is a chain of Python generators (a fifth of a second for the shared
+    corpus's report, at the end of a run). Anything else (a float, a non-string key, another
+    type) is left to ``json.dumps`` for the whole value."""
+    import json
+    from json.encoder import encode_basestring as quote
+    out: list[str] = []
+    try:
+        _write_json(value, "\n", out, quote)
+    except (_Unusual, RecursionError):
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value :func:`indented_json` leaves to ``json.dumps``."""
+
+
+def _write_json(value: object, newline: str, out: list[str], quote) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(quote(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, item in value.items():     # type: ignore[attr-defined]
+            if type(key) is not str:
+                raise _Unusual
+            out.append(sep)
+            out.append(quote(key))
+            out.append(": ")
+            _write_json(item, inner, out, quote)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for item in value:                  # type: ignore[attr-defined]
+            out.append(sep)
+            _write_json(item, inner, out, quote)
+            sep = "," + inner
+        out.append(newline + "]")
+    else:
+        raise _Unusual
+
+
 def json_safe(text: str) -> str:
     """JSON text with the characters a terminal must not get raw (C1 controls, DEL, bidi and
     other format characters, line separators, lone surrogates but those of bytes 0xA0-0xFF of a
-    file name: see :data:`docklint.rule.UNPRINTABLE`) written as ``\\uXXXX`` escapes. The JSON means the same
-    (a file name keeps its exact value for the tools that read it); only its bytes change.
+    file name: see :data:`docklint.rule.UNPRINTABLE`) written as ``\\uXXXX`` escapes. The JSON
+    means the same (a file name keeps its exact value for the tools that read it); only its
+    bytes change.
     ``json.dumps`` already escapes C0 controls; outside strings JSON text is ASCII."""
-    from ..rule import UNPRINTABLE
-    if not UNPRINTABLE.search(text):
+    unsafe = _json_unsafe()
+    if not unsafe.search(text):
         return text
 
     def escape(match) -> str:
         ch = match.group()
         code = ord(ch)
-        if ch == "\n" or 0xDCA0 <= code <= 0xDCFF:
-            # JSON's own layout (json.dumps escapes it in strings); a byte of a file name that
-            # is not UTF-8 is written back as itself, so that the name round-trips, unless it
-            # is a C1 control byte
+        if 0xDCA0 <= code <= 0xDCFF:
+            # a byte of a file name that is not UTF-8 is written back as itself, so that the
+            # name round-trips, unless it is a C1 control byte
             return ch
         if code > 0xFFFF:            # JSON escapes astral characters as a surrogate pair
             code -= 0x10000
             return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
         return f"\\u{code:04x}"
-    return UNPRINTABLE.sub(escape, text)
+    return unsafe.sub(escape, text)
+
+
+_JSON_UNSAFE: list = []
+
+
+def _json_unsafe():
+    """:data:`docklint.rule.UNPRINTABLE` but for the line feed: in JSON text a raw line feed is
+    the layout (``json.dumps`` escapes those in strings), and skipping it is what keeps a large
+    report from being one match per line."""
+    if not _JSON_UNSAFE:
+        from ..lazyre import lazy
+        from ..rule import UNPRINTABLE
+        # (tests/test_indented_json.py compares the two over every code point)
+        _JSON_UNSAFE.append(lazy(UNPRINTABLE.pattern.replace("\x0a-\x1f", "\x0b-\x1f", 1)))
+    return _JSON_UNSAFE[0]
 
 
 def printable(text: str) -> str:

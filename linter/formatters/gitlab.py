@@ -25,14 +25,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of each start)
 if TYPE_CHECKING:
     from typing import Any, Sequence
 
 from ..rule import Severity
-from . import finding_path, json_safe, line_text, relative_to_base
+from . import finding_path, indented_json, json_safe, line_text, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -63,7 +62,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
                 "location": {"path": path,
                              "lines": {"begin": begin, "end": max(finding.end_line, begin)}},
             })
-    return json_safe(json.dumps(issues, ensure_ascii=False, indent=2)) + "\n"
+    return json_safe(indented_json(issues)) + "\n"
 
 
 def fingerprint(path: str, code: str, text: str, occurrence: int) -> str:

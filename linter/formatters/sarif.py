@@ -37,7 +37,6 @@ Choices worth knowing:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 from pathlib import Path
@@ -52,7 +51,7 @@ import sarif_om as om
 from docklint.lazyre import lazy
 from .. import __version__ as DOCKLINT_VERSION
 from ..rule import Severity
-from . import finding_path, json_safe, relative_to_base
+from . import finding_path, indented_json, json_safe, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -76,7 +75,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
            show_source: bool, version: str, base_dir: str | None,
            category: str | None = None) -> str:
     log = build_log(results, rules, version=version, base_dir=base_dir, category=category)
-    return json_safe(json.dumps(to_sarif_dict(log), ensure_ascii=False, indent=2)) + "\n"
+    return json_safe(indented_json(to_sarif_dict(log))) + "\n"
 
 
 # --- building the log -------------------------------------------------------------------------
