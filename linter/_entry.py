@@ -76,7 +76,7 @@ def _plain_modules(directory: str) -> dict[str, str]:
         return {}
     modules: dict[str, str] = {}
     for entry in entries:
-        stem, dot, suffix = entry.partition(".")
+        stem, _, suffix = entry.partition(".")
         if not stem or stem.startswith("__"):
             continue
         if suffix == "py" and stem not in modules:

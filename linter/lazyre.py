@@ -46,12 +46,8 @@ class Lazy:
         compiled yet (once compiled, the pattern itself is as quick to say no)."""
         compiled = self._compiled
         if compiled is None:
-            for piece in self._needs:
-                if piece in string:
-                    break
-            else:
-                if self._needs:
-                    return None
+            if self._needs and not any(piece in string for piece in self._needs):
+                return None
             compiled = self.compiled
         return compiled
 
