@@ -231,8 +231,8 @@ def prepare_batch(models: "list[tuple[Dockerfile, Settings, list[Rule] | None]]"
         if r is not None and may_fire(r, keywords_of(df)):      # a file with RUN
             owner = r
             # the options its check will have in lint_model, so that both ask for the same
-            planned.append((df, _check_options(r, settings, rules,
-                                               _subcode_filters(settings)[2])[0]))
+            planned.append((df, _check_options(r, settings, _subcode_filters(settings)[2],
+                                               _judging(settings, rules))[0]))
     if owner is None or not planned:
         return
     import sys
@@ -262,13 +262,14 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     failures: list[tuple[Rule, Span, str, str]] = []    # (rule, where, what, why)
     sub_off: dict[str, set[str]] = {}       # rule code -> its sub-codes that are off
     sub_select, sub_ignore, sub_named = _subcode_filters(settings)
+    judging = _judging(settings, rules)
     keywords, text = keywords_of(df), text_of(df)
     for r in rules:
         if not may_fire(r, keywords, text, df) or r.code == FAILED_CODE:
             # none of its triggers in this file (or DK005, whose findings are made below, not
             # by a check): not run, its module not imported
             continue
-        options, off = _check_options(r, settings, rules, sub_named)
+        options, off = _check_options(r, settings, sub_named, judging)
         if switched_off(r, options):
             continue        # the option that turns it on is empty: not run, not imported
         if off:
@@ -293,7 +294,7 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
     active = sup.active(settings.allow_pragmas) if sup else None
     check_error = bool(sup and sup.error)       # `check=error=true`: BuildKit checks fail
     unused_rule = next((r for r in rules if r.code == UNUSED_CODE), None)
-    judge = unused_rule is not None and settings.allow_pragmas and bool(active)
+    judge = judging and bool(active)
     kept: list[tuple[Rule, Finding]] = []
     for r, f in raw:
         sub = f.code.upper() if r.subcodes and f.code else ""
@@ -459,10 +460,7 @@ def _judge_unused(df: Dockerfile, settings: Settings, rules: list[Rule],
     for r in all_rules():
         if r.code not in wanted:
             continue
-        options = r.default_options()
-        options.update(settings.options.get(r.code, {}))
-        if r.subcodes and options.get(SUBCODES_OFF):
-            options[SUBCODES_OFF] = []      # judged on every sub-code (see _check_options)
+        options = _check_options(r, settings, set(), judging=True)[0]
         try:
             for f in r.check(df, options):
                 active.matching(r, f.code.upper() if r.subcodes and f.code else "", f.span)
@@ -471,20 +469,24 @@ def _judge_unused(df: Dockerfile, settings: Settings, rules: list[Rule],
     return crashed
 
 
-def _check_options(r: Rule, settings: Settings, rules: list[Rule], named: set[str]
+def _judging(settings: Settings, rules: list[Rule]) -> bool:
+    """Whether DK002 judges pragmas in a run of ``rules`` (on everything the rules find)."""
+    return settings.allow_pragmas and any(r.code == UNUSED_CODE for r in rules)
+
+
+def _check_options(r: Rule, settings: Settings, named: set[str], judging: bool
                    ) -> tuple[dict[str, Any], set[str]]:
-    """The options rule ``r`` is checked with in a run of ``rules``, and its sub-codes that are
-    off by default (its :data:`~docklint.rule.SUBCODES_OFF` option as configured: reported only
-    where a selector names them). In the options the check gets, that list holds only the ones
-    this run neither reports nor judges: not those a selector names (``named``), and none when
-    DK002 judges pragmas (on everything the rules find). A check may leave out the work only
-    they need (DK440: ShellCheck's extended analysis)."""
+    """The options rule ``r`` is checked with, and its sub-codes that are off by default (its
+    :data:`~docklint.rule.SUBCODES_OFF` option as configured: reported only where a selector
+    names them). In the options the check gets, that list holds only the ones the run neither
+    reports nor judges: not those a selector names (``named``), and none while DK002 is
+    ``judging`` pragmas. A check may leave out the work only they need (DK440: ShellCheck's
+    extended analysis)."""
     options = r.default_options()
     options.update(settings.options.get(r.code, {}))
     off: set[str] = set()
     if r.subcodes and options.get(SUBCODES_OFF):
         off = {str(c).strip().upper() for c in options[SUBCODES_OFF]}
-        judging = settings.allow_pragmas and any(x.code == UNUSED_CODE for x in rules)
         options[SUBCODES_OFF] = [] if judging else sorted(off - named)
     return options, off
 

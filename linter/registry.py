@@ -260,37 +260,52 @@ def may_fire(r: Rule, keywords: frozenset[str], text: str | None = None,
 _COMMANDS = frozenset({"CMD", "ENTRYPOINT", "HEALTHCHECK"})
 
 
+def _stage_names(df: Any) -> bool:
+    return any(len(st.from_.args) > 1 and st.from_.args[1].value.lower() == "as"
+               for st in df.stages)
+
+
+def _consecutive_runs(df: Any) -> bool:
+    keywords = [ins.keyword for ins in df.instructions]
+    return any(a == b == "RUN" for a, b in zip(keywords, keywords[1:]))
+
+
+def _repeated_commands(df: Any) -> bool:
+    for stage in df.stages:
+        found = [ins.keyword for ins in stage.instructions if ins.keyword in _COMMANDS]
+        if len(found) != len(set(found)):
+            return True
+    return False
+
+
+# how the model tells each of docklint.rule.FEATURES (tests/test_rule_index.py keeps the two in
+# step)
+_FEATURE_TESTS = {
+    "stage-names": _stage_names,
+    "several-stages": lambda df: len(df.stages) > 1,
+    "empty-continuations": lambda df: any(ins.empty_continuation_lines
+                                          for ins in df.instructions),
+    "encoding-problems": lambda df: bool(df.encoding_problems),
+    "consecutive-runs": _consecutive_runs,
+    "repeated-commands": _repeated_commands,
+    "shell-form-commands": lambda df: any(ins.keyword in _COMMANDS and not ins.json
+                                          for ins in df.instructions),
+}
+
+
 def has_feature(df: Any, name: str) -> bool:
     """Whether the Dockerfile ``df`` has the feature ``name`` (one of
-    :data:`docklint.rule.FEATURES`), read from its model."""
-    if name == "stage-names":
-        return any(len(st.from_.args) > 1 and st.from_.args[1].value.lower() == "as"
-                   for st in df.stages)
-    if name == "several-stages":
-        return len(df.stages) > 1
-    if name == "empty-continuations":
-        return any(ins.empty_continuation_lines for ins in df.instructions)
-    if name == "encoding-problems":
-        return bool(df.encoding_problems)
-    if name == "consecutive-runs":
-        previous = None
-        for ins in df.instructions:
-            if ins.keyword == "RUN" == previous:
-                return True
-            previous = ins.keyword
-        return False
-    if name == "repeated-commands":
-        for stage in df.stages:
-            seen: set[str] = set()
-            for ins in stage.instructions:
-                if ins.keyword in _COMMANDS:
-                    if ins.keyword in seen:
-                        return True
-                    seen.add(ins.keyword)
-        return False
-    if name == "shell-form-commands":
-        return any(ins.keyword in _COMMANDS and not ins.json for ins in df.instructions)
-    raise ValueError(f"unknown feature {name!r}")
+    :data:`docklint.rule.FEATURES`), read from its model once per file."""
+    test = _FEATURE_TESTS.get(name)
+    if test is None:
+        raise ValueError(f"unknown feature {name!r}")
+    derived = getattr(df, "_derived", None)
+    if derived is None:
+        return test(df)
+    key = "feature:" + name
+    if key not in derived:
+        derived[key] = test(df)
+    return derived[key]
 
 
 def switched_off(r: Rule, options: dict[str, Any]) -> bool:

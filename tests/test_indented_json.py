@@ -54,9 +54,9 @@ def test_what_is_not_plain_data_is_left_to_json():
 
 
 def test_json_text_escapes_what_a_terminal_must_not_get_raw_but_its_line_feeds():
-    from docklint.formatters import _json_unsafe, json_safe
+    from docklint.formatters import _JSON_UNSAFE as unsafe
+    from docklint.formatters import json_safe
     from docklint.rule import UNPRINTABLE
-    unsafe = _json_unsafe()
     for code in range(0x110000):
         ch = chr(code)
         assert bool(unsafe.match(ch)) == (bool(UNPRINTABLE.match(ch)) and ch != "\n"), hex(code)

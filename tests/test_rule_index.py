@@ -179,6 +179,14 @@ def test_the_features_a_rule_can_need(feature, has, lacks):
     assert not registry.has_feature(model(lacks), feature)
 
 
+def test_every_feature_a_rule_can_need_is_told_by_the_model():
+    from docklint.rule import FEATURES
+    assert set(registry._FEATURE_TESTS) == set(FEATURES)
+    df = lint_text("FROM a AS b\nFROM b\n").dockerfile
+    assert registry.has_feature(df, "stage-names") is True
+    assert df._derived["feature:stage-names"] is True          # worked out once per file
+
+
 def test_the_decorator_refuses_an_unknown_need():
     with pytest.raises(ValueError, match="needs: unknown feature 'stages'"):
         rule("DK999", "x", Severity.INFO, needs=("stages",))

@@ -20,7 +20,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
     from ..rule import Finding, Rule
 
-__all__ = ["FORMATS", "render", "printable", "json_safe", "indented_json"]
+from ..lazyre import lazy
+from ..rule import UNPRINTABLE
+
+__all__ = ["FORMATS", "render", "printable", "json_safe", "json_report", "indented_json"]
 
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "gnu", "github", "checkstyle", "gitlab",
                              "junit", "markdown")
@@ -104,6 +107,12 @@ def line_text(result: FileResult, finding: Finding) -> str:
     return source.line_text(finding.line).strip()
 
 
+def json_report(value: object) -> str:
+    """A JSON report's text: ``value`` indented by two spaces (:func:`indented_json`), made safe
+    for a terminal (:func:`json_safe`), with a final line break."""
+    return json_safe(indented_json(value)) + "\n"
+
+
 def indented_json(value: object) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, for the plain data a
     report is (dicts with string keys, lists, strings, integers, booleans, None): written by one
@@ -167,6 +176,12 @@ def _write_json(value: object, newline: str, out: list[str], quote) -> None:
         raise _Unusual
 
 
+# UNPRINTABLE but for the line feed: in JSON text a raw line feed is the layout (json.dumps
+# escapes those in strings), and skipping it is what keeps a large report from being one match
+# per line (tests/test_indented_json.py compares the two over every code point)
+_JSON_UNSAFE = lazy(UNPRINTABLE.pattern.replace("\x0a-\x1f", "\x0b-\x1f", 1))
+
+
 def json_safe(text: str) -> str:
     """JSON text with the characters a terminal must not get raw (C1 controls, DEL, bidi and
     other format characters, line separators, lone surrogates but those of bytes 0xA0-0xFF of a
@@ -174,8 +189,7 @@ def json_safe(text: str) -> str:
     means the same (a file name keeps its exact value for the tools that read it); only its
     bytes change.
     ``json.dumps`` already escapes C0 controls; outside strings JSON text is ASCII."""
-    unsafe = _json_unsafe()
-    if not unsafe.search(text):
+    if not _JSON_UNSAFE.search(text):
         return text
 
     def escape(match) -> str:
@@ -189,22 +203,7 @@ def json_safe(text: str) -> str:
             code -= 0x10000
             return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
         return f"\\u{code:04x}"
-    return unsafe.sub(escape, text)
-
-
-_JSON_UNSAFE: list = []
-
-
-def _json_unsafe():
-    """:data:`docklint.rule.UNPRINTABLE` but for the line feed: in JSON text a raw line feed is
-    the layout (``json.dumps`` escapes those in strings), and skipping it is what keeps a large
-    report from being one match per line."""
-    if not _JSON_UNSAFE:
-        from ..lazyre import lazy
-        from ..rule import UNPRINTABLE
-        # (tests/test_indented_json.py compares the two over every code point)
-        _JSON_UNSAFE.append(lazy(UNPRINTABLE.pattern.replace("\x0a-\x1f", "\x0b-\x1f", 1)))
-    return _JSON_UNSAFE[0]
+    return _JSON_UNSAFE.sub(escape, text)
 
 
 def printable(text: str) -> str:

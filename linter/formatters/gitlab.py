@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from typing import Any, Sequence
 
 from ..rule import Severity
-from . import finding_path, indented_json, json_safe, line_text, relative_to_base
+from . import finding_path, json_report, line_text, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -62,7 +62,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
                 "location": {"path": path,
                              "lines": {"begin": begin, "end": max(finding.end_line, begin)}},
             })
-    return json_safe(indented_json(issues)) + "\n"
+    return json_report(issues)
 
 
 def fingerprint(path: str, code: str, text: str, occurrence: int) -> str:

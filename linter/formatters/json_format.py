@@ -15,7 +15,7 @@ TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of
 if TYPE_CHECKING:
     from typing import Any, Sequence
 
-from . import finding_path, indented_json, json_safe
+from . import finding_path, json_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -28,7 +28,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
     items = [finding_to_dict(finding, result.source, finding_path(result, finding))
              for result in results if result.error is None
              for finding in result.findings]
-    return json_safe(indented_json(items)) + "\n"
+    return json_report(items)
 
 
 def finding_to_dict(finding: Finding, source: Source | None, path: str) -> dict[str, Any]:

@@ -51,7 +51,7 @@ import sarif_om as om
 from docklint.lazyre import lazy
 from .. import __version__ as DOCKLINT_VERSION
 from ..rule import Severity
-from . import finding_path, indented_json, json_safe, relative_to_base
+from . import finding_path, json_report, relative_to_base
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import FileResult
@@ -75,7 +75,7 @@ def render(results: Sequence[FileResult], rules: Sequence[Rule], *, color: bool,
            show_source: bool, version: str, base_dir: str | None,
            category: str | None = None) -> str:
     log = build_log(results, rules, version=version, base_dir=base_dir, category=category)
-    return json_safe(indented_json(to_sarif_dict(log))) + "\n"
+    return json_report(to_sarif_dict(log))
 
 
 # --- building the log -------------------------------------------------------------------------
