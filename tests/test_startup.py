@@ -310,3 +310,21 @@ def test_listing_rules_imports_no_rule_module(tmp_path):
     code, mods = modules(tmp_path, "rules")
     assert code in (0, None)
     assert "docklint.registry" in mods and not rule_modules(mods)
+
+
+def test_the_bench_floor_runs_with_the_console_scripts_interpreter(tmp_path):
+    """bench/bench.py measures the floor with the interpreter named by the console script's
+    ``#!`` line (the one a user's ``docklint`` starts), and with this one where there is none."""
+    from .conftest import _bench_module
+    bench = _bench_module("bench")
+    script = tmp_path / "docklint"
+    script.write_text(f"#!{sys.executable}\nimport re\n")
+    assert bench.script_interpreter([str(script)]) == sys.executable
+    script.write_text("#!/no/such/python\n")
+    assert bench.script_interpreter([str(script)]) == sys.executable
+    other = tmp_path / "python3.99"
+    other.write_text("")
+    other.chmod(0o755)
+    script.write_text(f"#!{other}\n")
+    assert bench.script_interpreter([str(script)]) == str(other)
+    assert bench.script_interpreter([sys.executable, "-m", "docklint"]) == sys.executable
