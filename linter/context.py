@@ -5,7 +5,8 @@ a FIFO or a link to ``/dev/zero`` is refused, never read), files over 1 MiB, bin
 symlinks that leave the context are skipped, virtual environments and VCS/dependency directories
 are not walked, symlinked directories are never followed, and a walk stops after a few thousand
 files, a budget of directory entries or a depth, so a huge or hostile context never makes a lint
-slow. A ``.dockerignore`` that cannot be read (not a regular file, over 1 MiB or
+slow; :meth:`BuildContext.complete` says when a listing stopped short, so that no rule concludes
+from the absence of a file it never saw. A ``.dockerignore`` that cannot be read (not a regular file, over 1 MiB or
 :data:`MAX_IGNORE_PATTERNS` patterns, unreadable) counts as empty, and
 :attr:`BuildContext.ignore_error` says why. A context's walks and
 file texts are kept for the process (a batch lints many Dockerfiles of one context); a
@@ -96,6 +97,7 @@ class BuildContext:
         #: why the ignore file could not be used (it then counts as empty), or None
         self.ignore_error: str | None = None
         self._walks: dict[str, list[tuple[str, str]]] = {}
+        self._cut_short: set[str] = set()       # the walks that stopped before the end
         self._texts: dict[str, str | None] = {}
         self._cached_chars = 0
 
@@ -195,6 +197,27 @@ class BuildContext:
             if count >= limit:
                 return
 
+    def complete(self, source: str) -> bool:
+        """Whether :meth:`files` lists every file ``source`` names (less the ignored ones):
+        False when the walk behind it stopped at a budget (files, directory entries, depth) or
+        at a directory it could not read. A rule that concludes from what is *not* there (no
+        CA bundle in a copied tree, no archive among the sources) must not conclude from an
+        incomplete listing."""
+        source = source.strip()
+        if not source or "://" in source or source.startswith("git@") or "\0" in source:
+            return True
+        rel = os.path.normpath(source.lstrip("/")).replace(os.sep, "/")
+        if rel.startswith(".."):
+            return True
+        if any(c in rel for c in "*?["):
+            top = self.root
+        else:
+            top = self.path(rel)
+            if (os.path.islink(top) and not self._inside(top)) or not os.path.isdir(top):
+                return True
+        self._walk(top)
+        return top not in self._cut_short
+
     def _walk(self, top: str) -> list[tuple[str, str]]:
         """(relative path, path) of the files below ``top`` in a stable order (top-down, a
         directory's files before its subdirectories), at most MAX_FILES; virtual environments and
@@ -206,8 +229,12 @@ class BuildContext:
         out: list[tuple[str, str]] = []
         root = self.root
         entries = 0
+        short = False               # stopped before the end (see complete())
         pending: list[tuple[str, int]] = [(top, 0)]          # a stack: last in, first walked
-        while pending and len(out) < MAX_FILES and entries < MAX_ENTRIES:
+        while pending:
+            if len(out) >= MAX_FILES or entries >= MAX_ENTRIES:
+                short = True
+                break
             dirpath, depth = pending.pop()
             # (name, is a directory, is a symlink): as os.walk, a link to a directory is a
             # directory (not a file), and is not entered
@@ -217,26 +244,35 @@ class BuildContext:
                     for entry in it:
                         entries += 1
                         if entries > MAX_ENTRIES:
+                            short = True
                             break
                         try:
                             names.append((entry.name, entry.is_dir(), entry.is_symlink()))
                         except OSError:
+                            short = True
                             continue
             except OSError:
+                short = True
                 continue
             if dirpath != top and any(n == "pyvenv.cfg" and not d for n, d, _ in names):
                 continue
             subdirs = sorted(n for n, d, link in names if d and not link and n not in _SKIP_DIRS)
-            for name in sorted(n for n, d, _ in names if not d):
+            files = sorted(n for n, d, _ in names if not d)
+            for k, name in enumerate(files):
                 path = os.path.join(dirpath, name)
                 if os.path.islink(path) and not self._inside(path):
                     continue
                 out.append((os.path.relpath(path, root).replace(os.sep, "/"), path))
                 if len(out) >= MAX_FILES:
+                    short = short or k + 1 < len(files) or bool(subdirs) or bool(pending)
                     break
             if depth < MAX_DEPTH:
                 pending.extend((os.path.join(dirpath, d), depth + 1) for d in reversed(subdirs))
+            elif subdirs:
+                short = True
         self._walks[top] = out
+        if short:
+            self._cut_short.add(top)
         return out
 
     def read_text(self, path: str) -> str | None:

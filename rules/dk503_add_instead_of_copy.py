@@ -54,7 +54,8 @@ name. So the fix is safe when no source can be one:
   context): `ADD` copies a directory's files as they are;
 - a file of the build context (when docklint has it; not for an `ONBUILD ADD`, which copies
   from the context of a later build) whose first bytes are neither a tar header nor gzip,
-  bzip2, xz or zstd data;
+  bzip2, xz or zstd data (for a pattern, every file it names: when the context holds more
+  files than docklint walks, the name decides);
 - without the file at hand, a name with an extension that is not an archive's (`app.py`,
   `nginx.conf`), or one `ADD` never unpacks (`.zip`, `.jar`, `.whl`...);
 - with `--unpack=false`, anything: nothing is unpacked either way.
@@ -101,7 +102,11 @@ def _plain(df, src: str | None, sniff: bool = True) -> bool:
             return True
         files = list(ctx.files(src))
         if files:
-            return not any(_may_be_tar(path) for _rel, path in files)
+            if any(_may_be_tar(path) for _rel, path in files):
+                return False
+            if ctx.complete(src):
+                return True
+            # more files than docklint walks: those it did not see are judged by the name
     if any(c in src for c in "*?["):
         return False
     kind = archive_suffix(src)

@@ -206,7 +206,9 @@ def ca_doubts(facts: "Facts", index: int) -> list[CaDoubt]:
     unset, ``$(cat list)``, ``xargs apt-get install``), a Debian package it does not know NOT
     to bring ca-certificates, a tree copied in whole (``COPY --from=build /rootfs/ /``) that
     may hold one, or a bundle handed over at run time (``VOLUME /etc/ssl/certs``,
-    ``SSL_CERT_FILE`` naming a file the image does not hold)."""
+    ``SSL_CERT_FILE`` naming a file the image does not hold); and a build context larger
+    than docklint reads, in which a file it did not read may compile root certificates into
+    the program (:func:`docklint.facts.evidence.roots_unread`)."""
     cache = memo(facts, "_ca_doubts")
     if index in cache:
         return cache[index]
@@ -243,6 +245,12 @@ def ca_doubts(facts: "Facts", index: int) -> list[CaDoubt]:
             out.append(CaDoubt(ins, text))
             seen.add(id(ins))
     out += _runtime_bundle(facts, index)
+    from .evidence import roots_unread
+    unread = roots_unread(facts, index)
+    if unread is not None and id(unread) not in seen:
+        out.append(CaDoubt(unread, f"a file the {unread.keyword} at line {unread.line} copies, "
+                           "beyond the part of the build context docklint reads, compiles "
+                           "root certificates into the program"))
     out.sort(key=lambda d: d.instruction.index if facts.df.stage_of(d.instruction) is None
              else (facts.df.stage_of(d.instruction).index, d.instruction.index))
     cache[index] = out
@@ -396,7 +404,7 @@ def _stage_puts_ca(facts: "Facts", index: int, source: str) -> Instruction | Non
 
 def _context_bundle(facts: "Facts", ins: Instruction, p) -> bool | None:
     """Whether a tree copied from the build context puts a file at a CA path (None: no
-    context to look at)."""
+    context to look at, or more of it than docklint walks)."""
     if facts.df.context is None:
         return None
     from ..context import context_for
@@ -407,7 +415,8 @@ def _context_bundle(facts: "Facts", ins: Instruction, p) -> bool | None:
         seen = True
         if _is_ca_path(_landing(p.source, rel, p.dest + "/")):
             return True
-    return False if seen else None
+    # a listing cut short (a context of more files than docklint walks) proves no absence
+    return False if seen and ctx.complete(p.source) else None
 
 
 def opaque_steps(facts: "Facts", index: int) -> list[Instruction]:

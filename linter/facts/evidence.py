@@ -1153,7 +1153,8 @@ def embedded_roots(facts: "Facts", index: int) -> str | None:
     cache[index] = None
     ureq_used = ureq_native = False
     found = None
-    for name, text in _build_texts(facts, index):
+    gaps: list = []
+    for name, text in _build_texts(facts, index, gaps):
         base = name.rsplit("/", 1)[-1]
         if base == "go.mod" or base.endswith(".go"):
             if "x509roots/fallback" in text and (
@@ -1176,7 +1177,17 @@ def embedded_roots(facts: "Facts", index: int) -> str | None:
     if found is None and ureq_used and not ureq_native:
         found = "it uses ureq, whose default TLS brings webpki-roots"
     cache[index] = found
+    memo(facts, "_roots_unread")[index] = None if found else next(iter(gaps), None)
     return found
+
+
+def roots_unread(facts: "Facts", index: int) -> Instruction | None:
+    """The COPY (or ADD) whose files :func:`embedded_roots` could not all read (more than
+    docklint walks or reads of a build context), when it found no embedded roots: a file it
+    did not read may carry them. None when it read them all (or found roots)."""
+    from ._core import memo
+    embedded_roots(facts, index)
+    return memo(facts, "_roots_unread").get(index)
 
 
 def _cargo_roots(text: str) -> tuple[str | None, bool, bool]:
@@ -1233,10 +1244,11 @@ def _cargo_roots(text: str) -> tuple[str | None, bool, bool]:
     return why, uses, native
 
 
-def _build_texts(facts: "Facts", index: int):
+def _build_texts(facts: "Facts", index: int, gaps: list):
     """(name, text) of the Go and Rust sources and manifests the stages a build of stage
     ``index`` reaches copy from the build context or write (COPY heredocs, RUN echo/printf/cat
-    into a file); a budget of files."""
+    into a file); a budget of files. ``gaps`` gets each COPY/ADD of which some files were not
+    read (a context listing cut short, the budget spent)."""
     wanted = (".go", ".rs", "go.mod", "Cargo.toml", "Cargo.lock")
     ctx = None
     if facts.df.context is not None:
@@ -1257,11 +1269,14 @@ def _build_texts(facts: "Facts", index: int):
                 for src in srcs:
                     if src.startswith("<<"):
                         continue
+                    if not ctx.complete(src):
+                        gaps.append(ins)
                     for rel, path in ctx.files(src):
                         if not rel.endswith(wanted) or rel.endswith("_test.go"):
                             continue
                         budget -= 1
                         if budget < 0:
+                            gaps.append(ins)
                             return
                         text = ctx.read_text(path)
                         if text:

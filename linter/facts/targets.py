@@ -802,6 +802,8 @@ def _context_config(facts: "Facts", ins: "Instruction", srcs: list[str], dest: s
             blind = True
             continue
         listed = list(ctx.files(s))
+        if not ctx.complete(s):
+            blind = True            # more files than docklint walks: a config may be beyond
         project = any(rel.endswith("Cargo.toml") for rel, _ in listed)
         if above and not (as_file or cargo_dir) and not project:
             blind = True            # the context on disk is not this project's
