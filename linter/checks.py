@@ -482,16 +482,26 @@ def workdir_before(df: "Dockerfile", stage: "Stage", before: "Instruction | None
     """The last WORKDIR that set the working directory before ``before`` in ``stage`` or in the
     in-file stages its FROM chain leads through (an ``ONBUILD WORKDIR`` of an ancestor counts:
     it ran in its child); None when the directory is still the base image's."""
+    # worked out once per stage (DK505 asks before every COPY): the last WORKDIR before each
+    # instruction of a stage, and what a stage leaves to the stages built on it
+    tables = df._derived.setdefault("workdir_before", {})
     for k, st in enumerate(df.graph.chain(stage.index)):
-        found = None
-        for ins in st.instructions:
-            if k == 0 and ins is before:
-                break
-            if ins.keyword == "WORKDIR":
-                found = ins
-            elif k > 0 and ins.keyword == "ONBUILD" and ins.sub is not None and \
-                    ins.sub.keyword == "WORKDIR" and found is None:
-                found = ins
+        table = tables.get(st.index)
+        if table is None:
+            befores: dict[int, Instruction | None] = {}
+            last = inherited = None
+            for ins in st.instructions:
+                befores[id(ins)] = last
+                if ins.keyword == "WORKDIR":
+                    last = inherited = ins
+                elif ins.keyword == "ONBUILD" and ins.sub is not None and \
+                        ins.sub.keyword == "WORKDIR" and inherited is None:
+                    inherited = ins
+            table = tables[st.index] = (befores, last, inherited)
+        if k == 0:
+            found = table[1] if before is None else table[0].get(id(before), table[1])
+        else:
+            found = table[2]
         if found is not None:
             return found
     return None

@@ -49,8 +49,12 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
-def _conflict(e: Edit, start: int, end: int) -> bool:
-    # two insertions at the same point conflict too (their order would be arbitrary)
+def _conflict(e: Edit, start: int, end: int, same_start: bool = False) -> bool:
+    # two insertions at the same point conflict too (their order would be arbitrary); with
+    # same_start, any two edits that start at one place (an editor applies them in an order
+    # of its own)
+    if same_start and e.span.start == start:
+        return True
     if e.span.start < end and start < e.span.end:
         return True
     if e.span.start == e.span.end == start == end:
@@ -60,36 +64,36 @@ def _conflict(e: Edit, start: int, end: int) -> bool:
     return False
 
 
-def _overlaps(a: list[Edit], taken: list[tuple[int, int]]) -> bool:
-    return any(_conflict(e, start, end) for e in a for start, end in taken)
-
-
-class _Taken:
+class Taken:
     """The spans of the edits chosen so far, sorted: whether a new edit conflicts with one of
-    them is a look at its neighbours, not at all of them (a file with thousands of fixes)."""
+    them is a look at its neighbours, not at all of them (a file with thousands of fixes).
+    ``same_start``: two edits that start at one place conflict (the language server's rule:
+    an editor applies such edits in an order of its own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, same_start: bool = False) -> None:
         self.spans: list[tuple[int, int]] = []
         self.disjoint = True     # sorted by start, the ends never decrease: neighbours suffice
+        self.same_start = same_start
 
-    def conflicts(self, edits: list[Edit]) -> bool:
-        if not self.disjoint:
-            return _overlaps(edits, self.spans)
+    def conflicts(self, edits: "list[Edit] | tuple[Edit, ...]") -> bool:
+        same = self.same_start
         spans = self.spans
+        if not self.disjoint:
+            return any(_conflict(e, start, end, same) for e in edits for start, end in spans)
         for e in edits:
             i = bisect.bisect_left(spans, (e.span.start, -1))
             j = i - 1
             while j >= 0 and spans[j][1] >= e.span.start:
-                if _conflict(e, *spans[j]):
+                if _conflict(e, *spans[j], same):
                     return True
                 j -= 1
             while i < len(spans) and spans[i][0] <= e.span.end:
-                if _conflict(e, *spans[i]):
+                if _conflict(e, *spans[i], same):
                     return True
                 i += 1
         return False
 
-    def add(self, edits: list[Edit]) -> None:
+    def add(self, edits: "list[Edit] | tuple[Edit, ...]") -> None:
         for e in edits:
             item = (e.span.start, e.span.end)
             i = bisect.bisect_right(self.spans, item)
@@ -158,7 +162,7 @@ def fix_bytes(data: bytes, path: str, settings: Settings, rules: list[Rule], *,
     applied: Counter = Counter()
     for _round in range(max_rounds):
         chosen: list[tuple[Finding, list[Edit]]] = []
-        taken = _Taken()
+        taken = Taken()
         for f in result.findings:
             if not _wanted(f, unsafe):
                 continue

@@ -275,29 +275,23 @@ class DocumentLint:
         return found
 
     def fix_all_edits(self) -> list[dict]:
-        """Text edits of every safe fix that overlaps none taken before it, in document
-        order (one fix is taken whole or not at all)."""
-        taken: list[tuple[int, int]] = []
+        """Text edits of every safe fix that conflicts with none taken before it, in document
+        order (one fix is taken whole or not at all). Two edits conflict when they overlap,
+        start at the same place (two insertions there have no order) or one inserts inside
+        what the other replaces (:class:`docklint.fix.Taken`, which looks at the neighbours
+        of each edit only: a file with thousands of fixes)."""
+        from .fix import Taken
+        taken = Taken(same_start=True)
         edits: list[dict] = []
         fixes = [f for f in self.findings if f.fix is not None and f.fix.safe and f.fix.edits]
         fixes.sort(key=lambda f: (min(e.span.start for e in f.fix.edits), f.code, f.message))
         for f in fixes:
-            spans = [(e.span.start, e.span.end) for e in f.fix.edits]
-            if any(_conflict(s, t) for s in spans for t in taken):
+            if taken.conflicts(f.fix.edits):
                 continue
-            taken.extend(spans)
+            taken.add(f.fix.edits)
             edits.extend({"range": _range_json(self.doc_range(e.span.start, e.span.end)),
                           "newText": e.text} for e in f.fix.edits)
         return edits
-
-
-def _conflict(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two edits cannot both apply: they overlap, start at the same place (two insertions
-    there have no order), or one inserts inside what the other replaces."""
-    (s1, e1), (s2, e2) = a, b
-    if s1 == s2 or (s1 < e2 and s2 < e1):
-        return True
-    return (s1 == e1 and s2 < s1 < e2) or (s2 == e2 and s1 < s2 < e1)
 
 
 def _to_bytes(text: str) -> bytes:

@@ -276,16 +276,25 @@ class VarUse:
     decl: "ArgDecl | None" = None
 
 
-def closest(name: str, candidates: Iterable[str]) -> str | None:
+# names a file's "did you mean" suggestions may compare in all (Dockerfile.spelling_budget)
+SPELLING_COMPARISONS = 20_000
+
+
+def closest(name: str, candidates: Iterable[str], budget: Budget | None = None) -> str | None:
     """The candidate most like ``name`` (case aside, a transposition counts one edit), when it is
     close enough to be a likely typo: at most one edit for names of up to seven characters,
-    two for longer ones. None when nothing is close."""
+    two for longer ones. None when nothing is close, and when ``budget`` (a file's
+    ``spelling_budget``: one unit per name compared) is spent: then no more suggestions."""
     low = name.lower()
     limit = 1 if len(name) <= 7 else 2
     best: tuple[int, str] | None = None
     for cand in candidates:
         if cand == name or abs(len(cand) - len(name)) > limit:
             continue
+        if budget is not None:
+            if budget.left <= 0:
+                return None
+            budget.left -= 1
         d = _distance(low, cand.lower(), limit if best is None else best[0] - 1)
         if d <= limit and (best is None or d < best[0]):
             best = (d, cand)
@@ -585,6 +594,9 @@ class Dockerfile:
         # what expanding variables may build for this file (see docklint.variables); the model
         # and df.expand share it, so an expansion bomb is paid for once
         self.expand_budget = Budget()
+        # how many more names the "did you mean" suggestions of this file may compare (see
+        # closest): a file with thousands of variables must not make every lookup quadratic
+        self.spelling_budget = Budget(SPELLING_COMPARISONS)
         _Builder(self).run()
 
     @property

@@ -152,7 +152,7 @@ def _unknown(df, e, stages, names, broken_names) -> Finding | None:
         return None
     if broken_names:
         return None           # a stage name BuildKit refuses (DK000): the name may be meant
-    guess = closest(ref, names)
+    guess = closest(ref, names, df.spelling_budget)
     if guess is not None and min(len(guess), len(ref)) < _MIN_TYPO:
         guess = None          # `xx` and `x`: too short to call one a typo of the other
     if guess is not None:

@@ -55,7 +55,7 @@ def check(df, options):
                 continue
             seen.add(use.name)
             message = f"FROM argument `{use.name}` is not declared"
-            guess = closest(use.name, known)
+            guess = closest(use.name, known, df.spelling_budget)
             if guess:
                 message += f" (did you mean `{guess}`?)"
             local = next((a for s in df.stages[:stage.index] for a in s.args

@@ -43,6 +43,11 @@ platform ARGs are reported on every base. Two options adjust this:
 empty), and `unknown-base-env-is-empty = true` treats every unknown base like `scratch`, to
 report everything BuildKit would report for an image that sets nothing.
 
+Suggestions have a budget: a file's "did you mean" hints (this rule's, DK201's, DK207's and
+DK608's) compare at most 20,000 names in all. A file with thousands of variables gets no
+more hints once it is spent, and then, on an unknown base, no more of the findings that only
+a near name would justify.
+
 Under ONBUILD: a trigger's variables are not checked, because the trigger is expanded in a build
 FROM this image, where this file's ARGs are not in scope and that build's own ARGs (which this
 file does not know) may define them.
@@ -143,7 +148,8 @@ def check(df, options):
                     continue      # the author handles "unset" (an alternative or a default)
                 if ins.keyword == "EXPOSE" and use.how not in ("global-arg", "automatic-arg"):
                     continue
-                guess = closest(use.name, [*env, *from_image]) if use.how == "unknown" else None
+                guess = closest(use.name, [*env, *from_image], df.spelling_budget) \
+                    if use.how == "unknown" else None
                 if use.how == "unknown" and not base_known and guess is None:
                     continue      # the base image may well set it
                 seen.add(use.name)

@@ -88,36 +88,67 @@ def _reads_lists(use) -> bool:
     return use.pc.action in _READS_LISTS and not use.pc.simulates
 
 
-def _later_ok(df, use, apt) -> bool:
-    """Whether removing the lists at the end of ``use``'s RUN leaves every later command that
-    reads them with lists of its own (an update earlier in its RUN)."""
-    if use.onbuild:
-        return any(o.script is use.script and o.command.start > use.command.start and
-                   _reads_lists(o) for o in apt)
-    here = use.stage.index
-    stages = {here} | {s.index for s in df.stages
-                       if any(c.index == here for c in df.graph.chain(s.index)[1:])}
-    updated: dict[int, int] = {}
-    for other in apt:
-        if other.pc.action == "update":
-            key = id(other.script)
-            updated[key] = min(updated.get(key, other.command.start), other.command.start)
-    for stage in df.stages:
-        if stage.index not in stages:
-            continue
-        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
-            if stage is use.stage and ins.index <= use.instruction.index:
-                continue
-            if cmd.name == "apt-cache" and id(script) not in updated:
+class _Later:
+    """What :meth:`ok` needs of the whole file, worked out once per check (it is asked for
+    every finding: a file of thousands of RUNs must not rescan every command for each)."""
+
+    def __init__(self, df, apt) -> None:
+        self.df = df
+        self.by_script: dict[int, list] = {}
+        # the first `update` of each script
+        self.updated: dict[int, int] = {}
+        for other in apt:
+            self.by_script.setdefault(id(other.script), []).append(other)
+            if other.pc.action == "update":
+                key = id(other.script)
+                self.updated[key] = min(self.updated.get(key, other.command.start),
+                                        other.command.start)
+        # per stage: the last instruction with an apt-cache whose script has no update, and
+        # the commands reading the lists before any update of their script (in file order)
+        self.cache_at: dict[int, int] = {}
+        facts = facts_of(df)
+        for stage in df.stages:
+            for ins, script, cmd in facts.commands(stage, onbuild=True):
+                if cmd.name == "apt-cache" and id(script) not in self.updated:
+                    self.cache_at[stage.index] = max(self.cache_at.get(stage.index, -1),
+                                                     ins.index)
+        self.readers: dict[int, list[tuple[int, int]]] = {}
+        for other in apt:
+            if _reads_lists(other) and self.updated.get(id(other.script),
+                                                        other.command.start) >= \
+                    other.command.start:
+                self.readers.setdefault(other.stage.index, []).append(
+                    (other.instruction.index, id(other.script)))
+        for rows in self.readers.values():
+            rows.sort()
+        self.stages: dict[int, set[int]] = {}
+
+    def ok(self, use) -> bool:
+        """Whether removing the lists at the end of ``use``'s RUN leaves every later command
+        that reads them with lists of its own (an update earlier in its RUN)."""
+        if use.onbuild:
+            return any(o.command.start > use.command.start and _reads_lists(o)
+                       for o in self.by_script.get(id(use.script), ()))
+        df = self.df
+        here = use.stage.index
+        stages = self.stages.get(here)
+        if stages is None:
+            stages = self.stages[here] = {here} | {
+                s.index for s in df.stages
+                if any(c.index == here for c in df.graph.chain(s.index)[1:])}
+        at = use.instruction.index
+        for index in stages:
+            last = self.cache_at.get(index)
+            if last is not None and (index != here or last > at):
                 return False
-    for other in apt:
-        if other.stage.index not in stages or other.script is use.script or \
-                (other.stage is use.stage and other.instruction.index < use.instruction.index):
-            continue
-        if _reads_lists(other) and updated.get(id(other.script), other.command.start) >= \
-                other.command.start:
-            return False
-    return True
+        own = id(use.script)
+        for index in stages:
+            for place, script in reversed(self.readers.get(index, ())):
+                if index == here and place < at:
+                    break
+                if script != own:
+                    return False
+        return True
 
 
 def _appended(text: str) -> str | None:
@@ -136,8 +167,8 @@ def _appended(text: str) -> str | None:
     return tail
 
 
-def _fix(df, use, apt) -> Fix | None:
-    if not _later_ok(df, use, apt):
+def _fix(df, use, later: _Later) -> Fix | None:
+    if not later.ok(use):
         return None
     ins = use.instruction.effective
     at = use.script.span(use.command.start, use.command.end).start
@@ -199,7 +230,8 @@ def check(df, options):
     apt = list(uses(df, "apt"))
     found = [use for use in apt if use.pc.action == "update" and
              leaves_cache(df, use, "apt-lists")]
+    later = _Later(df, apt) if found else None
     for use in last_per_run(found):
         yield Finding(use.span(), f"`{use.pc.tool} update` leaves the package lists in the "
                                   f"image; {append_hint(use, CLEANUP)}",
-                      fix=_fix(df, use, apt))
+                      fix=_fix(df, use, later))

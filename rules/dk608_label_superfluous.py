@@ -67,7 +67,7 @@ def check(df, options):
     for item in label_settings(df, triggers=True):
         if item.key is None or item.key in schema:
             continue
-        near = closest(item.key, schema)
+        near = closest(item.key, schema, df.spelling_budget)
         hint = f"; did you mean `{near}`?" if near else ""
         yield Finding(item.key_word.span,
                       f"label `{item.key}` is not in the label schema, and strict labels are "

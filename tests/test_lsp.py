@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     pytest.skip("pygls is not importable: the LSP tests need the lsp extra "
                 "(pip install '.[lsp]' or '.[test]')", allow_module_level=True)
 
-from docklint.lsp import (MISSING_EXTRA, WATCH_GLOBS, LineIndex, _conflict, apply_change,
+from docklint.lsp import (MISSING_EXTRA, WATCH_GLOBS, LineIndex, apply_change,
                           lint_document)
 from docklint.registry import get
 
@@ -810,10 +810,52 @@ def test_apply_change_full_and_ranged():
     assert apply_change("x\u2028y\n😀ab\n", ranged) == "x\u2028y\n😀aZ\n"
 
 
+def _conflict(a: tuple[int, int], b: tuple[int, int], same_start: bool = True) -> bool:
+    from docklint.fix import Taken
+    from docklint.rule import Edit
+    from docklint.source import Span
+    taken = Taken(same_start=same_start)
+    taken.add([Edit(Span(*b), "x")])
+    return taken.conflicts([Edit(Span(*a), "y")])
+
+
 def test_fix_conflicts():
+    """What "Fix all" takes together: edits that neither overlap, nor start at one place, nor
+    insert inside one another (an editor orders edits at one place as it likes; --fix, which
+    applies them itself, takes an insertion where a replacement starts)."""
     assert _conflict((0, 4), (2, 6)) and _conflict((3, 3), (3, 3))
     assert _conflict((3, 3), (1, 5)) and _conflict((1, 5), (3, 3))
     assert not _conflict((0, 4), (4, 8)) and not _conflict((4, 4), (0, 4))
+    assert _conflict((5, 5), (5, 8)) and _conflict((5, 8), (5, 5))
+    assert not _conflict((5, 5), (5, 8), same_start=False)
+    assert _conflict((5, 5), (5, 5), same_start=False)
+
+
+def test_fix_all_looks_at_neighbours_only(monkeypatch):
+    """Thousands of safe fixes, each touching the next: each is checked against the few taken
+    edits around it, not against all of them (a hostile file must not hang the editor's
+    "Fix all"); and a real file's thousands of fixes are all taken."""
+    from types import SimpleNamespace
+
+    from docklint import fix
+    from docklint.lsp import DocumentLint
+    from docklint.rule import Edit, Finding, Fix
+    from docklint.source import Span
+    calls = []
+    real = fix._conflict
+    monkeypatch.setattr(fix, "_conflict", lambda *a: calls.append(1) or real(*a))
+    n = 3000
+    findings = [Finding(Span(4 * i, 4 * i + 4), "m",
+                        fix=Fix("f", (Edit(Span(4 * i, 4 * i + 4), "x"),), safe=True))
+                for i in range(n)]
+    doc = SimpleNamespace(findings=findings, doc_range=lambda start, end: (start, end))
+    monkeypatch.setattr("docklint.lsp._range_json", lambda r: r)
+    edits = DocumentLint.fix_all_edits(doc)
+    assert [e["range"] for e in edits] == [(4 * i, 4 * i + 4) for i in range(n)]
+    assert 0 < len(calls) <= 4 * n
+    text = "FROM alpine:3.20\n" + "".join(f"RUN apt-get install pkg{i}\n" for i in range(n))
+    state = lint_document("file:///x/Dockerfile", text, 1, path="/x/Dockerfile")
+    assert len(state.fix_all_edits()) >= n
 
 
 def test_suppress_edit_keeps_crlf_and_a_byte_order_mark_first(tmp_path):

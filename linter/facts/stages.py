@@ -8,7 +8,7 @@ TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of
 
 from ..model import Stage, parse_mount
 from ..syntax import Instruction
-from ._core import _norm
+from ._core import _norm, memo
 
 if TYPE_CHECKING:
     from . import Facts
@@ -75,14 +75,26 @@ def last_in_chain(facts: "Facts", index: int, keyword: str) -> Instruction | Non
 
 
 def workdir(facts: "Facts", stage: Stage, before: Instruction | None) -> str:
-    """The working directory before ``before`` (at the end of the stage when None)."""
+    """The working directory before ``before`` (at the end of the stage when None, or when
+    ``before`` is not an instruction of the stage's chain). Each stage's directories are
+    worked out once (a table per stage): the rules ask this of nearly every instruction."""
+    tables = memo(facts, "_workdirs")
     wd = "/"
     for st in reversed(facts.df.graph.chain(stage.index)):
-        for ins in st.instructions:
-            if ins is before:
-                return wd
-            if ins.keyword == "WORKDIR" and ins.args:
-                v = facts.df.expand(ins.args[0].value, st.env_before(ins)).value
-                if v:
-                    wd = _norm(posixpath.join(wd, v))
+        table = tables.get(st.index)
+        if table is None:
+            # a stage's chain is fixed, so its directory at the start is its parent's at the end
+            befores: dict[int, str] = {}
+            for ins in st.instructions:
+                befores[id(ins)] = wd
+                if ins.keyword == "WORKDIR" and ins.args:
+                    v = facts.df.expand(ins.args[0].value, st.env_before(ins)).value
+                    if v:
+                        wd = _norm(posixpath.join(wd, v))
+            table = tables[st.index] = (befores, wd)
+        if before is not None:
+            found = table[0].get(id(before))
+            if found is not None:
+                return found
+        wd = table[1]
     return wd

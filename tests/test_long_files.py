@@ -1,0 +1,222 @@
+"""Questions the rules ask before nearly every instruction (which copy may put a file at a path,
+the working directory, the WORKDIR in effect, a name like this one) are answered from tables
+worked out once per file, not by a walk over every instruction each time: a file of thousands
+of instructions stays linear. Each table gives the answers the walk gave (checked against a
+plain walk on generated Dockerfiles), and the work is counted, never timed."""
+
+from __future__ import annotations
+
+import posixpath
+import random
+
+from docklint.checks import workdir_before
+from docklint.engine import Settings, lint_bytes
+from docklint.facts import facts_of
+from docklint.facts import files
+from docklint.facts._core import _norm
+from docklint.model import build
+from docklint.source import Source
+
+_SOURCES = ["app", "app/", "main.go", "bin/tool", "*.txt", ".", "conf/nginx.conf", "$UNSET/x",
+            "rootfs/", "out.tar.gz", "<<EOF"]
+_DESTS = ["/", "/app/", "/app", "/usr/local/bin/", "/usr/local/bin/tool", "/etc/passwd", "rel/",
+          "rel", "$UNSET", "/srv/./www/", "/etc/", "/bin/sh", "./"]
+_WORKDIRS = ["/app", "sub", "/srv/www", "$UNSET", "../up", "/"]
+
+
+def _random_dockerfile(rng: random.Random) -> str:
+    lines = []
+    for stage in range(rng.randint(1, 3)):
+        base = f"s{rng.randrange(stage)}" if stage and rng.random() < 0.6 else \
+            rng.choice(["alpine:3.20", "scratch", "debian:12"])
+        lines.append(f"FROM {base} AS s{stage}")
+        for _ in range(rng.randint(1, 14)):
+            kind = rng.random()
+            if kind < 0.45:
+                src = rng.choice(_SOURCES)
+                origin = f"--from=s{rng.randrange(stage)} " if stage and rng.random() < 0.3 \
+                    else ""
+                keyword = rng.choice(["COPY", "COPY", "ADD"])
+                if src == "<<EOF":
+                    lines += [f"{keyword} <<EOF {rng.choice(_DESTS)}", "x", "EOF"]
+                else:
+                    lines.append(f"{keyword} {origin}{src} {rng.choice(_DESTS)}")
+            elif kind < 0.7:
+                lines.append(f"WORKDIR {rng.choice(_WORKDIRS)}")
+            elif kind < 0.8:
+                lines.append("ONBUILD WORKDIR /trigger")
+            else:
+                lines.append(rng.choice(["RUN echo hi", "ENV UNSET=/set", "USER app"]))
+    return "\n".join(lines) + "\n"
+
+
+def _paths(placed) -> set[str]:
+    out = {"/bin/sh", "/etc/passwd", "/", "/app", "rel/x", "/app/main.go"}
+    for p in placed:
+        for path in (p.dest, p.landing):
+            if path:
+                out |= {path, _norm(path), posixpath.dirname(path), path.rstrip("/") + "/x"}
+    return out
+
+
+def test_provider_answers_as_a_scan_of_every_copy() -> None:
+    rng = random.Random(20261207)
+    asked = 0
+    for _ in range(150):
+        df = build(Source(_random_dockerfile(rng), "Dockerfile"))
+        facts = facts_of(df)
+        for stage in df.stages:
+            placed = facts.placed(stage.index)
+            befores = [None, *[i for st in df.graph.chain(stage.index)
+                               for i in st.instructions]]
+            for path in sorted(_paths(placed)):
+                for before in befores:
+                    want = next((p for p in reversed(placed)
+                                 if (before is None or p.instruction.index < before.index)
+                                 and p.may_provide(_norm(path),
+                                                   files._is_file_output(facts, p))), None)
+                    assert facts.provider(stage.index, path, before) is want, \
+                        (df.source.text, stage.index, path, before)
+                    asked += 1
+    assert asked > 10_000
+
+
+def test_working_directories_answer_as_a_walk() -> None:
+    rng = random.Random(7)
+    for _ in range(150):
+        df = build(Source(_random_dockerfile(rng), "Dockerfile"))
+        facts = facts_of(df)
+        for stage in df.stages:
+            chain = df.graph.chain(stage.index)
+            for before in [None, *[i for st in chain for i in st.instructions]]:
+                assert facts.workdir(stage, before) == _walked_workdir(df, chain, before)
+                assert workdir_before(df, stage, before) is \
+                    _walked_workdir_before(chain, before)
+
+
+def _walked_workdir(df, chain, before) -> str:
+    wd = "/"
+    for st in reversed(chain):
+        for ins in st.instructions:
+            if ins is before:
+                return wd
+            if ins.keyword == "WORKDIR" and ins.args:
+                v = df.expand(ins.args[0].value, st.env_before(ins)).value
+                if v:
+                    wd = _norm(posixpath.join(wd, v))
+    return wd
+
+
+def _walked_workdir_before(chain, before):
+    for k, st in enumerate(chain):
+        found = None
+        for ins in st.instructions:
+            if k == 0 and ins is before:
+                break
+            if ins.keyword == "WORKDIR":
+                found = ins
+            elif k > 0 and ins.keyword == "ONBUILD" and ins.sub is not None and \
+                    ins.sub.keyword == "WORKDIR" and found is None:
+                found = ins
+        if found is not None:
+            return found
+    return None
+
+
+def test_a_long_file_asks_of_each_copy_a_fixed_number_of_times(monkeypatch) -> None:
+    """Thousands of COPY and RUN instructions: whether a copy's source is a single file is
+    asked a fixed number of times per copy, however many RUNs ask whether a shell is there
+    (four times the instructions: four times the questions; a scan per RUN made it sixteen)."""
+    calls: list[int] = []
+    real = files._is_file_output
+
+    def counting(facts, p):
+        calls.append(id(p))
+        return real(facts, p)
+
+    monkeypatch.setattr(files, "_is_file_output", counting)
+
+    def asked(n: int) -> int:
+        calls.clear()
+        text = "FROM scratch\n" + "".join(f"WORKDIR /w{i}\nCOPY a{i} b/\nRUN make\n"
+                                           for i in range(n))
+        result = lint_bytes(text.encode(), "Dockerfile",
+                            Settings(select=["ALL"], ignore=["DK440"]))
+        assert result.error is None and not result.internal
+        return len(calls)
+    small, large = asked(300), asked(1200)
+    assert small >= 300 and large == 4 * small
+
+
+def test_did_you_mean_has_a_budget() -> None:
+    """A file with thousands of variables and near misses: the suggestions stop when the
+    file's budget of comparisons is spent; the findings themselves do not (a known base)."""
+    n = 400
+    text = ("FROM alpine:3.20\n" + "".join(f"ENV NAME_{i}=x\n" for i in range(n))
+            + "".join(f"LABEL l{i}=$NAME_{i}x\n" for i in range(n)))
+    result = lint_bytes(text.encode(), "Dockerfile", Settings(select=["DK209"]))
+    messages = [f.message for f in result.findings]
+    assert len(messages) == n
+    hinted = [m for m in messages if "did you mean" in m]
+    assert hinted and hinted == [m for m in messages[:len(hinted)]]
+    assert len(hinted) < n
+    small = lint_bytes(b"FROM alpine:3.20\nENV NAME_1=x\nLABEL a=$NAME_1x\n", "Dockerfile",
+                       Settings(select=["DK209"]))
+    assert "(did you mean `$NAME_1`?)" in small.findings[0].message
+
+
+def _walked_later_ok(df, use, apt) -> bool:
+    """DK402's question as a walk over every command (what _Later answers from its tables)."""
+    from docklint.rules.dk402_apt_lists_not_cleaned import _reads_lists
+    if use.onbuild:
+        return any(o.script is use.script and o.command.start > use.command.start and
+                   _reads_lists(o) for o in apt)
+    here = use.stage.index
+    stages = {here} | {s.index for s in df.stages
+                       if any(c.index == here for c in df.graph.chain(s.index)[1:])}
+    updated: dict[int, int] = {}
+    for other in apt:
+        if other.pc.action == "update":
+            key = id(other.script)
+            updated[key] = min(updated.get(key, other.command.start), other.command.start)
+    for stage in df.stages:
+        if stage.index not in stages:
+            continue
+        for ins, script, cmd in facts_of(df).commands(stage, onbuild=True):
+            if stage is use.stage and ins.index <= use.instruction.index:
+                continue
+            if cmd.name == "apt-cache" and id(script) not in updated:
+                return False
+    for other in apt:
+        if other.stage.index not in stages or other.script is use.script or \
+                (other.stage is use.stage and other.instruction.index < use.instruction.index):
+            continue
+        if _reads_lists(other) and updated.get(id(other.script), other.command.start) >= \
+                other.command.start:
+            return False
+    return True
+
+
+def test_dk402_asks_of_later_commands_what_a_walk_would() -> None:
+    from docklint.packages import uses
+    from docklint.rules.dk402_apt_lists_not_cleaned import _Later
+    steps = ["apt-get update", "apt-get install -y curl", "apt-cache policy curl",
+             "apt-get update && apt-get install -y git", "apt-get install -y x && apt-get update",
+             "echo hi", "apt-get -s install y", "rm -rf /var/lib/apt/lists/*"]
+    rng = random.Random(402)
+    compared = 0
+    for _ in range(200):
+        lines = []
+        for stage in range(rng.randint(1, 3)):
+            base = f"s{rng.randrange(stage)}" if stage and rng.random() < 0.6 else "debian:12"
+            lines.append(f"FROM {base} AS s{stage}")
+            for _ in range(rng.randint(1, 8)):
+                run = " && ".join(rng.sample(steps, rng.randint(1, 3)))
+                lines.append(("ONBUILD RUN " if rng.random() < 0.15 else "RUN ") + run)
+        df = build(Source("\n".join(lines) + "\n", "Dockerfile"))
+        apt = list(uses(df, "apt"))
+        later = _Later(df, apt)
+        for use in apt:
+            assert later.ok(use) is _walked_later_ok(df, use, apt), (df.source.text, use)
+            compared += 1
+    assert compared > 1000
