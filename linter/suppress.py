@@ -721,6 +721,39 @@ def _experimental(opts: _CheckOptions) -> frozenset[str]:
 
 # ---------------------------------------------------------------- matching
 
+class _Reach:
+    """Pragmas of one code and scope that reach a span (``covers``): which hold a point. Those
+    of a scope reach spans that do not overlap (each its next instruction, each its stage),
+    so that is a binary search; spans that do overlap are checked one by one."""
+
+    def __init__(self, items: list[tuple[int, Pragma, int]]) -> None:
+        items.sort(key=lambda t: (t[1].covers.start, t[1].covers.end, t[0]))
+        self.items = items
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.groups: list[tuple[int, int]] = []      # items[lo:hi] reach the same span
+        self.disjoint = True
+        for at, (_order, p, _k) in enumerate(items):
+            start, end = p.covers.start, p.covers.end
+            if self.starts and (start, end) == (self.starts[-1], self.ends[-1]):
+                self.groups[-1] = (self.groups[-1][0], at + 1)
+                continue
+            if self.ends and start <= self.ends[-1]:
+                self.disjoint = False
+            self.starts.append(start)
+            self.ends.append(end)
+            self.groups.append((at, at + 1))
+
+    def at(self, point: int) -> list[tuple[int, Pragma, int]]:
+        if not self.disjoint:
+            return [t for t in self.items if t[1].covers.start <= point <= t[1].covers.end]
+        g = bisect.bisect_right(self.starts, point) - 1
+        if g < 0 or self.ends[g] < point:
+            return []
+        lo, hi = self.groups[g]
+        return self.items[lo:hi]
+
+
 class Active:
     """The suppressions in force for one run: which silence a finding, which silenced nothing."""
 
@@ -733,6 +766,20 @@ class Active:
             for k, e in enumerate(p.entries):
                 for code in e.codes:
                     self._by_code.setdefault(code, []).append((p, k))
+        # per code: the pragmas that reach a span (the next instruction, a stage), by scope,
+        # looked up by where a finding is; the others (file-wide, an instruction's own) are
+        # few and asked one by one. A file of thousands of pragmas and findings stays linear.
+        self._spanned: dict[str, list[_Reach]] = {}
+        self._other: dict[str, list[tuple[int, Pragma, int]]] = {}
+        for code, entries in self._by_code.items():
+            by_scope: dict[str, list[tuple[int, Pragma, int]]] = {}
+            for order, (p, k) in enumerate(entries):
+                if p.scope in ("global", "file", "instruction") or p.covers is None:
+                    self._other.setdefault(code, []).append((order, p, k))
+                else:
+                    by_scope.setdefault(p.scope, []).append((order, p, k))
+            if by_scope:
+                self._spanned[code] = [_Reach(items) for items in by_scope.values()]
         self.used: set[tuple[int, int]] = set()      # (id(pragma), entry index)
 
     def __bool__(self) -> bool:
@@ -754,26 +801,31 @@ class Active:
         hits: list[tuple[Pragma, int]] = []
         dispatch: Instruction | None | bool = False
         for key in ((rule.code, sub) if sub else (rule.code,)):
-            for p, k in self._by_code.get(key, ()):
+            found: dict[int, tuple[Pragma, int]] = {}
+            for order, p, k in self._other.get(key, ()):
                 if p.scope in ("global", "file"):
-                    ok = True
+                    found[order] = (p, k)
                 elif p.scope == "instruction":
                     if dispatch is False:
                         dispatch = self._dispatched_at(rule, span)
-                    ok = dispatch is p.instruction
-                else:
-                    ok = p.covers is not None and p.covers.start <= span.start <= p.covers.end
-                    if not ok and p.covers is not None and p.form == "hadolint" and \
-                            any(a in _HADOLINT_REPORTED_LATER for a in rule.aliases):
-                        # hadolint reports a repeated CMD/ENTRYPOINT/HEALTHCHECK at the later
-                        # one: its pragma there silences docklint's finding on the earlier
-                        if dispatch is False:
-                            dispatch = self._dispatched_at(rule, span)
-                        ok = dispatch is not None and \
-                            p.covers.start <= dispatch.span.start <= p.covers.end
-                if ok:
-                    hits.append((p, k))
-                    self.used.add((id(p), k))
+                    if dispatch is p.instruction:
+                        found[order] = (p, k)
+            for reach in self._spanned.get(key, ()):
+                for order, p, k in reach.at(span.start):
+                    found[order] = (p, k)
+                if any(a in _HADOLINT_REPORTED_LATER for a in rule.aliases):
+                    # hadolint reports a repeated CMD/ENTRYPOINT/HEALTHCHECK at the later
+                    # one: its pragma there silences docklint's finding on the earlier
+                    if dispatch is False:
+                        dispatch = self._dispatched_at(rule, span)
+                    if dispatch is not None:
+                        for order, p, k in reach.at(dispatch.span.start):
+                            if p.form == "hadolint":
+                                found[order] = (p, k)
+            for order in sorted(found):
+                p, k = found[order]
+                hits.append((p, k))
+                self.used.add((id(p), k))
         return hits
 
     def _dispatched_at(self, rule: "Rule", span: Span) -> Instruction | None:

@@ -220,3 +220,61 @@ def test_dk402_asks_of_later_commands_what_a_walk_would() -> None:
             assert later.ok(use) is _walked_later_ok(df, use, apt), (df.source.text, use)
             compared += 1
     assert compared > 1000
+
+
+def _walked_matching(active, rule, sub, span) -> list:
+    """Which pragmas silence a finding, asked of every pragma naming the code (what
+    Active.matching answers from its per-scope tables)."""
+    from docklint.suppress import _HADOLINT_REPORTED_LATER
+    hits = []
+    dispatch = active._dispatched_at(rule, span)
+    for key in ((rule.code, sub) if sub else (rule.code,)):
+        for p, k in active._by_code.get(key, ()):
+            if p.scope in ("global", "file"):
+                ok = True
+            elif p.scope == "instruction":
+                ok = dispatch is p.instruction
+            else:
+                ok = p.covers is not None and p.covers.start <= span.start <= p.covers.end
+                if not ok and p.covers is not None and p.form == "hadolint" and \
+                        any(a in _HADOLINT_REPORTED_LATER for a in rule.aliases):
+                    ok = dispatch is not None and \
+                        p.covers.start <= dispatch.span.start <= p.covers.end
+            if ok:
+                hits.append((p, k))
+    return hits
+
+
+def test_pragmas_silence_what_asking_each_of_them_would() -> None:
+    from docklint.registry import get
+    from docklint.source import Span
+    from docklint.suppress import suppressions
+    comments = ["# docklint ignore=DK401", "# hadolint ignore=DL3008,DL4003",
+                "# docklint stage ignore=DK401,DK202", "# docklint global ignore=DK202",
+                "# check=skip=MultipleInstructionsDisallowed", "# hadolint ignore=DL4003",
+                "# docklint ignore=SC2086"]
+    instructions = ["RUN apt-get install -y curl", "CMD [\"a\"]", "CMD b", "ENTRYPOINT x",
+                    "RUN echo $X", "FROM alpine:3.20 AS s{n}", "USER app"]
+    rules = [get(code) for code in ("DK401", "DK202", "DK440")]
+    rules += [r for r in (get(a) for a in ("DL4003",)) if r is not None]
+    rng = random.Random(27)
+    compared = silenced = 0
+    for n in range(150):
+        lines = ["# check=skip=JSONArgsRecommended"] if rng.random() < 0.3 else []
+        lines.append("FROM debian:12 AS base")
+        for _ in range(rng.randint(2, 25)):
+            if rng.random() < 0.4:
+                lines.append(rng.choice(comments))
+            lines.append(rng.choice(instructions).format(n=len(lines)))
+        text = "\n".join(lines) + "\n"
+        df = build(Source(text, "Dockerfile"))
+        active = suppressions(df).active()
+        for point in range(0, len(text), 3):
+            span = Span(point, point + 1)
+            for rule in rules:
+                for sub in (("", "SC2086") if rule.code == "DK440" else ("",)):
+                    want = _walked_matching(active, rule, sub, span)
+                    assert active.matching(rule, sub, span) == want, (text, point, rule.code)
+                    compared += 1
+                    silenced += bool(want)
+    assert compared > 10_000 and silenced > 1_000
