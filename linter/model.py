@@ -47,7 +47,7 @@ from .shell import Script, script_for
 from .source import Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap, ParseError,
                      Word)
-from .variables import Budget, Expansion, expand, expand_pattern, references
+from .variables import Budget, Expansion, expand, expand_parts, references
 
 __all__ = ["Instruction", "Flag", "Word", "Heredoc", "Directive", "Comment", "ParseError",
            "LineMap", "ImageRef", "ArgDecl", "Base", "Stage", "Edge", "StageGraph", "Env",
@@ -843,11 +843,42 @@ _WINDOWS_HINTS = ("mcr.microsoft.com/windows", "microsoft/windows", "nanoserver"
                   "dotnet/framework", "ltsc20")
 
 
+class _SortedNames:
+    """Stage names (lower case) with their stage, sorted, so that the names beginning with a
+    text are found by a binary search. A name that is not plain ASCII is always offered: case
+    folding can match it to a start it does not begin with (``ſ`` and ``s``)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.stages: list[int] = []
+        self.other: list[tuple[str, int]] = []
+
+    def add(self, name: str, stage: int) -> None:
+        if not name.isascii():
+            self.other.append((name, stage))
+            return
+        at = bisect.bisect_right(self.keys, name)
+        self.keys.insert(at, name)
+        self.stages.insert(at, stage)
+
+    def starting(self, text: str) -> list[tuple[str, int]]:
+        """The (name, stage) pairs whose name may begin with ``text`` (case aside)."""
+        if not text or not text.isascii():
+            return [*zip(self.keys, self.stages), *self.other]
+        low = text.lower()
+        lo = bisect.bisect_left(self.keys, low)
+        hi = lo
+        while hi < len(self.keys) and self.keys[hi].startswith(low):
+            hi += 1
+        return [*zip(self.keys[lo:hi], self.stages[lo:hi]), *self.other]
+
+
 class _Builder:
     def __init__(self, df: Dockerfile) -> None:
         self.df = df
         self._earlier: dict[str, int] = {}   # _base: the first stage of each name so far
         self._earlier_n = 0
+        self._earlier_sorted = _SortedNames()   # the same names, for _candidates
         # every stage name in the file -> its index (the first stage wins a duplicate name)
         self.names: dict[str, int] = {}
         idx = 0
@@ -857,6 +888,7 @@ class _Builder:
                     self.names.setdefault(ins.args[2].value.lower(), idx)
                 idx += 1
         self.count = idx       # stages in the file
+        self._names_sorted: _SortedNames | None = None     # self.names, for _candidates
         self._overflowed: set[int] = set()      # instructions with a budget finding
         self._env_cells = 0                     # variable values kept in snapshots so far
 
@@ -991,13 +1023,28 @@ class _Builder:
         return {k: v for k, v in env.items()
                 if kinds.get(k) != "arg" or k in self.df.build_args}
 
-    def _candidates(self, raw: str, env: Env, names: Mapping[str, int],
+    def _candidates(self, raw: str, env: Env, names: "_SortedNames",
                     indexes: range = range(0)) -> tuple[int, ...]:
         """Stages (of ``names``, and numbered ``indexes``) that ``raw`` may expand to in some
-        build."""
-        rx = expand_pattern(raw, self._fixed(env), self.df.escape, re.I)
-        return tuple(sorted({i for n, i in names.items() if rx.fullmatch(n)} |
-                            {i for i in indexes if rx.fullmatch(str(i))}))
+        build. Only the names that begin with the expansion's literal start are tried (a file
+        of thousands of ``FROM image:$TAG`` lines: none can be a stage name)."""
+        parts = expand_parts(raw, self._fixed(env), self.df.escape)
+        if parts is None:
+            rx, start = re.compile(".*", re.S), ""
+        else:
+            rx = re.compile(".*".join(re.escape(part) for part in parts), re.I | re.S)
+            start = parts[0]
+        found = {i for n, i in names.starting(start) if rx.fullmatch(n)}
+        if not start or start.isdigit():
+            found |= {i for i in indexes if rx.fullmatch(str(i))}
+        return tuple(sorted(found))
+
+    def _all_names(self) -> "_SortedNames":
+        if self._names_sorted is None:
+            self._names_sorted = _SortedNames()
+            for name, index in self.names.items():
+                self._names_sorted.add(name, index)
+        return self._names_sorted
 
     def _base(self, word: Word, genv: Env, ins: Instruction) -> Base:
         raw = word.value
@@ -1005,17 +1052,18 @@ class _Builder:
         # the first stage of each name (kept up to date as stages are added: linear time)
         earlier = self._earlier
         for s in self.df.stages[self._earlier_n:]:
-            if s.name:
-                earlier.setdefault(s.name, s.index)
+            if s.name and s.name not in earlier:
+                earlier[s.name] = s.index
+                self._earlier_sorted.add(s.name, s.index)
         self._earlier_n = len(self.df.stages)
         if exp.value is None or (exp.value == "" and raw != ""):
             return Base("unresolved", raw, None, word.span, unresolved=exp.unresolved,
-                        candidates=self._candidates(raw, genv, earlier))
+                        candidates=self._candidates(raw, genv, self._earlier_sorted))
         text = exp.value
         low = text.lower()
         if low in earlier:
             # "FROM build-${MODE}": a build arg may pick another stage
-            cands = self._candidates(raw, genv, earlier) if "$" in raw else ()
+            cands = self._candidates(raw, genv, self._earlier_sorted) if "$" in raw else ()
             return Base("stage", raw, text, word.span, stage=earlier[low], candidates=cands)
         if low == "scratch":
             return Base("scratch", raw, text, word.span)
@@ -1118,11 +1166,12 @@ class _Builder:
         if exp.value is None:
             return Edge(kind, stage.index, raw, ins, span, resolved=False,
                         unresolved=exp.unresolved,
-                        candidates=self._candidates(raw, env, self.names, range(self.count)),
+                        candidates=self._candidates(raw, env, self._all_names(), range(self.count)),
                         **more)
         ref = exp.value
         # "--from=build-${MODE}" naming a stage: a build arg may pick another stage
-        cands = self._candidates(raw, env, self.names, range(self.count)) if "$" in raw else ()
+        cands = self._candidates(raw, env, self._all_names(), range(self.count)) if "$" in raw \
+            else ()
         # in the implicit stage (before the first FROM), a number or a bare name that names no
         # stage of the file most likely names one of the file the fragment is pasted into
         outside = stage.implicit and not any(c in ref for c in "/:@")

@@ -15,7 +15,8 @@ TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of
 if TYPE_CHECKING:
     from typing import Mapping
 
-__all__ = ["VarRef", "Expansion", "Budget", "expand", "expand_pattern", "references", "UNSET",
+__all__ = ["VarRef", "Expansion", "Budget", "expand", "expand_pattern", "expand_parts",
+           "references", "UNSET",
            "MAX_VALUE", "MAX_TOTAL", "MAX_NESTING"]
 
 # Marks a variable that is declared (``ARG X``) but has no value.
@@ -533,8 +534,18 @@ def expand_pattern(text: str, env: Mapping[str, str | None], escape: str = "\\",
     """A regex for what ``text`` may expand to when the unset variables can take any value (a
     ``--build-arg`` at build time, an automatic platform ARG): set variables expand as usual,
     each unset one matches any text. Use ``fullmatch``."""
+    parts = expand_parts(text, env, escape)
+    if parts is None:
+        return re.compile(".*", flags | re.S)     # unknown: it may be anything
+    return re.compile(".*".join(re.escape(part) for part in parts), flags | re.S)
+
+
+def expand_parts(text: str, env: Mapping[str, str | None], escape: str = "\\"
+                 ) -> list[str] | None:
+    """What :func:`expand_pattern` matches, as its literal parts: the expansion is the parts in
+    order with any text between them (``["build-", ""]`` for ``build-$MODE`` with MODE
+    unset). None when it may be anything (over the expansion budget)."""
     exp = expand(text, _Wild(env), escape)
     if exp.overflow is not None:
-        return re.compile(".*", flags | re.S)     # unknown: it may be anything
-    value = exp.text
-    return re.compile(".*".join(re.escape(part) for part in value.split(_ANY)), flags | re.S)
+        return None
+    return exp.text.split(_ANY)

@@ -48,6 +48,7 @@ from docklint.rule import Finding, Severity, rule
       aliases=("UndefinedArgInFrom",), words="$")
 def check(df, options):
     known = [a.name for a in df.global_args] + list(AUTOMATIC_ARGS)
+    earlier_args: dict = {}     # name -> the first ARG of that name in an earlier stage
     for stage in df.stages:
         seen: set[str] = set()
         for use in df.var_uses(stage.from_):
@@ -58,11 +59,12 @@ def check(df, options):
             guess = closest(use.name, known, df.spelling_budget)
             if guess:
                 message += f" (did you mean `{guess}`?)"
-            local = next((a for s in df.stages[:stage.index] for a in s.args
-                          if a.name == use.name), None)
+            local = earlier_args.get(use.name)
             if local is not None:
                 message += (f": the `ARG {use.name}` at line {local.instruction.line} comes after "
                             f"a FROM, so it belongs to that stage; move it above the first FROM")
             else:
                 message += f": add `ARG {use.name}=<default>` before the first FROM"
             yield Finding(use.span, message)
+        for a in stage.args:
+            earlier_args.setdefault(a.name, a)

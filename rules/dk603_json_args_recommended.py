@@ -171,9 +171,17 @@ def _compound(df, ins) -> str | None:
     return None
 
 
-def _overridden(stage, ins) -> bool:
-    """A later instruction of the same kind in the stage overrides it (DK602's finding)."""
-    return any(o.keyword == ins.keyword and o.index > ins.index for o in stage.instructions)
+def _overridden(last: dict[str, int], ins) -> bool:
+    """A later instruction of the same kind in the stage overrides it (DK602's finding);
+    ``last``: the place of the stage's last instruction of each kind."""
+    return last.get(ins.keyword, -1) > ins.index
+
+
+def _last_of_each_kind(stage) -> dict[str, int]:
+    last: dict[str, int] = {}
+    for o in stage.instructions:
+        last[o.keyword] = max(last.get(o.keyword, -1), o.index)
+    return last
 
 
 def _not_run(df, stage, ins) -> str | None:
@@ -273,9 +281,10 @@ def check(df, options):
     skip = None
     healthcheck = bool(options.get("healthcheck"))
     for stage in df.stages:
+        last = _last_of_each_kind(stage)
         for ins in stage.instructions:
             if healthcheck and ins.keyword == "HEALTHCHECK":
-                if _overridden(stage, ins):
+                if _overridden(last, ins):
                     continue        # it has no effect: DK602 says so
                 found = _healthcheck(df, stage, ins)
                 if found is not None:
@@ -283,7 +292,7 @@ def check(df, options):
                 continue
             if ins.keyword not in ("CMD", "ENTRYPOINT") or ins.json or has_parse_error(df, ins):
                 continue
-            if _overridden(stage, ins):
+            if _overridden(last, ins):
                 continue        # it has no effect: DK602 says so
             if skip is None:
                 skip = _dk102_reports(df)

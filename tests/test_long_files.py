@@ -278,3 +278,44 @@ def test_pragmas_silence_what_asking_each_of_them_would() -> None:
                     compared += 1
                     silenced += bool(want)
     assert compared > 10_000 and silenced > 1_000
+
+
+def test_stage_names_a_pattern_may_begin_with_are_all_offered() -> None:
+    """FROM and --from patterns (``build-$MODE``) are tried only against the stage names that
+    may begin with their literal start: every name the pattern's regex could match is
+    offered, case folding included (``ſ`` matches ``s``, the Kelvin sign ``k``)."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from docklint.model import _SortedNames
+    alphabet = st.sampled_from(list("abk-s.1") + ["ſ", "\u212a", "B", "S"])
+    words = st.text(alphabet, min_size=0, max_size=5)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(words.map(str.lower), max_size=12, unique=True), words)
+    def check(names, start):
+        index = _SortedNames()
+        for i, name in enumerate(names):
+            index.add(name, i)
+        offered = set(index.starting(start))
+        for i, name in enumerate(names):
+            if re.match(re.escape(start), name, re.I | re.S):
+                assert (name, i) in offered, (names, start)
+    check()
+
+
+def test_many_from_lines_with_a_variable_try_few_stage_names() -> None:
+    """``FROM image:$TAG`` cannot name a stage (a stage name has no ``:``), and ``FROM
+    build-$MODE`` can only name the stages whose names begin ``build-``."""
+    from docklint.model import build
+    text = ("ARG MODE\nFROM alpine:3.20 AS build-dev\nFROM alpine:3.20 AS build-prod\n"
+            "FROM alpine:3.20 AS other\n" + "".join(f"FROM alpine:$V{i} AS s{i}\n"
+                                                    for i in range(50))
+            + "FROM build-$MODE AS final\nFROM $MODE AS any\n")
+    df = build(Source(text, "Dockerfile"))
+    by_name = {s.name: s for s in df.stages}
+    assert all(by_name[f"s{i}"].base.candidates == () for i in range(50))
+    assert by_name["final"].base.candidates == (0, 1)
+    assert len(by_name["any"].base.candidates) == 54        # anything: every earlier stage
