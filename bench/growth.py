@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How docklint's time grows with repetition, instruction kind by instruction kind: each
-template below repeated N and 4N times after one FROM, every rule on (DK440 aside: its time is
-ShellCheck's), linted in process; prints both times, the findings and the growth. Linear is
+template below repeated N and 4N times after one FROM (the ``wide-`` ones: one instruction of N
+and 4N items), every rule on (DK440 aside: its time is ShellCheck's), linted in process; prints
+both times, the findings and the growth. Linear is
 4x; a growth over 7x is flagged: some rule or fact asks a question of every instruction for
 each instruction. Asserts nothing (not run by CI); the unit tests count the work of the
 questions found this way instead of timing them (tests/test_long_files.py).
@@ -88,9 +89,43 @@ TEMPLATES = {
 }
 
 
-def lint(template: str, n: int) -> tuple[float, int]:
+# one instruction with N items: a long RUN, many ENV pairs... ("wide-" in the table)
+WIDE = {
+    "wide-run-and": lambda n: "RUN " + " && ".join(f"echo {i}" for i in range(n)) + "\n",
+    "wide-run-semicolon": lambda n: "RUN " + "; ".join(f"cd /d{i}" for i in range(n)) + "\n",
+    "wide-run-pipe": lambda n: "RUN " + " | ".join(f"cat f{i}" for i in range(n)) + "\n",
+    "wide-run-lines": lambda n: "RUN set -e \\\n" + "".join(
+        f" && apt-get install -y p{i} \\\n" for i in range(n)) + " && true\n",
+    "wide-env-pairs": lambda n: "ENV " + " ".join(f"A{i}=$A{max(i - 1, 0)}x"
+                                                 for i in range(n)) + "\n",
+    "wide-label-pairs": lambda n: "LABEL " + " ".join(f"k{i}=v{i}" for i in range(n)) + "\n",
+    "wide-expose": lambda n: "EXPOSE " + " ".join(str(i) for i in range(n)) + "\n",
+    "wide-mounts": lambda n: "RUN " + " ".join(f"--mount=type=cache,target=/c{i}"
+                                              for i in range(n)) + " make\n",
+    "wide-heredoc": lambda n: "RUN <<EOF\n" + "".join(f"echo {i}\n" for i in range(n)) + "EOF\n",
+    "wide-apt-packages": lambda n: "RUN apt-get update && apt-get install -y " + " ".join(
+        f"p{i}" for i in range(n)) + "\n",
+    "wide-copy-sources": lambda n: "COPY " + " ".join(f"s{i}" for i in range(n)) + " /dst/\n",
+    "wide-if-chain": lambda n: "RUN " + " ".join(f"if [ -f a{i} ]; then echo {i}; fi;"
+                                                for i in range(n)) + "\n",
+    "wide-case": lambda n: "RUN case $X in " + " ".join(f"a{i}) echo {i};;"
+                                                      for i in range(n)) + " esac\n",
+    "wide-functions": lambda n: "RUN " + "; ".join(f"f{i}() {{ echo {i}; }}"
+                                                  for i in range(n)) + "\n",
+    "wide-shell-vars": lambda n: "RUN " + " && ".join(f"X{i}=$X{max(i - 1, 0)}y"
+                                                     for i in range(n)) + "\n",
+    "wide-files": lambda n: "RUN " + " && ".join(f"chmod +x /b{i} && ln -s /b{i} /c{i}"
+                                                for i in range(n)) + "\n",
+    "wide-downloads": lambda n: "RUN " + " && ".join(
+        f"curl -o /f{i} https://e.com/{i} && tar xf /f{i}" for i in range(n)) + "\n",
+    "wide-cmd-json": lambda n: "CMD [" + ", ".join(f'"a{i}"' for i in range(n)) + "]\n",
+}
+
+
+def lint(template, n: int) -> tuple[float, int]:
     from docklint.engine import Settings, lint_bytes
-    body = "".join(template.format(i=i, j=max(i - 1, 0)) for i in range(n))
+    body = template(n) if callable(template) else \
+        "".join(template.format(i=i, j=max(i - 1, 0)) for i in range(n))
     text = ("FROM alpine:3.20 AS s0\n" + body).encode()
     start = time.perf_counter()
     result = lint_bytes(text, "/nonexistent/Dockerfile",
@@ -104,16 +139,17 @@ def main() -> int:
     ap.add_argument("--only", default="", help="comma-separated template names")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
-    names = [n for n in args.only.split(",") if n] or list(TEMPLATES)
-    unknown = [n for n in names if n not in TEMPLATES]
+    every = {**TEMPLATES, **WIDE}
+    names = [n for n in args.only.split(",") if n] or list(every)
+    unknown = [n for n in names if n not in every]
     if unknown:
         print(f"unknown template(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
     lint(TEMPLATES["run"], 10)                      # imports and first-use work, untimed
     rows = []
     for name in names:
-        small, small_found = lint(TEMPLATES[name], args.n)
-        large, large_found = lint(TEMPLATES[name], 4 * args.n)
+        small, small_found = lint(every[name], args.n)
+        large, large_found = lint(every[name], 4 * args.n)
         growth = large / small if small > 0 else float("inf")
         rows.append({"template": name, "n": args.n, "small_s": round(small, 4),
                      "large_s": round(large, 4), "findings": [small_found, large_found],

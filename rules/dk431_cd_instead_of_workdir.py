@@ -103,13 +103,13 @@ def _removed_later(script, cd, path: str, workdir: str) -> bool:
     return False
 
 
-def _opens(script, cmd) -> bool:
-    """``cmd`` is the first thing the script does (after ``set -e`` and the like)."""
+def _opening(script):
+    """The first thing the script does (after ``set -e`` and the like), or None."""
     for c in sorted(script.commands, key=lambda c: c.start):
         if c.depth > 0 or c.name in _PREAMBLE:
             continue
-        return c is cmd
-    return False
+        return c
+    return None
 
 
 def _mounted(ins) -> list[str]:
@@ -130,8 +130,13 @@ def check(df, options):
     facts = facts_of(df)
     for stage in df.stages:
         opening: dict[str, list] = {}
+        first: dict[int, object] = {}       # id(script) -> its opening command (or None)
         for ins, script, cmd in facts.commands(stage):
-            if cmd.name != "cd" or cmd.depth > 0 or cmd.subshell or not _opens(script, cmd):
+            if cmd.name != "cd" or cmd.depth > 0 or cmd.subshell:
+                continue
+            if id(script) not in first:
+                first[id(script)] = _opening(script)
+            if first[id(script)] is not cmd:
                 continue
             pos = cmd.positional()
             if not pos:

@@ -319,3 +319,18 @@ def test_many_from_lines_with_a_variable_try_few_stage_names() -> None:
     assert all(by_name[f"s{i}"].base.candidates == () for i in range(50))
     assert by_name["final"].base.candidates == (0, 1)
     assert len(by_name["any"].base.candidates) == 54        # anything: every earlier stage
+
+
+def test_dk431_finds_each_scripts_opening_command_once(monkeypatch) -> None:
+    """A RUN of thousands of ``cd`` commands: which command opens the script is worked out
+    once, not once per ``cd`` (each a sort of every command)."""
+    from docklint.rules import dk431_cd_instead_of_workdir as dk431
+    calls: list[int] = []
+    real = dk431._opening
+    monkeypatch.setattr(dk431, "_opening", lambda script: calls.append(1) or real(script))
+    text = "FROM debian:12\nRUN cd /app; " + "; ".join(f"cd /d{i}" for i in range(2000)) + \
+        "\nRUN cd /app && make\n"
+    result = lint_bytes(text.encode(), "Dockerfile", Settings(select=["DK431"]))
+    [finding] = result.findings
+    assert finding.line == 2 and [r[0] for r in finding.related_positions] == [3]
+    assert len(calls) == 2
