@@ -43,8 +43,10 @@ def _random_dockerfile(rng: random.Random) -> str:
                     lines.append(f"{keyword} {origin}{src} {rng.choice(_DESTS)}")
             elif kind < 0.7:
                 lines.append(f"WORKDIR {rng.choice(_WORKDIRS)}")
-            elif kind < 0.8:
+            elif kind < 0.75:
                 lines.append("ONBUILD WORKDIR /trigger")
+            elif kind < 0.8:
+                lines.append(f"ONBUILD COPY {rng.choice(_SOURCES[:4])} {rng.choice(_DESTS)}")
             else:
                 lines.append(rng.choice(["RUN echo hi", "ENV UNSET=/set", "USER app"]))
     return "\n".join(lines) + "\n"
