@@ -60,12 +60,18 @@ def _caches(use) -> bool:
       words=command_words("apk"))
 def check(df, options):
     apk = [u for u in uses(df, "apk") if u.pc.action in ("add", "upgrade", "update")]
+    # per script: where its last caching `apk add`/`upgrade` starts (an update before it is
+    # that command's to report)
+    last_caching: dict[int, int] = {}
+    for other in apk:
+        if _caches(other):
+            key = id(other.script)
+            last_caching[key] = max(last_caching.get(key, -1), other.command.start)
     for use in apk:
         if not leaves_cache(df, use, "apk"):
             continue
         if use.pc.action == "update":
-            if any(other.script is use.script and other.command.start > use.command.start
-                   and _caches(other) for other in apk):
+            if last_caching.get(id(use.script), -1) > use.command.start:
                 continue
             yield Finding(use.span(), "`apk update` stores the package index in "
                                       "/var/cache/apk; drop it and use `apk add --no-cache`, or "

@@ -336,3 +336,40 @@ def test_dk431_finds_each_scripts_opening_command_once(monkeypatch) -> None:
     [finding] = result.findings
     assert finding.line == 2 and [r[0] for r in finding.related_positions] == [3]
     assert len(calls) == 2
+
+
+def test_dk408_reports_what_asking_every_apk_command_would() -> None:
+    """DK408 skips an ``apk update`` followed in its script by a caching ``apk add``: from a
+    table of where each script's last one starts, the same findings as asking every
+    command."""
+    from docklint.packages import leaves_cache, uses
+    from docklint.rules.dk408_apk_cache_not_disabled import _caches
+    steps = ["apk update", "apk add curl", "apk add --no-cache git", "apk upgrade",
+             "apk add -s x", "rm -rf /var/cache/apk/*", "echo hi"]
+    rng = random.Random(408)
+    compared = 0
+    for _ in range(200):
+        lines = ["FROM alpine:3.20"]
+        for _ in range(rng.randint(1, 6)):
+            lines.append("RUN " + " && ".join(rng.choice(steps)
+                                              for _ in range(rng.randint(1, 4))))
+        text = "\n".join(lines) + "\n"
+        df = build(Source(text, "Dockerfile"))
+        apk = [u for u in uses(df, "apk") if u.pc.action in ("add", "upgrade", "update")]
+        want = []
+        for use in apk:
+            if not leaves_cache(df, use, "apk"):
+                continue
+            if use.pc.action == "update":
+                if not any(other.script is use.script and
+                           other.command.start > use.command.start and _caches(other)
+                           for other in apk):
+                    want.append(use.span())
+            elif _caches(use):
+                want.append(use.span())
+        from docklint.registry import get
+        got = list(get("DK408").check(df, {}))          # before the engine groups them
+        assert sorted((s.start, s.end) for s in want) == \
+            sorted((f.span.start, f.span.end) for f in got), text
+        compared += len(want)
+    assert compared > 200

@@ -15,7 +15,7 @@ from ..model import Stage
 from ..source import Span
 from ..syntax import Instruction
 from ._core import _norm, memo
-from .files import _is_file_output
+from .files import _is_file_output, edge_of
 
 if TYPE_CHECKING:
     from . import Facts
@@ -357,7 +357,7 @@ def _whole_etc(facts: "Facts", ins: Instruction, srcs: list[str], dest: str | No
     if ins.flag("from") is None or dest not in ("/", "/etc", "/etc/") or \
             not any(s.rstrip("/") in ("", "/etc") for s in srcs):
         return False
-    edge = next((e for e in facts.df.graph.edges if e.instruction is ins), None)
+    edge = edge_of(facts, ins)
     from_stage = edge is not None and edge.target is not None
     return from_stage != image
 

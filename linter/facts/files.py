@@ -143,11 +143,28 @@ def placed(facts: "Facts", index: int) -> list[Placed]:
     return cache[index]
 
 
+def edges_of(facts: "Facts", ins: Instruction) -> list:
+    """The stage-graph edges ``ins`` makes (``COPY --from``, ``RUN --mount=from=``), in the
+    graph's order; the graph's edges are listed by instruction once per file (asked once per
+    COPY of a file of thousands)."""
+    table = memo(facts, "_edges_of")
+    if not table and facts.df.graph.edges:
+        for e in facts.df.graph.edges:
+            table.setdefault(id(e.instruction), []).append(e)
+    return table.get(id(ins), [])
+
+
+def edge_of(facts: "Facts", ins: Instruction):
+    """The first edge ``ins`` makes, or None."""
+    found = edges_of(facts, ins)
+    return found[0] if found else None
+
+
 def _placements(facts: "Facts", stage: Stage, ins: Instruction, dirs: set[str]
                 ) -> list[Placed]:
     srcs, dest = facts.copy_paths(ins)
     from_flag = ins.flag("from")
-    edge = next((e for e in facts.df.graph.edges if e.instruction is ins), None)
+    edge = edge_of(facts, ins)
     kind = "context"
     if from_flag is not None:
         kind = "stage" if edge is not None and edge.target is not None else "image"

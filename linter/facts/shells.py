@@ -153,8 +153,9 @@ def _image_has_file(facts: "Facts", stage: Stage, ins: Instruction, mount, path:
     ref = mount.source_from
     if not ref:
         return None                     # the build context: docklint cannot tell
-    edge = next((e for e in facts.df.graph.edges if e.instruction is ins and
-                 e.kind == "mount" and (e.raw == ref or e.ref == ref)), None)
+    from .files import edges_of
+    edge = next((e for e in edges_of(facts, ins)
+                 if e.kind == "mount" and (e.raw == ref or e.ref == ref)), None)
     if edge is None or not edge.resolved:
         return None
     if edge.target is not None:
