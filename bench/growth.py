@@ -7,7 +7,7 @@ both times, the findings and the growth. Linear is
 each instruction. Asserts nothing (not run by CI); the unit tests count the work of the
 questions found this way instead of timing them (tests/test_long_files.py).
 
-    python bench/growth.py [--n N] [--only NAME,...] [--json]
+    python bench/growth.py [--n N] [--base IMAGE] [--only NAME,...] [--json]
 """
 
 from __future__ import annotations
@@ -87,6 +87,19 @@ TEMPLATES = {
     "pragma-next": "# docklint ignore=DK401\nRUN apt-get install x{i}\n",
     "pragma-hadolint": "# hadolint ignore=DL3008\nRUN apt-get install -y x{i}\n",
     "pragma-stage": "FROM debian:12 AS s{i}\n# docklint stage ignore=DK401\nRUN apt-get install x{i}\n",
+    "stages-repeated-cmd": "FROM alpine:3.20 AS s{i}\nCMD [\"a\"]\nCMD [\"b\"]\n",
+    "stages-passwd": "FROM scratch AS s{i}\nCOPY --from=s0 /etc/passwd /etc/passwd\nUSER app\n",
+    "onbuild-copy": "ONBUILD COPY a{i} /b/\n",
+    "copy-chmod": "COPY --chmod=755 a{i} /b/\n",
+    "copy-parents": "COPY --parents a{i}/b /dst/\n",
+    "add-git": "ADD https://github.com/x/r{i}.git /src{i}\n",
+    "user-switch": "USER root\nRUN apt-get install -y x{i}\nUSER nobody\n",
+    "comments": "# comment {i}\n",
+    "blank-continuation": "RUN echo {i} \\\n\n  && true\n",
+    "shell-pwsh": "SHELL [\"pwsh\", \"-c\"]\nRUN Write-Host {i}\n",
+    "healthcheck-options": "HEALTHCHECK --interval=30s CMD wget -q http://x/{i}\n",
+    "volume-json": "VOLUME [\"/v{i}\"]\n",
+    "chown-after-runs": "RUN echo {i}\nCOPY --chown=app:app a{i} /b/\n",
 }
 
 
@@ -123,11 +136,11 @@ WIDE = {
 }
 
 
-def lint(template, n: int) -> tuple[float, int]:
+def lint(template, n: int, base: str = "alpine:3.20") -> tuple[float, int]:
     from docklint.engine import Settings, lint_bytes
     body = template(n) if callable(template) else \
         "".join(template.format(i=i, j=max(i - 1, 0)) for i in range(n))
-    text = ("FROM alpine:3.20 AS s0\n" + body).encode()
+    text = (f"FROM {base} AS s0\n" + body).encode()
     # what earlier measurements left alive is not this one's to collect: the cyclic collector
     # walks every tracked object, and a long run's would make later templates look slower
     gc.collect()
@@ -142,6 +155,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300, help="the smaller repetition count (300)")
     ap.add_argument("--only", default="", help="comma-separated template names")
+    ap.add_argument("--base", default="alpine:3.20",
+                    help="the first FROM's image (alpine:3.20; scratch and debian:12 take "
+                         "other paths: no shell, no users, apt)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     every = {**TEMPLATES, **WIDE}
@@ -153,8 +169,8 @@ def main() -> int:
     lint(TEMPLATES["run"], 10)                      # imports and first-use work, untimed
     rows = []
     for name in names:
-        small, small_found = lint(every[name], args.n)
-        large, large_found = lint(every[name], 4 * args.n)
+        small, small_found = lint(every[name], args.n, args.base)
+        large, large_found = lint(every[name], 4 * args.n, args.base)
         growth = large / small if small > 0 else float("inf")
         rows.append({"template": name, "n": args.n, "small_s": round(small, 4),
                      "large_s": round(large, 4), "findings": [small_found, large_found],

@@ -48,7 +48,10 @@ def _random_dockerfile(rng: random.Random) -> str:
             elif kind < 0.8:
                 lines.append(f"ONBUILD COPY {rng.choice(_SOURCES[:4])} {rng.choice(_DESTS)}")
             else:
-                lines.append(rng.choice(["RUN echo hi", "ENV UNSET=/set", "USER app"]))
+                lines.append(rng.choice(["RUN echo hi", "ENV UNSET=/set", "USER app",
+                                         "RUN make install", "RUN echo x > /etc/f",
+                                         'RUN ["/bin/busybox", "--install", "-s"]',
+                                         "RUN useradd app", "RUN mkdir -p /x"]))
     return "\n".join(lines) + "\n"
 
 
@@ -81,6 +84,44 @@ def test_provider_answers_as_a_scan_of_every_copy() -> None:
                         (df.source.text, stage.index, path, before)
                     asked += 1
     assert asked > 10_000
+
+
+def _walked_writer(facts, index, before):
+    for stage in facts.df.graph.chain(index):       # newest first
+        for ins in reversed(stage.instructions):
+            if before is not None and ins.index >= before.index:
+                continue
+            if ins.keyword != "RUN" or (not ins.args and not ins.heredocs):
+                continue
+            if ins.json or files._may_write(facts, ins):
+                return ins
+    return None
+
+
+def test_users_and_writers_answer_as_a_walk() -> None:
+    """Which RUN last may have written files docklint cannot place, and whether a command
+    before an instruction changed the users: from per-stage tables, as a walk would say."""
+    from docklint.facts.users import _base_users, passwd_users
+    rng = random.Random(11)
+    known = 0
+    for _ in range(150):
+        text = _random_dockerfile(rng).replace("FROM debian:12", "FROM scratch")
+        df = build(Source(text, "Dockerfile"))
+        facts = facts_of(df)
+        for stage in df.stages:
+            chain = df.graph.chain(stage.index)
+            for before in [None, *[i for st in chain for i in st.instructions]]:
+                assert facts.writer(stage.index, before) is \
+                    _walked_writer(facts, stage.index, before)
+                want = _base_users(facts.base_facts(stage.index))
+                if facts.provider(stage.index, "/etc/passwd", before) or any(
+                        (before is None or ins.index < before.index) and cmd.name in
+                        ("useradd", "adduser", "groupadd", "addgroup", "usermod")
+                        for st in chain for ins, _s, cmd in facts.commands(st)):
+                    want = None
+                assert passwd_users(facts, stage.index, before) == want, text
+                known += want is not None
+    assert known > 100
 
 
 def test_working_directories_answer_as_a_walk() -> None:

@@ -13,7 +13,7 @@ TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of
 from docklint.lazyre import lazy
 from ..source import Span
 from ..syntax import Instruction
-from ._core import _norm
+from ._core import _norm, memo
 from .targets import (FOREIGN, UNSET, CommandLine, Target, c_compiler, cargo_config,
                       cargo_subcommand, classify, is_wasm_platform, rust_crt_static,
                       target_of)
@@ -410,7 +410,17 @@ def search_path(facts: "Facts", index: int) -> list[str] | None:
     """The directories the image of stage ``index`` searches for a program named without a
     slash: its PATH, from the ``ENV PATH`` in its chain (``$PATH`` in it is the PATH before),
     else the default PATH BuildKit and Docker use; None when an ENV PATH depends on a value
-    docklint cannot resolve."""
+    docklint cannot resolve. Worked out once per stage (asked for every program a RUN
+    names)."""
+    cache = memo(facts, "_search_path")
+    if index not in cache:
+        found = _search_path(facts, index)
+        cache[index] = None if found is None else tuple(found)
+    found = cache[index]
+    return None if found is None else list(found)
+
+
+def _search_path(facts: "Facts", index: int) -> list[str] | None:
     path: list[str] | None = list(_DEFAULT_PATH)
     for stage in reversed(facts.df.graph.chain(index)):
         for ins in stage.instructions:

@@ -242,24 +242,19 @@ def writer(facts: "Facts", index: int, before: Instruction | None = None
     command other than plain housekeeping (``mkdir``, ``chmod``, ``adduser``...) or
     redirects output into a file. None when there is none. A path no COPY/ADD provides may
     still be in the image when there is one."""
-    cache = memo(facts, "_writer")
-    key = (index, before.index if before is not None else None)
-    if key in cache:
-        return cache[key]
-    found = None
-    for stage in facts.df.graph.chain(index):       # newest first
-        for ins in reversed(stage.instructions):
-            if before is not None and ins.index >= before.index:
-                continue
-            if ins.keyword != "RUN" or (not ins.args and not ins.heredocs):
-                continue
-            if ins.json or _may_write(facts, ins):
-                found = ins
-                break
-        if found is not None:
-            break
-    cache[key] = found
-    return found
+    # the chain's writers by their place in the file, worked out once per stage (this is
+    # asked before every instruction that needs a shell or a file)
+    cache = memo(facts, "_writers")
+    table = cache.get(index)
+    if table is None:
+        rows = sorted(((ins.index, ins) for stage in facts.df.graph.chain(index)
+                       for ins in stage.instructions
+                       if ins.keyword == "RUN" and (ins.args or ins.heredocs) and
+                       (ins.json or _may_write(facts, ins))), key=lambda row: row[0])
+        table = cache[index] = ([at for at, _ in rows], [ins for _, ins in rows])
+    places, writers = table
+    k = len(places) if before is None else bisect_left(places, before.index)
+    return writers[k - 1] if k else None
 
 
 def _may_write(facts: "Facts", ins: Instruction) -> bool:

@@ -7,6 +7,7 @@ TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing (3 ms of
 
 from .. import images
 from ..syntax import Instruction
+from ._core import memo
 
 if TYPE_CHECKING:
     from . import Facts
@@ -23,13 +24,23 @@ def passwd_users(facts: "Facts", index: int, before: Instruction | None = None
         return None
     if facts.provider(index, "/etc/passwd", before):
         return None
-    for stage in facts.df.graph.chain(index):
-        for ins, _script, cmd in facts.commands(stage):
-            if before is not None and ins.index >= before.index:
-                continue
-            if cmd.name in ("useradd", "adduser", "groupadd", "addgroup", "usermod"):
-                return None
+    first = _first_user_change(facts, index)
+    if first is not None and (before is None or first < before.index):
+        return None
     return users
+
+
+def _first_user_change(facts: "Facts", index: int) -> int | None:
+    """Where (the instruction's place in the file) the chain of stage ``index`` first runs a
+    command that adds or changes users; None when it runs none. Worked out once per stage
+    (asked before every ``COPY --chown``)."""
+    cache = memo(facts, "_first_user_change")
+    if index not in cache:
+        places = [ins.index for stage in facts.df.graph.chain(index)
+                  for ins, _script, cmd in facts.commands(stage)
+                  if cmd.name in ("useradd", "adduser", "groupadd", "addgroup", "usermod")]
+        cache[index] = min(places, default=None)
+    return cache[index]
 
 
 def has_group_file(facts: "Facts", index: int, before: Instruction | None = None
