@@ -414,3 +414,24 @@ def test_dk408_reports_what_asking_every_apk_command_would() -> None:
             sorted((f.span.start, f.span.end) for f in got), text
         compared += len(want)
     assert compared > 200
+
+
+def test_the_parents_of_each_landing_are_added_as_a_full_climb_would() -> None:
+    """A copy's landing makes the directories above it known; a climb stops where an earlier
+    one went, and the directories known are those a climb to the top each time gives."""
+    rng = random.Random(5)
+    for _ in range(300):
+        dirs: set[str] = {"/", "/usr/bin"}
+        climbed: set[str] = set()
+        walked = set(dirs)
+        for _ in range(rng.randint(1, 12)):
+            path = rng.choice(["", "/", "rel/"]) + "/".join(
+                rng.choice("abc") for _ in range(rng.randint(1, 6)))
+            files._add_parents(dirs, climbed, path)
+            parent = posixpath.dirname(path)
+            while parent not in ("", "/", "."):
+                walked.add(parent)
+                parent = posixpath.dirname(parent)
+            dirs.add(path)      # as a WORKDIR or a copy into a directory adds one
+            walked.add(path)
+            assert dirs == walked

@@ -120,6 +120,9 @@ def placed(facts: "Facts", index: int) -> list[Placed]:
         if not (root is not None and root.kind == "scratch") and \
                 (base is None or base.kind != "scratch"):
             dirs.update(_STANDARD_DIRS)
+        # the directories above a landing climbed before (their own ancestors are in dirs):
+        # a climb stops there, so copies into ever deeper directories stay linear
+        climbed: set[str] = set()
         for stage in chain:
             instructions = stage.instructions
             for at, ins in enumerate(instructions):
@@ -131,16 +134,23 @@ def placed(facts: "Facts", index: int) -> list[Placed]:
                     for p in new:
                         if p.into_dir:
                             dirs.add(p.dest)
-                        parent = posixpath.dirname(p.landing)
-                        while parent not in ("", "/", "."):
-                            dirs.add(parent)
-                            up = posixpath.dirname(parent)
-                            if up == parent:
-                                break
-                            parent = up
+                        _add_parents(dirs, climbed, p.landing)
                     out += new
         cache[index] = out
     return cache[index]
+
+
+def _add_parents(dirs: set[str], climbed: set[str], path: str) -> None:
+    """Add every directory above ``path`` to ``dirs``; ``climbed``: the directories whose
+    parents were added before (the climb stops at one of them)."""
+    parent = posixpath.dirname(path)
+    while parent not in ("", "/", ".") and parent not in climbed:
+        dirs.add(parent)
+        climbed.add(parent)
+        up = posixpath.dirname(parent)
+        if up == parent:
+            break
+        parent = up
 
 
 def edges_of(facts: "Facts", ins: Instruction) -> list:
