@@ -435,3 +435,18 @@ def test_the_parents_of_each_landing_are_added_as_a_full_climb_would() -> None:
             dirs.add(path)      # as a WORKDIR or a copy into a directory adds one
             walked.add(path)
             assert dirs == walked
+
+
+def test_a_path_of_thousands_of_directories_is_unknown() -> None:
+    """Each program a RUN names is looked for in each PATH directory: a file that appends to
+    PATH thousands of times gets an unknown PATH (nothing concluded), not a quadratic lint."""
+    from docklint.facts.builds import MAX_PATH_DIRS
+
+    def path_of(n: int):
+        text = "FROM alpine:3.20\n" + "".join(f"ENV PATH=$PATH:/x{i}\n" for i in range(n))
+        df = build(Source(text, "Dockerfile"))
+        return facts_of(df).search_path(0)
+    few = path_of(3)
+    assert few is not None and few[-3:] == ["/x0", "/x1", "/x2"]
+    assert len(path_of(MAX_PATH_DIRS - 10)) == MAX_PATH_DIRS - 10 + len(few) - 3
+    assert path_of(MAX_PATH_DIRS + 1) is None

@@ -406,15 +406,22 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
 _CARGO_OUT = lazy(r"/target/([^/]+)/")
 
 
+# a PATH of more directories than this is taken as unknown (real images have a dozen or two)
+MAX_PATH_DIRS = 100
+
+
 def search_path(facts: "Facts", index: int) -> list[str] | None:
     """The directories the image of stage ``index`` searches for a program named without a
     slash: its PATH, from the ``ENV PATH`` in its chain (``$PATH`` in it is the PATH before),
     else the default PATH BuildKit and Docker use; None when an ENV PATH depends on a value
-    docklint cannot resolve. Worked out once per stage (asked for every program a RUN
-    names)."""
+    docklint cannot resolve, or names more than :data:`MAX_PATH_DIRS` directories (a file
+    that appends to PATH thousands of times: each program would be looked for in each).
+    Worked out once per stage (asked for every program a RUN names)."""
     cache = memo(facts, "_search_path")
     if index not in cache:
         found = _search_path(facts, index)
+        if found is not None and len(found) > MAX_PATH_DIRS:
+            found = None
         cache[index] = None if found is None else tuple(found)
     found = cache[index]
     return None if found is None else list(found)
