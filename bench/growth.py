@@ -8,6 +8,7 @@ each instruction. Asserts nothing (not run by CI); the unit tests count the work
 questions found this way instead of timing them (tests/test_long_files.py).
 
     python bench/growth.py [--n N] [--base IMAGE] [--only NAME,...] [--json]
+    python bench/growth.py --mix K [--seed S] [--n N]
 """
 
 from __future__ import annotations
@@ -151,6 +152,15 @@ def lint(template, n: int, base: str = "alpine:3.20") -> tuple[float, int]:
     return time.perf_counter() - start, len(result.findings)
 
 
+def mixed(names: list[str]):
+    """A template interleaving three others (each repetition: one of each, numbered apart):
+    interactions between instruction kinds (a RUN before each COPY --chown on scratch)."""
+    def template(n: int) -> str:
+        return "".join(TEMPLATES[name].format(i=10 * i + k, j=max(10 * i + k - 10, 0))
+                       for i in range(n) for k, name in enumerate(names))
+    return template
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=300, help="the smaller repetition count (300)")
@@ -158,10 +168,25 @@ def main() -> int:
     ap.add_argument("--base", default="alpine:3.20",
                     help="the first FROM's image (alpine:3.20; scratch and debian:12 take "
                          "other paths: no shell, no users, apt)")
+    ap.add_argument("--mix", type=int, default=0, metavar="K",
+                    help="instead: K random mixes of three templates each, on random bases "
+                         "(--seed)")
+    ap.add_argument("--seed", type=int, default=1, help="the random mixes' seed (1)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
     every = {**TEMPLATES, **WIDE}
-    names = [n for n in args.only.split(",") if n] or list(every)
+    bases = {name: args.base for name in every}
+    if args.mix:
+        import random
+        rng = random.Random(args.seed)
+        for _ in range(args.mix):
+            parts = rng.sample(sorted(TEMPLATES), 3)
+            name = "+".join(parts)
+            every[name] = mixed(parts)
+            bases[name] = rng.choice(["alpine:3.20", "scratch", "debian:12", "golang:1.22"])
+        names = list(every)[len(TEMPLATES) + len(WIDE):]
+    else:
+        names = [n for n in args.only.split(",") if n] or list(every)
     unknown = [n for n in names if n not in every]
     if unknown:
         print(f"unknown template(s): {', '.join(unknown)}", file=sys.stderr)
@@ -169,14 +194,17 @@ def main() -> int:
     lint(TEMPLATES["run"], 10)                      # imports and first-use work, untimed
     rows = []
     for name in names:
-        small, small_found = lint(every[name], args.n, args.base)
-        large, large_found = lint(every[name], 4 * args.n, args.base)
+        small, small_found = lint(every[name], args.n, bases[name])
+        large, large_found = lint(every[name], 4 * args.n, bases[name])
         growth = large / small if small > 0 else float("inf")
-        rows.append({"template": name, "n": args.n, "small_s": round(small, 4),
+        rows.append({"template": name, "base": bases[name], "n": args.n,
+                     "small_s": round(small, 4),
                      "large_s": round(large, 4), "findings": [small_found, large_found],
                      "growth": round(growth, 2), "flagged": growth > FLAG})
         if not args.json:
-            print(f"{name:22} {args.n:>6}: {small:6.2f} s ({small_found:>5})  {4 * args.n:>6}: "
+            shown = name if bases[name] == args.base or not args.mix else \
+                f"{name} on {bases[name]}"
+            print(f"{shown:22} {args.n:>6}: {small:6.2f} s ({small_found:>5})  {4 * args.n:>6}: "
                   f"{large:6.2f} s ({large_found:>5})  x{growth:4.1f}"
                   + ("   <-- over 7x" if growth > FLAG else ""), flush=True)
     if args.json:
