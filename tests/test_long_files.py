@@ -450,3 +450,61 @@ def test_a_path_of_thousands_of_directories_is_unknown() -> None:
     assert few is not None and few[-3:] == ["/x0", "/x1", "/x2"]
     assert len(path_of(MAX_PATH_DIRS - 10)) == MAX_PATH_DIRS - 10 + len(few) - 3
     assert path_of(MAX_PATH_DIRS + 1) is None
+
+
+def _walked_build_for(facts, index, path):
+    """Which build wrote a file, asking every build of the chain (what build_for answers from
+    its per-stage table)."""
+    from docklint.facts.builds import _CARGO_OUT
+    path = _norm(path)
+    builds = facts.builds(index)
+    if path in facts.outputs(index) and not any(b.output == path for b in builds):
+        return None
+    m = _CARGO_OUT.search(path)
+    in_path = m.group(1) if m and m.group(1) not in ("release", "debug") else None
+    for b in reversed(builds):
+        if b.output == path:
+            return b
+        if b.tool == "cargo" and "/target/" in path:
+            if in_path is not None and b.target is not None and \
+                    in_path not in b.target.split(", "):
+                continue
+            return b
+        if b.tool == "go install" and b.output is None and \
+                posixpath.dirname(path) in ("/go/bin", "/root/go/bin"):
+            return b
+        if b.output is None and b.tool in ("go",) and posixpath.dirname(path) == b.workdir:
+            return b
+    if len(builds) == 1 and builds[0].output is None and \
+            builds[0].tool not in ("go install", "go"):
+        return builds[0]
+    return None
+
+
+def test_build_for_answers_as_asking_every_build() -> None:
+    runs = ["go build -o /out/app .", "go build -o /out/tool ./cmd/tool", "go build .",
+            "go install example.com/x@v1", "cargo build --release",
+            "cargo build --release --target x86_64-unknown-linux-musl",
+            "cargo build --release --target aarch64-unknown-linux-gnu", "cp /a /out/app",
+            "make", "gcc -o /usr/local/bin/c main.c"]
+    paths = ["/out/app", "/out/tool", "/src/app", "/src/x", "/go/bin/x", "/root/go/bin/y",
+             "/src/target/release/app", "/src/target/x86_64-unknown-linux-musl/release/app",
+             "/src/target/aarch64-unknown-linux-gnu/release/app", "/usr/local/bin/c",
+             "/elsewhere/app", "/app"]
+    rng = random.Random(376)
+    compared = found = 0
+    for _ in range(200):
+        lines = [rng.choice(["FROM golang:1.22 AS b", "FROM rust:1.80 AS b"])]
+        for _ in range(rng.randint(1, 6)):
+            lines.append(rng.choice([f"WORKDIR {rng.choice(['/src', '/app', 'sub'])}",
+                                     f"RUN {rng.choice(runs)}"]))
+        lines += ["FROM b AS c", f"RUN {rng.choice(runs)}"]
+        df = build(Source("\n".join(lines) + "\n", "Dockerfile"))
+        facts = facts_of(df)
+        for stage in df.stages:
+            for path in paths:
+                want = _walked_build_for(facts, stage.index, path)
+                assert facts.build_for(stage.index, path) is want, (df.source.text, path)
+                compared += 1
+                found += want is not None
+    assert compared > 2000 and found > 500

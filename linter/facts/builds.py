@@ -377,23 +377,26 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
     """The build in the chain of stage ``index`` that produced the file at ``path``."""
     path = _norm(path)
     builds = facts.builds(index)
-    if path in facts.outputs(index) and not any(b.output == path for b in builds):
+    table = _builds_by_output(facts, index)
+    by_output, cargo, go_install, go_by_workdir = table
+    if path in facts.outputs(index) and path not in by_output:
         return None          # written by cp/mv/curl..., not by a build docklint knows
-    m = _CARGO_OUT.search(path)
-    in_path = m.group(1) if m and m.group(1) not in ("release", "debug") else None
-    for b in reversed(builds):
-        if b.output == path:
-            return b
-        if b.tool == "cargo" and "/target/" in path:
-            if in_path is not None and b.target is not None and \
-                    in_path not in b.target.split(", "):
-                continue     # target/<triple>/release/...: built for that triple
-            return b
-        if b.tool == "go install" and b.output is None and \
-                posixpath.dirname(path) in ("/go/bin", "/root/go/bin"):
-            return b
-        if b.output is None and b.tool in ("go",) and posixpath.dirname(path) == b.workdir:
-            return b
+    # the last build (in the chain's order) that wrote the file: by its output, a cargo
+    # build for a path under a target/ directory, a go install into GOPATH's bin, a go
+    # build without -o into its working directory
+    found = [by_output.get(path, -1)]
+    if "/target/" in path:
+        m = _CARGO_OUT.search(path)
+        in_path = m.group(1) if m and m.group(1) not in ("release", "debug") else None
+        found.append(next((at for at in reversed(cargo)
+                           if in_path is None or builds[at].target is None or
+                           in_path in builds[at].target.split(", ")), -1))
+    directory = posixpath.dirname(path)
+    if directory in ("/go/bin", "/root/go/bin") and go_install:
+        found.append(go_install[-1])
+    found.append(go_by_workdir.get(directory, -1))
+    if max(found) >= 0:
+        return builds[max(found)]
     # one build whose output docklint could not name, and nothing else writes the file (a
     # go build without -o writes into its working directory, or nowhere for several
     # packages: it is matched above or not at all)
@@ -401,6 +404,31 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
             builds[0].tool not in ("go install", "go"):
         return builds[0]
     return None
+
+
+def _builds_by_output(facts: "Facts", index: int
+                      ) -> tuple[dict[str, int], list[int], list[int], dict[str, int]]:
+    """The builds of the chain of stage ``index`` (their places in ``facts.builds(index)``),
+    looked up as :func:`build_for` needs (once per stage: it is asked for every file a COPY
+    --from brings): the last one per output, the cargo builds, the go installs without an
+    output, and the last go build without an output per working directory."""
+    cache = memo(facts, "_builds_by_output")
+    if index not in cache:
+        by_output: dict[str, int] = {}
+        cargo: list[int] = []
+        go_install: list[int] = []
+        go_by_workdir: dict[str, int] = {}
+        for at, b in enumerate(facts.builds(index)):
+            if b.output is not None:
+                by_output[b.output] = at
+            if b.tool == "cargo":
+                cargo.append(at)
+            if b.tool == "go install" and b.output is None:
+                go_install.append(at)
+            if b.tool == "go" and b.output is None:
+                go_by_workdir[b.workdir] = at
+        cache[index] = (by_output, cargo, go_install, go_by_workdir)
+    return cache[index]
 
 
 _CARGO_OUT = lazy(r"/target/([^/]+)/")
