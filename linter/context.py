@@ -169,26 +169,18 @@ class BuildContext:
 
         Globs (``*.go``), directories (walked) and ``.`` work; ignored and escaping paths don't.
         """
-        source = source.strip()
-        if not source or "://" in source or source.startswith("git@") or "\0" in source:
+        named = self._named(source)
+        if named is None:
             return
-        rel = os.path.normpath(source.lstrip("/")).replace(os.sep, "/")
-        if rel.startswith(".."):
-            return
-        count = 0
-        if any(c in rel for c in "*?["):
+        rel, top = named
+        if top is None:                     # a single file
+            candidates = [(rel, self.path(rel))]
+        elif any(c in rel for c in "*?["):     # a pattern: matched over the whole context
             rx = _pattern_regex(rel)
-            candidates = [p for p in self._walk(self.root) if rx.match(p[0])]
+            candidates = [p for p in self._walk(top) if rx.match(p[0])]
         else:
-            target = self.path(rel)
-            if os.path.islink(target) and not self._inside(target):
-                return
-            if os.path.isdir(target):
-                candidates = self._walk(target)
-            elif os.path.isfile(target):
-                candidates = [(rel, target)]
-            else:
-                return
+            candidates = self._walk(top)
+        count = 0
         for relpath, path in candidates:
             if self.ignored(relpath):
                 continue
@@ -203,20 +195,33 @@ class BuildContext:
         at a directory it could not read. A rule that concludes from what is *not* there (no
         CA bundle in a copied tree, no archive among the sources) must not conclude from an
         incomplete listing."""
+        named = self._named(source)
+        if named is None or named[1] is None:
+            return True
+        self._walk(named[1])
+        return named[1] not in self._cut_short
+
+    def _named(self, source: str) -> tuple[str, str | None] | None:
+        """What a COPY source names in the context: (its context-relative path, the directory
+        :meth:`_walk` lists for it: the root for a pattern, the directory itself; None for a
+        single file); None when it names nothing here (a URL, a path out of the context, a
+        link out of it, nothing on disk)."""
         source = source.strip()
         if not source or "://" in source or source.startswith("git@") or "\0" in source:
-            return True
+            return None
         rel = os.path.normpath(source.lstrip("/")).replace(os.sep, "/")
         if rel.startswith(".."):
-            return True
+            return None
         if any(c in rel for c in "*?["):
-            top = self.root
-        else:
-            top = self.path(rel)
-            if (os.path.islink(top) and not self._inside(top)) or not os.path.isdir(top):
-                return True
-        self._walk(top)
-        return top not in self._cut_short
+            return rel, self.root
+        target = self.path(rel)
+        if os.path.islink(target) and not self._inside(target):
+            return None
+        if os.path.isdir(target):
+            return rel, target
+        if os.path.isfile(target):
+            return rel, None
+        return None
 
     def _walk(self, top: str) -> list[tuple[str, str]]:
         """(relative path, path) of the files below ``top`` in a stable order (top-down, a

@@ -47,7 +47,7 @@ from .shell import Script, script_for
 from .source import Source, Span
 from .syntax import (KNOWN_INSTRUCTIONS, Comment, Directive, Flag, Heredoc, Instruction, LineMap, ParseError,
                      Word)
-from .variables import Budget, Expansion, expand, expand_parts, references
+from .variables import Budget, Expansion, expand, expand_parts, parts_pattern, references
 
 __all__ = ["Instruction", "Flag", "Word", "Heredoc", "Directive", "Comment", "ParseError",
            "LineMap", "ImageRef", "ArgDecl", "Base", "Stage", "Edge", "StageGraph", "Env",
@@ -1029,11 +1029,8 @@ class _Builder:
         build. Only the names that begin with the expansion's literal start are tried (a file
         of thousands of ``FROM image:$TAG`` lines: none can be a stage name)."""
         parts = expand_parts(raw, self._fixed(env), self.df.escape)
-        if parts is None:
-            rx, start = re.compile(".*", re.S), ""
-        else:
-            rx = re.compile(".*".join(re.escape(part) for part in parts), re.I | re.S)
-            start = parts[0]
+        rx = parts_pattern(parts, re.I)
+        start = parts[0] if parts is not None else ""
         found = {i for n, i in names.starting(start) if rx.fullmatch(n)}
         if not start or start.isdigit():
             found |= {i for i in indexes if rx.fullmatch(str(i))}
@@ -1166,7 +1163,8 @@ class _Builder:
         if exp.value is None:
             return Edge(kind, stage.index, raw, ins, span, resolved=False,
                         unresolved=exp.unresolved,
-                        candidates=self._candidates(raw, env, self._all_names(), range(self.count)),
+                        candidates=self._candidates(raw, env, self._all_names(),
+                                                    range(self.count)),
                         **more)
         ref = exp.value
         # "--from=build-${MODE}" naming a stage: a build arg may pick another stage

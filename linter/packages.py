@@ -50,7 +50,10 @@ __all__ = ["Package", "PackageCommand", "Use", "parse", "unwrap", "package_comma
 _FAMILY = {"apt-get": "apt", "apt": "apt", "aptitude": "apt", "apk": "apk", "yum": "yum",
            "dnf": "dnf", "microdnf": "dnf", "dnf5": "dnf", "zypper": "zypper", "npm": "npm",
            "yarn": "yarn", "gem": "gem", "go": "go"}
-_PIP_RE = lazy(r"pip(?:[23](?:\.\d+)?)?", needs=("pip",))
+# the names pip and Python go by (pip, pip3, pip3.12; python3, pypy3.10): the one pattern of
+# each that the rules share
+PIP_NAME = lazy(r"pip(?:\d+(?:\.\d+)?)?", needs=("pip",))
+PYTHON_NAME = lazy(r"(?:python|pypy)(?:\d+(?:\.\d+)?)?", needs=("python", "pypy"))
 
 
 def command_words(*families: str) -> tuple[str, ...]:
@@ -63,7 +66,6 @@ def command_words(*families: str) -> tuple[str, ...]:
     if "pip" in families or "uv" in families:
         names.add("pip")
     return tuple(sorted(n for n in names if not any(o != n and o in n for o in names)))
-_PYTHON_RE = lazy(r"(?:python|pypy)(?:[23](?:\.\d+)?)?", needs=("python", "pypy"))
 
 # subcommand aliases -> canonical action, per family
 _ALIASES = {
@@ -422,15 +424,15 @@ def parse(cmd: Command) -> PackageCommand | None:
     tool = name
     if name in _FAMILY:
         family = _FAMILY[name]
-    elif _PIP_RE.fullmatch(name):
+    elif PIP_NAME.fullmatch(name):
         family = "pip"
-    elif _PYTHON_RE.fullmatch(name):
+    elif PYTHON_NAME.fullmatch(name):
         # python [-u -I ...] -m pip ...
         i = 0
         while i < len(args) and args[i].value.startswith("-") and args[i].value != "-m":
             i += 2 if args[i].value in ("-W", "-X", "-c") else 1
         if i + 1 >= len(args) or args[i].value != "-m" or \
-                not _PIP_RE.fullmatch(args[i + 1].value):
+                not PIP_NAME.fullmatch(args[i + 1].value):
             return None
         family = "pip"
         tool = f"{name} -m {args[i + 1].value}"

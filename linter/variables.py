@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from typing import Mapping
 
 __all__ = ["VarRef", "Expansion", "Budget", "expand", "expand_pattern", "expand_parts",
-           "references", "UNSET",
+           "parts_pattern", "references", "UNSET",
            "MAX_VALUE", "MAX_TOTAL", "MAX_NESTING"]
 
 # Marks a variable that is declared (``ARG X``) but has no value.
@@ -534,7 +534,12 @@ def expand_pattern(text: str, env: Mapping[str, str | None], escape: str = "\\",
     """A regex for what ``text`` may expand to when the unset variables can take any value (a
     ``--build-arg`` at build time, an automatic platform ARG): set variables expand as usual,
     each unset one matches any text. Use ``fullmatch``."""
-    parts = expand_parts(text, env, escape)
+    return parts_pattern(expand_parts(text, env, escape), flags)
+
+
+def parts_pattern(parts: list[str] | None, flags: int = 0) -> "re.Pattern[str]":
+    """The regex of :func:`expand_parts`' result: the parts in order, any text between them
+    (anything at all for None). Use ``fullmatch``."""
     if parts is None:
         return re.compile(".*", flags | re.S)     # unknown: it may be anything
     return re.compile(".*".join(re.escape(part) for part in parts), flags | re.S)

@@ -74,6 +74,7 @@ import re
 from docklint.lazyre import lazy
 from docklint import images
 from docklint.facts import facts_of
+from docklint.packages import PIP_NAME
 from docklint.rule import Finding, Severity, rule
 
 _COMPILER_KIND, _TOOLCHAIN_KIND, _BUILD_TOOL_KIND = "a compiler", "a compiler toolchain", \
@@ -94,7 +95,6 @@ _NATIVE_INSTALLERS = frozenset({"gem", "bundle", "npm", "yarn", "pnpm", "cpanm",
 _GIT = {"git", "git-core"}
 _COMPILER = lazy(r"^(?:gcc|g\+\+|gcc-c\+\+|clang|cpp|gfortran)(?:-\d+(?:\.\d+)*)?$",
                  needs=("gcc", "g++", "clang", "cpp", "gfortran"))
-_PIP = lazy(r"pip\d*(?:\.\d+)?", needs=("pip",))
 _HEADERS = ("-dev", "-devel", "-headers")
 _APT = ("apt-get", "apt", "aptitude")
 _RPM = ("dnf", "yum", "microdnf", "tdnf")
@@ -177,7 +177,7 @@ def _compiling(facts, target, runs, removals) -> set[int]:
             name = posixpath.basename(cmd.name)
             builds = builds or bool(_COMPILER.match(name)) or name in _BUILDS_NATIVE
             installer = installer or name in _NATIVE_INSTALLERS or \
-                bool(_PIP.fullmatch(name))
+                bool(PIP_NAME.fullmatch(name))
             manager = _family(cmd.name)
             virtual = cmd.flag_value("--virtual", "-t") if manager == "apk" else None
             for package in facts.installs(cmd):

@@ -11,7 +11,8 @@ development dependencies:
   `pnpm install` without `--prod`;
 - `composer install` without `--no-dev` (or `COMPOSER_NO_DEV=1`);
 - `pip install -r` with a development or test requirements file (`requirements-dev.txt`,
-  `dev-requirements.txt`, `requirements/test.txt`...) or a development extra (`-e .[dev]`).
+  `dev-requirements.txt`, `requirements/test.txt`...) or a development extra (`-e .[dev]`);
+  pip by any of its names (`pip3`, `pip3.12`, `python3 -m pip`, `pypy3 -m pip`, `uv pip`).
 
 It stays quiet when a later command in the chain removes the development dependencies again
 (`npm prune --omit=dev`, `yarn install --production`, `pnpm prune --prod`,
@@ -65,12 +66,10 @@ import posixpath
 import re
 
 from docklint.facts import facts_of, is_tooling_command
-from docklint.lazyre import lazy
+from docklint.packages import PIP_NAME, PYTHON_NAME
 from docklint.rule import Finding, Severity, rule
 
 _DEV_WORDS = {"dev", "devel", "develop", "development", "test", "tests", "testing"}
-_PIP = lazy(r"pip(?:\d+(?:\.\d+)?)?", needs=("pip",))
-_PYTHON = lazy(r"python(?:\d+(?:\.\d+)?)?", needs=("python",))
 _NODE = ("npm", "yarn", "pnpm")
 _INFO_FLAGS = ("--version", "-v", "-V", "--help", "-h")
 # the manifest that lists development dependencies, and its key
@@ -279,10 +278,10 @@ def _dev_install(cmd, env: _Env):
 
 def _is_pip(cmd) -> bool:
     name = posixpath.basename(cmd.name)
-    if _PIP.fullmatch(name):
+    if PIP_NAME.fullmatch(name):
         return True
     args = [a.value for a in cmd.args]
-    if _PYTHON.fullmatch(name) and args[:2] == ["-m", "pip"]:
+    if PYTHON_NAME.fullmatch(name) and args[:2] == ["-m", "pip"]:
         return True
     return name == "uv" and args[:1] == ["pip"]
 

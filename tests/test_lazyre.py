@@ -61,8 +61,8 @@ DECLARED = _declared()
 
 def test_the_patterns_that_declare_needs_are_found():
     names = {name for name, _ in DECLARED}
-    assert {"docklint.packages._PIP_RE", "docklint.parse._DIRECTIVE",
-            "docklint.facts.purposes._COMPILER",
+    assert {"docklint.packages.PIP_NAME", "docklint.packages.PYTHON_NAME",
+            "docklint.parse._DIRECTIVE", "docklint.facts.purposes._COMPILER",
             "docklint.rules.dk303_build_tools_in_final._COMPILER"} <= names
 
 

@@ -315,3 +315,25 @@ def test_glob_patterns_are_not_packages() -> None:
     assert pkgs("apk add 'py3-*' cfssl@testing") == [("cfssl@testing", False)]
     assert pkgs("yum install -y 'php-*' httpd") == [("httpd", False)]
     assert pkgs("pip install 'uvicorn[standard]'") == [("uvicorn[standard]", False)]
+
+
+@pytest.mark.parametrize("name, pip, python", [
+    ("pip", True, False), ("pip3", True, False), ("pip3.12", True, False),
+    ("python", False, True), ("python3.11", False, True), ("pypy3", False, True),
+    ("pipx", False, False), ("pip-compile", False, False), ("python-config", False, False),
+    ("ipython", False, False), ("pypy3-c", False, False),
+])
+def test_the_names_pip_and_python_go_by(name, pip, python):
+    """One pattern of each, shared by the package parser, DK303, DK304 and the command
+    purposes."""
+    assert bool(P.PIP_NAME.fullmatch(name)) is pip
+    assert bool(P.PYTHON_NAME.fullmatch(name)) is python
+
+
+def test_dev_extras_installed_by_pypy_are_reported_too():
+    from docklint.engine import Settings, lint_bytes
+    text = ("FROM pypy:3.10-slim\nWORKDIR /app\nCOPY . .\n"
+            "RUN pypy3 -m pip install --no-cache-dir -e '.[dev]'\nCMD [\"pypy3\", \"app.py\"]\n")
+    codes = [f.code for f in lint_bytes(text.encode(), "Dockerfile",
+                                        Settings(select=["DK304"])).findings]
+    assert codes == ["DK304"]

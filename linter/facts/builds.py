@@ -377,8 +377,7 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
     """The build in the chain of stage ``index`` that produced the file at ``path``."""
     path = _norm(path)
     builds = facts.builds(index)
-    table = _builds_by_output(facts, index)
-    by_output, cargo, go_install, go_by_workdir = table
+    by_output, cargo, go_install, go_by_workdir = _build_index(facts, index)
     if path in facts.outputs(index) and path not in by_output:
         return None          # written by cp/mv/curl..., not by a build docklint knows
     # the last build (in the chain's order) that wrote the file: by its output, a cargo
@@ -406,13 +405,13 @@ def build_for(facts: "Facts", index: int, path: str) -> BuildInfo | None:
     return None
 
 
-def _builds_by_output(facts: "Facts", index: int
+def _build_index(facts: "Facts", index: int
                       ) -> tuple[dict[str, int], list[int], list[int], dict[str, int]]:
     """The builds of the chain of stage ``index`` (their places in ``facts.builds(index)``),
     looked up as :func:`build_for` needs (once per stage: it is asked for every file a COPY
     --from brings): the last one per output, the cargo builds, the go installs without an
     output, and the last go build without an output per working directory."""
-    cache = memo(facts, "_builds_by_output")
+    cache = memo(facts, "_build_index")
     if index not in cache:
         by_output: dict[str, int] = {}
         cargo: list[int] = []

@@ -1146,11 +1146,23 @@ def embedded_roots(facts: "Facts", index: int) -> str | None:
     ``native-certs``/``native-tls``), any crate feature naming webpki roots; or a Cargo.lock
     with webpki-roots and no native certificate loader or OpenSSL. Read from the files the
     reachable stages copy from the build context or write themselves."""
+    return _roots(facts, index)[0]
+
+
+def roots_unread(facts: "Facts", index: int) -> Instruction | None:
+    """The COPY (or ADD) whose files :func:`embedded_roots` could not all read (more than
+    docklint walks or reads of a build context), when it found no embedded roots: a file it
+    did not read may carry them. None when it read them all (or found roots)."""
+    return _roots(facts, index)[1]
+
+
+def _roots(facts: "Facts", index: int) -> tuple[str | None, Instruction | None]:
+    """(:func:`embedded_roots`, :func:`roots_unread`), worked out together once per stage."""
     from ._core import memo
     cache = memo(facts, "_embedded_roots")
     if index in cache:
         return cache[index]
-    cache[index] = None
+    cache[index] = (None, None)
     ureq_used = ureq_native = False
     found = None
     gaps: list = []
@@ -1176,18 +1188,8 @@ def embedded_roots(facts: "Facts", index: int) -> str | None:
             break
     if found is None and ureq_used and not ureq_native:
         found = "it uses ureq, whose default TLS brings webpki-roots"
-    cache[index] = found
-    memo(facts, "_roots_unread")[index] = None if found else next(iter(gaps), None)
-    return found
-
-
-def roots_unread(facts: "Facts", index: int) -> Instruction | None:
-    """The COPY (or ADD) whose files :func:`embedded_roots` could not all read (more than
-    docklint walks or reads of a build context), when it found no embedded roots: a file it
-    did not read may carry them. None when it read them all (or found roots)."""
-    from ._core import memo
-    embedded_roots(facts, index)
-    return memo(facts, "_roots_unread").get(index)
+    cache[index] = (found, None if found else next(iter(gaps), None))
+    return cache[index]
 
 
 def _cargo_roots(text: str) -> tuple[str | None, bool, bool]:

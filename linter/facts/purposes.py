@@ -111,7 +111,6 @@ _SCRIPT_EXTENSIONS = (".sh", ".bash")
 # commands that keep an otherwise idle container alive, for someone to exec into
 _IDLE = lazy(r"^(?:sleep (?:infinity|inf|\d{5,})|tail -f /dev/null|cat)$",
              needs=("sleep ", "tail -f /dev/null", "cat"))
-_PYTHON = lazy(r"(?:python|pypy)[\d.]*", needs=("python", "pypy"))
 
 # programs that drop root themselves: they switch to the user they are given...
 _DROP_TOOLS = ("gosu", "su-exec", "setpriv", "runuser", "s6-setuidgid", "s6-applyuidgid",
@@ -209,6 +208,13 @@ def is_tooling_command(words: list[str]) -> bool:
     return bool(words) and _purpose_of(words) == "tooling"
 
 
+def _python_name(exe: str) -> bool:
+    """Whether ``exe`` is a Python interpreter's name (python3, pypy3.10: the one pattern of
+    docklint.packages; imported here, not at the top: packages imports the facts)."""
+    from ..packages import PYTHON_NAME
+    return PYTHON_NAME.fullmatch(exe) is not None
+
+
 def _purpose_of(words: list[str]) -> str:
     while True:     # `bundle exec X...` is X's purpose (a loop: a chain of them is no stack)
         exe, args = posixpath.basename(words[0]), words[1:]
@@ -221,10 +227,10 @@ def _purpose_of(words: list[str]) -> str:
         break
     if _IDLE.match(" ".join(words)):
         return "interactive"
+    python = "py" in exe and _python_name(exe)
     if exe in _SHELLS:
         return "interactive" if _no_program(exe, args) else "app"
-    if (exe in _REPLS or _PYTHON.fullmatch(exe)) and \
-            _no_program(exe, args):
+    if (exe in _REPLS or python) and _no_program(exe, args):
         return "interactive"
     if exe in _TOOLING or _COMPILER.match(exe):
         return "tooling"
@@ -234,7 +240,7 @@ def _purpose_of(words: list[str]) -> str:
     if exe in ("npm", "yarn", "pnpm", "bun"):
         script = args[1] if args[:1] == ["run"] and len(args) > 1 else (args[0] if args else "")
         return "tooling" if _PACKAGE_SCRIPTS.match(script) else "app"
-    if exe.startswith("python") and _PYTHON.fullmatch(exe) and \
+    if exe.startswith("python") and python and \
             args[:2] in (["-m", "pytest"], ["-m", "unittest"], ["-m", "tox"], ["-m", "pip"]):
         return "tooling"
     return "app"
