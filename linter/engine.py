@@ -335,15 +335,18 @@ def _run(df: Dockerfile, settings: Settings, rules: list[Rule] | None) -> FileRe
 
 def _merge(df: Dockerfile, found: list[tuple[Rule, Finding]]) -> list[tuple[Rule, Finding]]:
     """One problem, one finding: a rule's findings (of one sub-code) in one instruction, or in
-    the whole file for a rule grouped per file, become one finding at the first of them, the
-    others kept as related occurrences with their own message and fix (see :attr:`Rule.group`).
+    the whole file for a rule grouped per file or findings that name the same ``problem``,
+    become one finding at the first of them, the others kept as related occurrences with
+    their own message and fix (see :attr:`Rule.group`, :attr:`Finding.problem`).
     Pragmas have already been applied to each, so a suppression still works word by word."""
     starts = [ins.span.start for ins in df.instructions]
     groups: dict[tuple, list[Finding]] = {}
     rules: dict[tuple, Rule] = {}
     for r, f in found:
-        if r.group == "none":
-            unit: object = id(f)
+        if f.problem:
+            unit: object = ("problem", f.problem)
+        elif r.group == "none":
+            unit = id(f)
         elif r.group == "file":
             unit = "file"
         else:
@@ -365,12 +368,12 @@ def _merged(df: Dockerfile, r: Rule, members: list[Finding]) -> Finding:
     first = members[0]
     labels = [_label(df, f, first) for f in members]
     if r.group_message:
-        message = r.group_message.format(count=len(members), labels=_joined(labels),
-                                         message=first.message)
+        message = r.group_message.format(count=len(members), others=len(members) - 1,
+                                         labels=_joined(labels), message=first.message)
     elif all(f.span == first.span for f in members):
         message = "; ".join(f.message for f in members)      # several problems at one place
     else:
-        where = "in this file" if r.group == "file" else "in this instruction"
+        where = "in this file" if r.group == "file" or first.problem else "in this instruction"
         message = f"{first.message} ({len(members) - 1} more {where}: {_joined(labels[1:])})"
     related = tuple(Related(f.span, f.message, fix=f.fix, occurrence=True) for f in members[1:])
     related += tuple(rel for f in members for rel in f.related)

@@ -153,6 +153,10 @@ class Finding:
     # what the finding is about, in a few words (a package name, a variable): the engine lists
     # these in the message of a merged finding; by default the text at ``span``
     label: str = ""
+    # the problem this finding is one place of (a key of the rule's choosing): the engine merges
+    # a rule's findings with the same non-empty ``problem`` into one wherever they are in the
+    # file (an image left unpinned at three FROMs, a row of RUNs), as for Rule.group
+    problem: str = ""
     # stamped by the engine
     code: str = ""
     slug: str = ""
@@ -241,9 +245,9 @@ class Rule:
     # fall in one instruction ("instruction", the default) or anywhere in the file ("file") into
     # one, at the first, with the others as related locations; "none" keeps them apart
     group: str = "instruction"
-    # the message of a merged finding: a format string with {count}, {labels} (the findings'
-    # labels, quoted and joined) and {message} (the first finding's message); empty: the first
-    # message followed by the labels of the others
+    # the message of a merged finding: a format string with {count}, {others} (count - 1),
+    # {labels} (the findings' labels, quoted and joined) and {message} (the first finding's
+    # message); empty: the first message followed by the labels of the others
     group_message: str = ""
     # the instruction keywords ("RUN", "COPY"...) one of which a file must contain for this rule
     # to find anything in it (an ONBUILD trigger counts as its inner keyword); empty: any file.

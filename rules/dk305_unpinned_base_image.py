@@ -5,7 +5,9 @@ Looks at every external image the build pulls: each `FROM` base, each `COPY --fr
 each `RUN --mount=...,from=<image>`. It fires when the reference, after build arguments are
 substituted, has neither a digest nor a tag other than `latest`. The finding points at the image
 reference; when the reference or its tag came out of an `ARG`, the message says which one
-(its default at a given line, or a `--build-arg`).
+(its default at a given line, or a `--build-arg`). The same reference left unpinned at several
+places (`FROM alpine` in three stages) is one finding, at the first, with the others as
+further places: pinning it is one decision (an `ARG` for the tag, say).
 
 Stage names and `scratch` are left alone, and so are references that depend on a build
 argument with no value, except a `FROM` whose tag is written `latest` in the file
@@ -67,7 +69,7 @@ from docklint.variables import references
 
 
 @rule("DK305", "unpinned-base-image", Severity.WARNING, tags={"reproducibility"},
-      aliases=("DL3006", "DL3007"))
+      aliases=("DL3006", "DL3007"), group_message="{message} (at {count} places in this file)")
 def check(df, options):
     for pull in all_pulls(df):
         ref = pull.image
@@ -86,8 +88,9 @@ def check(df, options):
             origin = _origin(df, pull, lambda v: v == "latest" or v.endswith(":latest"))
             if origin:
                 problem += f": tag `latest` comes from {origin}"
-        yield Finding(pull.span, f"{problem}; `latest` moves with every release: "
-                                 f"{_advice(ref)}")
+        message = f"{problem}; `latest` moves with every release: {_advice(ref)}"
+        # the same reference unpinned at several places is one problem (pin it once: an ARG)
+        yield Finding(pull.span, message, problem=message)
     yield from _unresolved_latest(df)
 
 
@@ -106,10 +109,10 @@ def _unresolved_latest(df):
         tail = base.raw.rsplit("/", 1)[-1]
         if tail.count(":") != 1 or tail.split(":")[1] != "latest":
             continue
-        yield Finding(base.span, f"base image `{base.raw}` uses the tag `latest` (written in "
-                                 f"the file, whatever the build arguments give the rest); "
-                                 f"`latest` moves with every release: pin a version tag, and "
-                                 f"a digest for a reproducible build")
+        message = (f"base image `{base.raw}` uses the tag `latest` (written in the file, "
+                   f"whatever the build arguments give the rest); `latest` moves with every "
+                   f"release: pin a version tag, and a digest for a reproducible build")
+        yield Finding(base.span, message, problem=message)
 
 
 _DISTROLESS = lazy(r"^(?:gcr\.io|[a-z0-9.-]*\.pkg\.dev/[^/]+)/distroless/")

@@ -4,7 +4,8 @@
 Fires on a `RUN` that directly follows another `RUN` (only comments and blank lines between
 them) when both have exactly the same flags and each runs a single command (`RUN apt-get
 update`, then `RUN apt-get install -y curl`). It reports the second `RUN` and points at the
-first.
+first; a longer row of such `RUN`s is one finding, at its second `RUN`, with the later ones as
+further places (hadolint reports each of them).
 
 When either `RUN` already runs more than one command (chained with `&&`, `||` or `;`, or a
 pipe such as `curl -fsSL URL | sh`), its author knows how to merge steps and chose to keep these
@@ -78,21 +79,31 @@ def _flags(ins) -> list[tuple[str, str | None]]:
 
 
 @rule("DK435", "consecutive-run", Severity.INFO, tags={"size"}, aliases=("DL3059",),
-      triggers=("RUN",), needs="consecutive-runs")
+      triggers=("RUN",), needs="consecutive-runs",
+      group_message="this RUN, the RUN before it and {others} more in a row after it, with the "
+                    "same flags, each run a single command: merge them with `&&` into one "
+                    "layer")
 def check(df, options):
     for stage in df.stages:
         prev = None
         prev_count = None
+        row = None          # the first RUN of the row the previous pair was in
         for ins in stage.instructions:
             if ins.keyword != "RUN":
-                prev = None
+                prev = row = None
                 continue
             count = _count(df, ins)
             if prev is not None and ins.index == prev.index + 1 and \
                     count is not None and prev_count is not None and \
                     count <= 1 and prev_count <= 1 and _flags(ins) == _flags(prev):
+                # a row of such RUNs is one problem: one finding, at its second RUN
+                first = row is None
+                row = prev if first else row
                 yield Finding(ins.span, "this RUN and the RUN before it, with the same flags, "
                                         "each run a single command: merge them with `&&` "
                                         "into one layer",
-                              related=(Related(prev.span, "the previous RUN"),))
+                              related=(Related(prev.span, "the previous RUN"),) if first else (),
+                              problem=f"row at {row.index}")
+            else:
+                row = None
             prev, prev_count = ins, count
