@@ -247,3 +247,14 @@ def test_merged_places_messages_are_one_line_like_their_positions() -> None:
     rule = Rule("DK998", "test-merge", Severity.WARNING, check, "", module="t")
     (f,) = lint_text("FROM alpine:3.20\n", rules=[rule]).findings
     assert f.related[0].message == f.related_positions[0][4] == "second\\rquoted\\nlines"
+
+
+def test_findings_of_one_problem_merge_after_pragmas():
+    """A row of single-command RUNs is one DK435 finding (Finding.problem); a pragma on one
+    RUN of the row still silences that place only, as hadolint's DL3059 would."""
+    from docklint.engine import Settings, lint_bytes
+    text = ("FROM debian:12\nRUN echo 1\nRUN echo 2\n# hadolint ignore=DL3059\nRUN echo 3\n"
+            "RUN echo 4\n")
+    [f] = lint_bytes(text.encode(), "Dockerfile", Settings(select=["DK435"])).findings
+    assert f.line == 3 and "1 more in a row" in f.message
+    assert [r[0] for r in f.related_positions] == [6, 2]
