@@ -252,7 +252,6 @@ def test_merged_places_messages_are_one_line_like_their_positions() -> None:
 def test_findings_of_one_problem_merge_after_pragmas():
     """A row of single-command RUNs is one DK435 finding (Finding.problem); a pragma on one
     RUN of the row still silences that place only, as hadolint's DL3059 would."""
-    from docklint.engine import Settings, lint_bytes
     text = ("FROM debian:12\nRUN echo 1\nRUN echo 2\n# hadolint ignore=DL3059\nRUN echo 3\n"
             "RUN echo 4\n")
     [f] = lint_bytes(text.encode(), "Dockerfile", Settings(select=["DK435"])).findings
